@@ -1,0 +1,3 @@
+"""Swan Desktop: the live master schedule of a personal-training studio."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Client state stores fed by server events. Plain Python, no Qt."""

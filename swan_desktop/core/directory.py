@@ -1,0 +1,40 @@
+"""The studio directory as the client holds it: trainers, clients, types, rooms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..protocol.entities import Client, Location, SessionType, Trainer
+
+
+@dataclass
+class Directory:
+    trainers: dict[int, Trainer] = field(default_factory=dict)
+    clients: dict[int, Client] = field(default_factory=dict)
+    session_types: dict[int, SessionType] = field(default_factory=dict)
+    locations: list[Location] = field(default_factory=list)
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Directory:
+        return cls(
+            trainers={t.id: t for t in map(Trainer.from_wire, d.get("trainers", []))},
+            clients={c.id: c for c in map(Client.from_wire, d.get("clients", []))},
+            session_types={t.id: t for t in map(SessionType.from_wire, d.get("session_types", []))},
+            locations=[Location.from_wire(x) for x in d.get("locations", [])],
+        )
+
+    def trainer_name(self, trainer_id: int) -> str:
+        t = self.trainers.get(trainer_id)
+        return t.name if t else f"Trainer #{trainer_id}"
+
+    def type_name(self, type_id: int | None) -> str:
+        t = self.session_types.get(type_id) if type_id is not None else None
+        return t.name if t else ""
+
+    def type_color(self, type_id: int | None) -> str:
+        t = self.session_types.get(type_id) if type_id is not None else None
+        return t.color if t else "#8a9aa8"
+
+    def sorted_trainers(self) -> list[Trainer]:
+        return sorted(self.trainers.values(), key=lambda t: t.name.lower())

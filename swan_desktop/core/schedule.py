@@ -1,0 +1,169 @@
+"""The schedule store: sessions the client knows, kept in start order, fed by events.
+
+Range queries use a sorted index (bisect), so a view of one day or week over
+tens of thousands of sessions costs only the sessions in it. Listeners are
+plain callables told that something changed; the Qt bridge coalesces them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..protocol.entities import Session, Status
+from ..protocol.frames import Event
+from .directory import Directory
+
+log = logging.getLogger(__name__)
+
+#: Longest session the server accepts; bounds the range-query look-behind.
+MAX_SESSION = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ScheduleFilter:
+    """What the user chose to see. ``None`` means no restriction on that axis."""
+
+    trainer_ids: frozenset[int] | None = None
+    statuses: frozenset[Status] | None = None
+    locations: frozenset[str] | None = None
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return (self.trainer_ids is None and self.statuses is None
+                and self.locations is None and not self.text.strip())
+
+    def matches(self, s: Session, directory: Directory) -> bool:
+        if self.trainer_ids is not None and s.trainer_id not in self.trainer_ids:
+            return False
+        if self.statuses is not None and s.status not in self.statuses:
+            return False
+        if self.locations is not None and s.location not in self.locations:
+            return False
+        needle = self.text.strip().lower()
+        if needle:
+            hay = " ".join((s.client_name, s.notes, s.location, directory.trainer_name(s.trainer_id),
+                            directory.type_name(s.session_type_id), s.status.value)).lower()
+            if needle not in hay:
+                return False
+        return True
+
+
+class ScheduleStore:
+    """Sessions by id plus a start-ordered index; applies ``session:*`` events."""
+
+    def __init__(self) -> None:
+        self.directory = Directory()
+        self._sessions: dict[int, Session] = {}
+        self._index: list[tuple[datetime, int]] = []
+        self._listeners: list[Callable[[], None]] = []
+        self.revision = 0
+
+    # -- listeners -------------------------------------------------------
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[], None]) -> None:
+        self._listeners.remove(callback)
+
+    def _changed(self) -> None:
+        self.revision += 1
+        for callback in list(self._listeners):
+            callback()
+
+    # -- reads -----------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def get(self, session_id: int) -> Session | None:
+        return self._sessions.get(session_id)
+
+    def between(self, start: datetime, end: datetime,
+                flt: ScheduleFilter | None = None) -> list[Session]:
+        """Sessions overlapping ``[start, end)`` that pass ``flt``, ordered by start."""
+        lo = bisect.bisect_left(self._index, (start - MAX_SESSION, -1))
+        hi = bisect.bisect_left(self._index, (end, -1))
+        out: list[Session] = []
+        sessions = self._sessions
+        directory = self.directory
+        check = flt is not None and not flt.is_empty
+        for _, sid in self._index[lo:hi]:
+            s = sessions[sid]
+            if s.end <= start:
+                continue
+            if check and not flt.matches(s, directory):  # type: ignore[union-attr]
+                continue
+            out.append(s)
+        return out
+
+    # -- writes ----------------------------------------------------------
+    def set_directory(self, directory: Directory) -> None:
+        self.directory = directory
+        self._changed()
+
+    def _put(self, s: Session) -> None:
+        old = self._sessions.get(s.id)
+        if old is not None:
+            if old.start != s.start:
+                self._index.pop(bisect.bisect_left(self._index, (old.start, old.id)))
+                bisect.insort(self._index, (s.start, s.id))
+        else:
+            bisect.insort(self._index, (s.start, s.id))
+        self._sessions[s.id] = s
+
+    def _drop(self, session_id: int) -> bool:
+        old = self._sessions.pop(session_id, None)
+        if old is None:
+            return False
+        self._index.pop(bisect.bisect_left(self._index, (old.start, old.id)))
+        return True
+
+    def upsert(self, session: Session) -> None:
+        """Store a session unless a newer version is already known."""
+        known = self._sessions.get(session.id)
+        if known is not None and known.version > session.version:
+            return
+        self._put(session)
+        self._changed()
+
+    def remove(self, session_id: int) -> None:
+        if self._drop(session_id):
+            self._changed()
+
+    def load(self, sessions: Iterable[Session]) -> None:
+        """Add many sessions at once (one change notification)."""
+        items = list(sessions)
+        if not self._sessions:
+            self._sessions = {s.id: s for s in items}
+            self._index = sorted((s.start, s.id) for s in self._sessions.values())
+        else:
+            for s in items:
+                self._put(s)
+        self._changed()
+
+    def replace_range(self, start: datetime, end: datetime, sessions: Iterable[Session]) -> None:
+        """Make ``[start, end)`` hold exactly ``sessions`` (after a schedule query)."""
+        for s in self.between(start, end):
+            self._drop(s.id)
+        for s in sessions:
+            self._put(s)
+        self._changed()
+
+    def clear(self) -> None:
+        self._sessions.clear()
+        self._index.clear()
+        self._changed()
+
+    # -- events ----------------------------------------------------------
+    def apply_event(self, event: Event) -> None:
+        """Apply one ``session:*`` event (ordering is the event router's job)."""
+        data: dict[str, Any] = event.data
+        if event.kind == "session:deleted":
+            self.remove(int(data["id"]))
+        elif isinstance(data.get("session"), dict):
+            self.upsert(Session.from_wire(data["session"]))

@@ -1,0 +1,1 @@
+"""Pure studio rules: overlap detection, permissions. No I/O, no Qt."""

@@ -1,0 +1,65 @@
+"""Which sessions would clash: a trainer or a room in two overlapping sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..protocol.entities import OCCUPYING, Session, Status
+
+DOUBLE_BOOKING = "double-booking"
+TRAINER_UNAVAILABLE = "trainer-unavailable"
+TIME_OVERLAP = "time-overlap"
+
+_SEVERITY = {TRAINER_UNAVAILABLE: "medium", DOUBLE_BOOKING: "high", TIME_OVERLAP: "medium"}
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    reason: str
+    other: Session
+
+    @property
+    def severity(self) -> str:
+        return _SEVERITY[self.reason]
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open intervals: a session ending at 10:00 does not clash with one starting then."""
+    return a_start < b_end and b_start < a_end
+
+
+def find_clashes(candidate: Session, others: Iterable[Session]) -> list[Clash]:
+    """Clashes of ``candidate`` with ``others`` (sessions other than itself).
+
+    A cancelled candidate clashes with nothing. A trainer meeting their own
+    blocked time is ``trainer-unavailable``; two sessions of one trainer are a
+    ``double-booking``; two sessions in one room are a ``time-overlap``.
+    """
+    if candidate.status not in OCCUPYING:
+        return []
+    clashes: list[Clash] = []
+    for other in others:
+        if other.id == candidate.id or other.status not in OCCUPYING:
+            continue
+        if not overlaps(candidate.start, candidate.end, other.start, other.end):
+            continue
+        if other.trainer_id == candidate.trainer_id:
+            blocked = Status.BLOCKED in (other.status, candidate.status)
+            clashes.append(Clash(TRAINER_UNAVAILABLE if blocked else DOUBLE_BOOKING, other))
+        elif candidate.location and other.location == candidate.location:
+            if Status.BLOCKED in (other.status, candidate.status):
+                continue  # a trainer's time off does not hold a room
+            clashes.append(Clash(TIME_OVERLAP, other))
+    return clashes
+
+
+def describe(clash: Clash, trainer_name: str) -> str:
+    when = f"{clash.other.start:%a %d %b %H:%M}–{clash.other.end:%H:%M} UTC"
+    if clash.reason == TRAINER_UNAVAILABLE:
+        return f"{trainer_name} is unavailable (blocked time {when})"
+    if clash.reason == DOUBLE_BOOKING:
+        who = clash.other.client_name or "another session"
+        return f"{trainer_name} already has {who} at {when}"
+    return f"{clash.other.location} is taken by another session at {when}"

@@ -1,0 +1,32 @@
+"""Who may send which request: the single table the server enforces."""
+
+from __future__ import annotations
+
+from ..protocol.entities import Role
+
+_RANK = {Role.VIEWER: 0, Role.TRAINER: 1, Role.ADMIN: 2}
+
+#: Least role needed for each request type. A type missing here is admin-only.
+MIN_ROLE: dict[str, Role] = {
+    "sync": Role.VIEWER,
+    "heartbeat": Role.VIEWER,
+    "directory.query": Role.VIEWER,
+    "schedule.query": Role.VIEWER,
+    "session.create": Role.TRAINER,
+    "session.update": Role.TRAINER,
+    "session.delete": Role.TRAINER,
+}
+
+
+def allowed(role: Role, request_type: str) -> bool:
+    needed = MIN_ROLE.get(request_type, Role.ADMIN)
+    return _RANK[role] >= _RANK[needed]
+
+
+def may_override_overlap(role: Role) -> bool:
+    return role is Role.ADMIN
+
+
+def can_edit_schedule(role: Role) -> bool:
+    """Whether the client should offer editing controls (the server decides anyway)."""
+    return allowed(role, "session.update")

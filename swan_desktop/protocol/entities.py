@@ -1,0 +1,182 @@
+"""Entity types shared by server and client, with their wire (JSON) forms."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from .timefmt import format_ts, parse_ts
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    TRAINER = "trainer"
+    VIEWER = "viewer"
+
+
+class Status(str, enum.Enum):
+    AVAILABLE = "available"
+    REQUESTED = "requested"
+    SCHEDULED = "scheduled"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    BLOCKED = "blocked"
+
+
+#: Statuses whose sessions still occupy a trainer and a room.
+OCCUPYING = frozenset(s for s in Status if s is not Status.CANCELLED)
+
+#: Event kinds raised when an update moves ``status`` to a value.
+STATUS_EVENTS: dict[Status, str] = {
+    Status.REQUESTED: "session:booked",
+    Status.CONFIRMED: "session:confirmed",
+    Status.CANCELLED: "session:cancelled",
+    Status.COMPLETED: "session:completed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: Role
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "role": self.role.value}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> User:
+        return cls(int(d["id"]), str(d["name"]), Role(d["role"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Trainer:
+    id: int
+    name: str
+    specialties: tuple[str, ...] = ()
+    color: str = "#607d8b"
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "specialties": list(self.specialties),
+                "color": self.color}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Trainer:
+        return cls(int(d["id"]), str(d["name"]), tuple(d.get("specialties") or ()),
+                   str(d.get("color") or "#607d8b"))
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: int
+    name: str
+    credits: int = 0
+    source: str = "swanstudios"
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "credits": self.credits, "source": self.source}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Client:
+        return cls(int(d["id"]), str(d["name"]), int(d.get("credits", 0)),
+                   str(d.get("source", "swanstudios")))
+
+
+@dataclass(frozen=True, slots=True)
+class SessionType:
+    id: int
+    name: str
+    duration_min: int = 60
+    color: str = "#4f8fba"
+    credits: int = 1
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "duration_min": self.duration_min,
+                "color": self.color, "credits": self.credits}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> SessionType:
+        return cls(int(d["id"]), str(d["name"]), int(d.get("duration_min", 60)),
+                   str(d.get("color", "#4f8fba")), int(d.get("credits", 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: int
+    name: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Location:
+        return cls(int(d["id"]), str(d["name"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One training session (or a blocked slot) on the schedule."""
+
+    id: int
+    start: datetime
+    end: datetime
+    trainer_id: int
+    client_id: int | None = None
+    client_name: str = ""
+    location: str = ""
+    session_type_id: int | None = None
+    status: Status = Status.SCHEDULED
+    notes: str = ""
+    version: int = 1
+    updated_at: datetime | None = None
+    updated_by: int | None = None
+    cancel_reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": format_ts(self.start),
+            "end": format_ts(self.end),
+            "trainer_id": self.trainer_id,
+            "client_id": self.client_id,
+            "client_name": self.client_name,
+            "location": self.location,
+            "session_type_id": self.session_type_id,
+            "status": self.status.value,
+            "notes": self.notes,
+            "version": self.version,
+            "updated_at": format_ts(self.updated_at) if self.updated_at else None,
+            "updated_by": self.updated_by,
+            "cancel_reason": self.cancel_reason,
+        }
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Session:
+        updated = d.get("updated_at")
+        return cls(
+            id=int(d["id"]),
+            start=parse_ts(d["start"], "start"),
+            end=parse_ts(d["end"], "end"),
+            trainer_id=int(d["trainer_id"]),
+            client_id=None if d.get("client_id") is None else int(d["client_id"]),
+            client_name=str(d.get("client_name") or ""),
+            location=str(d.get("location") or ""),
+            session_type_id=None if d.get("session_type_id") is None else int(d["session_type_id"]),
+            status=Status(d.get("status", "scheduled")),
+            notes=str(d.get("notes") or ""),
+            version=int(d.get("version", 1)),
+            updated_at=parse_ts(updated, "updated_at") if updated else None,
+            updated_by=None if d.get("updated_by") is None else int(d["updated_by"]),
+            cancel_reason=str(d.get("cancel_reason") or ""),
+        )
+
+    def with_changes(self, **changes: Any) -> Session:
+        return replace(self, **changes)
+
+    @property
+    def duration_min(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)

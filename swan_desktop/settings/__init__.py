@@ -1,0 +1,1 @@
+"""Typed settings, the paths the app uses, and secrets kept in the OS keyring."""

@@ -1,0 +1,72 @@
+"""Sign-in tokens in the OS keyring, and only there.
+
+Without a usable keyring backend the app cannot remember credentials; it says
+so and carries on. It never falls back to plain text on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+from keyring.errors import KeyringError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "swan-desktop"
+
+
+
+def _backend_is_safe() -> bool:
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+        return False
+    if module.startswith("keyrings.alt"):
+        # keyrings.alt writes secrets to files; never acceptable for tokens.
+        return False
+    return True
+
+
+def keyring_available() -> bool:
+    """Whether tokens can be remembered on this system."""
+    try:
+        return _backend_is_safe()
+    except Exception:  # noqa: BLE001 - a broken backend means "not available"
+        log.exception("keyring backend check failed")
+        return False
+
+
+def _account(server_url: str, username: str) -> str:
+    return f"{username}@{server_url}"
+
+
+def save_token(server_url: str, username: str, token: str) -> bool:
+    """Store a token; False (and a log line) when no safe keyring exists."""
+    if not keyring_available():
+        return False
+    try:
+        keyring.set_password(SERVICE, _account(server_url, username), token)
+    except KeyringError:
+        log.warning("could not store the sign-in token in the keyring", exc_info=True)
+        return False
+    return True
+
+
+def load_token(server_url: str, username: str) -> str | None:
+    if not keyring_available():
+        return None
+    try:
+        return keyring.get_password(SERVICE, _account(server_url, username))
+    except KeyringError:
+        log.warning("could not read the sign-in token from the keyring", exc_info=True)
+        return None
+
+
+def forget_token(server_url: str, username: str) -> None:
+    if not keyring_available():
+        return
+    try:
+        keyring.delete_password(SERVICE, _account(server_url, username))
+    except KeyringError:
+        pass
