@@ -48,6 +48,6 @@ class EventRouter:
             if event.kind.startswith(prefix):
                 try:
                     handler(event)
-                except Exception:  # noqa: BLE001 - one bad event must not stop the stream
+                except Exception:
                     log.exception("handler for %s failed on seq %s", event.kind, event.seq)
         return True

@@ -63,6 +63,9 @@ class ScheduleStore:
         self._index: list[tuple[datetime, int]] = []
         self._listeners: list[Callable[[], None]] = []
         self.revision = 0
+        # seq of the last event that touched each session (deletions included), so a
+        # query answered before that event cannot bring back stale data.
+        self._touched: dict[int, int] = {}
 
     # -- listeners -------------------------------------------------------
     def add_listener(self, callback: Callable[[], None]) -> None:
@@ -146,17 +149,28 @@ class ScheduleStore:
                 self._put(s)
         self._changed()
 
-    def replace_range(self, start: datetime, end: datetime, sessions: Iterable[Session]) -> None:
-        """Make ``[start, end)`` hold exactly ``sessions`` (after a schedule query)."""
+    def replace_range(self, start: datetime, end: datetime, sessions: Iterable[Session],
+                      as_of_seq: int | None = None) -> None:
+        """Make ``[start, end)`` hold ``sessions`` (the answer to a schedule query).
+
+        With ``as_of_seq`` (the event-log position the answer was read at), a
+        session that a later event touched keeps what that event said.
+        """
+        def newer(session_id: int) -> bool:
+            return as_of_seq is not None and self._touched.get(session_id, -1) > as_of_seq
+
         for s in self.between(start, end):
-            self._drop(s.id)
+            if not newer(s.id):
+                self._drop(s.id)
         for s in sessions:
-            self._put(s)
+            if not newer(s.id):
+                self._put(s)
         self._changed()
 
     def clear(self) -> None:
         self._sessions.clear()
         self._index.clear()
+        self._touched.clear()
         self._changed()
 
     # -- events ----------------------------------------------------------
@@ -164,6 +178,9 @@ class ScheduleStore:
         """Apply one ``session:*`` event (ordering is the event router's job)."""
         data: dict[str, Any] = event.data
         if event.kind == "session:deleted":
+            self._touched[int(data["id"])] = event.seq
             self.remove(int(data["id"]))
         elif isinstance(data.get("session"), dict):
-            self.upsert(Session.from_wire(data["session"]))
+            session = Session.from_wire(data["session"])
+            self._touched[session.id] = event.seq
+            self.upsert(session)

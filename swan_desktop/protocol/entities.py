@@ -10,13 +10,13 @@ from typing import Any
 from .timefmt import format_ts, parse_ts
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     TRAINER = "trainer"
     VIEWER = "viewer"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     AVAILABLE = "available"
     REQUESTED = "requested"
     SCHEDULED = "scheduled"

@@ -6,7 +6,7 @@ import enum
 from typing import Any
 
 
-class ErrorCode(str, enum.Enum):
+class ErrorCode(enum.StrEnum):
     INVALID = "invalid"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
@@ -38,7 +38,7 @@ class ProtocolError(Exception):
         if not isinstance(err, dict):
             return cls(ErrorCode.INTERNAL, f"malformed error: {err!r}")
         try:
-            code = ErrorCode(err.get("code"))
+            code = ErrorCode(str(err.get("code")))
         except ValueError:
             code = ErrorCode.INTERNAL
         data = err.get("data")

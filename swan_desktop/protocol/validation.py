@@ -54,7 +54,7 @@ def _check_field(name: str, value: object) -> object:
         return None if value is None else require_int(value, name)
     if kind == "status":
         try:
-            return Status(value)
+            return Status(str(value)) if isinstance(value, str) else Status("?")
         except ValueError:
             allowed = ", ".join(s.value for s in Status)
             raise invalid(f"status must be one of {allowed}", field=name) from None

@@ -34,7 +34,9 @@ class Settings:
             log.warning("settings file %s is unreadable; using defaults", path, exc_info=True)
             return cls()
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in raw.items() if k in known and isinstance(v, str)} if isinstance(raw, dict) else {}
+        if not isinstance(raw, dict):
+            return cls()
+        values = {k: v for k, v in raw.items() if k in known and isinstance(v, str)}
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

@@ -6,6 +6,7 @@ so and carries on. It never falls back to plain text on disk.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -22,17 +23,15 @@ def _backend_is_safe() -> bool:
     module = type(backend).__module__
     if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
         return False
-    if module.startswith("keyrings.alt"):
-        # keyrings.alt writes secrets to files; never acceptable for tokens.
-        return False
-    return True
+    # keyrings.alt writes secrets to files: never acceptable for tokens.
+    return not module.startswith("keyrings.alt")
 
 
 def keyring_available() -> bool:
     """Whether tokens can be remembered on this system."""
     try:
         return _backend_is_safe()
-    except Exception:  # noqa: BLE001 - a broken backend means "not available"
+    except Exception:
         log.exception("keyring backend check failed")
         return False
 
@@ -66,7 +65,5 @@ def load_token(server_url: str, username: str) -> str | None:
 def forget_token(server_url: str, username: str) -> None:
     if not keyring_available():
         return
-    try:
+    with contextlib.suppress(KeyringError):
         keyring.delete_password(SERVICE, _account(server_url, username))
-    except KeyringError:
-        pass

@@ -1,0 +1,1 @@
+"""Client side of the wire: one connection to swan-server. No Qt."""

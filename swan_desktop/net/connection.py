@@ -1,0 +1,175 @@
+"""A client connection to swan-server: authenticate, sync, requests with ids and
+timeouts, and a stream of events handed to a callback.
+
+Every request carries an id and waits at most its timeout; a lost connection
+fails every pending request at once with :class:`ConnectionLost`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import ssl
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
+
+from ..protocol.entities import User
+from ..protocol.errors import ErrorCode, ProtocolError
+from ..protocol.frames import MAX_FRAME_BYTES, Event, encode
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class ConnectionLost(Exception):
+    """The connection is not open, or closed while a request was waiting."""
+
+
+class RequestTimeout(Exception):
+    """No reply arrived within the request's timeout."""
+
+
+@dataclass(frozen=True)
+class AuthInfo:
+    token: str
+    expires_at: str
+    user: User
+    server_time: str
+    epoch: str
+    seq: int
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Connection:
+    """One WebSocket to the server; ``on_event`` receives events in arrival order."""
+
+    def __init__(self, url: str, *, ssl_context: ssl.SSLContext | None = None,
+                 request_timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.url = url
+        self._ssl = ssl_context
+        self.request_timeout = request_timeout
+        self.on_event: Callable[[Event], None] | None = None
+        self.on_closed: Callable[[Exception | None], None] | None = None
+        self.auth: AuthInfo | None = None
+        self._ws: ClientConnection | None = None
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None and self._reader is not None and not self._reader.done()
+
+    async def open(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        kwargs: dict[str, Any] = {"max_size": MAX_FRAME_BYTES, "open_timeout": timeout,
+                                  "ping_interval": None}
+        if self.url.startswith("wss://"):
+            kwargs["ssl"] = self._ssl or ssl.create_default_context()
+        try:
+            self._ws = await connect(self.url, **kwargs)
+        except (OSError, InvalidURI, WebSocketException, TimeoutError) as exc:
+            raise ConnectionLost(f"cannot reach {self.url}: {exc}") from exc
+        self._reader = asyncio.ensure_future(self._read_loop(self._ws))
+
+    async def authenticate(self, credentials: dict[str, Any]) -> AuthInfo:
+        data = await self.request("authenticate", credentials)
+        self.auth = AuthInfo(token=data["token"], expires_at=data["expires_at"],
+                             user=User.from_wire(data["user"]), server_time=data["server_time"],
+                             epoch=data["epoch"], seq=int(data["seq"]))
+        return self.auth
+
+    async def sync(self, since: tuple[str, int] | None = None) -> dict[str, Any]:
+        data = {} if since is None else {"since": {"epoch": since[0], "seq": since[1]}}
+        return await self.request("sync", data)
+
+    async def request(self, rtype: str, data: dict[str, Any], *, request_id: str | None = None,
+                      timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and return its reply ``data``; errors raise ProtocolError."""
+        ws = self._ws
+        if ws is None or not self.is_open:
+            raise ConnectionLost("not connected")
+        rid = request_id or new_request_id()
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[rid] = future
+        try:
+            await ws.send(encode({"type": rtype, "id": rid, "data": data}))
+            reply = await asyncio.wait_for(future, timeout or self.request_timeout)
+        except ConnectionClosed as exc:
+            raise ConnectionLost(f"connection closed: {exc}") from exc
+        except TimeoutError:
+            raise RequestTimeout(f"{rtype} got no reply within {timeout or self.request_timeout:.0f} s") \
+                from None
+        finally:
+            self._pending.pop(rid, None)
+        if reply.get("ok"):
+            result = reply.get("data")
+            return result if isinstance(result, dict) else {}
+        raise ProtocolError.from_wire(reply.get("error"))
+
+    async def _read_loop(self, ws: ClientConnection) -> None:
+        error: Exception | None = None
+        try:
+            async for raw in ws:
+                self._handle_frame(raw)
+        except ConnectionClosed as exc:
+            error = exc
+        except Exception as exc:
+            log.exception("connection reader failed")
+            error = exc
+        finally:
+            self._fail_pending(ConnectionLost(f"connection closed: {error or 'by server'}"))
+            if self.on_closed is not None:
+                self.on_closed(error)
+
+    def _handle_frame(self, raw: str | bytes) -> None:
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            log.warning("server sent a frame that is not JSON; ignored")
+            return
+        if not isinstance(frame, dict):
+            return
+        ftype = frame.get("type")
+        if ftype == "reply":
+            future = self._pending.get(str(frame.get("re")))
+            if future is not None and not future.done():
+                future.set_result(frame)
+        elif ftype == "event":
+            try:
+                event = Event.from_wire(frame)
+            except (KeyError, TypeError, ValueError):
+                log.warning("malformed event frame ignored: %.200s", raw)
+                return
+            if self.on_event is not None:
+                self.on_event(event)
+        elif ftype == "error":
+            log.warning("server error frame: %s", frame.get("error"))
+
+    def _fail_pending(self, exc: Exception) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(exc)
+        self._pending.clear()
+
+    async def close(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(self._reader, 5)
+            self._reader = None
+
+
+def is_auth_failure(exc: BaseException) -> bool:
+    return isinstance(exc, ProtocolError) and exc.code is ErrorCode.UNAUTHORIZED

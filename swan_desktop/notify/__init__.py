@@ -1,0 +1,1 @@
+"""Delivery channels for notifications (toast, sound, desktop, tray)."""
