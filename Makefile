@@ -1,0 +1,45 @@
+# The two commands: `make run` starts Swan Desktop (embedded demo server when
+# no server is configured); `make test` runs lint, types and the whole suite.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench screenshots server clean
+
+run: $(STAMP)
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then \
+	  echo "No display: running on a virtual X screen (xvfb-run)."; \
+	  xvfb-run -a $(BIN)/swan-desktop $(ARGS); \
+	else \
+	  $(BIN)/swan-desktop $(ARGS); \
+	fi
+
+test: $(STAMP)
+	$(BIN)/ruff check swan_desktop tests benchmarks
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check swan_desktop tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/calendar.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/take.py
+
+server: $(STAMP)
+	$(BIN)/swan-server serve --demo --db studio.sqlite3
+
+$(STAMP): pyproject.toml .ci/system-deps.sh
+	bash .ci/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

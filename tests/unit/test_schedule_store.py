@@ -1,0 +1,117 @@
+"""The client schedule store: range queries, filters, versions and event order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from swan_desktop.core.directory import Directory
+from swan_desktop.core.events import EventRouter
+from swan_desktop.core.schedule import ScheduleFilter, ScheduleStore
+from swan_desktop.protocol.entities import Session, Status, Trainer
+from swan_desktop.protocol.frames import Event
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def make(sid: int, hours: float, trainer: int = 1, **kw: object) -> Session:
+    start = T0 + timedelta(hours=hours)
+    return Session(id=sid, start=start, end=start + timedelta(hours=1), trainer_id=trainer, **kw)  # type: ignore[arg-type]
+
+
+def event(seq: int, kind: str, data: dict, epoch: str = "e1") -> Event:
+    return Event(epoch=epoch, seq=seq, kind=kind, ts="", actor=None, data=data)
+
+
+def test_between_returns_overlapping_sessions_in_start_order() -> None:
+    store = ScheduleStore()
+    store.load([make(3, 5), make(1, 0), make(2, 2), make(4, 30)])
+    got = store.between(T0 + timedelta(minutes=30), T0 + timedelta(hours=6))
+    assert [s.id for s in got] == [1, 2, 3]
+
+
+def test_session_ending_at_range_start_is_not_in_range() -> None:
+    store = ScheduleStore()
+    store.load([make(1, 0)])
+    assert store.between(T0 + timedelta(hours=1), T0 + timedelta(hours=2)) == []
+
+
+def test_moving_a_session_reindexes_it() -> None:
+    store = ScheduleStore()
+    store.load([make(1, 0), make(2, 1)])
+    moved = make(1, 48).with_changes(version=2)
+    store.upsert(moved)
+    assert [s.id for s in store.between(T0, T0 + timedelta(hours=3))] == [2]
+    assert [s.id for s in store.between(T0 + timedelta(hours=47), T0 + timedelta(hours=50))] == [1]
+
+
+def test_older_version_never_replaces_newer() -> None:
+    store = ScheduleStore()
+    store.upsert(make(1, 0, notes="new", version=3))
+    store.upsert(make(1, 0, notes="old", version=2))
+    got = store.get(1)
+    assert got is not None and got.notes == "new"
+
+
+def test_filters_by_trainer_status_location_and_text() -> None:
+    store = ScheduleStore()
+    store.set_directory(Directory(trainers={1: Trainer(1, "Ana"), 2: Trainer(2, "Ben")}))
+    store.load([
+        make(1, 0, trainer=1, client_name="Tom Reed", location="Studio A"),
+        make(2, 1, trainer=2, client_name="Amy Cole", status=Status.CANCELLED, location="Studio B"),
+        make(3, 2, trainer=2, client_name="Zoe Hart", location="Studio A"),
+    ])
+    day = (T0 - timedelta(hours=1), T0 + timedelta(hours=10))
+    assert [s.id for s in store.between(*day, ScheduleFilter(trainer_ids=frozenset({2})))] == [2, 3]
+    assert [s.id for s in store.between(*day, ScheduleFilter(statuses=frozenset({Status.CANCELLED})))] == [2]
+    assert [s.id for s in store.between(*day, ScheduleFilter(locations=frozenset({"Studio A"})))] == [1, 3]
+    assert [s.id for s in store.between(*day, ScheduleFilter(text="ana"))] == [1]  # trainer name
+    assert [s.id for s in store.between(*day, ScheduleFilter(text="HART"))] == [3]
+
+
+def test_query_answer_does_not_undo_a_newer_event() -> None:
+    store = ScheduleStore()
+    router = EventRouter()
+    router.register("session:", store.apply_event)
+    router.reset("e1", 10)
+    newer = make(1, 0, notes="after the query", version=2)
+    router.dispatch(event(12, "session:updated", {"session": newer.to_wire()}))
+    router.dispatch(event(13, "session:deleted", {"id": 2}))
+    # The query was read at seq 11: it still holds the old session 1 and session 2.
+    store.replace_range(T0 - timedelta(hours=1), T0 + timedelta(hours=5),
+                        [make(1, 0, notes="before", version=1), make(2, 1)], as_of_seq=11)
+    one = store.get(1)
+    assert one is not None and one.notes == "after the query"
+    assert store.get(2) is None
+
+
+def test_router_applies_each_seq_once_and_in_order() -> None:
+    store = ScheduleStore()
+    router = EventRouter()
+    router.register("session:", store.apply_event)
+    router.reset("e1", 0)
+    created = make(1, 0).to_wire()
+    assert router.dispatch(event(1, "session:created", {"session": created}))
+    assert not router.dispatch(event(1, "session:created", {"session": created}))
+    assert router.dispatch(event(2, "session:deleted", {"id": 1}))
+    assert not router.dispatch(event(1, "session:created", {"session": created}))
+    assert store.get(1) is None
+    assert router.applied == 2
+
+
+def test_router_ignores_events_of_another_epoch() -> None:
+    router = EventRouter()
+    seen: list[int] = []
+    router.register("session:", lambda e: seen.append(e.seq))
+    router.reset("e1", 5)
+    assert not router.dispatch(event(6, "session:deleted", {"id": 1}, epoch="e2"))
+    assert seen == []
+
+
+def test_listeners_hear_each_change() -> None:
+    store = ScheduleStore()
+    calls: list[int] = []
+    store.add_listener(lambda: calls.append(store.revision))
+    store.load([make(1, 0)])
+    store.remove(1)
+    store.remove(1)  # unknown id: nothing changes, nobody is told
+    assert calls == [1, 2]
