@@ -17,12 +17,12 @@ run: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(BIN)/ruff check swan_desktop tests benchmarks
+	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/ruff check swan_desktop tests benchmarks
+	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 bench: $(STAMP)
