@@ -1,0 +1,143 @@
+"""``SwanServer``: owns the store, the hub and the gateway of one running server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from ..protocol.frames import DEFAULT_PORT
+from ..protocol.timefmt import format_ts
+from . import demo
+from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .gateway import Gateway
+from .handlers import Dispatcher
+from .hub import Hub
+from .metrics import Metrics
+from .store import Store
+from .worker import AsyncStore
+
+log = logging.getLogger(__name__)
+
+#: How often old events and old idempotency replies are pruned.
+PRUNE_INTERVAL_S = 600.0
+
+
+class SwanServer:
+    """A complete server on one SQLite file.
+
+    ``await start()`` opens the database (seeding a demo studio first when
+    ``demo`` and the database has no trainers) and listens; ``port`` is then
+    the actual port (``port=0`` picks a free one). ``await stop()`` closes
+    connections, the worker thread and the database.
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        *,
+        demo: bool = False,
+        local_admin: bool = False,
+        hasher: PasswordHasher | None = None,
+        token_ttl: timedelta = DEFAULT_TOKEN_TTL,
+        ssl: Any = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.host = host
+        self._requested_port = port
+        self._demo = demo
+        self._local_admin = local_admin
+        self._hasher = hasher
+        self._token_ttl = token_ttl
+        self._ssl = ssl
+        self.metrics = Metrics()
+        self.hub = Hub(self.metrics)
+        self.store = AsyncStore(self.db_path, self.hub.publish)
+        self._hash_pool: ThreadPoolExecutor | None = None
+        self._gateway: Gateway | None = None
+        self._prune_task: asyncio.Task[None] | None = None
+        self._started = time.monotonic()
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        scheme = "wss" if self._ssl is not None else "ws"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}/"
+
+    @property
+    def epoch(self) -> str:
+        return self.store.epoch
+
+    async def start(self) -> None:
+        self._started = time.monotonic()
+        await self.store.open()
+        if self._demo:
+            seeded = await self.store.run(demo.seed_if_empty)
+            if seeded:
+                log.info("seeded a demo studio into %s", self.db_path)
+        if self._local_admin:
+            await self.store.run(demo.ensure_local_admin)
+        self.hub.last_seq = await self.store.run(Store.head_seq)
+        self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
+        auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
+        dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
+        self._gateway = Gateway(dispatcher, self.hub, self.metrics, self.health)
+        self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
+        self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
+        log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
+
+    async def stop(self) -> None:
+        if self._prune_task is not None:
+            self._prune_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._prune_task
+            self._prune_task = None
+        if self._gateway is not None:
+            await self._gateway.stop()
+            self._gateway = None
+        await self.store.close()
+        if self._hash_pool is not None:
+            self._hash_pool.shutdown(wait=True)
+            self._hash_pool = None
+
+    async def _prune_loop(self) -> None:
+        while True:
+            try:
+                dropped = await self.store.run(Store.prune)
+                if dropped:
+                    log.info("pruned %d old events", dropped)
+            except Exception:
+                log.exception("pruning failed")
+            await asyncio.sleep(PRUNE_INTERVAL_S)
+
+    async def issue_token(self, username: str = "admin") -> dict[str, Any]:
+        """A token for ``username`` without a password: ``{"token", "expires_at", "user"}``."""
+        account, token, expires = await self.store.run(issue_token_sync, username, self._token_ttl)
+        return {"token": token, "expires_at": format_ts(expires), "user": account.user.to_wire()}
+
+    async def health(self) -> dict[str, Any]:
+        try:
+            ok = await asyncio.wait_for(self.store.run(Store.ping), 5)
+            seq = await self.store.run(Store.head_seq)
+        except Exception:
+            log.exception("health check: database failed")
+            ok, seq = False, self.hub.last_seq
+        connections = len(self._gateway.connections) if self._gateway else 0
+        return {
+            "status": "ok" if ok else "degraded",
+            "uptime_s": round(time.monotonic() - self._started, 3),
+            "epoch": self.epoch,
+            "seq": seq,
+            "connections": connections,
+            "database": "ok" if ok else "error",
+        }

@@ -1,0 +1,101 @@
+"""WebSocket endpoint and plain-HTTP ``/health`` and ``/metrics`` on the same port."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from ..protocol.frames import MAX_FRAME_BYTES
+from .connection import Connection
+from .handlers import Dispatcher
+from .hub import Hub
+from .metrics import CONTENT_TYPE, Metrics
+
+log = logging.getLogger(__name__)
+
+HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
+
+
+def _response(status: HTTPStatus, content_type: str, body: bytes) -> Response:
+    headers = Headers(
+        [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    )
+    return Response(status.value, status.phrase, headers, body)
+
+
+class Gateway:
+    """Accepts connections, feeds their frames to the dispatcher and registers them with the hub."""
+
+    def __init__(self, dispatcher: Dispatcher, hub: Hub, metrics: Metrics, health: HealthProbe) -> None:
+        self._dispatcher = dispatcher
+        self._hub = hub
+        self._metrics = metrics
+        self._health = health
+        self._server: Server | None = None
+        self.connections: set[Connection] = set()
+
+    async def start(self, host: str, port: int, ssl: Any = None) -> int:
+        self._server = await serve(
+            self._handle,
+            host,
+            port,
+            max_size=MAX_FRAME_BYTES,
+            process_request=self._process_request,
+            ssl=ssl,
+            close_timeout=5,
+            server_header="swan-server",
+        )
+        sock = next(iter(self._server.sockets))
+        return int(sock.getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.close(close_connections=True)
+        await self._server.wait_closed()
+        self._server = None
+
+    async def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if path == "/health":
+            report = await self._health()
+            status = HTTPStatus.OK if report.get("status") == "ok" else HTTPStatus.SERVICE_UNAVAILABLE
+            return _response(status, "application/json", json.dumps(report).encode())
+        if path == "/metrics":
+            return _response(HTTPStatus.OK, CONTENT_TYPE, self._metrics.render())
+        if path != "/":
+            return _response(
+                HTTPStatus.NOT_FOUND,
+                "text/plain; charset=utf-8",
+                b"not found: WebSocket on /, plus GET /health and GET /metrics\n",
+            )
+        return None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        conn = Connection(ws, self._metrics)
+        self.connections.add(conn)
+        self._hub.add(conn)
+        self._metrics.connections.inc()
+        started = time.monotonic()
+        try:
+            async for message in ws:
+                await self._dispatcher.handle(conn, message)
+                if conn.closed:
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            self._hub.remove(conn)
+            self.connections.discard(conn)
+            self._metrics.connections.dec()
+            await conn.close()
+            log.debug("connection %s closed after %.1f s", ws.id, time.monotonic() - started)

@@ -1,0 +1,195 @@
+"""Request dispatch: one table from request type to handler, with auth and role checks in one place."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from ..domain.permissions import allowed
+from ..protocol import frames
+from ..protocol.errors import ErrorCode, ProtocolError, invalid
+from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
+from ..protocol.timefmt import format_ts, now_utc, parse_ts
+from ..protocol.validation import require_dict, require_int
+from . import schedule
+from .auth import Authenticator
+from .connection import Connection
+from .metrics import Metrics
+from .store import HubEvent, Store
+from .worker import AsyncStore
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Connection, Request], Awaitable[dict[str, Any]]]
+
+#: Longest range one ``schedule.query`` may ask for.
+MAX_QUERY_RANGE = timedelta(days=400)
+
+
+def _refuse_unknown(data: dict[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+
+
+def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubEvent] | None]:
+    head, pruned = store.head_seq(), store.pruned_through()
+    if since is None or not pruned <= since <= head:
+        return head, pruned, None
+    return head, pruned, store.events_between(since, head)
+
+
+class Dispatcher:
+    """Turns one incoming text frame into exactly one reply (or error frame) on the connection."""
+
+    def __init__(self, store: AsyncStore, auth: Authenticator, metrics: Metrics, started: float) -> None:
+        self._store = store
+        self._auth = auth
+        self._metrics = metrics
+        self._started = started
+        self.table: dict[str, Handler] = {
+            frames.AUTHENTICATE: self.authenticate,
+            frames.SYNC: self.sync,
+            frames.HEARTBEAT: self.heartbeat,
+            frames.DIRECTORY_QUERY: self.directory_query,
+            frames.SCHEDULE_QUERY: self.schedule_query,
+            frames.SESSION_CREATE: self.session_create,
+            frames.SESSION_UPDATE: self.session_update,
+            frames.SESSION_DELETE: self.session_delete,
+        }
+
+    # -- entry point -------------------------------------------------------------
+    async def handle(self, conn: Connection, text: str | bytes) -> None:
+        began = time.perf_counter()
+        try:
+            req = decode_request(text)
+        except FrameError as err:
+            conn.send(reply_error(err.re, err) if err.re is not None else error_frame(err))
+            self._metrics.observe("other", err.code.value, time.perf_counter() - began)
+            return
+        outcome = "ok"
+        try:
+            data = await self._dispatch(conn, req)
+        except ProtocolError as err:
+            outcome = err.code.value
+            conn.abort_sync()
+            conn.send(reply_error(req.id, err))
+        except Exception:
+            log.exception("request %s (%s) failed", req.id, req.type)
+            outcome = ErrorCode.INTERNAL.value
+            conn.abort_sync()
+            conn.send(reply_error(req.id, ProtocolError(ErrorCode.INTERNAL, "internal server error")))
+        else:
+            conn.send(reply_ok(req.id, data))
+            if req.type == frames.SYNC:
+                await conn.finish_sync()
+        self._metrics.observe(req.type, outcome, time.perf_counter() - began)
+
+    async def _dispatch(self, conn: Connection, req: Request) -> dict[str, Any]:
+        handler = self.table.get(req.type)
+        if handler is None:
+            raise invalid(f"unknown request type: {req.type!r}", type=req.type)
+        if conn.account is None and req.type != frames.AUTHENTICATE:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"authenticate before sending {req.type!r}")
+        if conn.account is not None and not allowed(conn.account.role, req.type):
+            raise ProtocolError(
+                ErrorCode.FORBIDDEN, f"role {conn.account.role.value!r} may not send {req.type!r}"
+            )
+        return await handler(conn, req)
+
+    # -- handshake ----------------------------------------------------------------
+    async def authenticate(self, conn: Connection, req: Request) -> dict[str, Any]:
+        data = req.data
+        if "token" in data:
+            _refuse_unknown(data, {"token"})
+            token = data["token"]
+            if not isinstance(token, str) or not token:
+                raise invalid("token must be a non-empty string", field="token")
+            account, expires = await self._auth.with_token(token)
+        else:
+            _refuse_unknown(data, {"username", "password"})
+            username, password = data.get("username"), data.get("password")
+            if not isinstance(username, str) or not isinstance(password, str):
+                raise invalid("authenticate needs either token, or username and password (strings)")
+            account, token, expires = await self._auth.with_password(username, password)
+        conn.account = account
+        head = await self._store.run(Store.head_seq)
+        return {
+            "token": token,
+            "expires_at": format_ts(expires),
+            "user": account.user.to_wire(),
+            "server_time": format_ts(now_utc()),
+            "epoch": self._store.epoch,
+            "seq": head,
+        }
+
+    async def sync(self, conn: Connection, req: Request) -> dict[str, Any]:
+        _refuse_unknown(req.data, {"since"})
+        since: int | None = None
+        epoch_ok = False
+        if req.data.get("since") is not None:
+            marker = require_dict(req.data["since"], "since")
+            _refuse_unknown(marker, {"epoch", "seq"})
+            if not isinstance(marker.get("epoch"), str):
+                raise invalid("since.epoch must be a string", field="since.epoch")
+            since = require_int(marker.get("seq"), "since.seq")
+            if since < 0:
+                raise invalid("since.seq must not be negative", field="since.seq")
+            epoch_ok = marker["epoch"] == self._store.epoch
+        conn.begin_sync()
+        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None)
+        recovered = replay is not None
+        conn.plan_sync(since if recovered and since is not None else head, replay, head)
+        return {"recovered": recovered, "epoch": self._store.epoch, "seq": head}
+
+    async def heartbeat(self, conn: Connection, req: Request) -> dict[str, Any]:
+        client_time = req.data.get("client_time")
+        if client_time is not None and not isinstance(client_time, (str, int, float)):
+            raise invalid("client_time must be a time string or a number", field="client_time")
+        return {"server_time": format_ts(now_utc()), "uptime_s": round(time.monotonic() - self._started, 3)}
+
+    # -- queries -------------------------------------------------------------------
+    async def directory_query(self, conn: Connection, req: Request) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            return {
+                "trainers": [t.to_wire() for t in store.trainers()],
+                "clients": [c.to_wire() for c in store.clients()],
+                "session_types": [t.to_wire() for t in store.session_types()],
+                "locations": [loc.to_wire() for loc in store.locations()],
+            }
+
+        return await self._store.run(read)
+
+    async def schedule_query(self, conn: Connection, req: Request) -> dict[str, Any]:
+        data = req.data
+        _refuse_unknown(data, {"start", "end", "trainer_id"})
+        start, end = parse_ts(data.get("start"), "start"), parse_ts(data.get("end"), "end")
+        if end <= start:
+            raise invalid("end must be after start", field="end")
+        if end - start > MAX_QUERY_RANGE:
+            raise invalid(f"a query may span at most {MAX_QUERY_RANGE.days} days", field="end")
+        trainer_id = data.get("trainer_id")
+        if trainer_id is not None:
+            trainer_id = require_int(trainer_id, "trainer_id")
+        sessions = await self._store.run(Store.sessions_overlapping, start, end, trainer_id)
+        return {"sessions": [s.to_wire() for s in sessions]}
+
+    # -- mutations -------------------------------------------------------------------
+    async def _mutate(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
+        assert conn.account is not None
+        reply = await self._store.run(schedule.run_mutation, conn.account, req.id, fn, req.data)
+        if reply["ok"]:
+            return dict(reply["data"])
+        raise ProtocolError.from_wire(reply["error"])
+
+    async def session_create(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return await self._mutate(conn, req, schedule.create)
+
+    async def session_update(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return await self._mutate(conn, req, schedule.update)
+
+    async def session_delete(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return await self._mutate(conn, req, schedule.delete)

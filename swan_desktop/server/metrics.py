@@ -1,0 +1,48 @@
+"""Prometheus metrics of one server, on a registry of its own (several servers may share a process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
+
+from ..protocol.frames import REQUEST_TYPES
+
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "swan_requests",
+            "Requests handled, by type and outcome (ok or error code).",
+            ["type", "outcome"],
+            registry=self.registry,
+        )
+        self.events = Counter("swan_events", "Events published, by kind.", ["kind"], registry=self.registry)
+        self.connections = Gauge("swan_connections", "Open WebSocket connections.", registry=self.registry)
+        self.latency = Histogram(
+            "swan_request_seconds",
+            "Time to handle a request, by type.",
+            ["type"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=self.registry,
+        )
+        self.dropped = Counter(
+            "swan_slow_client_disconnects",
+            "Connections closed because they stopped reading.",
+            registry=self.registry,
+        )
+
+    @staticmethod
+    def type_label(request_type: str) -> str:
+        """Known request types as themselves; anything else as ``other`` (bounded label set)."""
+        return request_type if request_type in REQUEST_TYPES else "other"
+
+    def observe(self, request_type: str, outcome: str, seconds: float) -> None:
+        label = self.type_label(request_type)
+        self.requests.labels(label, outcome).inc()
+        self.latency.labels(label).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
