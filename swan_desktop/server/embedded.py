@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import logging
 import threading
 from concurrent.futures import Future
@@ -74,7 +74,9 @@ class EmbeddedServer:
             raise RuntimeError("embedded server failed to start") from self._failure
 
     def _run(self) -> None:
-        loop = asyncio.new_event_loop()
+        # A plain asyncio loop, whatever policy the host app installed (qasync's
+        # would hand this thread a Qt loop, which only the GUI thread may run).
+        loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
         self._loop = loop
         try:
             loop.run_until_complete(self._main())

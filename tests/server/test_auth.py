@@ -14,7 +14,9 @@ from swan_desktop.server.store import Store
 from .support import Clients
 
 
-async def test_password_login_returns_token_user_epoch_and_seq(clients: Clients, server: EmbeddedServer) -> None:
+async def test_password_login_returns_token_user_epoch_and_seq(
+    clients: Clients, server: EmbeddedServer
+) -> None:
     client = await clients.open()
     data = await client.login("ana")
     assert data["user"]["name"] == "Ana" and data["user"]["role"] == "trainer"
@@ -47,7 +49,9 @@ async def test_expired_token_is_refused_and_says_it_expired(clients: Clients, se
     token = "expired-token-for-the-test"
     account = server.server.store.submit(Store.account_by_username, "ana")
     assert account is not None
-    server.server.store.submit(Store.add_token, hash_token(token), account.id, now_utc() - timedelta(minutes=1))
+    server.server.store.submit(
+        Store.add_token, hash_token(token), account.id, now_utc() - timedelta(minutes=1)
+    )
     client = await clients.open()
     err = await client.error("authenticate", {"token": token})
     assert err["code"] == "unauthorized"
@@ -76,7 +80,9 @@ async def test_authenticate_without_credentials_is_invalid(clients: Clients) -> 
     assert err["code"] == "invalid"
 
 
-async def test_local_token_signs_in_the_passwordless_local_admin(clients: Clients, server: EmbeddedServer) -> None:
+async def test_local_token_signs_in_the_passwordless_local_admin(
+    clients: Clients, server: EmbeddedServer
+) -> None:
     issued = server.issue_local_token()
     assert set(issued) == {"token", "expires_at", "user"}
     assert issued["user"]["role"] == "admin"

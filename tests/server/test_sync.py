@@ -15,7 +15,9 @@ async def _create(client, hour: int) -> dict:
     return (await client.ok("session.create", session_data(start=start, end=end)))["session"]
 
 
-async def test_fresh_sync_reports_epoch_and_head_and_then_live_events(clients: Clients, server: EmbeddedServer) -> None:
+async def test_fresh_sync_reports_epoch_and_head_and_then_live_events(
+    clients: Clients, server: EmbeddedServer
+) -> None:
     watcher = await clients.open()
     auth = await watcher.login("vic")
     data = await watcher.ok("sync", {})
@@ -91,7 +93,9 @@ async def test_replay_works_after_a_server_restart_on_the_same_database(db_path:
         writer = await pool.signed_in("ana")
         mark = (await writer.ok("sync", {}))["seq"]
         created = await _create(writer, 8)
-        await writer.ok("session.update", {"id": created["id"], "version": 1, "changes": {"notes": "bring water"}})
+        await writer.ok(
+            "session.update", {"id": created["id"], "version": 1, "changes": {"notes": "bring water"}}
+        )
         epoch = first.epoch
         await pool.close()
     finally:
