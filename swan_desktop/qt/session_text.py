@@ -1,0 +1,80 @@
+"""Words for sessions: local times, client labels, initials and tooltips."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+
+from ..core.directory import Directory
+from ..protocol.entities import Session, Status
+from .style import status_label
+
+
+def local(moment: datetime) -> datetime:
+    """A UTC (aware) moment in the computer's local time zone."""
+    return moment.astimezone()
+
+
+def hm(moment: datetime) -> str:
+    return local(moment).strftime("%H:%M")
+
+
+def time_range(s: Session) -> str:
+    return f"{hm(s.start)}–{hm(s.end)}"
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def short_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def client_label(s: Session, directory: Directory) -> str:
+    """Who the session is with, or what the slot is when nobody is."""
+    if s.client_name:
+        return s.client_name
+    if s.client_id is not None and s.client_id in directory.clients:
+        return directory.clients[s.client_id].name
+    if s.status is Status.BLOCKED:
+        return "Blocked"
+    if s.status is Status.AVAILABLE:
+        return "Open slot"
+    return "No client"
+
+
+def initials(name: str) -> str:
+    parts = [p for p in name.replace("-", " ").split() if p]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+def details(s: Session, directory: Directory) -> list[tuple[str, str]]:
+    """Label/value pairs describing everything a user may want to know."""
+    start = local(s.start)
+    rows = [
+        ("Client", client_label(s, directory)),
+        ("Trainer", directory.trainer_name(s.trainer_id)),
+        ("When", f"{short_date(start.date())}, {time_range(s)} ({s.duration_min} min)"),
+        ("Type", directory.type_name(s.session_type_id) or "—"),
+        ("Location", s.location or "—"),
+        ("Status", status_label(s.status)),
+    ]
+    if s.notes:
+        rows.append(("Notes", s.notes))
+    if s.cancel_reason:
+        rows.append(("Cancel reason", s.cancel_reason))
+    return rows
+
+
+def tooltip_html(s: Session, directory: Directory) -> str:
+    rows = "".join(
+        f"<tr><td style='color:#5f6b7a;padding-right:8px'>{html.escape(k)}</td>"
+        f"<td>{html.escape(v)}</td></tr>"
+        for k, v in details(s, directory)
+    )
+    return f"<table>{rows}</table>"

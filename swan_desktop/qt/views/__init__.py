@@ -1,0 +1,1 @@
+"""Schedule views: day and week time grids, the agenda table, the details panel."""

@@ -1,0 +1,65 @@
+"""The day view: one column per trainer, sessions placed by local time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QWidget
+
+from ...core.directory import Directory
+from ...protocol.entities import Session
+from ..session_text import client_label, long_date, time_range, tooltip_html
+from .time_grid import Column, GridItem, TimeGridView
+
+
+class DayView(TimeGridView):
+    """Trainer columns for one local day. Emits the ``TimeGridView`` signals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, hour_px=64)
+        self._directory = Directory()
+        self.day = date.today()
+        self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
+        self.setAccessibleName("Day schedule")
+        self.canvas.setAccessibleName("Day schedule, one column per trainer")
+        self.header.setAccessibleName("Trainer columns")
+
+    def show_day(self, day: date, sessions: Sequence[Session], directory: Directory,
+                 trainer_ids: Sequence[int] | None = None) -> None:
+        """Show ``sessions`` (already limited to ``day``) in trainer columns.
+
+        ``trainer_ids`` fixes the columns (e.g. one trainer when filtered);
+        otherwise every trainer in the directory gets a column, plus any
+        trainer a session names that the directory does not know yet.
+        """
+        self._directory = directory
+        self.day = day
+        if trainer_ids is None:
+            ids = [t.id for t in directory.sorted_trainers()]
+            known = set(ids)
+            ids += sorted({s.trainer_id for s in sessions} - known)
+        else:
+            ids = list(trainer_ids)
+        today = day == date.today()
+        columns = []
+        for tid in ids:
+            trainer = directory.trainers.get(tid)
+            columns.append(Column(day=day, title=directory.trainer_name(tid),
+                                  subtitle=", ".join(trainer.specialties[:2]) if trainer else "",
+                                  trainer_id=tid, accent=trainer.color if trainer else None,
+                                  highlight=False))
+        index = {tid: i for i, tid in enumerate(ids)}
+        items = []
+        for s in sessions:
+            col = index.get(s.trainer_id)
+            if col is None:
+                continue
+            type_name = directory.type_name(s.session_type_id)
+            third = " · ".join(x for x in (type_name, s.location) if x)
+            items.append(GridItem(s, col, (time_range(s), client_label(s, directory), third),
+                                  directory.type_color(s.session_type_id)))
+        self.canvas.set_content(columns, items)
+        self.canvas.setAccessibleDescription(
+            f"{long_date(day)}{' (today)' if today else ''}: {len(items)} sessions, "
+            f"{len(columns)} trainers")

@@ -1,0 +1,118 @@
+"""The details panel: everything about the selected session, plus Edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...core.directory import Directory
+from ...protocol.entities import Session
+from ..session_text import client_label, local, long_date, time_range
+from ..style import STATUS_LOOK, block_colors
+
+FIELDS = ("Client", "Trainer", "Date", "Time", "Type", "Location", "Status", "Notes",
+          "Cancel reason", "Version", "Last updated")
+
+
+class DetailsPanel(QFrame):
+    """Read-only details of one session; ``editRequested(id)`` asks to open the editor."""
+
+    editRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailsPanel")
+        self.setAccessibleName("Session details")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(260)
+        self.setMaximumWidth(340)
+        self._session: Session | None = None
+        self._title = QLabel("No session selected")
+        self._title.setWordWrap(True)
+        self._title.setStyleSheet("font-size: 13pt; font-weight: 600; color: #25313d;")
+        self._status = QLabel()
+        self._values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(6)
+        for name in FIELDS:
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(name)
+            label = QLabel(name)
+            label.setStyleSheet("color: #5f6b7a;")
+            form.addRow(label, value)
+            self._values[name] = value
+        self._form = form
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setAccessibleName("Edit session")
+        self.edit_button.clicked.connect(self._on_edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 14, 14, 14)
+        layout.addWidget(self._title)
+        layout.addWidget(self._status)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.edit_button)
+        self._read_only = False
+        self.show_session(None, Directory())
+
+    @property
+    def session_id(self) -> int | None:
+        return self._session.id if self._session else None
+
+    def value_text(self, field: str) -> str:
+        return self._values[field].text()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self.edit_button.setText("View…" if read_only else "Edit…")
+
+    def show_session(self, s: Session | None, directory: Directory) -> None:
+        self._session = s
+        self.edit_button.setEnabled(s is not None)
+        for name in FIELDS:
+            self._form.setRowVisible(self._values[name], s is not None)
+        if s is None:
+            self._title.setText("No session selected")
+            self._status.setText("Click a session to see its details.")
+            self._status.setStyleSheet("color: #5f6b7a;")
+            return
+        self._title.setText(client_label(s, directory))
+        colors = block_colors(directory.type_color(s.session_type_id), s.status)
+        look = STATUS_LOOK[s.status]
+        self._status.setText(f" {look.glyph} {look.label} ".replace("  ", " "))
+        self._status.setStyleSheet(
+            f"background: {colors.fill.name()}; color: {colors.text.name()};"
+            f"border: 1px solid {colors.outline.name()}; border-radius: 4px; padding: 2px 6px;")
+        start = local(s.start)
+        values = {
+            "Client": client_label(s, directory),
+            "Trainer": directory.trainer_name(s.trainer_id),
+            "Date": long_date(start.date()),
+            "Time": f"{time_range(s)} ({s.duration_min} min)",
+            "Type": directory.type_name(s.session_type_id) or "—",
+            "Location": s.location or "—",
+            "Status": look.label,
+            "Notes": s.notes or "—",
+            "Cancel reason": s.cancel_reason,
+            "Version": str(s.version),
+            "Last updated": self._updated(s),
+        }
+        for name, text in values.items():
+            self._values[name].setText(text)
+        self._form.setRowVisible(self._values["Cancel reason"], bool(s.cancel_reason))
+
+    @staticmethod
+    def _updated(s: Session) -> str:
+        if s.updated_at is None:
+            return "—"
+        who = f"user #{s.updated_by}" if s.updated_by is not None else "someone"
+        at = local(s.updated_at)
+        return f"{at:%d %b %H:%M} by {who}"
+
+    def _on_edit(self) -> None:
+        if self._session is not None:
+            self.editRequested.emit(self._session.id)

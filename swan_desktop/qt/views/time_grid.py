@@ -1,0 +1,439 @@
+"""A custom-painted time grid: a time axis and columns of session blocks.
+
+The day view (one column per trainer) and the week view (one column per day)
+are both this grid with different columns. Geometry is fixed (a constant
+number of pixels per hour), the blocks of the shown range are laid out once
+per change, and painting draws only what intersects the exposed rectangle.
+Column headers live in a separate strip above the scroll area, so they stay
+visible while the grid scrolls vertically and follow it horizontally.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
+
+from ...protocol.entities import Session
+from .. import style
+from ..session_block import paint_block
+from .lanes import assign_lanes
+
+AXIS_W = 58
+TOP_PAD = 10
+BOTTOM_PAD = 12
+MIN_COL_W = 130
+HEADER_H = 42
+DEFAULT_FIRST_HOUR = 6
+DEFAULT_LAST_HOUR = 22
+SNAP_MIN = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the grid: the local date it shows and what its header says."""
+
+    day: date
+    title: str
+    subtitle: str = ""
+    trainer_id: int = 0
+    accent: str | None = None
+    highlight: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GridItem:
+    """A session to place in a column, with the text lines and colour to draw."""
+
+    session: Session
+    column: int
+    lines: tuple[str, ...]
+    color: str
+
+
+@dataclass(slots=True)
+class _Placed:
+    item: GridItem
+    start_min: float
+    end_min: float
+    lane: int = 0
+    lanes: int = 1
+    rect: QRectF = field(default_factory=QRectF)
+
+
+def local_midnight(day: date) -> datetime:
+    """The aware local-time start of ``day``."""
+    return datetime.combine(day, time()).astimezone()
+
+
+def hour_span(items: Sequence[GridItem], columns: Sequence[Column]) -> tuple[int, int]:
+    """First and last hour to show: the working day, widened to fit every session."""
+    first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
+    for it in items:
+        midnight = local_midnight(columns[it.column].day)
+        start_h = (it.session.start - midnight).total_seconds() / 3600
+        end_h = (it.session.end - midnight).total_seconds() / 3600
+        first = min(first, max(0, math.floor(start_h)))
+        last = max(last, min(24, math.ceil(end_h)))
+    return first, last
+
+
+class TimeGridCanvas(QWidget):
+    """The painted grid below the headers. Coordinates are the widget's own."""
+
+    sessionSelected = Signal(int)
+    sessionActivated = Signal(int)
+    emptyDoubleClicked = Signal(int, object)  # column index, local datetime
+    geometryChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
+        super().__init__(parent)
+        self.hour_px = hour_px
+        self.columns: list[Column] = []
+        self.first_hour = DEFAULT_FIRST_HOUR
+        self.last_hour = DEFAULT_LAST_HOUR
+        self._placed: list[_Placed] = []
+        self._by_id: dict[int, _Placed] = {}
+        self._selected: int | None = None
+        self._tooltip: Callable[[Session], str] = lambda s: ""
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(False)
+        self._update_minimum()
+
+    # -- content -----------------------------------------------------------
+    def set_tooltip_provider(self, provider: Callable[[Session], str]) -> None:
+        self._tooltip = provider
+
+    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem]) -> None:
+        self.columns = list(columns)
+        self.first_hour, self.last_hour = hour_span(items, self.columns)
+        placed: list[_Placed] = []
+        lo, hi = self.first_hour * 60, self.last_hour * 60
+        midnights = [local_midnight(c.day) for c in self.columns]
+        for it in items:
+            midnight = midnights[it.column]
+            start = max(lo, (it.session.start - midnight).total_seconds() / 60)
+            end = min(hi, (it.session.end - midnight).total_seconds() / 60)
+            if end <= start:
+                continue
+            placed.append(_Placed(it, start, end))
+        placed.sort(key=lambda p: (p.item.column, p.start_min, -p.end_min))
+        for col in range(len(self.columns)):
+            group = [p for p in placed if p.item.column == col]
+            for p, (lane, lanes) in zip(group, assign_lanes([(p.start_min, p.end_min) for p in group]),
+                                        strict=True):
+                p.lane, p.lanes = lane, lanes
+        self._placed = placed
+        self._by_id = {p.item.session.id: p for p in placed}
+        if self._selected not in self._by_id:
+            self._selected = None
+        self._update_minimum()
+        self._relayout()
+        self.update()
+
+    # -- geometry ----------------------------------------------------------
+    def _update_minimum(self) -> None:
+        n = max(1, len(self.columns))
+        height = TOP_PAD + (self.last_hour - self.first_hour) * self.hour_px + BOTTOM_PAD
+        self.setMinimumSize(AXIS_W + n * MIN_COL_W, height)
+        self.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def column_width(self) -> float:
+        return max(1.0, (self.width() - AXIS_W) / max(1, len(self.columns)))
+
+    def column_x(self, index: int) -> float:
+        return AXIS_W + index * self.column_width()
+
+    def y_for_minutes(self, minutes: float) -> float:
+        return TOP_PAD + (minutes - self.first_hour * 60) * self.hour_px / 60
+
+    def minutes_for_y(self, y: float) -> float:
+        return self.first_hour * 60 + (y - TOP_PAD) * 60 / self.hour_px
+
+    def column_at(self, x: float) -> int | None:
+        if x < AXIS_W or not self.columns:
+            return None
+        index = int((x - AXIS_W) // self.column_width())
+        return index if 0 <= index < len(self.columns) else None
+
+    def time_at(self, point: QPointF | QPoint) -> datetime | None:
+        """The local start time a double-click at ``point`` asks for (snapped to 15 min)."""
+        col = self.column_at(point.x())
+        if col is None:
+            return None
+        minutes = self.minutes_for_y(point.y())
+        minutes = max(self.first_hour * 60, min(self.last_hour * 60 - SNAP_MIN, minutes))
+        snapped = int(minutes // SNAP_MIN) * SNAP_MIN
+        return local_midnight(self.columns[col].day) + timedelta(minutes=snapped)
+
+    def _relayout(self) -> None:
+        col_w = self.column_width()
+        for p in self._placed:
+            lane_w = (col_w - 6) / p.lanes
+            x = self.column_x(p.item.column) + 3 + p.lane * lane_w
+            top = self.y_for_minutes(p.start_min)
+            bottom = max(self.y_for_minutes(p.end_min), top + 18)
+            p.rect = QRectF(x + 1, top + 1, lane_w - 2, bottom - top - 2)
+        self.geometryChanged.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    # -- queries used by views and tests -------------------------------------
+    def session_rect(self, session_id: int) -> QRectF | None:
+        p = self._by_id.get(session_id)
+        return QRectF(p.rect) if p is not None else None
+
+    def session_at(self, point: QPointF | QPoint) -> int | None:
+        pt = QPointF(point)
+        for p in reversed(self._placed):
+            if p.rect.contains(pt):
+                return p.item.session.id
+        return None
+
+    def session_ids(self) -> list[int]:
+        return [p.item.session.id for p in self._placed]
+
+    def column_of(self, session_id: int) -> int | None:
+        p = self._by_id.get(session_id)
+        return p.item.column if p is not None else None
+
+    @property
+    def selected_id(self) -> int | None:
+        return self._selected
+
+    def select(self, session_id: int | None) -> None:
+        if session_id is not None and session_id not in self._by_id:
+            session_id = None
+        if session_id != self._selected:
+            for sid in (self._selected, session_id):
+                if sid is not None and sid in self._by_id:
+                    self.update(self._by_id[sid].rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+            self._selected = session_id
+
+    # -- input -------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            sid = self.session_at(event.position())
+            self.select(sid)
+            if sid is not None:
+                self.sessionSelected.emit(sid)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        sid = self.session_at(event.position())
+        if sid is not None:
+            self.select(sid)
+            self.sessionActivated.emit(sid)
+            return
+        col = self.column_at(event.position().x())
+        when = self.time_at(event.position())
+        if col is not None and when is not None:
+            self.emptyDoubleClicked.emit(col, when)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
+            self.sessionActivated.emit(self._selected)
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            sid = self.session_at(event.pos())
+            p = self._by_id.get(sid) if sid is not None else None
+            if p is not None:
+                QToolTip.showText(event.globalPos(), self._tooltip(p.item.session), self,
+                                  p.rect.toAlignedRect())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    # -- painting ----------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        exposed = event.rect()
+        painter = QPainter(self)
+        painter.fillRect(exposed, style.BACKGROUND)
+        self._paint_grid(painter, exposed)
+        exposed_f = QRectF(exposed)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
+        for p in self._placed:
+            if p.rect.intersects(exposed_f):
+                paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
+                            selected=p.item.session.id == self._selected, font=font)
+        self._paint_now_line(painter)
+        painter.end()
+
+    def _paint_grid(self, painter: QPainter, exposed: QRect) -> None:
+        width = self.width()
+        col_w = self.column_width()
+        for i, c in enumerate(self.columns):
+            if c.highlight:
+                painter.fillRect(QRectF(self.column_x(i), 0, col_w, self.height()), QColor("#f5f9fc"))
+        fm = QFontMetrics(self.font())
+        painter.setFont(self.font())
+        for hour in range(self.first_hour, self.last_hour + 1):
+            y = self.y_for_minutes(hour * 60)
+            if exposed.top() - 20 <= y <= exposed.bottom() + 20:
+                painter.setPen(QPen(style.GRID_HOUR, 1))
+                painter.drawLine(QPointF(AXIS_W - 6, y + 0.5), QPointF(width, y + 0.5))
+                painter.setPen(style.AXIS_TEXT)
+                label = f"{hour:02d}:00"
+                painter.drawText(QPointF(AXIS_W - 10 - fm.horizontalAdvance(label), y + fm.ascent() / 2 - 1),
+                                 label)
+            half = y + self.hour_px / 2
+            if hour < self.last_hour and exposed.top() <= half <= exposed.bottom():
+                painter.setPen(QPen(style.GRID_HALF, 1))
+                painter.drawLine(QPointF(AXIS_W, half + 0.5), QPointF(width, half + 0.5))
+        painter.setPen(QPen(style.COLUMN_RULE, 1))
+        for i in range(len(self.columns) + 1):
+            x = round(self.column_x(i)) + 0.5
+            painter.drawLine(QPointF(x, exposed.top()), QPointF(x, exposed.bottom() + 1))
+
+    def _paint_now_line(self, painter: QPainter) -> None:
+        now = datetime.now().astimezone()
+        for i, c in enumerate(self.columns):
+            if c.day != now.date():
+                continue
+            minutes = now.hour * 60 + now.minute
+            if not self.first_hour * 60 <= minutes <= self.last_hour * 60:
+                continue
+            y = self.y_for_minutes(minutes)
+            painter.setPen(QPen(style.NOW_LINE, 1.5))
+            painter.drawLine(QPointF(self.column_x(i), y), QPointF(self.column_x(i + 1), y))
+
+
+class TimeGridHeader(QWidget):
+    """Column titles above the grid; follows the grid's horizontal scrolling."""
+
+    def __init__(self, canvas: TimeGridCanvas, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._canvas = canvas
+        self._offset = 0
+        self.setFixedHeight(HEADER_H)
+        canvas.geometryChanged.connect(self.update)
+
+    def set_offset(self, offset: int) -> None:
+        self._offset = offset
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), style.HEADER_BG)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        canvas = self._canvas
+        col_w = canvas.column_width()
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        sub_font = QFont(self.font())
+        sub_font.setPointSizeF(max(7.0, sub_font.pointSizeF() - 1))
+        tfm, sfm = QFontMetrics(title_font), QFontMetrics(sub_font)
+        for i, c in enumerate(canvas.columns):
+            x = canvas.column_x(i) - self._offset
+            if x + col_w < AXIS_W or x > self.width():
+                continue
+            left = x + 10
+            avail = col_w - 16
+            if c.accent:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(c.accent))
+                painter.drawEllipse(QPointF(left + 4, 15), 4.5, 4.5)
+                left += 14
+                avail -= 14
+            painter.setPen(style.TODAY_ACCENT if c.highlight else style.HEADER_TEXT)
+            painter.setFont(title_font)
+            painter.drawText(QPointF(left, 8 + tfm.ascent()),
+                             tfm.elidedText(c.title, Qt.TextElideMode.ElideRight, int(avail)))
+            if c.subtitle:
+                painter.setFont(sub_font)
+                painter.setPen(style.TODAY_ACCENT if c.highlight else style.AXIS_TEXT)
+                painter.drawText(QPointF(left, 10 + tfm.height() + sfm.ascent()),
+                                 sfm.elidedText(c.subtitle, Qt.TextElideMode.ElideRight, int(avail)))
+            if c.highlight:
+                painter.fillRect(QRectF(x + 1, HEADER_H - 3, col_w - 1, 3), style.TODAY_ACCENT)
+        painter.fillRect(QRect(0, 0, AXIS_W, HEADER_H), style.HEADER_BG)
+        painter.setPen(QPen(style.COLUMN_RULE, 1))
+        painter.drawLine(0, HEADER_H - 1, self.width(), HEADER_H - 1)
+        painter.end()
+
+
+class TimeGridView(QWidget):
+    """Header strip + scrollable canvas, with the signals every schedule view has."""
+
+    sessionSelected = Signal(int)
+    sessionActivated = Signal(int)
+    #: trainer id (0 when the column is not a trainer's) and the local start time
+    newSessionRequested = Signal(int, object)
+
+    def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
+        super().__init__(parent)
+        self.canvas = TimeGridCanvas(hour_px=hour_px)
+        self.header = TimeGridHeader(self.canvas)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area.horizontalScrollBar().valueChanged.connect(self.header.set_offset)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.scroll_area)
+        self.canvas.sessionSelected.connect(self.sessionSelected)
+        self.canvas.sessionActivated.connect(self.sessionActivated)
+        self.canvas.emptyDoubleClicked.connect(self._on_empty_double_click)
+
+    def _on_empty_double_click(self, column: int, when: datetime) -> None:
+        self.newSessionRequested.emit(self.canvas.columns[column].trainer_id, when)
+
+    # -- API shared by the day and week views ---------------------------------
+    def session_rect(self, session_id: int) -> QRectF | None:
+        """Where a session is drawn, in canvas coordinates (None if not shown)."""
+        return self.canvas.session_rect(session_id)
+
+    def session_at(self, point: QPointF | QPoint) -> int | None:
+        """The session drawn at a canvas point, if any."""
+        return self.canvas.session_at(point)
+
+    def shown_ids(self) -> list[int]:
+        return self.canvas.session_ids()
+
+    def column_of(self, session_id: int) -> int | None:
+        return self.canvas.column_of(session_id)
+
+    @property
+    def columns(self) -> list[Column]:
+        return self.canvas.columns
+
+    def select(self, session_id: int | None) -> None:
+        self.canvas.select(session_id)
+
+    def scroll_to_hour(self, hour: int) -> None:
+        y = int(self.canvas.y_for_minutes(hour * 60)) - TOP_PAD
+        self.scroll_area.verticalScrollBar().setValue(max(0, y))

@@ -1,0 +1,61 @@
+"""The week view: seven day columns (Monday to Sunday, local time)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QWidget
+
+from ...core.directory import Directory
+from ...protocol.entities import Session
+from ..session_text import client_label, hm, initials, local, tooltip_html
+from .time_grid import Column, GridItem, TimeGridView
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+class WeekView(TimeGridView):
+    """A Monday-to-Sunday grid; blocks show time, trainer initials and client."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, hour_px=52)
+        self._directory = Directory()
+        self.monday = week_start(date.today())
+        self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
+        self.setAccessibleName("Week schedule")
+        self.canvas.setAccessibleName("Week schedule, one column per day")
+        self.header.setAccessibleName("Day columns")
+
+    def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
+                  trainer_id: int = 0) -> None:
+        """Show the week containing ``any_day``; sessions sit on their local start day.
+
+        ``trainer_id`` (when a trainer filter is on) is what a double-click on
+        empty space proposes for a new session.
+        """
+        self._directory = directory
+        monday = week_start(any_day)
+        self.monday = monday
+        today = date.today()
+        columns = [
+            Column(day=monday + timedelta(days=i), title=f"{monday + timedelta(days=i):%a}",
+                   subtitle=f"{(monday + timedelta(days=i)).day} {monday + timedelta(days=i):%b}",
+                   trainer_id=trainer_id, highlight=monday + timedelta(days=i) == today)
+            for i in range(7)
+        ]
+        items = []
+        for s in sessions:
+            col = (local(s.start).date() - monday).days
+            if not 0 <= col < 7:
+                continue
+            who = initials(directory.trainer_name(s.trainer_id))
+            items.append(GridItem(s, col, (f"{hm(s.start)} {who}", client_label(s, directory),
+                                           directory.type_name(s.session_type_id)),
+                                  directory.type_color(s.session_type_id)))
+        self.canvas.set_content(columns, items)
+        self.canvas.setAccessibleDescription(
+            f"Week of {monday.day} {monday:%B %Y}: {len(items)} sessions")

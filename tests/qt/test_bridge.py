@@ -1,0 +1,33 @@
+"""StoreBridge: bursts of store changes reach the views as one signal."""
+
+from __future__ import annotations
+
+from swan_desktop.core.schedule import ScheduleStore
+from swan_desktop.qt.bridge import StoreBridge
+
+from .conftest import session
+
+
+def test_a_thousand_store_changes_emit_changed_once(qtbot) -> None:
+    store = ScheduleStore()
+    bridge = StoreBridge(store)
+    emissions: list[int] = []
+    bridge.changed.connect(lambda: emissions.append(store.revision))
+    with qtbot.waitSignal(bridge.changed, timeout=2000):
+        for i in range(1000):
+            store.upsert(session(i, 1 + i % 3, 6 + i % 12))
+    assert emissions == [1000]
+    # nothing else is pending: the next change starts a new, single emission
+    with qtbot.waitSignal(bridge.changed, timeout=2000):
+        store.remove(0)
+    assert emissions == [1000, 1001]
+    bridge.detach()
+
+
+def test_a_quiet_store_emits_nothing(qtbot) -> None:
+    store = ScheduleStore()
+    bridge = StoreBridge(store)
+    with qtbot.assertNotEmitted(bridge.changed, wait=120):
+        pass
+    assert not bridge.dirty
+    bridge.detach()
