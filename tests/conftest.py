@@ -58,6 +58,8 @@ def _qasync_loop() -> Any:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+    # As in the app: closing a dialog (the last window) must not stop the loop.
+    app.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
     return qasync.QEventLoop(app)
 
 

@@ -1,0 +1,97 @@
+"""Two desktops on one server see each other's changes live, in order, and the
+server's refusals arrive as errors the views can act on."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from swan_desktop.core.client import StudioClient
+from swan_desktop.protocol.entities import Role, Status
+from swan_desktop.protocol.errors import ErrorCode, ProtocolError
+
+FAR = datetime(2031, 3, 3, 10, 0, tzinfo=UTC)  # clear of the demo schedule
+
+
+def fields(start: datetime = FAR, minutes: int = 60, trainer: int = 1, **extra: object) -> dict:
+    return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "trainer_id": trainer, "client_id": 1, "location": "", "session_type_id": 1, **extra}
+
+
+async def until(condition, timeout: float = 5.0) -> None:
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_sign_in_loads_directory_and_identifies_the_user(sign_in) -> None:
+    ana: StudioClient = await sign_in("ana")
+    assert ana.user is not None and ana.user.role is Role.TRAINER
+    assert len(ana.store.directory.trainers) >= 4
+    assert len(ana.store.directory.clients) >= 30
+
+
+async def test_edits_in_one_desktop_appear_in_another_in_order(sign_in) -> None:
+    ana: StudioClient = await sign_in("ana")
+    boss: StudioClient = await sign_in("boss")
+    await boss.load_range(FAR - timedelta(days=1), FAR + timedelta(days=2))
+    seen: list[tuple[int, str]] = []
+    boss.router.register("session:", lambda e: seen.append((e.seq, e.kind)))
+
+    created = await ana.create_session(fields())
+    moved = await ana.update_session(created.id, created.version,
+                                     {"start": fields(FAR + timedelta(hours=2))["start"],
+                                      "end": fields(FAR + timedelta(hours=2))["end"]})
+    confirmed = await ana.update_session(moved.id, moved.version, {"status": "confirmed"})
+
+    def boss_has_confirmed() -> bool:
+        s = boss.store.get(created.id)
+        return s is not None and s.status is Status.CONFIRMED
+
+    await until(boss_has_confirmed)
+    got = boss.store.get(created.id)
+    assert got is not None and got.start == FAR + timedelta(hours=2) and got.version == confirmed.version
+    assert [kind for _, kind in seen] == ["session:created", "session:updated", "session:updated",
+                                          "session:confirmed"]
+    assert [seq for seq, _ in seen] == sorted(seq for seq, _ in seen)
+
+    await ana.delete_session(confirmed.id, confirmed.version)
+    await until(lambda: boss.store.get(created.id) is None)
+
+
+async def test_viewer_is_refused_by_the_server(sign_in) -> None:
+    vic: StudioClient = await sign_in("vic")
+    with pytest.raises(ProtocolError) as caught:
+        await vic.create_session(fields())
+    assert caught.value.code is ErrorCode.FORBIDDEN
+
+
+async def test_overlap_is_refused_naming_the_clash(sign_in) -> None:
+    ana: StudioClient = await sign_in("ana")
+    first = await ana.create_session(fields(client_name="Tom"))
+    with pytest.raises(ProtocolError) as caught:
+        await ana.create_session(fields(FAR + timedelta(minutes=30)))
+    err = caught.value
+    assert err.code is ErrorCode.CONFLICT
+    assert err.data is not None and err.data["conflict"] == "double-booking"
+    assert [c["id"] for c in err.data["clashes"]] == [first.id]
+    trainer = ana.store.directory.trainer_name(1)
+    assert trainer in err.data["message"]
+
+
+async def test_stale_version_conflict_carries_the_current_session(sign_in) -> None:
+    ana: StudioClient = await sign_in("ana")
+    boss: StudioClient = await sign_in("boss")
+    created = await ana.create_session(fields())
+    await boss.update_session(created.id, created.version, {"notes": "boss was here"})
+    with pytest.raises(ProtocolError) as caught:
+        await ana.update_session(created.id, created.version, {"notes": "ana's note"})
+    err = caught.value
+    assert err.code is ErrorCode.CONFLICT
+    assert err.data is not None and err.data["reason"] == "stale_version"
+    assert err.data["current"]["notes"] == "boss was here"
+    assert err.data["current"]["version"] == created.version + 1
