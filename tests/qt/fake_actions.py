@@ -28,10 +28,12 @@ class InMemoryActions:
         self.user_id = user_id
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.gate: asyncio.Event | None = None
+        self.entered = asyncio.Event()
         self._next_id = 10_000
 
     async def _enter(self, name: str, **payload: Any) -> None:
         self.calls.append((name, payload))
+        self.entered.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.role is Role.VIEWER:

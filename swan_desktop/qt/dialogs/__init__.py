@@ -1,0 +1,1 @@
+"""Dialogs: the session editor and the side-by-side version-conflict resolver."""

@@ -1,0 +1,399 @@
+"""The session editor: create or change a session and send it without blocking.
+
+Saving runs as a coroutine on the qasync loop (``tasks.spawn``); while a
+request is in flight the dialog says "Saving…" and Save is disabled. Edits
+send only the fields that differ from the version the editor started from.
+Server refusals land next to the field they concern (``invalid`` with
+``data.field``, overlap conflicts next to the time and trainer), version
+conflicts open ``ConflictDialog``. Confirmations use ``open()``, never
+``exec()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.actions import SCHEDULE_CONFLICT, STALE_VERSION, ScheduleActions
+from ...core.directory import Directory
+from ...domain.overlap import TIME_OVERLAP
+from ...protocol.entities import Session, Status
+from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.timefmt import format_ts
+from ..session_text import client_label, local, short_date
+from ..style import ERROR_TEXT
+from ..tasks import spawn
+from .conflict_dialog import ConflictChoice, ConflictDialog
+from .session_form import WIRE_TO_SLOT, SessionForm
+
+log = logging.getLogger(__name__)
+
+
+def changed_fields(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that differ from ``base``."""
+    return {k: v for k, v in values.items() if base.get(k) != v}
+
+
+class SessionDialog(QDialog):
+    """Create (``session=None``) or edit a session.
+
+    Signals: ``saved(Session)`` with the session as the server now holds it
+    (also after "Keep current"), ``deleted(int)``, ``conflictOpened(ConflictDialog)``
+    and ``idle()`` when no request is in flight any more.
+    """
+
+    saved = Signal(object)
+    deleted = Signal(int)
+    conflictOpened = Signal(object)
+    idle = Signal()
+
+    def __init__(self, directory: Directory, actions: ScheduleActions, session: Session | None = None, *,
+                 start: datetime | None = None, trainer_id: int | None = None,
+                 read_only: bool = False, can_override: bool = False,
+                 user_name: Callable[[int], str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._directory = directory
+        self._actions = actions
+        self._session = session
+        self._read_only = read_only
+        self._can_override = can_override
+        self._user_name = user_name
+        self._busy = False
+        self._pending: dict[str, Any] = {}
+        self._retry: Callable[[bool], object] | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.reason_dialog: QInputDialog | None = None
+
+        self.setAccessibleName("Session editor")
+        self.setMinimumWidth(520)
+        self.form = SessionForm(directory)
+        self.general_error = QLabel()
+        self.general_error.setObjectName("error_general")
+        self.general_error.setStyleSheet(f"color: {ERROR_TEXT};")
+        self.general_error.setWordWrap(True)
+        self.general_error.setVisible(False)
+        self.busy_label = QLabel("Saving…")
+        self.busy_label.setStyleSheet("color: #5f6b7a;")
+        self.busy_label.setVisible(False)
+
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.save_anyway_button = QPushButton("Save anyway")
+        self.save_anyway_button.setToolTip("Book it even though it overlaps (admins only)")
+        self.save_anyway_button.setVisible(False)
+        self.cancel_session_button = QPushButton("Cancel session…")
+        self.delete_button = QPushButton("Delete")
+        self.close_button = QPushButton("Close")
+        self.save_button.clicked.connect(lambda: self.save())
+        self.save_anyway_button.clicked.connect(self.save_anyway)
+        self.cancel_session_button.clicked.connect(self.ask_cancel_reason)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.close_button.clicked.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.cancel_session_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.busy_label)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_anyway_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(self.form)
+        layout.addWidget(self.general_error)
+        layout.addLayout(buttons)
+
+        if session is not None:
+            self.form.load_wire(session.to_wire())
+        else:
+            begin = start or (datetime.now().astimezone().replace(minute=0, second=0, microsecond=0)
+                              + timedelta(hours=1))
+            self.form.load_wire({"start": format_ts(begin),
+                                 "end": format_ts(begin + timedelta(minutes=60)),
+                                 "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
+        self._update_title()
+        self._update_buttons()
+
+    # -- state -------------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The version the editor is based on (None while creating)."""
+        return self._session
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def _update_title(self) -> None:
+        s = self._session
+        if s is None:
+            self.setWindowTitle("New session")
+        else:
+            when = short_date(local(s.start).date())
+            suffix = " (read only)" if self._read_only else ""
+            self.setWindowTitle(f"{client_label(s, self._directory)} — {when}{suffix}")
+
+    def _update_buttons(self) -> None:
+        editing = self._session is not None
+        writable = not self._read_only
+        self.form.set_read_only(self._read_only)
+        self.save_button.setVisible(writable)
+        self.save_button.setEnabled(writable and not self._busy)
+        self.save_anyway_button.setEnabled(writable and not self._busy)
+        if not writable:
+            self.save_anyway_button.setVisible(False)
+        can_cancel = editing and self._session is not None and self._session.status is not Status.CANCELLED
+        self.cancel_session_button.setVisible(editing)
+        self.cancel_session_button.setEnabled(writable and can_cancel and not self._busy)
+        self.delete_button.setVisible(editing)
+        self.delete_button.setEnabled(writable and not self._busy)
+        self.busy_label.setVisible(self._busy)
+
+    def _set_busy(self, busy: bool, text: str = "Saving…") -> None:
+        self._busy = busy
+        self.busy_label.setText(text)
+        self._update_buttons()
+        if not busy:
+            self.idle.emit()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._update_title()
+        self._update_buttons()
+
+    def show_general_error(self, message: str) -> None:
+        self.general_error.setText(message)
+        self.general_error.setVisible(bool(message))
+
+    def _clear_messages(self) -> None:
+        self.form.clear_errors()
+        self.show_general_error("")
+        self.save_anyway_button.setVisible(False)
+
+    # -- save ----------------------------------------------------------------------
+    def save(self, allow_overlap: bool = False) -> bool:
+        """Validate and send; returns False when nothing was sent."""
+        if self._read_only or self._busy:
+            return False
+        self._clear_messages()
+        problems = self.form.validate()
+        if problems:
+            self.form.show_errors(problems)
+            return False
+        values = self.form.values()
+        base = self._session
+        if base is None:
+            self._retry = self.save
+            spawn(self._send(lambda: self._actions.create_session(values, allow_overlap=allow_overlap)))
+            return True
+        changes = changed_fields(base.to_wire(), values)
+        if not changes:
+            self.accept()
+            return False
+        self._pending = changes
+        self._retry = self.save
+        spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes,
+                                                             allow_overlap=allow_overlap)))
+        return True
+
+    def _send_pending(self, allow_overlap: bool = False) -> None:
+        """Resend the last changes on top of the version the editor now holds."""
+        base = self._session
+        if base is None or not self._pending:
+            return
+        self._clear_messages()
+        changes = dict(self._pending)
+        self._retry = self._send_pending
+        spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes,
+                                                             allow_overlap=allow_overlap)))
+
+    async def _send(self, request: Callable[[], Awaitable[Session]]) -> None:
+        self._set_busy(True)
+        try:
+            result = await request()
+        except ProtocolError as exc:
+            self._set_busy(False)
+            self._handle_error(exc)
+            return
+        except Exception as exc:
+            log.exception("saving a session failed")
+            self._set_busy(False)
+            self.show_general_error(f"Could not save: {exc or type(exc).__name__}. Try again.")
+            return
+        self._session = result
+        self._pending = {}
+        self._set_busy(False)
+        self.saved.emit(result)
+        self.accept()
+
+    # -- errors --------------------------------------------------------------------
+    def _handle_error(self, exc: ProtocolError) -> None:
+        data = exc.data or {}
+        if exc.code is ErrorCode.INVALID:
+            slot = WIRE_TO_SLOT.get(str(data.get("field", "")))
+            if slot is not None:
+                self.form.set_error(slot, exc.message)
+            else:
+                self.show_general_error(exc.message)
+        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == STALE_VERSION \
+                and isinstance(data.get("current"), dict):
+            self._open_conflict(Session.from_wire(data["current"]), data["current"])
+        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == SCHEDULE_CONFLICT:
+            self._show_overlap(data, exc.message)
+        elif exc.code is ErrorCode.NOT_FOUND:
+            self.show_general_error("This session no longer exists; someone may have deleted it.")
+            self.save_button.setEnabled(False)
+        elif exc.code is ErrorCode.FORBIDDEN:
+            self.show_general_error(f"You are not allowed to make this change. ({exc.message})")
+        else:
+            self.show_general_error(f"Could not save: {exc.message}")
+
+    def _show_overlap(self, data: dict[str, Any], fallback: str) -> None:
+        message = str(data.get("message") or fallback)
+        self.form.set_error("start", message)
+        if data.get("conflict") == TIME_OVERLAP:
+            self.form.set_error("location", "This room is taken at that time.")
+        else:
+            self.form.set_error("trainer_id", "This trainer is not free at that time.")
+        if self._can_override and not self._read_only:
+            self.save_anyway_button.setVisible(True)
+            self.save_anyway_button.setEnabled(True)
+
+    def save_anyway(self) -> None:
+        """Repeat the refused request with ``allow_overlap=True`` (admins only)."""
+        if self._can_override:
+            (self._retry or self.save)(True)
+
+    # -- version conflicts -------------------------------------------------------------
+    def _open_conflict(self, current: Session, wire: dict[str, Any]) -> None:
+        by = wire.get("updated_by_name")
+        if not by and current.updated_by is not None:
+            by = self._user_name(current.updated_by) if self._user_name else f"user #{current.updated_by}"
+        mine = self.form.values()
+        dialog = ConflictDialog(current, mine, self._directory, str(by or "Someone"), self)
+        dialog.chosen.connect(lambda choice: self._on_conflict_choice(current, mine, choice))
+        self.conflict_dialog = dialog
+        self.conflictOpened.emit(dialog)
+        dialog.open()
+
+    def _on_conflict_choice(self, current: Session, mine: dict[str, Any], choice: ConflictChoice) -> None:
+        self._session = current
+        self._update_title()
+        if choice is ConflictChoice.KEEP_CURRENT:
+            self._pending = {}
+            self.form.load_wire(current.to_wire())
+            self.saved.emit(current)
+            self.accept()
+        elif choice is ConflictChoice.OVERWRITE:
+            self._send_pending()
+        else:
+            self.form.load_wire({**current.to_wire(), **mine})
+            self._update_buttons()
+
+    # -- cancel and delete ---------------------------------------------------------------
+    def ask_cancel_reason(self) -> None:
+        """Ask (non-modally) why the session is cancelled, then cancel it."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Cancel session")
+        dialog.setLabelText("Why is this session cancelled?")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.textValueSelected.connect(self.cancel_session)
+        self.reason_dialog = dialog
+        dialog.open()
+
+    def cancel_session(self, reason: str) -> bool:
+        """Send status=cancelled with ``reason``; a blank reason is refused next to the field."""
+        base = self._session
+        if base is None or self._read_only or self._busy:
+            return False
+        self._clear_messages()
+        reason = reason.strip()
+        if not reason:
+            self.form.set_error("cancel_reason", "Say why the session is cancelled.")
+            return False
+        changes = {"status": Status.CANCELLED.value, "cancel_reason": reason}
+        self._pending = changes
+        self._retry = self._send_pending
+        spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes)))
+        return True
+
+    def ask_delete(self) -> None:
+        """Ask for confirmation with a non-modal message box, then delete."""
+        s = self._session
+        if s is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
+                          f"Delete the session with {client_label(s, self._directory)} on "
+                          f"{short_date(local(s.start).date())}? This cannot be undone.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.buttonClicked.connect(self._on_delete_answer)
+        self.confirm_box = box
+        box.open()
+
+    def _on_delete_answer(self, button: QAbstractButton) -> None:
+        box = self.confirm_box
+        if box is not None and box.standardButton(button) == QMessageBox.StandardButton.Yes:
+            self.delete_session()
+
+    def delete_session(self) -> bool:
+        """Delete without asking (the confirmation already happened)."""
+        s = self._session
+        if s is None or self._read_only or self._busy:
+            return False
+        self._clear_messages()
+        spawn(self._delete(s))
+        return True
+
+    async def _delete(self, s: Session) -> None:
+        self._set_busy(True, "Deleting…")
+        try:
+            await self._actions.delete_session(s.id, s.version)
+        except ProtocolError as exc:
+            self._set_busy(False)
+            data = exc.data or {}
+            if exc.code is ErrorCode.NOT_FOUND:
+                self.deleted.emit(s.id)
+                self.accept()
+            elif exc.code is ErrorCode.CONFLICT and isinstance(data.get("current"), dict):
+                current = Session.from_wire(data["current"])
+                self._session = current
+                self.form.load_wire(current.to_wire())
+                self.saved.emit(current)
+                self.show_general_error("Someone changed this session since you opened it. It now shows "
+                                        "their version; check it and delete again if you still want to.")
+            else:
+                self.show_general_error(f"Could not delete: {exc.message}")
+            return
+        except Exception as exc:
+            log.exception("deleting a session failed")
+            self._set_busy(False)
+            self.show_general_error(f"Could not delete: {exc or type(exc).__name__}. Try again.")
+            return
+        self._set_busy(False)
+        self.deleted.emit(s.id)
+        self.accept()

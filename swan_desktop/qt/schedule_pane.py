@@ -1,0 +1,280 @@
+"""SchedulePane: toolbar, the day/week/agenda views and the details panel, wired.
+
+The pane reads the store (``store.between`` over the visible range with the
+chosen filter) whenever the bridge says the store changed or the user moves
+the date, switches view or changes a filter. It never asks the server for
+anything itself: it emits ``rangeChanged(start_utc, end_utc)`` so the app can
+load that range, and sends edits through ``ScheduleActions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from ..core.actions import ScheduleActions
+from ..core.schedule import ScheduleStore
+from ..domain.permissions import can_edit_schedule, may_override_overlap
+from ..protocol.entities import Session, User
+from .bridge import StoreBridge
+from .dialogs.session_dialog import SessionDialog
+from .models.session_table_model import SessionTableModel
+from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
+from .session_text import long_date, short_date
+from .views.agenda_view import AgendaView
+from .views.day_view import DayView
+from .views.details_panel import DetailsPanel
+from .views.time_grid import local_midnight
+from .views.week_view import WeekView, week_start
+
+AGENDA_DAYS = 14
+STEP_DAYS = {"day": 1, "week": 7, "agenda": AGENDA_DAYS}
+
+
+class SchedulePane(QWidget):
+    """The live master schedule. See the module docstring for the data flow."""
+
+    #: (start_utc, end_utc) of what is now on screen: aware UTC datetimes
+    rangeChanged = Signal(object, object)
+    sessionSelected = Signal(int)
+
+    def __init__(self, store: ScheduleStore, actions: ScheduleActions,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Schedule")
+        self.store = store
+        self.schedule_actions = actions
+        self.bridge = StoreBridge(store, self)
+        self._date = date.today()
+        self._view = "day"
+        self._read_only = False
+        self._can_override = False
+        self._user: User | None = None
+        self._selected: int | None = None
+        self._last_range: tuple[datetime, datetime] | None = None
+        self.editor: SessionDialog | None = None
+
+        self.toolbar = ScheduleToolbar()
+        self.day_view = DayView()
+        self.week_view = WeekView()
+        self.table_model = SessionTableModel(store.directory, self)
+        self.agenda_view = AgendaView(self.table_model)
+        self.stack = QStackedWidget()
+        for w in (self.day_view, self.week_view, self.agenda_view):
+            self.stack.addWidget(w)
+        self.details = DetailsPanel()
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.stack, 1)
+        body.addWidget(self.details)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(body, 1)
+
+        tb = self.toolbar
+        tb.todayClicked.connect(self.go_today)
+        tb.previousClicked.connect(self.go_previous)
+        tb.nextClicked.connect(self.go_next)
+        tb.dateChosen.connect(self.set_date)
+        tb.viewChosen.connect(self.set_view)
+        tb.filterChanged.connect(self.refresh)
+        tb.newClicked.connect(lambda: self.open_new())
+        for view in (self.day_view, self.week_view, self.agenda_view):
+            view.sessionSelected.connect(self._on_selected)
+            view.sessionActivated.connect(self.open_editor)
+        self.day_view.newSessionRequested.connect(self._on_new_requested)
+        self.week_view.newSessionRequested.connect(self._on_new_requested)
+        self.details.editRequested.connect(self.open_editor)
+        self.bridge.changed.connect(self.refresh)
+
+        tb.show_date(self._date)
+        self.refresh()
+        self.day_view.scroll_to_hour(7)
+
+    # -- where we are -------------------------------------------------------------
+    @property
+    def current_date(self) -> date:
+        return self._date
+
+    @property
+    def current_view(self) -> str:
+        return self._view
+
+    @property
+    def selected_session_id(self) -> int | None:
+        return self._selected
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def visible_range(self) -> tuple[datetime, datetime]:
+        """The UTC range the current view shows."""
+        if self._view == "day":
+            first, days = self._date, 1
+        elif self._view == "week":
+            first, days = week_start(self._date), 7
+        else:
+            first, days = self._date, AGENDA_DAYS
+        return (local_midnight(first).astimezone(UTC),
+                local_midnight(first + timedelta(days=days)).astimezone(UTC))
+
+    # -- navigation (also good targets for shortcuts) -----------------------------
+    def set_date(self, day: date) -> None:
+        if day == self._date:
+            return
+        self._date = day
+        self.toolbar.show_date(day)
+        self.refresh()
+
+    def go_today(self) -> None:
+        """Show today; always re-announces the range, so the app (re)loads it."""
+        today = date.today()
+        if today == self._date:
+            self._last_range = None
+            self.refresh()
+        else:
+            self.set_date(today)
+
+    def go_previous(self) -> None:
+        self.set_date(self._date - timedelta(days=STEP_DAYS[self._view]))
+
+    def go_next(self) -> None:
+        self.set_date(self._date + timedelta(days=STEP_DAYS[self._view]))
+
+    def set_view(self, name: str) -> None:
+        if name not in VIEW_NAMES:
+            raise ValueError(f"unknown view {name!r}; expected one of {', '.join(VIEW_NAMES)}")
+        self.toolbar.show_view(name)
+        if name == self._view:
+            return
+        self._view = name
+        self.stack.setCurrentIndex(VIEW_NAMES.index(name))
+        self.refresh()
+
+    # -- who is looking ---------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        """Viewers: New/Edit/Delete off, the editor opens read-only."""
+        self._read_only = read_only
+        self.toolbar.new_button.setEnabled(not read_only)
+        self.details.set_read_only(read_only)
+        if self.editor is not None:
+            self.editor.set_read_only(read_only)
+
+    def set_current_user(self, user: User | None) -> None:
+        self._user = user
+        if user is None:
+            self._can_override = False
+            self.set_read_only(True)
+            return
+        self._can_override = may_override_overlap(user.role)
+        self.set_read_only(not can_edit_schedule(user.role))
+
+    # -- reading the store ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw the current view from the store (cheap: only the visible range)."""
+        directory = self.store.directory
+        self.toolbar.set_directory(directory)
+        start, end = self.visible_range()
+        flt = self.toolbar.schedule_filter()
+        sessions = self.store.between(start, end, flt)
+        trainer = self.toolbar.trainer_id()
+        if self._view == "day":
+            self.day_view.show_day(self._date, sessions, directory,
+                                   [trainer] if trainer is not None else None)
+            self.day_view.select(self._selected)
+            self.toolbar.range_label.setText(long_date(self._date))
+        elif self._view == "week":
+            self.week_view.show_week(self._date, sessions, directory, trainer or 0)
+            self.week_view.select(self._selected)
+            monday = week_start(self._date)
+            self.toolbar.range_label.setText(
+                f"{short_date(monday)} – {short_date(monday + timedelta(days=6))} {monday:%Y}")
+        else:
+            self.table_model.set_directory(directory)
+            self.table_model.set_sessions(sessions)
+            self.agenda_view.select_session(self._selected)
+            last = self._date + timedelta(days=AGENDA_DAYS - 1)
+            self.toolbar.range_label.setText(f"{short_date(self._date)} – {short_date(last)} {last:%Y}")
+        self.details.show_session(self.store.get(self._selected) if self._selected else None, directory)
+        self._emit_range(start, end)
+
+    def _emit_range(self, start: datetime, end: datetime) -> None:
+        if self._last_range != (start, end):
+            self._last_range = (start, end)
+            self.rangeChanged.emit(start, end)
+
+    def shown_session_ids(self) -> list[int]:
+        """Ids of the sessions the current view shows, in its order."""
+        if self._view == "day":
+            return self.day_view.shown_ids()
+        if self._view == "week":
+            return self.week_view.shown_ids()
+        return [s.id for s in (self.table_model.session(r) for r in range(self.table_model.rowCount()))
+                if s is not None]
+
+    # -- selection and editing -------------------------------------------------------------
+    def _on_selected(self, session_id: int) -> None:
+        self._selected = session_id
+        self.details.show_session(self.store.get(session_id), self.store.directory)
+        self.sessionSelected.emit(session_id)
+
+    def select_session(self, session_id: int | None) -> None:
+        self._selected = session_id
+        self.refresh()
+
+    def open_editor(self, session_id: int) -> SessionDialog | None:
+        """Open the editor on a session (read-only for viewers)."""
+        session = self.store.get(session_id)
+        if session is None:
+            return None
+        self._on_selected(session_id)
+        return self._open_dialog(session)
+
+    def open_new(self, trainer_id: int | None = None, start: datetime | None = None) -> SessionDialog | None:
+        """Open the editor on a new session, optionally for a trainer and local start time."""
+        if self._read_only:
+            return None
+        if trainer_id is None:
+            trainer_id = self.toolbar.trainer_id()
+        if start is None:
+            now = datetime.now().astimezone()
+            base = local_midnight(self._date) + timedelta(hours=max(7, min(now.hour + 1, 20)))
+            start = base
+        return self._open_dialog(None, start=start, trainer_id=trainer_id)
+
+    def _on_new_requested(self, trainer_id: int, start: datetime) -> None:
+        if not self._read_only:
+            self.open_new(trainer_id or None, start)
+
+    def _open_dialog(self, session: Session | None, *, start: datetime | None = None,
+                     trainer_id: int | None = None) -> SessionDialog:
+        if self.editor is not None:
+            self.editor.close()
+        dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
+                               trainer_id=trainer_id, read_only=self._read_only,
+                               can_override=self._can_override, parent=self)
+        dialog.saved.connect(self._on_saved)
+        dialog.deleted.connect(self.store.remove)
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+        self.editor = dialog
+        dialog.open()
+        return dialog
+
+    def _on_saved(self, session: Session) -> None:
+        self.store.upsert(session)
+        self._selected = session.id
+
+    def _forget(self, dialog: SessionDialog) -> None:
+        if self.editor is dialog:
+            self.editor = None
+        if dialog.busy:
+            dialog.idle.connect(dialog.deleteLater, Qt.ConnectionType.SingleShotConnection)
+        else:
+            dialog.deleteLater()
