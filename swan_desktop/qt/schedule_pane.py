@@ -26,6 +26,7 @@ from .session_text import long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
+from .views.status_legend import StatusLegend
 from .views.time_grid import local_midnight
 from .views.week_view import WeekView, week_start
 
@@ -76,6 +77,12 @@ class SchedulePane(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addLayout(body, 1)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(10, 4, 10, 4)
+        self.legend = StatusLegend()
+        footer.addWidget(self.legend)
+        footer.addStretch(1)
+        layout.addLayout(footer)
 
         tb = self.toolbar
         tb.todayClicked.connect(self.go_today)

@@ -22,7 +22,6 @@ from ..core.directory import Directory
 from ..core.schedule import ScheduleFilter
 from ..protocol.entities import Status
 from .style import status_label
-from .views.status_legend import StatusLegend
 
 VIEW_NAMES = ("day", "week", "agenda")
 
@@ -118,7 +117,6 @@ class ScheduleToolbar(QWidget):
             bottom.addSpacing(8)
         bottom.addWidget(self.search_edit)
         bottom.addStretch(1)
-        bottom.addWidget(StatusLegend())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)

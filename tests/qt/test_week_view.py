@@ -40,7 +40,7 @@ def test_sessions_land_on_their_day(view) -> None:
 
 def test_blocks_show_time_trainer_initials_and_client(view) -> None:
     placed = {p.item.session.id: p.item.lines for p in view.canvas._placed}
-    assert placed[6][:2] == ("10:00 AK", "Hugo Lind")
+    assert placed[6] == ("10:00", "Hugo Lind", "AK · Personal training")
 
 
 def test_week_signals_match_the_day_view(qtbot, view) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, time_range, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
 
@@ -56,7 +56,10 @@ class DayView(TimeGridView):
             if col is None:
                 continue
             type_name = directory.type_name(s.session_type_id)
-            third = " · ".join(x for x in (type_name, s.location) if x)
+            if s.status is Status.BLOCKED:
+                third = s.notes
+            else:
+                third = " · ".join(x for x in (type_name, s.location) if x)
             items.append(GridItem(s, col, (time_range(s), client_label(s, directory), third),
                                   directory.type_color(s.session_type_id)))
         self.canvas.set_content(columns, items)

@@ -53,8 +53,10 @@ class WeekView(TimeGridView):
             if not 0 <= col < 7:
                 continue
             who = initials(directory.trainer_name(s.trainer_id))
-            items.append(GridItem(s, col, (f"{hm(s.start)} {who}", client_label(s, directory),
-                                           directory.type_name(s.session_type_id)),
+            kind = directory.type_name(s.session_type_id)
+            # time first and alone, so it survives in the narrowest lane
+            items.append(GridItem(s, col, (hm(s.start), client_label(s, directory),
+                                           f"{who} · {kind}" if kind else who),
                                   directory.type_color(s.session_type_id)))
         self.canvas.set_content(columns, items)
         self.canvas.setAccessibleDescription(
