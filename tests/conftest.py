@@ -8,13 +8,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from collections.abc import Iterator, Mapping  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
 
 
 class MemoryKeyring(KeyringBackend):

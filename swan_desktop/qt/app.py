@@ -1,0 +1,206 @@
+"""Composition root: builds the app, signs in (or starts the embedded server),
+shows the window and shuts everything down cleanly.
+
+Only this module knows that an embedded server exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")
+
+import qasync
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from .. import __version__
+from ..core.client import StudioClient
+from ..net.connection import ConnectionLost, RequestTimeout, is_auth_failure
+from ..protocol.errors import ProtocolError
+from ..settings import paths, secrets
+from ..settings.config import Settings
+from ..settings.logging_setup import setup_logging
+from . import crash_dialog
+from .controller import ScheduleController
+from .gc_guard import GuiThreadCollector
+from .login_dialog import LoginDialog
+from .main_window import MainWindow
+from .schedule_pane import SchedulePane
+
+log = logging.getLogger(__name__)
+
+SELF_TEST_TIMEOUT_S = 60.0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="swan-desktop", description="Swan Desktop")
+    parser.add_argument("--server", metavar="URL",
+                        help="connect to this swan-server (ws://HOST:PORT or wss://…) "
+                             "instead of the embedded demo studio")
+    parser.add_argument("--self-test", action="store_true",
+                        help="start, load today's schedule, print a summary and quit")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="with --self-test: save a picture of the window once loaded")
+    parser.add_argument("--version", action="version", version=f"swan-desktop {__version__}")
+    return parser.parse_args(argv)
+
+
+def _resolve(future: asyncio.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+async def _wait_dialog(dialog: LoginDialog, url_settings: Settings) -> StudioClient | None:
+    """Show the sign-in dialog until a sign-in works or the user cancels."""
+    done: asyncio.Future[StudioClient | None] = asyncio.get_running_loop().create_future()
+
+    async def attempt(values: dict[str, Any]) -> None:
+        client = StudioClient(values["server"])
+        try:
+            auth = await client.sign_in({"username": values["username"],
+                                         "password": values["password"]})
+        except (ConnectionLost, RequestTimeout, OSError) as exc:
+            dialog.show_error(f"Cannot reach the server: {exc}")
+            return
+        except ProtocolError as exc:
+            dialog.show_error(exc.message)
+            return
+        url_settings.server_url = values["server"]
+        url_settings.last_username = values["username"]
+        url_settings.save()
+        if values["remember"] and not secrets.save_token(values["server"], values["username"],
+                                                          auth.token):
+            log.warning("sign-in will not be remembered: no keyring")
+        if not done.done():
+            done.set_result(client)
+        dialog.accept()
+
+    dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
+    dialog.rejected.connect(lambda: _resolve(done, None))
+    dialog.open()
+    return await done
+
+
+async def sign_in(url: str, settings: Settings) -> StudioClient | None:
+    """Remembered token first, then the dialog. None when the user cancels."""
+    username = settings.last_username if settings.server_url == url else ""
+    token = secrets.load_token(url, username) if username else None
+    if token:
+        client = StudioClient(url)
+        try:
+            await client.sign_in({"token": token})
+            return client
+        except ProtocolError as exc:
+            if is_auth_failure(exc):
+                secrets.forget_token(url, username)
+            log.info("remembered sign-in refused: %s", exc.message)
+        except (ConnectionLost, RequestTimeout, OSError) as exc:
+            log.warning("server unreachable with remembered sign-in: %s", exc)
+    return await _wait_dialog(LoginDialog(url, username), settings)
+
+
+async def run(args: argparse.Namespace) -> int:
+    loop = asyncio.get_running_loop()
+    crash_dialog.install(loop)
+    settings = Settings.load()
+    url = args.server or settings.server_url
+    embedded: Any = None
+    client: StudioClient | None
+    if not url:
+        from ..server.embedded import EmbeddedServer
+
+        embedded = EmbeddedServer(paths.embedded_db_path(), demo=True)
+        await loop.run_in_executor(None, embedded.start)
+        grant = await loop.run_in_executor(None, embedded.issue_local_token)
+        client = StudioClient(embedded.url)
+        await client.sign_in({"token": grant["token"]})
+    else:
+        client = await sign_in(url, settings)
+        if client is None:
+            return 0
+    try:
+        return await _show(client, args)
+    finally:
+        await client.close()
+        if embedded is not None:
+            await loop.run_in_executor(None, embedded.stop)
+
+
+async def _show(client: StudioClient, args: argparse.Namespace) -> int:
+    pane = SchedulePane(client.store, client)
+    window = MainWindow(pane)
+    controller = ScheduleController(client, window, pane)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: _resolve(closed, None))
+    loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
+    controller.start()
+    if args.self_test:
+        _report_first_paint(window)
+    window.show()
+    pane.go_today()
+    code = 0
+    if args.self_test:
+        code = await _self_test(controller, loaded)
+        if args.screenshot:
+            await asyncio.sleep(0.1)  # let the coalesced repaint land before the grab
+            window.grab().save(args.screenshot)
+        window.close()
+    await closed
+    controller.stop()
+    return code
+
+
+class _FirstPaint(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            print("self-test: first paint", flush=True)
+            watched.removeEventFilter(self)
+        return False
+
+
+def _report_first_paint(window: MainWindow) -> None:
+    spy = _FirstPaint(window)
+    window.installEventFilter(spy)
+
+
+async def _self_test(controller: ScheduleController, loaded: asyncio.Future[int]) -> int:
+    try:
+        count = await asyncio.wait_for(loaded, SELF_TEST_TIMEOUT_S)
+    except TimeoutError:
+        print("self-test: FAILED, the schedule did not load", flush=True)
+        return 1
+    print(f"self-test: ok, {count} sessions in view, {len(controller.client.store)} loaded", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    log_path = setup_logging()
+    log.info("swan-desktop %s starting; log at %s", __version__, log_path)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Swan Desktop")
+    app.setOrganizationName("Swan")
+    app.setQuitOnLastWindowClosed(False)
+    collector = GuiThreadCollector()
+    collector.start()
+    try:
+        code = qasync.run(run(args))
+    except (ConnectionLost, RequestTimeout) as exc:
+        print(f"swan-desktop: cannot start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        collector.stop()
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The first launch: no server configured → embedded server, demo studio,
+today's schedule on screen, and a clean exit with code 0."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_desktop(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SWAN_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "swan_desktop.qt.app", *args], env=env,
+                          capture_output=True, text=True, timeout=90, check=False)
+
+
+def test_embedded_default_starts_shows_sessions_and_quits_0(tmp_path: Path) -> None:
+    shot = tmp_path / "window.png"
+    result = run_desktop(tmp_path, "--self-test", "--screenshot", str(shot))
+    assert result.returncode == 0, result.stderr
+    assert "self-test: ok" in result.stdout
+    in_view = int(result.stdout.split("self-test: ok, ")[1].split()[0])
+    assert in_view > 0  # the demo studio has sessions today
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "studio.sqlite3").exists()
+    assert shot.stat().st_size > 10_000  # a real picture of the window, not an empty grab
+    log = (tmp_path / "logs" / "swan-desktop.log").read_text("utf-8")
+    assert "swan-server listening on ws://127.0.0.1:" in log
+
+
+def test_second_launch_reuses_the_studio_without_reseeding(tmp_path: Path) -> None:
+    first = run_desktop(tmp_path, "--self-test")
+    second = run_desktop(tmp_path, "--self-test")
+    assert first.returncode == second.returncode == 0, second.stderr
+    loaded = [r.stdout.split(", ")[-1] for r in (first, second)]
+    assert loaded[0] == loaded[1]  # same sessions: the demo is seeded once
