@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain.permissions import allowed
 from ..protocol import frames
+from ..protocol.entities import Session
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
@@ -33,6 +34,12 @@ def _refuse_unknown(data: dict[str, Any], known: set[str]) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
         raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+
+
+def _query_snapshot(store: Store, start: datetime, end: datetime,
+                    trainer_id: int | None) -> tuple[list[Session], int]:
+    """Sessions in a range and the event-log position they were read at (one worker call)."""
+    return store.sessions_overlapping(start, end, trainer_id), store.head_seq()
 
 
 def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubEvent] | None]:
@@ -174,8 +181,8 @@ class Dispatcher:
         trainer_id = data.get("trainer_id")
         if trainer_id is not None:
             trainer_id = require_int(trainer_id, "trainer_id")
-        sessions = await self._store.run(Store.sessions_overlapping, start, end, trainer_id)
-        return {"sessions": [s.to_wire() for s in sessions]}
+        sessions, head = await self._store.run(_query_snapshot, start, end, trainer_id)
+        return {"sessions": [s.to_wire() for s in sessions], "epoch": self._store.epoch, "seq": head}
 
     # -- mutations -------------------------------------------------------------------
     async def _mutate(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
