@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
@@ -22,16 +23,16 @@ def paint_block(painter: QPainter, rect: QRectF, type_color: str, status: Status
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     body = rect.adjusted(0.5, 0.5, -0.5, -0.5)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colors.fill)
-    painter.drawRoundedRect(body, RADIUS, RADIUS)
-    if colors.hatch is not None:
-        painter.setBrush(QBrush(colors.hatch, Qt.BrushStyle.BDiagPattern))
-        painter.drawRoundedRect(body, RADIUS, RADIUS)
     pen = QPen(colors.outline, 1.4, look.outline)
+    if colors.hatch is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colors.fill)
+        painter.drawRoundedRect(body, RADIUS, RADIUS)
+        painter.setBrush(QBrush(colors.hatch, Qt.BrushStyle.BDiagPattern))
+    else:
+        painter.setBrush(colors.fill)
     painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(body, RADIUS, RADIUS)
+    painter.drawRoundedRect(body, RADIUS, RADIUS)  # fill (or hatch) and outline in one pass
     if selected:
         painter.setPen(QPen(SELECTION, 2.5))
         painter.drawRoundedRect(rect.adjusted(1.25, 1.25, -1.25, -1.25), RADIUS, RADIUS)
@@ -40,17 +41,26 @@ def paint_block(painter: QPainter, rect: QRectF, type_color: str, status: Status
     painter.restore()
 
 
+@lru_cache(maxsize=64)
+def _font(family: str, point_size: float, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
+    """Fonts and metrics are costly to build; a paint of a busy week needs thousands."""
+    f = QFont(family)
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    f.setStrikeOut(strike)
+    return f, QFontMetrics(f)
+
+
 def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QColor,
                 glyph: str, strike: bool, font: QFont | None) -> None:
-    base = QFont(font) if font is not None else QFont(painter.font())
+    base = font if font is not None else painter.font()
+    family, size = base.family(), base.pointSizeF()
     painter.setPen(color)
     inner = rect.adjusted(PAD + 1, PAD - 1, -PAD, -PAD + 1)
     glyph_w = 0.0
     if glyph:
-        gfont = QFont(base)
-        gfont.setBold(True)
+        gfont, gm = _font(family, size, True, False)
         painter.setFont(gfont)
-        gm = QFontMetrics(gfont)
         glyph_w = gm.horizontalAdvance(glyph) + 3
         if inner.width() > glyph_w * 3:
             painter.drawText(QPointF(inner.right() - glyph_w + 3, inner.top() + gm.ascent()), glyph)
@@ -58,10 +68,7 @@ def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QC
             glyph_w = 0.0
     y = inner.top()
     for i, line in enumerate(lines):
-        f = QFont(base)
-        f.setBold(i == 1 or len(lines) == 1)
-        f.setStrikeOut(strike)
-        fm = QFontMetrics(f)
+        f, fm = _font(family, size, i == 1 or len(lines) == 1, strike)
         if y + fm.height() > inner.bottom() + 2 and i > 0:
             break
         width = inner.width() - (glyph_w if i == 0 else 0.0)

@@ -16,7 +16,8 @@ def local(moment: datetime) -> datetime:
 
 
 def hm(moment: datetime) -> str:
-    return local(moment).strftime("%H:%M")
+    t = local(moment)
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def time_range(s: Session) -> str:
