@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol.entities import Client, Location, SessionType, Trainer
+from ..protocol.entities import Client, Location, SessionType, Trainer, User
 
 
 @dataclass
@@ -14,6 +14,7 @@ class Directory:
     clients: dict[int, Client] = field(default_factory=dict)
     session_types: dict[int, SessionType] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
+    users: dict[int, User] = field(default_factory=dict)
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Directory:
@@ -22,7 +23,15 @@ class Directory:
             clients={c.id: c for c in map(Client.from_wire, d.get("clients", []))},
             session_types={t.id: t for t in map(SessionType.from_wire, d.get("session_types", []))},
             locations=[Location.from_wire(x) for x in d.get("locations", [])],
+            users={u.id: u for u in map(User.from_wire, d.get("users", []))},
         )
+
+    def user_name(self, user_id: int | None) -> str:
+        """A staff member's name for "last changed by"; ``someone`` when unknown."""
+        if user_id is None:
+            return "someone"
+        u = self.users.get(user_id)
+        return u.name if u else f"user #{user_id}"
 
     def trainer_name(self, trainer_id: int) -> str:
         t = self.trainers.get(trainer_id)

@@ -266,7 +266,8 @@ class SchedulePane(QWidget):
             self.editor.close()
         dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
                                trainer_id=trainer_id, read_only=self._read_only,
-                               can_override=self._can_override, parent=self)
+                               can_override=self._can_override,
+                               user_name=self.store.directory.user_name, parent=self)
         dialog.saved.connect(self._on_saved)
         dialog.deleted.connect(self.store.remove)
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))

@@ -166,6 +166,7 @@ class Dispatcher:
                 "clients": [c.to_wire() for c in store.clients()],
                 "session_types": [t.to_wire() for t in store.session_types()],
                 "locations": [loc.to_wire() for loc in store.locations()],
+                "users": [a.user.to_wire() for a in store.accounts()],
             }
 
         return await self._store.run(read)

@@ -286,6 +286,9 @@ class Store:
         row = self._conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
         return _account(row) if row else None
 
+    def accounts(self) -> list[Account]:
+        return [_account(r) for r in self._conn.execute("SELECT * FROM users ORDER BY id")]
+
     def account(self, user_id: int) -> Account | None:
         row = self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
         return _account(row) if row else None

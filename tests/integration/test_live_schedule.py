@@ -33,6 +33,8 @@ async def test_sign_in_loads_directory_and_identifies_the_user(sign_in) -> None:
     assert ana.user is not None and ana.user.role is Role.TRAINER
     assert len(ana.store.directory.trainers) >= 4
     assert len(ana.store.directory.clients) >= 30
+    staff = {u.name: u.role for u in ana.store.directory.users.values()}
+    assert staff["Ana"] is Role.TRAINER and staff["Boss"] is Role.ADMIN  # "changed by" has names
 
 
 async def test_edits_in_one_desktop_appear_in_another_in_order(sign_in) -> None:

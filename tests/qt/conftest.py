@@ -10,7 +10,16 @@ import pytest
 
 from swan_desktop.core.directory import Directory
 from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Client, Location, Session, SessionType, Status, Trainer
+from swan_desktop.protocol.entities import (
+    Client,
+    Location,
+    Role,
+    Session,
+    SessionType,
+    Status,
+    Trainer,
+    User,
+)
 
 from .fake_actions import InMemoryActions
 
@@ -44,6 +53,7 @@ def make_directory() -> Directory:
         session_types={1: SessionType(1, "Personal training", 60, "#5b8db8"),
                        2: SessionType(2, "Assessment", 90, "#8a79b8")},
         locations=[Location(1, "Studio A"), Location(2, "Studio B")],
+        users={7: User(7, "Rosa Front Desk", Role.ADMIN)},
     )
 
 
@@ -64,7 +74,8 @@ def store() -> ScheduleStore:
         session(1, 1, 9, client="Dana Whitfield", status=Status.CONFIRMED, client_id=10),
         session(2, 2, 9, client="Eli Novak", location="Studio B", status=Status.REQUESTED),
         session(3, 3, 14, 90, client="Frank Mills", type_id=2, status=Status.COMPLETED),
-        session(4, 1, 11, client="Gina Ross", status=Status.CANCELLED, cancel_reason="Ill"),
+        session(4, 1, 11, client="Gina Ross", status=Status.CANCELLED, cancel_reason="Ill",
+                updated_by=7, updated_at=at(DAY - timedelta(days=1), 16, 5)),
         session(5, 2, 7, status=Status.BLOCKED, client=""),
         session(6, 1, 10, day=DAY + timedelta(days=2), client="Hugo Lind"),
     ])

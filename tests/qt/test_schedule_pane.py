@@ -113,6 +113,7 @@ def test_selecting_a_session_fills_the_details_panel(qtbot, pane) -> None:
     assert d.value_text("Status") == "Cancelled"
     assert d.value_text("Cancel reason") == "Ill"
     assert d.value_text("Version") == "1"
+    assert d.value_text("Last updated").endswith("16:05 by Rosa Front Desk")
 
 
 def test_double_click_opens_the_editor_on_that_session(qtbot, pane) -> None:

@@ -99,17 +99,17 @@ class DetailsPanel(QFrame):
             "Notes": s.notes or "—",
             "Cancel reason": s.cancel_reason,
             "Version": str(s.version),
-            "Last updated": self._updated(s),
+            "Last updated": self._updated(s, directory),
         }
         for name, text in values.items():
             self._values[name].setText(text)
         self._form.setRowVisible(self._values["Cancel reason"], bool(s.cancel_reason))
 
     @staticmethod
-    def _updated(s: Session) -> str:
+    def _updated(s: Session, directory: Directory) -> str:
         if s.updated_at is None:
             return "—"
-        who = f"user #{s.updated_by}" if s.updated_by is not None else "someone"
+        who = directory.user_name(s.updated_by)
         at = local(s.updated_at)
         return f"{at:%d %b %H:%M} by {who}"
 
