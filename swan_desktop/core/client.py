@@ -1,83 +1,141 @@
-"""The signed-in client: a connection, the event router and the stores it feeds.
+"""The signed-in client: the live link, the event router and the stores it feeds.
 
-It is also the app's implementation of :class:`~swan_desktop.core.actions.ScheduleActions`:
-the views ask it to create, change and delete sessions, and it asks the server.
+It is also the app's implementation of :class:`~swan_desktop.core.actions.ScheduleActions`.
+Every change goes through the link's durable outbox. While the server answers,
+a change's outcome comes back to the caller (so a dialog can show a refusal
+next to its field); when it does not, the change is shown at once as pending,
+and its outcome arrives later: applied, or refused and listed in
+:meth:`StudioClient.failed_changes` for the user to retry, edit or discard.
 """
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
+import itertools
 import logging
 import ssl
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from ..net.connection import AuthInfo, Connection, ConnectionLost
+from ..net.connection import AuthInfo
+from ..net.link import Link, LinkState, OutboxResult, Queued
+from ..net.outbox import Outbox, OutboxEntry
 from ..protocol.entities import Session, User
-from ..protocol.frames import Event
-from ..protocol.timefmt import format_ts
+from ..protocol.errors import ErrorCode, ProtocolError
+from ..protocol.timefmt import format_ts, now_utc
+from ..protocol.validation import session_fields
 from .directory import Directory
 from .events import EventRouter
 from .schedule import ScheduleStore
 
 log = logging.getLogger(__name__)
 
+_temp_ids = itertools.count(-1, -1)
+
+
+@dataclass(frozen=True)
+class FailedChange:
+    """A queued change the server refused, waiting for the user's decision."""
+
+    request_id: str
+    kind: str
+    session_id: int | None
+    code: str
+    message: str
+    data: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        verb = {"session.create": "New session", "session.update": "Change",
+                "session.delete": "Deletion"}.get(self.kind, self.kind)
+        return f"{verb} not saved: {self.message}"
+
+
+@dataclass
+class _Tracked:
+    kind: str
+    session_id: int | None       # the session it concerns (a temporary id for creates)
+    before: Session | None       # what the store showed before the optimistic change
+
+
+def outbox_path(folder: Path, url: str, user_id: int) -> Path:
+    """One outbox per server and user: requests are idempotent per user."""
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"outbox-{key}-{user_id}.sqlite3"
+
 
 class StudioClient:
     """Everything one signed-in user of one server needs, without Qt."""
 
-    def __init__(self, url: str, *, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, url: str, *, outbox_dir: Path, ssl_context: ssl.SSLContext | None = None,
+                 **link_options: Any) -> None:
         self.url = url
         self.store = ScheduleStore()
         self.router = EventRouter()
         self.router.register("session:", self.store.apply_event)
-        self.connection = Connection(url, ssl_context=ssl_context)
-        self.connection.on_event = self._on_event
-        self.connection.on_closed = self._on_closed
-        self.on_connection_lost: Callable[[str], None] | None = None
-        self.auth: AuthInfo | None = None
-        self._closing = False
-        self._ranges: list[tuple[datetime, datetime]] = []
+        self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, url, auth.user.id)),
+                         ssl_context=ssl_context, **link_options)
+        self.link.cursor = lambda: self.router.cursor
+        self.link.on_sync_reply = self._sync_reply
+        self.link.on_synced = self._synced
+        self.link.on_event = self.router.dispatch
+        self.link.on_result = self._result
+        #: Told when the server could not replay what we missed and we reloaded.
+        self.on_resynced: Callable[[], None] | None = None
+        #: Told when a queued change was refused (for the user to decide).
+        self.on_failed: Callable[[FailedChange], None] | None = None
+        self._tracked: dict[str, _Tracked] = {}
+        self._signed_in = False
+
+    @property
+    def auth(self) -> AuthInfo | None:
+        return self.link.auth
 
     @property
     def user(self) -> User | None:
-        return self.auth.user if self.auth else None
+        return self.link.auth.user if self.link.auth else None
+
+    @property
+    def connection_state(self) -> LinkState:
+        return self.link.state
 
     # -- lifecycle -------------------------------------------------------
     async def sign_in(self, credentials: dict[str, Any]) -> AuthInfo:
-        """Open the connection, authenticate, load the directory and go live."""
-        await self.connection.open()
-        try:
-            self.auth = await self.connection.authenticate(credentials)
-            directory = await self.connection.request("directory.query", {})
-            self.store.set_directory(Directory.from_wire(directory))
-            synced = await self.connection.sync(self.router.cursor)
-        except BaseException:
-            await self.connection.close()
-            raise
-        if not synced.get("recovered"):
-            self.router.reset(str(synced["epoch"]), int(synced["seq"]))
-        return self.auth
+        """Connect, authenticate, sync and load the directory; then stay live."""
+        auth = await self.link.connect(credentials)
+        await self._load_directory()
+        self._signed_in = True
+        self._restore_pending()
+        return auth
 
     async def close(self) -> None:
-        self._closing = True
-        await self.connection.close()
+        await self.link.stop()
 
-    def _on_event(self, event: Event) -> None:
-        self.router.dispatch(event)
+    def _sync_reply(self, data: dict[str, Any]) -> None:
+        # Runs in the reader before the events behind the reply: a fresh cursor
+        # must be in place before the first live event of the new epoch arrives.
+        if not data.get("recovered"):
+            self.router.reset(str(data["epoch"]), int(data["seq"]))
 
-    def _on_closed(self, error: Exception | None) -> None:
-        if self._closing:
-            return
-        log.warning("connection to %s lost: %s", self.url, error)
-        if self.on_connection_lost is not None:
-            self.on_connection_lost(str(error or "closed by the server"))
+    async def _synced(self, data: dict[str, Any]) -> None:
+        if self._signed_in and not data.get("recovered"):
+            log.info("history not replayable; reloading")
+            await self._load_directory()
+            if self.on_resynced is not None:
+                self.on_resynced()
+
+    async def _load_directory(self) -> None:
+        directory = await self.link.request("directory.query", {})
+        self.store.set_directory(Directory.from_wire(directory))
 
     # -- queries ---------------------------------------------------------
     async def load_range(self, start: datetime, end: datetime) -> int:
         """Fetch sessions overlapping ``[start, end)`` into the store; returns how many."""
-        reply = await self.connection.request(
+        reply = await self.link.request(
             "schedule.query", {"start": format_ts(start), "end": format_ts(end)})
         sessions = [Session.from_wire(s) for s in reply.get("sessions", [])]
         as_of = reply.get("seq")
@@ -89,34 +147,146 @@ class StudioClient:
         data = dict(fields)
         if allow_overlap:
             data["allow_overlap"] = True
-        reply = await self.connection.request("session.create", data)
-        session = Session.from_wire(reply["session"])
-        self.store.upsert(session)
+        session = await self._change("session.create", data, None, self._optimistic_create(fields))
+        assert session is not None
         return session
 
     async def update_session(self, session_id: int, version: int, changes: dict[str, Any], *,
                              allow_overlap: bool = False) -> Session:
+        if session_id < 0:
+            raise ProtocolError(ErrorCode.INVALID, "This session is still waiting to be saved; "
+                                "edit it once the server has it.")
         data: dict[str, Any] = {"id": session_id, "version": version, "changes": changes}
         if allow_overlap:
             data["allow_overlap"] = True
-        reply = await self.connection.request("session.update", data)
+        before = self.store.get(session_id)
+        after = None
+        if before is not None:
+            parsed = session_fields(changes, partial=True)
+            after = before.with_changes(**parsed, version=version + 1, updated_at=now_utc(),
+                                        updated_by=self.user.id if self.user else None)
+        session = await self._change("session.update", data, before, after)
+        assert session is not None
+        return session
+
+    async def delete_session(self, session_id: int, version: int) -> None:
+        if session_id < 0:
+            raise ProtocolError(ErrorCode.INVALID, "This session is still waiting to be saved.")
+        await self._change("session.delete", {"id": session_id, "version": version},
+                           self.store.get(session_id), None, deleting=session_id)
+
+    async def _change(self, kind: str, data: dict[str, Any], before: Session | None,
+                      after: Session | None, deleting: int | None = None) -> Session | None:
+        try:
+            reply = await self.link.submit_and_wait(kind, data)
+        except Queued as queued:
+            return self._show_pending(queued.entry, kind, before, after, deleting)
+        if kind == "session.delete":
+            self.store.remove(int(data["id"]))
+            return None
         session = Session.from_wire(reply["session"])
         self.store.upsert(session)
         return session
 
-    async def delete_session(self, session_id: int, version: int) -> None:
-        await self.connection.request("session.delete", {"id": session_id, "version": version})
-        self.store.remove(session_id)
+    def _optimistic_create(self, fields: dict[str, Any]) -> Session:
+        """How a new session looks until the server has it (a temporary negative id).
 
+        Fields the server would refuse raise ``invalid`` here, before anything is queued.
+        """
+        parsed = session_fields(fields, partial=False)
+        return Session(id=next(_temp_ids), version=0, updated_at=now_utc(),
+                       updated_by=self.user.id if self.user else None, **parsed)
 
-async def wait_connected(client: StudioClient, credentials: dict[str, Any], attempts: int = 3,
-                         delay: float = 0.5) -> AuthInfo:
-    """Sign in, retrying a few times while the server is still starting."""
-    for attempt in range(attempts):
-        try:
-            return await client.sign_in(credentials)
-        except ConnectionLost:
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(delay * (attempt + 1))
-    raise AssertionError("unreachable")
+    def _show_pending(self, entry: OutboxEntry, kind: str, before: Session | None,
+                      after: Session | None, deleting: int | None) -> Session | None:
+        """The server has not answered: show the change at once, marked pending."""
+        session_id = after.id if after is not None else deleting
+        self._tracked[entry.id] = _Tracked(kind, session_id, before)
+        if deleting is not None:
+            self.store.remove(deleting)
+        elif after is not None:
+            self.store.replace(after)
+        if session_id is not None:
+            self.store.mark_pending(session_id, entry.id)
+        return after
+
+    def _restore_pending(self) -> None:
+        """After a restart: mark what the outbox still holds as pending."""
+        for entry in self.link.outbox.pending():
+            sid = entry.data.get("id")
+            if isinstance(sid, int):
+                self._tracked[entry.id] = _Tracked(entry.rtype, sid, self.store.get(sid))
+                self.store.mark_pending(sid, entry.id)
+            else:
+                self._tracked[entry.id] = _Tracked(entry.rtype, None, None)
+
+    # -- outcomes that arrive later ----------------------------------------
+    def _result(self, result: OutboxResult) -> None:
+        if self.link.waiting_for(result.entry.id):
+            return  # the caller is waiting and handles it
+        tracked = self._tracked.pop(result.entry.id, None)
+        entry = result.entry
+        if result.error is None:
+            data = result.data or {}
+            if tracked is not None and tracked.session_id is not None:
+                if tracked.kind == "session.create":
+                    self.store.remove(tracked.session_id)
+                self.store.clear_pending(tracked.session_id, entry.id)
+            if entry.rtype == "session.delete":
+                self.store.remove(int(entry.data["id"]))
+            elif isinstance(data.get("session"), dict):
+                session = Session.from_wire(data["session"])
+                self.store.upsert(session)
+                self.store.clear_pending(session.id)
+            return
+        error = result.error
+        session_id = tracked.session_id if tracked else entry.data.get("id")
+        current = (error.data or {}).get("current")
+        if isinstance(current, dict):
+            self.store.replace(Session.from_wire(current))  # the server's truth, as it says
+        elif tracked is not None and tracked.session_id is not None:
+            if error.code is ErrorCode.NOT_FOUND or tracked.kind == "session.create":
+                self.store.remove(tracked.session_id)
+            elif tracked.before is not None:
+                self.store.replace(tracked.before)
+        failed = FailedChange(entry.id, entry.rtype, session_id if isinstance(session_id, int) else None,
+                              error.code.value, error.message, dict(entry.data))
+        if failed.session_id is not None and failed.session_id > 0:
+            self.store.mark_failed(failed.session_id, failed.summary)
+        log.warning("queued %s refused: %s", entry.rtype, error.message)
+        if self.on_failed is not None:
+            self.on_failed(failed)
+
+    def failed_changes(self) -> list[FailedChange]:
+        out = []
+        for entry in self.link.outbox.failed():
+            sid = entry.data.get("id")
+            out.append(FailedChange(entry.id, entry.rtype, sid if isinstance(sid, int) else None,
+                                    entry.error_code or "", entry.error_message or "", dict(entry.data)))
+        return out
+
+    def discard_failed(self, request_id: str) -> None:
+        """Drop a refused change: the server's version stands."""
+        entry = self.link.outbox.get(request_id)
+        self.link.outbox.discard(request_id)
+        if entry is not None and isinstance(entry.data.get("id"), int):
+            self.store.clear_failed(int(entry.data["id"]))
+
+    def retry_failed(self, request_id: str) -> OutboxEntry | None:
+        """Send a refused change again on top of the current version, as a new request."""
+        entry = self.link.outbox.get(request_id)
+        if entry is None:
+            return None
+        data = dict(entry.data)
+        sid = data.get("id")
+        if isinstance(sid, int):
+            current = self.store.get(sid)
+            if current is not None and "version" in data:
+                data["version"] = current.version
+            self.store.clear_failed(sid)
+        self.link.outbox.discard(request_id)
+        fresh = self.link.submit(entry.rtype, data)
+        self._tracked[fresh.id] = _Tracked(entry.rtype, sid if isinstance(sid, int) else None, None)
+        if isinstance(sid, int):
+            self.store.mark_pending(sid, fresh.id)
+        return fresh

@@ -9,7 +9,7 @@ from ..protocol.frames import Event
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Event], None]
+Handler = Callable[[Event], object]
 
 
 class EventRouter:

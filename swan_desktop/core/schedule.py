@@ -66,6 +66,10 @@ class ScheduleStore:
         # seq of the last event that touched each session (deletions included), so a
         # query answered before that event cannot bring back stale data.
         self._touched: dict[int, int] = {}
+        #: Sessions with a change still in the outbox (id → request id), and
+        #: sessions whose queued change the server refused (id → its words).
+        self.pending: dict[int, str] = {}
+        self.failed: dict[int, str] = {}
 
     # -- listeners -------------------------------------------------------
     def add_listener(self, callback: Callable[[], None]) -> None:
@@ -171,6 +175,31 @@ class ScheduleStore:
         self._sessions.clear()
         self._index.clear()
         self._touched.clear()
+        self._changed()
+
+    # -- changes not yet confirmed by the server -------------------------
+    def mark_pending(self, session_id: int, request_id: str) -> None:
+        self.pending[session_id] = request_id
+        self.failed.pop(session_id, None)
+        self._changed()
+
+    def clear_pending(self, session_id: int, request_id: str | None = None) -> None:
+        if request_id is None or self.pending.get(session_id) == request_id:
+            self.pending.pop(session_id, None)
+            self._changed()
+
+    def mark_failed(self, session_id: int, message: str) -> None:
+        self.pending.pop(session_id, None)
+        self.failed[session_id] = message
+        self._changed()
+
+    def clear_failed(self, session_id: int) -> None:
+        if self.failed.pop(session_id, None) is not None:
+            self._changed()
+
+    def replace(self, session: Session) -> None:
+        """Store ``session`` whatever its version (restoring the truth after a refusal)."""
+        self._put(session)
         self._changed()
 
     # -- events ----------------------------------------------------------

@@ -33,6 +33,10 @@ class ConnectionLost(Exception):
     """The connection is not open, or closed while a request was waiting."""
 
 
+class CertificateRejected(ConnectionLost):
+    """The server's TLS certificate did not verify; retrying will not help."""
+
+
 class RequestTimeout(Exception):
     """No reply arrived within the request's timeout."""
 
@@ -61,9 +65,12 @@ class Connection:
         self.request_timeout = request_timeout
         self.on_event: Callable[[Event], None] | None = None
         self.on_closed: Callable[[Exception | None], None] | None = None
+        #: Told of every frame in and out (for metrics); never blocks.
+        self.on_traffic: Callable[[str], None] | None = None
         self.auth: AuthInfo | None = None
         self._ws: ClientConnection | None = None
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._on_reply: dict[str, Callable[[dict[str, Any]], None]] = {}
         self._reader: asyncio.Task[None] | None = None
 
     @property
@@ -72,11 +79,17 @@ class Connection:
 
     async def open(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         kwargs: dict[str, Any] = {"max_size": MAX_FRAME_BYTES, "open_timeout": timeout,
-                                  "ping_interval": None}
+                                  "ping_interval": None, "close_timeout": 2}
         if self.url.startswith("wss://"):
             kwargs["ssl"] = self._ssl or ssl.create_default_context()
         try:
             self._ws = await connect(self.url, **kwargs)
+        except ssl.SSLCertVerificationError as exc:
+            reason = exc.verify_message or str(exc)
+            raise CertificateRejected(
+                f"The server's certificate was refused ({reason}). Swan will not connect to a "
+                "server it cannot verify; ask your administrator for the studio's certificate "
+                "authority file.") from exc
         except (OSError, InvalidURI, WebSocketException, TimeoutError) as exc:
             raise ConnectionLost(f"cannot reach {self.url}: {exc}") from exc
         self._reader = asyncio.ensure_future(self._read_loop(self._ws))
@@ -88,21 +101,33 @@ class Connection:
                              epoch=data["epoch"], seq=int(data["seq"]))
         return self.auth
 
-    async def sync(self, since: tuple[str, int] | None = None) -> dict[str, Any]:
+    async def sync(self, since: tuple[str, int] | None = None,
+                   on_reply: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """``on_reply`` sees the reply data before any event that follows it is handed on."""
         data = {} if since is None else {"since": {"epoch": since[0], "seq": since[1]}}
-        return await self.request("sync", data)
+        return await self.request("sync", data, on_reply=on_reply)
 
     async def request(self, rtype: str, data: dict[str, Any], *, request_id: str | None = None,
-                      timeout: float | None = None) -> dict[str, Any]:
-        """Send one request and return its reply ``data``; errors raise ProtocolError."""
+                      timeout: float | None = None,
+                      on_reply: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """Send one request and return its reply ``data``; errors raise ProtocolError.
+
+        ``on_reply`` (optional) runs inside the reader as soon as a successful
+        reply arrives, before the frames behind it: the place to move a cursor
+        that the following events depend on.
+        """
         ws = self._ws
         if ws is None or not self.is_open:
             raise ConnectionLost("not connected")
         rid = request_id or new_request_id()
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[rid] = future
+        if on_reply is not None:
+            self._on_reply[rid] = on_reply
         try:
             await ws.send(encode({"type": rtype, "id": rid, "data": data}))
+            if self.on_traffic is not None:
+                self.on_traffic("out")
             reply = await asyncio.wait_for(future, timeout or self.request_timeout)
         except ConnectionClosed as exc:
             raise ConnectionLost(f"connection closed: {exc}") from exc
@@ -111,6 +136,7 @@ class Connection:
                 from None
         finally:
             self._pending.pop(rid, None)
+            self._on_reply.pop(rid, None)
         if reply.get("ok"):
             result = reply.get("data")
             return result if isinstance(result, dict) else {}
@@ -139,10 +165,16 @@ class Connection:
             return
         if not isinstance(frame, dict):
             return
+        if self.on_traffic is not None:
+            self.on_traffic("in")
         ftype = frame.get("type")
         if ftype == "reply":
-            future = self._pending.get(str(frame.get("re")))
+            rid = str(frame.get("re"))
+            future = self._pending.get(rid)
             if future is not None and not future.done():
+                hook = self._on_reply.pop(rid, None)
+                if hook is not None and frame.get("ok") and isinstance(frame.get("data"), dict):
+                    hook(frame["data"])
                 future.set_result(frame)
         elif ftype == "event":
             try:
@@ -160,6 +192,13 @@ class Connection:
             if not future.done():
                 future.set_exception(exc)
         self._pending.clear()
+
+    def abort(self) -> None:
+        """Drop the connection at once, without a closing handshake (a stalled peer
+        would never answer one)."""
+        ws = self._ws
+        if ws is not None and ws.transport is not None:
+            ws.transport.abort()
 
     async def close(self) -> None:
         ws, self._ws = self._ws, None

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import os
+import ssl
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core.client import StudioClient
-from ..net.connection import ConnectionLost, RequestTimeout, is_auth_failure
+from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
+from ..net.tls import TrustFileError, client_context
 from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
@@ -44,6 +46,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--server", metavar="URL",
                         help="connect to this swan-server (ws://HOST:PORT or wss://…) "
                              "instead of the embedded demo studio")
+    parser.add_argument("--ca-file", metavar="PEM",
+                        help="trust this certificate authority (a studio's own) for wss:// servers")
     parser.add_argument("--self-test", action="store_true",
                         help="start, load today's schedule, print a summary and quit")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -57,19 +61,26 @@ def _resolve(future: asyncio.Future[Any], value: Any) -> None:
         future.set_result(value)
 
 
-async def _wait_dialog(dialog: LoginDialog, url_settings: Settings) -> StudioClient | None:
+async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
+                       ssl_context: ssl.SSLContext | None) -> StudioClient | None:
     """Show the sign-in dialog until a sign-in works or the user cancels."""
     done: asyncio.Future[StudioClient | None] = asyncio.get_running_loop().create_future()
 
     async def attempt(values: dict[str, Any]) -> None:
-        client = StudioClient(values["server"])
+        client = StudioClient(values["server"], outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
         try:
             auth = await client.sign_in({"username": values["username"],
                                          "password": values["password"]})
+        except CertificateRejected as exc:
+            await client.close()
+            dialog.show_error(str(exc))
+            return
         except (ConnectionLost, RequestTimeout, OSError) as exc:
+            await client.close()
             dialog.show_error(f"Cannot reach the server: {exc}")
             return
         except ProtocolError as exc:
+            await client.close()
             dialog.show_error(exc.message)
             return
         url_settings.server_url = values["server"]
@@ -88,22 +99,25 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings) -> StudioCli
     return await done
 
 
-async def sign_in(url: str, settings: Settings) -> StudioClient | None:
+async def sign_in(url: str, settings: Settings,
+                  ssl_context: ssl.SSLContext | None = None) -> StudioClient | None:
     """Remembered token first, then the dialog. None when the user cancels."""
     username = settings.last_username if settings.server_url == url else ""
     token = secrets.load_token(url, username) if username else None
     if token:
-        client = StudioClient(url)
+        client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
         try:
             await client.sign_in({"token": token})
             return client
         except ProtocolError as exc:
+            await client.close()
             if is_auth_failure(exc):
                 secrets.forget_token(url, username)
             log.info("remembered sign-in refused: %s", exc.message)
         except (ConnectionLost, RequestTimeout, OSError) as exc:
+            await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
-    return await _wait_dialog(LoginDialog(url, username), settings)
+    return await _wait_dialog(LoginDialog(url, username), settings, ssl_context)
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -119,10 +133,15 @@ async def run(args: argparse.Namespace) -> int:
         embedded = EmbeddedServer(paths.embedded_db_path(), demo=True)
         await loop.run_in_executor(None, embedded.start)
         grant = await loop.run_in_executor(None, embedded.issue_local_token)
-        client = StudioClient(embedded.url)
+        client = StudioClient(embedded.url, outbox_dir=paths.outbox_dir())
         await client.sign_in({"token": grant["token"]})
     else:
-        client = await sign_in(url, settings)
+        try:
+            ssl_context = client_context(args.ca_file or settings.ca_file or None)
+        except TrustFileError as exc:
+            print(f"swan-desktop: {exc}", file=sys.stderr)
+            return 2
+        client = await sign_in(url, settings, ssl_context)
         if client is None:
             return 0
     try:

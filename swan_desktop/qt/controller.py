@@ -1,55 +1,71 @@
 """Keeps the window and the studio client in step: loads what the views show,
-reports the connection state, and reconnects after a drop."""
+shows the connection's state and health, and brings refused changes to the user."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..core.client import StudioClient
-from ..net.connection import ConnectionLost, RequestTimeout, is_auth_failure
+from ..core.client import FailedChange, StudioClient
+from ..net.connection import ConnectionLost, RequestTimeout
+from ..net.link import LinkState
+from ..net.outbox import WARN_DEPTH
 from ..protocol.errors import ProtocolError
+from .connection_status import ConnectionStatus
+from .failed_changes import FailedChangesDialog
 from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-RECONNECT_BASE_S = 1.0
-RECONNECT_MAX_S = 20.0
+STATUS_REFRESH_MS = 2000
 
 
 class ScheduleController(QObject):
     """Wires one :class:`StudioClient` to one :class:`MainWindow`."""
 
     rangeLoaded = Signal(int)  # sessions received for the visible range
+    linkStateChanged = Signal(str, str)  # LinkState value, detail
 
     def __init__(self, client: StudioClient, window: MainWindow, pane: QObject) -> None:
         super().__init__()
         self.client = client
         self.window = window
         self.pane = pane
+        self.status = ConnectionStatus(window)
+        window.statusBar().addWidget(self.status, 1)
+        self.status.retryRequested.connect(client.link.retry_now)
+        self.status.failedClicked.connect(self.show_failed_changes)
+        self.failed_dialog: FailedChangesDialog | None = None
         self._range: tuple[datetime, datetime] | None = None
         self._load_task: asyncio.Task[None] | None = None
-        self._reconnect_task: asyncio.Task[None] | None = None
         self._stopped = False
         pane.rangeChanged.connect(self.on_range_changed)  # type: ignore[attr-defined]
-        client.on_connection_lost = self._connection_lost
+        client.link.on_state = self._link_state
+        client.on_resynced = self._resynced
+        client.on_failed = self._failed
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh_status)
 
     def start(self) -> None:
         user = self.client.user
         assert user is not None
         self.window.set_user(user, self.client.url)
         self.pane.set_current_user(user)  # type: ignore[attr-defined]
-        self.window.set_connection_state("Live")
+        self._link_state(self.client.link.state, self.client.link.detail)
+        self.refresh_status()
+        self._timer.start()
+        if self.client.failed_changes():
+            self.status.set_failed(len(self.client.failed_changes()))
 
     def stop(self) -> None:
         self._stopped = True
-        for task in (self._load_task, self._reconnect_task):
-            if task is not None:
-                task.cancel()
+        self._timer.stop()
+        if self._load_task is not None:
+            self._load_task.cancel()
 
     # -- loading ---------------------------------------------------------
     def on_range_changed(self, start: datetime, end: datetime) -> None:
@@ -64,44 +80,45 @@ class ScheduleController(QObject):
         except asyncio.CancelledError:
             raise
         except (ConnectionLost, RequestTimeout) as exc:
-            self.window.set_connection_state(f"Could not load the schedule: {exc}", ok=False)
+            self.status.show_message(f"Could not load the schedule: {exc}", error=True)
             return
         except ProtocolError as exc:
-            self.window.set_connection_state(f"The server refused the schedule query: {exc.message}",
-                                             ok=False)
+            self.status.show_message(f"The server refused the schedule query: {exc.message}",
+                                     error=True)
             return
         self.rangeLoaded.emit(count)
 
-    # -- connection ------------------------------------------------------
-    def _connection_lost(self, reason: str) -> None:
+    # -- connection --------------------------------------------------------
+    def _link_state(self, state: LinkState, detail: str) -> None:
         if self._stopped:
             return
-        self.window.set_connection_state(f"Connection lost ({reason}) — reconnecting…", ok=False)
-        if self._reconnect_task is None or self._reconnect_task.done():
-            self._reconnect_task = asyncio.ensure_future(self._reconnect())
+        self.status.set_state(state, detail)
+        self.linkStateChanged.emit(state.value, detail)
 
-    async def _reconnect(self) -> None:
-        auth = self.client.auth
-        if auth is None:
-            return
-        attempt = 0
-        while not self._stopped:
-            delay = random.uniform(RECONNECT_BASE_S / 2,
-                                   min(RECONNECT_MAX_S, RECONNECT_BASE_S * 2 ** attempt))
-            await asyncio.sleep(delay)
-            attempt += 1
-            try:
-                await self.client.sign_in({"token": auth.token})
-            except (ConnectionLost, RequestTimeout, OSError) as exc:
-                self.window.set_connection_state(
-                    f"Offline — retrying (attempt {attempt}): {exc}", ok=False)
-                continue
-            except ProtocolError as exc:
-                msg = "Your sign-in expired; restart to sign in again." if is_auth_failure(exc) \
-                    else exc.message
-                self.window.set_connection_state(msg, ok=False)
-                return
-            self.window.set_connection_state("Live (reconnected)")
-            if self._range is not None:
-                self.on_range_changed(*self._range)
-            return
+    def _resynced(self) -> None:
+        self.status.show_message("Resynchronised with the server (the schedule was reloaded).")
+        if self._range is not None:
+            self.on_range_changed(*self._range)
+
+    def refresh_status(self) -> None:
+        link = self.client.link
+        snapshot = link.metrics.snapshot()
+        depth = link.outbox.depth if link.auth is not None else 0
+        self.status.set_health(snapshot, depth, depth >= WARN_DEPTH)
+
+    # -- refused changes ---------------------------------------------------
+    def _failed(self, change: FailedChange) -> None:
+        count = len(self.client.failed_changes())
+        self.status.set_failed(count)
+        self.status.show_message(change.summary, error=True)
+        if self.failed_dialog is not None and self.failed_dialog.isVisible():
+            self.failed_dialog.reload()
+
+    def show_failed_changes(self) -> FailedChangesDialog:
+        if self.failed_dialog is None:
+            self.failed_dialog = FailedChangesDialog(self.client, self.pane, self.window)
+            self.failed_dialog.changed.connect(
+                lambda: self.status.set_failed(len(self.client.failed_changes())))
+        self.failed_dialog.reload()
+        self.failed_dialog.open()
+        return self.failed_dialog

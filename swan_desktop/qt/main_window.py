@@ -25,12 +25,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(schedule, "Schedule")
         self.setCentralWidget(self.tabs)
 
-        self.connection_label = QLabel("Starting…")
-        self.connection_label.setObjectName("connectionState")
         self.user_label = QLabel()
         self.server_label = QLabel()
         status = self.statusBar()
-        status.addWidget(self.connection_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.server_label)
         self._build_menus()
@@ -62,10 +59,6 @@ class MainWindow(QMainWindow):
             else:
                 action.triggered.connect(lambda _=False, s=slot, a=arg: s(a))
             view_menu.addAction(action)
-
-    def set_connection_state(self, text: str, ok: bool = True) -> None:
-        self.connection_label.setText(text)
-        self.connection_label.setStyleSheet("" if ok else "color: #b3261e; font-weight: bold;")
 
     def set_user(self, user: User, server: str) -> None:
         self.user_label.setText(f"{user.name} ({user.role.value})")

@@ -192,6 +192,10 @@ class SchedulePane(QWidget):
         flt = self.toolbar.schedule_filter()
         sessions = self.store.between(start, end, flt)
         trainer = self.toolbar.trainer_id()
+        marks = {sid: "pending" for sid in self.store.pending}
+        marks.update({sid: "failed" for sid in self.store.failed})
+        self.day_view.set_marks(marks)
+        self.week_view.set_marks(marks)
         if self._view == "day":
             self.day_view.show_day(self._date, sessions, directory,
                                    [trainer] if trainer is not None else None)
@@ -205,7 +209,7 @@ class SchedulePane(QWidget):
                 f"{short_date(monday)} – {short_date(monday + timedelta(days=6))} {monday:%Y}")
         else:
             self.table_model.set_directory(directory)
-            self.table_model.set_sessions(sessions)
+            self.table_model.set_sessions(sessions, marks)
             self.agenda_view.select_session(self._selected)
             last = self._date + timedelta(days=AGENDA_DAYS - 1)
             self.toolbar.range_label.setText(f"{short_date(self._date)} – {short_date(last)} {last:%Y}")

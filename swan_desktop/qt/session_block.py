@@ -76,3 +76,31 @@ def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QC
         painter.setFont(f)
         painter.drawText(QPointF(inner.left(), y + fm.ascent()), text)
         y += fm.height()
+
+
+#: How a session with a change the server has not confirmed is marked.
+MARKS = {"pending": ("⏳ pending", QColor("#8a5a00"), QColor("#fff3cd")),
+         "failed": ("⚠ not saved", QColor("#b3261e"), QColor("#fde7e9"))}
+
+
+def paint_mark(painter: QPainter, rect: QRectF, mark: str, font: QFont | None = None) -> None:
+    """A dashed frame and a small tag in the block's lower right corner."""
+    text, ink, paper = MARKS[mark]
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(ink, 2, Qt.PenStyle.DashLine))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), RADIUS, RADIUS)
+    base = font if font is not None else painter.font()
+    tag_font, fm = _font(base.family(), max(7.0, base.pointSizeF() - 1), True, False)
+    width = fm.horizontalAdvance(text) + 8
+    height = fm.height() + 2
+    if rect.width() > width + 4 and rect.height() > height + 4:
+        tag = QRectF(rect.right() - width - 3, rect.bottom() - height - 3, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(paper)
+        painter.drawRoundedRect(tag, 3, 3)
+        painter.setPen(ink)
+        painter.setFont(tag_font)
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()

@@ -22,6 +22,7 @@ class Settings:
     server_url: str = ""
     last_username: str = ""
     view: str = "day"
+    ca_file: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

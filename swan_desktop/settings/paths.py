@@ -24,6 +24,13 @@ def embedded_db_path() -> Path:
     return data_dir() / "studio.sqlite3"
 
 
+def outbox_dir() -> Path:
+    """Where changes wait until the server has them (one SQLite file per server and user)."""
+    path = data_dir() / "outbox"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)

@@ -20,12 +20,15 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
 
 
 @pytest.fixture
-async def sign_in(server: EmbeddedServer) -> AsyncIterator[Callable[[str], object]]:
-    """``await sign_in("ana")`` gives a signed-in, live StudioClient; all are closed afterwards."""
+async def sign_in(server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[Callable[[str], object]]:
+    """``await sign_in("ana")`` gives a signed-in, live StudioClient; all are closed afterwards.
+
+    Each client keeps its outbox in a folder of its own, as separate PCs would.
+    """
     opened: list[StudioClient] = []
 
     async def _open(username: str) -> StudioClient:
-        client = StudioClient(server.url)
+        client = StudioClient(server.url, outbox_dir=tmp_path / f"pc-{len(opened)}")
         await client.sign_in({"username": username, "password": PASSWORDS[username]})
         opened.append(client)
         return client

@@ -28,7 +28,7 @@ async def stale_edit(qtbot, sign_in) -> tuple[StudioClient, StudioClient, Sessio
 
 
 async def server_copy(client: StudioClient, session_id: int) -> dict:
-    reply = await client.connection.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
+    reply = await client.link.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                                "end": "2031-03-05T00:00:00Z"})
     (found,) = [s for s in reply["sessions"] if s["id"] == session_id]
     return found

@@ -101,10 +101,10 @@ async def test_stale_version_conflict_carries_the_current_session(sign_in) -> No
 
 async def test_schedule_query_reports_the_log_position_it_was_read_at(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    before = await ana.connection.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
+    before = await ana.link.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                              "end": "2031-03-05T00:00:00Z"})
     await ana.create_session(fields())
-    after = await ana.connection.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
+    after = await ana.link.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                             "end": "2031-03-05T00:00:00Z"})
     assert after["epoch"] == before["epoch"]
     assert after["seq"] == before["seq"] + 1  # one session:created event in between

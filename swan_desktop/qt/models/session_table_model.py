@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ...core.directory import Directory
 from ...protocol.entities import Session, Status
-from ..session_block import paint_block
+from ..session_block import MARKS, paint_block
 from ..session_text import client_label, local, short_date, time_range, tooltip_html
 from ..style import status_label
 
@@ -69,6 +69,7 @@ class SessionTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._directory = directory or Directory()
         self._rows: list[Session] = []
+        self._marks: dict[int, str] = {}
 
     # -- feeding -----------------------------------------------------------
     def set_directory(self, directory: Directory) -> None:
@@ -76,9 +77,10 @@ class SessionTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
-    def set_sessions(self, sessions: Sequence[Session]) -> None:
+    def set_sessions(self, sessions: Sequence[Session], marks: dict[int, str] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(sessions)
+        self._marks = dict(marks or {})
         self.endResetModel()
 
     def session(self, row: int) -> Session | None:
@@ -115,7 +117,9 @@ class SessionTableModel(QAbstractTableModel):
         s = self._rows[index.row()]
         col = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(s, col)
+            text = self._text(s, col)
+            mark = self._marks.get(s.id) if col == Column.STATUS else None
+            return f"{text} · {MARKS[mark][0]}" if mark else text
         if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
             return status_swatch(self._directory.type_color(s.session_type_id), s.status)
         if role == Qt.ItemDataRole.DecorationRole and col == Column.TYPE:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidge
 
 from ...protocol.entities import Session
 from .. import style
-from ..session_block import paint_block
+from ..session_block import paint_block, paint_mark
 from .lanes import assign_lanes
 
 AXIS_W = 58
@@ -111,6 +111,7 @@ class TimeGridCanvas(QWidget):
         self._placed: list[_Placed] = []
         self._by_id: dict[int, _Placed] = {}
         self._selected: int | None = None
+        self._marks: dict[int, str] = {}
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -120,6 +121,15 @@ class TimeGridCanvas(QWidget):
     # -- content -----------------------------------------------------------
     def set_tooltip_provider(self, provider: Callable[[Session], str]) -> None:
         self._tooltip = provider
+
+    def set_marks(self, marks: dict[int, str]) -> None:
+        """Sessions whose change is ``pending`` (not yet on the server) or ``failed``."""
+        if marks != self._marks:
+            self._marks = dict(marks)
+            self.update()
+
+    def mark_of(self, session_id: int) -> str | None:
+        return self._marks.get(session_id)
 
     def set_content(self, columns: Sequence[Column], items: Sequence[GridItem]) -> None:
         self.columns = list(columns)
@@ -282,10 +292,14 @@ class TimeGridCanvas(QWidget):
         exposed_f = QRectF(exposed)
         font = QFont(self.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
+        marks = self._marks
         for p in self._placed:
             if p.rect.intersects(exposed_f):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
                             selected=p.item.session.id == self._selected, font=font)
+                mark = marks.get(p.item.session.id)
+                if mark is not None:
+                    paint_mark(painter, p.rect, mark, font)
         self._paint_now_line(painter)
         painter.end()
 
@@ -433,6 +447,9 @@ class TimeGridView(QWidget):
 
     def select(self, session_id: int | None) -> None:
         self.canvas.select(session_id)
+
+    def set_marks(self, marks: dict[int, str]) -> None:
+        self.canvas.set_marks(marks)
 
     def scroll_to_hour(self, hour: int) -> None:
         y = int(self.canvas.y_for_minutes(hour * 60)) - TOP_PAD

@@ -1,0 +1,401 @@
+"""The live link to the server: connect, authenticate, sync, stay alive, come back.
+
+A :class:`Link` keeps one :class:`~swan_desktop.net.connection.Connection` at a
+time and moves through :class:`LinkState`. After a drop it reconnects with
+full-jitter backoff behind a circuit breaker, resumes the event stream with
+``sync`` from the caller's cursor, then sends the durable outbox in order.
+A heartbeat every 15 s measures latency; no reply within 10 s means the
+connection is dead, whatever TCP thinks.
+
+Everything the user changes goes through the outbox (:meth:`Link.submit`): it
+is on disk before the caller hears "done", and leaves the outbox only when the
+server has answered. Request ids are the outbox ids, so a request resent after
+a lost reply is applied once (the server's idempotency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..protocol.errors import ErrorCode, ProtocolError
+from ..protocol.frames import Event
+from ..protocol.timefmt import format_ts, now_utc
+from .backoff import Backoff
+from .breaker import BreakerState, CircuitBreaker
+from .connection import AuthInfo, CertificateRejected, Connection, ConnectionLost, RequestTimeout
+from .metrics import ConnectionMetrics
+from .outbox import Outbox, OutboxEntry
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL_S = 15.0
+HEARTBEAT_TIMEOUT_S = 10.0
+#: Replies with these codes say "not now", not "no": the entry stays pending.
+TRANSIENT = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL})
+
+
+class LinkState(enum.StrEnum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    AUTHENTICATING = "authenticating"
+    SYNCING = "syncing"
+    LIVE = "live"
+    RECONNECTING = "reconnecting"
+    CIRCUIT_OPEN = "circuit-open"
+
+
+class Queued(Exception):
+    """The change is safe in the outbox but the server has not answered yet."""
+
+    def __init__(self, entry: OutboxEntry) -> None:
+        super().__init__(f"{entry.rtype} queued as {entry.id}")
+        self.entry = entry
+
+
+@dataclass(frozen=True)
+class OutboxResult:
+    """The server's answer to one outbox entry: ``data`` on success, else ``error``."""
+
+    entry: OutboxEntry
+    data: dict[str, Any] | None
+    error: ProtocolError | None
+
+
+class Link:
+    """One user's connection to one server, kept alive for as long as the app runs."""
+
+    def __init__(self, url: str, outbox_for: Callable[[AuthInfo], Outbox], *, ssl_context: Any = None,
+                 metrics: ConnectionMetrics | None = None, backoff: Backoff | None = None,
+                 breaker: CircuitBreaker | None = None,
+                 heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
+                 heartbeat_timeout: float = HEARTBEAT_TIMEOUT_S,
+                 request_timeout: float = 10.0) -> None:
+        self.url = url
+        self._outbox_for = outbox_for
+        self._outbox: Outbox | None = None
+        self._ssl = ssl_context
+        self.metrics = metrics or ConnectionMetrics()
+        self.backoff = backoff or Backoff()
+        self.breaker = breaker or CircuitBreaker()
+        self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_timeout = heartbeat_timeout
+        self.request_timeout = request_timeout
+
+        # Wiring, set by the owner before connecting.
+        self.cursor: Callable[[], tuple[str, int] | None] = lambda: None
+        self.on_sync_reply: Callable[[dict[str, Any]], None] = lambda data: None
+        self.on_synced: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        self.on_event: Callable[[Event], object] = lambda event: None
+        self.on_state: Callable[[LinkState, str], None] = lambda state, detail: None
+        self.on_result: Callable[[OutboxResult], None] = lambda result: None
+
+        self.state = LinkState.DISCONNECTED
+        self.detail = ""
+        self.auth: AuthInfo | None = None
+        self.reconnects = 0
+        self._conn: Connection | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._supervisor: asyncio.Task[None] | None = None
+        self._lost = asyncio.Event()
+        self._wake_outbox = asyncio.Event()
+        self._retry_now = asyncio.Event()
+        self._waiters: dict[str, asyncio.Future[OutboxResult]] = {}
+        self._stopped = False
+
+    @property
+    def outbox(self) -> Outbox:
+        """The signed-in user's outbox (opened at the first successful sign-in)."""
+        if self._outbox is None:
+            raise ConnectionLost("not signed in yet")
+        return self._outbox
+
+    # -- state -------------------------------------------------------------------
+    def _set_state(self, state: LinkState, detail: str = "") -> None:
+        if (state, detail) == (self.state, self.detail):
+            return
+        self.state, self.detail = state, detail
+        log.info("link %s%s", state.value, f": {detail}" if detail else "")
+        self.on_state(state, detail)
+
+    @property
+    def live(self) -> bool:
+        return self.state is LinkState.LIVE
+
+    # -- connecting --------------------------------------------------------------
+    async def connect(self, credentials: dict[str, Any]) -> AuthInfo:
+        """Connect, authenticate and sync once; raises on failure (for a sign-in dialog).
+
+        On success the link goes live and keeps itself alive until :meth:`stop`.
+        """
+        auth = await self._connect_once(credentials)
+        if self._supervisor is None:
+            self._supervisor = asyncio.ensure_future(self._supervise())
+        return auth
+
+    async def _connect_once(self, credentials: dict[str, Any]) -> AuthInfo:
+        conn = Connection(self.url, ssl_context=self._ssl, request_timeout=self.request_timeout)
+        conn.on_event = self._event
+        conn.on_traffic = self._traffic
+        self._set_state(LinkState.CONNECTING if self.auth is None else LinkState.RECONNECTING,
+                        self.url)
+        await conn.open()
+        try:
+            self._set_state(LinkState.AUTHENTICATING)
+            auth = await conn.authenticate(credentials)
+            if self._outbox is None:
+                self._outbox = self._outbox_for(auth)
+                self.metrics.set_outbox_depth(self._outbox.depth)
+            self._set_state(LinkState.SYNCING)
+            synced = await conn.sync(self.cursor(), on_reply=self.on_sync_reply)
+        except BaseException:
+            await conn.close()
+            raise
+        self.auth = auth
+        self._conn = conn
+        self._lost.clear()
+        conn.on_closed = lambda error, c=conn: self._closed(c, error)
+        if not conn.is_open:  # it died while we were syncing
+            self._closed(conn, None)
+            raise ConnectionLost("connection closed during sync")
+        self._set_state(LinkState.LIVE)
+        self._tasks = [asyncio.ensure_future(self._heartbeat(conn)),
+                       asyncio.ensure_future(self._flush(conn))]
+        if self.on_synced is not None:
+            try:
+                await self.on_synced(synced)
+            except (ConnectionLost, RequestTimeout) as exc:
+                log.warning("reload after sync failed: %s", exc)
+        return auth
+
+    def _event(self, event: Event) -> None:
+        self.on_event(event)
+
+    def _traffic(self, direction: str) -> None:
+        if direction == "in":
+            self.metrics.record_message_in()
+        else:
+            self.metrics.record_message_out()
+
+    def _closed(self, conn: Connection, error: Exception | None) -> None:
+        if conn is not self._conn:
+            return
+        self._conn = None
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+        if not self._stopped:
+            log.warning("connection to %s lost: %s", self.url, error or "closed")
+            self._set_state(LinkState.RECONNECTING, f"connection lost: {error or 'closed by the server'}")
+            self._lost.set()
+
+    async def _supervise(self) -> None:
+        """Reconnect after every drop, for as long as the link runs."""
+        while not self._stopped:
+            await self._lost.wait()
+            if self._stopped:
+                return
+            await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        while not self._stopped:
+            if not self.breaker.allow():
+                wait = self.breaker.seconds_until_probe() or 0.0
+                self._set_state(LinkState.CIRCUIT_OPEN,
+                                f"server unreachable; trying again in {wait:.0f} s")
+                await self._pause(wait)
+                continue
+            await self._pause(self.backoff.next_delay())
+            if self._stopped:
+                return
+            try:
+                await self._connect_once({"token": self.auth.token} if self.auth else {})
+            except CertificateRejected as exc:
+                self.breaker.record_failure()
+                self._set_state(LinkState.DISCONNECTED, str(exc))
+                await self._wait_retry_now()
+                continue
+            except ProtocolError as exc:
+                if exc.code is ErrorCode.UNAUTHORIZED:
+                    self._set_state(LinkState.DISCONNECTED, f"signed out: {exc.message}")
+                    return
+                self.breaker.record_failure()
+                self._set_state(LinkState.RECONNECTING, exc.message)
+                continue
+            except (ConnectionLost, RequestTimeout, OSError) as exc:
+                self.breaker.record_failure()
+                self._set_state(LinkState.RECONNECTING, str(exc))
+                continue
+            self.breaker.record_success()
+            self.backoff.reset()
+            self.reconnects += 1
+            self.metrics.record_reconnect()
+            return
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless the user asks to retry now."""
+        self._retry_now.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._retry_now.wait(), seconds)
+
+    async def _wait_retry_now(self) -> None:
+        self._retry_now.clear()
+        await self._retry_now.wait()
+
+    def retry_now(self) -> None:
+        """The user pressed "Retry now": probe at once, breaker or not."""
+        if self.breaker.state is not BreakerState.CLOSED:
+            self.breaker.retry_now()
+        self.backoff.reset()
+        self._retry_now.set()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._lost.set()
+        self._retry_now.set()
+        tasks = [*self._tasks, *([self._supervisor] if self._supervisor else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+        for waiter in self._waiters.values():
+            waiter.cancel()
+        if self._outbox is not None:
+            self._outbox.close()
+        self._set_state(LinkState.DISCONNECTED, "stopped")
+
+    # -- heartbeat ---------------------------------------------------------------
+    async def _heartbeat(self, conn: Connection) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_interval)
+            started = time.perf_counter()
+            try:
+                await conn.request("heartbeat", {"client_time": format_ts(now_utc())},
+                                   timeout=self.heartbeat_timeout)
+            except RequestTimeout:
+                log.warning("no heartbeat reply within %.0f s; reconnecting", self.heartbeat_timeout)
+                conn.abort()
+                return
+            except ConnectionLost:
+                return
+            except ProtocolError as exc:
+                log.warning("heartbeat refused: %s", exc.message)
+                continue
+            self.metrics.record_latency((time.perf_counter() - started) * 1000)
+
+    # -- plain requests ----------------------------------------------------------
+    async def request(self, rtype: str, data: dict[str, Any], *,
+                      timeout: float | None = None) -> dict[str, Any]:
+        """A read (query) over the live connection; raises ConnectionLost when offline."""
+        conn = self._conn
+        if conn is None or not self.live:
+            raise ConnectionLost(f"offline ({self.state.value})")
+        started = time.perf_counter()
+        try:
+            reply = await conn.request(rtype, data, timeout=timeout)
+        except ProtocolError:
+            self.metrics.record_request(ok=False)
+            raise
+        self.metrics.record_request(ok=True)
+        self.metrics.record_latency((time.perf_counter() - started) * 1000)
+        return reply
+
+    # -- durable changes ---------------------------------------------------------
+    def submit(self, rtype: str, data: dict[str, Any]) -> OutboxEntry:
+        """Write a change to the outbox (durably) and have it sent in order.
+
+        Raises :class:`~swan_desktop.net.outbox.OutboxError` if the disk refuses it:
+        then nothing was queued and the caller must tell the user.
+        """
+        entry = self.outbox.add(rtype, data)
+        self.metrics.set_outbox_depth(self.outbox.depth)
+        self._wake_outbox.set()
+        return entry
+
+    async def submit_and_wait(self, rtype: str, data: dict[str, Any],
+                              timeout: float | None = None) -> dict[str, Any]:
+        """Submit a change and wait for the server's answer while it is reachable.
+
+        Returns the reply data, raises ProtocolError when refused (the entry is
+        then dropped: the caller shows the refusal), or :class:`Queued` when the
+        server could not answer in time — the change stays in the outbox.
+        """
+        entry = self.submit(rtype, data)
+        if not self.live:
+            raise Queued(entry)
+        waiter: asyncio.Future[OutboxResult] = asyncio.get_running_loop().create_future()
+        self._waiters[entry.id] = waiter
+        try:
+            result = await asyncio.wait_for(asyncio.shield(waiter), timeout or self.request_timeout)
+        except TimeoutError:
+            raise Queued(entry) from None
+        finally:
+            self._waiters.pop(entry.id, None)
+        if result.error is not None:
+            self.outbox.discard(entry.id)
+            self.metrics.set_outbox_depth(self.outbox.depth)
+            raise result.error
+        return result.data or {}
+
+    def waiting_for(self, request_id: str) -> bool:
+        return request_id in self._waiters
+
+    async def _flush(self, conn: Connection) -> None:
+        """Send pending entries one at a time, in order, while this connection lives."""
+        while True:
+            self._wake_outbox.clear()
+            pending = self.outbox.pending(limit=100)
+            if not pending:
+                await self._wake_outbox.wait()
+                continue
+            for entry in pending:
+                if not await self._send_entry(conn, entry):
+                    return
+
+    async def _send_entry(self, conn: Connection, entry: OutboxEntry) -> bool:
+        """Send one entry until it has an answer; False when the connection is gone."""
+        while True:
+            self.outbox.record_attempt(entry.id)
+            started = time.perf_counter()
+            try:
+                data = await conn.request(entry.rtype, entry.data, request_id=entry.id)
+            except (ConnectionLost, RequestTimeout):
+                return False  # the reconnect resends it under the same id
+            except ProtocolError as exc:
+                self.metrics.record_request(ok=False)
+                if exc.code in TRANSIENT:
+                    await asyncio.sleep(self._retry_after(exc))
+                    continue
+                if exc.code is ErrorCode.UNAUTHORIZED:
+                    conn.abort()
+                    return False
+                self.outbox.mark_failed(entry.id, exc.code.value, exc.message)
+                self._finish(OutboxResult(entry, None, exc))
+                return True
+            self.metrics.record_request(ok=True)
+            self.metrics.record_latency((time.perf_counter() - started) * 1000)
+            self.outbox.mark_done(entry.id)
+            self._finish(OutboxResult(entry, data, None))
+            return True
+
+    @staticmethod
+    def _retry_after(exc: ProtocolError) -> float:
+        value = (exc.data or {}).get("retry_after_s")
+        return float(value) if isinstance(value, int | float) and 0 < value < 60 else 1.0
+
+    def _finish(self, result: OutboxResult) -> None:
+        self.metrics.set_outbox_depth(self.outbox.depth)
+        waiter = self._waiters.get(result.entry.id)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(result)
+        self.on_result(result)

@@ -1,0 +1,114 @@
+"""Fixtures for the real-time layer: a server that can be stopped and started
+again on the same port and database, a chaos proxy in front of it, and
+clients with short timers so outages resolve in test time."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from swan_desktop.core.client import StudioClient
+from swan_desktop.net.backoff import Backoff
+from swan_desktop.net.breaker import CircuitBreaker
+from swan_desktop.net.link import LinkState
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.server.support import FAST_HASHER, PASSWORDS, add_users
+from tests.support.proxy import ChaosProxy
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RestartableServer:
+    """A real server on a fixed loopback port whose database outlives restarts."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.server: EmbeddedServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        self.server = EmbeddedServer(self.db, demo=True, port=self.port, hasher=FAST_HASHER)
+        self.server.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    # From async tests: off the loop, so the clients on it can answer the
+    # server's closing handshake while it shuts down.
+    async def astop(self) -> None:
+        await asyncio.to_thread(self.stop)
+
+    async def astart(self) -> None:
+        await asyncio.to_thread(self.start)
+
+
+@pytest.fixture
+def studio(tmp_path: Path) -> Iterator[RestartableServer]:
+    srv = RestartableServer(tmp_path / "studio.sqlite3")
+    srv.start()
+    assert srv.server is not None
+    add_users(srv.server)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def proxy(studio: RestartableServer) -> AsyncIterator[ChaosProxy]:
+    p = ChaosProxy("127.0.0.1", studio.port)
+    await p.start()
+    yield p
+    await p.stop()
+
+
+def quick_link(**overrides: Any) -> dict[str, Any]:
+    """Timers short enough for a test; the same mechanisms as in the app."""
+    options: dict[str, Any] = {
+        "backoff": Backoff(0.02, 0.2),
+        "breaker": CircuitBreaker(failure_threshold=5, open_seconds=0.5),
+        "request_timeout": 2.0,
+    }
+    options.update(overrides)
+    return options
+
+
+@pytest.fixture
+async def connect(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """``await connect(url, "ana", pc="a", **link_options)`` → a signed-in StudioClient."""
+    opened: list[StudioClient] = []
+
+    async def _connect(url: str, username: str, pc: str = "pc", **link_options: Any) -> StudioClient:
+        client = StudioClient(url, outbox_dir=tmp_path / pc, **quick_link(**link_options))
+        await client.sign_in({"username": username, "password": PASSWORDS[username]})
+        opened.append(client)
+        return client
+
+    yield _connect
+    for client in opened:
+        await client.close()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for a condition the event loop will make true (polling at 10 ms)."""
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)
+
+
+def is_live(client: StudioClient) -> Callable[[], bool]:
+    return lambda: client.link.state is LinkState.LIVE
