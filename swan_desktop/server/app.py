@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from ssl import SSLContext
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -17,9 +18,11 @@ from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .connection import Connection
 from .gateway import Gateway
 from .handlers import Dispatcher
 from .hub import Hub
+from .limits import Limits
 from .metrics import Metrics
 from .store import Store
 from .worker import AsyncStore
@@ -37,6 +40,11 @@ class SwanServer:
     ``demo`` and the database has no trainers) and listens; ``port`` is then
     the actual port (``port=0`` picks a free one). ``await stop()`` closes
     connections, the worker thread and the database.
+
+    ``ssl`` (a server :class:`ssl.SSLContext`) serves ``wss://`` and HTTPS;
+    ``limits`` sets the request rate, connection and send-queue limits
+    (:class:`~.limits.Limits`; the defaults when None). ``compression``
+    offers per-message deflate (off by default: it costs CPU per recipient).
     """
 
     def __init__(
@@ -49,7 +57,9 @@ class SwanServer:
         local_admin: bool = False,
         hasher: PasswordHasher | None = None,
         token_ttl: timedelta = DEFAULT_TOKEN_TTL,
-        ssl: Any = None,
+        ssl: SSLContext | None = None,
+        limits: Limits | None = None,
+        compression: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
@@ -59,6 +69,8 @@ class SwanServer:
         self._hasher = hasher
         self._token_ttl = token_ttl
         self._ssl = ssl
+        self.limits = limits if limits is not None else Limits()
+        self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_path, self.hub.publish)
@@ -78,6 +90,11 @@ class SwanServer:
     def epoch(self) -> str:
         return self.store.epoch
 
+    @property
+    def connections(self) -> frozenset[Connection]:
+        """The open client connections (read it on the server's loop thread)."""
+        return frozenset(self._gateway.connections) if self._gateway is not None else frozenset()
+
     async def start(self) -> None:
         self._started = time.monotonic()
         await self.store.open()
@@ -91,7 +108,9 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
-        self._gateway = Gateway(dispatcher, self.hub, self.metrics, self.health)
+        self._gateway = Gateway(
+            dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression
+        )
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)

@@ -1,4 +1,4 @@
-"""The ``swan-server`` command: ``serve`` a database, or ``user add`` an account."""
+"""The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits), or ``user add``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import logging
 import signal
+import ssl
 import sys
 from collections.abc import Sequence
 
@@ -16,7 +17,16 @@ from argon2 import PasswordHasher
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
 from .app import SwanServer
+from .limits import (
+    DEFAULT_BURST,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_RATE,
+    DEFAULT_SEND_QUEUE,
+    DEFAULT_SEND_QUEUE_BYTES,
+    Limits,
+)
 from .store import Store
+from .tls import server_context
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +42,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--demo", action="store_true", help="seed a demo studio into an empty database")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    tls = serve.add_argument_group("TLS (serve wss:// and https://; give both)")
+    tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM")
+    tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
+    limits = serve.add_argument_group("limits")
+    limits.add_argument(
+        "--rate-limit", type=float, default=DEFAULT_RATE, metavar="N",
+        help=f"requests per second per connection, on average (default {DEFAULT_RATE:g}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--rate-burst", type=int, default=DEFAULT_BURST, metavar="N",
+        help=f"requests a connection may send at once (default {DEFAULT_BURST})",
+    )
+    limits.add_argument(
+        "--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+        help=f"open WebSocket connections, more get HTTP 503 "
+        f"(default {DEFAULT_MAX_CONNECTIONS}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--send-queue", type=int, default=DEFAULT_SEND_QUEUE, metavar="FRAMES",
+        help=f"frames waiting for one client before it is disconnected (default {DEFAULT_SEND_QUEUE})",
+    )
+    limits.add_argument(
+        "--send-queue-bytes", type=int, default=DEFAULT_SEND_QUEUE_BYTES, metavar="BYTES",
+        help=f"bytes waiting for one client before it is disconnected (default {DEFAULT_SEND_QUEUE_BYTES})",
+    )
+    serve.add_argument(
+        "--compress", action="store_true",
+        help="offer per-message deflate (less bandwidth, more CPU for every client)",
+    )
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     add = user_commands.add_parser(
@@ -78,8 +117,25 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(args: argparse.Namespace) -> int:
-    server = SwanServer(args.db, args.host, args.port, demo=args.demo)
+def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | None]:
+    """Limits and TLS context from the command line; raises ``ValueError`` saying what is wrong."""
+    limits = Limits(
+        rate=args.rate_limit,
+        burst=args.rate_burst,
+        max_connections=args.max_connections,
+        send_queue=args.send_queue,
+        send_queue_bytes=args.send_queue_bytes,
+    )
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ValueError("give both --tls-cert and --tls-key, or neither")
+    context = server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    return limits, context
+
+
+async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLContext | None) -> int:
+    server = SwanServer(
+        args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -104,7 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
         try:
-            return asyncio.run(_serve(args))
+            limits, context = _serve_options(args)
+        except ValueError as exc:  # TlsConfigError is one
+            print(f"swan-server: {exc}", file=sys.stderr)
+            return 2
+        try:
+            return asyncio.run(_serve(args, limits, context))
         except KeyboardInterrupt:
             return 130
     return _user_add(args)

@@ -10,14 +10,13 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..protocol.frames import encode
+from .limits import Limits
 from .metrics import Metrics
 from .store import Account, HubEvent
+from .wire import wire_bytes
 
 log = logging.getLogger(__name__)
 
-#: Frames waiting for a client that reads slowly; past this it is disconnected.
-SEND_QUEUE_LIMIT = 2000
 #: Live events held back while a ``sync`` replay is being sent.
 SYNC_BUFFER_LIMIT = 50_000
 #: How long a replay may wait for room in the send queue.
@@ -32,64 +31,109 @@ class Connection:
     the buffer is flushed, dropping anything already sent (by ``seq``), and
     only then does the connection go live — so nothing is lost, repeated or
     reordered around the replay.
+
+    Frames wait for the client in a queue bounded both in frames and in bytes
+    (``limits.send_queue``, ``limits.send_queue_bytes``); a client that lets
+    either fill up has stopped reading and is disconnected, its queue dropped.
     """
 
     def __init__(
-        self, ws: ServerConnection, metrics: Metrics | None = None, queue_limit: int = SEND_QUEUE_LIMIT
+        self, ws: ServerConnection, metrics: Metrics | None = None, limits: Limits | None = None
     ) -> None:
+        limits = limits if limits is not None else Limits()
         self.ws = ws
         self.account: Account | None = None
         self.mode = "idle"  # idle → syncing → live
         self.last_seq = 0
         self.closed = False
+        self.bucket = limits.bucket()
         self._prev_mode = "idle"
         self._buffer: list[HubEvent] = []
         self._pending_sync: tuple[int, list[HubEvent] | None, int] | None = None
         self._metrics = metrics
-        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=queue_limit)
+        self._max_bytes = limits.send_queue_bytes
+        self._queued_bytes = 0
+        self._room = asyncio.Event()
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limits.send_queue)
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
     # -- sending ---------------------------------------------------------------
+    @property
+    def queued(self) -> tuple[int, int]:
+        """Frames and bytes waiting for the client."""
+        return self._queue.qsize(), self._queued_bytes
+
     async def _write_loop(self) -> None:
         with contextlib.suppress(ConnectionClosed):
             while True:
-                text = await self._queue.get()
-                await self.ws.send(text)
+                payload = await self._queue.get()
+                self._queued_bytes -= len(payload)
+                self._room.set()
+                await self.ws.send(payload, text=True)
+
+    def _fits(self, payload: bytes) -> bool:
+        # One frame always fits an empty queue, however large (frames are at most about 1 MiB).
+        return self._queued_bytes == 0 or self._queued_bytes + len(payload) <= self._max_bytes
+
+    def _put(self, payload: bytes) -> None:
+        self._queue.put_nowait(payload)
+        self._queued_bytes += len(payload)
 
     def send(self, frame: dict[str, Any]) -> None:
         """Queue a frame; a client whose queue is full has stopped reading and is dropped."""
-        if self.closed:
-            return
-        try:
-            self._queue.put_nowait(encode(frame))
-        except asyncio.QueueFull:
-            self.overflow()
+        self.send_payload(wire_bytes(frame))
 
-    async def send_wait(self, frame: dict[str, Any]) -> None:
+    def send_payload(self, payload: bytes) -> None:
+        """Queue an already encoded frame (an event's payload is shared by every recipient)."""
         if self.closed:
             return
-        try:
-            await asyncio.wait_for(self._queue.put(encode(frame)), REPLAY_WAIT_S)
-        except TimeoutError:
+        if not self._fits(payload) or self._queue.full():
             self.overflow()
+            return
+        self._put(payload)
+
+    async def send_wait(self, payload: bytes) -> None:
+        """Queue ``payload``, waiting up to ``REPLAY_WAIT_S`` for room (used while replaying)."""
+        deadline = asyncio.get_running_loop().time() + REPLAY_WAIT_S
+        while not self.closed and (self._queue.full() or not self._fits(payload)):
+            self._room.clear()
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                await asyncio.wait_for(self._room.wait(), max(remaining, 0.0))
+            except TimeoutError:
+                self.overflow()
+        if not self.closed:
+            self._put(payload)
 
     def overflow(self) -> None:
         if self.closed:
             return
-        log.warning("dropping connection %s: it stopped reading (send queue full)", self.ws.id)
+        frames, size = self.queued
+        log.warning(
+            "dropping connection %s: it stopped reading (%d frames, %d bytes waiting)",
+            self.ws.id, frames, size,
+        )
         if self._metrics is not None:
             self._metrics.dropped.inc()
         self.closed = True
         self._writer.cancel()
+        self._release_queue()
         transport = self.ws.transport
         if transport is not None:
             transport.abort()
+
+    def _release_queue(self) -> None:
+        self._queue = asyncio.Queue(maxsize=1)
+        self._queued_bytes = 0
+        self._buffer = []
+        self._room.set()
 
     async def close(self) -> None:
         self.closed = True
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
+        self._release_queue()
 
     # -- events ----------------------------------------------------------------
     def deliver(self, events: list[HubEvent]) -> None:
@@ -105,7 +149,7 @@ class Connection:
         for e in visible:
             if e.event.seq > self.last_seq:
                 self.last_seq = e.event.seq
-                self.send(e.event.to_wire())
+                self.send_payload(e.payload)
 
     def begin_sync(self) -> None:
         """Start holding live events back; call before reading the head and the replay."""
@@ -139,11 +183,11 @@ class Connection:
         for e in replay or ():
             if e.event.seq > self.last_seq and e.visible_to(uid):
                 self.last_seq = e.event.seq
-                await self.send_wait(e.event.to_wire())
+                await self.send_wait(e.payload)
         self.last_seq = max(self.last_seq, head)
         while self._buffer:
             e = self._buffer.pop(0)
             if e.event.seq > self.last_seq:
                 self.last_seq = e.event.seq
-                await self.send_wait(e.event.to_wire())
+                await self.send_wait(e.payload)
         self.mode = "live"  # no await between the empty check and this line

@@ -7,23 +7,28 @@ import contextlib
 import gc
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from ssl import SSLContext
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 
 from .app import SwanServer
+from .limits import Limits
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class EmbeddedServer:
     """Runs the server for the desktop app (no server configured) and for tests.
 
     ``start()`` blocks until it listens (or raises); ``url`` is then
-    ``ws://127.0.0.1:PORT/``. ``issue_local_token()`` hands out a token for the
-    local admin, who has no password. ``stop()`` shuts down and joins the thread.
+    ``ws://127.0.0.1:PORT/`` (``wss://`` when given ``ssl``). ``issue_local_token()``
+    hands out a token for the local admin, who has no password. ``stop()`` shuts down and joins the thread.
     """
 
     def __init__(
@@ -34,9 +39,13 @@ class EmbeddedServer:
         port: int = 0,
         *,
         hasher: PasswordHasher | None = None,
+        limits: Limits | None = None,
+        ssl: SSLContext | None = None,
     ) -> None:
         self.db_path = Path(db_path)
-        self._server = SwanServer(self.db_path, host, port, demo=demo, local_admin=True, hasher=hasher)
+        self._server = SwanServer(
+            self.db_path, host, port, demo=demo, local_admin=True, hasher=hasher, limits=limits, ssl=ssl
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -105,6 +114,15 @@ class EmbeddedServer:
         future: Future[dict[str, Any]] = asyncio.run_coroutine_threadsafe(
             self._server.issue_token(username), self._require_loop()
         )
+        return future.result(timeout)
+
+    def call(self, fn: Callable[[], T], timeout: float = 10.0) -> T:
+        """Run ``fn()`` on the server's loop thread and return its result (for tests and tools)."""
+
+        async def _call() -> T:
+            return fn()
+
+        future = asyncio.run_coroutine_threadsafe(_call(), self._require_loop())
         return future.result(timeout)
 
     def _require_loop(self) -> asyncio.AbstractEventLoop:

@@ -1,4 +1,9 @@
-"""WebSocket endpoint and plain-HTTP ``/health`` and ``/metrics`` on the same port."""
+"""WebSocket endpoint and plain-HTTP ``/health`` and ``/metrics`` on the same port.
+
+It also enforces the connection limit: past ``limits.max_connections`` open
+(or opening) WebSocket connections, a new handshake is answered with HTTP 503
+and a ``Retry-After`` header, and counted in ``swan_connections_refused_total``.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,19 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from ..protocol.frames import MAX_FRAME_BYTES
 from .connection import Connection
 from .handlers import Dispatcher
 from .hub import Hub
+from .limits import Limits
 from .metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
+
+#: Seconds a refused client is told to wait (``Retry-After``) before trying again.
+RETRY_AFTER_S = 5
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -35,12 +45,24 @@ def _response(status: HTTPStatus, content_type: str, body: bytes) -> Response:
 class Gateway:
     """Accepts connections, feeds their frames to the dispatcher and registers them with the hub."""
 
-    def __init__(self, dispatcher: Dispatcher, hub: Hub, metrics: Metrics, health: HealthProbe) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        hub: Hub,
+        metrics: Metrics,
+        health: HealthProbe,
+        limits: Limits,
+        compression: bool = False,
+    ) -> None:
         self._dispatcher = dispatcher
         self._hub = hub
         self._metrics = metrics
         self._health = health
+        self._limits = limits
+        self._compression = compression
         self._server: Server | None = None
+        #: WebSocket handshakes let through, until their connection ends (counted for the limit).
+        self._admitted: set[ServerConnection] = set()
         self.connections: set[Connection] = set()
 
     async def start(self, host: str, port: int, ssl: Any = None) -> int:
@@ -50,9 +72,12 @@ class Gateway:
             port,
             max_size=MAX_FRAME_BYTES,
             process_request=self._process_request,
+            process_response=self._process_response,
             ssl=ssl,
             close_timeout=5,
             server_header="swan-server",
+            # Per-message deflate costs CPU for every recipient of every event.
+            compression="deflate" if self._compression else None,
         )
         sock = next(iter(self._server.sockets))
         return int(sock.getsockname()[1])
@@ -78,10 +103,33 @@ class Gateway:
                 "text/plain; charset=utf-8",
                 b"not found: WebSocket on /, plus GET /health and GET /metrics\n",
             )
+        return self._admit(ws)
+
+    def _admit(self, ws: ServerConnection) -> Response | None:
+        """Let a handshake through, or refuse it with 503 when the server is full."""
+        limit = self._limits.max_connections
+        if limit:
+            # Handshakes whose socket died before the handler ran leave nothing else behind.
+            self._admitted = {c for c in self._admitted if c.state is not State.CLOSED}
+            if len(self._admitted) >= limit:
+                self._metrics.refused.inc()
+                log.warning("refusing a connection: %d open, the limit is %d", len(self._admitted), limit)
+                response = _response(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    "text/plain; charset=utf-8",
+                    b"server is at its connection limit; try again later\n",
+                )
+                response.headers["Retry-After"] = str(RETRY_AFTER_S)
+                return response
+        self._admitted.add(ws)
         return None
 
+    def _process_response(self, ws: ServerConnection, request: Request, response: Response) -> None:
+        if response.status_code != HTTPStatus.SWITCHING_PROTOCOLS:
+            self._admitted.discard(ws)
+
     async def _handle(self, ws: ServerConnection) -> None:
-        conn = Connection(ws, self._metrics)
+        conn = Connection(ws, self._metrics, self._limits)
         self.connections.add(conn)
         self._hub.add(conn)
         self._metrics.connections.inc()
@@ -96,6 +144,7 @@ class Gateway:
         finally:
             self._hub.remove(conn)
             self.connections.discard(conn)
+            self._admitted.discard(ws)
             self._metrics.connections.dec()
             await conn.close()
             log.debug("connection %s closed after %.1f s", ws.id, time.monotonic() - started)

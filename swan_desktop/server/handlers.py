@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -71,11 +72,18 @@ class Dispatcher:
     # -- entry point -------------------------------------------------------------
     async def handle(self, conn: Connection, text: str | bytes) -> None:
         began = time.perf_counter()
+        retry_after = conn.bucket.take() if conn.bucket is not None else 0.0
         try:
             req = decode_request(text)
         except FrameError as err:
+            if retry_after:
+                self._refuse_rate(conn, err.re, retry_after, "other", began)
+                return
             conn.send(reply_error(err.re, err) if err.re is not None else error_frame(err))
             self._metrics.observe("other", err.code.value, time.perf_counter() - began)
+            return
+        if retry_after:
+            self._refuse_rate(conn, req.id, retry_after, req.type, began)
             return
         outcome = "ok"
         try:
@@ -94,6 +102,18 @@ class Dispatcher:
             if req.type == frames.SYNC:
                 await conn.finish_sync()
         self._metrics.observe(req.type, outcome, time.perf_counter() - began)
+
+    def _refuse_rate(
+        self, conn: Connection, re: str | None, retry_after: float, rtype: str, began: float
+    ) -> None:
+        """Answer a request over the connection's rate with ``rate_limited``; the connection stays open."""
+        wait = max(0.001, math.ceil(retry_after * 1000) / 1000)
+        err = ProtocolError(
+            ErrorCode.RATE_LIMITED, f"too many requests; retry in {wait:.3f} s", {"retry_after_s": wait}
+        )
+        conn.send(reply_error(re, err) if re is not None else error_frame(err))
+        self._metrics.rate_limited.inc()
+        self._metrics.observe(rtype, err.code.value, time.perf_counter() - began)
 
     async def _dispatch(self, conn: Connection, req: Request) -> dict[str, Any]:
         handler = self.table.get(req.type)

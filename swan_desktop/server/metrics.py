@@ -33,6 +33,16 @@ class Metrics:
             "Connections closed because they stopped reading.",
             registry=self.registry,
         )
+        self.refused = Counter(
+            "swan_connections_refused",
+            "WebSocket handshakes refused (HTTP 503) because the server was at its connection limit.",
+            registry=self.registry,
+        )
+        self.rate_limited = Counter(
+            "swan_rate_limited_requests",
+            "Requests refused with rate_limited because their connection sent too many too fast.",
+            registry=self.registry,
+        )
 
     @staticmethod
     def type_label(request_type: str) -> str:

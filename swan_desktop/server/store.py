@@ -22,6 +22,7 @@ from ..protocol.entities import Client, Location, Role, Session, SessionType, St
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
 from . import db
+from .wire import wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -36,6 +37,12 @@ class HubEvent:
 
     event: Event
     audience: frozenset[int] | None = None
+    #: The event's wire frame, encoded once for every recipient (filled in on creation).
+    payload: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.payload:
+            object.__setattr__(self, "payload", wire_bytes(self.event.to_wire()))
 
     def visible_to(self, user_id: int) -> bool:
         return self.audience is None or user_id in self.audience

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 from pathlib import Path
+from ssl import SSLContext
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -13,6 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from swan_desktop.protocol.entities import Role
 from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.limits import Limits
 from swan_desktop.server.store import Store
 
 #: Cheap argon2 parameters: the tests check behaviour, not hashing cost.
@@ -86,8 +88,10 @@ def add_users(server: EmbeddedServer) -> None:
         )
 
 
-def start_server(db: Path, demo: bool = True) -> EmbeddedServer:
-    server = EmbeddedServer(db, demo=demo, hasher=FAST_HASHER)
+def start_server(
+    db: Path, demo: bool = True, *, limits: Limits | None = None, ssl: SSLContext | None = None
+) -> EmbeddedServer:
+    server = EmbeddedServer(db, demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl)
     server.start()
     add_users(server)
     return server

@@ -1,0 +1,65 @@
+"""Server limits: their configuration, and the token bucket that paces one connection's requests."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Requests per second one connection may send on average, and how many at once.
+DEFAULT_RATE = 50.0
+DEFAULT_BURST = 100
+#: Open WebSocket connections one server accepts; past this the handshake gets HTTP 503.
+DEFAULT_MAX_CONNECTIONS = 500
+#: Frames, and bytes, that may wait for one client; past either it is disconnected.
+DEFAULT_SEND_QUEUE = 2000
+DEFAULT_SEND_QUEUE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one server allows. ``rate=0`` or ``max_connections=0`` switch that limit off."""
+
+    rate: float = DEFAULT_RATE
+    burst: int = DEFAULT_BURST
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    send_queue: int = DEFAULT_SEND_QUEUE
+    send_queue_bytes: int = DEFAULT_SEND_QUEUE_BYTES
+
+    def __post_init__(self) -> None:
+        if self.rate < 0 or not math.isfinite(self.rate):
+            raise ValueError("rate must be a finite number >= 0")
+        if self.burst < 1:
+            raise ValueError("burst must be at least 1")
+        if self.max_connections < 0:
+            raise ValueError("max_connections must be >= 0")
+        if self.send_queue < 1 or self.send_queue_bytes < 1:
+            raise ValueError("the send queue limits must be at least 1")
+
+    def bucket(self) -> TokenBucket | None:
+        """A fresh bucket for one connection, or None when requests are not limited."""
+        return TokenBucket(self.rate, self.burst) if self.rate > 0 else None
+
+
+class TokenBucket:
+    """``burst`` tokens, refilled at ``rate`` per second; each request takes one."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be > 0 and burst >= 1")
+        self.rate = rate
+        self.burst = float(burst)
+        self._clock = clock
+        self._tokens = float(burst)
+        self._stamp = clock()
+
+    def take(self) -> float:
+        """Take a token: 0.0 when there was one, else the seconds until there will be."""
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return 0.0
+        return (1.0 - self._tokens) / self.rate

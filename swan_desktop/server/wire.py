@@ -1,0 +1,21 @@
+"""Frames to the bytes of a WebSocket text frame: encoded once, valid UTF-8 whatever the strings hold."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..protocol.frames import encode
+
+
+def wire_bytes(frame: dict[str, Any]) -> bytes:
+    """``frame`` as compact UTF-8 JSON.
+
+    A string may hold a lone surrogate (JSON allows ``"\\ud800"``, and a client
+    may send one back to us as a request id); such a frame is written with
+    ASCII escapes instead, so it is still valid UTF-8 and still the same JSON.
+    """
+    try:
+        return encode(frame).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(frame, separators=(",", ":"), ensure_ascii=True).encode("ascii")
