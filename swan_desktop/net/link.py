@@ -59,6 +59,10 @@ class Queued(Exception):
         self.entry = entry
 
 
+class _Dropped(Exception):
+    """Internal: the connection went while a caller waited for an answer."""
+
+
 @dataclass(frozen=True)
 class OutboxResult:
     """The server's answer to one outbox entry: ``data`` on success, else ``error``."""
@@ -190,6 +194,9 @@ class Link:
         for task in self._tasks:
             task.cancel()
         self._tasks = []
+        for waiter in self._waiters.values():  # their changes wait in the outbox
+            if not waiter.done():
+                waiter.set_exception(_Dropped())
         if not self._stopped:
             log.warning("connection to %s lost: %s", self.url, error or "closed")
             self._set_state(LinkState.RECONNECTING, f"connection lost: {error or 'closed by the server'}")
@@ -337,7 +344,7 @@ class Link:
         self._waiters[entry.id] = waiter
         try:
             result = await asyncio.wait_for(asyncio.shield(waiter), timeout or self.request_timeout)
-        except TimeoutError:
+        except (TimeoutError, _Dropped):
             raise Queued(entry) from None
         finally:
             self._waiters.pop(entry.id, None)

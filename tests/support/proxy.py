@@ -86,11 +86,13 @@ class ChaosProxy:
             self._server = None
         for link in list(self._links):
             link.abort()
-        pending = [t for link in self._links for t in link.tasks] + list(self._handlers)
-        for task in pending:
+        pumps = [t for link in self._links for t in link.tasks]
+        for task in pumps:
             task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        # The connection handlers end once their pumps have; cancelling them
+        # instead would make asyncio's stream callback raise CancelledError.
+        if pumps or self._handlers:
+            await asyncio.gather(*pumps, *self._handlers, return_exceptions=True)
         self._links.clear()
 
     def cut(self) -> int:
