@@ -31,6 +31,45 @@ Handler = Callable[[Connection, Request], Awaitable[dict[str, Any]]]
 MAX_QUERY_RANGE = timedelta(days=400)
 
 
+#: Integers the database can hold: a request with any other is ``invalid``.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+def _storable(text: str) -> bool:
+    """False for strings with lone surrogates (JSON escapes allow them; UTF-8 and SQLite do not)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_unstorable(req: Request) -> None:
+    """Refuse integers beyond 64 bits and strings that are not valid Unicode, naming the field.
+
+    Iterative, because ``data`` may nest as deep as the JSON parser allows.
+    """
+    if not _storable(req.id):
+        raise invalid("id is not valid Unicode (it holds a lone surrogate)", field="id")
+    stack: list[tuple[str, Any]] = [("", req.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{path}.{key}" if path else str(key)
+                if not _storable(key):
+                    raise invalid(f"a field name under {path or 'data'} is not valid Unicode", field=path)
+                stack.append((name, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str) and not _storable(value):
+            raise invalid(f"{path} is not valid Unicode (it holds a lone surrogate)", field=path)
+        elif isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+            raise invalid(f"{path} is out of range (integers must fit in 64 bits)", field=path)
+
+
 def _refuse_unknown(data: dict[str, Any], known: set[str]) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
@@ -125,6 +164,7 @@ class Dispatcher:
             raise ProtocolError(
                 ErrorCode.FORBIDDEN, f"role {conn.account.role.value!r} may not send {req.type!r}"
             )
+        _refuse_unstorable(req)
         return await handler(conn, req)
 
     # -- handshake ----------------------------------------------------------------

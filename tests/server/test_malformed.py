@@ -27,6 +27,11 @@ from .support import Clients, session_data
             "start",
         ),
         ('{"type": "session.delete", "id": "m6", "data": {"id": "seven", "version": 1}}', "m6", "id"),
+        ('{"type": "session.delete", "id": "m7", "data": {"id": 99999999999999999999, "version": 1}}', "m7",
+         "id is out of range"),
+        ('{"type": "heartbeat", "id": "\\ud800"}', "\ud800", "id is not valid Unicode"),
+        ('{"type": "session.create", "id": "m8", "data": {"notes": "\\udfff"}}', "m8",
+         "notes is not valid Unicode"),
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_connection_stays_open(
