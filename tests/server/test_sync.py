@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.store import Store
 
 from .support import Clients, session_data, start_server
 
@@ -120,3 +121,63 @@ async def test_heartbeat_reports_server_time_and_uptime(clients: Clients) -> Non
     data = await client.ok("heartbeat", {"client_time": "2031-01-01T00:00:00Z"})
     assert data["server_time"].endswith("Z")
     assert isinstance(data["uptime_s"], float) and data["uptime_s"] >= 0
+
+
+async def test_a_new_database_has_a_new_epoch_and_an_old_position_is_not_recovered(tmp_path: Path) -> None:
+    first = start_server(tmp_path / "old.db")
+    try:
+        pool = Clients(first)
+        writer = await pool.signed_in("ana")
+        await _create(writer, 8)
+        old = await writer.ok("sync", {})
+        await pool.close()
+    finally:
+        first.stop()
+    second = start_server(tmp_path / "new.db")  # the old history is gone with its file
+    try:
+        assert second.epoch != old["epoch"]
+        pool = Clients(second)
+        reader = await pool.open()
+        await reader.login("vic")
+        data = await reader.ok("sync", {"since": {"epoch": old["epoch"], "seq": old["seq"]}})
+        assert data == {"recovered": False, "epoch": second.epoch, "seq": 0}
+        await pool.close()
+    finally:
+        second.stop()
+
+
+async def test_after_pruning_and_a_restart_only_positions_inside_the_kept_history_are_recovered(
+    db_path: Path,
+) -> None:
+    first = start_server(db_path)
+    try:
+        pool = Clients(first)
+        writer = await pool.signed_in("ana")
+        mark = (await writer.ok("sync", {}))["seq"]
+        for hour in (8, 9, 10, 11):
+            await _create(writer, hour)
+        epoch = first.epoch
+        await pool.close()
+        assert first.server.store.submit(Store.prune, keep=2, prune_at=3) == mark + 2
+    finally:
+        first.stop()
+    second = start_server(db_path)
+    try:
+        assert second.epoch == epoch  # history was trimmed, not lost: same epoch
+        pool = Clients(second)
+        lost = await pool.open()
+        await lost.login("vic")
+        data = await lost.ok("sync", {"since": {"epoch": epoch, "seq": mark + 1}})
+        assert data == {"recovered": False, "epoch": epoch, "seq": mark + 4}
+        kept = await pool.open()
+        await kept.login("vic")
+        data = await kept.ok("sync", {"since": {"epoch": epoch, "seq": mark + 2}})
+        assert data == {"recovered": True, "epoch": epoch, "seq": mark + 4}
+        assert [(await kept.next_event())["seq"] for _ in range(2)] == [mark + 3, mark + 4]
+        ahead = await pool.open()
+        await ahead.login("vic")
+        data = await ahead.ok("sync", {"since": {"epoch": epoch, "seq": mark + 99}})
+        assert data["recovered"] is False  # a position this server never reached
+        await pool.close()
+    finally:
+        second.stop()
