@@ -22,7 +22,7 @@ from typing import Any
 
 from ..net.connection import AuthInfo
 from ..net.link import Link, LinkState, OutboxResult, Queued
-from ..net.outbox import Outbox, OutboxEntry
+from ..net.outbox import Outbox, OutboxEntry, OutboxError
 from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
@@ -179,6 +179,9 @@ class StudioClient:
                       after: Session | None, deleting: int | None = None) -> Session | None:
         try:
             reply = await self.link.submit_and_wait(kind, data)
+        except OutboxError as exc:
+            raise ProtocolError(ErrorCode.INTERNAL, f"Your change could not be kept on this computer "
+                                f"({exc}). Nothing was sent; free some space and save again.") from exc
         except Queued as queued:
             return self._show_pending(queued.entry, kind, before, after, deleting)
         if kind == "session.delete":
