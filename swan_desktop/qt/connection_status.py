@@ -68,6 +68,8 @@ class ConnectionStatus(QWidget):
         self.state_label.setToolTip(detail or text)
         self.retry_button.setVisible(state in (LinkState.CIRCUIT_OPEN, LinkState.DISCONNECTED,
                                                LinkState.RECONNECTING))
+        # Latency and quality describe a live connection; offline they would mislead.
+        self.health_label.setVisible(state is LinkState.LIVE)
         if state is LinkState.CIRCUIT_OPEN or (state is LinkState.DISCONNECTED and detail):
             self.show_message(detail, error=True)
 

@@ -79,7 +79,7 @@ def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QC
 
 
 #: How a session with a change the server has not confirmed is marked.
-MARKS = {"pending": ("⏳ pending", QColor("#8a5a00"), QColor("#fff3cd")),
+MARKS = {"pending": ("pending…", QColor("#8a5a00"), QColor("#fff3cd")),
          "failed": ("⚠ not saved", QColor("#b3261e"), QColor("#fde7e9"))}
 
 
