@@ -119,3 +119,28 @@ async def test_refused_change_is_listed_and_can_be_discarded(qtbot, studio, prox
     assert dialog.list.count() == 0 and not controller.status.failed_button.isVisible()
     assert ana.store.get(session.id).notes == "boss's"
     controller.stop()
+
+
+async def test_edit_reopens_a_refused_change_with_my_values_over_the_current_session(
+        qtbot, studio, proxy, connect) -> None:
+    ana = await connect(f"ws://127.0.0.1:{proxy.port}/", "ana", pc="a")
+    boss = await connect(studio.url, "boss", pc="b")
+    _window, pane, controller = await window_for(qtbot, ana)
+    session = await ana.create_session(fields(4, notes="base", location="Studio A"))
+    proxy.refuse(True)
+    proxy.cut()
+    await until(lambda: not ana.link.live)
+    await ana.update_session(session.id, session.version, {"notes": "ana: bring bands"})
+    await boss.update_session(session.id, session.version, {"location": "Studio B"})
+    proxy.refuse(False)
+    await until(lambda: controller.status.failed_button.isVisible())
+    dialog = controller.show_failed_changes()
+    dialog.edit_button.click()
+    editor = pane.editor
+    assert editor is not None and editor.isVisible()
+    assert editor.session.version == 2  # the current version…
+    assert editor.form.notes_edit.toPlainText() == "ana: bring bands"  # …with my change on top
+    assert editor.form.location_combo.currentText() == "Studio B"  # and theirs kept
+    assert ana.failed_changes() == [] and dialog.list.count() == 0
+    editor.reject()
+    controller.stop()
