@@ -32,6 +32,10 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.server_label)
         self._build_menus()
 
+    def add_pane(self, pane: QWidget, title: str) -> int:
+        """Add a feature's pane as a tab; returns its index (for badges in the title)."""
+        return self.tabs.addTab(pane, title)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         quit_action = QAction("&Quit", self)

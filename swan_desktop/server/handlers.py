@@ -108,6 +108,12 @@ class Dispatcher:
             frames.SESSION_DELETE: self.session_delete,
         }
 
+    def register(self, rtype: str, handler: Handler) -> None:
+        """Add a request type (a feature module's); the role table still decides who may send it."""
+        if rtype in self.table:
+            raise ValueError(f"{rtype} is already handled")
+        self.table[rtype] = handler
+
     # -- entry point -------------------------------------------------------------
     async def handle(self, conn: Connection, text: str | bytes) -> None:
         began = time.perf_counter()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from .metrics import Metrics
 from .store import HubEvent
+
+log = logging.getLogger(__name__)
+
+#: A server-side reaction to committed events (notifications, activity, …).
+Reaction = Callable[[list[HubEvent]], None]
 
 
 class Subscriber(Protocol):
@@ -17,6 +24,7 @@ class Hub:
 
     def __init__(self, metrics: Metrics | None = None) -> None:
         self._subscribers: set[Subscriber] = set()
+        self._reactions: list[Reaction] = []
         self._metrics = metrics
         self.last_seq = 0
 
@@ -25,6 +33,14 @@ class Hub:
 
     def remove(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
+
+    def react(self, reaction: Reaction) -> None:
+        """Call ``reaction`` with every committed batch of events, after the clients.
+
+        Reactions run on the loop thread and must not block: one that needs the
+        database schedules its own work (``asyncio.ensure_future``).
+        """
+        self._reactions.append(reaction)
 
     def __len__(self) -> int:
         return len(self._subscribers)
@@ -39,3 +55,8 @@ class Hub:
                 self._metrics.events.labels(e.event.kind).inc()
         for sub in list(self._subscribers):
             sub.deliver(events)
+        for reaction in list(self._reactions):
+            try:
+                reaction(events)
+            except Exception:
+                log.exception("reaction to events failed")
