@@ -24,6 +24,7 @@ from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
+from .notifier_api import LogNotifier, Notifier
 from .store import Store
 from .worker import AsyncStore
 
@@ -69,6 +70,8 @@ class SwanServer:
         self._hasher = hasher
         self._token_ttl = token_ttl
         self._ssl = ssl
+        #: Where features send what people should hear about (see notifier_api).
+        self.notifier: Notifier = LogNotifier()
         self.limits = limits if limits is not None else Limits()
         self._compression = compression
         self.metrics = Metrics()
