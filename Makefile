@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots server clean
+.PHONY: run test lint bench screenshots server clean bundle installer icons
 
 run: $(STAMP)
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then \
@@ -31,6 +31,18 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/take.py
+
+# The PyInstaller one-folder bundle: dist/swan-desktop/ (its self-test runs in `make test`).
+bundle: $(STAMP)
+	packaging/build_bundle.sh dist build/pyinstaller
+
+# On Windows with Inno Setup 6 (after the bundle): dist/swan-desktop-<version>-setup.exe
+installer: bundle
+	iscc /DAppVersion=$$($(BIN)/python packaging/version.py) /DBundleDir=dist\swan-desktop installer.iss
+
+# Re-render the PNG sizes and the .ico from resources/icons/swan-desktop.svg.
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python resources/make_icons.py
 
 server: $(STAMP)
 	$(BIN)/swan-server serve --demo --db studio.sqlite3

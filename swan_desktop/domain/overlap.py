@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from ..protocol.entities import OCCUPYING, Session, Status
 
@@ -55,11 +55,14 @@ def find_clashes(candidate: Session, others: Iterable[Session]) -> list[Clash]:
     return clashes
 
 
-def describe(clash: Clash, trainer_name: str) -> str:
-    when = f"{clash.other.start:%a %d %b %H:%M}–{clash.other.end:%H:%M} UTC"
-    if clash.reason == TRAINER_UNAVAILABLE:
+def describe(clash: Clash, trainer_name: str, tz: tzinfo | None = None) -> str:
+    """The clash in words; times in ``tz`` when given (a desktop's), else in UTC."""
+    start, end = (clash.other.start.astimezone(tz), clash.other.end.astimezone(tz)) if tz else \
+        (clash.other.start, clash.other.end)
+    when = f"{start:%a %d %b %H:%M}–{end:%H:%M}" + ("" if tz else " UTC")
+    if clash.reason == TRAINER_UNAVAILABLE and clash.other.status is Status.BLOCKED:
         return f"{trainer_name} is unavailable (blocked time {when})"
-    if clash.reason == DOUBLE_BOOKING:
+    if clash.reason in (DOUBLE_BOOKING, TRAINER_UNAVAILABLE):  # the other is a booking
         who = clash.other.client_name or "another session"
         return f"{trainer_name} already has {who} at {when}"
     return f"{clash.other.location} is taken by another session at {when}"

@@ -29,16 +29,21 @@ from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
-from . import crash_dialog
+from . import crash_dialog, resources, single_instance
 from .controller import ScheduleController
+from .desktop_shell import DesktopShell
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .preferences import Preferences
 from .schedule_pane import SchedulePane
+from .settings_pages.connection import Account
+from .single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 
 SELF_TEST_TIMEOUT_S = 60.0
+SIGNED_OUT = -1  # _show's result when the user signed out: ask to sign in again
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -52,6 +57,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="start, load today's schedule, print a summary and quit")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="with --self-test: save a picture of the window once loaded")
+    parser.add_argument("--minimized", action="store_true",
+                        help="start in the tray (or minimised when the desktop has no tray)")
     parser.add_argument("--version", action="version", version=f"swan-desktop {__version__}")
     return parser.parse_args(argv)
 
@@ -120,13 +127,14 @@ async def sign_in(url: str, settings: Settings,
     return await _wait_dialog(LoginDialog(url, username), settings, ssl_context)
 
 
-async def run(args: argparse.Namespace) -> int:
+async def run(args: argparse.Namespace, instance: InstanceServer | None = None) -> int:
     loop = asyncio.get_running_loop()
     crash_dialog.install(loop)
     settings = Settings.load()
     url = args.server or settings.server_url
     embedded: Any = None
     client: StudioClient | None
+    ssl_context: ssl.SSLContext | None = None
     if not url:
         from ..server.embedded import EmbeddedServer
 
@@ -145,17 +153,39 @@ async def run(args: argparse.Namespace) -> int:
         if client is None:
             return 0
     try:
-        return await _show(client, args)
+        code = await _show(client, args, settings, instance, embedded=embedded is not None)
+        while code == SIGNED_OUT:
+            await client.close()
+            client = await sign_in(args.server or settings.server_url or url, settings, ssl_context)
+            if client is None:
+                return 0
+            code = await _show(client, args, settings, instance)
+        return code
     finally:
-        await client.close()
+        if client is not None:
+            await client.close()
         if embedded is not None:
             await loop.run_in_executor(None, embedded.stop)
 
 
-async def _show(client: StudioClient, args: argparse.Namespace) -> int:
+async def _show(client: StudioClient, args: argparse.Namespace, settings: Settings | None = None,
+                instance: InstanceServer | None = None, embedded: bool = False) -> int:
     pane = SchedulePane(client.store, client)
     window = MainWindow(pane)
     controller = ScheduleController(client, window, pane)
+    settings = settings or Settings.load()
+    prefs = Preferences()
+    account = Account(client.user.name if client.user else "", settings.last_username, client.url, embedded)
+    shell = DesktopShell(window, pane, prefs, settings, account, instance)
+    controller.linkStateChanged.connect(shell.tray.set_link_state)
+    signed_out = False
+
+    def sign_out() -> None:
+        nonlocal signed_out
+        signed_out = True
+        window.quit()
+
+    shell.signOutRequested.connect(sign_out)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -163,7 +193,7 @@ async def _show(client: StudioClient, args: argparse.Namespace) -> int:
     controller.start()
     if args.self_test:
         _report_first_paint(window)
-    window.show()
+    shell.show(minimized=not args.self_test and (args.minimized or prefs.get("startup/minimized")))
     pane.go_today()
     code = 0
     if args.self_test:
@@ -171,10 +201,15 @@ async def _show(client: StudioClient, args: argparse.Namespace) -> int:
         if args.screenshot:
             await asyncio.sleep(0.1)  # let the coalesced repaint land before the grab
             window.grab().save(args.screenshot)
-        window.close()
+        missing = resources.problems()
+        if missing:
+            print(f"self-test: FAILED, resources: {'; '.join(missing)}", flush=True)
+            code = 1
+        window.quit()
     await closed
     controller.stop()
-    return code
+    shell.tray.hide()
+    return SIGNED_OUT if signed_out else code
 
 
 class _FirstPaint(QObject):
@@ -209,15 +244,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Swan Desktop")
     app.setOrganizationName("Swan")
     app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(resources.app_icon())
+    # A self-test never hands over to (or takes over from) the user's running copy.
+    name = single_instance.default_name() + ("-self-test" if args.self_test else "")
+    instance = single_instance.claim(list(argv if argv is not None else sys.argv[1:]), name)
+    if instance is None:
+        print("swan-desktop: already running; brought it to the front", file=sys.stderr)
+        return 0
     collector = GuiThreadCollector()
     collector.start()
     try:
-        code = qasync.run(run(args))
+        code = qasync.run(run(args, instance))
     except (ConnectionLost, RequestTimeout) as exc:
         print(f"swan-desktop: cannot start: {exc}", file=sys.stderr)
         return 1
     finally:
         collector.stop()
+        instance.close()
     return int(code or 0)
 
 

@@ -1,0 +1,77 @@
+"""Render the desktop-integration UI offscreen into this folder:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_desktop.py
+
+tray-menu.png (the tray menu, with the icon at two states beside it),
+settings.png (the settings dialog, light) and settings-dark.png (dark theme).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SWAN_DATA_DIR", tempfile.mkdtemp())
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+from swan_desktop.qt.preferences import Preferences
+from swan_desktop.qt.resources import app_icon
+from swan_desktop.qt.settings_dialog import SettingsDialog
+from swan_desktop.qt.settings_pages.connection import Account
+from swan_desktop.qt.theme import apply_theme
+from swan_desktop.qt.tray import Tray, render_icon
+from swan_desktop.settings.config import Settings
+
+OUT = Path(__file__).resolve().parent
+
+
+def tray_menu(window: QMainWindow) -> None:
+    tray = Tray(window, app_icon(), available=False)
+    tray.set_link_state("reconnecting", "server unreachable")
+    tray.set_unread(120)
+    menu = tray.menu
+    menu.adjustSize()
+    shot = menu.grab()
+    icons = [render_icon(app_icon(), s, n, 48) for s, n in (("connected", 3), ("trouble", 120),
+                                                            ("offline", 0))]
+    canvas = QPixmap(shot.width() + 200, max(shot.height(), 80))
+    canvas.fill(Qt.GlobalColor.white)
+    p = QPainter(canvas)
+    p.drawPixmap(0, 0, shot)
+    for i, icon in enumerate(icons):
+        p.drawPixmap(shot.width() + 16 + i * 60, 12, icon)
+    p.end()
+    canvas.save(str(OUT / "tray-menu.png"))
+
+
+def settings(name: str, theme: str) -> None:
+    apply_theme(theme)
+    dialog = SettingsDialog(Preferences(), Settings(server_url="wss://studio-pc:8765/"),
+                            Account("Rosa Front Desk", "rosa", "wss://studio-pc:8765/"))
+    dialog.add_page("Notifications", QLabel("(notification preferences live here)"))
+    dialog.show()
+    dialog.grab().save(str(OUT / name))
+    dialog.close()
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["XDG_CONFIG_HOME"])
+    app.setFont(QFont("DejaVu Sans", 10))
+    window = QMainWindow()
+    tray_menu(window)
+    settings("settings.png", "light")
+    settings("settings-dark.png", "dark")
+    print("wrote tray-menu.png, settings.png, settings-dark.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Connection page: the server address (ws:// or wss://, validated) and the account
+(who is signed in; sign out forgets the remembered sign-in from the keyring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from ...settings import schema, secrets
+from ...settings.config import Settings
+from .form import Page, error, hint
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in where; ``embedded`` means the studio on this computer (no sign-in)."""
+
+    user_name: str = ""
+    username: str = ""
+    server_url: str = ""
+    embedded: bool = False
+
+
+class ConnectionPage(Page):
+    serverChanged = Signal(str)
+    signOutRequested = Signal()
+
+    def __init__(self, config: Settings, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__("Connection", parent)
+        self.config = config
+        self.account = account
+        self.server_edit = QLineEdit(config.server_url)
+        self.server_edit.setPlaceholderText("ws://studio-pc:8765/  (empty: the studio on this computer)")
+        self.server_edit.setAccessibleName("Server address")
+        self.server_edit.editingFinished.connect(self.commit_server)
+        self.server_error = error()
+        self.server_hint = hint("Swan Desktop connects to a new address the next time it signs in.")
+        self.form.addRow("Server address", self.server_edit)
+        self.form.addRow("", self.server_error)
+        self.form.addRow("", self.server_hint)
+
+        self.account_label = QLabel()
+        self.account_label.setWordWrap(True)
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button.setAccessibleName("Sign out")
+        self.sign_out_button.clicked.connect(self.sign_out)
+        row = QHBoxLayout()
+        row.addWidget(self.sign_out_button)
+        row.addStretch(1)
+        self.form.addRow("Account", self.account_label)
+        self.form.addRow("", row)
+        self.keyring_hint = hint()
+        self.form.addRow("", self.keyring_hint)
+        self.finish()
+        self.show_account(account)
+
+    def show_account(self, account: Account) -> None:
+        self.account = account
+        if account.embedded:
+            self.account_label.setText("Using the demo studio on this computer (no sign-in needed).")
+            self.sign_out_button.setVisible(False)
+        elif account.username:
+            self.account_label.setText(f"Signed in as {account.user_name or account.username} "
+                                       f"at {account.server_url}.")
+            self.sign_out_button.setVisible(True)
+        else:
+            self.account_label.setText("Not signed in.")
+            self.sign_out_button.setVisible(False)
+        self.keyring_hint.setText(
+            "“Remember me” keeps the sign-in in this system's keyring." if secrets.keyring_available()
+            else "This system has no keyring: sign-ins are not remembered and you are asked each time.")
+
+    def commit_server(self) -> bool:
+        """Validate the address; store it when valid, say why not otherwise."""
+        try:
+            url = schema.check_server_url(self.server_edit.text())
+        except schema.InvalidSetting as exc:
+            self.server_error.setText(str(exc))
+            self.server_error.setVisible(True)
+            return False
+        self.server_error.setVisible(False)
+        if url != self.config.server_url:
+            self.config.server_url = url
+            self.config.save()
+            self.serverChanged.emit(url)
+        return True
+
+    def sign_out(self) -> None:
+        """Forget the remembered sign-in; the app then asks to sign in again."""
+        account = self.account
+        if account.username and account.server_url:
+            secrets.forget_token(account.server_url, account.username)
+        self.signOutRequested.emit()
