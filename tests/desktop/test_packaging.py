@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundle")
     result = subprocess.run([str(ROOT / "packaging" / "build_bundle.sh"), str(out / "dist"),
                              str(out / "work")], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, PYTHON=sys.executable),
                             timeout=600, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return out / "dist" / "swan-desktop"
