@@ -63,7 +63,8 @@ class MainWindow(QMainWindow):
             ("&Next", "Alt+Right", "go_next", None),
             ("&Day", "Ctrl+1", "set_view", "day"),
             ("&Week", "Ctrl+2", "set_view", "week"),
-            ("&Agenda", "Ctrl+3", "set_view", "agenda"),
+            ("&Month", "Ctrl+3", "set_view", "month"),
+            ("&Agenda", "Ctrl+4", "set_view", "agenda"),
             ("&New session", "Ctrl+N", "open_new", None),
             ("&Search", "Ctrl+F", "focus_search", None),
         ):

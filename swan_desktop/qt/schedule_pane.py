@@ -9,6 +9,7 @@ load that range, and sends edits through ``ScheduleActions``.
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
@@ -26,12 +27,22 @@ from .session_text import long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
+from .views.month_view import WEEKS as MONTH_WEEKS
+from .views.month_view import MonthView, first_shown
 from .views.status_legend import StatusLegend
 from .views.time_grid import local_midnight
 from .views.week_view import WeekView, week_start
 
 AGENDA_DAYS = 14
 STEP_DAYS = {"day": 1, "week": 7, "agenda": AGENDA_DAYS}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), kept inside a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 class SchedulePane(QWidget):
@@ -60,10 +71,11 @@ class SchedulePane(QWidget):
         self.toolbar = ScheduleToolbar()
         self.day_view = DayView()
         self.week_view = WeekView()
+        self.month_view = MonthView()
         self.table_model = SessionTableModel(store.directory, self)
         self.agenda_view = AgendaView(self.table_model)
         self.stack = QStackedWidget()
-        for w in (self.day_view, self.week_view, self.agenda_view):
+        for w in (self.day_view, self.week_view, self.month_view, self.agenda_view):
             self.stack.addWidget(w)
         self.details = DetailsPanel()
 
@@ -96,6 +108,7 @@ class SchedulePane(QWidget):
             view.sessionSelected.connect(self._on_selected)
             view.sessionActivated.connect(self.open_editor)
         self.day_view.newSessionRequested.connect(self._on_new_requested)
+        self.month_view.dayActivated.connect(self._open_day)
         self.week_view.newSessionRequested.connect(self._on_new_requested)
         self.details.editRequested.connect(self.open_editor)
         self.bridge.changed.connect(self.refresh)
@@ -127,6 +140,8 @@ class SchedulePane(QWidget):
             first, days = self._date, 1
         elif self._view == "week":
             first, days = week_start(self._date), 7
+        elif self._view == "month":
+            first, days = first_shown(self._date), 7 * MONTH_WEEKS
         else:
             first, days = self._date, AGENDA_DAYS
         return (local_midnight(first).astimezone(UTC),
@@ -150,10 +165,20 @@ class SchedulePane(QWidget):
             self.set_date(today)
 
     def go_previous(self) -> None:
-        self.set_date(self._date - timedelta(days=STEP_DAYS[self._view]))
+        if self._view == "month":
+            self.set_date(add_months(self._date, -1))
+        else:
+            self.set_date(self._date - timedelta(days=STEP_DAYS[self._view]))
 
     def go_next(self) -> None:
-        self.set_date(self._date + timedelta(days=STEP_DAYS[self._view]))
+        if self._view == "month":
+            self.set_date(add_months(self._date, 1))
+        else:
+            self.set_date(self._date + timedelta(days=STEP_DAYS[self._view]))
+
+    def _open_day(self, day: date) -> None:
+        self.set_date(day)
+        self.set_view("day")
 
     def set_view(self, name: str) -> None:
         if name not in VIEW_NAMES:
@@ -207,6 +232,10 @@ class SchedulePane(QWidget):
             monday = week_start(self._date)
             self.toolbar.range_label.setText(
                 f"{short_date(monday)} – {short_date(monday + timedelta(days=6))} {monday:%Y}")
+        elif self._view == "month":
+            self.month_view.show_month(self._date, sessions, directory)
+            self.month_view.selected = self._date
+            self.toolbar.range_label.setText(f"{self._date:%B %Y}")
         else:
             self.table_model.set_directory(directory)
             self.table_model.set_sessions(sessions, marks)
@@ -227,6 +256,10 @@ class SchedulePane(QWidget):
             return self.day_view.shown_ids()
         if self._view == "week":
             return self.week_view.shown_ids()
+        if self._view == "month":
+            start, end = self.month_view.range_shown()
+            return [s.id for d in range((end - start).days)
+                    for s in self.month_view.sessions_on(start + timedelta(days=d))]
         return [s.id for s in (self.table_model.session(r) for r in range(self.table_model.rowCount()))
                 if s is not None]
 

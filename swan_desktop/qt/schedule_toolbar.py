@@ -23,7 +23,7 @@ from ..core.schedule import ScheduleFilter
 from ..protocol.entities import Status
 from .style import status_label
 
-VIEW_NAMES = ("day", "week", "agenda")
+VIEW_NAMES = ("day", "week", "month", "agenda")
 
 
 class ScheduleToolbar(QWidget):

@@ -54,3 +54,24 @@ def test_click_selects_and_double_click_opens_the_day(qtbot) -> None:
     with qtbot.waitSignal(view.dayActivated) as opened:
         qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert opened.args == [target]
+
+
+def test_the_pane_offers_a_month_view_that_steps_by_month_and_opens_days(qtbot, pane) -> None:
+    pane.set_view("month")
+    assert pane.toolbar.range_label.text() == "March 2031"
+    start, end = pane.visible_range()
+    assert (end - start).days in (41, 42, 43)  # six weeks (a DST change may shorten one day)
+    assert set(pane.shown_session_ids()) == {1, 2, 3, 4, 5, 6}
+    pane.go_next()
+    assert pane.current_date == date(2031, 4, 12) and pane.toolbar.range_label.text() == "April 2031"
+    pane.go_previous()
+    pane.month_view.dayActivated.emit(DAY)
+    assert pane.current_view == "day" and pane.current_date == DAY
+
+
+def test_stepping_a_month_keeps_the_day_inside_shorter_months() -> None:
+    from swan_desktop.qt.schedule_pane import add_months
+
+    assert add_months(date(2031, 1, 31), 1) == date(2031, 2, 28)
+    assert add_months(date(2031, 3, 31), -1) == date(2031, 2, 28)
+    assert add_months(date(2031, 12, 15), 1) == date(2032, 1, 15)

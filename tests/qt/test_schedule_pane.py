@@ -67,10 +67,12 @@ def test_view_buttons_switch_the_stack(qtbot, pane) -> None:
     assert pane.current_view == "agenda"
     assert pane.stack.currentWidget() is pane.agenda_view
     assert pane.shown_session_ids() == [5, 1, 2, 4, 3, 6]
+    pane.toolbar.view_buttons["month"].click()
+    assert pane.stack.currentWidget() is pane.month_view
     pane.toolbar.view_buttons["day"].click()
     assert pane.stack.currentWidget() is pane.day_view
     with pytest.raises(ValueError):
-        pane.set_view("month")
+        pane.set_view("year")
 
 
 def test_trainer_filter_limits_views_to_that_trainer(pane) -> None:
