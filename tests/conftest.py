@@ -41,6 +41,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     monkeypatch.setenv("SWAN_DATA_DIR", str(path))
+    # Apps started by a test (subprocesses included) keep their settings and
+    # autostart entries out of the real home folder.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return path
 
 
