@@ -9,6 +9,7 @@ PACKAGES=(
   libpulse0 xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xinerama0 libxcb-randr0 libxcb-shape0 libxkbcommon-x11-0 libxcb-xkb1 libx11-xcb1
   desktop-file-utils appstream trayer
+  dbus
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the Qt 6 runtime libraries yourself: ${PACKAGES[*]}"; exit 0; }

@@ -16,6 +16,12 @@ MIN_ROLE: dict[str, Role] = {
     "session.create": Role.TRAINER,
     "session.update": Role.TRAINER,
     "session.delete": Role.TRAINER,
+    "notification.query": Role.VIEWER,
+    "notification.mark": Role.VIEWER,
+    "notification.action": Role.VIEWER,
+    "notification.prefs.get": Role.VIEWER,
+    "notification.prefs.set": Role.VIEWER,
+    "notification.announce": Role.ADMIN,
 }
 
 

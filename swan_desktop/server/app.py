@@ -24,7 +24,8 @@ from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
-from .notifier_api import LogNotifier, Notifier
+from .notifications import NotificationService, SmtpConfig
+from .notifier_api import Notifier
 from .store import Store
 from .worker import AsyncStore
 
@@ -61,6 +62,7 @@ class SwanServer:
         ssl: SSLContext | None = None,
         limits: Limits | None = None,
         compression: bool = False,
+        smtp: SmtpConfig | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
@@ -71,12 +73,15 @@ class SwanServer:
         self._token_ttl = token_ttl
         self._ssl = ssl
         #: Where features send what people should hear about (see notifier_api).
-        self.notifier: Notifier = LogNotifier()
+        self.notifier: Notifier
         self.limits = limits if limits is not None else Limits()
         self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_path, self.hub.publish)
+        #: Notifications: stored per recipient, sent as events and (opted in) email.
+        self.notifications = NotificationService(self.store, self.hub, smtp_config=smtp)
+        self.notifier = self.notifications
         self._hash_pool: ThreadPoolExecutor | None = None
         self._gateway: Gateway | None = None
         self._prune_task: asyncio.Task[None] | None = None
@@ -111,6 +116,9 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
+        await self.notifications.start()
+        self.notifications.register(dispatcher)
+        auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
             dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression
         )
@@ -124,6 +132,7 @@ class SwanServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._prune_task
             self._prune_task = None
+        await self.notifications.stop()
         if self._gateway is not None:
             await self._gateway.stop()
             self._gateway = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
@@ -75,6 +76,8 @@ class Authenticator:
         self.hasher = hasher or PasswordHasher()
         self.token_ttl = token_ttl
         self._dummy_hash: str | None = None
+        #: Told the username of every refused password (the notifier watches for bursts).
+        self.on_failure: Callable[[str], None] | None = None
 
     async def _verify(self, password_hash: str | None, password: str) -> bool:
         loop = asyncio.get_running_loop()
@@ -94,6 +97,8 @@ class Authenticator:
         account = await self._store.run(Store.account_by_username, username)
         ok = await self._verify(account.password_hash if account else None, password)
         if account is None or not ok:
+            if self.on_failure is not None:
+                self.on_failure(username)
             raise unauthorized(BAD_LOGIN)
         token, expires = await self._store.run(_store_token, account.id, self.token_ttl)
         return account, token, expires

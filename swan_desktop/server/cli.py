@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import getpass
 import logging
+import os
 import signal
 import ssl
 import sys
@@ -25,6 +26,7 @@ from .limits import (
     DEFAULT_SEND_QUEUE_BYTES,
     Limits,
 )
+from .notifications import SmtpConfig
 from .store import Store
 from .tls import server_context
 
@@ -71,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         "--compress", action="store_true",
         help="offer per-message deflate (less bandwidth, more CPU for every client)",
     )
+    mail = serve.add_argument_group(
+        "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
+        "the password only from SWAN_SMTP_PASSWORD)")
+    mail.add_argument("--smtp-host", help="SMTP server; email notifications are off without one")
+    mail.add_argument("--smtp-port", type=int, help="SMTP port (default 587)")
+    mail.add_argument("--smtp-security", choices=["starttls", "ssl", "none"], help="default starttls")
+    mail.add_argument("--smtp-user", help="SMTP user name")
+    mail.add_argument("--smtp-from", help="sender address")
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     add = user_commands.add_parser(
@@ -132,9 +142,20 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
     return limits, context
 
 
+def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | None:
+    """Email settings from flags, falling back to the environment (the password only from there)."""
+    for flag, var in (("smtp_host", "HOST"), ("smtp_port", "PORT"), ("smtp_security", "SECURITY"),
+                      ("smtp_user", "USER"), ("smtp_from", "FROM")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            env[f"SWAN_SMTP_{var}"] = str(value)
+    return SmtpConfig.from_env(env)
+
+
 async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLContext | None) -> int:
     server = SwanServer(
-        args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress
+        args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress,
+        smtp=smtp_config(args, dict(os.environ)),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

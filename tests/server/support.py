@@ -89,10 +89,14 @@ def add_users(server: EmbeddedServer) -> None:
 
 
 def start_server(
-    db: Path, demo: bool = True, *, limits: Limits | None = None, ssl: SSLContext | None = None
+    db: Path, demo: bool = True, *, limits: Limits | None = None, ssl: SSLContext | None = None,
+    notifications: bool = False,
 ) -> EmbeddedServer:
+    """A running server with the test users. Notification triggers are off unless asked for: they add
+    events of their own, and most tests count events exactly."""
     server = EmbeddedServer(db, demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl)
     server.start()
+    server.server.notifications.triggers = notifications
     add_users(server)
     return server
 

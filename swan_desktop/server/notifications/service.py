@@ -1,0 +1,328 @@
+"""``NotificationService``: the server's :class:`~..notifier_api.Notifier`.
+
+It stores notifications with per-recipient state, tells each recipient's PCs
+through ``notification:*`` events, answers the ``notification.*`` requests,
+derives notices from committed schedule events (hub reaction), scans for
+sessions still unconfirmed a day ahead, watches for bursts of failed sign-ins
+and emails those who opted in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+from ...domain.permissions import allowed
+from ...protocol.entities import Role
+from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
+from ...protocol.frames import Request
+from ...protocol.timefmt import format_ts, now_utc, parse_ts
+from ...protocol.validation import require_int
+from .. import schedule
+from ..connection import Connection
+from ..handlers import Dispatcher
+from ..hub import Hub
+from ..notifier_api import CATEGORIES, PRIORITIES, Notice, Recipients
+from ..store import Account, HubEvent, Store, Tx
+from ..worker import AsyncStore
+from . import records, smtp, triggers
+from .records import ACKNOWLEDGE, Action
+
+log = logging.getLogger(__name__)
+
+#: Failed sign-ins for one username within the window that make a security alert.
+FAILED_SIGN_INS = 5
+FAILED_WINDOW = timedelta(minutes=5)
+SCAN_INTERVAL_S = 300.0
+DIGEST_INTERVAL_S = 3600.0
+_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+_FILTERS = {"category", "priority", "since", "until", "unread_only", "include_dismissed", "limit",
+            "before_id"}
+
+
+class NotificationService:
+    def __init__(self, store: AsyncStore, hub: Hub, *, smtp_config: smtp.SmtpConfig | None = None,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self._store = store
+        self.smtp_config = smtp_config
+        #: The time the service believes it is (tests move it instead of waiting).
+        self.clock = clock
+        self.scan_interval_s = SCAN_INTERVAL_S
+        self.digest_interval_s = DIGEST_INTERVAL_S
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._failures: dict[str, deque[datetime]] = defaultdict(deque)
+        #: Whether committed schedule events and failed sign-ins create notifications (on in production;
+        #: tests of other features that count events exactly turn it off).
+        self.triggers = True
+        hub.react(self._on_events)
+
+    # -- lifecycle ------------------------------------------------------------
+    def register(self, dispatcher: Dispatcher) -> None:
+        for rtype, handler in {
+            "notification.query": self.query,
+            "notification.mark": self.mark,
+            "notification.action": self.action,
+            "notification.announce": self.announce,
+            "notification.prefs.get": self.prefs_get,
+            "notification.prefs.set": self.prefs_set,
+        }.items():
+            dispatcher.register(rtype, handler)
+
+    async def start(self) -> None:
+        await self._store.run(records.ensure_schema)
+        loop = asyncio.get_running_loop()
+        self._loops = [loop.create_task(self._every(lambda: self.scan_interval_s, self.scan_unconfirmed)),
+                       loop.create_task(self._every(lambda: self.digest_interval_s, self.flush_digests))]
+
+    async def stop(self) -> None:
+        for task in [*self._loops, *self._tasks]:
+            task.cancel()
+        for task in [*self._loops, *self._tasks]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._loops.clear()
+        self._tasks.clear()
+
+    async def idle(self) -> None:
+        """Wait until every background job started so far (reactions, emails) has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("notification job failed", exc_info=task.exception())
+
+    async def _every(self, interval: Callable[[], float],
+                     job: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        while True:
+            await asyncio.sleep(interval())
+            try:
+                await job()
+            except Exception:
+                log.exception("periodic notification job failed")
+
+    # -- creating ---------------------------------------------------------------
+    async def notify(self, recipients: Recipients, notice: Notice) -> None:
+        actions = (ACKNOWLEDGE,) if _RANK[notice.priority] >= _RANK["high"] else ()
+        await self.create(recipients, notice, actions)
+
+    async def create(self, recipients: Recipients, notice: Notice, actions: tuple[Action, ...] = (),
+                     mark: str | None = None) -> int | None:
+        made = await self._store.run(records.create, recipients, notice, actions, mark=mark,
+                                     at=self.clock())
+        if made is None:
+            return None
+        nid, users = made
+        if self.smtp_config is not None:
+            self._spawn(self._email(nid, users, notice))
+        return nid
+
+    def _on_events(self, events: list[HubEvent]) -> None:
+        if self.triggers and any(e.event.kind.startswith("session:") for e in events):
+            self._spawn(self._react(events))
+
+    async def _react(self, events: list[HubEvent]) -> None:
+        for planned in await self._store.run(triggers.notices_for, events):
+            await self.create(planned.recipients, planned.notice, planned.actions, planned.mark)
+
+    async def scan_unconfirmed(self) -> int:
+        """Report sessions starting within 24 h that are still unconfirmed; returns how many were new."""
+        made = 0
+        for planned in await self._store.run(triggers.unconfirmed_soon, self.clock()):
+            if await self.create(planned.recipients, planned.notice, planned.actions, planned.mark):
+                made += 1
+        return made
+
+    def sign_in_failed(self, username: str) -> None:
+        """Called by the authenticator for each refused password (loop thread)."""
+        if not self.triggers:
+            return
+        now = self.clock()
+        seen = self._failures[username.casefold()[:64]]
+        seen.append(now)
+        while seen and now - seen[0] > FAILED_WINDOW:
+            seen.popleft()
+        if len(seen) >= FAILED_SIGN_INS:
+            count = len(seen)
+            seen.clear()
+            minutes = int(FAILED_WINDOW.total_seconds() // 60)
+            notice = Notice("Repeated failed sign-ins",
+                            f"{count} failed sign-ins for the username “{username[:64]}” within "
+                            f"{minutes} minutes.", category="security", priority="critical", source="auth")
+            self._spawn(self.notify(Recipients.admins(), notice))
+
+    # -- email -----------------------------------------------------------------
+    async def _email(self, nid: int, users: list[int], notice: Notice) -> None:
+        config = self.smtp_config
+        assert config is not None
+        for user_id, address, prefs in await self._store.run(records.email_targets, users):
+            if _RANK[notice.priority] >= _RANK[prefs["min_priority"]]:
+                msg = smtp.build_message(config.sender, address, f"[Swan] {notice.title}",
+                                         f"{notice.message}\n\nPriority: {notice.priority}\n"
+                                         f"Category: {notice.category}\n")
+                self._spawn(smtp.send_with_retries(config, msg, self._recorder([nid], user_id)))
+            elif notice.priority == "low" and prefs["digest"]:
+                await self._store.run(records.record_delivery, nid, user_id, "email", "digest", 0)
+
+    def _recorder(self, nids: list[int], user_id: int) -> smtp.Recorder:
+        async def record(status: str, attempts: int, detail: str) -> None:
+            for nid in nids:
+                await self._store.run(records.record_delivery, nid, user_id, "email", status, attempts,
+                                      detail)
+        return record
+
+    async def flush_digests(self) -> int:
+        """Send each user one email listing their waiting low-priority notices; returns emails sent."""
+        config = self.smtp_config
+        if config is None:
+            return 0
+        sent = 0
+        for user_id, address, items in await self._store.run(_digest_batches):
+            lines = [f"- {n['created_at']} [{n['category']}] {n['title']}: {n['message']}" for n in items]
+            msg = smtp.build_message(config.sender, address, f"[Swan] Digest: {len(items)} notifications",
+                                     "Low-priority notifications since the last digest:\n\n"
+                                     + "\n".join(lines) + "\n")
+            if await smtp.send_with_retries(config, msg, self._recorder([n["id"] for n in items], user_id)):
+                sent += 1
+        return sent
+
+    # -- requests ---------------------------------------------------------------
+    async def query(self, conn: Connection, req: Request) -> dict[str, Any]:
+        account = _account(conn)
+        data = dict(req.data)
+        unknown = sorted(set(data) - _FILTERS)
+        if unknown:
+            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+        if data.get("category") is not None and data["category"] not in CATEGORIES:
+            raise invalid(f"category must be one of {', '.join(CATEGORIES)}", field="category")
+        if data.get("priority") is not None and data["priority"] not in PRIORITIES:
+            raise invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
+        for key in ("since", "until"):
+            if data.get(key) is not None:
+                data[key] = format_ts(parse_ts(data[key], key))
+        limit = require_int(data.get("limit", 200), "limit")
+        if not 1 <= limit <= 1000:
+            raise invalid("limit must be between 1 and 1000", field="limit")
+        data["limit"] = limit
+        if data.get("before_id") is not None:
+            data["before_id"] = require_int(data["before_id"], "before_id")
+        return await self._store.run(records.query, account.id, data)
+
+    async def _mutate(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
+        account = _account(conn)
+        reply = await self._store.run(schedule.run_mutation, account, req.id, fn, req.data)
+        if reply["ok"]:
+            return dict(reply["data"])
+        raise ProtocolError.from_wire(reply["error"])
+
+    async def mark(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return await self._mutate(conn, req, _mark)
+
+    async def action(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return await self._mutate(conn, req, _action)
+
+    async def announce(self, conn: Connection, req: Request) -> dict[str, Any]:
+        data = req.data
+        unknown = sorted(set(data) - {"title", "message", "priority", "role"})
+        if unknown:
+            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+        title, message = data.get("title"), data.get("message")
+        if not isinstance(title, str) or not title.strip() or len(title) > 200:
+            raise invalid("title must be text of 1–200 characters", field="title")
+        if not isinstance(message, str) or len(message) > 5000:
+            raise invalid("message must be text of at most 5000 characters", field="message")
+        priority = data.get("priority", "normal")
+        if priority not in PRIORITIES:
+            raise invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
+        role = data.get("role")
+        roles = frozenset(r.value for r in Role) if role is None else frozenset({role})
+        if role is not None and role not in {r.value for r in Role}:
+            raise invalid("role must be admin, trainer or viewer (or absent for everyone)", field="role")
+        account = _account(conn)
+        notice = Notice(title.strip(), message, category="user", priority=priority,
+                        source=f"announcement by {account.name}", links={"user": account.id})
+        actions = (ACKNOWLEDGE,) if _RANK[priority] >= _RANK["high"] else ()
+        nid = await self.create(Recipients(roles=roles), notice, actions)
+        return {"id": nid}
+
+    async def prefs_get(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return {"prefs": await self._store.run(records.prefs, _account(conn).id)}
+
+    async def prefs_set(self, conn: Connection, req: Request) -> dict[str, Any]:
+        return {"prefs": await self._store.run(records.set_prefs, _account(conn).id, dict(req.data))}
+
+
+def _account(conn: Connection) -> Account:
+    assert conn.account is not None
+    return conn.account
+
+
+def _ids(data: dict[str, Any]) -> list[int]:
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not ids or len(ids) > 1000:
+        raise invalid("ids must be a list of 1–1000 notification ids", field="ids")
+    return [require_int(i, "ids") for i in ids]
+
+
+def _mark(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(data) - {"ids", "op"})
+    if unknown:
+        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+    return {"updated": records.apply_mark(store, tx, actor.id, _ids(data), str(data.get("op")))}
+
+
+def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(data) - {"id", "action", "confirm"})
+    if unknown:
+        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+    nid = require_int(data.get("id"), "id")
+    note = records.for_user(store, actor.id, nid)
+    if note is None:
+        raise not_found(f"no notification {nid} for you", field="id")
+    found = next((a for a in note["actions"] if a["id"] == data.get("action")), None)
+    if found is None:
+        raise invalid(f"notification {nid} has no action {data.get('action')!r}", field="action")
+    if found["dangerous"] and data.get("confirm") is not True:
+        raise invalid(f"“{found['label']}” needs confirm: true", field="confirm", reason="confirm_required")
+    result: dict[str, Any] = {}
+    if found["id"] == "confirm_session":
+        if not allowed(actor.role, "session.update"):
+            raise ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value!r} may not confirm sessions")
+        sid = triggers.session_link(note)
+        session = store.session(sid) if sid is not None else None
+        if session is None:
+            raise not_found("the session of this notification no longer exists", field="id")
+        result = schedule.update(store, tx, actor, {"id": session.id, "version": session.version,
+                                                    "changes": {"status": "confirmed"}})
+    elif found["id"] == "open_session":
+        result = {"open": {"session": triggers.session_link(note)}}
+    records.apply_mark(store, tx, actor.id, [nid], "acknowledge")
+    return result
+
+
+def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]:
+    c = records.conn(store)
+    rows = c.execute("SELECT notification_id, user_id FROM notification_deliveries "
+                     "WHERE channel = 'email' AND status = 'digest' ORDER BY user_id, notification_id")
+    by_user: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        by_user[r["user_id"]].append(r["notification_id"])
+    out = []
+    for user_id, nids in by_user.items():
+        prefs = records.prefs(store, user_id)
+        items = [n for n in (records.for_user(store, user_id, nid) for nid in nids) if n is not None]
+        if prefs["email"] and items:
+            out.append((user_id, str(prefs["email"]), items))
+    return out

@@ -1,0 +1,143 @@
+"""What happened → who should hear about it: notices derived from committed schedule events.
+
+:func:`notices_for` runs on the store's worker thread (it reads the directory
+and the schedule) and returns what to create; it creates nothing itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ...domain import overlap
+from ...protocol.entities import Session, Status
+from ...protocol.timefmt import format_ts
+from ..notifier_api import Notice, Recipients
+from ..store import HubEvent, Store
+from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_SESSION, Action
+
+#: A client at or below this many credits is "low" when a session is booked for them.
+LOW_CREDITS = 1
+#: How far ahead an unconfirmed session is reported.
+UNCONFIRMED_WINDOW = timedelta(hours=24)
+_BOOKED = {Status.SCHEDULED.value, Status.REQUESTED.value, Status.CONFIRMED.value}
+_PLACEMENT = {"start", "end", "trainer_id", "location"}
+
+
+@dataclass(frozen=True)
+class Planned:
+    recipients: Recipients
+    notice: Notice
+    actions: tuple[Action, ...] = ()
+    mark: str | None = None
+
+
+def trainer_users(store: Store, trainer_id: int) -> set[int]:
+    return {a.id for a in store.accounts() if a.trainer_id == trainer_id}
+
+
+def admin_users(store: Store) -> set[int]:
+    return {a.id for a in store.accounts() if a.role.value == "admin"}
+
+
+def _when(s: Session) -> str:
+    return f"{s.start:%a %d %b %H:%M} UTC"
+
+
+def _who(store: Store, s: Session) -> str:
+    trainer = store.trainer(s.trainer_id)
+    client = s.client_name or "no client"
+    return f"{client} with {trainer.name if trainer else f'trainer {s.trainer_id}'}"
+
+
+def _staff(store: Store, s: Session, actor_id: int | None) -> Recipients:
+    ids = (trainer_users(store, s.trainer_id) | admin_users(store)) - {actor_id}
+    return Recipients(user_ids=frozenset(ids))
+
+
+def _session_notice(title: str, text: str, s: Session, priority: str = "normal") -> Notice:
+    return Notice(title, text, category="schedule", priority=priority, source="schedule",
+                  links={"session": s.id, "trainer": s.trainer_id})
+
+
+def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
+    out: list[Planned] = []
+    for hub_event in events:
+        ev = hub_event.event
+        if not ev.kind.startswith("session:") or "session" not in ev.data:
+            continue
+        s = Session.from_wire(ev.data["session"])
+        actor_id = ev.actor["id"] if ev.actor else None
+        actor = ev.actor["name"] if ev.actor else "Someone"
+        booked = ev.kind == "session:booked" or (
+            ev.kind == "session:created" and s.client_id is not None and s.status.value in _BOOKED)
+        if booked:
+            out.append(Planned(_staff(store, s, actor_id), _session_notice(
+                "Session booked", f"{actor} booked {_who(store, s)} on {_when(s)}.", s), (OPEN_SESSION,)))
+            out.extend(_credit_notices(store, s))
+        elif ev.kind == "session:cancelled":
+            reason = f" Reason: {s.cancel_reason}." if s.cancel_reason else ""
+            out.append(Planned(_staff(store, s, actor_id), _session_notice(
+                "Session cancelled", f"{actor} cancelled {_who(store, s)} on {_when(s)}.{reason}", s, "high"),
+                (OPEN_SESSION,)))
+        elif ev.kind == "session:updated" and _PLACEMENT & set(ev.data.get("changes", {})):
+            out.append(Planned(_staff(store, s, actor_id), _session_notice(
+                "Session moved", f"{actor} moved {_who(store, s)} to {_when(s)} ({s.location}).", s),
+                (OPEN_SESSION,)))
+        placed = ev.kind == "session:created" or (
+            ev.kind == "session:updated" and _PLACEMENT & set(ev.data.get("changes", {})))
+        if placed and s.status is not Status.CANCELLED:
+            out.extend(_conflict_notices(store, s, ev.seq))
+    return out
+
+
+def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
+    clashes = overlap.find_clashes(s, store.sessions_overlapping(s.start, s.end))
+    if not clashes:
+        return []
+    trainer = store.trainer(s.trainer_id)
+    text = "; ".join(overlap.describe(c, trainer.name if trainer else "trainer") for c in clashes)
+    ids = trainer_users(store, s.trainer_id) | admin_users(store)
+    return [Planned(Recipients(user_ids=frozenset(ids)), _session_notice(
+        "Schedule conflict", f"Booked over a clash on {_when(s)}: {text}.", s, "high"),
+        (OPEN_SESSION, ACKNOWLEDGE), mark=f"conflict:{seq}")]
+
+
+def _credit_notices(store: Store, s: Session) -> list[Planned]:
+    if s.client_id is None:
+        return []
+    client = store.client(s.client_id)
+    if client is None or client.credits > LOW_CREDITS:
+        return []
+    if client.credits <= 0:
+        title, text, priority = ("Client credits exhausted",
+                                 f"{client.name} has no credits left and was booked for {_when(s)}.", "high")
+    else:
+        title, text, priority = ("Client credits low",
+                                 f"{client.name} has {client.credits} credit left (booked {_when(s)}).",
+                                 "normal")
+    return [Planned(Recipients.admins(), Notice(title, text, category="financial", priority=priority,
+                                                source="schedule",
+                                                links={"session": s.id, "client": client.id}),
+                    (OPEN_SESSION,))]
+
+
+def unconfirmed_soon(store: Store, now: datetime) -> list[Planned]:
+    """Sessions starting within 24 h that nobody confirmed yet (each reported once per start time)."""
+    out = []
+    for s in store.sessions_overlapping(now, now + UNCONFIRMED_WINDOW):
+        if s.start < now or s.status not in (Status.SCHEDULED, Status.REQUESTED):
+            continue
+        hours = max(1, round((s.start - now).total_seconds() / 3600))
+        notice = _session_notice("Session not confirmed",
+                                 f"{_who(store, s)} starts in about {hours} h ({_when(s)}) and is still "
+                                 f"{s.status.value}.", s, "high")
+        out.append(Planned(_staff(store, s, None), notice, (CONFIRM_SESSION, OPEN_SESSION),
+                           mark=f"unconfirmed:{s.id}:{format_ts(s.start)}"))
+    return out
+
+
+def session_link(notification: dict[str, Any]) -> int | None:
+    value = notification.get("links", {}).get("session")
+    return value if isinstance(value, int) else None

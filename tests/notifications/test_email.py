@@ -1,0 +1,150 @@
+"""Email to a real SMTP server (aiosmtpd, started by the test): opt-in, minimum priority, digest, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from swan_desktop.server.notifications import SmtpConfig, records
+from swan_desktop.server.notifier_api import Notice, Recipients
+from tests.server.support import session_data
+from tests.support.tls import client_context, make_studio_pki, server_context
+
+from .conftest import created, on_server
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Any]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and data.login == b"swan" and data.password == b"mail-secret"
+    return AuthResult(success=ok)
+
+
+@pytest.fixture
+def smtpd(tmp_path: Path) -> Iterator[tuple[Controller, Inbox, ssl.SSLContext]]:
+    pki = make_studio_pki(tmp_path / "pki")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            tls_context=server_context(pki.server), require_starttls=True,
+                            authenticator=check_login, auth_required=True)
+    controller.start()
+    yield controller, inbox, client_context(pki.ca)
+    controller.stop()
+
+
+async def until(condition: Any, timeout: float = 10.0) -> None:
+    async def wait() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(wait(), timeout)
+
+
+async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, clients, smtpd, caplog) -> None:
+    controller, inbox, context = smtpd
+    config = SmtpConfig("127.0.0.1", controller.port, "starttls", "swan", "mail-secret", "swan@studio.test",
+                        ssl_context=context)
+    assert "mail-secret" not in repr(config)
+    server.server.notifications.smtp_config = config
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
+                                            "min_priority": "normal"})
+    await boss.ok("notification.prefs.set", {"email": "boss@studio.test", "email_opt_in": False})
+    s = (await boss.ok("session.create", session_data()))["session"]
+    note = await created(ana, "Session booked")
+    await on_server(server, server.server.notifications.idle)
+    assert len(inbox.messages) == 1
+    rcpt, msg = inbox.messages[0]
+    assert rcpt == ["ana@studio.test"] and msg["From"] == "swan@studio.test"
+    assert msg["Subject"] == "[Swan] Session booked"
+    assert "Boss booked" in msg.get_payload() and "Priority: normal" in msg.get_payload()
+    status = server.server.store.submit(records.deliveries, note["id"])
+    assert [(d["channel"], d["status"], d["attempts"]) for d in status] == [("email", "sent", 1)]
+    assert "mail-secret" not in caplog.text
+    assert s["id"] == note["links"]["session"]
+
+
+async def test_low_priority_waits_for_one_digest_email(server, clients, smtpd) -> None:
+    controller, inbox, context = smtpd
+    server.server.notifications.smtp_config = SmtpConfig(
+        "127.0.0.1", controller.port, "starttls", "swan", "mail-secret", ssl_context=context)
+    ana = await clients.signed_in("ana")
+    me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
+    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True})
+    for title in ("Tip one", "Tip two", "Tip three"):
+        notice = Notice(title, f"{title} text", category="content", priority="low")
+        await on_server(server, lambda n=notice: server.server.notifier.notify(
+            Recipients(user_ids=frozenset({me})), n))
+    await on_server(server, server.server.notifications.idle)
+    assert inbox.messages == []
+    assert await on_server(server, server.server.notifications.flush_digests) == 1
+    rcpt, msg = inbox.messages[0]
+    assert rcpt == ["ana@studio.test"] and msg["Subject"] == "[Swan] Digest: 3 notifications"
+    body = msg.get_payload()
+    assert all(t in body for t in ("Tip one", "Tip two", "Tip three"))
+    assert await on_server(server, server.server.notifications.flush_digests) == 0
+
+
+async def test_an_smtp_outage_is_retried_recorded_and_never_loses_the_notification(server, clients) -> None:
+    port = free_port()
+    server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", port, "none", timeout=2,
+                                                         retry_delays=(0.3, 0.3))
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
+                                            "min_priority": "low"})
+    await boss.ok("session.create", session_data())
+    note = await created(ana, "Session booked")
+    await on_server(server, server.server.notifications.idle)
+    status = server.server.store.submit(records.deliveries, note["id"])
+    assert [(d["status"], d["attempts"]) for d in status] == [("failed", 3)]
+    assert "ConnectionRefusedError" in status[0]["detail"]
+    assert [n["id"] for n in (await ana.ok("notification.query", {}))["notifications"]] == [note["id"]]
+
+
+async def test_mail_that_failed_once_is_sent_when_the_server_comes_back(server, clients) -> None:
+    inbox = Inbox()
+    port = free_port()
+    server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", port, "none", timeout=2,
+                                                         retry_delays=(1.0, 1.0))
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
+                                            "min_priority": "low"})
+    await boss.ok("session.create", session_data())
+    note = await created(ana, "Session booked")
+
+    def status() -> list[tuple[str, int]]:
+        rows = server.server.store.submit(records.deliveries, note["id"])
+        return [(d["status"], d["attempts"]) for d in rows]
+
+    await until(lambda: status() == [("retrying", 1)])
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        await until(lambda: status() == [("sent", 2)])
+        assert inbox.messages[0][0] == ["ana@studio.test"]
+    finally:
+        controller.stop()

@@ -1,0 +1,134 @@
+"""The server tells the right people about what actually happened in the studio."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from swan_desktop.protocol.timefmt import now_utc, parse_ts
+from swan_desktop.server.notifier_api import Notice, Recipients
+from swan_desktop.server.store import Store
+from tests.server.support import session_data
+
+from .conftest import created, on_server, titles
+
+
+async def test_a_booking_tells_the_trainer_concerned_but_not_the_admin_who_made_it(server, clients) -> None:
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    vic = await clients.signed_in("vic")
+    session = (await boss.ok("session.create", session_data()))["session"]
+    note = await created(ana, "Session booked")
+    assert note["category"] == "schedule" and note["links"]["session"] == session["id"]
+    assert "Boss booked" in note["message"] and note["read_at"] is None
+    assert [a["id"] for a in note["actions"]] == ["open_session"]
+    assert "Session booked" not in await titles(server, boss)
+    assert await titles(server, vic) == []
+
+
+async def test_a_trainer_booking_tells_the_admins(server, clients) -> None:
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await ana.ok("session.create", session_data())
+    note = await created(boss, "Session booked")
+    assert "Ana booked" in note["message"]
+    assert "Session booked" not in await titles(server, ana)
+
+
+async def test_cancelling_and_moving_tell_the_trainer(server, clients) -> None:
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    s = (await boss.ok("session.create", session_data()))["session"]
+    s = (await boss.ok("session.update", {"id": s["id"], "version": s["version"],
+                                          "changes": {"start": "2031-03-03T12:00:00Z",
+                                                      "end": "2031-03-03T13:00:00Z"}}))["session"]
+    moved = await created(ana, "Session moved")
+    assert "12:00" in moved["message"]
+    await boss.ok("session.update", {"id": s["id"], "version": s["version"],
+                                     "changes": {"status": "cancelled", "cancel_reason": "ill"}})
+    cancelled = await created(ana, "Session cancelled")
+    assert cancelled["priority"] == "high" and "Reason: ill" in cancelled["message"]
+
+
+async def test_an_admin_overriding_an_overlap_raises_a_schedule_conflict(server, clients) -> None:
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await boss.ok("session.create", session_data())
+    await boss.ok("session.create", session_data(start="2031-03-03T10:30:00Z", end="2031-03-03T11:30:00Z",
+                                                 client_id=2, location="Studio B", allow_overlap=True))
+    note = await created(ana, "Schedule conflict")
+    assert note["priority"] == "high" and note["category"] == "schedule"
+    assert "Schedule conflict" in await titles(server, boss)
+
+
+async def test_booking_a_client_with_one_or_no_credit_warns_the_admins(server, clients) -> None:
+    low = server.server.store.submit(Store.add_client, "Lena Low", 1)
+    none = server.server.store.submit(Store.add_client, "Nora None", 0)
+    rich = server.server.store.submit(Store.add_client, "Rita Rich", 9)
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await ana.ok("session.create", session_data(client_id=low.id))
+    note = await created(boss, "Client credits low")
+    assert note["category"] == "financial" and "Lena Low has 1 credit" in note["message"]
+    await ana.ok("session.create", session_data(client_id=none.id, start="2031-03-04T10:00:00Z",
+                                                end="2031-03-04T11:00:00Z"))
+    exhausted = await created(boss, "Client credits exhausted")
+    assert exhausted["priority"] == "high" and "Nora None" in exhausted["message"]
+    await ana.ok("session.create", session_data(client_id=rich.id, start="2031-03-05T10:00:00Z",
+                                                end="2031-03-05T11:00:00Z"))
+    assert (await titles(server, boss)).count("Client credits low") == 1
+    assert (await titles(server, boss)).count("Client credits exhausted") == 1
+
+
+async def test_a_session_unconfirmed_a_day_ahead_is_reported_once(server, clients) -> None:
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    s = (await boss.ok("session.create", session_data()))["session"]
+    service = server.server.notifications
+    start = parse_ts(s["start"])
+    service.clock = lambda: start - timedelta(hours=30)
+    assert await on_server(server, service.scan_unconfirmed) == 0
+    service.clock = lambda: start - timedelta(hours=20)
+    assert await on_server(server, service.scan_unconfirmed) >= 1
+    note = await created(ana, "Session not confirmed")
+    assert note["priority"] == "high" and "about 20 h" in note["message"]
+    assert note["actions"][0] == {"id": "confirm_session", "label": "Confirm session", "dangerous": True}
+    assert await on_server(server, service.scan_unconfirmed) == 0
+    assert (await titles(server, ana)).count("Session not confirmed") == 1
+
+
+async def test_five_failed_sign_ins_in_five_minutes_alert_the_admins(server, clients) -> None:
+    boss = await clients.signed_in("boss")
+    intruder = await clients.open()
+    for _ in range(4):
+        await intruder.error("authenticate", {"username": "ana", "password": "guess"})
+    assert "Repeated failed sign-ins" not in await titles(server, boss)
+    await intruder.error("authenticate", {"username": "ana", "password": "guess"})
+    note = await created(boss, "Repeated failed sign-ins")
+    assert note["category"] == "security" and note["priority"] == "critical"
+    assert "“ana”" in note["message"] and "guess" not in note["message"]
+
+
+async def test_failed_sign_ins_spread_over_more_than_five_minutes_raise_nothing(server, clients) -> None:
+    boss = await clients.signed_in("boss")
+    service = server.server.notifications
+    t0 = now_utc()
+    for i in range(6):
+        service.clock = lambda i=i: t0 + timedelta(minutes=2 * i)
+        server.call(lambda: service.sign_in_failed("vic"))
+    assert "Repeated failed sign-ins" not in await titles(server, boss)
+
+
+async def test_other_features_notify_through_the_server_notifier(server, clients) -> None:
+    boss = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    notice = Notice("Database slow", "Queries take 2 s.", category="system", priority="critical",
+                    source="monitor")
+    await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
+    note = await created(boss, "Database slow")
+    assert note["source"] == "monitor" and note["actions"][0]["id"] == "acknowledge"
+    assert "Database slow" not in await titles(server, ana)
+    mention = Notice("Boss mentioned you", "@ana see the notes", category="content", source="chat")
+    ana_id = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
+    await on_server(server, lambda: server.server.notifier.notify(Recipients(user_ids=frozenset({ana_id})),
+                                                                 mention))
+    assert (await created(ana, "Boss mentioned you"))["category"] == "content"
