@@ -29,6 +29,7 @@ from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
 from .directory import Directory
 from .events import EventRouter
+from .notifications import NotificationCenter
 from .schedule import ScheduleStore
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class StudioClient:
         self.router.register("session:", self.store.apply_event)
         self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, url, auth.user.id)),
                          ssl_context=ssl_context, **link_options)
+        #: The user's notifications (fed by ``notification:*`` events, loaded after sign-in and resync).
+        self.notifications = NotificationCenter(self.link)
+        self.router.register("notification:", self.notifications.store.apply_event)
         self.link.cursor = lambda: self.router.cursor
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced
@@ -108,6 +112,7 @@ class StudioClient:
         """Connect, authenticate, sync and load the directory; then stay live."""
         auth = await self.link.connect(credentials)
         await self._load_directory()
+        await self._load_notifications()
         self._signed_in = True
         self._restore_pending()
         return auth
@@ -125,12 +130,19 @@ class StudioClient:
         if self._signed_in and not data.get("recovered"):
             log.info("history not replayable; reloading")
             await self._load_directory()
+            await self._load_notifications()
             if self.on_resynced is not None:
                 self.on_resynced()
 
     async def _load_directory(self) -> None:
         directory = await self.link.request("directory.query", {})
         self.store.set_directory(Directory.from_wire(directory))
+
+    async def _load_notifications(self) -> None:
+        try:
+            await self.notifications.load()
+        except ProtocolError as err:  # an older server without notifications
+            log.warning("notifications not loaded: %s", err)
 
     # -- queries ---------------------------------------------------------
     async def load_range(self, start: datetime, end: datetime) -> int:

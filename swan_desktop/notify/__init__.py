@@ -1,1 +1,1 @@
-"""Delivery channels for notifications (toast, sound, desktop, tray)."""
+"""Desktop delivery of notifications: one router, four channels (toast, sound, desktop, tray), fallback."""

@@ -35,6 +35,7 @@ from .desktop_shell import DesktopShell
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .notifications.install import install as install_notifications
 from .preferences import Preferences
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
@@ -178,6 +179,9 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     account = Account(client.user.name if client.user else "", settings.last_username, client.url, embedded)
     shell = DesktopShell(window, pane, prefs, settings, account, instance)
     controller.linkStateChanged.connect(shell.tray.set_link_state)
+    notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
+    notifications.pane.titleChanged.connect(
+        lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     signed_out = False
 
     def sign_out() -> None:

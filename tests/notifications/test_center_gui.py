@@ -1,0 +1,88 @@
+"""The desktop side end to end: a critical notification pops up a toast and raises the badge, and
+acknowledging it on one PC updates the other PC of the same user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from swan_desktop.core.client import StudioClient
+from swan_desktop.notify.prefs import DeliveryPrefs
+from swan_desktop.qt.main_window import MainWindow
+from swan_desktop.qt.notifications.install import install
+from swan_desktop.server.notifier_api import Notice, Recipients
+from tests.realtime.conftest import until
+from tests.server.support import PASSWORDS
+
+from .conftest import on_server
+
+
+@pytest.fixture
+async def sign_in(server, tmp_path: Path) -> AsyncIterator[Callable[[str], object]]:
+    opened: list[StudioClient] = []
+
+    async def _open(username: str) -> StudioClient:
+        client = StudioClient(server.url, outbox_dir=tmp_path / f"pc-{len(opened)}")
+        await client.sign_in({"username": username, "password": PASSWORDS[username]})
+        opened.append(client)
+        return client
+
+    yield _open
+    for client in opened:
+        await client.close()
+
+
+async def test_critical_toast_badge_and_acknowledge_on_one_pc_reaches_the_other(
+        qtbot, server, sign_in, monkeypatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no desktop service here: toast it is
+    pc1, pc2 = await sign_in("boss"), await sign_in("boss")
+    window = MainWindow(QLabel("schedule"))
+    qtbot.addWidget(window)
+    ui = install(window, pc1.notifications, prefs=DeliveryPrefs(), sound=False)
+    window.show()
+    try:
+        assert window.tabs.tabText(ui.tab_index) == "Notifications"
+        notice = Notice("Database unreachable", "The studio database stopped answering.",
+                        category="system", priority="critical", source="monitor")
+        await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
+        await until(lambda: len(ui.toasts.toasts) == 1)
+        toast = ui.toasts.toasts[0]
+        assert toast.popup.title == "Database unreachable" and toast.popup.sticky
+        assert not toast.timer.isActive()  # critical: stays until dismissed
+        await until(lambda: window.tabs.tabText(ui.tab_index) == "Notifications (1)")
+        assert "1 critical" in ui.pane.counters.text()
+        assert ui.router.log[-1].channels["desktop"] == "unavailable"
+        assert ui.router.log[-1].delivered_by == "toast"
+
+        await until(lambda: len(pc2.notifications.store) == 1)
+        ui.pane.table.selectRow(0)
+        ui.pane.buttons["acknowledge"].click()
+        note_id = ui.pane.model.note(0).id
+        await until(lambda: pc2.notifications.store.get(note_id).acknowledged_at is not None)
+        await until(lambda: window.tabs.tabText(ui.tab_index) == "Notifications")
+        assert "0 critical" in ui.pane.counters.text() and pc2.notifications.store.critical == 0
+        toast.dismiss()
+        assert ui.toasts.toasts == []
+    finally:
+        ui.close()
+
+
+async def test_a_normal_toast_closes_by_itself(qtbot, server, sign_in, monkeypatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    pc = await sign_in("boss")
+    window = MainWindow(QLabel("schedule"))
+    qtbot.addWidget(window)
+    ui = install(window, pc.notifications, prefs=DeliveryPrefs(), sound=False)
+    try:
+        notice = Notice("Backup finished", "All good.", category="system", priority="normal")
+        await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
+        await until(lambda: len(ui.toasts.toasts) == 1)
+        toast = ui.toasts.toasts[0]
+        assert toast.timer.isActive() and toast.timer.interval() == 5000
+        toast.timer.timeout.emit()  # what 5 s would do
+        assert ui.toasts.toasts == []
+    finally:
+        ui.close()
