@@ -11,6 +11,8 @@ from .errors import ErrorCode, ProtocolError
 MAX_FRAME_BYTES = 1024 * 1024
 DEFAULT_PORT = 8765
 MAX_ID_LEN = 64
+#: Deepest nesting of objects and arrays a frame may have (the protocol needs a handful).
+MAX_DEPTH = 32
 
 # Core request types (PROTOCOL.md); extensions are listed in docs/protocol.md.
 AUTHENTICATE = "authenticate"
@@ -66,6 +68,21 @@ def encode(frame: dict[str, Any]) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
 
 
+def _depth(value: object) -> int:
+    """How deeply ``value`` nests (iteratively: no frame can exhaust the stack here)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
 def _usable_id(value: object) -> str | None:
     if isinstance(value, str) and 1 <= len(value) <= MAX_ID_LEN:
         return value
@@ -81,10 +98,15 @@ def decode_request(text: str | bytes) -> Request:
         raise FrameError(ErrorCode.INVALID, "binary frames are not accepted; send UTF-8 JSON text")
     try:
         obj = json.loads(text)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise FrameError(ErrorCode.INVALID, "frame is not valid JSON") from None
+    except RecursionError:
+        raise FrameError(ErrorCode.INVALID, f"frame is nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(obj, dict):
         raise FrameError(ErrorCode.INVALID, "frame must be a JSON object")
+    if _depth(obj) > MAX_DEPTH:
+        rid = _usable_id(obj.get("id"))
+        raise FrameError(ErrorCode.INVALID, f"frame is nested deeper than {MAX_DEPTH} levels", rid)
     rid = _usable_id(obj.get("id"))
     ftype = obj.get("type")
     if not isinstance(ftype, str) or not ftype:

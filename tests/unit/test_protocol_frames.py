@@ -39,3 +39,16 @@ async def test_async_tests_run_on_the_qasync_loop() -> None:
     import qasync
 
     assert isinstance(asyncio.get_running_loop(), qasync.QEventLoop)
+
+
+def test_frames_nested_deeper_than_the_protocol_needs_are_refused_with_their_id() -> None:
+    deep = '{"type": "heartbeat", "id": "d1", "data": {"x": ' + "[" * 40 + "]" * 40 + "}}"
+    with pytest.raises(FrameError) as caught:
+        decode_request(deep)
+    assert "nested deeper than 32 levels" in caught.value.message
+    assert caught.value.re == "d1"
+
+
+def test_frames_too_deep_to_parse_are_refused_without_exhausting_the_stack() -> None:
+    with pytest.raises(FrameError, match="nested deeper"):
+        decode_request("[" * 100_000 + "]" * 100_000)
