@@ -16,6 +16,9 @@ MIN_ROLE: dict[str, Role] = {
     "session.create": Role.TRAINER,
     "session.update": Role.TRAINER,
     "session.delete": Role.TRAINER,
+    # The system monitor (server/monitor/): admins only.
+    "monitor.snapshot": Role.ADMIN,
+    "monitor.history": Role.ADMIN,
     "notification.query": Role.VIEWER,
     "notification.mark": Role.VIEWER,
     "notification.action": Role.VIEWER,

@@ -24,6 +24,7 @@ from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
+from .monitor import Monitor
 from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
 from .store import Store
@@ -79,6 +80,10 @@ class SwanServer:
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_path, self.hub.publish)
+        #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/).
+        self.monitor = Monitor(self)
+        #: Where each service registers its health probe (``services.register(name, probe)``).
+        self.services = self.monitor.services
         #: Notifications: stored per recipient, sent as events and (opted in) email.
         self.notifications = NotificationService(self.store, self.hub, smtp_config=smtp)
         self.notifier = self.notifications
@@ -116,17 +121,21 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
+        self.monitor.register(dispatcher)
         await self.notifications.start()
         self.notifications.register(dispatcher)
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
-            dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression
+            dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
+            metrics_token=self.monitor.metrics_token,
         )
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
+        await self.monitor.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
 
     async def stop(self) -> None:
+        await self.monitor.stop()
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -157,18 +166,5 @@ class SwanServer:
         return {"token": token, "expires_at": format_ts(expires), "user": account.user.to_wire()}
 
     async def health(self) -> dict[str, Any]:
-        try:
-            ok = await asyncio.wait_for(self.store.run(Store.ping), 5)
-            seq = await self.store.run(Store.head_seq)
-        except Exception:
-            log.exception("health check: database failed")
-            ok, seq = False, self.hub.last_seq
-        connections = len(self._gateway.connections) if self._gateway else 0
-        return {
-            "status": "ok" if ok else "degraded",
-            "uptime_s": round(time.monotonic() - self._started, 3),
-            "epoch": self.epoch,
-            "seq": seq,
-            "connections": connections,
-            "database": "ok" if ok else "error",
-        }
+        """``GET /health``: overall status plus every service's status, reason and since."""
+        return await self.monitor.health_report()

@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
         "--compress", action="store_true",
         help="offer per-message deflate (less bandwidth, more CPU for every client)",
     )
+    serve.add_argument(
+        "--metrics-token", metavar="TOKEN", default=os.environ.get("SWAN_METRICS_TOKEN") or None,
+        help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN)",
+    )
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
         "the password only from SWAN_SMTP_PASSWORD)")
@@ -157,6 +161,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
         args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress,
         smtp=smtp_config(args, dict(os.environ)),
     )
+    server.monitor.metrics_token = args.metrics_token
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

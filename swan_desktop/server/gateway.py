@@ -7,6 +7,7 @@ and a ``Retry-After`` header, and counted in ``swan_connections_refused_total``.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -53,6 +54,8 @@ class Gateway:
         health: HealthProbe,
         limits: Limits,
         compression: bool = False,
+        *,
+        metrics_token: str | None = None,
     ) -> None:
         self._dispatcher = dispatcher
         self._hub = hub
@@ -60,6 +63,7 @@ class Gateway:
         self._health = health
         self._limits = limits
         self._compression = compression
+        self._metrics_token = metrics_token
         self._server: Server | None = None
         #: WebSocket handshakes let through, until their connection ends (counted for the limit).
         self._admitted: set[ServerConnection] = set()
@@ -96,6 +100,11 @@ class Gateway:
             status = HTTPStatus.OK if report.get("status") == "ok" else HTTPStatus.SERVICE_UNAVAILABLE
             return _response(status, "application/json", json.dumps(report).encode())
         if path == "/metrics":
+            if not self._metrics_allowed(request):
+                response = _response(HTTPStatus.UNAUTHORIZED, "text/plain; charset=utf-8",
+                                     b"metrics need Authorization: Bearer <token>\n")
+                response.headers["WWW-Authenticate"] = 'Bearer realm="swan-metrics"'
+                return response
             return _response(HTTPStatus.OK, CONTENT_TYPE, self._metrics.render())
         if path != "/":
             return _response(
@@ -104,6 +113,13 @@ class Gateway:
                 b"not found: WebSocket on /, plus GET /health and GET /metrics\n",
             )
         return self._admit(ws)
+
+    def _metrics_allowed(self, request: Request) -> bool:
+        if not self._metrics_token:
+            return True
+        given = request.headers.get("Authorization", "")
+        expected = f"Bearer {self._metrics_token}"
+        return hmac.compare_digest(given.encode(), expected.encode())
 
     def _admit(self, ws: ServerConnection) -> Response | None:
         """Let a handshake through, or refuse it with 503 when the server is full."""

@@ -1,0 +1,281 @@
+"""``Monitor``: samples the server every few seconds, keeps the history, answers ``monitor.*``,
+reports ``/health``, and tells admins when a service degrades or recovers.
+
+Wiring (in :class:`~swan_desktop.server.app.SwanServer`): build it after the
+metrics and the store, ``register(dispatcher)`` once the dispatcher exists,
+``await start()`` once listening and ``await stop()`` first when stopping.
+``clock`` (wall-clock seconds) may be replaced before ``start()`` in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ...protocol.entities import Role
+from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.frames import Request
+from ..notifier_api import Notice, Recipients
+from ..store import Store
+from .exposition import MonitorCollector
+from .history import RANGES, MonitorDb
+from .probes import DatabaseProbe, GatewayProbe
+from .sampler import Sampler
+from .services import Health, ServiceHealth, ServiceState, StatusChange, iso
+
+if TYPE_CHECKING:
+    from ..app import SwanServer
+    from ..connection import Connection
+    from ..handlers import Dispatcher
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = "monitor.snapshot"
+HISTORY = "monitor.history"
+STATUS_CHANGED = "monitor:status-changed"
+#: Samples kept in memory while the database refuses writes, written once it takes them again.
+UNSAVED_LIMIT = 720
+SAMPLE_GRID_S = 5
+
+
+def _emit_status(store: Store, data: dict[str, Any]) -> None:
+    admins = frozenset(a.id for a in store.accounts() if a.role is Role.ADMIN)
+    with store.transaction() as tx:
+        tx.emit(STATUS_CHANGED, data, audience=admins)
+
+
+class Monitor:
+    """See the module docstring. Runs on the server's loop thread."""
+
+    def __init__(self, server: SwanServer, clock: Callable[[], float] = time.time) -> None:
+        self._server = server
+        self.clock = clock
+        #: Seconds between samples.
+        self.interval_s = 5.0
+        #: When set, ``GET /metrics`` needs ``Authorization: Bearer <token>``.
+        self.metrics_token: str | None = None
+        #: How long the database write probe waits for a lock held elsewhere.
+        self.db_busy_timeout_s = 1.0
+        self.services = ServiceHealth(lambda: self.clock())
+        self.db: MonitorDb | None = None
+        self.db_probe = DatabaseProbe(server.store, lambda: self.db)
+        self.latest: dict[str, Any] | None = None
+        self.by_type: dict[str, dict[str, float | None]] = {}
+        self._sampler: Sampler | None = None
+        self._started = time.monotonic()
+        self._running = False
+        self._task: asyncio.Task[None] | None = None
+        self._announcing: set[asyncio.Task[None]] = set()
+        self._unsaved: deque[dict[str, Any]] = deque(maxlen=UNSAVED_LIMIT)
+        server.metrics.registry.register(MonitorCollector(lambda: self if self._sampler else None))
+
+    # -- lifecycle ---------------------------------------------------------------
+    def register(self, dispatcher: Dispatcher) -> None:
+        dispatcher.register(SNAPSHOT, self.handle_snapshot)
+        dispatcher.register(HISTORY, self.handle_history)
+
+    async def start(self) -> None:
+        store = self._server.store
+        self._started = time.monotonic()
+        path, busy = self._server.db_path, self.db_busy_timeout_s
+        self.db = await store.run(lambda _store: MonitorDb(path, busy))
+        self._sampler = Sampler(self._server.metrics)
+        self._running = True
+        self.services.register("gateway", GatewayProbe(
+            lambda: self._running, lambda: len(self._server.connections),
+            lambda: self._server.limits.max_connections))
+        self.services.register("database", self.db_probe)
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        self._running = False
+        tasks = [t for t in (self._task, *self._announcing) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._task = None
+        self.services.unregister("gateway")
+        self.services.unregister("database")
+        if self.db is not None:
+            db, self.db = self.db, None
+            with contextlib.suppress(Exception):
+                await self._server.store.run(lambda _store: db.close())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sample_now()
+            except Exception:
+                log.exception("monitor sample failed")
+            await asyncio.sleep(self.interval_s)
+
+    # -- measuring ---------------------------------------------------------------
+    def uptime_s(self) -> float:
+        return time.monotonic() - self._started
+
+    def connection_counts(self) -> tuple[int, int]:
+        conns = self._server.connections
+        return len(conns), len({c.account.id for c in conns if c.account is not None})
+
+    def process_figures(self) -> tuple[float, float]:
+        assert self._sampler is not None
+        return self._sampler.cpu_and_memory()
+
+    def latest_figures(self) -> Mapping[str, object]:
+        return self.latest or {}
+
+    def service_states(self) -> list[ServiceState]:
+        return self.services.states()
+
+    async def check(self) -> list[StatusChange]:
+        """Run every health probe; announce each status change."""
+        changes = await self.services.check()
+        for change in changes:
+            task = asyncio.get_running_loop().create_task(self._announce(change))
+            self._announcing.add(task)
+            task.add_done_callback(self._announcing.discard)
+        return changes
+
+    async def sample_now(self) -> dict[str, Any]:
+        """Check the services, measure every figure, and store the sample in the history."""
+        assert self._sampler is not None, "monitor is not started"
+        await self.check()
+        now = self.clock()
+        traffic, self.by_type = self._sampler.traffic()
+        connections, users = self.connection_counts()
+        notifications = self.services.state("notifications")
+        email = notifications.figures.get("email_queue_depth") if notifications else None
+        sample: dict[str, Any] = {
+            "t": int(now // SAMPLE_GRID_S * SAMPLE_GRID_S),
+            "connections": connections,
+            "active_users": users,
+            **traffic,
+            "db_probe_ms": round(self.db_probe.last_seconds * 1000, 3)
+            if self.db_probe.last_seconds is not None else None,
+            "db_size_bytes": self.db.size_bytes() if self.db else None,
+            "event_log_depth": await self._event_log_depth(),
+            "email_queue_depth": email,
+            **self._sampler.process(),
+            "uptime_s": round(self.uptime_s(), 3),
+            "services": {
+                s.name: [s.status.value, int(s.status is Health.HEALTHY), int(s.status is not Health.UNKNOWN)]
+                for s in self.services.states()
+            },
+        }
+        self.latest = sample
+        await self._save(sample)
+        return sample
+
+    async def _event_log_depth(self) -> int | None:
+        try:
+            return await asyncio.wait_for(self._server.store.run(Store.count, "events"), 2.0)
+        except (TimeoutError, sqlite3.Error):  # the database is reported on by its probe
+            return None
+
+    async def _save(self, sample: dict[str, Any]) -> None:
+        self._unsaved.append(sample)
+        db = self.db
+        if db is None:
+            return
+        pending = list(self._unsaved)
+
+        def write(_store: Store) -> None:
+            for row in pending:
+                db.write(row)
+
+        try:
+            await asyncio.wait_for(self._server.store.run(write), 5.0)
+        except (TimeoutError, sqlite3.Error) as exc:
+            log.warning("monitor history not written (kept %d in memory): %s", len(self._unsaved), exc)
+        else:
+            for _ in pending:
+                self._unsaved.popleft()
+
+    # -- telling people -------------------------------------------------------------
+    async def _announce(self, change: StatusChange) -> None:
+        state, previous = change.state, change.previous
+        notice: Notice | None = None
+        if state.status in (Health.DEGRADED, Health.CRITICAL):
+            notice = Notice(f"{state.label} is {state.status.value}", state.reason, category="system",
+                            priority="critical" if state.status is Health.CRITICAL else "high",
+                            source="monitor")
+        elif state.status is Health.HEALTHY and previous in (Health.DEGRADED, Health.CRITICAL):
+            notice = Notice(f"{state.label} recovered", f"Healthy again: {state.reason}",
+                            category="system", priority="normal", source="monitor")
+        if notice is not None:
+            try:
+                await self._server.notifier.notify(Recipients.admins(), notice)
+            except Exception:
+                log.exception("could not notify admins about %s", state.name)
+        troubled = (Health.DEGRADED, Health.CRITICAL)
+        if state.status not in troubled and previous not in troubled:
+            return  # coming up or going down quietly is not news (keeps the event log calm)
+        data = {**state.to_wire(), "previous": previous.value}
+        try:
+            await asyncio.wait_for(self._server.store.run(_emit_status, data), 10.0)
+        except (TimeoutError, sqlite3.Error) as exc:
+            log.warning("status change of %s not published: %s", state.name, exc)
+
+    # -- answering -----------------------------------------------------------------
+    async def health_report(self) -> dict[str, Any]:
+        """``GET /health``: every service with status, reason and since, after a fresh check."""
+        if self._running:
+            await self.check()
+        level = self.services.overall()
+        database = self.services.state("database")
+        connections, _ = self.connection_counts()
+        return {
+            "status": "ok" if level in (Health.HEALTHY, Health.UNKNOWN) else "degraded",
+            "level": level.value,
+            "uptime_s": round(self.uptime_s(), 3),
+            "epoch": self._server.epoch,
+            "seq": self._server.hub.last_seq,
+            "connections": connections,
+            "database": "ok" if database is not None and database.status is Health.HEALTHY else "error",
+            "services": [s.to_wire() for s in self.services.states()],
+        }
+
+    async def handle_snapshot(self, conn: Connection, req: Request) -> dict[str, Any]:
+        if req.data:
+            raise invalid(f"unknown field(s): {', '.join(sorted(req.data))}", fields=sorted(req.data))
+        if self.latest is None:
+            await self.sample_now()
+        assert self.latest is not None
+        connections, users = self.connection_counts()
+        figures = {k: v for k, v in self.latest.items() if k not in ("t", "services")}
+        figures.update(connections=connections, active_users=users, uptime_s=round(self.uptime_s(), 3))
+        return {
+            "at": iso(self.clock()),
+            "sampled_at": iso(self.latest["t"]),
+            "interval_s": self.interval_s,
+            "status": self.services.overall().value,
+            "services": [s.to_wire() for s in self.services.states()],
+            "figures": figures,
+            "latency_by_type": self.by_type,
+        }
+
+    async def handle_history(self, conn: Connection, req: Request) -> dict[str, Any]:
+        unknown = sorted(set(req.data) - {"range", "series"})
+        if unknown:
+            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+        range_name = req.data.get("range")
+        if range_name not in RANGES:
+            raise invalid(f"range must be one of {', '.join(RANGES)}", field="range")
+        series = req.data.get("series")
+        if series is not None and (
+            not isinstance(series, list) or not all(isinstance(s, str) for s in series)
+        ):
+            raise invalid("series must be a list of series names", field="series")
+        db = self.db
+        if db is None:
+            raise ProtocolError(ErrorCode.INTERNAL, "the monitor is not running")
+        now = self.clock()
+        return await self._server.store.run(lambda _store: db.history(range_name, now, series))
