@@ -57,6 +57,7 @@ class StoreBridge(QObject):
 
     def detach(self) -> None:
         """Stop listening to the store (call before dropping the bridge)."""
-        self._timer.stop()
+        with contextlib.suppress(RuntimeError):  # the timer may already be gone with its parent
+            self._timer.stop()
         with contextlib.suppress(ValueError):
             self._store.remove_listener(self._on_store_changed)

@@ -22,6 +22,7 @@ from ..protocol.entities import Session, User
 from .bridge import StoreBridge
 from .dialogs.session_dialog import SessionDialog
 from .models.session_table_model import SessionTableModel
+from .schedule_editing import DirectEditing
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
 from .session_text import long_date, short_date
 from .views.agenda_view import AgendaView
@@ -88,6 +89,8 @@ class SchedulePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        self.editing = DirectEditing(self)
+        layout.addWidget(self.editing.notice)
         layout.addLayout(body, 1)
         footer = QHBoxLayout()
         footer.setContentsMargins(10, 4, 10, 4)
@@ -194,6 +197,7 @@ class SchedulePane(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Viewers: New/Edit/Delete off, the editor opens read-only."""
         self._read_only = read_only
+        self.editing.set_editable(not read_only)
         self.toolbar.new_button.setEnabled(not read_only)
         self.details.set_read_only(read_only)
         if self.editor is not None:
@@ -305,16 +309,18 @@ class SchedulePane(QWidget):
                                trainer_id=trainer_id, read_only=self._read_only,
                                can_override=self._can_override,
                                user_name=self.store.directory.user_name, parent=self)
-        dialog.saved.connect(self._on_saved)
+        dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
         dialog.deleted.connect(self.store.remove)
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
         return dialog
 
-    def _on_saved(self, session: Session) -> None:
+    def _on_saved(self, session: Session, before: Session | None = None) -> None:
         self.store.upsert(session)
         self._selected = session.id
+        if before is not None and before.id == session.id:
+            self.editing.record(before, session)
 
     def _forget(self, dialog: SessionDialog) -> None:
         if self.editor is dialog:

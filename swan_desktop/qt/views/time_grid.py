@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidge
 from ...protocol.entities import Session
 from .. import style
 from ..session_block import paint_block, paint_mark
+from .drag import SessionDrag, ghost_rect
 from .lanes import assign_lanes
 
 AXIS_W = 58
@@ -101,6 +102,8 @@ class TimeGridCanvas(QWidget):
     sessionActivated = Signal(int)
     emptyDoubleClicked = Signal(int, object)  # column index, local datetime
     geometryChanged = Signal()
+    sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
+    dropRefused = Signal(str)        # why a drop was refused (it snapped back)
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
         super().__init__(parent)
@@ -112,6 +115,7 @@ class TimeGridCanvas(QWidget):
         self._by_id: dict[int, _Placed] = {}
         self._selected: int | None = None
         self._marks: dict[int, str] = {}
+        self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -186,6 +190,23 @@ class TimeGridCanvas(QWidget):
         index = int((x - AXIS_W) // self.column_width())
         return index if 0 <= index < len(self.columns) else None
 
+    def exact_time_at(self, point: QPointF | QPoint) -> datetime | None:
+        """The local time under ``point`` in its column (nearest column when outside), unsnapped."""
+        if not self.columns:
+            return None
+        col = self.column_at(point.x())
+        if col is None:
+            col = 0 if point.x() < AXIS_W else len(self.columns) - 1
+        minutes = max(self.first_hour * 60, min(self.last_hour * 60, self.minutes_for_y(point.y())))
+        return local_midnight(self.columns[col].day) + timedelta(minutes=minutes)
+
+    def rect_for(self, column: int, start: datetime, end: datetime) -> QRectF:
+        return ghost_rect(self, column, start, end)
+
+    def session(self, session_id: int) -> Session | None:
+        p = self._by_id.get(session_id)
+        return p.item.session if p is not None else None
+
     def time_at(self, point: QPointF | QPoint) -> datetime | None:
         """The local start time a double-click at ``point`` asks for (snapped to 15 min)."""
         col = self.column_at(point.x())
@@ -249,7 +270,23 @@ class TimeGridCanvas(QWidget):
             self.select(sid)
             if sid is not None:
                 self.sessionSelected.emit(sid)
+            self.drag.press(event.position())
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.drag.move(event.position())
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            problem = self.drag.problem if self.drag.active else None
+            target = self.drag.release()
+            if target is not None:
+                self.sessionDropped.emit(target)
+            elif problem is not None:
+                self.dropRefused.emit(problem)
+        super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -300,6 +337,7 @@ class TimeGridCanvas(QWidget):
                 mark = marks.get(p.item.session.id)
                 if mark is not None:
                     paint_mark(painter, p.rect, mark, font)
+        self.drag.paint(painter, font)
         self._paint_now_line(painter)
         painter.end()
 

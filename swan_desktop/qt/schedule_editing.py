@@ -1,0 +1,146 @@
+"""Editing straight on the grid: drag-and-drop moves and resizes with a clash
+check before the drop, a notice when the server refuses, and undo/redo."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel
+
+from ..domain.overlap import describe, find_clashes
+from ..protocol.entities import Session
+from ..protocol.errors import ProtocolError
+from .tasks import spawn
+from .undo import Change, UndoStack, change_between
+from .views.drag import DropTarget
+from .views.time_grid import TimeGridView
+
+if TYPE_CHECKING:
+    from .schedule_pane import SchedulePane
+
+NOTICE_MS = 8000
+
+
+class DirectEditing(QObject):
+    def __init__(self, pane: SchedulePane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.undo_stack = UndoStack(pane.store, pane.schedule_actions, self)
+        self.notice = QLabel()
+        self.notice.setObjectName("scheduleNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fde7e9; color: #7a1c14; padding: 6px 10px;")
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        self.undo_action = QAction("Undo", pane)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction("Redo", pane)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            pane.addAction(action)
+        self.undo_stack.changed.connect(self._update_actions)
+        self._update_actions()
+        for view in (pane.day_view, pane.week_view):
+            self._watch(view)
+
+    def _watch(self, view: TimeGridView) -> None:
+        def check(target: DropTarget) -> str | None:
+            return self.problem(view, target)
+
+        view.canvas.drag.check = check
+        view.canvas.sessionDropped.connect(lambda target: self.drop(view, target))
+        view.canvas.dropRefused.connect(self.show_notice)
+
+    def set_editable(self, editable: bool) -> None:
+        for view in (self.pane.day_view, self.pane.week_view):
+            view.canvas.drag.enabled = editable
+        self._update_actions(editable)
+
+    def _update_actions(self, editable: bool | None = None) -> None:
+        allowed = not self.pane.read_only if editable is None else editable
+        self.undo_action.setEnabled(allowed and self.undo_stack.can_undo)
+        self.redo_action.setEnabled(allowed and self.undo_stack.can_redo)
+        self.undo_action.setText(self.undo_stack.undo_label())
+        self.redo_action.setText(self.undo_stack.redo_label())
+
+    # -- drops ---------------------------------------------------------------
+    def moved(self, view: TimeGridView, target: DropTarget) -> Session | None:
+        """The session as the drop would leave it (trainer from a day-view column)."""
+        session = self.pane.store.get(target.session_id)
+        if session is None:
+            return None
+        trainer = view.canvas.columns[target.column].trainer_id or session.trainer_id
+        return session.with_changes(start=target.start.astimezone(UTC), end=target.end.astimezone(UTC),
+                                    trainer_id=trainer)
+
+    def problem(self, view: TimeGridView, target: DropTarget) -> str | None:
+        candidate = self.moved(view, target)
+        if candidate is None:
+            return "That session is no longer on the schedule."
+        others = self.pane.store.between(candidate.start, candidate.end)
+        clashes = find_clashes(candidate, others)
+        if not clashes:
+            return None
+        name = self.pane.store.directory.trainer_name(candidate.trainer_id)
+        return describe(clashes[0], name, datetime.now().astimezone().tzinfo)
+
+    def drop(self, view: TimeGridView, target: DropTarget) -> None:
+        before = self.pane.store.get(target.session_id)
+        after = self.moved(view, target)
+        if before is None or after is None:
+            return
+        change = change_between(before, after, "resize" if target.resizing else "move")
+        if change is not None:
+            spawn(self._send(before, change))
+
+    async def _send(self, before: Session, change: Change) -> None:
+        changes: dict[str, Any] = dict(change.after)
+        try:
+            saved = await self.pane.schedule_actions.update_session(before.id, before.version, changes)
+        except ProtocolError as exc:
+            self.show_notice(_words(exc))
+            return
+        self.pane.store.upsert(saved)
+        self.undo_stack.push(change)
+
+    # -- edits from the dialog -------------------------------------------------
+    def record(self, before: Session, after: Session) -> None:
+        change = change_between(before, after, "edit")
+        if change is not None:
+            self.undo_stack.push(change)
+
+    # -- undo/redo -------------------------------------------------------------
+    def undo(self) -> None:
+        if self.undo_stack.can_undo and not self.pane.read_only:
+            spawn(self._run(self.undo_stack.undo()))
+
+    def redo(self) -> None:
+        if self.undo_stack.can_redo and not self.pane.read_only:
+            spawn(self._run(self.undo_stack.redo()))
+
+    async def _run(self, step: Any) -> None:
+        try:
+            session = await step
+        except ProtocolError as exc:
+            self.show_notice(f"Cannot undo: {_words(exc)}")
+            return
+        if session is not None:
+            self.pane.store.upsert(session)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(NOTICE_MS)
+
+
+def _words(exc: ProtocolError) -> str:
+    message = (exc.data or {}).get("message") if exc.data else None
+    return str(message or exc.message)
+
