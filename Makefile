@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/calendar.py
 	$(BIN)/python benchmarks/realtime.py
+	$(BIN)/python benchmarks/outbox.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/take.py
