@@ -18,6 +18,7 @@ from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .collab import Collaboration
 from .connection import Connection
 from .gateway import Gateway
 from .handlers import Dispatcher
@@ -80,6 +81,8 @@ class SwanServer:
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_path, self.hub.publish)
+        #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
+        self.collab = Collaboration(self)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/).
         self.monitor = Monitor(self)
         #: Where each service registers its health probe (``services.register(name, probe)``).
@@ -121,6 +124,7 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
+        await self.collab.start(dispatcher)
         self.monitor.register(dispatcher)
         await self.notifications.start()
         self.notifications.register(dispatcher)
@@ -141,6 +145,7 @@ class SwanServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._prune_task
             self._prune_task = None
+        await self.collab.stop()
         await self.notifications.stop()
         if self._gateway is not None:
             await self._gateway.stop()

@@ -163,7 +163,8 @@ def update(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
     )
     store.replace_session(stored)
     wire = stored.to_wire()
-    tx.emit("session:updated", {"session": wire, "changes": changed}, actor.user)
+    previous = {k: before[k] for k in changed}
+    tx.emit("session:updated", {"session": wire, "changes": changed, "previous": previous}, actor.user)
     if "status" in changed:
         kind = STATUS_EVENTS.get(Status(changed["status"]))
         if kind is not None:

@@ -131,7 +131,8 @@ async def test_edit_reopens_a_refused_change_with_my_values_over_the_current_ses
     proxy.cut()
     await until(lambda: not ana.link.live)
     await ana.update_session(session.id, session.version, {"notes": "ana: bring bands"})
-    await boss.update_session(session.id, session.version, {"location": "Studio B"})
+    # Both change the notes: auto-merge (the default) cannot merge that, so ana's change is refused.
+    await boss.update_session(session.id, session.version, {"location": "Studio B", "notes": "boss: moved"})
     proxy.refuse(False)
     await until(lambda: controller.status.failed_button.isVisible())
     dialog = controller.show_failed_changes()

@@ -59,9 +59,12 @@ async def test_create_update_delete_reach_a_second_client_in_order(clients: Clie
         "session:deleted",
     ]
     assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
-    assert events[1]["data"] == {"session": updated, "changes": {"status": "confirmed", "notes": "hi"}}
+    # Collaboration adds the old values, the activity entries and the system chat lines.
+    assert events[1]["data"]["session"] == updated
+    assert events[1]["data"]["changes"] == {"status": "confirmed", "notes": "hi"}
+    assert events[1]["data"]["previous"] == {"status": "scheduled", "notes": ""}
     assert events[2]["data"] == {"session": updated}
-    assert events[3]["data"] == {"id": created["id"]}
+    assert events[3]["data"]["id"] == created["id"]
     assert events[0]["actor"] == {"id": events[0]["actor"]["id"], "name": "Ana"}
 
 
@@ -137,7 +140,9 @@ async def test_stale_version_conflict_carries_the_current_session(clients: Clien
     )["session"]
     err = await writer.error("session.update", {"id": created["id"], "version": 1, "changes": {"notes": "b"}})
     assert err["code"] == "conflict"
-    assert err["data"] == {"reason": "stale_version", "current": moved}
+    # The same field changed by both cannot be merged (the default strategy is auto-merge).
+    assert (err["data"]["reason"], err["data"]["current"], err["data"]["fields"]) == (
+        "stale_version", moved, ["notes"])
     err = await writer.error("session.delete", {"id": created["id"], "version": 1})
     assert err["data"]["current"] == moved
 

@@ -1,0 +1,139 @@
+"""Edit locks on sessions: leases, renewal, release, and fencing tokens (worker-thread functions).
+
+A lock is a lease: it lapses ``lease_s`` seconds after it was granted or last
+renewed. Each grant gets a token from one counter that only grows, so a newer
+grant always carries a larger token. Writes that carry a token older than the
+newest grant for that session are refused (fencing): a holder whose lease ran
+out and was taken over cannot write, even if its request arrives late.
+
+Writes without a token are allowed unless someone else holds a live lock: a
+change queued offline (before any lock existed) still lands when nobody is
+editing the session, and is refused in words when somebody is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol.timefmt import format_ts
+from ..store import Account, Store, Tx
+from .schema import conn, next_counter
+
+
+@dataclass(frozen=True)
+class Lock:
+    session_id: int
+    user_id: int
+    user_name: str
+    token: int
+    expires_at: float
+    released: bool
+
+    def live(self, now: float) -> bool:
+        return not self.released and self.expires_at > now
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "holder": {"id": self.user_id, "name": self.user_name},
+            "token": self.token,
+            "expires_at": format_ts(datetime.fromtimestamp(self.expires_at, UTC)),
+        }
+
+
+def _row(r: sqlite3.Row) -> Lock:
+    return Lock(r["session_id"], r["user_id"], r["user_name"], r["token"], r["expires_at"],
+                bool(r["released"]))
+
+
+def get(store: Store, session_id: int) -> Lock | None:
+    r = conn(store).execute("SELECT * FROM session_locks WHERE session_id = ?", (session_id,)).fetchone()
+    return _row(r) if r else None
+
+
+def live_locks(store: Store, now: float) -> list[Lock]:
+    rows = conn(store).execute(
+        "SELECT * FROM session_locks WHERE released = 0 AND expires_at > ? ORDER BY session_id", (now,))
+    return [_row(r) for r in rows]
+
+
+def held_error(lock: Lock, reason: str, message: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.LOCKED, message, {"reason": reason, "lock": lock.to_wire()})
+
+
+def acquire(store: Store, tx: Tx, actor: Account, session_id: int, now: float, lease_s: float) -> Lock:
+    if store.session(session_id) is None:
+        raise not_found(f"no session with id {session_id}", field="session_id")
+    current = get(store, session_id)
+    if current is not None and current.live(now):
+        if current.user_id != actor.id:
+            raise held_error(current, "held", f"{current.user_name} is editing this session")
+        return renew(store, actor, session_id, current.token, now, lease_s)
+    token = next_counter(store, "lock_token")
+    conn(store).execute(
+        "INSERT INTO session_locks(session_id, user_id, user_name, token, expires_at, released) "
+        "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(session_id) DO UPDATE SET user_id = excluded.user_id, "
+        "user_name = excluded.user_name, token = excluded.token, expires_at = excluded.expires_at, "
+        "released = 0",
+        (session_id, actor.id, actor.name, token, now + lease_s))
+    lock = get(store, session_id)
+    assert lock is not None
+    tx.emit("lock:acquired", {"lock": lock.to_wire()}, actor.user)
+    return lock
+
+
+def renew(store: Store, actor: Account, session_id: int, token: int, now: float, lease_s: float) -> Lock:
+    current = get(store, session_id)
+    if current is None or current.token != token or current.user_id != actor.id or not current.live(now):
+        if current is not None and current.live(now) and current.user_id != actor.id:
+            raise held_error(current, "lost", f"your lock lapsed; {current.user_name} is editing now")
+        raise ProtocolError(ErrorCode.LOCKED, "your lock lapsed; take it again before saving",
+                            {"reason": "lost", "lock": current.to_wire() if current else None})
+    conn(store).execute("UPDATE session_locks SET expires_at = ? WHERE session_id = ?",
+                        (now + lease_s, session_id))
+    renewed = get(store, session_id)
+    assert renewed is not None
+    return renewed
+
+
+def release(store: Store, tx: Tx, actor: Account | None, session_id: int, token: int | None,
+            reason: str, now: float) -> Lock | None:
+    """Release a live lock (``token`` None: whoever holds it — admin break, expiry sweep)."""
+    current = get(store, session_id)
+    if current is None or current.released:
+        return None
+    if token is not None and current.token != token:
+        return None
+    conn(store).execute("UPDATE session_locks SET released = 1 WHERE session_id = ?", (session_id,))
+    data = {"lock": current.to_wire(), "reason": reason}
+    tx.emit("lock:released", data, actor.user if actor else None)
+    return current
+
+
+def expire_due(store: Store, now: float) -> list[int]:
+    """Release every lock whose lease ran out; returns their session ids."""
+    rows = conn(store).execute(
+        "SELECT session_id FROM session_locks WHERE released = 0 AND expires_at <= ?", (now,)).fetchall()
+    if not rows:
+        return []
+    with store.transaction() as tx:
+        for r in rows:
+            release(store, tx, None, r["session_id"], None, "expired", now)
+    return [r["session_id"] for r in rows]
+
+
+def check_write(store: Store, actor: Account, session_id: int, token: int | None, now: float) -> None:
+    """Refuse a write to a session that someone else has locked, or one fenced off by a newer grant."""
+    current = get(store, session_id)
+    if current is None:
+        return
+    if token is not None and token < current.token:
+        raise held_error(current, "fenced",
+                         f"your lock on this session lapsed and {current.user_name} took it; "
+                         "your change was not saved")
+    if current.live(now) and current.user_id != actor.id:
+        raise held_error(current, "held", f"{current.user_name} is editing this session")

@@ -1,0 +1,105 @@
+"""Presence: join, leave at once on a clean quit, timeout of a silent peer, idle/away, the 20/s throttle."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from swan_desktop.server.collab.presence import colour_for
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.server.support import Clients
+
+from .conftest import configure, event_of, user_ids
+
+
+async def test_a_report_joins_and_others_see_who_does_what_in_a_stable_colour(
+        server: EmbeddedServer, clients: Clients) -> None:
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    await ana.ok("presence.update", {"activity": "editing", "session_id": 7, "day": "2031-03-03"})
+    joined = await event_of(watcher, "presence:joined")
+    changed = await event_of(watcher, "presence:changed")
+    ana_id = user_ids(server)["ana"]
+    assert joined["data"]["presence"]["user"] == {"id": ana_id, "name": "Ana", "role": "trainer"}
+    assert changed["data"]["presence"] == {
+        "user": {"id": ana_id, "name": "Ana", "role": "trainer"}, "color": colour_for(ana_id),
+        "activity": "editing", "session_id": 7, "day": "2031-03-03"}
+    snapshot = (await watcher.ok("presence.query"))["presence"]
+    assert [p["activity"] for p in snapshot if p["user"]["id"] == ana_id] == ["editing"]
+    assert colour_for(ana_id) == colour_for(ana_id) and colour_for(ana_id).startswith("#")
+
+
+async def test_a_clean_quit_leaves_at_once(server: EmbeddedServer, clients: Clients) -> None:
+    configure(server, presence_timeout=30.0)  # so only the quit itself can explain the leave
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    await ana.ok("presence.update", {"activity": "viewing"})
+    await event_of(watcher, "presence:joined")
+    began = time.monotonic()
+    await ana.ws.close()
+    left = await event_of(watcher, "presence:left")
+    assert left["data"] == {"user_id": user_ids(server)["ana"], "reason": "quit"}
+    assert time.monotonic() - began < 1.0
+
+
+async def test_a_silent_connection_is_taken_for_gone_after_the_timeout(
+        server: EmbeddedServer, clients: Clients) -> None:
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    await ana.ok("presence.update", {"activity": "viewing"})
+    await event_of(watcher, "presence:joined")
+    # ana's socket stays open but says nothing more: to the server, a crashed desktop looks the same.
+    began = time.monotonic()
+    left = await event_of(watcher, "presence:left")
+    assert left["data"]["reason"] == "timeout"
+    assert 0.3 < time.monotonic() - began < 2.0
+
+
+async def test_heartbeats_keep_a_quiet_user_present(server: EmbeddedServer, clients: Clients) -> None:
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    await ana.ok("presence.update", {"activity": "viewing"})
+    for _ in range(8):  # 0.8 s of heartbeats, twice the 0.4 s timeout
+        await ana.ok("heartbeat", {})
+        await asyncio.sleep(0.1)
+    present = (await watcher.ok("presence.query"))["presence"]
+    assert user_ids(server)["ana"] in {p["user"]["id"] for p in present}
+
+
+async def test_idle_after_two_minutes_and_away_after_ten_on_the_presence_clock(
+        server: EmbeddedServer, clients: Clients) -> None:
+    now = [1000.0]
+    configure(server, clock=lambda: now[0], presence_timeout=30.0)
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    await ana.ok("presence.update", {"activity": "selecting", "session_id": 3})
+    await event_of(watcher, "presence:changed")
+    now[0] += 121
+    idle = await event_of(watcher, "presence:changed")
+    assert idle["data"]["presence"]["activity"] == "idle"
+    now[0] += 480
+    away = await event_of(watcher, "presence:changed")
+    assert away["data"]["presence"]["activity"] == "away"
+    await ana.ok("presence.update", {"activity": "dragging", "session_id": 3})
+    back = await event_of(watcher, "presence:changed")
+    assert back["data"]["presence"]["activity"] == "dragging"
+
+
+async def test_a_burst_of_1000_reports_is_throttled_to_20_per_second_ending_on_the_last(
+        server: EmbeddedServer, clients: Clients) -> None:
+    configure(server, presence_timeout=30.0)
+    watcher = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    began = time.monotonic()
+    for i in range(1000):
+        await ana.ws.send(f'{{"type": "presence.update", "id": "p{i}", '
+                          f'"data": {{"activity": "dragging", "session_id": {i}}}}}')
+    for i in range(1000):  # every report is answered
+        await ana.reply_to(f"p{i}")
+    announced: list[int] = []
+    while not announced or announced[-1] != 999:
+        event = await event_of(watcher, "presence:changed")
+        announced.append(event["data"]["presence"]["session_id"])
+    elapsed = time.monotonic() - began
+    assert len(announced) <= 20 * elapsed + 2, (len(announced), elapsed)
+    assert announced == sorted(announced) and announced[-1] == 999
