@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .schedule_pane import SchedulePane
 
 NOTICE_MS = 8000
+ERROR_STYLE = "background: #fde7e9; color: #7a1c14; padding: 6px 10px;"
+INFO_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px 10px;"
 
 
 class DirectEditing(QObject):
@@ -32,7 +34,7 @@ class DirectEditing(QObject):
         self.notice = QLabel()
         self.notice.setObjectName("scheduleNotice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background: #fde7e9; color: #7a1c14; padding: 6px 10px;")
+        self.notice.setStyleSheet(ERROR_STYLE)
         self.notice.hide()
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
@@ -134,7 +136,8 @@ class DirectEditing(QObject):
         if session is not None:
             self.pane.store.upsert(session)
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, error: bool = True) -> None:
+        self.notice.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
         self.notice.setText(text)
         self.notice.show()
         self._notice_timer.start(NOTICE_MS)

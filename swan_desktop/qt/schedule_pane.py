@@ -20,6 +20,7 @@ from ..core.schedule import ScheduleStore
 from ..domain.permissions import can_edit_schedule, may_override_overlap
 from ..protocol.entities import Session, User
 from .bridge import StoreBridge
+from .bulk_bar import BulkBar
 from .dialogs.session_dialog import SessionDialog
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
@@ -91,6 +92,9 @@ class SchedulePane(QWidget):
         layout.addWidget(self.toolbar)
         self.editing = DirectEditing(self)
         layout.addWidget(self.editing.notice)
+        self.bulk = BulkBar(self)
+        layout.addWidget(self.bulk)
+        self.agenda_view.selectionIdsChanged.connect(self.bulk.set_selection)
         layout.addLayout(body, 1)
         footer = QHBoxLayout()
         footer.setContentsMargins(10, 4, 10, 4)

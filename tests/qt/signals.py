@@ -19,3 +19,11 @@ async def next_emission(signal: Any, timeout: float = 3.0) -> tuple[Any, ...]:
         return await asyncio.wait_for(future, timeout)
     finally:
         signal.disconnect(handler)
+
+
+async def until(condition: Any, timeout: float = 3.0) -> None:
+    """Wait for a condition the event loop will make true (checked every 10 ms)."""
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)

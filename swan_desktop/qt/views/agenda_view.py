@@ -15,13 +15,14 @@ class AgendaView(QTableView):
 
     sessionSelected = Signal(int)
     sessionActivated = Signal(int)
+    selectionIdsChanged = Signal(list)  # every selected session id (Ctrl/Shift+click selects several)
 
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setAccessibleName("Agenda")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
@@ -57,6 +58,11 @@ class AgendaView(QTableView):
             sid = self._id(indexes[0])
             if sid is not None:
                 self.sessionSelected.emit(sid)
+        self.selectionIdsChanged.emit(self.selected_ids())
+
+    def selected_ids(self) -> list[int]:
+        rows = self.selectionModel().selectedRows()
+        return [sid for index in sorted(rows, key=lambda i: i.row()) if (sid := self._id(index)) is not None]
 
     def select_session(self, session_id: int | None) -> None:
         model = self.model()
