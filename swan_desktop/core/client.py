@@ -29,6 +29,7 @@ from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
 from .directory import Directory
 from .events import EventRouter
+from .monitor import MonitorStore
 from .notifications import NotificationCenter
 from .schedule import ScheduleStore
 
@@ -78,6 +79,9 @@ class StudioClient:
         self.store = ScheduleStore()
         self.router = EventRouter()
         self.router.register("session:", self.store.apply_event)
+        #: The system monitor's figures (filled by the monitor pane; admins only).
+        self.monitor = MonitorStore()
+        self.router.register("monitor:", self.monitor.apply_event)
         self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, url, auth.user.id)),
                          ssl_context=ssl_context, **link_options)
         #: The user's notifications (fed by ``notification:*`` events, loaded after sign-in and resync).

@@ -1,0 +1,53 @@
+"""The monitor pane against a real server: an admin sees measured figures, a viewer is refused in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from swan_desktop.core.client import StudioClient
+from swan_desktop.qt.monitor import MonitorPane
+from swan_desktop.qt.monitor.figures import NO_DATA
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.server.support import PASSWORDS
+
+
+async def _signed_in(server: EmbeddedServer, tmp_path: Path, user: str) -> StudioClient:
+    client = StudioClient(server.url, outbox_dir=tmp_path / user)
+    await client.sign_in({"username": user, "password": PASSWORDS[user]})
+    return client
+
+
+async def test_an_admin_sees_live_services_figures_and_history(
+    qtbot, server: EmbeddedServer, tmp_path: Path
+) -> None:
+    client = await _signed_in(server, tmp_path, "boss")
+    pane = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
+    qtbot.addWidget(pane)
+    try:
+        assert await pane.refresh_now()
+        model = pane.services_model
+        rows = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+        assert rows["WebSocket gateway"] == "Healthy" and rows["Schedule store (database)"] == "Healthy"
+        assert pane.figure_labels["connections"].text() == "1"
+        assert pane.figure_labels["memory_rss_bytes"].text().endswith("MiB")
+        assert pane.charts["Server memory"].has_data  # the sample taken at start is in the history
+        assert pane.client_labels["latency_p50_ms"].text() != NO_DATA  # the sign-in measured one
+        assert pane.status_label.text().startswith("Measured at")
+    finally:
+        pane.stop()
+        await client.close()
+
+
+async def test_a_viewer_is_told_the_monitor_is_for_admins(
+    qtbot, server: EmbeddedServer, tmp_path: Path
+) -> None:
+    client = await _signed_in(server, tmp_path, "vic")
+    pane = MonitorPane(client.monitor, client.link.request)
+    qtbot.addWidget(pane)
+    try:
+        assert not await pane.refresh_now()
+        assert pane.status_label.text() == "The server refused: role 'viewer' may not send 'monitor.snapshot'"
+        assert pane.figure_labels["connections"].text() == NO_DATA
+    finally:
+        pane.stop()
+        await client.close()
