@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_desktop.py
 
 tray-menu.png (the tray menu, with the icon at two states beside it),
-settings.png (the settings dialog, light) and settings-dark.png (dark theme).
+settings.png (the settings dialog, light), settings-dark.png (dark theme), and
+day-dark.png / week-dark.png (the schedule pane in the dark theme, with the
+same studio day as take.py's day.png and week.png).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
+from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.preferences import Preferences
 from swan_desktop.qt.resources import app_icon
 from swan_desktop.qt.settings_dialog import SettingsDialog
@@ -62,6 +65,36 @@ def settings(name: str, theme: str) -> None:
     dialog.close()
 
 
+def schedule_dark() -> None:
+    """The schedule pane in its window, dark theme, a busy day and its week."""
+    from datetime import date
+
+    sys.path.insert(0, str(OUT))
+    import take
+
+    from swan_desktop.qt.schedule_pane import SchedulePane
+
+    apply_theme("dark")
+    today = date.today()
+    store = take.build_store(today)
+    pane = SchedulePane(store, take.NoActions())
+    window = MainWindow(pane)
+    window.resize(1400, 900)
+    window.show()
+    selected = next(s for s in store.between(take.local(today, 0, 0), take.local(today, 23, 59))
+                    if s.notes and s.status.value == "confirmed")
+    pane.select_session(selected.id)
+    pane.day_view.scroll_to_hour(6)
+    take.save(window, "day-dark.png")
+    pane.set_view("week")
+    pane.week_view.scroll_to_hour(6)
+    take.save(window, "week-dark.png")
+    pane.set_view("month")
+    take.save(window, "month-dark.png")
+    pane.bridge.detach()
+    window.quit()
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["XDG_CONFIG_HOME"])
@@ -71,6 +104,7 @@ def main() -> None:
     settings("settings.png", "light")
     settings("settings-dark.png", "dark")
     print("wrote tray-menu.png, settings.png, settings-dark.png")
+    schedule_dark()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 
 ICON_NAME = "swan-desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -44,12 +44,35 @@ def resource_path(*parts: str) -> Path:
 
 @functools.cache
 def app_icon() -> QIcon:
-    """The app icon: the SVG for any size, plus the pre-rendered PNGs Qt prefers when sharp."""
+    """The app icon, crisp at every size and device pixel ratio.
+
+    Drawn from the SVG (Qt's SVG icon engine renders any size at any scale); where that
+    engine is missing, from the pre-rendered PNGs, each also offered as the @2x image of
+    half its size, so a high-DPI screen gets the large PNG instead of a small one upscaled.
+    """
+    svg = QIcon(str(resource_path("icons", f"{ICON_NAME}.svg")))
+    if svg_icon_engine_works(svg):
+        return svg
+    return png_icon()
+
+
+def png_icon() -> QIcon:
+    """The app icon from the PNG sizes alone, with @2x entries (see :func:`app_icon`)."""
     icon = QIcon()
     for size in ICON_SIZES:
-        icon.addFile(str(resource_path("icons", f"{ICON_NAME}-{size}.png")), QSize(size, size))
-    icon.addFile(str(resource_path("icons", f"{ICON_NAME}.svg")))
+        pixmap = QPixmap(str(resource_path("icons", f"{ICON_NAME}-{size}.png")))
+        icon.addPixmap(pixmap)
+        if size // 2 >= ICON_SIZES[0]:
+            double = QPixmap(pixmap)
+            double.setDevicePixelRatio(2.0)
+            icon.addPixmap(double)
     return icon
+
+
+def svg_icon_engine_works(icon: QIcon) -> bool:
+    """Whether ``icon`` is drawn by an engine that scales up (a pixmap engine never does)."""
+    big = max(ICON_SIZES) * 2
+    return not icon.isNull() and icon.pixmap(QSize(big, big)).width() >= big
 
 
 def stylesheet(name: str) -> str:
@@ -65,6 +88,11 @@ def problems() -> list[str]:
     found: list[str] = []
     formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
     found += [f"no Qt image plugin for {fmt}" for fmt in ("png", "svg", "ico") if fmt not in formats]
+    try:
+        if not svg_icon_engine_works(QIcon(str(resource_path("icons", f"{ICON_NAME}.svg")))):
+            found.append("no Qt SVG icon engine: the icon is not crisp at large sizes")
+    except MissingResource:
+        pass  # reported below with the other files
     files = [("icons", f"{ICON_NAME}-{s}.png") for s in ICON_SIZES]
     files += [("icons", f"{ICON_NAME}.svg"), ("icons", f"{ICON_NAME}.ico"),
               ("styles", "light.qss"), ("styles", "dark.qss")]

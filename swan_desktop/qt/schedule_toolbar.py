@@ -41,7 +41,8 @@ class ScheduleToolbar(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Schedule toolbar")
         self.today_button = QPushButton("Today")
-        self.today_button.setToolTip("Go to today")
+        self.today_button.setToolTip("Go to today (Ctrl+T)")
+        self.today_button.setAccessibleName("Today")
         self.previous_button = QToolButton()
         self.previous_button.setText("◀ Previous")
         self.previous_button.setAccessibleName("Previous")
@@ -53,7 +54,7 @@ class ScheduleToolbar(QWidget):
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setAccessibleName("Date")
         self.range_label = QLabel()
-        self.range_label.setStyleSheet("font-size: 13pt; font-weight: 600; color: #25313d;")
+        self.range_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.range_label.setAccessibleName("Shown range")
 
         self.view_buttons: dict[str, QToolButton] = {}

@@ -9,17 +9,19 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 
 from ..protocol.entities import Status
-from .style import SELECTION, STATUS_LOOK, block_colors
+from .style import LIGHT, STATUS_LOOK, CanvasColors, block_colors
 
 RADIUS = 5.0
 PAD = 4.0
 
 
 def paint_block(painter: QPainter, rect: QRectF, type_color: str, status: Status,
-                lines: Sequence[str], *, selected: bool = False, font: QFont | None = None) -> None:
-    """Draw a session block in ``rect`` with up to ``len(lines)`` lines of text."""
+                lines: Sequence[str], *, selected: bool = False, font: QFont | None = None,
+                canvas: CanvasColors = LIGHT) -> None:
+    """Draw a session block in ``rect`` with up to ``len(lines)`` lines of text, coloured
+    for the ``canvas`` it sits on (light or dark)."""
     look = STATUS_LOOK[status]
-    colors = block_colors(type_color, status)
+    colors = block_colors(type_color, status, dark=canvas.dark)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     body = rect.adjusted(0.5, 0.5, -0.5, -0.5)
@@ -34,7 +36,7 @@ def paint_block(painter: QPainter, rect: QRectF, type_color: str, status: Status
     painter.setPen(pen)
     painter.drawRoundedRect(body, RADIUS, RADIUS)  # fill (or hatch) and outline in one pass
     if selected:
-        painter.setPen(QPen(SELECTION, 2.5))
+        painter.setPen(QPen(canvas.selection, 2.5))
         painter.drawRoundedRect(rect.adjusted(1.25, 1.25, -1.25, -1.25), RADIUS, RADIUS)
     if lines and rect.height() >= 10 and rect.width() >= 14:
         _paint_text(painter, rect, lines, colors.text, look.glyph, look.strike, font)

@@ -17,7 +17,7 @@ from ...core.directory import Directory
 from ...protocol.entities import Session, Status
 from ..session_block import MARKS, paint_block
 from ..session_text import client_label, local, short_date, time_range, tooltip_html
-from ..style import status_label
+from ..style import canvas_colors, status_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -44,18 +44,20 @@ class SessionRole(enum.IntEnum):
     StatusRole = Qt.ItemDataRole.UserRole + 3
 
 
-_swatches: dict[tuple[str, Status], QIcon] = {}
+_swatches: dict[tuple[str, Status, bool], QIcon] = {}
 
 
 def status_swatch(type_color: str, status: Status) -> QIcon:
-    """A small block marked like the grid's blocks (type colour + status marking)."""
-    key = (type_color, status)
+    """A small block marked like the grid's blocks (type colour + status marking),
+    for the application's current (light or dark) palette."""
+    canvas = canvas_colors()
+    key = (type_color, status, canvas.dark)
     icon = _swatches.get(key)
     if icon is None:
         pix = QPixmap(18, 14)
         pix.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pix)
-        paint_block(painter, QRectF(0, 0, 18, 14), type_color, status, ())
+        paint_block(painter, QRectF(0, 0, 18, 14), type_color, status, (), canvas=canvas)
         painter.end()
         icon = QIcon(pix)
         _swatches[key] = icon
@@ -127,7 +129,7 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(s, self._directory)
         if role == Qt.ItemDataRole.ForegroundRole and s.status in (Status.CANCELLED, Status.COMPLETED):
-            return QColor("#7a838d")
+            return canvas_colors().axis_text  # muted, yet legible on either theme
         if role == SessionRole.SessionIdRole:
             return s.id
         if role == SessionRole.SessionRole:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.directory import Directory
 from ...protocol.entities import Session
 from ..session_text import client_label, local, long_date, time_range
-from ..style import STATUS_LOOK, block_colors
+from ..style import STATUS_LOOK, block_colors, is_dark
 
 FIELDS = ("Client", "Trainer", "Date", "Time", "Type", "Location", "Status", "Notes",
           "Cancel reason", "Version", "Last updated")
@@ -27,9 +28,10 @@ class DetailsPanel(QFrame):
         self.setMinimumWidth(260)
         self.setMaximumWidth(340)
         self._session: Session | None = None
+        self._directory = Directory()
         self._title = QLabel("No session selected")
         self._title.setWordWrap(True)
-        self._title.setStyleSheet("font-size: 13pt; font-weight: 600; color: #25313d;")
+        self._title.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self._status = QLabel()
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -41,7 +43,7 @@ class DetailsPanel(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(name)
             label = QLabel(name)
-            label.setStyleSheet("color: #5f6b7a;")
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             form.addRow(label, value)
             self._values[name] = value
         self._form = form
@@ -70,23 +72,32 @@ class DetailsPanel(QFrame):
         self._read_only = read_only
         self.edit_button.setText("View…" if read_only else "Edit…")
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._session is not None:
+            self.show_session(self._session, self._directory)  # the status chip follows the theme
+
     def show_session(self, s: Session | None, directory: Directory) -> None:
         self._session = s
+        self._directory = directory
         self.edit_button.setEnabled(s is not None)
         for name in FIELDS:
             self._form.setRowVisible(self._values[name], s is not None)
         if s is None:
             self._title.setText("No session selected")
             self._status.setText("Click a session to see its details.")
-            self._status.setStyleSheet("color: #5f6b7a;")
+            self._status.setStyleSheet("")
+            self._status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             return
         self._title.setText(client_label(s, directory))
-        colors = block_colors(directory.type_color(s.session_type_id), s.status)
+        colors = block_colors(directory.type_color(s.session_type_id), s.status,
+                              dark=is_dark(self.palette()))
         look = STATUS_LOOK[s.status]
         self._status.setText(f" {look.glyph} {look.label} ".replace("  ", " "))
         self._status.setStyleSheet(
             f"background: {colors.fill.name()}; color: {colors.text.name()};"
-            f"border: 1px solid {colors.outline.name()}; border-radius: 4px; padding: 2px 6px;")
+            f"border: 1px solid {colors.outline.name()}; border-radius: 4px; padding: 2px 6px;"
+            " font-weight: 600;")
         start = local(s.start)
         values = {
             "Client": client_label(s, directory),

@@ -10,22 +10,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
 from ...protocol.entities import Session, Status
 from ..session_text import hm, local
-from ..style import block_colors
+from ..style import CanvasColors, block_colors, canvas_colors
 
 HEADER_H = 26
 DAY_LABEL_H = 20
 LINE_H = 16
 WEEKS = 6
 WEEKDAYS = [calendar.day_abbr[i] for i in range(7)]
-TODAY_RING = QColor("#2f6fb0")
-MUTED = QColor("#9aa5b1")
-GRID = QColor("#d9dee3")
 
 
 def first_shown(day: date) -> date:
@@ -111,7 +108,8 @@ class MonthView(QWidget):
     # -- painting --------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        colors = canvas_colors(self.palette())
+        painter.fillRect(self.rect(), colors.background)
         w, h = self._cell_size()
         font = QFont(self.font())
         bold = QFont(font)
@@ -120,7 +118,7 @@ class MonthView(QWidget):
         small.setPointSizeF(max(7.5, font.pointSizeF() - 1))
         fm_small = QFontMetrics(small)
         painter.setFont(bold)
-        painter.setPen(QColor("#4a5663"))
+        painter.setPen(colors.axis_text)
         for i, name in enumerate(WEEKDAYS):
             painter.drawText(QRectF(i * w, 0, w, HEADER_H), Qt.AlignmentFlag.AlignCenter, name)
         today = date.today()
@@ -133,25 +131,26 @@ class MonthView(QWidget):
                 continue
             in_month = day.month == self.month.month
             if not in_month:
-                painter.fillRect(cell, QColor("#f6f7f9"))
+                painter.fillRect(cell, colors.off_month)
             if day == self.selected:
-                painter.fillRect(cell, QColor("#eaf2fb"))
-            painter.setPen(QPen(GRID, 1))
+                painter.fillRect(cell, colors.selected_day)
+            painter.setPen(QPen(colors.column_rule, 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(cell)
             label = QRectF(cell.left() + 6, cell.top() + 2, cell.width() - 12, DAY_LABEL_H)
             painter.setFont(bold if day == today else font)
-            painter.setPen(TODAY_RING if day == today else (QColor("#1f2a36") if in_month else MUTED))
+            painter.setPen(colors.today_accent if day == today
+                           else (colors.day_text if in_month else colors.muted_text))
             painter.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              f"{day.day}" if day.day != 1 else f"{day.day} {day:%b}")
             if day == today:
-                painter.setPen(QPen(TODAY_RING, 2))
+                painter.setPen(QPen(colors.today_accent, 2))
                 painter.drawRect(cell.adjusted(1, 1, -1, -1))
-            self._paint_sessions(painter, cell, day, fit, small, fm_small)
+            self._paint_sessions(painter, cell, day, fit, small, fm_small, colors)
         painter.end()
 
     def _paint_sessions(self, painter: QPainter, cell: QRectF, day: date, fit: int, font: QFont,
-                        fm: QFontMetrics) -> None:
+                        fm: QFontMetrics, canvas: CanvasColors) -> None:
         sessions = self._by_day.get(day, [])
         if not sessions or fit <= 0:
             return
@@ -159,7 +158,8 @@ class MonthView(QWidget):
         painter.setFont(font)
         y = cell.top() + DAY_LABEL_H + 2
         for s in shown:
-            colors = block_colors(self._directory.type_color(s.session_type_id), s.status)
+            colors = block_colors(self._directory.type_color(s.session_type_id), s.status,
+                                  dark=canvas.dark)
             chip = QRectF(cell.left() + 4, y + 1, cell.width() - 8, LINE_H - 2)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colors.fill)
@@ -173,10 +173,11 @@ class MonthView(QWidget):
             painter.drawText(chip.adjusted(3, 0, -3, 0),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             font.setStrikeOut(False)
+            painter.setFont(font)  # "+N more" after a cancelled line is not struck through
             y += LINE_H
         hidden = len(sessions) - len(shown)
         if hidden:
-            painter.setPen(QColor("#4a5663"))
+            painter.setPen(canvas.axis_text)
             painter.drawText(QRectF(cell.left() + 6, y, cell.width() - 12, LINE_H),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{hidden} more")
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...protocol.entities import Status
 from ..session_block import paint_block
-from ..style import AXIS_TEXT, status_label
+from ..style import canvas_colors, status_label
 
 LEGEND_COLOR = "#5b8db8"
 ORDER = (Status.CONFIRMED, Status.SCHEDULED, Status.REQUESTED, Status.AVAILABLE, Status.COMPLETED,
@@ -34,14 +34,16 @@ class StatusLegend(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        colors = canvas_colors(self.palette())
         fm = QFontMetrics(self.font())
         y = (self.height() - SWATCH_H) / 2
         x = 0.0
         for status in ORDER:
-            paint_block(painter, QRectF(x, y, SWATCH_W, SWATCH_H), LEGEND_COLOR, status, ())
+            paint_block(painter, QRectF(x, y, SWATCH_W, SWATCH_H), LEGEND_COLOR, status, (),
+                        canvas=colors)
             x += SWATCH_W + 5
             label = status_label(status)
-            painter.setPen(AXIS_TEXT)
+            painter.setPen(self.palette().color(self.foregroundRole()))
             painter.drawText(QPointF(x, (self.height() + fm.ascent() - fm.descent()) / 2), label)
             x += fm.horizontalAdvance(label) + GAP
         painter.end()

@@ -324,8 +324,9 @@ class TimeGridCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         exposed = event.rect()
         painter = QPainter(self)
-        painter.fillRect(exposed, style.BACKGROUND)
-        self._paint_grid(painter, exposed)
+        colors = style.canvas_colors(self.palette())
+        painter.fillRect(exposed, colors.background)
+        self._paint_grid(painter, exposed, colors)
         exposed_f = QRectF(exposed)
         font = QFont(self.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
@@ -333,41 +334,41 @@ class TimeGridCanvas(QWidget):
         for p in self._placed:
             if p.rect.intersects(exposed_f):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
-                            selected=p.item.session.id == self._selected, font=font)
+                            selected=p.item.session.id == self._selected, font=font, canvas=colors)
                 mark = marks.get(p.item.session.id)
                 if mark is not None:
                     paint_mark(painter, p.rect, mark, font)
         self.drag.paint(painter, font)
-        self._paint_now_line(painter)
+        self._paint_now_line(painter, colors)
         painter.end()
 
-    def _paint_grid(self, painter: QPainter, exposed: QRect) -> None:
+    def _paint_grid(self, painter: QPainter, exposed: QRect, colors: style.CanvasColors) -> None:
         width = self.width()
         col_w = self.column_width()
         for i, c in enumerate(self.columns):
             if c.highlight:
-                painter.fillRect(QRectF(self.column_x(i), 0, col_w, self.height()), QColor("#f5f9fc"))
+                painter.fillRect(QRectF(self.column_x(i), 0, col_w, self.height()), colors.today_column)
         fm = QFontMetrics(self.font())
         painter.setFont(self.font())
         for hour in range(self.first_hour, self.last_hour + 1):
             y = self.y_for_minutes(hour * 60)
             if exposed.top() - 20 <= y <= exposed.bottom() + 20:
-                painter.setPen(QPen(style.GRID_HOUR, 1))
+                painter.setPen(QPen(colors.grid_hour, 1))
                 painter.drawLine(QPointF(AXIS_W - 6, y + 0.5), QPointF(width, y + 0.5))
-                painter.setPen(style.AXIS_TEXT)
+                painter.setPen(colors.axis_text)
                 label = f"{hour:02d}:00"
                 painter.drawText(QPointF(AXIS_W - 10 - fm.horizontalAdvance(label), y + fm.ascent() / 2 - 1),
                                  label)
             half = y + self.hour_px / 2
             if hour < self.last_hour and exposed.top() <= half <= exposed.bottom():
-                painter.setPen(QPen(style.GRID_HALF, 1))
+                painter.setPen(QPen(colors.grid_half, 1))
                 painter.drawLine(QPointF(AXIS_W, half + 0.5), QPointF(width, half + 0.5))
-        painter.setPen(QPen(style.COLUMN_RULE, 1))
+        painter.setPen(QPen(colors.column_rule, 1))
         for i in range(len(self.columns) + 1):
             x = round(self.column_x(i)) + 0.5
             painter.drawLine(QPointF(x, exposed.top()), QPointF(x, exposed.bottom() + 1))
 
-    def _paint_now_line(self, painter: QPainter) -> None:
+    def _paint_now_line(self, painter: QPainter, colors: style.CanvasColors) -> None:
         now = datetime.now().astimezone()
         for i, c in enumerate(self.columns):
             if c.day != now.date():
@@ -376,7 +377,7 @@ class TimeGridCanvas(QWidget):
             if not self.first_hour * 60 <= minutes <= self.last_hour * 60:
                 continue
             y = self.y_for_minutes(minutes)
-            painter.setPen(QPen(style.NOW_LINE, 1.5))
+            painter.setPen(QPen(colors.now_line, 1.5))
             painter.drawLine(QPointF(self.column_x(i), y), QPointF(self.column_x(i + 1), y))
 
 
@@ -396,7 +397,8 @@ class TimeGridHeader(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), style.HEADER_BG)
+        colors = style.canvas_colors(self.palette())
+        painter.fillRect(self.rect(), colors.header_bg)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         canvas = self._canvas
         col_w = canvas.column_width()
@@ -417,19 +419,19 @@ class TimeGridHeader(QWidget):
                 painter.drawEllipse(QPointF(left + 4, 15), 4.5, 4.5)
                 left += 14
                 avail -= 14
-            painter.setPen(style.TODAY_ACCENT if c.highlight else style.HEADER_TEXT)
+            painter.setPen(colors.today_accent if c.highlight else colors.header_text)
             painter.setFont(title_font)
             painter.drawText(QPointF(left, 8 + tfm.ascent()),
                              tfm.elidedText(c.title, Qt.TextElideMode.ElideRight, int(avail)))
             if c.subtitle:
                 painter.setFont(sub_font)
-                painter.setPen(style.TODAY_ACCENT if c.highlight else style.AXIS_TEXT)
+                painter.setPen(colors.today_accent if c.highlight else colors.axis_text)
                 painter.drawText(QPointF(left, 10 + tfm.height() + sfm.ascent()),
                                  sfm.elidedText(c.subtitle, Qt.TextElideMode.ElideRight, int(avail)))
             if c.highlight:
-                painter.fillRect(QRectF(x + 1, HEADER_H - 3, col_w - 1, 3), style.TODAY_ACCENT)
-        painter.fillRect(QRect(0, 0, AXIS_W, HEADER_H), style.HEADER_BG)
-        painter.setPen(QPen(style.COLUMN_RULE, 1))
+                painter.fillRect(QRectF(x + 1, HEADER_H - 3, col_w - 1, 3), colors.today_accent)
+        painter.fillRect(QRect(0, 0, AXIS_W, HEADER_H), colors.header_bg)
+        painter.setPen(QPen(colors.column_rule, 1))
         painter.drawLine(0, HEADER_H - 1, self.width(), HEADER_H - 1)
         painter.end()
 
