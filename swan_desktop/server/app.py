@@ -26,6 +26,7 @@ from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
 from .monitor import Monitor
+from .monitor.feature_probes import collaboration_probe, notifications_probe
 from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
 from .store import Store
@@ -134,6 +135,8 @@ class SwanServer:
             metrics_token=self.monitor.metrics_token,
         )
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
+        self.services.register("notifications", notifications_probe(self))
+        self.services.register("collaboration", collaboration_probe(self))
         await self.monitor.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)

@@ -113,6 +113,7 @@ class Dispatcher:
         if rtype in self.table:
             raise ValueError(f"{rtype} is already handled")
         self.table[rtype] = handler
+        self._metrics.known_types.add(rtype)
 
     # -- entry point -------------------------------------------------------------
     async def handle(self, conn: Connection, text: str | bytes) -> None:

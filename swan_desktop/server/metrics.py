@@ -38,16 +38,19 @@ class Metrics:
             "WebSocket handshakes refused (HTTP 503) because the server was at its connection limit.",
             registry=self.registry,
         )
+        self.known_types: set[str] = set(REQUEST_TYPES)
         self.rate_limited = Counter(
             "swan_rate_limited_requests",
             "Requests refused with rate_limited because their connection sent too many too fast.",
             registry=self.registry,
         )
 
-    @staticmethod
-    def type_label(request_type: str) -> str:
-        """Known request types as themselves; anything else as ``other`` (bounded label set)."""
-        return request_type if request_type in REQUEST_TYPES else "other"
+    def type_label(self, request_type: str) -> str:
+        """Known request types as themselves; anything else as ``other`` (bounded label set).
+
+        Known: the protocol core plus every type a feature registered with the dispatcher.
+        """
+        return request_type if request_type in self.known_types else "other"
 
     def observe(self, request_type: str, outcome: str, seconds: float) -> None:
         label = self.type_label(request_type)
