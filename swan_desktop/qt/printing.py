@@ -14,6 +14,8 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
 
+from .theme import light_palette
+
 TITLE_H = 36.0
 
 
@@ -47,7 +49,12 @@ def render(painter: QPainter, page: QRectF, title: str, parts: Sequence[QWidget]
     painter.scale(scale, scale)
     y = 0
     for part in parts:
-        part.render(painter, QPoint(0, y))
+        screen_palette = part.palette()
+        part.setPalette(light_palette())  # paper is white, whatever the screen's theme
+        try:
+            part.render(painter, QPoint(0, y))
+        finally:
+            part.setPalette(screen_palette)
         y += part.height()
     painter.restore()
     return scale

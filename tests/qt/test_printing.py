@@ -50,3 +50,21 @@ def test_paper_holds_the_whole_day_not_just_the_visible_part(qtbot) -> None:
     y = int(36 + (header.height() + rect.center().y()) * scale)
     x = int(rect.center().x() * scale)
     assert image.pixelColor(x, y) != QColor("white")
+
+
+def test_paper_is_light_even_when_the_screen_is_dark(qtbot) -> None:
+    from swan_desktop.qt.theme import dark_palette
+
+    view = day_view(qtbot)
+    for part in printable_parts(view):
+        part.setPalette(dark_palette())
+    header, canvas = printable_parts(view)
+    image = QImage(1400, 1000, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    scale = render(painter, QRectF(0, 0, 1400, 1000), "Day", [header, canvas])
+    painter.end()
+    # An empty stretch of the grid, well below the title, prints light.
+    empty = image.pixelColor(int(canvas.width() * scale) - 20, int(36 + header.height() * scale + 40))
+    assert empty.lightness() > 200
+    assert canvas.palette().window().color().lightness() < 128  # the screen stays dark
