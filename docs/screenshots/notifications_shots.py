@@ -1,4 +1,4 @@
-"""Renders the notification center and a critical toast offscreen into docs/screenshots/.
+"""Renders the notification center, its analytics view and a critical toast offscreen into docs/screenshots/.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/notifications_shots.py
 """
@@ -6,8 +6,9 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/notifications_s
 from __future__ import annotations
 
 import os
+import random
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,7 +20,12 @@ from swan_desktop.core.notifications import Note, NoteAction, NotificationCenter
 from swan_desktop.notify.channels import Popup  # noqa: E402
 from swan_desktop.protocol.timefmt import now_utc  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
+from swan_desktop.qt.notifications.analytics import AnalyticsView  # noqa: E402
 from swan_desktop.qt.notifications.pane import NotificationPane  # noqa: E402
+from swan_desktop.domain.quiet_hours import QuietHours, Window  # noqa: E402
+from swan_desktop.qt.notifications.prefs_state import NotificationPrefs  # noqa: E402
+from swan_desktop.qt.notifications.tab import NotificationTab  # noqa: E402
+from swan_desktop.qt.settings_pages.notifications import NotificationSettingsPage  # noqa: E402
 from swan_desktop.qt.notifications.toast import ToastManager  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -50,8 +56,33 @@ def sample() -> list[Note]:
     return out
 
 
+def month_of_notes() -> list[Note]:
+    """A studio's month: busy mornings and evenings, critical alerts acknowledged fastest."""
+    rng = random.Random(7)
+    now = now_utc()
+    hours = [7, 8, 8, 9, 9, 9, 10, 12, 13, 16, 17, 17, 18, 18, 19, 21]
+    weights = {"schedule": 10, "financial": 3, "system": 2, "security": 1, "user": 2}
+    ack_minutes = {"critical": (1, 6), "high": (5, 40), "normal": (20, 180), "low": (60, 600)}
+    out = []
+    for i in range(1, 181):
+        day = now - timedelta(days=rng.randint(0, 29))
+        created = day.replace(hour=rng.choice(hours), minute=rng.randint(0, 59)).astimezone()
+        category = rng.choices(list(weights), list(weights.values()))[0]
+        priority = rng.choices(["low", "normal", "high", "critical"], [3, 8, 4, 1])[0]
+        acked = None
+        if rng.random() < 0.7:
+            lo, hi = ack_minutes[priority]
+            acked = created + timedelta(minutes=rng.uniform(lo, hi))
+        out.append(Note(i, f"Note {i}", "", category, priority, "demo", created, read_at=acked,
+                        acknowledged_at=acked))
+    return out
+
+
 class _NoLink:
     async def request(self, rtype: str, data: dict, *, timeout: float | None = None) -> dict:
+        return {}
+
+    async def submit_and_wait(self, rtype: str, data: dict, timeout: float | None = None) -> dict:
         return {}
 
 
@@ -66,6 +97,8 @@ def main() -> None:
     window.tabs.setCurrentIndex(index)
     window.resize(1200, 560)
     window.show()
+    pane.detail.lookup = {"2": {"sound": "played high", "desktop": "unavailable: no notification service",
+                                "tray": "shown", "toast": "off"}}.get
     pane.table.selectRow(1)
     app.processEvents()
     pane.grab().save(str(HERE / "notification-center.png"))
@@ -75,6 +108,32 @@ def main() -> None:
     app.processEvents()
     window.grab().save(str(HERE / "notification-toast.png"))
     pane.close_down()
+
+    stats = NotificationCenter(_NoLink())
+    stats.store.replace_all(month_of_notes())
+    analytics_pane = NotificationPane(stats)
+    tab = NotificationTab(analytics_pane, AnalyticsView(stats.store))
+    tab.resize(1200, 720)
+    tab.show()
+    tab.show_view("Analytics")
+    app.processEvents()
+    tab.grab().save(str(HERE / "notification-analytics.png"))
+    analytics_pane.close_down()
+
+    state = NotificationPrefs(clock=lambda: datetime(2031, 3, 10, 14, 0).astimezone())
+    prefs = state.copy()
+    prefs.quiet = QuietHours({d: Window.parse("22:00-07:00") for d in range(5)} | {5: Window.parse("20:00-09:00")})
+    prefs.by_category["financial"].discard("sound")
+    prefs.dnd_until = datetime(2031, 3, 10, 15, 0).astimezone()
+    state.update(prefs)
+    page = NotificationSettingsPage(state, test_sound=lambda: "played normal")
+    page.email.setText("boss@studio.example")
+    page.quiet_edits[6].setText("22:00")
+    page._quiet_changed(6)
+    page.resize(620, page.sizeHint().height())
+    page.show()
+    app.processEvents()
+    page.grab().save(str(HERE / "notification-settings.png"))
 
 
 if __name__ == "__main__":

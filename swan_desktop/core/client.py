@@ -29,7 +29,6 @@ from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
 from .directory import Directory
 from .events import EventRouter
-from .monitor import MonitorStore
 from .notifications import NotificationCenter
 from .schedule import ScheduleStore
 
@@ -79,9 +78,6 @@ class StudioClient:
         self.store = ScheduleStore()
         self.router = EventRouter()
         self.router.register("session:", self.store.apply_event)
-        #: The system monitor's figures (filled by the monitor pane; admins only).
-        self.monitor = MonitorStore()
-        self.router.register("monitor:", self.monitor.apply_event)
         self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, url, auth.user.id)),
                          ssl_context=ssl_context, **link_options)
         #: The user's notifications (fed by ``notification:*`` events, loaded after sign-in and resync).
@@ -231,7 +227,10 @@ class StudioClient:
 
     def _restore_pending(self) -> None:
         """After a restart: mark what the outbox still holds as pending."""
+        self.notifications.restore_pending(self.link.outbox.pending())
         for entry in self.link.outbox.pending():
+            if entry.rtype == "notification.mark":
+                continue
             sid = entry.data.get("id")
             if isinstance(sid, int):
                 self._tracked[entry.id] = _Tracked(entry.rtype, sid, self.store.get(sid))
@@ -243,6 +242,11 @@ class StudioClient:
     def _result(self, result: OutboxResult) -> None:
         if self.link.waiting_for(result.entry.id):
             return  # the caller is waiting and handles it
+        if result.entry.rtype == "notification.mark":
+            if result.error is not None:
+                self.link.outbox.discard(result.entry.id)  # told in words; not a change to retry
+            self.notifications.settle(result.entry.id, result.error)
+            return
         tracked = self._tracked.pop(result.entry.id, None)
         entry = result.entry
         if result.error is None:

@@ -4,11 +4,13 @@
 (with their own read / acknowledged / dismissed times), filters and counts in
 Python so the Qt models stay thin, and computes the analytics view's figures.
 :class:`NotificationCenter` loads it with ``notification.query`` and sends the
-user's marks and actions.
+user's marks (durably, through the link's outbox: a mark made offline shows at
+once, pending, and reaches the server once when it is back) and actions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import statistics
 from collections import Counter
@@ -17,6 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from ..net.link import Queued
+from ..net.outbox import OutboxError
+from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import Event
 from ..protocol.timefmt import now_utc, parse_ts
 
@@ -120,6 +125,32 @@ class Analytics:
     ack_by_priority: dict[str, AckStats]
 
 
+MARK_OPS = ("read", "unread", "acknowledge", "dismiss")
+
+
+def apply_op(note: Note, op: str, at: datetime) -> Note:
+    """How ``note`` looks after the user's mark ``op`` at ``at`` (the server's rules, for pending marks)."""
+    if op == "read":
+        return replace(note, read_at=note.read_at or at)
+    if op == "unread":
+        return replace(note, read_at=None, acknowledged_at=None)
+    if op == "acknowledge":
+        return replace(note, acknowledged_at=note.acknowledged_at or at, read_at=note.read_at or at)
+    if op == "dismiss":
+        return replace(note, dismissed_at=note.dismissed_at or at, read_at=note.read_at or at)
+    raise ValueError(f"op must be one of {', '.join(MARK_OPS)}")
+
+
+@dataclass(frozen=True)
+class PendingMark:
+    """A mark waiting in the outbox for the server (``request_id`` is its outbox entry)."""
+
+    request_id: str
+    ids: tuple[int, ...]
+    op: str
+    at: datetime
+
+
 def _ack_stats(seconds: list[float]) -> AckStats:
     ordered = sorted(seconds)
     p90 = ordered[min(len(ordered) - 1, max(0, round(0.9 * len(ordered) + 0.5) - 1))]
@@ -132,6 +163,8 @@ class NotificationStore:
     def __init__(self, clock: Callable[[], datetime] = now_utc) -> None:
         self._notes: dict[int, Note] = {}
         self._listeners: list[Callable[[], None]] = []
+        #: Marks not yet answered by the server, oldest first; shown on top of what the server said.
+        self.pending: dict[str, PendingMark] = {}
         #: Told about each notification seen for the first time through a live event.
         self.on_new: list[Callable[[Note], None]] = []
         self.clock = clock
@@ -157,7 +190,7 @@ class NotificationStore:
         wire = event.data.get("notification")
         if not isinstance(wire, dict):
             return
-        note = Note.from_wire(wire)
+        note = self._overlaid(Note.from_wire(wire))
         fresh = note.id not in self._notes
         self._notes[note.id] = note
         self._changed()
@@ -169,8 +202,33 @@ class NotificationStore:
                     log.exception("a new-notification listener failed")
 
     def replace_all(self, notes: Iterable[Note]) -> None:
-        self._notes = {n.id: n for n in notes}
+        self._notes = {n.id: self._overlaid(n) for n in notes}
         self._changed()
+
+    def _overlaid(self, note: Note) -> Note:
+        for mark in self.pending.values():
+            if note.id in mark.ids:
+                note = apply_op(note, mark.op, mark.at)
+        return note
+
+    def add_pending(self, mark: PendingMark) -> None:
+        """Show a mark the server has not answered yet (it stays on top of later server states)."""
+        self.pending[mark.request_id] = mark
+        for nid in mark.ids:
+            note = self._notes.get(nid)
+            if note is not None:
+                self._notes[nid] = apply_op(note, mark.op, mark.at)
+        self._changed()
+
+    def settle(self, request_id: str) -> PendingMark | None:
+        """The server answered a pending mark; its events (or a reload) now carry the truth."""
+        mark = self.pending.pop(request_id, None)
+        if mark is not None:
+            self._changed()
+        return mark
+
+    def is_pending(self, nid: int) -> bool:
+        return any(nid in m.ids for m in self.pending.values())
 
     def local_update(self, nid: int, **changes: Any) -> None:
         note = self._notes.get(nid)
@@ -219,6 +277,9 @@ class Requester(Protocol):
     async def request(self, rtype: str, data: dict[str, Any], *,
                       timeout: float | None = None) -> dict[str, Any]: ...
 
+    async def submit_and_wait(self, rtype: str, data: dict[str, Any],
+                              timeout: float | None = None) -> dict[str, Any]: ...
+
 
 class NotificationCenter:
     """The store plus the requests that load it and change the user's state on the server."""
@@ -226,6 +287,9 @@ class NotificationCenter:
     def __init__(self, link: Requester, store: NotificationStore | None = None) -> None:
         self._link = link
         self.store = store or NotificationStore()
+        #: Told when a mark queued offline was refused by the server (a sentence for the user).
+        self.on_refused: list[Callable[[str], None]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def load(self) -> int:
         reply = await self._link.request("notification.query", {"limit": 1000})
@@ -233,9 +297,64 @@ class NotificationCenter:
         return len(self.store)
 
     async def mark(self, ids: list[int], op: str) -> list[int]:
-        """``op`` is read, unread, acknowledge or dismiss; the server's events update every PC."""
-        reply = await self._link.request("notification.mark", {"ids": ids, "op": op})
+        """``op`` is read, unread, acknowledge or dismiss; the server's events update every PC.
+
+        Goes through the outbox: when the server does not answer (offline), the
+        mark is shown at once as pending and sent once when the link is back;
+        the ids are returned as if updated. A refusal raises ProtocolError.
+        """
+        if op not in MARK_OPS:
+            raise ProtocolError(ErrorCode.INVALID, f"op must be one of {', '.join(MARK_OPS)}")
+        try:
+            reply = await self._link.submit_and_wait("notification.mark", {"ids": list(ids), "op": op})
+        except OutboxError as exc:
+            raise ProtocolError(ErrorCode.INTERNAL, f"The mark could not be kept on this computer ({exc}); "
+                                "nothing was sent.") from exc
+        except Queued as queued:
+            self.store.add_pending(PendingMark(queued.entry.id, tuple(ids), op, self.store.clock()))
+            return list(ids)
         return [int(i) for i in reply.get("updated", [])]
+
+    def restore_pending(self, entries: Iterable[Any]) -> None:
+        """After a restart: show the marks the outbox still holds (outbox entries) as pending."""
+        for entry in entries:
+            if entry.rtype == "notification.mark":
+                ids = tuple(int(i) for i in entry.data.get("ids", ()))
+                self.store.add_pending(PendingMark(entry.id, ids, str(entry.data.get("op")),
+                                                   self.store.clock()))
+
+    def settle(self, request_id: str, error: ProtocolError | None) -> None:
+        """A queued mark was answered: the server's events carry the state; a refusal is told in words."""
+        mark = self.store.settle(request_id)
+        if error is not None and mark is not None:
+            text = f"Marking {len(mark.ids)} notification(s) as {mark.op} was refused: {error.message}"
+            log.warning("%s", text)
+            for fn in list(self.on_refused):
+                fn(text)
+            self._reload_soon()  # drop what the refused mark showed: the server's state stands
+
+    def _reload_soon(self) -> None:
+        async def reload() -> None:
+            try:
+                await self.load()
+            except (ProtocolError, ConnectionError, OSError, TimeoutError) as err:
+                log.info("notifications not reloaded after a refusal: %s", err)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(reload())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def email_prefs(self) -> dict[str, Any]:
+        """The user's email settings on the server (address, opt-in, minimum priority, digest)."""
+        reply = await self._link.request("notification.prefs.get", {})
+        return dict(reply.get("prefs", {}))
+
+    async def set_email_prefs(self, changes: dict[str, Any]) -> dict[str, Any]:
+        reply = await self._link.request("notification.prefs.set", changes)
+        return dict(reply.get("prefs", {}))
 
     async def act(self, nid: int, action: str, *, confirm: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"id": nid, "action": action}

@@ -26,6 +26,10 @@ from .prefs import POPUP_CHANNELS, DeliveryPrefs
 log = logging.getLogger(__name__)
 
 
+HELD_QUIET = "held by quiet hours / do not disturb"
+HELD_THROTTLE = "throttled into a summary"
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -57,6 +61,10 @@ class DeliveryRouter:
         self.waiting: list[Popup] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.on_delivery: list[Callable[[Delivery], None]] = []
+        #: Per pop-up key (a notification id): channel → what happened, for the center's detail area.
+        self.status: dict[str, dict[str, str]] = {}
+        #: Told the key of each pop-up whose status changed.
+        self.on_status: list[Callable[[str], None]] = []
 
     # -- settings ------------------------------------------------------------------
     def apply_prefs(self, prefs: DeliveryPrefs) -> None:
@@ -78,10 +86,20 @@ class DeliveryRouter:
         now = self.clock()
         if self.prefs.gate.holds(now, popup.priority):
             self.waiting.append(popup)
+            self._held(popup, HELD_QUIET)
             return
         if not self.throttle.admit(popup.category, now):
+            self._held(popup, HELD_THROTTLE)
             return
         self._send(popup)
+
+    def _held(self, popup: Popup, why: str) -> None:
+        self.status[popup.key] = {"pop-up": why, "sound": why}
+        self._status_changed(popup.key)
+
+    def _status_changed(self, key: str) -> None:
+        for fn in list(self.on_status):
+            fn(key)
 
     def tick(self) -> None:
         """Call every few seconds: releases what waited once quiet ends, and due throttle summaries."""
@@ -91,6 +109,8 @@ class DeliveryRouter:
             for popup in waiting:
                 if self.throttle.admit(popup.category, now):
                     self._send(popup, waited=True)
+                else:
+                    self._held(popup, HELD_THROTTLE)
         for summary in self.throttle.due(now):
             self._send(Popup(f"summary:{summary.category}", summary.text,
                              "Open the notification center to see them all.", summary.category, "normal"))
@@ -103,6 +123,7 @@ class DeliveryRouter:
     def _send(self, popup: Popup, waited: bool = False) -> None:
         delivery = Delivery(popup, waited=waited)
         self.log.append(delivery)
+        self.status[popup.key] = delivery.channels
         wanted = self.prefs.channels(popup.category, popup.priority)
         if "sound" in wanted:
             self._try(delivery, "sound")
@@ -125,6 +146,7 @@ class DeliveryRouter:
                 break
         for fn in list(self.on_delivery):
             fn(delivery)
+        self._status_changed(delivery.popup.key)
 
     def _check(self, delivery: Delivery, name: str) -> Channel | None:
         channel = self._channels.get(name)

@@ -25,7 +25,6 @@ from .. import __version__
 from ..core.client import StudioClient
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
-from ..protocol.entities import Role
 from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
@@ -36,7 +35,7 @@ from .desktop_shell import DesktopShell
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
-from .monitor import MonitorPane
+from .notifications.install import attach_settings as attach_notification_settings
 from .notifications.install import install as install_notifications
 from .preferences import Preferences
 from .schedule_pane import SchedulePane
@@ -184,10 +183,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
     notifications.pane.titleChanged.connect(
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
-    monitor: MonitorPane | None = None
-    if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
-        monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
-        window.add_pane(monitor, "Monitor")
+    attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
     signed_out = False
 
     def sign_out() -> None:
@@ -218,8 +214,6 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         window.quit()
     await closed
     controller.stop()
-    if monitor is not None:
-        monitor.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
 

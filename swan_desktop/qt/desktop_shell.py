@@ -8,7 +8,7 @@ restored, and later starts of the app handed to this one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
@@ -40,6 +40,8 @@ class DesktopShell(QObject):
         self.config = config
         self.account = account
         self.dialog: SettingsDialog | None = None
+        #: Feature pages for the settings dialog (title, factory), built when the dialog is first opened.
+        self.extra_pages: list[tuple[str, Callable[[], QWidget]]] = []
         live_settings.connect(prefs)
         window.setWindowIcon(app_icon())
         self.tray = Tray(window, app_icon(), prefs, available=tray_available)
@@ -92,6 +94,8 @@ class DesktopShell(QObject):
         if self.dialog is None:
             self.dialog = SettingsDialog(self.prefs, self.config, self.account, self.window)
             self.dialog.connection_page.signOutRequested.connect(self._sign_out)
+            for title, make in self.extra_pages:
+                self.dialog.add_page(title, make())
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()

@@ -8,10 +8,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from ...core.notifications import Note, NotificationCenter
-from ...notify.channels import DesktopChannel, Popup, SoundChannel, ToastChannel, TrayChannel
+from ...notify.channels import (
+    ChannelUnavailable,
+    DesktopChannel,
+    Popup,
+    SoundChannel,
+    ToastChannel,
+    TrayChannel,
+)
 from ...notify.prefs import DeliveryPrefs
 from ...notify.router import DeliveryRouter
+from .analytics import AnalyticsView
 from .pane import NotificationPane
+from .prefs_state import NotificationPrefs
+from .tab import NotificationTab
 from .toast import ToastManager
 
 TICK_MS = 5000
@@ -25,25 +35,46 @@ class NotificationUI:
     """The pane (a tab with an unread badge), the toasts and the delivery router of one signed-in user."""
 
     def __init__(self, window: QMainWindow, tabs: QTabWidget, tab_index: int, center: NotificationCenter,
-                 router: DeliveryRouter, pane: NotificationPane, toasts: ToastManager) -> None:
+                 router: DeliveryRouter, pane: NotificationPane, toasts: ToastManager,
+                 tab: NotificationTab | None = None) -> None:
         self.window, self.tabs, self.tab_index = window, tabs, tab_index
         self.center, self.router, self.pane, self.toasts = center, router, pane, toasts
+        #: The tab holding the center and its analytics ("Center | Analytics").
+        self.tab = tab
         self.timer = QTimer(pane)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(router.tick)
         self.timer.start()
         pane.titleChanged.connect(self._retitle)
         center.store.on_new.append(self.deliver)
+        pane.detail.lookup = router.status.get
+        router.on_status.append(self._status_changed)
         self._retitle(pane.tab_title)
 
     def _retitle(self, title: str) -> None:
         self.tabs.setTabText(self.tab_index, title)
 
+    def _status_changed(self, key: str) -> None:
+        note = self.pane.detail.note
+        if note is not None and str(note.id) == key:
+            self.pane.show_detail()
+
     def deliver(self, note: Note) -> None:
         self.router.deliver(popup_for(note))
 
+    def test_sound(self) -> str:
+        """Play the normal-priority chime at the current volume; raises when it cannot play."""
+        sound = self.router._channels.get("sound")
+        if sound is None:
+            raise ChannelUnavailable("sound is turned off in this window")
+        if not sound.available():
+            raise ChannelUnavailable("no audio output")
+        return sound.show(Popup("test", "Test sound", "", "system", "normal"))
+
     def close(self) -> None:
         self.timer.stop()
+        if self._status_changed in self.router.on_status:
+            self.router.on_status.remove(self._status_changed)
         if self.deliver in self.center.store.on_new:
             self.center.store.on_new.remove(self.deliver)
         self.pane.close_down()
@@ -56,11 +87,30 @@ def install(window: Any, center: NotificationCenter, *, tray: Any | None = None,
             prefs: DeliveryPrefs | None = None, sound: bool = True) -> NotificationUI:
     """``window`` is the MainWindow (``add_pane`` and ``tabs``); ``tray`` is optional (showMessage…)."""
     pane = NotificationPane(center)
-    index = window.add_pane(pane, "Notifications")
+    tab = NotificationTab(pane, AnalyticsView(center.store))
+    index = window.add_pane(tab, "Notifications")
     toasts = ToastManager(window)
     prefs = prefs or DeliveryPrefs.load()
     channels: list[Any] = [ToastChannel(toasts.present), TrayChannel(tray), DesktopChannel()]
     if sound:
         channels.append(SoundChannel(prefs.volume))
     router = DeliveryRouter(channels, prefs)
-    return NotificationUI(window, window.tabs, index, center, router, pane, toasts)
+    return NotificationUI(window, window.tabs, index, center, router, pane, toasts, tab)
+
+
+def attach_settings(shell: Any, ui: NotificationUI) -> NotificationPrefs:
+    """Give the settings dialog its Notifications page and share do-not-disturb with the tray.
+
+    ``shell`` is the DesktopShell (``tray``, ``extra_pages``). The page and the
+    tray's Do-not-disturb item change one :class:`NotificationPrefs`, which
+    applies every change to ``ui.router`` at once.
+    """
+    from ..settings_pages.notifications import NotificationSettingsPage
+
+    state = NotificationPrefs(ui.router, parent=ui.pane)
+    shell.tray.doNotDisturbToggled.connect(state.tray_toggled)
+    state.dndChanged.connect(shell.tray.set_do_not_disturb)
+    shell.tray.set_do_not_disturb(state.dnd_active)
+    shell.extra_pages.append(("Notifications",
+                              lambda: NotificationSettingsPage(state, ui.center, ui.test_sound)))
+    return state

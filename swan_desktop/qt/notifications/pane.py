@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.notifications import CATEGORIES, PRIORITIES, Filter, NoteAction, NotificationCenter
 from ...protocol.errors import ProtocolError
 from .bridge import NotificationBridge
+from .detail import NoteDetail
 from .model import NotificationListModel
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class NotificationPane(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
+        self.detail = NoteDetail()
+
         self.buttons: dict[str, QPushButton] = {}
         bulk = QHBoxLayout()
         for op, label in (("read", "Mark read"), ("unread", "Mark unread"), ("acknowledge", "Acknowledge"),
@@ -110,6 +113,7 @@ class NotificationPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(bulk)
 
         self.bridge.changed.connect(self.refresh)
@@ -157,6 +161,7 @@ class NotificationPane(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        self.show_detail()
         if len(ids) == 1:
             note = self.center.store.get(ids[0])
             for action in note.actions if note else ():
@@ -166,6 +171,12 @@ class NotificationPane(QWidget):
                 button.setObjectName(f"action-{action.id}")
                 button.clicked.connect(lambda _=False, n=ids[0], a=action: self.run_action(n, a))
                 self.action_row.addWidget(button)
+
+    def show_detail(self) -> None:
+        """The single selected notification in full, with its delivery status (or a hint)."""
+        ids = self.selected_ids()
+        note = self.center.store.get(ids[0]) if len(ids) == 1 else None
+        self.detail.show_note(note, pending=note is not None and self.center.store.is_pending(note.id))
 
     # -- commands -----------------------------------------------------------------
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:

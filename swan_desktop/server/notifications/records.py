@@ -208,12 +208,14 @@ def query(store: Store, user_id: int, filters: dict[str, Any]) -> dict[str, Any]
             "seq": store.head_seq()}
 
 
-def apply_mark(store: Store, tx: Tx, user_id: int, ids: list[int], op: str) -> list[int]:
-    """Change the user's state of ``ids`` (inside ``tx``); emits ``notification:updated`` per change."""
+def apply_mark(store: Store, tx: Tx, user_id: int, ids: list[int], op: str,
+               at: datetime | None = None) -> list[int]:
+    """Change the user's state of ``ids`` (inside ``tx``) as of ``at`` (default: now);
+    emits ``notification:updated`` per change."""
     if op not in MARK_OPS:
         raise invalid(f"op must be one of {', '.join(MARK_OPS)}", field="op")
     c = conn(store)
-    now = format_ts(now_utc())
+    now = format_ts(at or now_utc())
     changed: list[int] = []
     for nid in ids:
         row = c.execute("SELECT * FROM notification_recipients WHERE notification_id = ? AND user_id = ?",

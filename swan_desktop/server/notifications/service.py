@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
@@ -228,10 +229,10 @@ class NotificationService:
         raise ProtocolError.from_wire(reply["error"])
 
     async def mark(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, _mark)
+        return await self._mutate(conn, req, functools.partial(_mark, at=self.clock()))
 
     async def action(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, _action)
+        return await self._mutate(conn, req, functools.partial(_action, at=self.clock()))
 
     async def announce(self, conn: Connection, req: Request) -> dict[str, Any]:
         data = req.data
@@ -276,14 +277,16 @@ def _ids(data: dict[str, Any]) -> list[int]:
     return [require_int(i, "ids") for i in ids]
 
 
-def _mark(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+def _mark(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
+          at: datetime | None = None) -> dict[str, Any]:
     unknown = sorted(set(data) - {"ids", "op"})
     if unknown:
         raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    return {"updated": records.apply_mark(store, tx, actor.id, _ids(data), str(data.get("op")))}
+    return {"updated": records.apply_mark(store, tx, actor.id, _ids(data), str(data.get("op")), at)}
 
 
-def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
+            at: datetime | None = None) -> dict[str, Any]:
     unknown = sorted(set(data) - {"id", "action", "confirm"})
     if unknown:
         raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
@@ -308,7 +311,7 @@ def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[
                                                     "changes": {"status": "confirmed"}})
     elif found["id"] == "open_session":
         result = {"open": {"session": triggers.session_link(note)}}
-    records.apply_mark(store, tx, actor.id, [nid], "acknowledge")
+    records.apply_mark(store, tx, actor.id, [nid], "acknowledge", at)
     return result
 
 
