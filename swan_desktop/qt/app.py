@@ -25,6 +25,7 @@ from .. import __version__
 from ..core.client import StudioClient
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
+from ..protocol.entities import Role
 from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
@@ -35,6 +36,7 @@ from .desktop_shell import DesktopShell
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .monitor import MonitorPane
 from .notifications.install import attach_settings as attach_notification_settings
 from .notifications.install import install as install_notifications
 from .preferences import Preferences
@@ -184,6 +186,10 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     notifications.pane.titleChanged.connect(
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
+    monitor: MonitorPane | None = None
+    if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
+        monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
+        window.add_pane(monitor, "Monitor")
     signed_out = False
 
     def sign_out() -> None:
@@ -214,6 +220,8 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         window.quit()
     await closed
     controller.stop()
+    if monitor is not None:
+        monitor.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
 
