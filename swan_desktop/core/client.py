@@ -27,6 +27,7 @@ from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
+from .collab import CollabClient
 from .directory import Directory
 from .events import EventRouter
 from .monitor import MonitorStore
@@ -87,6 +88,10 @@ class StudioClient:
         #: The user's notifications (fed by ``notification:*`` events, loaded after sign-in and resync).
         self.notifications = NotificationCenter(self.link)
         self.router.register("notification:", self.notifications.store.apply_event)
+        #: Presence, locks, chat and the activity feed (loaded after sign-in and resync).
+        self.collab = CollabClient(self.link)
+        for prefix in ("presence:", "lock:", "chat:", "session:", "studio:", "user:"):
+            self.router.register(prefix, self.collab.apply_event)
         self.link.cursor = lambda: self.router.cursor
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced
@@ -117,11 +122,13 @@ class StudioClient:
         auth = await self.link.connect(credentials)
         await self._load_directory()
         await self._load_notifications()
+        await self._load_collab()
         self._signed_in = True
         self._restore_pending()
         return auth
 
     async def close(self) -> None:
+        self.collab.close()
         await self.link.stop()
 
     def _sync_reply(self, data: dict[str, Any]) -> None:
@@ -135,6 +142,7 @@ class StudioClient:
             log.info("history not replayable; reloading")
             await self._load_directory()
             await self._load_notifications()
+            await self._load_collab()
             if self.on_resynced is not None:
                 self.on_resynced()
 
@@ -147,6 +155,12 @@ class StudioClient:
             await self.notifications.load()
         except ProtocolError as err:  # an older server without notifications
             log.warning("notifications not loaded: %s", err)
+
+    async def _load_collab(self) -> None:
+        try:
+            await self.collab.load()
+        except ProtocolError as err:  # an older server without collaboration
+            log.warning("collaboration not loaded: %s", err)
 
     # -- queries ---------------------------------------------------------
     async def load_range(self, start: datetime, end: datetime) -> int:
@@ -173,6 +187,9 @@ class StudioClient:
             raise ProtocolError(ErrorCode.INVALID, "This session is still waiting to be saved; "
                                 "edit it once the server has it.")
         data: dict[str, Any] = {"id": session_id, "version": version, "changes": changes}
+        token = self.collab.locks.token_for(session_id)
+        if token is not None:  # fencing: refused if the lock lapsed and someone took it
+            data["lock_token"] = token
         if allow_overlap:
             data["allow_overlap"] = True
         before = self.store.get(session_id)
@@ -188,7 +205,11 @@ class StudioClient:
     async def delete_session(self, session_id: int, version: int) -> None:
         if session_id < 0:
             raise ProtocolError(ErrorCode.INVALID, "This session is still waiting to be saved.")
-        await self._change("session.delete", {"id": session_id, "version": version},
+        token = self.collab.locks.token_for(session_id)
+        data: dict[str, Any] = {"id": session_id, "version": version}
+        if token is not None:
+            data["lock_token"] = token
+        await self._change("session.delete", data,
                            self.store.get(session_id), None, deleting=session_id)
 
     async def _change(self, kind: str, data: dict[str, Any], before: Session | None,
