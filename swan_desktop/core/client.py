@@ -27,6 +27,7 @@ from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
+from .calendar import CalendarClient
 from .collab import CollabClient
 from .directory import Directory
 from .events import EventRouter
@@ -90,6 +91,9 @@ class StudioClient:
         self.router.register("notification:", self.notifications.store.apply_event)
         #: Presence, locks, chat and the activity feed (loaded after sign-in and resync).
         self.collab = CollabClient(self.link)
+        #: Series, scoped changes, check-in, working hours; credits from allocation:updated.
+        self.calendar = CalendarClient(self.link, self.store)
+        self.router.register("allocation:", self.calendar.apply_event)
         for prefix in ("presence:", "lock:", "chat:", "session:", "studio:", "user:"):
             self.router.register(prefix, self.collab.apply_event)
         self.link.cursor = lambda: self.router.cursor

@@ -40,6 +40,13 @@ MIN_ROLE: dict[str, Role] = {
     "notification.prefs.get": Role.VIEWER,
     "notification.prefs.set": Role.VIEWER,
     "notification.announce": Role.ADMIN,
+    # The calendar (server/calendar/); availability.set is admin-only. Feed requests check ownership.
+    "session.checkin": Role.TRAINER,
+    "availability.get": Role.VIEWER,
+    "availability.set": Role.ADMIN,
+    "feed.create": Role.TRAINER,
+    "feed.revoke": Role.TRAINER,
+    "feed.list": Role.TRAINER,
 }
 
 

@@ -134,6 +134,11 @@ class Session:
     updated_at: datetime | None = None
     updated_by: int | None = None
     cancel_reason: str = ""
+    #: The recurring series this session is an occurrence of (None: a single session).
+    series_id: int | None = None
+    #: Check-in: ``present``, ``late`` or ``no_show`` (None until checked in) and when.
+    attendance: str | None = None
+    checked_in_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_wire(self) -> dict[str, Any]:
@@ -152,6 +157,9 @@ class Session:
             "updated_at": format_ts(self.updated_at) if self.updated_at else None,
             "updated_by": self.updated_by,
             "cancel_reason": self.cancel_reason,
+            "series_id": self.series_id,
+            "attendance": self.attendance,
+            "checked_in_at": format_ts(self.checked_in_at) if self.checked_in_at else None,
         }
 
     @classmethod
@@ -172,6 +180,9 @@ class Session:
             updated_at=parse_ts(updated, "updated_at") if updated else None,
             updated_by=None if d.get("updated_by") is None else int(d["updated_by"]),
             cancel_reason=str(d.get("cancel_reason") or ""),
+            series_id=None if d.get("series_id") is None else int(d["series_id"]),
+            attendance=None if d.get("attendance") is None else str(d["attendance"]),
+            checked_in_at=parse_ts(d["checked_in_at"], "checked_in_at") if d.get("checked_in_at") else None,
         )
 
     def with_changes(self, **changes: Any) -> Session:

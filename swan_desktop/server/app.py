@@ -18,6 +18,7 @@ from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .calendar import Calendar
 from .collab import Collaboration
 from .connection import Connection
 from .gateway import Gateway
@@ -84,6 +85,8 @@ class SwanServer:
         self.store = AsyncStore(self.db_path, self.hub.publish)
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
         self.collab = Collaboration(self)
+        #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
+        self.calendar = Calendar(self)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/).
         self.monitor = Monitor(self)
         #: Where each service registers its health probe (``services.register(name, probe)``).
@@ -126,6 +129,7 @@ class SwanServer:
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
         await self.collab.start(dispatcher)
+        await self.calendar.start(dispatcher)
         self.monitor.register(dispatcher)
         await self.notifications.start()
         self.notifications.register(dispatcher)
@@ -134,6 +138,7 @@ class SwanServer:
             dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
             metrics_token=self.monitor.metrics_token,
         )
+        self._gateway.http_routes.append(self.calendar.http)
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))

@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     status          TEXT NOT NULL,
     notes           TEXT NOT NULL DEFAULT '',
     cancel_reason   TEXT NOT NULL DEFAULT '',
+    series_id       INTEGER,
+    attendance      TEXT,
+    checked_in_at   TEXT,
     version         INTEGER NOT NULL DEFAULT 1,
     updated_at      TEXT,
     updated_by      INTEGER
@@ -87,6 +90,17 @@ CREATE INDEX IF NOT EXISTS request_log_by_age ON request_log(created_at);
 """
 
 
+#: Session columns added after the first release: (name, SQL type), added to older files on open.
+LATER_SESSION_COLUMNS = (("series_id", "INTEGER"), ("attendance", "TEXT"), ("checked_in_at", "TEXT"))
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    have = {row["name"] for row in conn.execute("PRAGMA table_info(sessions)")}
+    for name, kind in LATER_SESSION_COLUMNS:
+        if name not in have:
+            conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` with the schema in place.
 
@@ -100,6 +114,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=5000")
     conn.executescript(SCHEMA)
+    _add_missing_columns(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('epoch', ?)", (secrets.token_hex(8),))

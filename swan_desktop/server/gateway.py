@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
+#: A feature's HTTP GET route: given the path, (status, content type, body), or None when not its path.
+HttpRoute = Callable[[str], Awaitable[tuple[int, str, bytes] | None]]
 
 
 def _response(status: HTTPStatus, content_type: str, body: bytes) -> Response:
@@ -68,6 +70,8 @@ class Gateway:
         #: WebSocket handshakes let through, until their connection ends (counted for the limit).
         self._admitted: set[ServerConnection] = set()
         self.connections: set[Connection] = set()
+        #: More plain-HTTP paths, tried in order before the 404 (e.g. the calendar's ICS feeds).
+        self.http_routes: list[HttpRoute] = []
 
     async def start(self, host: str, port: int, ssl: Any = None) -> int:
         self._server = await serve(
@@ -106,6 +110,10 @@ class Gateway:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="swan-metrics"'
                 return response
             return _response(HTTPStatus.OK, CONTENT_TYPE, self._metrics.render())
+        for route in self.http_routes if path != "/" else ():
+            answer = await route(path)
+            if answer is not None:
+                return _response(HTTPStatus(answer[0]), answer[1], answer[2])
         if path != "/":
             return _response(
                 HTTPStatus.NOT_FOUND,

@@ -100,6 +100,9 @@ _SESSION_COLS = (
     "status",
     "notes",
     "cancel_reason",
+    "series_id",
+    "attendance",
+    "checked_in_at",
     "version",
     "updated_at",
     "updated_by",
@@ -122,6 +125,9 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         updated_at=parse_ts(row["updated_at"]) if row["updated_at"] else None,
         updated_by=row["updated_by"],
         cancel_reason=row["cancel_reason"],
+        series_id=row["series_id"],
+        attendance=row["attendance"],
+        checked_in_at=parse_ts(row["checked_in_at"]) if row["checked_in_at"] else None,
     )
 
 
@@ -137,6 +143,9 @@ def _session_values(s: Session) -> tuple[Any, ...]:
         s.status.value,
         s.notes,
         s.cancel_reason,
+        s.series_id,
+        s.attendance,
+        format_ts(s.checked_in_at) if s.checked_in_at else None,
         s.version,
         format_ts(s.updated_at) if s.updated_at else None,
         s.updated_by,

@@ -15,7 +15,7 @@ async def test_directory_query_lists_trainers_clients_types_and_locations(client
     assert len(data["trainers"]) >= 4 and len(data["clients"]) == 30
     assert {t["name"] for t in data["session_types"]} >= {"Personal Training"}
     assert [loc["name"] for loc in data["locations"]] == ["Studio A", "Studio B"]
-    assert set(data["trainers"][0]) == {"id", "name", "specialties", "color"}
+    assert set(data["trainers"][0]) == {"id", "name", "specialties", "color", "hours"}
 
 
 async def test_schedule_query_returns_only_sessions_overlapping_the_range(clients: Clients) -> None:

@@ -27,16 +27,18 @@ from ...core.directory import Directory
 from ...protocol.entities import Status
 from ...protocol.timefmt import format_ts, parse_ts
 from ..style import ERROR_TEXT, status_label
+from .repeat_control import RepeatControl
 
 #: Error slots, in the order their rows appear.
-SLOTS = ("date", "start", "end", "trainer_id", "client", "location", "session_type_id", "status",
-         "notes", "cancel_reason")
+SLOTS = ("date", "start", "end", "repeat", "trainer_id", "client", "credits", "location", "session_type_id",
+         "status", "notes", "cancel_reason")
 
 #: Which slot shows a server ``invalid`` reply for each wire field.
 WIRE_TO_SLOT = {
     "start": "start", "end": "end", "trainer_id": "trainer_id", "client_id": "client",
     "client_name": "client", "location": "location", "session_type_id": "session_type_id",
-    "status": "status", "notes": "notes", "cancel_reason": "cancel_reason",
+    "status": "status", "notes": "notes", "cancel_reason": "cancel_reason", "recurrence.rrule": "repeat",
+    "recurrence.tz": "repeat",
 }
 
 DEFAULT_DURATION = 60
@@ -101,6 +103,9 @@ class SessionForm(QWidget):
         self.notes_edit.setTabChangesFocus(True)
         self.cancel_reason_edit = QLineEdit()
         self.cancel_reason_edit.setPlaceholderText("Why was it cancelled?")
+        self.repeat = RepeatControl()
+        self.credits_label = QLabel()
+        self.credits_label.setAccessibleName("Client credits")
 
         times = QWidget()
         row = QHBoxLayout(times)
@@ -124,8 +129,10 @@ class SessionForm(QWidget):
             ("date", "Date", self.date_edit),
             ("start", "Time", times),
             ("end", "", None),
+            ("repeat", "Repeat", self.repeat),
             ("trainer_id", "Trainer", self.trainer_combo),
             ("client", "Client", self.client_combo),
+            ("credits", "", self.credits_label),
             ("location", "Location", self.location_combo),
             ("session_type_id", "Type", self.type_combo),
             ("status", "Status", self.status_combo),
@@ -157,7 +164,10 @@ class SessionForm(QWidget):
         self.end_edit.timeChanged.connect(self._end_changed)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
         self.status_combo.currentIndexChanged.connect(self._status_changed)
+        self.date_edit.dateChanged.connect(self._feed_repeat)
+        self.client_combo.currentTextChanged.connect(self._show_credits)
         self._status_changed()
+        self._show_credits()
 
     # -- reading and writing ---------------------------------------------------
     def load_wire(self, d: dict[str, Any]) -> None:
@@ -272,6 +282,35 @@ class SessionForm(QWidget):
             self.duration_label.setText(f"{h} h {m:02d} min" if h else f"{m} min")
         else:
             self.duration_label.setText("")
+        self._feed_repeat()
+
+    def _feed_repeat(self, *_args: object) -> None:
+        self.repeat.set_start(self.start_local(), self.end_local() - self.start_local())
+
+    def set_repeat_visible(self, visible: bool) -> None:
+        """Repeat is offered when creating; an existing session's series is changed by scope."""
+        label, widget = self._rows["repeat"]
+        label.setVisible(visible)
+        widget.setVisible(visible)
+
+    def client_credits(self) -> int | None:
+        client_id = self.values()["client_id"]
+        client = self._directory.clients.get(client_id) if client_id is not None else None
+        return client.credits if client is not None else None
+
+    def _show_credits(self, *_args: object) -> None:
+        credits = self.client_credits()
+        _label, widget = self._rows["credits"]
+        widget.setVisible(credits is not None)
+        if credits is None:
+            return
+        if credits <= 0:
+            self.credits_label.setStyleSheet(f"color: {ERROR_TEXT};")
+            self.credits_label.setText(f"⚠ No credits left ({credits}); "
+                                       "completing a session needs a new package")
+        else:
+            self.credits_label.setStyleSheet("")
+            self.credits_label.setText(f"{credits} credit{'s' if credits != 1 else ''} left in the package")
 
     def _start_changed(self, at: QTime) -> None:
         self.end_edit.blockSignals(True)

@@ -68,6 +68,8 @@ class Collaboration:
         self._expiries: dict[int, float] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        #: The ``session.*`` mutations as installed (see :meth:`wrap_mutation`).
+        self.mutations: dict[str, schedule.Mutation] = {}
 
     @property
     def store(self) -> Any:
@@ -77,9 +79,10 @@ class Collaboration:
     async def start(self, dispatcher: Dispatcher) -> None:
         await self.store.run(schema.apply)
         wall = lambda: self.config.wall()  # noqa: E731 - read the config at call time
-        for rtype, fn in ((frames.SESSION_CREATE, sessions.create(wall)),
-                          (frames.SESSION_UPDATE, sessions.update(wall)),
-                          (frames.SESSION_DELETE, sessions.delete(wall))):
+        self.mutations = {frames.SESSION_CREATE: sessions.create(wall),
+                          frames.SESSION_UPDATE: sessions.update(wall),
+                          frames.SESSION_DELETE: sessions.delete(wall)}
+        for rtype, fn in self.mutations.items():
             dispatcher.table[rtype] = self._mutation(fn)
         dispatcher.table[frames.AUTHENTICATE] = self._after_auth(dispatcher.table[frames.AUTHENTICATE])
         dispatcher.table[frames.HEARTBEAT] = self._touching(dispatcher.table[frames.HEARTBEAT])
@@ -120,6 +123,12 @@ class Collaboration:
 
     def _announce(self, kind: str, data: dict[str, Any]) -> None:
         self._spawn(self.store.run(_emit, kind, data, None))
+
+    def wrap_mutation(self, dispatcher: Dispatcher, rtype: str,
+                      wrap: Callable[[schedule.Mutation], schedule.Mutation]) -> None:
+        """Let another feature run around ``session.*`` in the same transaction (after ``start``)."""
+        self.mutations[rtype] = wrap(self.mutations[rtype])
+        dispatcher.table[rtype] = self._mutation(self.mutations[rtype])
 
     # -- wrappers around core handlers ---------------------------------------
     def _mutation(self, fn: schedule.Mutation) -> Handler:

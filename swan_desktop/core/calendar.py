@@ -1,0 +1,70 @@
+"""The calendar from the desktop's side: series and scoped changes, check-in, working hours,
+and clients' credits kept current from ``allocation:updated`` events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..net.link import Link
+from ..protocol.entities import Client, Session
+from ..protocol.frames import Event
+from .schedule import ScheduleStore
+
+#: How a change to one occurrence of a series reaches the others.
+SCOPES = ("this", "following", "series")
+
+
+class CalendarClient:
+    def __init__(self, link: Link, store: ScheduleStore) -> None:
+        self._link = link
+        self._store = store
+
+    def apply_event(self, event: Event) -> None:
+        """``allocation:updated``: the client's credits as they now are."""
+        if event.kind == "allocation:updated" and isinstance(event.data.get("client"), dict):
+            wire = event.data["client"]
+            if "name" in wire:
+                client = Client.from_wire(wire)
+                self._store.directory.clients[client.id] = client
+
+    def credits(self, client_id: int | None) -> int | None:
+        client = self._store.directory.clients.get(client_id) if client_id is not None else None
+        return client.credits if client is not None else None
+
+    async def create_series(self, fields: dict[str, Any], rrule: str, *, allow_overlap: bool = False,
+                            tz: str | None = None) -> list[Session]:
+        data: dict[str, Any] = {**fields, "recurrence": {"rrule": rrule, **({"tz": tz} if tz else {})}}
+        if allow_overlap:
+            data["allow_overlap"] = True
+        reply = await self._link.submit_and_wait("session.create", data)
+        return self._keep(reply)
+
+    async def update_scoped(self, session_id: int, version: int, changes: dict[str, Any], scope: str, *,
+                            allow_overlap: bool = False) -> list[Session]:
+        data: dict[str, Any] = {"id": session_id, "version": version, "changes": changes, "scope": scope}
+        if allow_overlap:
+            data["allow_overlap"] = True
+        return self._keep(await self._link.submit_and_wait("session.update", data))
+
+    async def delete_scoped(self, session_id: int, version: int, scope: str) -> list[int]:
+        reply = await self._link.submit_and_wait("session.delete",
+                                                 {"id": session_id, "version": version, "scope": scope})
+        gone = [int(i) for i in reply.get("deleted", [session_id])]
+        for sid in gone:
+            self._store.remove(sid)
+        return gone
+
+    async def checkin(self, session_id: int, attendance: str) -> Session:
+        data = {"id": session_id, "attendance": attendance}
+        reply = await self._link.submit_and_wait("session.checkin", data)
+        return self._keep(reply)[0]
+
+    async def availability(self) -> dict[str, Any]:
+        return dict(await self._link.request("availability.get", {}))
+
+    def _keep(self, reply: dict[str, Any]) -> list[Session]:
+        wires = reply.get("sessions") or [reply["session"]]
+        sessions = [Session.from_wire(w) for w in wires]
+        for s in sessions:
+            self._store.upsert(s)
+        return sessions

@@ -1,0 +1,93 @@
+"""Per-trainer read-only ICS feeds for phones: ``GET /ics/<token>.ics`` on the server's own port.
+
+A feed's token comes from :func:`secrets.token_urlsafe` (32 bytes) and is shown
+once, when the feed is created; only its SHA-256 is stored. A wrong or
+revoked token gets the same bare 404 as any unknown path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from ...domain.ics import export_sessions
+from ...protocol.entities import Role, Status
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol.timefmt import format_ts, now_utc
+from ...protocol.validation import require_int
+from ..collab.schema import conn
+from ..store import Account, Store, Tx
+
+PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
+#: What a feed holds: recent history and the year ahead.
+PAST, AHEAD = timedelta(days=60), timedelta(days=366)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _row_wire(row: Any) -> dict[str, Any]:
+    return {"id": row["id"], "trainer_id": row["trainer_id"], "created_by": row["created_by"],
+            "created_at": row["created_at"], "revoked_at": row["revoked_at"]}
+
+
+def _may_manage(actor: Account, trainer_id: int) -> None:
+    if actor.role is not Role.ADMIN and actor.trainer_id != trainer_id:
+        raise ProtocolError(ErrorCode.FORBIDDEN,
+                            "only an admin, or the trainer themself, may manage this feed")
+
+
+def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+    trainer_id = require_int(data.get("trainer_id"), "trainer_id")
+    if store.trainer(trainer_id) is None:
+        raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
+    _may_manage(actor, trainer_id)
+    token = secrets.token_urlsafe(32)
+    cur = conn(store).execute(
+        "INSERT INTO ics_feeds(trainer_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
+        (trainer_id, _hash(token), actor.id, format_ts(now_utc())))
+    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (cur.lastrowid,)).fetchone()
+    return {"feed": {**_row_wire(row), "path": f"/ics/{token}.ics"}}
+
+
+def revoke(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+    feed_id = require_int(data.get("id"), "id")
+    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
+    if row is None:
+        raise not_found(f"no feed with id {feed_id}", field="id")
+    _may_manage(actor, row["trainer_id"])
+    if row["revoked_at"] is None:
+        conn(store).execute("UPDATE ics_feeds SET revoked_at = ? WHERE id = ?",
+                            (format_ts(now_utc()), feed_id))
+    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
+    return {"feed": _row_wire(row)}
+
+
+def listing(store: Store, actor: Account) -> dict[str, Any]:
+    sql, args = "SELECT * FROM ics_feeds", ()  # type: tuple[str, tuple[int, ...]]
+    if actor.role is not Role.ADMIN:
+        sql, args = sql + " WHERE trainer_id = ?", (actor.trainer_id if actor.trainer_id is not None else -1,)
+    return {"feeds": [_row_wire(r) for r in conn(store).execute(sql + " ORDER BY id", args)]}
+
+
+def render(store: Store, token: str) -> bytes | None:
+    """The feed's calendar, or None for a token that is unknown or revoked."""
+    row = conn(store).execute("SELECT trainer_id, revoked_at FROM ics_feeds WHERE token_hash = ?",
+                              (_hash(token),)).fetchone()
+    if row is None or row["revoked_at"] is not None:
+        return None
+    trainer = store.trainer(row["trainer_id"])
+    if trainer is None:
+        return None
+    now = now_utc()
+    sessions = [s for s in store.sessions_overlapping(now - PAST, now + AHEAD, trainer.id)
+                if s.status is not Status.CANCELLED]
+    types = {t.id: t.name for t in store.session_types()}
+    return export_sessions(sessions, calendar_name=f"{trainer.name} — Swan Studios",
+                           trainer_name=lambda _tid: trainer.name,
+                           type_name=lambda tid: types.get(tid, "Session") if tid is not None else "Session",
+                           now=now)

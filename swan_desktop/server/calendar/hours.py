@@ -1,0 +1,118 @@
+"""Trainer working hours on the server: stored per weekday, read by everyone, set by admins,
+and the ``outside-availability`` check a booking must pass."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ...domain.availability import Hours, WeeklyHours, outside_hours
+from ...domain.permissions import may_override_overlap
+from ...protocol.entities import Session, Status
+from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
+from ...protocol.validation import require_int
+from ..collab.schema import conn
+from ..store import Account, Store, Tx
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: Statuses that are not bookings: time off and cancelled sessions may lie outside working hours.
+UNCHECKED = frozenset({Status.BLOCKED, Status.CANCELLED})
+
+
+def weekly(store: Store, trainer_id: int) -> dict[int, tuple[Hours, ...]]:
+    out: dict[int, list[Hours]] = {}
+    rows = conn(store).execute(
+        'SELECT weekday, start, "end" FROM trainer_hours WHERE trainer_id = ? ORDER BY weekday, start',
+        (trainer_id,))
+    for row in rows:
+        out.setdefault(row["weekday"], []).append(
+            Hours(time.fromisoformat(row["start"]), time.fromisoformat(row["end"])))
+    return {day: tuple(hours) for day, hours in out.items()}
+
+
+def to_wire(hours: WeeklyHours) -> list[dict[str, Any]]:
+    return [{"weekday": day, "start": h.start.strftime("%H:%M"), "end": h.end.strftime("%H:%M")}
+            for day in sorted(hours) for h in hours[day]]
+
+
+def all_wire(store: Store) -> dict[int, list[dict[str, Any]]]:
+    return {t.id: to_wire(weekly(store, t.id)) for t in store.trainers()}
+
+
+def _parse(items: object) -> list[tuple[int, Hours]]:
+    if not isinstance(items, list):
+        raise invalid("hours must be a list of {weekday, start, end}", field="hours")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != {"weekday", "start", "end"}:
+            raise invalid(f"hours[{i}] must be {{weekday, start, end}}", field=f"hours[{i}]")
+        day = require_int(item["weekday"], f"hours[{i}].weekday")
+        if not 0 <= day <= 6:
+            raise invalid(f"hours[{i}].weekday must be 0 (Monday) to 6 (Sunday)", field=f"hours[{i}].weekday")
+        try:
+            hours = Hours(time.fromisoformat(str(item["start"])), time.fromisoformat(str(item["end"])))
+        except ValueError as exc:
+            raise invalid(f"hours[{i}]: {exc} (times are HH:MM)", field=f"hours[{i}]") from None
+        out.append((day, hours))
+    return out
+
+
+def set_hours(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+    """``availability.set {trainer_id, hours}``: replace the trainer's whole week."""
+    unknown = sorted(set(data) - {"trainer_id", "hours"})
+    if unknown:
+        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+    trainer_id = require_int(data.get("trainer_id"), "trainer_id")
+    if store.trainer(trainer_id) is None:
+        raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
+    parsed = _parse(data.get("hours"))
+    c = conn(store)
+    c.execute("DELETE FROM trainer_hours WHERE trainer_id = ?", (trainer_id,))
+    for day, h in parsed:
+        c.execute('INSERT INTO trainer_hours(trainer_id, weekday, start, "end") VALUES (?, ?, ?, ?)',
+                  (trainer_id, day, h.start.strftime("%H:%M"), h.end.strftime("%H:%M")))
+    wire = {"trainer_id": trainer_id, "hours": to_wire(weekly(store, trainer_id))}
+    tx.emit("availability:updated", wire, actor.user)
+    return wire
+
+
+def describe(hours: WeeklyHours, day: int) -> str:
+    spans = ", ".join(f"{h.start:%H:%M}–{h.end:%H:%M}" for h in hours.get(day, ()))
+    return f"{WEEKDAYS[day]}s {spans}" if spans else f"not on {WEEKDAYS[day]}s"
+
+
+def check(store: Store, session: Session, actor: Account, allow: bool, tz: ZoneInfo,
+          label: str = "") -> None:
+    """Refuse a booking outside the trainer's working hours (``conflict``, ``outside-availability``).
+
+    A trainer without any hours set is not limited. An admin may book anyway
+    with ``allow_outside_hours`` (or ``allow_overlap``).
+    """
+    if session.status in UNCHECKED:
+        return
+    problem = outside(store, session, tz)
+    if problem is None:
+        return
+    if allow and may_override_overlap(actor.role):
+        return
+    text = f"{label}{problem}"
+    if allow:
+        text += " (only an admin may book outside working hours)"
+    hours = weekly(store, session.trainer_id)
+    raise ProtocolError(ErrorCode.CONFLICT, text, {
+        "reason": "outside-availability", "message": text, "trainer_id": session.trainer_id,
+        "hours": to_wire(hours), "timezone": tz.key})
+
+
+def outside(store: Store, session: Session, tz: ZoneInfo) -> str | None:
+    """Why the session lies outside the trainer's hours, or None when it does not."""
+    hours = weekly(store, session.trainer_id)
+    if not hours or not outside_hours(hours, session.start, session.end, tz):
+        return None
+    trainer = store.trainer(session.trainer_id)
+    name = trainer.name if trainer else f"trainer {session.trainer_id}"
+    local: datetime = session.start.astimezone(tz)
+    return (f"{name} does not work then ({local:%a %d %b %H:%M}–{session.end.astimezone(tz):%H:%M}); "
+            f"working hours: {describe(hours, local.weekday())}")

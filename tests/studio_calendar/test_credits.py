@@ -1,0 +1,104 @@
+"""The booking workflow on the server: status moves, check-in, and credits spent exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from swan_desktop.protocol.timefmt import format_ts
+from tests.server.support import Clients, session_data
+
+from .conftest import client_credits
+
+
+async def _booked(client: Clients, **overrides: object) -> dict:
+    boss = await client.signed_in("boss")
+    return (await boss.ok("session.create", session_data(client_id=5, **overrides)))["session"]
+
+
+async def test_two_people_completing_the_same_session_at_once_spend_its_credits_once(
+        clients: Clients) -> None:
+    session = await _booked(clients)
+    ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    change = {"id": session["id"], "version": session["version"], "changes": {"status": "completed"}}
+    replies = await asyncio.gather(ana.request("session.update", change),
+                                   boss.request("session.update", change))
+    assert any(r["ok"] for r in replies)
+    assert await client_credits(boss, 5) == before - 1
+    # a retry under a new request id changes nothing either
+    span = {"start": session["start"], "end": session["end"]}
+    current = (await boss.ok("schedule.query", span))["sessions"]
+    done = next(s for s in current if s["id"] == session["id"])
+    assert done["status"] == "completed"
+    await boss.request("session.update", {**change, "version": done["version"]})
+    assert await client_credits(boss, 5) == before - 1
+
+
+async def test_a_repeated_request_id_does_not_spend_credits_twice(clients: Clients) -> None:
+    session = await _booked(clients)
+    boss = await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    change = {"id": session["id"], "version": session["version"], "changes": {"status": "completed"}}
+    first = await boss.request("session.update", change, rid="complete-1")
+    again = await boss.request("session.update", change, rid="complete-1")
+    assert first["ok"] and again == {**first, "re": "complete-1"}
+    assert await client_credits(boss, 5) == before - 1
+
+
+async def test_completing_announces_the_clients_new_credits(clients: Clients) -> None:
+    session = await _booked(clients)
+    watcher, boss = await clients.signed_in("vic"), await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                     "changes": {"status": "completed"}})
+    while (event := await watcher.next_event())["kind"] != "allocation:updated":
+        pass
+    assert event["data"]["client"]["id"] == 5
+    assert event["data"]["client"]["credits"] == before - 1
+    assert event["data"]["change"] == -1 and event["data"]["session_id"] == session["id"]
+
+
+async def test_cancelling_before_the_policy_window_gives_credits_back(clients: Clients) -> None:
+    session = await _booked(clients)  # 2031: far outside the 24 h window
+    boss = await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    await boss.ok("session.update", {"id": done["id"], "version": done["version"],
+                                     "changes": {"status": "cancelled", "cancel_reason": "a mistake"}})
+    assert await client_credits(boss, 5) == before
+
+
+async def test_cancelling_inside_the_policy_window_keeps_the_credits_spent(clients: Clients) -> None:
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    session = await _booked(clients, start=format_ts(soon), end=format_ts(soon + timedelta(hours=1)),
+                            location="Rooftop", allow_overlap=True)  # the demo day is busy; not under test
+    boss = await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    await boss.ok("session.update", {"id": done["id"], "version": done["version"],
+                                     "changes": {"status": "cancelled", "cancel_reason": "late"}})
+    assert await client_credits(boss, 5) == before - 1
+
+
+async def test_an_impossible_status_move_is_refused_in_words(clients: Clients) -> None:
+    session = await _booked(clients, status="available")
+    boss = await clients.signed_in("boss")
+    error = await boss.error("session.update", {"id": session["id"], "version": session["version"],
+                                                "changes": {"status": "completed"}})
+    assert error["code"] == "invalid"
+    assert error["message"].startswith("an available session cannot become completed; it can become ")
+
+
+async def test_check_in_records_attendance_and_time_on_the_session(clients: Clients) -> None:
+    session = await _booked(clients)
+    ana = await clients.signed_in("ana")
+    reply = await ana.ok("session.checkin", {"id": session["id"], "attendance": "late",
+                                             "at": "2031-03-03T10:07:00Z"})
+    assert reply["session"]["attendance"] == "late"
+    assert reply["session"]["checked_in_at"] == "2031-03-03T10:07:00Z"
+    assert reply["session"]["version"] == session["version"] + 1
+    error = await ana.error("session.checkin", {"id": session["id"], "attendance": "asleep"})
+    assert error["code"] == "invalid" and "present, late, no_show" in error["message"]

@@ -1,0 +1,76 @@
+"""Per-trainer ICS feeds over HTTP: the calendar holds the trainer's sessions; a wrong or revoked
+token gets a bare 404; only an admin or the trainer themself manages a feed."""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+
+from swan_desktop.protocol.timefmt import format_ts
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.store import Store
+from tests.server.support import Clients, session_data
+
+
+def _get(server: EmbeddedServer, path: str) -> tuple[int, bytes]:
+    url = server.url.replace("ws://", "http://").rstrip("/") + path
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+async def test_a_feed_holds_the_trainers_sessions_and_stops_when_revoked(
+        server: EmbeddedServer, clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    soon = datetime.now(UTC).replace(hour=3, minute=0, second=0, microsecond=0) + timedelta(days=10)
+    made = (await boss.ok("session.create", session_data(
+        start=format_ts(soon), end=format_ts(soon + timedelta(hours=1)), location="Rooftop",
+        allow_overlap=True)))["session"]  # the demo schedule is busy near now; clashes are not under test
+    feed = (await boss.ok("feed.create", {"trainer_id": 1}))["feed"]
+    status, body = await asyncio.to_thread(_get, server, feed["path"])
+    assert status == 200
+    cal = icalendar.Calendar.from_ical(body)
+    uids = {str(ev["uid"]) for ev in cal.walk("VEVENT")}
+    assert f"session-{made['id']}@swan-desktop" in uids
+    others = server.server.store.submit(Store.sessions_overlapping, soon - timedelta(days=30),
+                                        soon + timedelta(days=30), 2)
+    assert others
+    assert not {f"session-{s.id}@swan-desktop" for s in others} & uids  # another trainer's are not there
+    await boss.ok("feed.revoke", {"id": feed["id"]})
+    status, body = await asyncio.to_thread(_get, server, feed["path"])
+    assert (status, body) == (404, b"not found\n")
+
+
+async def test_a_wrong_token_is_refused_like_any_unknown_path(
+        server: EmbeddedServer, clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    feed = (await boss.ok("feed.create", {"trainer_id": 1}))["feed"]
+    token = feed["path"][len("/ics/"):-len(".ics")]
+    assert len(token) >= 43
+    wrong = "/ics/" + token[:-1] + ("A" if token[-1] != "A" else "B") + ".ics"
+    assert await asyncio.to_thread(_get, server, wrong) == (404, b"not found\n")
+    assert await asyncio.to_thread(_get, server, "/ics/short.ics") == (404, b"not found\n")
+
+
+async def test_the_token_is_stored_only_hashed(server: EmbeddedServer, clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    feed = (await boss.ok("feed.create", {"trainer_id": 1}))["feed"]
+    token = feed["path"][len("/ics/"):-len(".ics")]
+    await asyncio.to_thread(server.stop)
+    assert token.encode() not in server.server.db_path.read_bytes()
+    wal = server.server.db_path.with_name(server.server.db_path.name + "-wal")
+    assert not wal.exists() or token.encode() not in wal.read_bytes()
+
+
+async def test_a_trainer_may_not_make_another_trainers_feed(clients: Clients) -> None:
+    ana = await clients.signed_in("ana")
+    error = await ana.error("feed.create", {"trainer_id": 1})
+    assert error["code"] == "forbidden"
+    assert (await ana.ok("feed.list"))["feeds"] == []
+
