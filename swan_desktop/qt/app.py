@@ -31,6 +31,7 @@ from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, resources, single_instance
+from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
 from .gc_guard import GuiThreadCollector
@@ -186,6 +187,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     notifications.pane.titleChanged.connect(
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
+    collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
@@ -220,6 +222,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         window.quit()
     await closed
     controller.stop()
+    collaboration.stop()
     if monitor is not None:
         monitor.stop()
     shell.tray.hide()

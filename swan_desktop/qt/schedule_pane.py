@@ -53,6 +53,8 @@ class SchedulePane(QWidget):
     #: (start_utc, end_utc) of what is now on screen: aware UTC datetimes
     rangeChanged = Signal(object, object)
     sessionSelected = Signal(int)
+    #: The session editor was opened (SessionDialog); features attach to it (e.g. the edit lock).
+    editorOpened = Signal(object)
 
     def __init__(self, store: ScheduleStore, actions: ScheduleActions,
                  parent: QWidget | None = None) -> None:
@@ -318,6 +320,7 @@ class SchedulePane(QWidget):
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
+        self.editorOpened.emit(dialog)
         return dialog
 
     def _on_saved(self, session: Session, before: Session | None = None) -> None:

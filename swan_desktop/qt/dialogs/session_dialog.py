@@ -38,7 +38,7 @@ from ...protocol.timefmt import format_ts
 from ..session_text import client_label, local, short_date
 from ..style import ERROR_TEXT
 from ..tasks import spawn
-from .conflict_dialog import ConflictChoice, ConflictDialog
+from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
 from .session_form import WIRE_TO_SLOT, SessionForm
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class SessionDialog(QDialog):
         self._pending: dict[str, Any] = {}
         self._retry: Callable[[bool], object] | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        self.review_dialog: ReviewDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.reason_dialog: QInputDialog | None = None
 
@@ -260,6 +261,9 @@ class SessionDialog(QDialog):
             else:
                 self.show_general_error(exc.message)
         elif exc.code is ErrorCode.CONFLICT and data.get("reason") == STALE_VERSION \
+                and data.get("merge") == "review" and isinstance(data.get("current"), dict):
+            self._open_review(data)
+        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == STALE_VERSION \
                 and isinstance(data.get("current"), dict):
             self._open_conflict(Session.from_wire(data["current"]), data["current"])
         elif exc.code is ErrorCode.CONFLICT and data.get("reason") == SCHEDULE_CONFLICT:
@@ -267,6 +271,9 @@ class SessionDialog(QDialog):
         elif exc.code is ErrorCode.NOT_FOUND:
             self.show_general_error("This session no longer exists; someone may have deleted it.")
             self.save_button.setEnabled(False)
+        elif exc.code is ErrorCode.LOCKED:
+            self.show_general_error(f"Not saved: {exc.message}. Ask them for the session, or wait "
+                                    "until they close it; your values are still here.")
         elif exc.code is ErrorCode.FORBIDDEN:
             self.show_general_error(f"You are not allowed to make this change. ({exc.message})")
         else:
@@ -299,6 +306,34 @@ class SessionDialog(QDialog):
         self.conflict_dialog = dialog
         self.conflictOpened.emit(dialog)
         dialog.open()
+
+    def _open_review(self, data: dict[str, Any]) -> None:
+        """Manual review (the studio's strategy): choose per field between base, theirs and mine."""
+        wire = dict(data["current"])
+        current = Session.from_wire(wire)
+        by = wire.get("updated_by_name") or (
+            self._user_name(current.updated_by) if self._user_name and current.updated_by else "Someone")
+        fields = [str(f) for f in data.get("fields") or ()]
+        dialog = ReviewDialog(dict(data.get("base") or {}), wire, dict(data.get("mine") or self._pending),
+                              fields, self._directory, str(by), self)
+        dialog.chosen.connect(lambda values: self._on_review(current, values))
+        self.review_dialog = dialog
+        self.conflictOpened.emit(dialog)
+        dialog.open()
+
+    def _on_review(self, current: Session, values: dict[str, Any]) -> None:
+        """Send the chosen values on top of the current version (nothing to send: theirs stands)."""
+        self._session = current
+        self._update_title()
+        changes = changed_fields(current.to_wire(), values)
+        self.form.load_wire({**current.to_wire(), **values})
+        if not changes:
+            self._pending = {}
+            self.saved.emit(current)
+            self.accept()
+            return
+        self._pending = changes
+        self._send_pending()
 
     def _on_conflict_choice(self, current: Session, mine: dict[str, Any], choice: ConflictChoice) -> None:
         self._session = current

@@ -35,6 +35,7 @@ from .. import style
 from ..session_block import paint_block, paint_mark
 from .drag import SessionDrag, ghost_rect
 from .lanes import assign_lanes
+from .outline import Outline, paint_outline
 
 AXIS_W = 58
 TOP_PAD = 10
@@ -115,6 +116,7 @@ class TimeGridCanvas(QWidget):
         self._by_id: dict[int, _Placed] = {}
         self._selected: int | None = None
         self._marks: dict[int, str] = {}
+        self._outlines: dict[int, Outline] = {}
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -134,6 +136,15 @@ class TimeGridCanvas(QWidget):
 
     def mark_of(self, session_id: int) -> str | None:
         return self._marks.get(session_id)
+
+    def set_outlines(self, outlines: dict[int, Outline]) -> None:
+        """Sessions others are looking at or editing: a ring in their colour (over any mark)."""
+        if outlines != self._outlines:
+            self._outlines = dict(outlines)
+            self.update()
+
+    def outline_of(self, session_id: int) -> Outline | None:
+        return self._outlines.get(session_id)
 
     def set_content(self, columns: Sequence[Column], items: Sequence[GridItem]) -> None:
         self.columns = list(columns)
@@ -338,6 +349,9 @@ class TimeGridCanvas(QWidget):
                 mark = marks.get(p.item.session.id)
                 if mark is not None:
                     paint_mark(painter, p.rect, mark, font)
+                outline = self._outlines.get(p.item.session.id)
+                if outline is not None:
+                    paint_outline(painter, p.rect, outline, font)
         self.drag.paint(painter, font)
         self._paint_now_line(painter, colors)
         painter.end()
@@ -490,6 +504,9 @@ class TimeGridView(QWidget):
 
     def set_marks(self, marks: dict[int, str]) -> None:
         self.canvas.set_marks(marks)
+
+    def set_outlines(self, outlines: dict[int, Outline]) -> None:
+        self.canvas.set_outlines(outlines)
 
     def scroll_to_hour(self, hour: int) -> None:
         y = int(self.canvas.y_for_minutes(hour * 60)) - TOP_PAD

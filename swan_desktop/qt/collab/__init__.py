@@ -1,0 +1,1 @@
+"""Collaboration on the desktop: avatars, outlines, chat, the activity feed and edit locks."""
