@@ -34,6 +34,7 @@ from . import crash_dialog, resources, single_instance
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
+from .file_actions import FileActions
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
@@ -41,6 +42,7 @@ from .monitor import MonitorPane
 from .notifications.install import attach_settings as attach_notification_settings
 from .notifications.install import install as install_notifications
 from .preferences import Preferences
+from .schedule_menu import ScheduleMenu
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
@@ -188,6 +190,9 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
+    files = FileActions(window, pane, client)  # import/export .ics, PDF, print
+    files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
+    ScheduleMenu(window, pane, client)  # find a free slot, check-in
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
