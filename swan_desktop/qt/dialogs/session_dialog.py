@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.actions import SCHEDULE_CONFLICT, STALE_VERSION, ScheduleActions
+from ...core.calendar import CalendarClient
 from ...core.directory import Directory
 from ...domain.overlap import TIME_OVERLAP
 from ...protocol.entities import Session, Status
@@ -42,6 +43,12 @@ from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
 from .session_form import WIRE_TO_SLOT, SessionForm
 
 log = logging.getLogger(__name__)
+
+#: ``error.data["reason"]`` of a booking outside the trainer's working hours.
+OUTSIDE_AVAILABILITY = "outside-availability"
+#: The answers to "which occurrences?", in button order.
+SCOPE_CHOICES = (("This session", "this"), ("This and following", "following"),
+                 ("The whole series", "series"))
 
 
 def changed_fields(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +88,9 @@ class SessionDialog(QDialog):
         self.review_dialog: ReviewDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.reason_dialog: QInputDialog | None = None
+        self.scope_box: QMessageBox | None = None
+        #: Series and scoped changes (the live client's; None where the actions offer none).
+        self.calendar: CalendarClient | None = getattr(actions, "calendar", None)
 
         self.setAccessibleName("Session editor")
         self.setMinimumWidth(520)
@@ -132,6 +142,7 @@ class SessionDialog(QDialog):
             self.form.load_wire({"start": format_ts(begin),
                                  "end": format_ts(begin + timedelta(minutes=60)),
                                  "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
+        self.form.set_repeat_visible(session is None and self.calendar is not None)
         self._update_title()
         self._update_buttons()
 
@@ -209,6 +220,16 @@ class SessionDialog(QDialog):
         base = self._session
         if base is None:
             self._retry = self.save
+            rule = self.form.repeat.rule()
+            calendar = self.calendar
+            if calendar is not None and self.form.repeat.kind != "none":
+                problem = self.form.repeat.problem()
+                if problem or rule is None:
+                    self.form.set_error("repeat", problem)
+                    return False
+                spawn(self._send(lambda: self._first(calendar.create_series(values, rule,
+                                                                            allow_overlap=allow_overlap))))
+                return True
             spawn(self._send(lambda: self._actions.create_session(values, allow_overlap=allow_overlap)))
             return True
         changes = changed_fields(base.to_wire(), values)
@@ -217,9 +238,40 @@ class SessionDialog(QDialog):
             return False
         self._pending = changes
         self._retry = self.save
+        if base.series_id is not None and self.calendar is not None:
+            self.ask_scope("Change", lambda scope: self._send_scoped(base, changes, scope, allow_overlap))
+            return True
         spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes,
                                                              allow_overlap=allow_overlap)))
         return True
+
+    @staticmethod
+    async def _first(pending: Awaitable[list[Session]]) -> Session:
+        return (await pending)[0]
+
+    def ask_scope(self, verb: str, then: Callable[[str], None]) -> None:
+        """Ask (non-modally) which occurrences of the series the change or deletion reaches."""
+        box = QMessageBox(QMessageBox.Icon.Question, f"{verb} a repeating session",
+                          f"{verb} only this session, this and the following ones, or the whole series? "
+                          "Sessions changed on their own keep their changes.",
+                          QMessageBox.StandardButton.NoButton, self)
+        buttons: dict[QAbstractButton, str] = {
+            box.addButton(text, QMessageBox.ButtonRole.AcceptRole): scope for text, scope in SCOPE_CHOICES}
+        box.addButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(button: QAbstractButton) -> None:
+            scope = buttons.get(button)
+            if scope is not None:
+                then(scope)
+        box.buttonClicked.connect(answered)
+        self.scope_box = box
+        box.open()
+
+    def _send_scoped(self, base: Session, changes: dict[str, Any], scope: str, allow_overlap: bool) -> None:
+        calendar = self.calendar
+        assert calendar is not None
+        spawn(self._send(lambda: self._first(calendar.update_scoped(base.id, base.version, changes, scope,
+                                                                    allow_overlap=allow_overlap))))
 
     def _send_pending(self, allow_overlap: bool = False) -> None:
         """Resend the last changes on top of the version the editor now holds."""
@@ -268,6 +320,12 @@ class SessionDialog(QDialog):
             self._open_conflict(Session.from_wire(data["current"]), data["current"])
         elif exc.code is ErrorCode.CONFLICT and data.get("reason") == SCHEDULE_CONFLICT:
             self._show_overlap(data, exc.message)
+        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == OUTSIDE_AVAILABILITY:
+            self.form.set_error("start", str(data.get("message") or exc.message))
+            if self._can_override and not self._read_only:
+                self.save_anyway_button.setText("Book anyway")
+                self.save_anyway_button.setVisible(True)
+                self.save_anyway_button.setEnabled(True)
         elif exc.code is ErrorCode.NOT_FOUND:
             self.show_general_error("This session no longer exists; someone may have deleted it.")
             self.save_button.setEnabled(False)
@@ -280,6 +338,7 @@ class SessionDialog(QDialog):
             self.show_general_error(f"Could not save: {exc.message}")
 
     def _show_overlap(self, data: dict[str, Any], fallback: str) -> None:
+        self.save_anyway_button.setText("Save anyway")
         message = str(data.get("message") or fallback)
         self.form.set_error("start", message)
         if data.get("conflict") == TIME_OVERLAP:
@@ -381,6 +440,9 @@ class SessionDialog(QDialog):
         s = self._session
         if s is None:
             return
+        if s.series_id is not None and self.calendar is not None:
+            self.delete_session()  # the question which occurrences is the confirmation
+            return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session with {client_label(s, self._directory)} on "
                           f"{short_date(local(s.start).date())}? This cannot be undone.",
@@ -396,18 +458,27 @@ class SessionDialog(QDialog):
             self.delete_session()
 
     def delete_session(self) -> bool:
-        """Delete without asking (the confirmation already happened)."""
+        """Delete without asking (the confirmation already happened); an occurrence asks which ones."""
         s = self._session
         if s is None or self._read_only or self._busy:
             return False
         self._clear_messages()
+        calendar = self.calendar
+        if s.series_id is not None and calendar is not None:
+            def delete(scope: str) -> None:
+                spawn(self._delete(s, scope))
+            self.ask_scope("Delete", delete)
+            return True
         spawn(self._delete(s))
         return True
 
-    async def _delete(self, s: Session) -> None:
+    async def _delete(self, s: Session, scope: str = "this") -> None:
         self._set_busy(True, "Deleting…")
         try:
-            await self._actions.delete_session(s.id, s.version)
+            if scope != "this" and self.calendar is not None:
+                await self.calendar.delete_scoped(s.id, s.version, scope)
+            else:
+                await self._actions.delete_session(s.id, s.version)
         except ProtocolError as exc:
             self._set_busy(False)
             data = exc.data or {}
