@@ -39,9 +39,9 @@ class ActivityPanel(QWidget):
         header = self.view.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 300)
+        header.setStretchLastSection(True)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         for combo in (self.person_combo, self.trainer_combo, self.kind_combo):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...core.collab.client import RENEW_EVERY_S, CollabClient
@@ -29,6 +29,7 @@ class LockBanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lock_banner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAccessibleName("Edit lock")
         self.setStyleSheet("#lock_banner { background: rgba(242, 165, 65, 0.18); "
                            "border: 1px solid rgba(201, 115, 58, 0.55); border-radius: 6px; }")

@@ -34,6 +34,29 @@ def clock(ts: str | None) -> str:
         return ""
 
 
+def when(ts: str | None) -> str:
+    """``Mon 03 Mar 09:05`` in local time."""
+    if not ts:
+        return ""
+    try:
+        return f"{local(parse_ts(ts, 'ts')):%a %d %b %H:%M}"
+    except Exception:  # noqa: BLE001
+        return str(ts)
+
+
+def pretty(field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if field in ("start", "end"):
+        return when(str(value))
+    return str(value)
+
+
+def changes_text(entry: ActivityEntry) -> str:
+    """``start: Mon 03 Mar 10:00 → Mon 03 Mar 11:00; notes: — → towel``."""
+    return "; ".join(f"{f}: {pretty(f, old)} → {pretty(f, new)}" for f, old, new in entry.changes)
+
+
 def reaction_text(msg: ChatMessage) -> str:
     return "  ".join(f"{emoji} {len(users)}" for emoji, users in sorted(msg.reactions.items()) if users)
 
@@ -128,16 +151,16 @@ class ActivityModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return f"{e.day or ''} {clock(e.ts)}".strip()
+                return when(e.ts)
             if col == 1:
                 return e.actor_name
             if col == 2:
                 return e.summary
             if col == 3:
-                return "; ".join(e.details().splitlines())
+                return changes_text(e)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{e.summary}\n{e.details()}".strip()
+            return f"{e.summary}\n{changes_text(e).replace('; ', chr(10))}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and e.kind in ("overwritten", "discarded"):
             return QColor("#b3541e")
         if role == EntryRole:
