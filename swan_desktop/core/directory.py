@@ -15,6 +15,8 @@ class Directory:
     session_types: dict[int, SessionType] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
+    #: The studio's time zone (IANA name; "" when the server did not say).
+    timezone: str = ""
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Directory:
@@ -24,6 +26,7 @@ class Directory:
             session_types={t.id: t for t in map(SessionType.from_wire, d.get("session_types", []))},
             locations=[Location.from_wire(x) for x in d.get("locations", [])],
             users={u.id: u for u in map(User.from_wire, d.get("users", []))},
+            timezone=str(d.get("timezone") or ""),
         )
 
     def user_name(self, user_id: int | None) -> str:

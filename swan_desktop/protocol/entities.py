@@ -58,15 +58,22 @@ class Trainer:
     name: str
     specialties: tuple[str, ...] = ()
     color: str = "#607d8b"
+    #: Working hours in the studio's time zone: (weekday 0 = Monday, "HH:MM", "HH:MM").
+    hours: tuple[tuple[int, str, str], ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "specialties": list(self.specialties),
-                "color": self.color}
+        wire: dict[str, Any] = {"id": self.id, "name": self.name, "specialties": list(self.specialties),
+                                "color": self.color}
+        if self.hours:
+            wire["hours"] = [{"weekday": w, "start": s, "end": e} for w, s, e in self.hours]
+        return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Trainer:
+        hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"])) for h in d.get("hours") or ()
+                      if isinstance(h, dict))
         return cls(int(d["id"]), str(d["name"]), tuple(d.get("specialties") or ()),
-                   str(d.get("color") or "#607d8b"))
+                   str(d.get("color") or "#607d8b"), hours)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,21 +149,22 @@ class CanvasColors:
     selected_day: QColor
     now_line: QColor
     selection: QColor
-
+    off_hours: QColor  # outside a trainer's working hours
 
 LIGHT = CanvasColors(
     dark=False, background=BACKGROUND, off_month=QColor("#f6f7f9"), grid_hour=GRID_HOUR,
     grid_half=GRID_HALF, column_rule=COLUMN_RULE, axis_text=AXIS_TEXT, header_bg=HEADER_BG,
     header_text=HEADER_TEXT, day_text=QColor("#1f2a36"), muted_text=QColor("#8a95a1"),
     today_accent=TODAY_ACCENT, today_column=QColor("#f5f9fc"), selected_day=QColor("#eaf2fb"),
-    now_line=NOW_LINE, selection=SELECTION)
+    now_line=NOW_LINE, selection=SELECTION, off_hours=QColor("#eef0f3"))
 
 DARK = CanvasColors(
     dark=True, background=QColor("#161c22"), off_month=QColor("#101418"), grid_hour=QColor("#2b343d"),
     grid_half=QColor("#1f262d"), column_rule=QColor("#323c46"), axis_text=QColor("#a3aebb"),
     header_bg=QColor("#1b2128"), header_text=QColor("#e6ebf0"), day_text=QColor("#dde3ea"),
     muted_text=QColor("#7f8a96"), today_accent=QColor("#7ab4e0"), today_column=QColor("#17212b"),
-    selected_day=QColor("#1d2d3d"), now_line=QColor("#f07a70"), selection=QColor("#d6e8fa"))
+    selected_day=QColor("#1d2d3d"), now_line=QColor("#f07a70"), selection=QColor("#d6e8fa"),
+    off_hours=QColor("#0f1317"))
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

@@ -56,3 +56,14 @@ async def test_blocked_time_may_lie_outside_working_hours(clients: Clients) -> N
     await _hours(boss)
     await ana.ok("session.create", session_data(start="2031-03-04T08:00:00Z", end="2031-03-04T18:00:00Z",
                                                 status="blocked", client_id=None))
+
+
+async def test_the_directory_carries_working_hours_and_the_studio_zone(clients) -> None:
+    boss = await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"timezone": "Europe/Lisbon"})
+    await boss.ok("availability.set", {"trainer_id": 1, "hours": [
+        {"weekday": 0, "start": "09:00", "end": "13:00"}]})
+    directory = await boss.ok("directory.query", {})
+    assert directory["timezone"] == "Europe/Lisbon"
+    (ana,) = [t for t in directory["trainers"] if t["id"] == 1]
+    assert ana["hours"] == [{"weekday": 0, "start": "09:00", "end": "13:00"}]

@@ -11,6 +11,7 @@ from ...core.directory import Directory
 from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, time_range, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
+from .working_hours import off_hours
 
 
 class DayView(TimeGridView):
@@ -48,7 +49,8 @@ class DayView(TimeGridView):
             columns.append(Column(day=day, title=directory.trainer_name(tid),
                                   subtitle=", ".join(trainer.specialties[:2]) if trainer else "",
                                   trainer_id=tid, accent=trainer.color if trainer else None,
-                                  highlight=False))
+                                  highlight=False,
+                                  off_hours=off_hours(trainer, day, directory.timezone)))
         index = {tid: i for i, tid in enumerate(ids)}
         items = []
         for s in sessions:

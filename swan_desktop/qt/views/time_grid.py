@@ -57,6 +57,8 @@ class Column:
     trainer_id: int = 0
     accent: str | None = None
     highlight: bool = False
+    #: Local minute ranges (from midnight) outside the trainer's working hours, shaded.
+    off_hours: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,9 @@ class TimeGridCanvas(QWidget):
         for i, c in enumerate(self.columns):
             if c.highlight:
                 painter.fillRect(QRectF(self.column_x(i), 0, col_w, self.height()), colors.today_column)
+            for lo, hi in c.off_hours:
+                top, bottom = self.y_for_minutes(lo), self.y_for_minutes(hi)
+                painter.fillRect(QRectF(self.column_x(i), top, col_w, bottom - top), colors.off_hours)
         fm = QFontMetrics(self.font())
         painter.setFont(self.font())
         for hour in range(self.first_hour, self.last_hour + 1):

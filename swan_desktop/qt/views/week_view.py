@@ -11,6 +11,7 @@ from ...core.directory import Directory
 from ...protocol.entities import Session
 from ..session_text import client_label, hm, initials, local, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
+from .working_hours import off_hours
 
 
 def week_start(day: date) -> date:
@@ -44,7 +45,9 @@ class WeekView(TimeGridView):
         columns = [
             Column(day=monday + timedelta(days=i), title=f"{monday + timedelta(days=i):%a}",
                    subtitle=f"{(monday + timedelta(days=i)).day} {monday + timedelta(days=i):%b}",
-                   trainer_id=trainer_id, highlight=monday + timedelta(days=i) == today)
+                   trainer_id=trainer_id, highlight=monday + timedelta(days=i) == today,
+                   off_hours=off_hours(directory.trainers.get(trainer_id), monday + timedelta(days=i),
+                                       directory.timezone))
             for i in range(7)
         ]
         items = []

@@ -68,9 +68,11 @@ class Calendar:
     def _with_hours(self, original: Handler) -> Handler:
         async def handle(conn: Connection, req: Request) -> dict[str, Any]:
             reply = await original(conn, req)
-            by_trainer = await self.store.run(hours.all_wire)
+            by_trainer, zone = await self.store.run(lambda store: (hours.all_wire(store),
+                                                                   studio.zone(store).key))
             for trainer in reply.get("trainers", []):
                 trainer["hours"] = by_trainer.get(trainer["id"], [])
+            reply["timezone"] = zone
             return reply
         return handle
 
