@@ -18,7 +18,8 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from swan_desktop.core.directory import Directory
@@ -34,6 +35,7 @@ from swan_desktop.protocol.entities import (
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.schedule_pane import SchedulePane
+from swan_desktop.qt.views.month_view import first_shown
 from swan_desktop.qt.views.week_view import week_start
 
 OUT = Path(__file__).resolve().parent
@@ -91,10 +93,13 @@ def build_store(today: date) -> ScheduleStore:
     store.directory = DIRECTORY
     sessions: list[Session] = []
     sid = 0
-    monday = week_start(today)
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
+    # This week in full, and the rest of the month's six weeks lighter (for the month view).
+    first = first_shown(today)
+    for offset in range(42):
+        day = first + timedelta(days=offset)
         plan = TODAY_PLAN if day == today else TODAY_PLAN[offset % 3::2]
+        if week_start(day) != week_start(today):
+            plan = plan[offset % 2::3]
         for i, (tr, h, m, mins, typ, cl, status, room) in enumerate(plan):
             if day < today and status in (S.CONFIRMED, S.SCHEDULED):
                 status = S.COMPLETED
@@ -155,9 +160,32 @@ def main() -> None:
     pane.set_view("week")
     pane.week_view.scroll_to_hour(6)
     save(pane, "week.png")
+    pane.set_view("month")
+    save(pane, "month.png")
     pane.set_view("agenda")
     pane.set_date(week_start(today))
     save(pane, "agenda.png")
+
+    # A drag in progress: Noah Smith's 10:30 taken to another trainer an hour later.
+    pane.set_view("day")
+    pane.set_date(today)
+    pane.day_view.scroll_to_hour(6)
+    moving = next(s for s in store.between(local(today, 10, 0), local(today, 11, 0))
+                  if s.client_name == "Noah Smith")
+    canvas = pane.day_view.canvas
+    rect = canvas.session_rect(moving.id)
+    assert rect is not None
+    grab = QPointF(rect.center().x(), rect.top() + 12)
+    target_col = (canvas.column_of(moving.id) or 0) + 1
+    to = QPointF(canvas.column_x(target_col) + canvas.column_width() / 2,
+                 canvas.y_for_minutes(11 * 60 + 30) + 12)
+    for kind, pos, buttons in ((QEvent.Type.MouseButtonPress, grab, Qt.MouseButton.LeftButton),
+                               (QEvent.Type.MouseMove, to, Qt.MouseButton.LeftButton)):
+        button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+        QApplication.sendEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
+                                                   Qt.KeyboardModifier.NoModifier))
+    save(pane, "drag.png")
+    canvas.drag.cancel()
 
     editing = next(s for s in store.between(local(today, 10, 0), local(today, 11, 0))
                    if s.client_name == "Noah Smith")

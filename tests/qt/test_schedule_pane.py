@@ -192,3 +192,13 @@ def test_switching_views_and_filters_stays_fast_with_fifty_thousand_sessions(qtb
     assert pane.shown_session_ids(), "the filtered agenda should still show something"
     assert worst < 0.1, f"slowest switch took {worst * 1000:.0f} ms"
     pane.bridge.detach()
+
+
+def test_the_status_label_is_legible_after_the_empty_state(qtbot, pane) -> None:
+    label = pane.details._status
+    pane.select_session(None)  # the empty state greys the label out
+    pane.select_session(1)
+    image = label.grab().toImage()
+    darkest = min(image.pixelColor(x, y).lightness()
+                  for x in range(0, image.width(), 2) for y in range(0, image.height(), 2))
+    assert darkest < 90  # dark text on the status colour, not a placeholder grey

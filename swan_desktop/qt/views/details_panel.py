@@ -90,6 +90,7 @@ class DetailsPanel(QFrame):
             self._status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             return
         self._title.setText(client_label(s, directory))
+        self._status.setForegroundRole(QPalette.ColorRole.WindowText)  # undo the placeholder look
         colors = block_colors(directory.type_color(s.session_type_id), s.status,
                               dark=is_dark(self.palette()))
         look = STATUS_LOOK[s.status]
