@@ -31,7 +31,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/outbox.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/take.py
+	for script in take take_desktop notifications_shots collab_shots calendar_shots monitor; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/$$script.py || exit 1; \
+	done
 
 # The PyInstaller one-folder bundle: dist/swan-desktop/ (its self-test runs in `make test`).
 bundle: $(STAMP)
