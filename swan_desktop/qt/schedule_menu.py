@@ -1,5 +1,6 @@
 """The Schedule menu: find a free slot (double-click books it in a pre-filled
-editor) and check the selected session in (present, late, no-show)."""
+editor), check the selected session in (present, late, no-show), and manage the
+phone calendar feeds."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..core.client import StudioClient
+from ..core.feeds import FeedClient
 from ..domain.availability import WeeklyHours
 from ..protocol.entities import Session, Status
 from ..protocol.errors import ProtocolError
+from .dialogs.feed_dialog import FeedDialog
 from .dialogs.free_slot_dialog import FreeSlotDialog, hours_from_wire
 from .main_window import MainWindow
 from .schedule_pane import SchedulePane
@@ -32,11 +35,13 @@ def _zone(name: str | None) -> ZoneInfo:
 
 class ScheduleMenu(QObject):
     finderOpened = Signal(object)  # the FreeSlotDialog, once the studio's zone is known
+    feedsOpened = Signal(object)  # the FeedDialog
 
     def __init__(self, window: MainWindow, pane: SchedulePane, client: StudioClient) -> None:
         super().__init__(window)
         self.window, self.pane, self.client = window, pane, client
         self.finder: FreeSlotDialog | None = None
+        self.feeds_dialog: FeedDialog | None = None
         menu = window.menuBar().addMenu("&Schedule")
         self.find_action = QAction("Find a free slot…", window)
         self.find_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
@@ -49,6 +54,10 @@ class ScheduleMenu(QObject):
             action.triggered.connect(lambda _=False, a=attendance: self.check_in(a))
             checkin.addAction(action)
             self.checkin_actions[attendance] = action
+        menu.addSeparator()
+        self.feeds_action = QAction("Phone calendar feeds…", window)
+        self.feeds_action.triggered.connect(self.open_feeds)
+        menu.addAction(self.feeds_action)
         pane.sessionSelected.connect(lambda _sid: self._update())
         self._update()
 
@@ -100,6 +109,25 @@ class ScheduleMenu(QObject):
         if editor is not None and self.finder is not None:
             minutes = self.finder.duration_spin.value()
             editor.form.end_edit.setTime(editor.form.start_edit.time().addSecs(minutes * 60))
+
+    # -- phone calendar feeds ------------------------------------------------
+    def open_feeds(self) -> FeedDialog:
+        """A new dialog each time: a new feed's address is shown once, in the dialog that made it."""
+        if self.feeds_dialog is not None:
+            self.feeds_dialog.close()
+        dialog = FeedDialog(FeedClient(self.client.link.request, self.client.url), self.pane.store.directory,
+                            self.client.user, parent=self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.feeds_dialog = dialog
+        dialog.destroyed.connect(lambda: self._forget_feeds(dialog))
+        dialog.show()
+        dialog.refresh()
+        self.feedsOpened.emit(dialog)
+        return dialog
+
+    def _forget_feeds(self, dialog: FeedDialog) -> None:
+        if self.feeds_dialog is dialog:
+            self.feeds_dialog = None
 
     # -- check-in ------------------------------------------------------------
     def check_in(self, attendance: str) -> None:

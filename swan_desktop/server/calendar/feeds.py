@@ -71,7 +71,8 @@ def listing(store: Store, actor: Account) -> dict[str, Any]:
     sql, args = "SELECT * FROM ics_feeds", ()  # type: tuple[str, tuple[int, ...]]
     if actor.role is not Role.ADMIN:
         sql, args = sql + " WHERE trainer_id = ?", (actor.trainer_id if actor.trainer_id is not None else -1,)
-    return {"feeds": [_row_wire(r) for r in conn(store).execute(sql + " ORDER BY id", args)]}
+    return {"feeds": [_row_wire(r) for r in conn(store).execute(sql + " ORDER BY id", args)],
+            "own_trainer_id": actor.trainer_id}
 
 
 def render(store: Store, token: str) -> bytes | None:
