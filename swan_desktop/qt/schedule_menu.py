@@ -59,6 +59,7 @@ class ScheduleMenu(QObject):
         self.feeds_action.triggered.connect(self.open_feeds)
         menu.addAction(self.feeds_action)
         pane.sessionSelected.connect(lambda _sid: self._update())
+        pane.readOnlyChanged.connect(lambda _ro: self._update())
         self._update()
 
     def _selected(self) -> Session | None:
@@ -66,6 +67,8 @@ class ScheduleMenu(QObject):
         return self.pane.store.get(sid) if sid is not None else None
 
     def _update(self) -> None:
+        # Feeds are a trainer's or an admin's to manage; the server refuses viewers anyway.
+        self.feeds_action.setEnabled(not self.pane.read_only)
         s = self._selected()
         allowed = (s is not None and not self.pane.read_only and s.status in CHECKIN_STATUSES
                    and bool(s.client_name or s.client_id))

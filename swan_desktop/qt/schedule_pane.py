@@ -55,6 +55,7 @@ class SchedulePane(QWidget):
     sessionSelected = Signal(int)
     #: The session editor was opened (SessionDialog); features attach to it (e.g. the edit lock).
     editorOpened = Signal(object)
+    readOnlyChanged = Signal(bool)  # a viewer's role, or a role changed while signed in
 
     def __init__(self, store: ScheduleStore, actions: ScheduleActions,
                  parent: QWidget | None = None) -> None:
@@ -202,12 +203,15 @@ class SchedulePane(QWidget):
     # -- who is looking ---------------------------------------------------------------
     def set_read_only(self, read_only: bool) -> None:
         """Viewers: New/Edit/Delete off, the editor opens read-only."""
+        changed = read_only != self._read_only
         self._read_only = read_only
         self.editing.set_editable(not read_only)
         self.toolbar.new_button.setEnabled(not read_only)
         self.details.set_read_only(read_only)
         if self.editor is not None:
             self.editor.set_read_only(read_only)
+        if changed:
+            self.readOnlyChanged.emit(read_only)
 
     def set_current_user(self, user: User | None) -> None:
         self._user = user

@@ -74,3 +74,13 @@ async def test_checking_a_session_in_is_recorded_on_the_server(qtbot, sign_in) -
     await until(lambda: (s := boss.store.get(session.id)) is not None and s.attendance == "late", 5)
     assert boss.store.get(session.id).checked_in_at is not None
     assert "Checked in: Late." in pane.editing.notice.text()
+
+
+async def test_viewers_are_not_offered_feeds_or_check_in(qtbot, sign_in) -> None:
+    vic: StudioClient = await sign_in("vic")
+    _window, pane, menu = await window_with_menu(qtbot, vic)
+    assert pane.read_only
+    assert not menu.feeds_action.isEnabled()
+    assert not any(a.isEnabled() for a in menu.checkin_actions.values())
+    pane.set_read_only(False)  # e.g. promoted while signed in
+    assert menu.feeds_action.isEnabled()
