@@ -31,6 +31,7 @@ from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, resources, single_instance
+from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
@@ -190,6 +191,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
+    attach_studio_settings(shell, client)  # admins: the Studio settings page
     files = FileActions(window, pane, client)  # import/export .ics, PDF, print
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in

@@ -182,6 +182,25 @@ class CollabClient:
         self.settings = dict(reply["settings"])
         return self.settings
 
+    async def load_settings(self) -> dict[str, str]:
+        """The studio settings as the server has them now (``studio.settings.get``)."""
+        self.settings = dict((await self.link.request("studio.settings.get", {}))["settings"])
+        return self.settings
+
+    async def change_settings(self, changes: dict[str, Any]) -> dict[str, str]:
+        """Admins: change any of ``conflict_strategy``, ``timezone``, ``cancellation_window_h``."""
+        reply = await self.link.request("studio.settings.set", changes)
+        self.settings = dict(reply["settings"])
+        return self.settings
+
+    async def announce(self, title: str, message: str, *, priority: str = "normal",
+                       role: Role | None = None) -> int:
+        """Admins: a notification to everyone (or everyone with ``role``); returns its id."""
+        data: dict[str, Any] = {"title": title, "message": message, "priority": priority}
+        if role is not None:
+            data["role"] = role.value
+        return int((await self.link.request("notification.announce", data))["id"])
+
     async def set_role(self, user_id: int, role: Role) -> User:
         reply = await self.link.request("user.set_role", {"user_id": user_id, "role": role.value})
         return User.from_wire(reply["user"])

@@ -1,8 +1,14 @@
-"""Who is online: one round avatar per person in their colour, with name, role and what they do."""
+"""Who is online: one round avatar per person in their colour, with name, role and what they do.
+
+With a ``menu`` callback (admins: see :mod:`.admin`) a right click on an avatar or its caption
+opens that person's menu.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -56,6 +62,8 @@ class AvatarStrip(QWidget):
         super().__init__(parent)
         self.setAccessibleName("People online")
         self.store = store
+        #: ``menu(entry, widget, pos)`` opens a person's context menu (None: no menu).
+        self.menu: Callable[[PresenceEntry, QWidget, QPoint], object] | None = None
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(10, 2, 10, 2)
         self._row.setSpacing(6)
@@ -85,12 +93,20 @@ class AvatarStrip(QWidget):
             caption = QLabel(f"<b>{entry.name}</b>{you} <span style='color:gray'>{entry.role} · "
                              f"{DOING.get(entry.activity, entry.activity)}</span>")
             caption.setToolTip(entry.describe())
+            for widget in (avatar, caption):
+                widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                widget.customContextMenuRequested.connect(
+                    lambda pos, e=entry, w=widget: self._open_menu(e, w, pos))
             self._row.addWidget(avatar)
             self._row.addWidget(caption)
             self._row.addSpacing(8)
             self.avatars.append(avatar)
             self._captions.append(caption)
         self._row.addStretch(1)
+
+    def _open_menu(self, entry: PresenceEntry, widget: QWidget, pos: QPoint) -> None:
+        if self.menu is not None:
+            self.menu(entry, widget, pos)
 
     def names(self) -> list[str]:
         return [a.entry.name for a in self.avatars]

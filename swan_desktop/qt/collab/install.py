@@ -1,11 +1,13 @@
 """Wire collaboration into the window: avatars under the schedule toolbar, outlines, presence, locks, tab.
 
-``install(window, pane, client)`` is all the composition root calls.
+``install(window, pane, client)`` and ``attach_settings(shell, client)`` (the admins' Studio
+settings page) are all the composition root calls.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMouseEvent
@@ -17,10 +19,12 @@ from ...protocol.entities import Role, User
 from ..dialogs.session_dialog import SessionDialog
 from ..schedule_pane import SchedulePane
 from ..views.outline import Outline
+from .admin import AdminActions
 from .avatars import AvatarStrip
 from .bridge import ObservableBridge
 from .edit_lock import EditLock
 from .panel import CollabPanel
+from .people_panel import PeoplePanel
 
 
 @dataclass
@@ -31,6 +35,8 @@ class Collaboration:
     panel: CollabPanel
     presence: PresenceReporter
     bridge: ObservableBridge
+    admin: AdminActions
+    people: PeoplePanel
 
     def stop(self) -> None:
         self.bridge.detach()
@@ -120,11 +126,18 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
     add_pane = getattr(window, "add_pane", None)
     if add_pane is not None:
         add_pane(panel, "Collaboration")
+    admin = AdminActions(collab, pane)
+    avatars.menu = admin.popup  # admins: change role, disconnect
+    admin.told.connect(lambda text, error: pane.editing.show_notice(text, error=error))
+    people = PeoplePanel(collab, admin)
+    panel.split.insertWidget(0, people)
+    panel.split.setStretchFactor(0, 2)
     reporter = PresenceReporter(pane, client)
     bridge = ObservableBridge([collab.presence, collab.locks], pane)
 
     def refresh() -> None:
         avatars.refresh()
+        people.refresh()
         marks = outlines_for(client)
         pane.day_view.set_outlines(marks)
         pane.week_view.set_outlines(marks)
@@ -136,9 +149,29 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
         if client.user is not None and user.id == client.user.id:
             pane.set_current_user(user)  # a role change takes effect at once
             panel.chat.refresh()
+            people.refresh()
 
     collab.user_listeners.append(user_updated)
     panel.chat.set_day(pane.current_date)
     reporter.viewing()
     refresh()
-    return Collaboration(avatars, panel, reporter, bridge)
+    return Collaboration(avatars, panel, reporter, bridge, admin, people)
+
+
+def attach_settings(shell: Any, client: StudioClient) -> bool:
+    """Give admins the settings dialog's Studio page (``shell`` is the DesktopShell: ``extra_pages``).
+
+    Returns whether the page was added; others never see it (the server refuses them anyway).
+    """
+    from ..settings_pages.studio import StudioSettingsPage
+
+    if client.user is None or client.user.role is not Role.ADMIN:
+        return False
+
+    def make() -> StudioSettingsPage:
+        page = StudioSettingsPage(client.collab)
+        page.load()
+        return page
+
+    shell.extra_pages.append(("Studio", make))
+    return True

@@ -1,4 +1,5 @@
-"""The Collaboration tab: chat on the left, the activity feed on the right."""
+"""The Collaboration tab: chat on the left, the activity feed on the right (``split``; the People list
+is put in front of them by :func:`.install.install`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class CollabPanel(QWidget):
         self.setAccessibleName("Collaboration")
         self.chat = ChatPanel(collab, directory)
         self.activity = ActivityPanel(collab.activity, directory, open_session)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chat)
         split.addWidget(self.activity)
         split.setStretchFactor(0, 4)
