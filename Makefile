@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/calendar.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/schedule_views.py
 	$(BIN)/python benchmarks/realtime.py
 	$(BIN)/python benchmarks/outbox.py
 

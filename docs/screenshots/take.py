@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from swan_desktop.core.actions import NoActions
 from swan_desktop.core.directory import Directory
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import (
@@ -119,18 +120,6 @@ def build_store(today: date) -> ScheduleStore:
     return store
 
 
-class NoActions:
-    """The screenshots never save anything."""
-
-    async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:
-        raise NotImplementedError
-
-    async def update_session(self, session_id: int, version: int, changes: dict[str, Any], *,
-                             allow_overlap: bool = False) -> Session:
-        raise NotImplementedError
-
-    async def delete_session(self, session_id: int, version: int) -> None:
-        raise NotImplementedError
 
 
 def save(widget: QWidget, name: str) -> None:

@@ -41,3 +41,17 @@ class ScheduleActions(Protocol):
     async def delete_session(self, session_id: int, version: int) -> None:
         """Delete the session last seen at ``version``."""
         ...
+
+
+class NoActions:
+    """Actions for a pane that never saves (screenshots, benchmarks): any attempt says so."""
+
+    async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:
+        raise NotImplementedError("this schedule is read only")
+
+    async def update_session(self, session_id: int, version: int, changes: dict[str, Any], *,
+                             allow_overlap: bool = False) -> Session:
+        raise NotImplementedError("this schedule is read only")
+
+    async def delete_session(self, session_id: int, version: int) -> None:
+        raise NotImplementedError("this schedule is read only")

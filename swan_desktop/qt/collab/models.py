@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -17,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from ...core.collab.activity import ActivityEntry
 from ...core.collab.chat import ChatMessage
 from ...protocol.timefmt import parse_ts
+from ..models.row_table import RowTableModel
 from ..session_text import local
 
 Index = QModelIndex | QPersistentModelIndex
@@ -116,33 +116,16 @@ class ChatModel(QAbstractListModel):
 ACTIVITY_COLUMNS = ("When", "Who", "What", "Changes")
 
 
-class ActivityModel(QAbstractTableModel):
+class ActivityModel(RowTableModel[ActivityEntry]):
     """Feed entries, newest first, as the store filtered them."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ActivityEntry] = []
+    headers = ACTIVITY_COLUMNS
 
     def set_entries(self, rows: list[ActivityEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def entry(self, row: int) -> ActivityEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ACTIVITY_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(ACTIVITY_COLUMNS)):
-            return ACTIVITY_COLUMNS[section]
-        return None
+        return self.row(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

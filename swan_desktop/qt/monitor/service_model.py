@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ...core.monitor import MonitorStore
+from ..models.row_table import RowTableModel
 from .figures import STATUS_COLORS
 
 COLUMNS = ("Service", "Status", "Reason", "Since")
@@ -25,29 +26,17 @@ def since_text(iso: str | None) -> str:
     return moment.strftime("%d %b %H:%M:%S")
 
 
-class ServiceTableModel(QAbstractTableModel):
+class ServiceTableModel(RowTableModel[dict[str, Any]]):
+    headers = COLUMNS
+
     def __init__(self, store: MonitorStore) -> None:
         super().__init__()
         self._store = store
-        self._rows: list[dict[str, Any]] = []
 
     def refresh(self) -> None:
         self.beginResetModel()
         self._rows = self._store.services
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

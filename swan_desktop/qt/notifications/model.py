@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ...core.notifications import Filter, Note, NotificationStore
+from ..models.row_table import RowTableModel
 
 COLUMNS = ("Priority", "Category", "Title", "Message", "Time", "State")
 PRIORITY_COLORS = {"critical": "#c62828", "high": "#ef6c00", "normal": "#37474f", "low": "#78909c"}
@@ -21,7 +22,9 @@ def state_text(n: Note) -> str:
     return "unread" if n.unread else "read"
 
 
-class NotificationListModel(QAbstractTableModel):
+class NotificationListModel(RowTableModel[Note]):
+    headers = COLUMNS
+
     def __init__(self, store: NotificationStore, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
@@ -45,19 +48,6 @@ class NotificationListModel(QAbstractTableModel):
 
     def note(self, row: int) -> Note | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

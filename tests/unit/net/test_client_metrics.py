@@ -7,22 +7,12 @@ import random
 import pytest
 
 from swan_desktop.net.metrics import ConnectionMetrics, Quality, percentile, quality_tier
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(10_000.0)
 
 
 @pytest.fixture

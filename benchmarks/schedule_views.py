@@ -2,7 +2,7 @@
 date steps and scrolling, plus the app's first paint from process start.
 
 Run with ``make bench`` (or ``QT_QPA_PLATFORM=offscreen .venv/bin/python
-benchmarks/calendar.py``). Prints one line a measurement: median and worst of
+benchmarks/schedule_views.py``). Prints one line a measurement: median and worst of
 several runs in milliseconds. Each operation is timed until the widget has
 repainted (``repaint()`` paints synchronously), so the figures include drawing.
 """
@@ -18,13 +18,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 from PySide6.QtWidgets import QApplication
 
+from swan_desktop.core.actions import NoActions
 from swan_desktop.core.directory import Directory
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import (
@@ -76,18 +76,6 @@ def build_sessions(first_day: date, count: int) -> list[Session]:
     return out
 
 
-class NoActions:
-    """The benchmark never saves; the pane only needs something to hold."""
-
-    async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:
-        raise NotImplementedError
-
-    async def update_session(self, session_id: int, version: int, changes: dict[str, Any], *,
-                             allow_overlap: bool = False) -> Session:
-        raise NotImplementedError
-
-    async def delete_session(self, session_id: int, version: int) -> None:
-        raise NotImplementedError
 
 
 def timed(label: str, op: Callable[[], None], pane: SchedulePane, app: QApplication) -> float:
@@ -141,8 +129,8 @@ def main() -> None:
     app.processEvents()
     pane.set_date(today)
     tb = pane.toolbar
-    views = iter(["week", "agenda", "day"] * REPEATS)
-    timed("switch view (day → week → agenda)", lambda: pane.set_view(next(views)), pane, app)
+    views = iter(["week", "month", "agenda", "day"] * REPEATS)
+    timed("switch view (day → week → month → agenda)", lambda: pane.set_view(next(views)), pane, app)
     pane.set_view("day")
     timed("next day", pane.go_next, pane, app)
     timed("previous day", pane.go_previous, pane, app)
