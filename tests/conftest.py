@@ -3,11 +3,10 @@ and async tests on a qasync loop (the loop the app itself runs on)."""
 
 from __future__ import annotations
 
+import atexit
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_API", "pyside6")
-
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,16 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+# Settings written before any test's own folder exists (Qt fixes QSettings'
+# locations once per process, at first use) land in a throwaway folder too,
+# never in the real home folder.
+_SESSION_CONFIG = tempfile.mkdtemp(prefix="swan-tests-config-")
+os.environ["XDG_CONFIG_HOME"] = _SESSION_CONFIG
+atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 
 
 class MemoryKeyring(KeyringBackend):
