@@ -81,7 +81,10 @@ def _check_overlap(store: Store, candidate: Session, actor: Account, allow: bool
     trainer = store.trainer(candidate.trainer_id)
     trainer_name = trainer.name if trainer else f"trainer {candidate.trainer_id}"
     worst = max(clashes, key=lambda c: _SEVERITY_RANK.get(c.severity, 0))
-    text = "; ".join(overlap.describe(c, trainer_name) for c in clashes)
+    from .calendar import studio  # here, not at the top: the calendar package builds on this module
+
+    zone = studio.zone(store)
+    text = "; ".join(overlap.describe(c, trainer_name, zone) for c in clashes)
     if allow:
         text += " (only an admin may book over a clash)"
     raise ProtocolError(

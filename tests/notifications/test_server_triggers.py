@@ -132,3 +132,13 @@ async def test_other_features_notify_through_the_server_notifier(server, clients
     await on_server(server, lambda: server.server.notifier.notify(Recipients(user_ids=frozenset({ana_id})),
                                                                  mention))
     assert (await created(ana, "Boss mentioned you"))["category"] == "content"
+
+
+async def test_notices_name_times_on_the_studios_clock(server, clients) -> None:
+    boss = await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"timezone": "America/New_York"})
+    ana = await clients.signed_in("ana")
+    # 15:00 UTC on Monday 3 March 2031 is 10:00 in New York (EST).
+    await ana.ok("session.create", session_data(start="2031-03-03T15:00:00Z", end="2031-03-03T16:00:00Z"))
+    note = await created(boss, "Session booked")
+    assert "Mon 03 Mar 10:00" in note["message"] and "UTC" not in note["message"]

@@ -13,6 +13,7 @@ from typing import Any
 from ...domain import overlap
 from ...protocol.entities import Session, Status
 from ...protocol.timefmt import format_ts
+from ..calendar import studio
 from ..notifier_api import Notice, Recipients
 from ..store import HubEvent, Store
 from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_SESSION, Action
@@ -41,8 +42,9 @@ def admin_users(store: Store) -> set[int]:
     return {a.id for a in store.accounts() if a.role.value == "admin"}
 
 
-def _when(s: Session) -> str:
-    return f"{s.start:%a %d %b %H:%M} UTC"
+def _when(store: Store, s: Session) -> str:
+    """The session's start on the studio's clock (its time-zone setting)."""
+    return f"{s.start.astimezone(studio.zone(store)):%a %d %b %H:%M}"
 
 
 def _who(store: Store, s: Session) -> str:
@@ -70,20 +72,21 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
         s = Session.from_wire(ev.data["session"])
         actor_id = ev.actor["id"] if ev.actor else None
         actor = ev.actor["name"] if ev.actor else "Someone"
+        when = _when(store, s)
         booked = ev.kind == "session:booked" or (
             ev.kind == "session:created" and s.client_id is not None and s.status.value in _BOOKED)
         if booked:
             out.append(Planned(_staff(store, s, actor_id), _session_notice(
-                "Session booked", f"{actor} booked {_who(store, s)} on {_when(s)}.", s), (OPEN_SESSION,)))
+                "Session booked", f"{actor} booked {_who(store, s)} on {when}.", s), (OPEN_SESSION,)))
             out.extend(_credit_notices(store, s))
         elif ev.kind == "session:cancelled":
             reason = f" Reason: {s.cancel_reason}." if s.cancel_reason else ""
             out.append(Planned(_staff(store, s, actor_id), _session_notice(
-                "Session cancelled", f"{actor} cancelled {_who(store, s)} on {_when(s)}.{reason}", s, "high"),
+                "Session cancelled", f"{actor} cancelled {_who(store, s)} on {when}.{reason}", s, "high"),
                 (OPEN_SESSION,)))
         elif ev.kind == "session:updated" and _PLACEMENT & set(ev.data.get("changes", {})):
             out.append(Planned(_staff(store, s, actor_id), _session_notice(
-                "Session moved", f"{actor} moved {_who(store, s)} to {_when(s)} ({s.location}).", s),
+                "Session moved", f"{actor} moved {_who(store, s)} to {when} ({s.location}).", s),
                 (OPEN_SESSION,)))
         placed = ev.kind == "session:created" or (
             ev.kind == "session:updated" and _PLACEMENT & set(ev.data.get("changes", {})))
@@ -97,10 +100,11 @@ def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
     if not clashes:
         return []
     trainer = store.trainer(s.trainer_id)
-    text = "; ".join(overlap.describe(c, trainer.name if trainer else "trainer") for c in clashes)
+    text = "; ".join(overlap.describe(c, trainer.name if trainer else "trainer", studio.zone(store))
+                     for c in clashes)
     ids = trainer_users(store, s.trainer_id) | admin_users(store)
     return [Planned(Recipients(user_ids=frozenset(ids)), _session_notice(
-        "Schedule conflict", f"Booked over a clash on {_when(s)}: {text}.", s, "high"),
+        "Schedule conflict", f"Booked over a clash on {_when(store, s)}: {text}.", s, "high"),
         (OPEN_SESSION, ACKNOWLEDGE), mark=f"conflict:{seq}")]
 
 
@@ -110,12 +114,13 @@ def _credit_notices(store: Store, s: Session) -> list[Planned]:
     client = store.client(s.client_id)
     if client is None or client.credits > LOW_CREDITS:
         return []
+    when = _when(store, s)
     if client.credits <= 0:
         title, text, priority = ("Client credits exhausted",
-                                 f"{client.name} has no credits left and was booked for {_when(s)}.", "high")
+                                 f"{client.name} has no credits left and was booked for {when}.", "high")
     else:
         title, text, priority = ("Client credits low",
-                                 f"{client.name} has {client.credits} credit left (booked {_when(s)}).",
+                                 f"{client.name} has {client.credits} credit left (booked {when}).",
                                  "normal")
     return [Planned(Recipients.admins(), Notice(title, text, category="financial", priority=priority,
                                                 source="schedule",
@@ -130,8 +135,9 @@ def unconfirmed_soon(store: Store, now: datetime) -> list[Planned]:
         if s.start < now or s.status not in (Status.SCHEDULED, Status.REQUESTED):
             continue
         hours = max(1, round((s.start - now).total_seconds() / 3600))
+        when = _when(store, s)
         notice = _session_notice("Session not confirmed",
-                                 f"{_who(store, s)} starts in about {hours} h ({_when(s)}) and is still "
+                                 f"{_who(store, s)} starts in about {hours} h ({when}) and is still "
                                  f"{s.status.value}.", s, "high")
         out.append(Planned(_staff(store, s, None), notice, (CONFIRM_SESSION, OPEN_SESSION),
                            mark=f"unconfirmed:{s.id}:{format_ts(s.start)}"))
