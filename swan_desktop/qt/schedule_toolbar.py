@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -101,6 +102,10 @@ class ScheduleToolbar(QWidget):
         top.addWidget(self.next_button)
         top.addWidget(self.date_edit)
         top.addSpacing(12)
+        # The heading gives way first on a narrow screen (1,024 px laptops):
+        # it may shrink, and its full text stays in the tooltip.
+        self.range_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.range_label.setMinimumWidth(120)
         top.addWidget(self.range_label, 1)
         for name in VIEW_NAMES:
             top.addWidget(self.view_buttons[name])

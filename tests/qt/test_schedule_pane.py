@@ -202,3 +202,11 @@ def test_the_status_label_is_legible_after_the_empty_state(qtbot, pane) -> None:
     darkest = min(image.pixelColor(x, y).lightness()
                   for x in range(0, image.width(), 2) for y in range(0, image.height(), 2))
     assert darkest < 90  # dark text on the status colour, not a placeholder grey
+
+
+def test_the_window_fits_a_1024_pixel_wide_screen(qtbot, pane) -> None:
+    from swan_desktop.qt.main_window import MainWindow
+
+    window = MainWindow(pane)
+    qtbot.addWidget(window)
+    assert window.minimumSizeHint().width() <= 1024
