@@ -98,6 +98,8 @@ class SchedulePane(QWidget):
         self.bulk = BulkBar(self)
         layout.addWidget(self.bulk)
         self.agenda_view.selectionIdsChanged.connect(self.bulk.set_selection)
+        for grid in (self.day_view, self.week_view):  # Ctrl+click picks several on the grids too
+            grid.canvas.multiSelectionChanged.connect(self.bulk.set_selection)
         layout.addLayout(body, 1)
         footer = QHBoxLayout()
         footer.setContentsMargins(10, 4, 10, 4)
@@ -199,6 +201,10 @@ class SchedulePane(QWidget):
         self._view = name
         self.stack.setCurrentIndex(VIEW_NAMES.index(name))
         self.refresh()
+        # The bulk bar acts on what this view has picked, not on another view's picks.
+        picked = {"day": self.day_view.canvas.picked, "week": self.week_view.canvas.picked,
+                  "agenda": self.agenda_view.selected_ids()}.get(name, [])
+        self.bulk.set_selection(picked)
 
     # -- who is looking ---------------------------------------------------------------
     def set_read_only(self, read_only: bool) -> None:

@@ -81,3 +81,23 @@ def test_ctrl_click_selects_several_rows(qtbot, pane) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=first)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, third)
     assert len(view.selected_ids()) == 2 and pane.bulk.isVisible()
+
+
+def test_ctrl_click_on_the_day_grid_picks_several_sessions_for_the_bulk_bar(qtbot, pane) -> None:
+    canvas = pane.day_view.canvas
+    first, second = canvas.session_rect(1), canvas.session_rect(2)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=first.center().toPoint())
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     second.center().toPoint())
+    assert canvas.picked == [1, 2] and pane.bulk.isVisible() and pane.bulk.ids == [1, 2]
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     second.center().toPoint())  # Ctrl+click again takes it out
+    assert canvas.picked == [1] and not pane.bulk.isVisible()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     second.center().toPoint())
+    pane.set_view("month")
+    assert not pane.bulk.isVisible()  # another view's picks are not acted on
+    pane.set_view("day")
+    assert pane.bulk.ids == [1, 2]
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=first.center().toPoint())  # a plain click
+    assert canvas.picked == [] and not pane.bulk.isVisible()

@@ -106,6 +106,7 @@ class TimeGridCanvas(QWidget):
     emptyDoubleClicked = Signal(int, object)  # column index, local datetime
     geometryChanged = Signal()
     sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
+    multiSelectionChanged = Signal(list)  # session ids picked with Ctrl+click (for bulk actions)
     dropRefused = Signal(str)        # why a drop was refused (it snapped back)
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
@@ -117,6 +118,7 @@ class TimeGridCanvas(QWidget):
         self._placed: list[_Placed] = []
         self._by_id: dict[int, _Placed] = {}
         self._selected: int | None = None
+        self._picked: list[int] = []
         self._marks: dict[int, str] = {}
         self._outlines: dict[int, Outline] = {}
         self.drag = SessionDrag(self)
@@ -171,6 +173,10 @@ class TimeGridCanvas(QWidget):
         self._by_id = {p.item.session.id: p for p in placed}
         if self._selected not in self._by_id:
             self._selected = None
+        kept = [sid for sid in self._picked if sid in self._by_id]
+        if kept != self._picked:
+            self._picked = kept
+            self.multiSelectionChanged.emit(list(kept))
         self._update_minimum()
         self._relayout()
         self.update()
@@ -277,9 +283,35 @@ class TimeGridCanvas(QWidget):
             self._selected = session_id
 
     # -- input -------------------------------------------------------------
+    @property
+    def picked(self) -> list[int]:
+        """Sessions picked with Ctrl+click, in the order they were picked."""
+        return list(self._picked)
+
+    def _pick(self, session_id: int | None) -> None:
+        """Ctrl+click: add or remove a session from the multi-selection."""
+        if session_id is None:
+            return
+        if not self._picked and self._selected is not None and self._selected != session_id:
+            self._picked.append(self._selected)  # the plain selection starts the set
+        if session_id in self._picked:
+            self._picked.remove(session_id)
+        else:
+            self._picked.append(session_id)
+        self.update()
+        self.multiSelectionChanged.emit(list(self._picked))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and \
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._pick(self.session_at(event.position()))
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             sid = self.session_at(event.position())
+            if self._picked:
+                self._picked = []
+                self.update()
+                self.multiSelectionChanged.emit([])
             self.select(sid)
             if sid is not None:
                 self.sessionSelected.emit(sid)
@@ -347,7 +379,8 @@ class TimeGridCanvas(QWidget):
         for p in self._placed:
             if p.rect.intersects(exposed_f):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
-                            selected=p.item.session.id == self._selected, font=font, canvas=colors)
+                            selected=p.item.session.id == self._selected or p.item.session.id in self._picked,
+                            font=font, canvas=colors)
                 mark = marks.get(p.item.session.id)
                 if mark is not None:
                     paint_mark(painter, p.rect, mark, font)
