@@ -57,7 +57,10 @@ class PresenceThrottle:
         self._last_data = None
 
     def cancel(self) -> None:
+        """Drop what is waiting and stop reports in flight (signing out, quitting)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         self._waiting = None
+        for task in list(self._tasks):
+            task.cancel()
