@@ -128,14 +128,19 @@ class StudioSettingsPage(Page):
         self.form.addRow(self.status)
         self.finish()
         self._loading = False
+        self._changes_seen = 0
         self.show_settings(self.settings)
         collab.settings_listeners.append(self._changed_elsewhere)
         self.destroyed.connect(lambda *_: _forget(collab, self._changed_elsewhere))
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> Awaitable[None]:
-        """Fetch the settings from the server (``studio.settings.get``) and show them."""
-        return spawn(self._run(self.collab.load_settings()))
+        """Fetch the settings from the server (``studio.settings.get``) and show them.
+
+        A change announced while the answer is on its way is newer than the
+        answer: then the answer is not shown over it.
+        """
+        return spawn(self._run(self.collab.load_settings(), since=self._changes_seen))
 
     def show_settings(self, settings: dict[str, str]) -> None:
         self.settings = dict(settings)
@@ -155,6 +160,7 @@ class StudioSettingsPage(Page):
             self._loading = False
 
     def _changed_elsewhere(self, settings: dict[str, str]) -> None:
+        self._changes_seen += 1
         self.show_settings(settings)
 
     def strategy(self) -> str:
@@ -195,7 +201,8 @@ class StudioSettingsPage(Page):
             return
         spawn(self._run(self.collab.change_settings(changes), saved="Saved."))
 
-    async def _run(self, op: Awaitable[dict[str, str]], saved: str = "") -> None:
+    async def _run(self, op: Awaitable[dict[str, str]], saved: str = "",
+                   since: int | None = None) -> None:
         try:
             settings = await op
         except ProtocolError as exc:
@@ -206,6 +213,8 @@ class StudioSettingsPage(Page):
             self._say("Not connected to the studio server; nothing was changed.", error=True)
             self.show_settings(self.settings)
             return
+        if since is not None and since != self._changes_seen:
+            return  # a newer change arrived while this answer was on its way
         self.show_settings(settings)
         self._say(saved, error=False)
 
