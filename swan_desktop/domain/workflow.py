@@ -1,10 +1,11 @@
 """The booking workflow: which status moves a session may make, and check-in values.
 
-A slot moves forward ``available → requested → scheduled → confirmed →
-completed`` (steps may be skipped forward, and an unconfirmed or unaccepted
-booking may step back); any live session may be cancelled, a cancelled one
-booked again; ``blocked`` is time off. A completed session is final except
-for being cancelled (an admin's correction, which may restore credits).
+A slot usually moves ``available → requested → scheduled → confirmed →
+completed``, and staff correct mistakes freely, so most moves are allowed.
+Two are not, because credits hang on them: only a booked session
+(requested, scheduled or confirmed) can be completed — completing spends the
+client's credits — and a completed session is final except for being
+cancelled (an admin's correction, which may restore the credits).
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ from ..protocol.entities import Status
 
 S = Status
 
+#: The statuses a session may be completed from (it has a client to charge).
+BOOKED = frozenset({S.REQUESTED, S.SCHEDULED, S.CONFIRMED})
+
 #: For each status, the statuses it may move to.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    S.AVAILABLE: frozenset({S.REQUESTED, S.SCHEDULED, S.CONFIRMED, S.CANCELLED, S.BLOCKED}),
-    S.REQUESTED: frozenset({S.AVAILABLE, S.SCHEDULED, S.CONFIRMED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.SCHEDULED, S.COMPLETED, S.CANCELLED}),
-    S.COMPLETED: frozenset({S.CANCELLED}),
-    S.CANCELLED: frozenset({S.AVAILABLE, S.REQUESTED, S.SCHEDULED, S.CONFIRMED}),
-    S.BLOCKED: frozenset({S.AVAILABLE, S.CANCELLED}),
-}
+def _targets(current: Status) -> frozenset[Status]:
+    if current is S.COMPLETED:
+        return frozenset({S.CANCELLED})
+    return frozenset(t for t in S if t is not current and (t is not S.COMPLETED or current in BOOKED))
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {current: _targets(current) for current in S}
 
 #: Check-in outcomes.
 ATTENDANCE = ("present", "late", "no_show")
