@@ -33,6 +33,7 @@ from .directory import Directory
 from .events import EventRouter
 from .monitor import MonitorStore
 from .notifications import NotificationCenter
+from .offline_cache import Snapshot, snapshot_now
 from .schedule import ScheduleStore
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class StudioClient:
         self.on_failed: Callable[[FailedChange], None] | None = None
         self._tracked: dict[str, _Tracked] = {}
         self._signed_in = False
+        self._directory_wire: dict[str, Any] = {}
 
     @property
     def auth(self) -> AuthInfo | None:
@@ -131,6 +133,26 @@ class StudioClient:
         self._restore_pending()
         return auth
 
+    def start_offline(self, token: str, snapshot: Snapshot) -> None:
+        """Open on the last copy of the schedule while the server cannot be reached.
+
+        Changes queue in the outbox as usual; when the server answers, the link
+        signs in with ``token`` and everything is reloaded from the server.
+        """
+        self._directory_wire = dict(snapshot.directory)
+        self.store.set_directory(Directory.from_wire(snapshot.directory))
+        self.store.load(Session.from_wire(s) for s in snapshot.sessions)
+        self.link.start_offline(token, snapshot.user)
+        self._signed_in = True  # the first sync is not a recovery: it reloads everything
+        self._restore_pending()
+
+    def snapshot(self) -> Snapshot | None:
+        """What to keep for opening offline next time (None before a sign-in)."""
+        if self.user is None or not self._directory_wire:
+            return None
+        sessions = [s.to_wire() for s in self.store.all_sessions() if s.id > 0]
+        return snapshot_now(self.user, self._directory_wire, sessions)
+
     async def close(self) -> None:
         self.collab.close()
         await self.link.stop()
@@ -152,6 +174,7 @@ class StudioClient:
 
     async def _load_directory(self) -> None:
         directory = await self.link.request("directory.query", {})
+        self._directory_wire = dict(directory)
         self.store.set_directory(Directory.from_wire(directory))
 
     async def _load_notifications(self) -> None:

@@ -90,6 +90,10 @@ class ScheduleStore:
     def get(self, session_id: int) -> Session | None:
         return self._sessions.get(session_id)
 
+    def all_sessions(self) -> list[Session]:
+        """Every session held, in start order."""
+        return [self._sessions[sid] for _, sid in self._index]
+
     def between(self, start: datetime, end: datetime,
                 flt: ScheduleFilter | None = None) -> list[Session]:
         """Sessions overlapping ``[start, end)`` that pass ``flt``, ordered by start."""

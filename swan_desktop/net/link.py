@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol.entities import User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc
@@ -142,6 +143,18 @@ class Link:
         if self._supervisor is None:
             self._supervisor = asyncio.ensure_future(self._supervise())
         return auth
+
+    def start_offline(self, token: str, user: User) -> None:
+        """Begin without the server: the outbox opens, changes queue, and the link
+        keeps trying (with ``token``) until the server answers."""
+        self.auth = AuthInfo(token=token, expires_at="", user=user, server_time="", epoch="", seq=0)
+        if self._outbox is None:
+            self._outbox = self._outbox_for(self.auth)
+            self.metrics.set_outbox_depth(self._outbox.depth)
+        self._set_state(LinkState.RECONNECTING, "working offline: the server cannot be reached")
+        self._lost.set()
+        if self._supervisor is None:
+            self._supervisor = asyncio.ensure_future(self._supervise())
 
     async def _connect_once(self, credentials: dict[str, Any]) -> AuthInfo:
         conn = Connection(self.url, ssl_context=self._ssl, request_timeout=self.request_timeout)

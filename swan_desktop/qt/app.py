@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from ..core import offline_cache
 from ..core.client import StudioClient
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
@@ -132,7 +133,23 @@ async def sign_in(url: str, settings: Settings,
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
+            snapshot = offline_cache.load(paths.outbox_dir(), url, username)
+            if snapshot is not None and not isinstance(exc, CertificateRejected):
+                log.info("opening offline on the copy kept at %s", snapshot.saved_at)
+                client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
+                client.start_offline(token, snapshot)
+                return client
     return await _wait_dialog(LoginDialog(url, username), settings, ssl_context)
+
+
+def keep_offline_copy(client: StudioClient, settings: Settings) -> None:
+    """On the way out: keep the schedule for an offline start, if the sign-in is remembered."""
+    username = settings.last_username
+    if client.url != settings.server_url or not username or not secrets.load_token(client.url, username):
+        return
+    snapshot = client.snapshot()
+    if snapshot is not None:
+        offline_cache.save(paths.outbox_dir(), client.url, username, snapshot)
 
 
 async def run(args: argparse.Namespace, instance: InstanceServer | None = None) -> int:
@@ -163,6 +180,7 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
     try:
         code = await _show(client, args, settings, instance, embedded=embedded is not None)
         while code == SIGNED_OUT:
+            offline_cache.forget(paths.outbox_dir(), client.url, settings.last_username)
             await client.close()
             client = await sign_in(args.server or settings.server_url or url, settings, ssl_context)
             if client is None:
@@ -171,6 +189,8 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
         return code
     finally:
         if client is not None:
+            if embedded is None:
+                keep_offline_copy(client, settings)
             await client.close()
         if embedded is not None:
             await loop.run_in_executor(None, embedded.stop)
