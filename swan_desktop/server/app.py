@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 
 #: How often old events and old idempotency replies are pruned.
 PRUNE_INTERVAL_S = 600.0
+
+
+#: How long one part of the server may take to stop.
+STOP_STEP_S = 3.0
 
 
 class SwanServer:
@@ -147,21 +152,35 @@ class SwanServer:
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
 
     async def stop(self) -> None:
-        await self.monitor.stop()
+        """Stop every part, each within a bound: a part that hangs is named in the
+        log and left behind, so the server still exits (and its data is safe: the
+        store closes last, after every writer)."""
+        await self._bounded("monitor", self.monitor.stop())
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._prune_task
             self._prune_task = None
-        await self.collab.stop()
-        await self.notifications.stop()
+        await self._bounded("collaboration", self.collab.stop())
+        await self._bounded("notifications", self.notifications.stop())
         if self._gateway is not None:
-            await self._gateway.stop()
+            await self._bounded("gateway", self._gateway.stop())
             self._gateway = None
         await self.store.close()
         if self._hash_pool is not None:
             self._hash_pool.shutdown(wait=True)
             self._hash_pool = None
+
+    @staticmethod
+    async def _bounded(name: str, step: Awaitable[None], seconds: float = STOP_STEP_S) -> None:
+        task = asyncio.ensure_future(step)
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+        if not done:
+            log.error("stopping the %s took over %.0f s; going on without it", name, seconds)
+            task.cancel()
+            return
+        if not task.cancelled() and task.exception() is not None:
+            log.error("stopping the %s failed", name, exc_info=task.exception())
 
     async def _prune_loop(self) -> None:
         while True:

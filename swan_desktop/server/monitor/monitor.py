@@ -96,11 +96,13 @@ class Monitor:
     async def stop(self) -> None:
         self._running = False
         tasks = [t for t in (self._task, *self._announcing) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Python 3.11's wait_for can swallow a cancellation that lands just as its
+        # inner future finishes, so a single cancel() may be lost: repeat until done.
+        while tasks:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=0.2)
+            tasks = [t for t in tasks if not t.done()]
         self._task = None
         self.services.unregister("gateway")
         self.services.unregister("database")
@@ -110,7 +112,7 @@ class Monitor:
                 await self._server.store.run(lambda _store: db.close())
 
     async def _run(self) -> None:
-        while True:
+        while self._running:
             try:
                 await self.sample_now()
             except Exception:
