@@ -194,4 +194,9 @@ async def test_serve_takes_the_limits_from_its_command_line(tmp_path: Path) -> N
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(proc.wait(), 20)
+        try:
+            await asyncio.wait_for(proc.wait(), 20)
+        except TimeoutError:
+            proc.kill()  # never leave a server behind, even when the test fails
+            await proc.wait()
+            raise
