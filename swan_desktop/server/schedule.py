@@ -11,7 +11,7 @@ from typing import Any
 
 from ..domain import overlap
 from ..domain.permissions import may_override_overlap
-from ..protocol.entities import STATUS_EVENTS, Session, Status
+from ..protocol.entities import OCCUPYING, STATUS_EVENTS, Session, Status
 from ..protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ..protocol.timefmt import now_utc
 from ..protocol.validation import check_time_order, require_int, session_fields
@@ -140,6 +140,20 @@ def _target(store: Store, data: dict[str, Any], allowed_keys: set[str]) -> tuple
 _PLACEMENT = {"start", "end", "trainer_id", "location", "status"}
 
 
+def _may_clash_anew(before: Session, after: Session, changed: set[str]) -> bool:
+    """Whether a change can create a clash that was not there: a move, or a status
+    change that takes a trainer or a room again (not, say, confirmed → completed
+    of a session an admin booked over a clash)."""
+    if changed & (_PLACEMENT - {"status"}):
+        return True
+    if "status" not in changed:
+        return False
+    occupied_before = before.status in OCCUPYING
+    occupied_after = after.status in OCCUPYING
+    holds_room = {before.status is Status.BLOCKED, after.status is Status.BLOCKED}
+    return (occupied_after and not occupied_before) or (occupied_after and holds_room == {True, False})
+
+
 def update(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     allow = _take_allow_overlap(data)
@@ -159,7 +173,7 @@ def update(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
     changed = {k: after[k] for k in changes if before[k] != after[k]}
     if not changed:
         return {"session": before}
-    if _PLACEMENT & set(changed):
+    if _may_clash_anew(session, merged, set(changed)):
         _check_overlap(store, merged, actor, allow)
     stored = merged.with_changes(
         version=session.version + 1, updated_at=now_utc().replace(microsecond=0), updated_by=actor.id

@@ -199,3 +199,20 @@ async def test_repeated_request_id_is_still_recognised_after_a_restart(db_path: 
         await pool.close()
     finally:
         second.stop()
+
+
+async def test_a_status_change_of_a_session_booked_over_a_clash_is_not_refused_again(clients) -> None:
+    boss = await clients.signed_in("boss")
+    first = (await boss.ok("session.create", session_data()))["session"]
+    over = (await boss.ok("session.create", dict(session_data(), allow_overlap=True)))["session"]
+    done = await boss.ok("session.update", {"id": over["id"], "version": over["version"],
+                                            "changes": {"status": "confirmed"}})
+    assert done["session"]["status"] == "confirmed"
+    # …but taking the trainer again after a cancellation is checked anew.
+    cancelled = (await boss.ok("session.update", {"id": first["id"], "version": first["version"],
+                                                  "changes": {"status": "cancelled"}}))["session"]
+    mine = (await boss.ok("session.update", {"id": done["session"]["id"], "version": done["session"]["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    err = await boss.error("session.update", {"id": cancelled["id"], "version": cancelled["version"],
+                                              "changes": {"status": "scheduled"}})
+    assert err["code"] == "conflict" and mine["status"] == "completed"
