@@ -211,7 +211,8 @@ async def test_a_status_change_of_a_session_booked_over_a_clash_is_not_refused_a
     # …but taking the trainer again after a cancellation is checked anew.
     cancelled = (await boss.ok("session.update", {"id": first["id"], "version": first["version"],
                                                   "changes": {"status": "cancelled"}}))["session"]
-    mine = (await boss.ok("session.update", {"id": done["session"]["id"], "version": done["session"]["version"],
+    confirmed = done["session"]
+    mine = (await boss.ok("session.update", {"id": confirmed["id"], "version": confirmed["version"],
                                              "changes": {"status": "completed"}}))["session"]
     err = await boss.error("session.update", {"id": cancelled["id"], "version": cancelled["version"],
                                               "changes": {"status": "scheduled"}})
