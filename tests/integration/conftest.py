@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from swan_desktop.core.client import StudioClient
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import PASSWORDS, start_server
+from tests.server.support import start_server
+from tests.support.desktops import SignIn, desktops
 
 
 @pytest.fixture
@@ -20,19 +20,10 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
 
 
 @pytest.fixture
-async def sign_in(server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[Callable[[str], object]]:
+async def sign_in(server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
     """``await sign_in("ana")`` gives a signed-in, live StudioClient; all are closed afterwards.
 
     Each client keeps its outbox in a folder of its own, as separate PCs would.
     """
-    opened: list[StudioClient] = []
-
-    async def _open(username: str) -> StudioClient:
-        client = StudioClient(server.url, outbox_dir=tmp_path / f"pc-{len(opened)}")
-        await client.sign_in({"username": username, "password": PASSWORDS[username]})
-        opened.append(client)
-        return client
-
-    yield _open
-    for client in opened:
-        await client.close()
+    async with desktops(server.url, tmp_path) as open_desktop:
+        yield open_desktop

@@ -3,36 +3,26 @@ acknowledging it on one PC updates the other PC of the same user."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from swan_desktop.core.client import StudioClient
 from swan_desktop.notify.prefs import DeliveryPrefs
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.realtime.conftest import until
-from tests.server.support import PASSWORDS
+from tests.support.desktops import SignIn, desktops
 
 from .conftest import on_server
 
 
 @pytest.fixture
-async def sign_in(server, tmp_path: Path) -> AsyncIterator[Callable[[str], object]]:
-    opened: list[StudioClient] = []
-
-    async def _open(username: str) -> StudioClient:
-        client = StudioClient(server.url, outbox_dir=tmp_path / f"pc-{len(opened)}")
-        await client.sign_in({"username": username, "password": PASSWORDS[username]})
-        opened.append(client)
-        return client
-
-    yield _open
-    for client in opened:
-        await client.close()
+async def sign_in(server, tmp_path: Path) -> AsyncIterator[SignIn]:
+    async with desktops(server.url, tmp_path) as open_desktop:
+        yield open_desktop
 
 
 async def test_critical_toast_badge_and_acknowledge_on_one_pc_reaches_the_other(

@@ -1,0 +1,30 @@
+"""Signed-in StudioClients on a real server, one outbox folder each (as separate PCs)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from swan_desktop.core.client import StudioClient
+from tests.server.support import PASSWORDS
+
+SignIn = Callable[[str], Awaitable[StudioClient]]
+
+
+@asynccontextmanager
+async def desktops(url: str, folder: Path) -> AsyncIterator[SignIn]:
+    """``await sign_in("ana")`` inside gives a live client; all are closed on the way out."""
+    opened: list[StudioClient] = []
+
+    async def sign_in(username: str) -> StudioClient:
+        client = StudioClient(url, outbox_dir=folder / f"pc-{len(opened)}")
+        await client.sign_in({"username": username, "password": PASSWORDS[username]})
+        opened.append(client)
+        return client
+
+    try:
+        yield sign_in
+    finally:
+        for client in opened:
+            await client.close()
