@@ -17,9 +17,10 @@ from ...domain.ics import export_sessions
 from ...protocol.entities import Role, Status
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
 from ..collab.schema import conn
-from ..store import Account, Store, Tx
+from ..pipeline import Change
+from ..store import Account, Store
+from .messages import FeedCreate, FeedRevoke
 
 PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
 #: What a feed holds: recent history and the year ahead.
@@ -41,8 +42,11 @@ def _may_manage(actor: Account, trainer_id: int) -> None:
                             "only an admin, or the trainer themself, may manage this feed")
 
 
-def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    trainer_id = require_int(data.get("trainer_id"), "trainer_id")
+def create(change: Change) -> None:
+    """``feed.create``: a new secret address; its reply is the only place the token is ever shown."""
+    msg, store, actor = change.msg, change.store, change.actor
+    assert isinstance(msg, FeedCreate)
+    trainer_id = msg.trainer_id
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     _may_manage(actor, trainer_id)
@@ -51,11 +55,13 @@ def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
         "INSERT INTO ics_feeds(trainer_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
         (trainer_id, _hash(token), actor.id, format_ts(now_utc())))
     row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (cur.lastrowid,)).fetchone()
-    return {"feed": {**_row_wire(row), "path": f"/ics/{token}.ics"}}
+    change.reply = {"feed": {**_row_wire(row), "path": f"/ics/{token}.ics"}}
 
 
-def revoke(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    feed_id = require_int(data.get("id"), "id")
+def revoke(change: Change) -> None:
+    msg, store, actor = change.msg, change.store, change.actor
+    assert isinstance(msg, FeedRevoke)
+    feed_id = msg.id
     row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
     if row is None:
         raise not_found(f"no feed with id {feed_id}", field="id")
@@ -64,7 +70,7 @@ def revoke(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
         conn(store).execute("UPDATE ics_feeds SET revoked_at = ? WHERE id = ?",
                             (format_ts(now_utc()), feed_id))
     row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
-    return {"feed": _row_wire(row)}
+    change.reply = {"feed": _row_wire(row)}
 
 
 def listing(store: Store, actor: Account) -> dict[str, Any]:

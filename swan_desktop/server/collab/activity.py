@@ -12,10 +12,9 @@ import json
 import sqlite3
 from typing import Any
 
-from ...protocol.errors import invalid
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
 from ..store import Account, Store, Tx
+from .messages import ActivityQuery
 from .schema import conn
 
 KINDS = ("created", "updated", "deleted", "overwritten", "discarded")
@@ -42,26 +41,15 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
     return _wire(row)
 
 
-def query(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     """``activity.query``: newest first, filtered by ``user_id``, ``trainer_id``, ``kind``, ``before``."""
-    unknown = sorted(set(data) - {"user_id", "trainer_id", "kind", "before", "limit"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
     sql, args = "SELECT * FROM activity WHERE 1 = 1", []
-    for key, column in (("user_id", "actor_id"), ("trainer_id", "trainer_id")):
-        if data.get(key) is not None:
+    for value, column in ((req.user_id, "actor_id"), (req.trainer_id, "trainer_id"), (req.kind, "kind")):
+        if value is not None:
             sql += f" AND {column} = ?"
-            args.append(require_int(data[key], key))
-    if data.get("kind") is not None:
-        if data["kind"] not in KINDS:
-            raise invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
-        sql += " AND kind = ?"
-        args.append(data["kind"])
-    if data.get("before") is not None:
+            args.append(value)
+    if req.before is not None:
         sql += " AND id < ?"
-        args.append(require_int(data["before"], "before"))
-    limit = require_int(data.get("limit", 500), "limit")
-    if not 1 <= limit <= MAX_QUERY:
-        raise invalid(f"limit must be between 1 and {MAX_QUERY}", field="limit")
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        args.append(req.before)
+    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit)).fetchall()
     return {"entries": [_wire(r) for r in rows]}

@@ -15,29 +15,19 @@ from typing import Any
 from ...domain.permissions import may_override_overlap
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
-from ..store import Account, Store, Tx
+from ..pipeline import Change
+from ..store import Account, Store
+from .messages import ChatDelete, ChatEdit, ChatHistory, ChatReact, ChatSend
 from .schema import conn
 
 KINDS = ("chat", "system", "conflict", "announcement")
-MAX_TEXT = 4000
 MAX_HISTORY = 500
-MAX_EMOJI = 16
-_ROOM = re.compile(r"^(studio|day:\d{4}-\d{2}-\d{2})$")
 _MENTION = re.compile(r"@([\w.\-]+)")
 
 
-def check_room(room: Any) -> str:
-    if not isinstance(room, str) or not _ROOM.match(room):
-        raise invalid("room must be 'studio' or 'day:YYYY-MM-DD'", field="room")
-    return room
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+def _text(value: str) -> str:
+    if not value.strip():
         raise invalid("text must be a non-empty string", field="text")
-    if len(value) > MAX_TEXT:
-        raise invalid(f"text is longer than {MAX_TEXT} characters", field="text")
     return value.strip()
 
 
@@ -71,12 +61,12 @@ def message(store: Store, message_id: int) -> dict[str, Any]:
     return _wire(row)
 
 
-def post(store: Store, tx: Tx | None, author: Account | None, room: str, kind: str, text: str,
+def post(store: Store, change: Change | None, author: Account | None, room: str, kind: str, text: str,
          session_id: int | None = None, author_name: str = "Swan") -> dict[str, Any]:
-    """Store a message; announce it as ``chat:posted`` when ``tx`` is given.
+    """Store a message; announce it as ``chat:posted`` when ``change`` is given.
 
-    System messages pass no ``tx``: they travel inside the ``session:*`` event
-    that caused them (``data.chat``).
+    System messages pass no ``change``: they travel inside the ``session:*``
+    event that caused them (``data.chat``).
     """
     mentions = mentioned(store, text) if kind in ("chat", "announcement") else []
     cur = conn(store).execute(
@@ -85,26 +75,22 @@ def post(store: Store, tx: Tx | None, author: Account | None, room: str, kind: s
         (room, kind, author.id if author else None, author.name if author else author_name, text,
          json.dumps(mentions), session_id, format_ts(now_utc())))
     msg = message(store, int(cur.lastrowid or 0))
-    if tx is not None:
-        tx.emit("chat:posted", {"message": msg}, author.user if author else None)
+    if change is not None:
+        change.emit("chat:posted", {"message": msg}, primary=True)
     return msg
 
 
-def send(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - {"room", "text", "kind"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    kind = data.get("kind", "chat")
-    if kind not in ("chat", "announcement"):
-        raise invalid("kind must be chat or announcement (system and conflict come from the server)",
-                      field="kind")
-    if kind == "announcement" and not may_override_overlap(actor.role):
+def send(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, ChatSend)
+    if msg.kind == "announcement" and not may_override_overlap(change.actor.role):
         raise ProtocolError(ErrorCode.FORBIDDEN, "only an admin may post announcements")
-    return {"message": post(store, tx, actor, check_room(data.get("room")), kind, _text(data.get("text")))}
+    posted = post(change.store, change, change.actor, msg.room, msg.kind, _text(msg.text))
+    change.reply = {"message": posted}
 
 
-def _own(store: Store, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = message(store, require_int(data.get("id"), "id"))
+def _own(store: Store, actor: Account, message_id: int) -> dict[str, Any]:
+    msg = message(store, message_id)
     if msg["author"]["id"] != actor.id:
         raise ProtocolError(ErrorCode.FORBIDDEN, "you can only edit or delete your own messages")
     if msg["deleted"]:
@@ -112,56 +98,60 @@ def _own(store: Store, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
     return msg
 
 
-def edit(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = _own(store, actor, data)
-    text = _text(data.get("text"))
+def remember_mentions(change: Change) -> None:
+    """Before an edit: who the message named already (they are not told again)."""
+    assert isinstance(change.msg, ChatEdit)
+    change.notes["chat.mentioned before"] = message(change.store, change.msg.id)["mentions"]
+
+
+def edit(change: Change) -> None:
+    assert isinstance(change.msg, ChatEdit)
+    store = change.store
+    msg = _own(store, change.actor, change.msg.id)
+    text = _text(change.msg.text)
     conn(store).execute("UPDATE chat_messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ?",
                         (text, json.dumps(mentioned(store, text)), format_ts(now_utc()), msg["id"]))
     updated = message(store, msg["id"])
-    tx.emit("chat:edited", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:edited", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def delete(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = _own(store, actor, data)
+def delete(change: Change) -> None:
+    assert isinstance(change.msg, ChatDelete)
+    store = change.store
+    msg = _own(store, change.actor, change.msg.id)
     conn(store).execute("UPDATE chat_messages SET deleted = 1, edited_at = ? WHERE id = ?",
                         (format_ts(now_utc()), msg["id"]))
     updated = message(store, msg["id"])
-    tx.emit("chat:deleted", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:deleted", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def react(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = message(store, require_int(data.get("id"), "id"))
-    emoji, on = data.get("emoji"), data.get("on", True)
-    if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI:
-        raise invalid("emoji must be a short non-empty string", field="emoji")
-    if not isinstance(on, bool):
-        raise invalid("on must be true or false", field="on")
+def react(change: Change) -> None:
+    req = change.msg
+    assert isinstance(req, ChatReact)
+    store = change.store
+    msg = message(store, req.id)
     reactions: dict[str, list[int]] = msg["reactions"]
-    users = set(reactions.get(emoji, []))
-    users = users | {actor.id} if on else users - {actor.id}
+    users = set(reactions.get(req.emoji, []))
+    users = users | {change.actor.id} if req.on else users - {change.actor.id}
     if users:
-        reactions[emoji] = sorted(users)
+        reactions[req.emoji] = sorted(users)
     else:
-        reactions.pop(emoji, None)
+        reactions.pop(req.emoji, None)
     conn(store).execute("UPDATE chat_messages SET reactions = ? WHERE id = ?",
                         (json.dumps(reactions, sort_keys=True), msg["id"]))
     updated = message(store, msg["id"])
-    tx.emit("chat:reacted", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:reacted", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def history(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+def history(store: Store, req: ChatHistory) -> dict[str, Any]:
     """``chat.history``: up to ``limit`` (≤ 500) messages of a room before ``before``, oldest first."""
-    room = check_room(data.get("room"))
-    limit = require_int(data.get("limit", MAX_HISTORY), "limit")
-    if not 1 <= limit <= MAX_HISTORY:
-        raise invalid(f"limit must be between 1 and {MAX_HISTORY}", field="limit")
     sql = "SELECT * FROM chat_messages WHERE room = ?"
-    args: list[object] = [room]
-    if data.get("before") is not None:
+    args: list[object] = [req.room]
+    if req.before is not None:
         sql += " AND id < ?"
-        args.append(require_int(data["before"], "before"))
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
-    return {"room": room, "messages": [_wire(r) for r in reversed(rows)]}
+        args.append(req.before)
+    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit)).fetchall()
+    return {"room": req.room, "messages": [_wire(r) for r in reversed(rows)]}
