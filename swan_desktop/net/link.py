@@ -99,7 +99,9 @@ class Link:
         self.on_synced: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         self.on_event: Callable[[Event], object] = lambda event: None
         self.on_state: Callable[[LinkState, str], None] = lambda state, detail: None
-        self.on_result: Callable[[OutboxResult], None] = lambda result: None
+        #: Told the answer to an outbox entry no caller is waiting for (sent after a
+        #: reconnect, or the caller stopped waiting): the owner routes it by request type.
+        self.on_result: Callable[[OutboxResult], object] = lambda result: None
 
         self.state = LinkState.DISCONNECTED
         self.detail = ""
@@ -367,9 +369,6 @@ class Link:
             raise result.error
         return result.data or {}
 
-    def waiting_for(self, request_id: str) -> bool:
-        return request_id in self._waiters
-
     async def _flush(self, conn: Connection) -> None:
         """Send pending entries one at a time, in order, while this connection lives."""
         while True:
@@ -417,5 +416,6 @@ class Link:
         self.metrics.set_outbox_depth(self.outbox.depth)
         waiter = self._waiters.get(result.entry.id)
         if waiter is not None and not waiter.done():
-            waiter.set_result(result)
+            waiter.set_result(result)  # the caller waiting for it handles it
+            return
         self.on_result(result)

@@ -4,7 +4,8 @@ The pane reads the store (``store.between`` over the visible range with the
 chosen filter) whenever the bridge says the store changed or the user moves
 the date, switches view or changes a filter. It never asks the server for
 anything itself: it emits ``rangeChanged(start_utc, end_utc)`` so the app can
-load that range, and sends edits through ``ScheduleActions``.
+load that range, and sends edits through ``ScheduleActions`` — which store the
+server's answer themselves; the pane never writes the store.
 """
 
 from __future__ import annotations
@@ -326,7 +327,6 @@ class SchedulePane(QWidget):
                                can_override=self._can_override,
                                user_name=self.store.directory.user_name, parent=self)
         dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
-        dialog.deleted.connect(self.store.remove)
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
@@ -334,7 +334,7 @@ class SchedulePane(QWidget):
         return dialog
 
     def _on_saved(self, session: Session, before: Session | None = None) -> None:
-        self.store.upsert(session)
+        # The actions already stored what the server answered; the pane only follows it.
         self._selected = session.id
         if before is not None and before.id == session.id:
             self.editing.record(before, session)
