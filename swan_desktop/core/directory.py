@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from ..protocol.entities import Client, Location, SessionType, Trainer, User
+from .wallclock import view_zone
 
 
 @dataclass
@@ -28,6 +30,11 @@ class Directory:
             users={u.id: u for u in map(User.from_wire, d.get("users", []))},
             timezone=str(d.get("timezone") or ""),
         )
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the schedule is shown in: the studio's, or this computer's when not known."""
+        return view_zone(self.timezone)
 
     def user_name(self, user_id: int | None) -> str:
         """A staff member's name for "last changed by"; ``someone`` when unknown."""

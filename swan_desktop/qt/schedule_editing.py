@@ -3,7 +3,7 @@ check before the drop, a notice when the server refuses, and undo/redo."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -91,7 +91,7 @@ class DirectEditing(QObject):
         if not clashes:
             return None
         name = self.pane.store.directory.trainer_name(candidate.trainer_id)
-        return describe(clashes[0], name, datetime.now().astimezone().tzinfo)
+        return describe(clashes[0], name, view.canvas.zone)  # the studio's wall clock, as drawn
 
     def drop(self, view: TimeGridView, target: DropTarget) -> None:
         before = self.pane.store.get(target.session_id)
