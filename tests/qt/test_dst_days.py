@@ -153,8 +153,8 @@ async def test_drags_snap_to_quarter_hours_on_the_wall_clock(qtbot, case, view) 
     pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10))], view=view)
     canvas = grid(pane)
     rect = canvas.session_rect(1)
-    grab = QPointF(rect.center().x(), rect.top() + 10)
-    below_row = grab.y() - canvas.y_for_minutes(600)  # where on the block it was grabbed
+    below_row = 11  # the block is grabbed a little below the 10:00 row, where it is drawn
+    grab = QPointF(rect.center().x(), canvas.y_for_minutes(600) + below_row)
     send(canvas, QEvent.Type.MouseButtonPress, grab, Qt.MouseButton.LeftButton)
     for shift in (37, 52, 68, 97):  # minutes below the 10:00 row; ghosts on quarter hours
         send(canvas, QEvent.Type.MouseMove, QPointF(grab.x(), canvas.y_for_minutes(600 + shift) + below_row),
@@ -242,3 +242,25 @@ def test_the_month_and_agenda_put_sessions_on_the_studios_day(qtbot, computer_zo
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
     assert "Sun 26 Oct" in texts and "05:00–05:30" in texts
     pane.bridge.detach()
+
+
+def test_the_session_form_reads_and_writes_the_studios_wall_clock(qtbot, computer_zone) -> None:
+    """Los Angeles computer, Berlin studio, Berlin's spring day."""
+    from swan_desktop.qt.dialogs.session_form import SessionForm
+
+    pin_tz("America/Los_Angeles")
+    directory = make_directory()
+    directory.timezone = "Europe/Berlin"
+    form = SessionForm(directory)
+    qtbot.addWidget(form)
+    form.load_wire({"start": "2031-03-30T08:00:00Z", "end": "2031-03-30T09:00:00Z", "trainer_id": 1})
+    assert form.date_edit.date().toPython() == date(2031, 3, 30)
+    assert (form.start_edit.time().toString("HH:mm"), form.end_edit.time().toString("HH:mm")) == \
+        ("10:00", "11:00")
+    assert (form.values()["start"], form.values()["end"]) == ("2031-03-30T08:00:00Z", "2031-03-30T09:00:00Z")
+    form.start_edit.setTime(form.start_edit.time().fromString("01:30", "HH:mm"))
+    form.end_edit.setTime(form.end_edit.time().fromString("03:30", "HH:mm"))
+    assert form.length_minutes() == 60  # 01:30 CET to 03:30 CEST: one real hour
+    assert form.duration_label.text() == "1 h 00 min"
+    assert form.values()["start"] == "2031-03-30T00:30:00Z"
+    assert form.validate() == {}
