@@ -121,6 +121,11 @@ def local_day(moment: datetime, zone: tzinfo) -> date:
     return in_zone(moment, zone).date()
 
 
+def today_in(zone: tzinfo) -> date:
+    """Today's date on a wall clock in ``zone``."""
+    return datetime.now(UTC).astimezone(zone).date()
+
+
 # -- days ---------------------------------------------------------------------------
 
 
@@ -168,6 +173,21 @@ def at_minutes(day: date, minutes: float, zone: tzinfo, fold: int = 0) -> dateti
 def at_hour(day: date, hour: int, zone: tzinfo) -> datetime:
     """``hour``:00 on ``day``'s wall clock in ``zone``."""
     return at_minutes(day, hour * 60, zone)
+
+
+def skipped_minutes(day: date, zone: tzinfo, step: int = SNAP_MINUTES) -> tuple[tuple[int, int], ...]:
+    """Wall-clock minute ranges of ``day`` the clocks skip (the spring change), by ``step``."""
+    if elapsed_minutes(day_start(day, zone), day_end(day, zone)) >= DAY_MINUTES:
+        return ()
+    out: list[tuple[int, int]] = []
+    for m in range(0, DAY_MINUTES, step):
+        if minutes_into(at_minutes(day, m, zone), day, zone) == m:
+            continue
+        if out and out[-1][1] == m:
+            out[-1] = (out[-1][0], m + step)
+        else:
+            out.append((m, m + step))
+    return tuple(out)
 
 
 # -- snapping ------------------------------------------------------------------------

@@ -264,3 +264,21 @@ def test_the_session_form_reads_and_writes_the_studios_wall_clock(qtbot, compute
     assert form.duration_label.text() == "1 h 00 min"
     assert form.values()["start"] == "2031-03-30T00:30:00Z"
     assert form.validate() == {}
+
+
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_the_hour_the_clocks_skip_is_hatched_on_that_days_column(qtbot, case, view) -> None:
+    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 1), 30)], view=view)
+    canvas = grid(pane)
+    spring = case.day.month == 3
+    for column in canvas.columns:
+        expected = ((120, 180),) if spring and column.day == case.day else ()
+        assert column.skipped == expected
+    if spring:
+        image = canvas.grab().toImage()
+        col = column_of_day(pane, 3)
+        x = int(canvas.column_x(col) + canvas.column_width() / 2)
+        hatched = {image.pixelColor(x + dx, int(canvas.y_for_minutes(130))).name() for dx in range(40)}
+        plain = {image.pixelColor(x + dx, int(canvas.y_for_minutes(190))).name() for dx in range(40)}
+        assert len(hatched) > 1 and len(plain) == 1
+    pane.bridge.detach()

@@ -122,3 +122,10 @@ def test_naive_times_are_refused() -> None:
         wc.to_utc(datetime(2031, 1, 1))
     with pytest.raises(ValueError):
         wc.in_zone(datetime(2031, 1, 1), BERLIN)
+
+
+def test_the_skipped_stretch_of_a_spring_day_is_known() -> None:
+    assert wc.skipped_minutes(BERLIN_SPRING, BERLIN) == ((120, 180),)
+    assert wc.skipped_minutes(LA_SPRING, LA) == ((120, 180),)
+    assert wc.skipped_minutes(BERLIN_FALL, BERLIN) == ()
+    assert wc.skipped_minutes(date(2031, 6, 1), BERLIN) == ()

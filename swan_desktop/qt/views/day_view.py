@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
+from ...core.wallclock import today_in
 from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, time_range, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
@@ -43,7 +44,7 @@ class DayView(TimeGridView):
         else:
             ids = list(trainer_ids)
         zone = directory.zone
-        today = day == date.today()
+        today = day == today_in(zone)
         columns = []
         for tid in ids:
             trainer = directory.trainers.get(tid)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEven
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
-from ...core.wallclock import local_day
+from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session, Status
 from ..session_text import hm
 from ..style import CanvasColors, block_colors, canvas_colors
@@ -124,7 +124,7 @@ class MonthView(QWidget):
         painter.setPen(colors.axis_text)
         for i, name in enumerate(WEEKDAYS):
             painter.drawText(QRectF(i * w, 0, w, HEADER_H), Qt.AlignmentFlag.AlignCenter, name)
-        today = date.today()
+        today = today_in(self._zone)
         fit = self.lines_that_fit()
         start, _ = self.range_shown()
         for index in range(7 * WEEKS):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -30,7 +31,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
-from ...core.wallclock import at_minutes, day_start, in_zone, local_zone, minutes_into, wall_span
+from ...core.wallclock import (
+    at_minutes,
+    day_start,
+    in_zone,
+    local_zone,
+    minutes_into,
+    skipped_minutes,
+    wall_span,
+)
 from ...protocol.entities import Session
 from .. import style
 from ..session_block import paint_block, paint_mark
@@ -60,6 +69,8 @@ class Column:
     highlight: bool = False
     #: Wall-clock minute ranges (from midnight) outside the trainer's working hours, shaded.
     off_hours: tuple[tuple[float, float], ...] = ()
+    #: Wall-clock minute ranges the clocks skip that day (filled in by the canvas), hatched.
+    skipped: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +165,7 @@ class TimeGridCanvas(QWidget):
     def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo) -> None:
         """Show ``items`` in ``columns``, placed on the wall clock of ``zone``."""
         self.zone = zone
-        self.columns = list(columns)
+        self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
         self.first_hour, self.last_hour = hour_span(items, self.columns, zone)
         placed: list[_Placed] = []
         lo, hi = self.first_hour * 60, self.last_hour * 60
@@ -416,6 +427,10 @@ class TimeGridCanvas(QWidget):
             for lo, hi in c.off_hours:
                 top, bottom = self.y_for_minutes(lo), self.y_for_minutes(hi)
                 painter.fillRect(QRectF(self.column_x(i), top, col_w, bottom - top), colors.off_hours)
+            for lo, hi in c.skipped:  # the hour the clocks jump over: no time there
+                top, bottom = self.y_for_minutes(lo), self.y_for_minutes(hi)
+                painter.fillRect(QRectF(self.column_x(i), top, col_w, bottom - top),
+                                 QBrush(colors.grid_hour, Qt.BrushStyle.BDiagPattern))
         fm = QFontMetrics(self.font())
         painter.setFont(self.font())
         for hour in range(self.first_hour, self.last_hour + 1):

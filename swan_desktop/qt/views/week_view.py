@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
-from ...core.wallclock import local_day
+from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
 from ..session_text import client_label, hm, initials, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
@@ -43,7 +43,7 @@ class WeekView(TimeGridView):
         zone = directory.zone
         monday = week_start(any_day)
         self.monday = monday
-        today = date.today()
+        today = today_in(zone)
         columns = [
             Column(day=monday + timedelta(days=i), title=f"{monday + timedelta(days=i):%a}",
                    subtitle=f"{(monday + timedelta(days=i)).day} {monday + timedelta(days=i):%b}",
