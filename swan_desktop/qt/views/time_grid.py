@@ -98,11 +98,10 @@ def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
     return day_start(day, zone if zone is not None else local_zone())
 
 
-def hour_span(items: Sequence[GridItem], columns: Sequence[Column], zone: tzinfo) -> tuple[int, int]:
-    """First and last hour to show: the working day, widened to fit every session."""
+def hour_span(spans: Sequence[tuple[float, float]]) -> tuple[int, int]:
+    """First and last hour to show: the working day, widened to fit every (wall-clock) span."""
     first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
-    for it in items:
-        lo, hi = wall_span(it.session.start, it.session.end, columns[it.column].day, zone)
+    for lo, hi in spans:
         first = min(first, max(0, math.floor(lo / 60)))
         last = max(last, min(24, math.ceil(hi / 60)))
     return first, last
@@ -166,11 +165,12 @@ class TimeGridCanvas(QWidget):
         """Show ``items`` in ``columns``, placed on the wall clock of ``zone``."""
         self.zone = zone
         self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
-        self.first_hour, self.last_hour = hour_span(items, self.columns, zone)
+        spans = [wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
+                 for it in items]
+        self.first_hour, self.last_hour = hour_span(spans)
         placed: list[_Placed] = []
         lo, hi = self.first_hour * 60, self.last_hour * 60
-        for it in items:
-            first, last = wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
+        for it, (first, last) in zip(items, spans, strict=True):
             start, end = max(lo, first), min(hi, last)
             if end <= start:
                 continue
