@@ -9,6 +9,7 @@ Dates and times are shown and typed on the studio's wall clock
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -221,7 +222,7 @@ class SessionForm(QWidget):
 
     def length_minutes(self) -> int:
         """Real minutes from the start to the end fields (not wall-clock ones)."""
-        return int(elapsed_minutes(self.start_local(), self.end_local()) // 1)
+        return math.floor(elapsed_minutes(self.start_local(), self.end_local()))
 
     def values(self) -> dict[str, Any]:
         """Every field as a wire value."""
