@@ -15,6 +15,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+#: Shared fixtures (a real server, its clients): tests/support/fixtures.py.
+pytest_plugins = ("tests.support.fixtures",)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 

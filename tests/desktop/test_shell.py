@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.theme import apply_theme
-from tests.qt.conftest import DAY
+from tests.support.sample import DAY
 
 from .schedule_window import ScheduleWindow, open_window
 

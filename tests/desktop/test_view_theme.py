@@ -13,7 +13,7 @@ from swan_desktop.protocol.entities import Status
 from swan_desktop.qt.style import MIN_CONTRAST, block_colors, contrast
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.qt.views.time_grid import AXIS_W
-from tests.qt.conftest import make_directory
+from tests.support.sample import make_directory
 
 from .schedule_window import ScheduleWindow, open_window
 

@@ -16,7 +16,7 @@ from swan_desktop.net.link import LinkState
 from swan_desktop.protocol.entities import Role
 from swan_desktop.qt.collab.install import Collaboration, attach_settings
 from swan_desktop.qt.settings_pages.studio import StudioSettingsPage
-from tests.qt.signals import until
+from tests.support.poll import until
 
 from .test_collab_desktop import desktop
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Role, Session
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
+from tests.support.poll import until
 
 FAR = datetime(2031, 4, 7, 9, 0, tzinfo=UTC)  # clear of the demo schedule
 
@@ -19,13 +19,6 @@ def fields(start: datetime = FAR, **extra: object) -> dict:
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "trainer_id": 1, "client_id": 1, "location": "", "session_type_id": 1, **extra}
-
-
-async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), timeout)
 
 
 async def test_presence_shows_who_is_online_with_what_they_do_and_drops_who_quits(sign_in) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-from tests.qt.signals import next_emission
+from tests.support.qt import next_emission
 
 from .test_live_schedule import fields
 

@@ -14,7 +14,8 @@ from swan_desktop.protocol.entities import Session
 from swan_desktop.protocol.frames import Event
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.signals import next_emission, until
+from tests.support.poll import until
+from tests.support.qt import next_emission
 
 from .test_collab_clients import FAR, fields
 

@@ -22,8 +22,8 @@ from swan_desktop.qt.schedule_menu import ScheduleMenu
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
-from tests.qt.signals import next_emission
-from tests.server.support import FAST_HASHER
+from tests.support.qt import next_emission
+from tests.support.server import FAST_HASHER
 
 
 def _get(url: str) -> tuple[int, bytes]:

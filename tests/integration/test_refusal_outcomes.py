@@ -30,7 +30,7 @@ from swan_desktop.core.outcomes import (
 from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
-from tests.server.support import Clients, WsClient, session_data, start_server
+from tests.support.server import Clients, WsClient, session_data, start_server
 
 WEEKLY_TWICE = {"rrule": "FREQ=WEEKLY;COUNT=2", "tz": "UTC"}
 

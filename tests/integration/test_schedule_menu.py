@@ -12,7 +12,8 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_menu import ScheduleMenu
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.signals import next_emission, until
+from tests.support.poll import until
+from tests.support.qt import next_emission
 
 FAR = date(2033, 5, 2)  # a Monday well clear of the demo schedule
 

@@ -13,10 +13,9 @@ from swan_desktop.notify.prefs import DeliveryPrefs
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.realtime.conftest import until
 from tests.support.desktops import SignIn, desktops
-
-from .conftest import on_server
+from tests.support.poll import until
+from tests.support.server import on_server
 
 
 @pytest.fixture

@@ -3,21 +3,19 @@ in one transaction, nested changes and reactions after the commit."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from swan_desktop.protocol.entities import Role
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
 from swan_desktop.protocol.messages import Empty
 from swan_desktop.protocol.timefmt import parse_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.pipeline import Change, Stage
 from swan_desktop.server.store import Store
-from tests.notifications.conftest import created, on_server
-from tests.server.support import FAST_HASHER, PASSWORDS, Clients, session_data, start_server
+from tests.support.server import on_server, session_data, start_notifications_server
 
 #: A field no request type has: every registered type must refuse it by name.
 POISON = "no_such_field_anywhere"
@@ -25,18 +23,9 @@ POISON = "no_such_field_anywhere"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "swan.db", notifications=True)
-    password = FAST_HASHER.hash(PASSWORDS["ana"])
-    srv.server.store.submit(Store.upsert_user, "ana", "Ana", Role.TRAINER, password, 1)
+    srv = start_notifications_server(tmp_path / "swan.db")
     yield srv
     srv.stop()
-
-
-@pytest.fixture
-async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
-    pool = Clients(server)
-    yield pool
-    await pool.close()
 
 
 async def test_every_registered_request_type_refuses_an_unknown_field_by_name(server, clients) -> None:
@@ -90,7 +79,7 @@ async def test_confirming_from_a_notification_is_a_session_update_like_any_other
     service = server.server.notifications
     service.clock = lambda: parse_ts(session["start"]) - timedelta(hours=5)
     await on_server(server, service.scan_unconfirmed)
-    note = await created(ana, "Session not confirmed")
+    note = await ana.notification_created("Session not confirmed")
     await boss.ok("lock.acquire", {"session_id": session["id"]})
     confirm = {"id": note["id"], "action": "confirm_session", "confirm": True}
     error = await ana.error("notification.action", confirm)
@@ -107,7 +96,7 @@ async def test_a_replayed_chat_message_mentions_nobody_twice(server, clients) ->
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
     first = await boss.ok("chat.send", {"room": "studio", "text": "@ana the 10:00 moved"}, rid="m-1")
-    await created(ana, "Boss mentioned you")
+    await ana.notification_created("Boss mentioned you")
     again = await boss.ok("chat.send", {"room": "studio", "text": "@ana the 10:00 moved"}, rid="m-1")
     assert again == first
     await on_server(server, server.server.notifications.idle)

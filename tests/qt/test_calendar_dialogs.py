@@ -14,9 +14,8 @@ from swan_desktop.protocol.entities import Client, Session, Trainer
 from swan_desktop.qt.dialogs.free_slot_dialog import FreeSlotDialog, hours_from_wire
 from swan_desktop.qt.dialogs.repeat_control import DAILY, WEEKLY
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-
-from .conftest import DAY, at, session
-from .signals import next_emission
+from tests.support.qt import next_emission
+from tests.support.sample import DAY, at, session
 
 
 class RecordingCalendar:

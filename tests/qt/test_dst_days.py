@@ -21,10 +21,10 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.qt.schedule_pane import SchedulePane
+from tests.support.qt import next_emission
+from tests.support.sample import make_directory
 
-from .conftest import make_directory
 from .fake_actions import InMemoryActions
-from .signals import next_emission
 from .test_drag_drop import drag, send
 
 

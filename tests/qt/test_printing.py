@@ -10,8 +10,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from swan_desktop.qt.printing import export_pdf, printable_parts, render
 from swan_desktop.qt.views.day_view import DayView
-
-from .conftest import DAY, make_directory, session
+from tests.support.sample import DAY, make_directory, session
 
 
 def day_view(qtbot) -> DayView:

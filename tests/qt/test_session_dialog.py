@@ -17,9 +17,8 @@ from swan_desktop.protocol.errors import ErrorCode, ProtocolError
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-
-from .conftest import DAY, at
-from .signals import next_emission
+from tests.support.qt import next_emission
+from tests.support.sample import DAY, at
 
 
 def editor(qtbot, store, actions, session_id: int | None = None, **kw) -> SessionDialog:

@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
 
 from swan_desktop.qt.models.session_table_model import Column, SessionRole, SessionTableModel
-
-from .conftest import DAY, at
+from tests.support.sample import DAY, at
 
 
 def _model(store, days: int = 14) -> SessionTableModel:

@@ -14,8 +14,7 @@ import pytest
 from swan_desktop.protocol.entities import Trainer
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.working_hours import off_hours
-
-from .conftest import DAY, make_directory
+from tests.support.sample import DAY, make_directory
 
 MONDAY_9_TO_17 = ((0, "09:00", "17:00"),)
 

@@ -22,9 +22,9 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.net import link as link_module
 from swan_desktop.net.connection import Connection, new_request_id
 from swan_desktop.net.link import LinkState
-from tests.server.support import PASSWORDS
 from tests.support.poll import until
 from tests.support.proxy import ChaosProxy
+from tests.support.server import signed_in_client
 
 from .conftest import RestartableServer, quick_link
 
@@ -77,9 +77,7 @@ def link_tasks() -> list[asyncio.Task[Any]]:
 
 
 async def signed_in(url: str, folder: Path, **link_options: Any) -> StudioClient:
-    client = StudioClient(url, outbox_dir=folder, **quick_link(**link_options))
-    await client.sign_in({"username": "ana", "password": PASSWORDS["ana"]})
-    return client
+    return await signed_in_client(url, "ana", folder, **quick_link(**link_options))
 
 
 async def closed_in_time(closing: asyncio.Future[None], what: str) -> None:
@@ -131,3 +129,4 @@ async def test_close_ends_while_a_heartbeat_waits_for_a_reply_that_never_comes(
         client = await signed_in(f"ws://127.0.0.1:{proxy.port}/", tmp_path / f"pc-{round_}",
                                  heartbeat_interval=0.01, heartbeat_timeout=60.0)
         await close_with_heartbeat_in_flight(client, proxy, hooked)
+

@@ -8,9 +8,10 @@ import asyncio
 from swan_desktop.core.client import StudioClient
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.server.support import PASSWORDS
+from tests.support.poll import until
+from tests.support.server import PASSWORDS
 
-from .conftest import RestartableServer, until
+from .conftest import RestartableServer
 
 
 async def _notify(studio: RestartableServer, title: str) -> None:

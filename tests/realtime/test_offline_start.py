@@ -13,9 +13,10 @@ from swan_desktop.qt.app import keep_offline_copy, sign_in
 from swan_desktop.server.store import Store
 from swan_desktop.settings import paths, secrets
 from swan_desktop.settings.config import Settings
-from tests.server.support import PASSWORDS
+from tests.support.poll import until
+from tests.support.server import PASSWORDS
 
-from .conftest import quick_link, until
+from .conftest import quick_link
 
 WEEK = (datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
 

@@ -12,8 +12,9 @@ from swan_desktop.qt.connection_status import ConnectionStatus
 from swan_desktop.qt.controller import ScheduleController
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
+from tests.support.poll import until
 
-from .conftest import is_live, until
+from .conftest import is_live
 
 DAY = datetime(2035, 6, 4, 10, 0, tzinfo=UTC)
 

@@ -17,7 +17,7 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-from .support import WAIT
+from tests.support.server import WAIT
 
 RECEIVE_BUFFER = 4096
 
