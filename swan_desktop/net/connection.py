@@ -28,15 +28,19 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
 
 
-class ConnectionLost(Exception):
-    """The connection is not open, or closed while a request was waiting."""
+class ConnectionLost(ConnectionError):
+    """The connection is not open, or closed while a request was waiting.
+
+    A ConnectionError, so that code which handles "the network failed" in
+    general (``except (ConnectionError, TimeoutError)``) handles this too.
+    """
 
 
 class CertificateRejected(ConnectionLost):
     """The server's TLS certificate did not verify; retrying will not help."""
 
 
-class RequestTimeout(Exception):
+class RequestTimeout(TimeoutError):
     """No reply arrived within the request's timeout."""
 
 

@@ -130,3 +130,17 @@ async def test_close_ends_while_a_heartbeat_waits_for_a_reply_that_never_comes(
                                  heartbeat_interval=0.01, heartbeat_timeout=60.0)
         await close_with_heartbeat_in_flight(client, proxy, hooked)
 
+
+async def test_a_request_waiting_when_the_client_closes_fails_as_a_connection_error(
+        studio: RestartableServer, proxy: ChaosProxy, tmp_path: Path, hooked: type[HookedConnection]) -> None:
+    """Screens that load something catch ConnectionError and TimeoutError; signing out while
+    they wait must reach them as one of those, not as a crash."""
+    client = await signed_in(f"ws://127.0.0.1:{proxy.port}/", tmp_path / "pc", request_timeout=60.0)
+    proxy.stall(True)
+    hooked.sent.clear()
+    waiting = asyncio.ensure_future(client.link.request("directory.query", {}))
+    await until(lambda: "directory.query" in hooked.sent, what="the query to be sent")
+    await closed_in_time(asyncio.ensure_future(client.close()), "with a query waiting")
+    with pytest.raises(ConnectionError):
+        await waiting
+    proxy.stall(False)
