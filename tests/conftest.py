@@ -32,7 +32,7 @@ atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 class MemoryKeyring(KeyringBackend):
     """In-memory keyring: the OS keyring cannot exist on a headless test box."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -86,6 +87,10 @@ async def test_a_lapsed_holder_is_fenced_off_after_someone_else_took_the_lock(se
     assert refused.value.code is ErrorCode.LOCKED and "was not saved" in refused.value.message
 
 
+def last_studio_messages_are(client: StudioClient, texts: list[str]) -> bool:
+    return [m.text for m in client.collab.chat.messages("studio")][-len(texts):] == texts
+
+
 async def test_chat_keeps_order_mentions_notify_and_reactions_agree(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
@@ -96,8 +101,7 @@ async def test_chat_keeps_order_mentions_notify_and_reactions_agree(sign_in) -> 
     mention = await ana.collab.send("day:2031-04-07", "@Vic can you check the 10:00?")
     await vic.collab.load_room("day:2031-04-07")
     for client in (ana, boss):
-        await until(lambda c=client: [m.text for m in c.collab.chat.messages("studio")][-5:]
-                    == [f"message {i}" for i in range(5)])
+        await until(partial(last_studio_messages_are, client, [f"message {i}" for i in range(5)]))
     await until(lambda: vic.notifications.store.unread > unread_before)
     assert any("Ana mentioned you" in n.title for n in vic.notifications.store.visible())
     await boss.collab.react(mention.id, "👍")

@@ -61,7 +61,7 @@ async def test_an_admin_creates_a_feed_whose_address_serves_the_trainers_session
     dialog.create_button.click()
     (made,) = await created
     url = dialog.shown_url()
-    assert url == made.url
+    assert url is not None and url == made.url
     assert url.startswith(server.url.replace("ws://", "http://").rstrip("/") + "/ics/")
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == url
@@ -75,7 +75,9 @@ async def test_an_admin_creates_a_feed_whose_address_serves_the_trainers_session
                                         soon + timedelta(days=30), 1)
     assert others and not {f"session-{s.id}@swan-desktop" for s in others} & uids
 
-    dialog.table.topLevelItem(0).setSelected(True)
+    first = dialog.table.topLevelItem(0)
+    assert first is not None
+    first.setSelected(True)
     assert dialog.revoke_button.isEnabled()
     dialog.revoke_button.click()
     box = dialog.confirm_box

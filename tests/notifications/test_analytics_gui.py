@@ -4,6 +4,7 @@ server times give known medians, p90s, category counts and peak hours; an empty 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from PySide6.QtWidgets import QLabel
 
@@ -43,7 +44,7 @@ async def _play_script(server, boss: StudioClient) -> None:
     for title, category, priority, created, _ in SCRIPT:
         clock.now = BASE + timedelta(minutes=created)
         notice = Notice(title, f"{title}.", category=category, priority=priority, source="test")
-        await on_server(server, lambda n=notice: server.server.notifier.notify(Recipients.admins(), n))
+        await on_server(server, partial(server.server.notifier.notify, Recipients.admins(), notice))
     await until(lambda: len(store) == len(SCRIPT))
     by_title = {n.title: n.id for n in store.visible()}
     for title, _, _, created, acked in sorted(SCRIPT, key=lambda s: s[3] + (s[4] or 0)):

@@ -6,6 +6,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from email import message_from_bytes
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,10 @@ async def test_low_priority_waits_for_one_digest_email(server, clients, smtpd) -
     ana = await clients.signed_in("ana")
     me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
     await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True})
+    to_ana = Recipients(user_ids=frozenset({me}))
     for title in ("Tip one", "Tip two", "Tip three"):
         notice = Notice(title, f"{title} text", category="content", priority="low")
-        await on_server(server, lambda n=notice: server.server.notifier.notify(
-            Recipients(user_ids=frozenset({me})), n))
+        await on_server(server, partial(server.server.notifier.notify, to_ana, notice))
     await on_server(server, server.server.notifications.idle)
     assert inbox.messages == []
     assert await on_server(server, server.server.notifications.flush_digests) == 1

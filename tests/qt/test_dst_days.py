@@ -144,7 +144,7 @@ async def test_dragging_by_an_hour_lands_an_hour_later_on_the_wall_clock(qtbot, 
     drag(canvas, grab, QPointF(grab.x(), canvas.y_for_minutes(11 * 60) + 10))  # onto the 11:00 row
     await next_emission(pane.bridge.changed)
     moved = pane.store.get(1)
-    assert (moved.start, moved.end) == (wall(case, 11), wall(case, 12))
+    assert moved is not None and (moved.start, moved.end) == (wall(case, 11), wall(case, 12))
     pane.bridge.detach()
 
 
@@ -167,7 +167,8 @@ async def test_drags_snap_to_quarter_hours_on_the_wall_clock(qtbot, case, view) 
     last = QPointF(grab.x(), canvas.y_for_minutes(600 + 97) + below_row)
     send(canvas, QEvent.Type.MouseButtonRelease, last, Qt.MouseButton.NoButton)
     await next_emission(pane.bridge.changed)
-    assert pane.store.get(1).start == wall(case, 11, 30)
+    dropped = pane.store.get(1)
+    assert dropped is not None and dropped.start == wall(case, 11, 30)
     pane.bridge.detach()
 
 
@@ -179,7 +180,7 @@ async def test_resizing_ends_on_a_quarter_hour_on_the_wall_clock(qtbot, case) ->
     drag(canvas, edge, QPointF(edge.x(), canvas.y_for_minutes(11 * 60 + 38)))
     await next_emission(pane.bridge.changed)
     resized = pane.store.get(1)
-    assert (resized.start, resized.end) == (wall(case, 10), wall(case, 11, 45))
+    assert resized is not None and (resized.start, resized.end) == (wall(case, 10), wall(case, 11, 45))
     pane.bridge.detach()
 
 

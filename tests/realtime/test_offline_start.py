@@ -44,7 +44,8 @@ async def test_the_desktop_opens_offline_on_its_copy_and_catches_up(studio, conn
         await until(lambda: offline.link.live and offline.link.outbox.depth == 0, 20)
         store = Store(studio.db)
         try:
-            assert store.session(first.id).notes == "written while the server was down"
+            saved = store.session(first.id)
+            assert saved is not None and saved.notes == "written while the server was down"
         finally:
             store.close()
         assert offline.user is not None and offline.user.name == "Ana"

@@ -64,7 +64,7 @@ class RawClient:
         while True:
             for event in await self._receive():
                 if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                    frame = json.loads(event.data)
+                    frame = json.loads(bytes(event.data))
                     if frame.get("re") == rid:
                         return dict(frame)
 

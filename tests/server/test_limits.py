@@ -60,7 +60,7 @@ def test_limits_refuse_nonsense_and_a_zero_rate_means_no_bucket() -> None:
     assert Limits().bucket() is not None
     for bad in ({"rate": -1}, {"burst": 0}, {"max_connections": -1}, {"send_queue": 0}):
         with pytest.raises(ValueError):
-            Limits(**bad)  # type: ignore[arg-type]
+            Limits(**bad)
 
 
 # -- request rate ------------------------------------------------------------------

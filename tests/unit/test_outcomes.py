@@ -74,11 +74,12 @@ SERIES_CLASH = {"code": "conflict", "message": "1 of 2 occurrences clash — Mon
                          "clashes": [SESSION_431],
                          "occurrences": [{"start": "2031-03-10T10:00:00Z", "end": "2031-03-10T11:00:00Z",
                                           "clashes": [SESSION_431]}]}}
-OUTSIDE = {"code": "conflict", "message": "Marcus Lee does not work then (Wed 05 Mar 15:00–16:00); working "
-           "hours: not on Wednesdays",
-           "data": {"reason": "outside-availability", "message": "Marcus Lee does not work then (Wed 05 Mar "
-                    "15:00–16:00); working hours: not on Wednesdays", "trainer_id": 2,
-                    "hours": [{"weekday": 0, "start": "09:00", "end": "10:00"}], "timezone": "Etc/UTC"}}
+OUTSIDE: dict[str, Any] = {
+    "code": "conflict",
+    "message": "Marcus Lee does not work then (Wed 05 Mar 15:00–16:00); working hours: not on Wednesdays",
+    "data": {"reason": "outside-availability", "message": "Marcus Lee does not work then (Wed 05 Mar "
+             "15:00–16:00); working hours: not on Wednesdays", "trainer_id": 2,
+             "hours": [{"weekday": 0, "start": "09:00", "end": "10:00"}], "timezone": "Etc/UTC"}}
 HELD = {"code": "locked", "message": "Ana is editing this session",
         "data": {"reason": "held", "lock": {"session_id": 431, "holder": {"id": 2, "name": "Ana"}, "token": 1,
                                             "expires_at": "2026-11-30T06:20:27Z"}}}

@@ -18,8 +18,8 @@ BERLIN_SPRING, BERLIN_FALL = date(2031, 3, 30), date(2031, 10, 26)
 LA_SPRING, LA_FALL = date(2031, 3, 9), date(2031, 11, 2)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("day", "zone", "hours"), [
