@@ -18,7 +18,8 @@ from tests.support.qt import next_emission
 FAR = date(2033, 5, 2)  # a Monday well clear of the demo schedule
 
 
-async def window_with_menu(qtbot, client: StudioClient):
+async def window_with_menu(qtbot, client: StudioClient) -> tuple[MainWindow, SchedulePane, ScheduleMenu]:
+    """The main window with the Schedule menu, signed in as ``client``'s user, shown."""
     pane = SchedulePane(client.store, client)
     window = MainWindow(pane)
     qtbot.addWidget(window)
