@@ -153,7 +153,8 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         if not self._core_installed:
-            CoreRequests(self.store, auth, self.dispatcher, self._started).install()
+            CoreRequests(self.store, auth, self.dispatcher, self._started,
+                         connections=lambda: self.connections, limits=self.limits).install()
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()

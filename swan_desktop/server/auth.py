@@ -93,7 +93,8 @@ class Authenticator:
             self._executor, verify_password, self.hasher, password_hash, password
         )
 
-    async def with_password(self, username: str, password: str) -> tuple[Account, str, datetime]:
+    async def with_password(self, username: str, password: str,
+                            address: str = "") -> tuple[Account, str, datetime]:
         account = await self._store.run(Store.account_by_username, username)
         ok = await self._verify(account.password_hash if account else None, password)
         if account is None or not ok:

@@ -19,11 +19,17 @@ from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
 from .app import SwanServer
 from .limits import (
+    DEFAULT_AUTH_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_USER,
+    DEFAULT_MAX_PENDING_PER_ADDRESS,
     DEFAULT_RATE,
     DEFAULT_SEND_QUEUE,
     DEFAULT_SEND_QUEUE_BYTES,
+    DEFAULT_SIGN_IN_DELAY,
+    DEFAULT_SIGN_IN_DELAY_MAX,
+    DEFAULT_SIGN_IN_FREE,
     Limits,
 )
 from .notifications import SmtpConfig
@@ -68,6 +74,35 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument(
         "--send-queue-bytes", type=int, default=DEFAULT_SEND_QUEUE_BYTES, metavar="BYTES",
         help=f"bytes waiting for one client before it is disconnected (default {DEFAULT_SEND_QUEUE_BYTES})",
+    )
+    limits.add_argument(
+        "--auth-timeout", type=float, default=DEFAULT_AUTH_TIMEOUT, metavar="SECONDS",
+        help=f"close a connection that has not authenticated within this time, code 4001 "
+        f"(default {DEFAULT_AUTH_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--max-pending-per-address", type=int, default=DEFAULT_MAX_PENDING_PER_ADDRESS, metavar="N",
+        help=f"unauthenticated connections from one address, more get HTTP 429 "
+        f"(default {DEFAULT_MAX_PENDING_PER_ADDRESS}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--max-connections-per-user", type=int, default=DEFAULT_MAX_CONNECTIONS_PER_USER, metavar="N",
+        help=f"signed-in connections of one user, another sign-in is refused "
+        f"(default {DEFAULT_MAX_CONNECTIONS_PER_USER}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--sign-in-free", type=int, default=DEFAULT_SIGN_IN_FREE, metavar="N",
+        help=f"failed sign-ins per address and per account answered without delay "
+        f"(default {DEFAULT_SIGN_IN_FREE})",
+    )
+    limits.add_argument(
+        "--sign-in-delay", type=float, default=DEFAULT_SIGN_IN_DELAY, metavar="SECONDS",
+        help=f"delay after the free failed sign-ins, doubling with each failure "
+        f"(default {DEFAULT_SIGN_IN_DELAY:g}; 0 = no delay)",
+    )
+    limits.add_argument(
+        "--sign-in-delay-max", type=float, default=DEFAULT_SIGN_IN_DELAY_MAX, metavar="SECONDS",
+        help=f"longest sign-in delay (default {DEFAULT_SIGN_IN_DELAY_MAX:g})",
     )
     serve.add_argument(
         "--compress", action="store_true",
@@ -139,6 +174,12 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         max_connections=args.max_connections,
         send_queue=args.send_queue,
         send_queue_bytes=args.send_queue_bytes,
+        auth_timeout=args.auth_timeout,
+        max_pending_per_address=args.max_pending_per_address,
+        max_connections_per_user=args.max_connections_per_user,
+        sign_in_free=args.sign_in_free,
+        sign_in_delay=args.sign_in_delay,
+        sign_in_delay_max=args.sign_in_delay_max,
     )
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("give both --tls-cert and --tls-key, or neither")

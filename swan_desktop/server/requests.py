@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..protocol import frames
 from ..protocol.entities import Session
-from ..protocol.errors import invalid
+from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.messages import (
     Empty,
     Heartbeat,
@@ -21,9 +22,10 @@ from ..protocol.messages import (
     time_field,
 )
 from ..protocol.timefmt import format_ts, now_utc
-from .auth import Authenticator
+from .auth import Authenticator, hash_token
 from .connection import Connection
 from .handlers import Dispatcher
+from .limits import Limits
 from .store import HubEvent, Store
 from .worker import AsyncStore
 
@@ -53,11 +55,14 @@ class CoreRequests:
     """Answers ``authenticate``, ``sync``, ``heartbeat``, ``directory.query`` and ``schedule.query``."""
 
     def __init__(self, store: AsyncStore, auth: Authenticator, dispatcher: Dispatcher,
-                 started: float) -> None:
+                 started: float, *, connections: Callable[[], frozenset[Connection]] = frozenset,
+                 limits: Limits | None = None) -> None:
         self._store = store
         self._auth = auth
         self._dispatcher = dispatcher
         self._started = started
+        self._connections = connections
+        self._limits = limits if limits is not None else Limits()
 
     def install(self) -> None:
         d = self._dispatcher
@@ -73,8 +78,17 @@ class CoreRequests:
             token = msg.token
         else:
             assert isinstance(msg, PasswordAuth)
-            account, token, expires = await self._auth.with_password(msg.username, msg.password)
+            account, token, expires = await self._auth.with_password(msg.username, msg.password,
+                                                                     conn.address)
+        digest = hash_token(token)
+        try:
+            self._check_user_connections(conn, account.id)
+        except ProtocolError:
+            if isinstance(msg, PasswordAuth):
+                await self._store.run(Store.delete_token, digest)
+            raise
         conn.account = account
+        conn.token_hash = digest
         head = await self._store.run(Store.head_seq)
         return {
             "token": token,
@@ -84,6 +98,18 @@ class CoreRequests:
             "epoch": self._store.epoch,
             "seq": head,
         }
+
+    def _check_user_connections(self, conn: Connection, user_id: int) -> None:
+        """Refuse a sign-in past ``limits.max_connections_per_user`` open connections of one user."""
+        limit = self._limits.max_connections_per_user
+        if not limit:
+            return
+        signed_in = sum(1 for c in self._connections() if c is not conn and not c.closed
+                        and c.account is not None and c.account.id == user_id)
+        if signed_in >= limit:
+            raise ProtocolError(ErrorCode.RATE_LIMITED,
+                                f"this user already has {limit} open connections; close one first",
+                                {"limit": limit})
 
     async def sync(self, conn: Connection, msg: Sync) -> dict[str, Any]:
         since: int | None = None
