@@ -37,6 +37,7 @@ from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
 from .store import Store
+from .throttle import SignInThrottle
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,8 @@ class SwanServer:
             await self.store.run(demo.ensure_local_admin)
         self.hub.last_seq = await self.store.run(Store.head_seq)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
-        auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
+        auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
+                             SignInThrottle(self.limits))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started,
                          connections=lambda: self.connections, limits=self.limits).install()
