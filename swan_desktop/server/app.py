@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo, schedule
+from .account_watch import AccountWatch
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
 from .calendar import schema as calendar_schema
@@ -119,6 +120,8 @@ class SwanServer:
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         self._gateway: Gateway | None = None
+        #: Closes or downgrades connections of users changed by another process.
+        self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
         self._prune_task: asyncio.Task[None] | None = None
         self._started = time.monotonic()
         self._core_installed = False
@@ -170,6 +173,7 @@ class SwanServer:
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
         await self.monitor.start()
+        await self.account_watch.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
 
@@ -178,6 +182,7 @@ class SwanServer:
         log and left behind, so the server still exits (and its data is safe: the
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
+        await self._bounded("account watch", self.account_watch.stop())
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -19,6 +19,7 @@ from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
 from .app import SwanServer
 from .limits import (
+    DEFAULT_ACCOUNT_CHECK_S,
     DEFAULT_AUTH_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_MAX_CONNECTIONS,
@@ -104,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         "--sign-in-delay-max", type=float, default=DEFAULT_SIGN_IN_DELAY_MAX, metavar="SECONDS",
         help=f"longest sign-in delay (default {DEFAULT_SIGN_IN_DELAY_MAX:g})",
     )
+    limits.add_argument(
+        "--account-check-interval", type=float, default=DEFAULT_ACCOUNT_CHECK_S, metavar="SECONDS",
+        help=f"how often to notice users changed by another process (swan-server user add) and "
+        f"close or downgrade their open connections (default {DEFAULT_ACCOUNT_CHECK_S:g})",
+    )
     serve.add_argument(
         "--compress", action="store_true",
         help="offer per-message deflate (less bandwidth, more CPU for every client)",
@@ -159,9 +165,12 @@ def _user_add(args: argparse.Namespace) -> int:
         account, created = store.upsert_user(
             args.username, args.display_name or args.username, Role(args.role), password_hash
         )
+        if not created:  # a new password or role: every sign-in of the old one ends
+            with store.transaction():
+                store.delete_user_tokens(account.id)
     finally:
         store.close()
-    verb = "added" if created else "updated (password and role)"
+    verb = "added" if created else "updated (password and role; its tokens revoked)"
     print(f"user {account.username!r} {verb}: role {account.role.value}, id {account.id}")
     return 0
 
@@ -180,6 +189,7 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         sign_in_free=args.sign_in_free,
         sign_in_delay=args.sign_in_delay,
         sign_in_delay_max=args.sign_in_delay_max,
+        account_check_s=args.account_check_interval,
     )
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("give both --tls-cert and --tls-key, or neither")

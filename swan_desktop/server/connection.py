@@ -17,6 +17,10 @@ from .wire import wire_bytes
 
 log = logging.getLogger(__name__)
 
+#: Close code of a connection whose sign-in ended on the server: its token was revoked (signed
+#: out elsewhere), its account removed, or its password changed.
+SIGNED_OUT = 4003
+
 #: Live events held back while a ``sync`` replay is being sent.
 SYNC_BUFFER_LIMIT = 50_000
 #: How long a replay may wait for room in the send queue.

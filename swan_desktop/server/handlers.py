@@ -22,9 +22,11 @@ from typing import Any
 
 from ..domain.permissions import allowed
 from ..protocol import frames
+from ..protocol.entities import Role
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
 from ..protocol.messages import Message, decode
+from . import account_watch
 from .connection import Connection
 from .metrics import Metrics
 from .pipeline import Pipeline
@@ -162,6 +164,7 @@ class Dispatcher:
             return
         outcome = "ok"
         try:
+            await self._recheck_admin(conn, req.type)
             entry, msg = self._admit(conn, req)
             data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
@@ -193,6 +196,16 @@ class Dispatcher:
         conn.send(reply_error(re, err) if re is not None else error_frame(err))
         self._metrics.rate_limited.inc()
         self._metrics.observe(rtype, err.code.value, time.perf_counter() - began)
+
+    async def _recheck_admin(self, conn: Connection, rtype: str) -> None:
+        """Before an admin-only request, read the sender's account again: a removed or changed
+        admin is refused at once, not only when the account watch comes round."""
+        held = conn.account
+        if held is None or allowed(Role.TRAINER, rtype) or rtype not in self._types:
+            return
+        await account_watch.apply(conn, await self._store.run(Store.account, held.id))
+        if conn.account is None:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, "your sign-in has ended; sign in again")
 
     def _admit(self, conn: Connection, req: Request) -> tuple[RequestType, Message]:
         """The request's type and typed message, once the sender may send it."""

@@ -26,6 +26,8 @@ DEFAULT_MAX_CONNECTIONS_PER_USER = 32
 DEFAULT_SIGN_IN_FREE = 3
 DEFAULT_SIGN_IN_DELAY = 1.0
 DEFAULT_SIGN_IN_DELAY_MAX = 30.0
+#: Seconds between checks whether another process (``swan-server user add``) changed the users.
+DEFAULT_ACCOUNT_CHECK_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Limits:
     sign_in_free: int = DEFAULT_SIGN_IN_FREE
     sign_in_delay: float = DEFAULT_SIGN_IN_DELAY
     sign_in_delay_max: float = DEFAULT_SIGN_IN_DELAY_MAX
+    account_check_s: float = DEFAULT_ACCOUNT_CHECK_S
 
     def __post_init__(self) -> None:
         if self.rate < 0 or not math.isfinite(self.rate):
@@ -54,8 +57,9 @@ class Limits:
             raise ValueError("max_connections must be >= 0")
         if self.send_queue < 1 or self.send_queue_bytes < 1:
             raise ValueError("the send queue limits must be at least 1")
-        if not 0 < self.auth_timeout < math.inf:
-            raise ValueError("auth_timeout must be a finite number > 0")
+        for name in ("auth_timeout", "account_check_s"):
+            if not 0 < getattr(self, name) < math.inf:
+                raise ValueError(f"{name} must be a finite number > 0")
         if self.max_pending_per_address < 0 or self.max_connections_per_user < 0:
             raise ValueError("the per-address and per-user connection limits must be >= 0")
         if self.sign_in_free < 0:

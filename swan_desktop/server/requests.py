@@ -23,7 +23,7 @@ from ..protocol.messages import (
 )
 from ..protocol.timefmt import format_ts, now_utc
 from .auth import Authenticator, hash_token
-from .connection import Connection
+from .connection import SIGNED_OUT, Connection
 from .handlers import Dispatcher
 from .limits import Limits
 from .store import HubEvent, Store
@@ -52,7 +52,8 @@ def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubE
 
 
 class CoreRequests:
-    """Answers ``authenticate``, ``sync``, ``heartbeat``, ``directory.query`` and ``schedule.query``."""
+    """Answers ``authenticate``, ``auth.logout``, ``sync``, ``heartbeat``, ``directory.query``
+    and ``schedule.query``."""
 
     def __init__(self, store: AsyncStore, auth: Authenticator, dispatcher: Dispatcher,
                  started: float, *, connections: Callable[[], frozenset[Connection]] = frozenset,
@@ -67,6 +68,7 @@ class CoreRequests:
     def install(self) -> None:
         d = self._dispatcher
         d.register(frames.AUTHENTICATE, auth_message, self.authenticate)
+        d.register(frames.LOGOUT, Empty, self.logout)
         d.register(frames.SYNC, Sync, self.sync)
         d.register(frames.HEARTBEAT, Heartbeat, self.heartbeat)
         d.register(frames.DIRECTORY_QUERY, Empty, self.directory_query)
@@ -98,6 +100,18 @@ class CoreRequests:
             "epoch": self._store.epoch,
             "seq": head,
         }
+
+    async def logout(self, conn: Connection, msg: Empty) -> dict[str, Any]:
+        """Revoke the connection's token; other connections signed in with it are closed (4003)."""
+        digest = conn.token_hash
+        if digest is not None:
+            await self._store.run(Store.delete_token, digest)
+        others = [c for c in self._connections() if c is not conn and digest is not None
+                  and c.token_hash == digest]
+        conn.sign_out()
+        for other in others:
+            await other.end(SIGNED_OUT, "signed out")
+        return {"signed_out": True}
 
     def _check_user_connections(self, conn: Connection, user_id: int) -> None:
         """Refuse a sign-in past ``limits.max_connections_per_user`` open connections of one user."""

@@ -329,6 +329,10 @@ class Store:
         with self.transaction():
             self._conn.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
 
+    def delete_user_tokens(self, user_id: int) -> None:
+        """Revoke every token of a user (call inside or outside a transaction)."""
+        self._conn.execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
+
     # -- directory -------------------------------------------------------------
     def add_trainer(self, name: str, specialties: Sequence[str] = (), color: str = "#607d8b") -> Trainer:
         with self.transaction():

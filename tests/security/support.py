@@ -46,3 +46,9 @@ async def eventually(check: Callable[[], bool], timeout: float = WAIT) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
+
+
+def user_ids(server: EmbeddedServer) -> dict[str, int]:
+    from swan_desktop.server.store import Store
+
+    return {a.username: a.id for a in server.server.store.submit(Store.accounts)}
