@@ -238,7 +238,7 @@ class Collaboration:
         lock = await self.store.run(run)
         self._conn_locks.setdefault(conn, {})[sid] = lock.token
         self._expiries[sid] = lock.expires_at
-        return {"lock": lock.to_wire()}
+        return {"lock": lock.to_wire(with_token=True)}
 
     async def lock_renew(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
         account, sid, cfg = conn.account, msg.session_id, self.config
@@ -250,7 +250,7 @@ class Collaboration:
 
         lock = await self.store.run(run)
         self._expiries[sid] = lock.expires_at
-        return {"lock": lock.to_wire()}
+        return {"lock": lock.to_wire(with_token=True)}
 
     async def lock_release(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
         sid = msg.session_id
