@@ -236,6 +236,9 @@ class Dispatcher:
                  msg: Message) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """Run one change once per (user, request id); a repeated id gets the kept reply again.
 
+        The kept reply names its request type: the same id sent with another type is
+        refused ``invalid`` (replies kept before the type was recorded are answered as before).
+
         The change, its events and the kept reply commit in one transaction; a
         lasting refusal is kept too (and raised). Returns the reply data and the
         change's notes for its reactions (None for a replay: it reacts no more).
@@ -243,6 +246,9 @@ class Dispatcher:
         if entry.keep_reply:
             logged = store.logged_reply(actor.id, request_id)
             if logged is not None:
+                used_for = logged.get("type")
+                if used_for is not None and used_for != entry.name:
+                    raise invalid(f"id already used for {used_for}", field="id", type=used_for)
                 if logged.get("ok"):
                     return dict(logged["data"]), None
                 raise ProtocolError.from_wire(logged["error"])
@@ -251,12 +257,13 @@ class Dispatcher:
                 change = self.pipeline.begin(store, tx, actor, entry.name, msg)
                 data = self.pipeline.run(change)
                 if entry.keep_reply:
-                    store.log_reply(actor.id, request_id, {"ok": True, "data": data})
+                    store.log_reply(actor.id, request_id, {"type": entry.name, "ok": True, "data": data})
             return data, change.notes
         except ProtocolError as err:
             if err.code not in TRANSIENT and entry.keep_reply:
                 with store.transaction():
-                    store.log_reply(actor.id, request_id, {"ok": False, "error": err.to_wire()})
+                    store.log_reply(actor.id, request_id,
+                                    {"type": entry.name, "ok": False, "error": err.to_wire()})
             raise
 
     def _react(self, conn: Connection, entry: RequestType, msg: Message, data: dict[str, Any],
