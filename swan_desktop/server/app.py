@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
-from . import demo, schedule
+from . import demo, logs, schedule
 from .account_watch import AccountWatch
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
@@ -144,6 +144,7 @@ class SwanServer:
 
     async def start(self) -> None:
         self._started = time.monotonic()
+        logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
         await self.store.open()
         await self.store.run(collab_schema.apply)
         await self.store.run(calendar_schema.apply)

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
+from . import logs
 from .app import SwanServer
 from .limits import (
     DEFAULT_ACCOUNT_CHECK_S,
@@ -231,11 +232,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        logging.basicConfig(
-            level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        logs.configure(args.log_level)
         try:
             limits, context = _serve_options(args)
         except ValueError as exc:  # TlsConfigError is one
