@@ -91,6 +91,8 @@ class SwanServer:
         #: Where features send what people should hear about (see notifier_api).
         self.notifier: Notifier
         self.limits = limits if limits is not None else Limits()
+        #: Browser origins allowed to open a WebSocket besides the server's own (``--allow-origin``).
+        self.allowed_origins: frozenset[str] = frozenset()
         self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
@@ -167,7 +169,8 @@ class SwanServer:
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
             self.dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
-            metrics_token=self.monitor.metrics_token,
+            metrics_token=self.monitor.metrics_token, metrics_open=self.monitor.metrics_open,
+            allowed_origins=self.allowed_origins,
         )
         self._gateway.http_routes.extend(self._http_routes)
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)

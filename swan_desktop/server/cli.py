@@ -117,7 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--metrics-token", metavar="TOKEN", default=os.environ.get("SWAN_METRICS_TOKEN") or None,
-        help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN)",
+        help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN); "
+        "without a token /metrics is refused unless --metrics-open",
+    )
+    serve.add_argument(
+        "--metrics-open", action="store_true",
+        help="let anyone who can reach the port read GET /metrics without a token",
+    )
+    serve.add_argument(
+        "--allow-origin", action="append", metavar="ORIGIN", default=[],
+        help="a browser origin (e.g. https://studio.example:8443) allowed to open a WebSocket besides "
+        "the server's own host; repeat for more (desktops send no Origin and are always allowed)",
     )
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
@@ -214,6 +224,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
         smtp=smtp_config(args, dict(os.environ)),
     )
     server.monitor.metrics_token = args.metrics_token
+    server.monitor.metrics_open = args.metrics_open
+    server.allowed_origins = frozenset(args.allow_origin)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -32,11 +32,14 @@ from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
 from .metrics import CONTENT_TYPE, Metrics
+from .origins import OriginCheck
 
 log = logging.getLogger(__name__)
 
 #: Seconds a refused client is told to wait (``Retry-After``) before trying again.
 RETRY_AFTER_S = 5
+NEED_METRICS_TOKEN = b"metrics need Authorization: Bearer <token>\n"
+METRICS_CLOSED = b"metrics are closed: start swan-server with --metrics-token TOKEN or --metrics-open\n"
 #: Close code for a connection that did not authenticate in time.
 AUTH_TIMEOUT_CODE = 4001
 
@@ -65,6 +68,8 @@ class Gateway:
         compression: bool = False,
         *,
         metrics_token: str | None = None,
+        metrics_open: bool = False,
+        allowed_origins: frozenset[str] = frozenset(),
     ) -> None:
         self._dispatcher = dispatcher
         self._hub = hub
@@ -73,6 +78,8 @@ class Gateway:
         self._limits = limits
         self._compression = compression
         self._metrics_token = metrics_token
+        self._metrics_open = metrics_open
+        self._origins = OriginCheck(allowed_origins)
         self._server: Server | None = None
         #: WebSocket handshakes let through, until their connection ends (counted for the limit).
         self._admitted: set[ServerConnection] = set()
@@ -115,8 +122,8 @@ class Gateway:
             return _response(status, "application/json", json.dumps(report).encode())
         if path == "/metrics":
             if not self._metrics_allowed(request):
-                response = _response(HTTPStatus.UNAUTHORIZED, "text/plain; charset=utf-8",
-                                     b"metrics need Authorization: Bearer <token>\n")
+                hint = NEED_METRICS_TOKEN if self._metrics_token else METRICS_CLOSED
+                response = _response(HTTPStatus.UNAUTHORIZED, "text/plain; charset=utf-8", hint)
                 response.headers["WWW-Authenticate"] = 'Bearer realm="swan-metrics"'
                 return response
             return _response(HTTPStatus.OK, CONTENT_TYPE, self._metrics.render())
@@ -130,14 +137,22 @@ class Gateway:
                 "text/plain; charset=utf-8",
                 b"not found: WebSocket on /, plus GET /health and GET /metrics\n",
             )
+        if not self._origins.allows(request.headers):
+            log.warning("refusing a WebSocket from %s: origin %r is not allowed", remote_address(ws),
+                        request.headers.get("Origin"))
+            return _response(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                             b"this origin may not open a WebSocket to this server\n")
         return self._admit(ws)
 
     def _metrics_allowed(self, request: Request) -> bool:
-        if not self._metrics_token:
+        """Open when configured so; else the token as ``Authorization: Bearer`` (any case of "Bearer")."""
+        if self._metrics_open:
             return True
-        given = request.headers.get("Authorization", "")
-        expected = f"Bearer {self._metrics_token}"
-        return hmac.compare_digest(given.encode(), expected.encode())
+        if not self._metrics_token:
+            return False
+        scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+        matches = hmac.compare_digest(given.strip().encode(), self._metrics_token.encode())
+        return scheme.lower() == "bearer" and matches
 
     def _admit(self, ws: ServerConnection) -> Response | None:
         """Let a handshake through, or refuse it: 503 when the server is full, 429 when its
