@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable
@@ -105,6 +106,7 @@ class SwanServer:
                                   lambda: self.notifier, self._http_routes)
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
         self.collab = Collaboration(features)
+        self.collab.config = dataclasses.replace(self.collab.config, presence_rate=self.limits.presence_rate)
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
         self.calendar = Calendar(features)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/). It

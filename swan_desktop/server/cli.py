@@ -26,12 +26,14 @@ from .limits import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_CONNECTIONS_PER_USER,
     DEFAULT_MAX_PENDING_PER_ADDRESS,
+    DEFAULT_PRESENCE_RATE,
     DEFAULT_RATE,
     DEFAULT_SEND_QUEUE,
     DEFAULT_SEND_QUEUE_BYTES,
     DEFAULT_SIGN_IN_DELAY,
     DEFAULT_SIGN_IN_DELAY_MAX,
     DEFAULT_SIGN_IN_FREE,
+    DEFAULT_SYNC_REPLAY_BYTES,
     Limits,
 )
 from .notifications import SmtpConfig
@@ -110,6 +112,16 @@ def _parser() -> argparse.ArgumentParser:
         "--account-check-interval", type=float, default=DEFAULT_ACCOUNT_CHECK_S, metavar="SECONDS",
         help=f"how often to notice users changed by another process (swan-server user add) and "
         f"close or downgrade their open connections (default {DEFAULT_ACCOUNT_CHECK_S:g})",
+    )
+    limits.add_argument(
+        "--sync-replay-bytes", type=int, default=DEFAULT_SYNC_REPLAY_BYTES, metavar="BYTES",
+        help=f"events one sync replays at most, beyond them it answers recovered: false and the client "
+        f"reloads (default {DEFAULT_SYNC_REPLAY_BYTES}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--presence-rate", type=float, default=DEFAULT_PRESENCE_RATE, metavar="N",
+        help=f"presence events per second one user causes at most, later reports are coalesced "
+        f"(default {DEFAULT_PRESENCE_RATE:g})",
     )
     serve.add_argument(
         "--compress", action="store_true",
@@ -201,6 +213,8 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         sign_in_delay=args.sign_in_delay,
         sign_in_delay_max=args.sign_in_delay_max,
         account_check_s=args.account_check_interval,
+        sync_replay_bytes=args.sync_replay_bytes,
+        presence_rate=args.presence_rate,
     )
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("give both --tls-cert and --tls-key, or neither")

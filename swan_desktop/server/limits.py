@@ -26,6 +26,10 @@ DEFAULT_MAX_CONNECTIONS_PER_USER = 32
 DEFAULT_SIGN_IN_FREE = 3
 DEFAULT_SIGN_IN_DELAY = 1.0
 DEFAULT_SIGN_IN_DELAY_MAX = 30.0
+#: Bytes of events one ``sync`` replays at most; beyond them it answers ``recovered: false``.
+DEFAULT_SYNC_REPLAY_BYTES = 4 * 1024 * 1024
+#: Presence events one user causes per second at most (later reports are coalesced).
+DEFAULT_PRESENCE_RATE = 1.0
 #: Seconds between checks whether another process (``swan-server user add``) changed the users.
 DEFAULT_ACCOUNT_CHECK_S = 1.0
 
@@ -33,7 +37,8 @@ DEFAULT_ACCOUNT_CHECK_S = 1.0
 @dataclass(frozen=True, slots=True)
 class Limits:
     """What one server allows. ``rate=0``, ``max_connections=0``, ``max_pending_per_address=0``,
-    ``max_connections_per_user=0`` or ``sign_in_delay=0`` switch that limit off."""
+    ``max_connections_per_user=0``, ``sign_in_delay=0`` or ``sync_replay_bytes=0`` switch that
+    limit off."""
 
     rate: float = DEFAULT_RATE
     burst: int = DEFAULT_BURST
@@ -47,6 +52,8 @@ class Limits:
     sign_in_delay: float = DEFAULT_SIGN_IN_DELAY
     sign_in_delay_max: float = DEFAULT_SIGN_IN_DELAY_MAX
     account_check_s: float = DEFAULT_ACCOUNT_CHECK_S
+    sync_replay_bytes: int = DEFAULT_SYNC_REPLAY_BYTES
+    presence_rate: float = DEFAULT_PRESENCE_RATE
 
     def __post_init__(self) -> None:
         if self.rate < 0 or not math.isfinite(self.rate):
@@ -62,6 +69,10 @@ class Limits:
                 raise ValueError(f"{name} must be a finite number > 0")
         if self.max_pending_per_address < 0 or self.max_connections_per_user < 0:
             raise ValueError("the per-address and per-user connection limits must be >= 0")
+        if self.sync_replay_bytes < 0:
+            raise ValueError("sync_replay_bytes must be >= 0")
+        if not 0 < self.presence_rate < math.inf:
+            raise ValueError("presence_rate must be a finite number > 0")
         if self.sign_in_free < 0:
             raise ValueError("sign_in_free must be >= 0")
         for name in ("sign_in_delay", "sign_in_delay_max"):

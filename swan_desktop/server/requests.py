@@ -44,11 +44,17 @@ def _query_snapshot(store: Store, start: datetime, end: datetime,
     return store.sessions_overlapping(start, end, trainer_id), store.head_seq()
 
 
-def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubEvent] | None]:
+def _sync_snapshot(store: Store, since: int | None,
+                   max_bytes: int) -> tuple[int, int, list[HubEvent] | None]:
+    """The head, the pruned mark and the events after ``since`` — None (not recovered) when
+    ``since`` is out of the log's range or the replay would exceed ``max_bytes`` (0: no bound)."""
     head, pruned = store.head_seq(), store.pruned_through()
     if since is None or not pruned <= since <= head:
         return head, pruned, None
-    return head, pruned, store.events_between(since, head)
+    replay = store.events_between(since, head)
+    if max_bytes and sum(len(e.payload) for e in replay) > max_bytes:
+        return head, pruned, None
+    return head, pruned, replay
 
 
 class CoreRequests:
@@ -132,7 +138,8 @@ class CoreRequests:
             since = msg.since.seq
             epoch_ok = msg.since.epoch == self._store.epoch
         conn.begin_sync()
-        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None)
+        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None,
+                                                self._limits.sync_replay_bytes)
         recovered = replay is not None
         conn.plan_sync(since if recovered and since is not None else head, replay, head)
         return {"recovered": recovered, "epoch": self._store.epoch, "seq": head}

@@ -53,7 +53,8 @@ class CollabConfig:
     presence_timeout: float = 30.0
     idle_after: float = 120.0
     away_after: float = 600.0
-    presence_rate: float = 20.0
+    #: Presence events per user per second (the server's ``Limits.presence_rate`` sets it).
+    presence_rate: float = 1.0
     lease_s: float = 60.0
     sweep_s: float = 0.1
     clock: Callable[[], float] = time.monotonic
