@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
-from . import logs
+from . import logs, studio_pki
 from .app import SwanServer
 from .limits import (
     DEFAULT_ACCOUNT_CHECK_S,
@@ -38,6 +38,7 @@ from .limits import (
 )
 from .notifications import SmtpConfig
 from .store import Store
+from .studio_pki import StudioCertificates
 from .tls import server_context
 
 
@@ -54,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--demo", action="store_true", help="seed a demo studio into an empty database")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
-    tls = serve.add_argument_group("TLS (serve wss:// and https://; give both)")
-    tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM")
+    tls = serve.add_argument_group("TLS (wss:// and https://)")
+    tls.add_argument(
+        "--tls", default="auto", metavar="auto|off|CERT,KEY",
+        help="auto (default): a studio CA and server certificate made on first start in "
+        "<db name>-tls/ beside the database, the CA's fingerprint printed at start; off: plain ws://; "
+        "CERT,KEY: these PEM files",
+    )
+    tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM (with --tls-key)")
     tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
     limits = serve.add_argument_group("limits")
     limits.add_argument(
@@ -198,6 +205,27 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tls_options(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, StudioCertificates | None]:
+    """The TLS context (None: plain ws://) and, with ``--tls auto``, the studio certificates."""
+    if args.tls_cert or args.tls_key:
+        if bool(args.tls_cert) != bool(args.tls_key):
+            raise ValueError("give both --tls-cert and --tls-key, or neither")
+        return server_context(args.tls_cert, args.tls_key), None
+    choice = str(args.tls)
+    if choice == "off":
+        return None, None
+    if choice == "auto":
+        try:
+            certs = studio_pki.ensure(args.db, args.host)
+        except OSError as exc:
+            raise ValueError(f"cannot make the studio certificates beside {args.db}: {exc}") from exc
+        return server_context(certs.cert, certs.key), certs
+    cert, sep, key = choice.partition(",")
+    if not sep or not cert or not key:
+        raise ValueError("--tls takes auto, off, or CERT,KEY")
+    return server_context(cert, key), None
+
+
 def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | None]:
     """Limits and TLS context from the command line; raises ``ValueError`` saying what is wrong."""
     limits = Limits(
@@ -216,9 +244,8 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         sync_replay_bytes=args.sync_replay_bytes,
         presence_rate=args.presence_rate,
     )
-    if bool(args.tls_cert) != bool(args.tls_key):
-        raise ValueError("give both --tls-cert and --tls-key, or neither")
-    context = server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    context, certs = _tls_options(args)
+    args.studio_certificates = certs
     return limits, context
 
 
@@ -247,6 +274,10 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
             loop.add_signal_handler(sig, stop.set)
     await server.start()
     print(f"swan-server listening on {server.url}", flush=True)
+    certs: StudioCertificates | None = getattr(args, "studio_certificates", None)
+    if certs is not None:
+        print(f"studio CA (install on each desktop): {certs.ca}\n"
+              f"studio CA SHA-256 fingerprint: {certs.fingerprint}", flush=True)
     try:
         await stop.wait()
     finally:

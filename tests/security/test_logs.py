@@ -25,7 +25,7 @@ async def test_a_sign_in_at_debug_level_logs_no_password_or_token(tmp_path: Path
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
-            *CLI, "serve", "--db", str(db), "--port", "0", "--log-level", "DEBUG",
+            *CLI, "serve", "--db", str(db), "--port", "0", "--log-level", "DEBUG", "--tls", "off",
             stdout=asyncio.subprocess.PIPE, stderr=err, env=env)
         try:
             assert proc.stdout is not None
