@@ -7,6 +7,8 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from swan_desktop.server.limits import Limits
 from tests.notifications.conftest import created
 from tests.server.support import start_server
@@ -70,3 +72,26 @@ async def test_the_failed_sign_in_alert_names_no_unknown_user_name(tmp_path: Pat
     finally:
         await peers.close()
         server.stop()
+
+
+def test_the_throttle_doubles_per_failure_queues_parallel_guesses_and_spares_other_addresses() -> None:
+    from swan_desktop.server.throttle import Refused, SignInThrottle
+
+    now = [0.0]
+    throttle = SignInThrottle(Limits(sign_in_free=1, sign_in_delay=1.0, sign_in_delay_max=4.0),
+                              clock=lambda: now[0])
+    assert [throttle.step(n) for n in range(1, 6)] == [0.0, 1.0, 2.0, 4.0, 4.0]
+    assert throttle.reserve(BAD_PC, 7) == 0.0
+    throttle.failed(BAD_PC, 7)
+    assert throttle.reserve(BAD_PC, 7) == 0.0  # the free failure
+    throttle.failed(BAD_PC, 7)
+    assert throttle.reserve(BAD_PC, 7) == 1.0  # second failure: wait 1 s
+    assert throttle.reserve(BAD_PC, 7) == 3.0  # a parallel guess queues behind it (1 + 2)
+    with pytest.raises(Refused):
+        throttle.reserve(BAD_PC, 7)  # would wait 3 + 4 > 4 s: refused at once
+    assert throttle.reserve(REAL_PC, 7) == 0.0  # the account's own PC is not slowed
+    throttle.failed("127.0.0.3", 7)  # another failing PC shares the account's queue (5 s away)
+    with pytest.raises(Refused):
+        throttle.reserve("127.0.0.3", 7)
+    now[0] += 3600  # forgotten after a quiet quarter of an hour
+    assert throttle.reserve(BAD_PC, 7) == 0.0
