@@ -216,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     counts = (10, 50) if args.quick else CLIENT_COUNTS
     updates = 100 if args.quick else UPDATES
     with tempfile.TemporaryDirectory(prefix="swan-bench-") as tmp:
-        # The benchmark's own writer goes well past a person's pace: no request rate limit here.
-        server = EmbeddedServer(Path(tmp) / "bench.db", demo=True, hasher=FAST_HASHER, limits=Limits(rate=0))
+        # The benchmark's own writer goes well past a person's pace, and one viewer account opens
+        # every viewer socket at once from one address: no request rate, per-user or per-address
+        # limits here (a studio's server keeps them, see docs/security.md).
+        limits = Limits(rate=0, max_connections_per_user=0, max_pending_per_address=0)
+        server = EmbeddedServer(Path(tmp) / "bench.db", demo=True, hasher=FAST_HASHER, limits=limits)
         server.start()
         try:
             server.server.store.submit(

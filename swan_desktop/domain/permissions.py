@@ -9,6 +9,7 @@ _RANK = {Role.VIEWER: 0, Role.TRAINER: 1, Role.ADMIN: 2}
 #: Least role needed for each request type. A type missing here is admin-only.
 MIN_ROLE: dict[str, Role] = {
     "authenticate": Role.VIEWER,
+    "auth.logout": Role.VIEWER,
     "sync": Role.VIEWER,
     "heartbeat": Role.VIEWER,
     "directory.query": Role.VIEWER,

@@ -23,6 +23,7 @@ SCHEDULE_QUERY = "schedule.query"
 SESSION_CREATE = "session.create"
 SESSION_UPDATE = "session.update"
 SESSION_DELETE = "session.delete"
+LOGOUT = "auth.logout"
 
 REQUEST_TYPES = frozenset({
     AUTHENTICATE, SYNC, HEARTBEAT, DIRECTORY_QUERY, SCHEDULE_QUERY,

@@ -13,7 +13,7 @@ is malformed.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
@@ -135,9 +135,24 @@ def decode(kind: type[M], data: dict[str, Any]) -> M:
         raise invalid(_explain(text, path, kind), **extra) from None
 
 
+#: Times the server accepts: from 1970 through 2199 (UTC). Beyond them dates do not format as
+#: four-digit years or overflow when a duration is added, and no studio books them.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def check_time_range(moment: datetime, field: str) -> None:
+    """Refuse a time outside 1970–2199 with ``invalid`` naming ``field``."""
+    if not EARLIEST <= moment < LATEST:
+        raise invalid(f"{field} must be between {EARLIEST.year} and {LATEST.year - 1}", field=field)
+
+
 def time_field(text: str, field: str) -> datetime:
-    """A wire time of a message (``…Z``) as an aware UTC datetime, or ``invalid`` naming ``field``."""
-    return parse_ts(text, field)
+    """A wire time of a message (``…Z``) as an aware UTC datetime, or ``invalid`` naming ``field``
+    (also when it falls outside 1970–2199)."""
+    moment = parse_ts(text, field)
+    check_time_range(moment, field)
+    return moment
 
 
 def given(value: Any) -> bool:
@@ -214,9 +229,13 @@ class SessionFields(Message):
         return out
 
 
+#: IANA zone names are short (the longest is about 30 characters).
+MAX_ZONE = 64
+
+
 class Recurrence(Message):
     rrule: str
-    tz: str | None = None
+    tz: Annotated[str, Meta(max_length=MAX_ZONE)] | None = None
 
 
 class SessionCreate(SessionFields):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import invalid
-from .messages import MAX_NAME, MAX_TEXT, SessionCreate, SessionFields, decode
+from .messages import MAX_NAME, MAX_TEXT, SessionCreate, SessionFields, check_time_range, decode
 
 __all__ = ["MAX_NAME", "MAX_TEXT", "check_time_order", "session_fields"]
 
@@ -24,6 +24,8 @@ def session_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 def check_time_order(start: datetime, end: datetime) -> None:
+    check_time_range(start, "start")
+    check_time_range(end, "end")
     if end <= start:
         raise invalid("end must be after start", field="end")
     if (end - start).total_seconds() > 24 * 3600:

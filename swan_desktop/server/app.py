@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable
@@ -17,7 +18,8 @@ from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
-from . import demo, schedule
+from . import demo, logs, schedule
+from .account_watch import AccountWatch
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
 from .calendar import schema as calendar_schema
@@ -37,6 +39,7 @@ from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
 from .store import Store
+from .throttle import SignInThrottle
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -89,6 +92,8 @@ class SwanServer:
         #: Where features send what people should hear about (see notifier_api).
         self.notifier: Notifier
         self.limits = limits if limits is not None else Limits()
+        #: Browser origins allowed to open a WebSocket besides the server's own (``--allow-origin``).
+        self.allowed_origins: frozenset[str] = frozenset()
         self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
@@ -101,6 +106,7 @@ class SwanServer:
                                   lambda: self.notifier, self._http_routes)
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
         self.collab = Collaboration(features)
+        self.collab.config = dataclasses.replace(self.collab.config, presence_rate=self.limits.presence_rate)
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
         self.calendar = Calendar(features)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/). It
@@ -118,6 +124,8 @@ class SwanServer:
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         self._gateway: Gateway | None = None
+        #: Closes or downgrades connections of users changed by another process.
+        self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
         self._prune_task: asyncio.Task[None] | None = None
         self._started = time.monotonic()
         self._core_installed = False
@@ -140,6 +148,7 @@ class SwanServer:
 
     async def start(self) -> None:
         self._started = time.monotonic()
+        logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
         await self.store.open()
         await self.store.run(collab_schema.apply)
         await self.store.run(calendar_schema.apply)
@@ -151,22 +160,26 @@ class SwanServer:
             await self.store.run(demo.ensure_local_admin)
         self.hub.last_seq = await self.store.run(Store.head_seq)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
-        auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
+        auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
+                             SignInThrottle(self.limits))
         if not self._core_installed:
-            CoreRequests(self.store, auth, self.dispatcher, self._started).install()
+            CoreRequests(self.store, auth, self.dispatcher, self._started,
+                         connections=lambda: self.connections, limits=self.limits).install()
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
             self.dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
-            metrics_token=self.monitor.metrics_token,
+            metrics_token=self.monitor.metrics_token, metrics_open=self.monitor.metrics_open,
+            allowed_origins=self.allowed_origins,
         )
         self._gateway.http_routes.extend(self._http_routes)
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
         await self.monitor.start()
+        await self.account_watch.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
 
@@ -175,6 +188,7 @@ class SwanServer:
         log and left behind, so the server still exits (and its data is safe: the
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
+        await self._bounded("account watch", self.account_watch.stop())
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -14,7 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import now_utc
+from .limits import Limits
 from .store import Account, Store
+from .throttle import Refused, SignInThrottle
 from .worker import AsyncStore
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
@@ -70,14 +72,18 @@ class Authenticator:
         hash_executor: Executor,
         hasher: PasswordHasher | None = None,
         token_ttl: timedelta = DEFAULT_TOKEN_TTL,
+        throttle: SignInThrottle | None = None,
     ) -> None:
         self._store = store
+        #: Delays sign-ins from addresses (and at accounts) that keep failing.
+        self.throttle = throttle if throttle is not None else SignInThrottle(Limits())
         self._executor = hash_executor
         self.hasher = hasher or PasswordHasher()
         self.token_ttl = token_ttl
         self._dummy_hash: str | None = None
-        #: Told the username of every refused password (the notifier watches for bursts).
-        self.on_failure: Callable[[str], None] | None = None
+        #: Told of every refused password: (the account's username, or None when there is no
+        #: such account, and the remote address). The notifier watches for bursts.
+        self.on_failure: Callable[[str | None, str], None] | None = None
 
     async def _verify(self, password_hash: str | None, password: str) -> bool:
         loop = asyncio.get_running_loop()
@@ -93,13 +99,24 @@ class Authenticator:
             self._executor, verify_password, self.hasher, password_hash, password
         )
 
-    async def with_password(self, username: str, password: str) -> tuple[Account, str, datetime]:
+    async def with_password(self, username: str, password: str,
+                            address: str = "") -> tuple[Account, str, datetime]:
         account = await self._store.run(Store.account_by_username, username)
+        account_id = account.id if account is not None else None
+        try:
+            wait = self.throttle.reserve(address, account_id)
+        except Refused as refused:
+            raise ProtocolError(ErrorCode.RATE_LIMITED, str(refused),
+                                {"retry_after_s": round(refused.wait, 3)}) from None
+        if wait:
+            await asyncio.sleep(wait)
         ok = await self._verify(account.password_hash if account else None, password)
         if account is None or not ok:
+            self.throttle.failed(address, account_id)
             if self.on_failure is not None:
-                self.on_failure(username)
+                self.on_failure(account.username if account is not None else None, address)
             raise unauthorized(BAD_LOGIN)
+        self.throttle.succeeded(address)
         token, expires = await self._store.run(_store_token, account.id, self.token_ttl)
         return account, token, expires
 

@@ -17,17 +17,28 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
+from . import logs, studio_pki
 from .app import SwanServer
 from .limits import (
+    DEFAULT_ACCOUNT_CHECK_S,
+    DEFAULT_AUTH_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_USER,
+    DEFAULT_MAX_PENDING_PER_ADDRESS,
+    DEFAULT_PRESENCE_RATE,
     DEFAULT_RATE,
     DEFAULT_SEND_QUEUE,
     DEFAULT_SEND_QUEUE_BYTES,
+    DEFAULT_SIGN_IN_DELAY,
+    DEFAULT_SIGN_IN_DELAY_MAX,
+    DEFAULT_SIGN_IN_FREE,
+    DEFAULT_SYNC_REPLAY_BYTES,
     Limits,
 )
 from .notifications import SmtpConfig
 from .store import Store
+from .studio_pki import StudioCertificates
 from .tls import server_context
 
 
@@ -44,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--demo", action="store_true", help="seed a demo studio into an empty database")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
-    tls = serve.add_argument_group("TLS (serve wss:// and https://; give both)")
-    tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM")
+    tls = serve.add_argument_group("TLS (wss:// and https://)")
+    tls.add_argument(
+        "--tls", default="auto", metavar="auto|off|CERT,KEY",
+        help="auto (default): a studio CA and server certificate made on first start in "
+        "<db name>-tls/ beside the database, the CA's fingerprint printed at start; off: plain ws://; "
+        "CERT,KEY: these PEM files",
+    )
+    tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM (with --tls-key)")
     tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
     limits = serve.add_argument_group("limits")
     limits.add_argument(
@@ -69,13 +86,67 @@ def _parser() -> argparse.ArgumentParser:
         "--send-queue-bytes", type=int, default=DEFAULT_SEND_QUEUE_BYTES, metavar="BYTES",
         help=f"bytes waiting for one client before it is disconnected (default {DEFAULT_SEND_QUEUE_BYTES})",
     )
+    limits.add_argument(
+        "--auth-timeout", type=float, default=DEFAULT_AUTH_TIMEOUT, metavar="SECONDS",
+        help=f"close a connection that has not authenticated within this time, code 4001 "
+        f"(default {DEFAULT_AUTH_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--max-pending-per-address", type=int, default=DEFAULT_MAX_PENDING_PER_ADDRESS, metavar="N",
+        help=f"unauthenticated connections from one address, more get HTTP 429 "
+        f"(default {DEFAULT_MAX_PENDING_PER_ADDRESS}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--max-connections-per-user", type=int, default=DEFAULT_MAX_CONNECTIONS_PER_USER, metavar="N",
+        help=f"signed-in connections of one user, another sign-in is refused "
+        f"(default {DEFAULT_MAX_CONNECTIONS_PER_USER}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--sign-in-free", type=int, default=DEFAULT_SIGN_IN_FREE, metavar="N",
+        help=f"failed sign-ins per address and per account answered without delay "
+        f"(default {DEFAULT_SIGN_IN_FREE})",
+    )
+    limits.add_argument(
+        "--sign-in-delay", type=float, default=DEFAULT_SIGN_IN_DELAY, metavar="SECONDS",
+        help=f"delay after the free failed sign-ins, doubling with each failure "
+        f"(default {DEFAULT_SIGN_IN_DELAY:g}; 0 = no delay)",
+    )
+    limits.add_argument(
+        "--sign-in-delay-max", type=float, default=DEFAULT_SIGN_IN_DELAY_MAX, metavar="SECONDS",
+        help=f"longest sign-in delay (default {DEFAULT_SIGN_IN_DELAY_MAX:g})",
+    )
+    limits.add_argument(
+        "--account-check-interval", type=float, default=DEFAULT_ACCOUNT_CHECK_S, metavar="SECONDS",
+        help=f"how often to notice users changed by another process (swan-server user add) and "
+        f"close or downgrade their open connections (default {DEFAULT_ACCOUNT_CHECK_S:g})",
+    )
+    limits.add_argument(
+        "--sync-replay-bytes", type=int, default=DEFAULT_SYNC_REPLAY_BYTES, metavar="BYTES",
+        help=f"events one sync replays at most, beyond them it answers recovered: false and the client "
+        f"reloads (default {DEFAULT_SYNC_REPLAY_BYTES}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--presence-rate", type=float, default=DEFAULT_PRESENCE_RATE, metavar="N",
+        help=f"presence events per second one user causes at most, later reports are coalesced "
+        f"(default {DEFAULT_PRESENCE_RATE:g})",
+    )
     serve.add_argument(
         "--compress", action="store_true",
         help="offer per-message deflate (less bandwidth, more CPU for every client)",
     )
     serve.add_argument(
         "--metrics-token", metavar="TOKEN", default=os.environ.get("SWAN_METRICS_TOKEN") or None,
-        help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN)",
+        help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN); "
+        "without a token /metrics is refused unless --metrics-open",
+    )
+    serve.add_argument(
+        "--metrics-open", action="store_true",
+        help="let anyone who can reach the port read GET /metrics without a token",
+    )
+    serve.add_argument(
+        "--allow-origin", action="append", metavar="ORIGIN", default=[],
+        help="a browser origin (e.g. https://studio.example:8443) allowed to open a WebSocket besides "
+        "the server's own host; repeat for more (desktops send no Origin and are always allowed)",
     )
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
@@ -124,11 +195,35 @@ def _user_add(args: argparse.Namespace) -> int:
         account, created = store.upsert_user(
             args.username, args.display_name or args.username, Role(args.role), password_hash
         )
+        if not created:  # a new password or role: every sign-in of the old one ends
+            with store.transaction():
+                store.delete_user_tokens(account.id)
     finally:
         store.close()
-    verb = "added" if created else "updated (password and role)"
+    verb = "added" if created else "updated (password and role; its tokens revoked)"
     print(f"user {account.username!r} {verb}: role {account.role.value}, id {account.id}")
     return 0
+
+
+def _tls_options(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, StudioCertificates | None]:
+    """The TLS context (None: plain ws://) and, with ``--tls auto``, the studio certificates."""
+    if args.tls_cert or args.tls_key:
+        if bool(args.tls_cert) != bool(args.tls_key):
+            raise ValueError("give both --tls-cert and --tls-key, or neither")
+        return server_context(args.tls_cert, args.tls_key), None
+    choice = str(args.tls)
+    if choice == "off":
+        return None, None
+    if choice == "auto":
+        try:
+            certs = studio_pki.ensure(args.db, args.host)
+        except OSError as exc:
+            raise ValueError(f"cannot make the studio certificates beside {args.db}: {exc}") from exc
+        return server_context(certs.cert, certs.key), certs
+    cert, sep, key = choice.partition(",")
+    if not sep or not cert or not key:
+        raise ValueError("--tls takes auto, off, or CERT,KEY")
+    return server_context(cert, key), None
 
 
 def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | None]:
@@ -139,10 +234,18 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         max_connections=args.max_connections,
         send_queue=args.send_queue,
         send_queue_bytes=args.send_queue_bytes,
+        auth_timeout=args.auth_timeout,
+        max_pending_per_address=args.max_pending_per_address,
+        max_connections_per_user=args.max_connections_per_user,
+        sign_in_free=args.sign_in_free,
+        sign_in_delay=args.sign_in_delay,
+        sign_in_delay_max=args.sign_in_delay_max,
+        account_check_s=args.account_check_interval,
+        sync_replay_bytes=args.sync_replay_bytes,
+        presence_rate=args.presence_rate,
     )
-    if bool(args.tls_cert) != bool(args.tls_key):
-        raise ValueError("give both --tls-cert and --tls-key, or neither")
-    context = server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    context, certs = _tls_options(args)
+    args.studio_certificates = certs
     return limits, context
 
 
@@ -162,6 +265,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
         smtp=smtp_config(args, dict(os.environ)),
     )
     server.monitor.metrics_token = args.metrics_token
+    server.monitor.metrics_open = args.metrics_open
+    server.allowed_origins = frozenset(args.allow_origin)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -169,6 +274,10 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
             loop.add_signal_handler(sig, stop.set)
     await server.start()
     print(f"swan-server listening on {server.url}", flush=True)
+    certs: StudioCertificates | None = getattr(args, "studio_certificates", None)
+    if certs is not None:
+        print(f"studio CA (install on each desktop): {certs.ca}\n"
+              f"studio CA SHA-256 fingerprint: {certs.fingerprint}", flush=True)
     try:
         await stop.wait()
     finally:
@@ -180,11 +289,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        logging.basicConfig(
-            level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        logs.configure(args.log_level)
         try:
             limits, context = _serve_options(args)
         except ValueError as exc:  # TlsConfigError is one

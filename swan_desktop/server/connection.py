@@ -17,10 +17,22 @@ from .wire import wire_bytes
 
 log = logging.getLogger(__name__)
 
+#: Close code of a connection whose sign-in ended on the server: its token was revoked (signed
+#: out elsewhere), its account removed, or its password changed.
+SIGNED_OUT = 4003
+
 #: Live events held back while a ``sync`` replay is being sent.
 SYNC_BUFFER_LIMIT = 50_000
 #: How long a replay may wait for room in the send queue.
 REPLAY_WAIT_S = 30.0
+
+
+def remote_address(ws: ServerConnection) -> str:
+    """The peer's IP address of a WebSocket connection ("" when unknown)."""
+    peer = ws.remote_address
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0])
+    return str(peer or "")
 
 
 class Connection:
@@ -43,6 +55,8 @@ class Connection:
         limits = limits if limits is not None else Limits()
         self.ws = ws
         self.account: Account | None = None
+        #: The SHA-256 of the token this connection signed in with (None before sign-in).
+        self.token_hash: str | None = None
         self.mode = "idle"  # idle → syncing → live
         self.last_seq = 0
         self.closed = False
@@ -56,6 +70,25 @@ class Connection:
         self._room = asyncio.Event()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limits.send_queue)
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
+
+    @property
+    def address(self) -> str:
+        """The remote IP address (empty when the socket has none)."""
+        return remote_address(self.ws)
+
+    def sign_out(self) -> None:
+        """Forget who this is: back to an unauthenticated connection that receives no events."""
+        self.account = None
+        self.token_hash = None
+        self.mode = "idle"
+        self._buffer = []
+        self._pending_sync = None
+
+    async def end(self, code: int, reason: str) -> None:
+        """Close the WebSocket with ``code`` and ``reason`` (the reader then ends the connection)."""
+        self.sign_out()
+        with contextlib.suppress(Exception):
+            await self.ws.close(code, reason)
 
     # -- sending ---------------------------------------------------------------
     @property

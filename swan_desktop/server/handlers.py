@@ -22,9 +22,11 @@ from typing import Any
 
 from ..domain.permissions import allowed
 from ..protocol import frames
+from ..protocol.entities import Role
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
 from ..protocol.messages import Message, decode
+from . import account_watch
 from .connection import Connection
 from .metrics import Metrics
 from .pipeline import Pipeline
@@ -162,6 +164,7 @@ class Dispatcher:
             return
         outcome = "ok"
         try:
+            await self._recheck_admin(conn, req.type)
             entry, msg = self._admit(conn, req)
             data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
@@ -194,6 +197,16 @@ class Dispatcher:
         self._metrics.rate_limited.inc()
         self._metrics.observe(rtype, err.code.value, time.perf_counter() - began)
 
+    async def _recheck_admin(self, conn: Connection, rtype: str) -> None:
+        """Before an admin-only request, read the sender's account again: a removed or changed
+        admin is refused at once, not only when the account watch comes round."""
+        held = conn.account
+        if held is None or allowed(Role.TRAINER, rtype) or rtype not in self._types:
+            return
+        await account_watch.apply(conn, await self._store.run(Store.account, held.id))
+        if conn.account is None:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, "your sign-in has ended; sign in again")
+
     def _admit(self, conn: Connection, req: Request) -> tuple[RequestType, Message]:
         """The request's type and typed message, once the sender may send it."""
         entry = self._types.get(req.type)
@@ -223,6 +236,9 @@ class Dispatcher:
                  msg: Message) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """Run one change once per (user, request id); a repeated id gets the kept reply again.
 
+        The kept reply names its request type: the same id sent with another type is
+        refused ``invalid`` (replies kept before the type was recorded are answered as before).
+
         The change, its events and the kept reply commit in one transaction; a
         lasting refusal is kept too (and raised). Returns the reply data and the
         change's notes for its reactions (None for a replay: it reacts no more).
@@ -230,6 +246,9 @@ class Dispatcher:
         if entry.keep_reply:
             logged = store.logged_reply(actor.id, request_id)
             if logged is not None:
+                used_for = logged.get("type")
+                if used_for is not None and used_for != entry.name:
+                    raise invalid(f"id already used for {used_for}", field="id", type=used_for)
                 if logged.get("ok"):
                     return dict(logged["data"]), None
                 raise ProtocolError.from_wire(logged["error"])
@@ -238,12 +257,13 @@ class Dispatcher:
                 change = self.pipeline.begin(store, tx, actor, entry.name, msg)
                 data = self.pipeline.run(change)
                 if entry.keep_reply:
-                    store.log_reply(actor.id, request_id, {"ok": True, "data": data})
+                    store.log_reply(actor.id, request_id, {"type": entry.name, "ok": True, "data": data})
             return data, change.notes
         except ProtocolError as err:
             if err.code not in TRANSIENT and entry.keep_reply:
                 with store.transaction():
-                    store.log_reply(actor.id, request_id, {"ok": False, "error": err.to_wire()})
+                    store.log_reply(actor.id, request_id,
+                                    {"type": entry.name, "ok": False, "error": err.to_wire()})
             raise
 
     def _react(self, conn: Connection, entry: RequestType, msg: Message, data: dict[str, Any],

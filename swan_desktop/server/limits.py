@@ -15,17 +15,45 @@ DEFAULT_MAX_CONNECTIONS = 500
 #: Frames, and bytes, that may wait for one client; past either it is disconnected.
 DEFAULT_SEND_QUEUE = 2000
 DEFAULT_SEND_QUEUE_BYTES = 16 * 1024 * 1024
+#: Seconds a connection may stay unauthenticated before it is closed (code 4001).
+DEFAULT_AUTH_TIMEOUT = 10.0
+#: Unauthenticated connections one remote address may hold open; more get HTTP 429.
+DEFAULT_MAX_PENDING_PER_ADDRESS = 16
+#: Authenticated connections one user may hold open; another sign-in is refused.
+DEFAULT_MAX_CONNECTIONS_PER_USER = 32
+#: Failed sign-ins (per address, per account) answered at once; later ones wait
+#: ``sign_in_delay`` seconds, doubling with each failure up to ``sign_in_delay_max``.
+DEFAULT_SIGN_IN_FREE = 3
+DEFAULT_SIGN_IN_DELAY = 1.0
+DEFAULT_SIGN_IN_DELAY_MAX = 30.0
+#: Bytes of events one ``sync`` replays at most; beyond them it answers ``recovered: false``.
+DEFAULT_SYNC_REPLAY_BYTES = 4 * 1024 * 1024
+#: Presence events one user causes per second at most (later reports are coalesced).
+DEFAULT_PRESENCE_RATE = 1.0
+#: Seconds between checks whether another process (``swan-server user add``) changed the users.
+DEFAULT_ACCOUNT_CHECK_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What one server allows. ``rate=0`` or ``max_connections=0`` switch that limit off."""
+    """What one server allows. ``rate=0``, ``max_connections=0``, ``max_pending_per_address=0``,
+    ``max_connections_per_user=0``, ``sign_in_delay=0`` or ``sync_replay_bytes=0`` switch that
+    limit off."""
 
     rate: float = DEFAULT_RATE
     burst: int = DEFAULT_BURST
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     send_queue: int = DEFAULT_SEND_QUEUE
     send_queue_bytes: int = DEFAULT_SEND_QUEUE_BYTES
+    auth_timeout: float = DEFAULT_AUTH_TIMEOUT
+    max_pending_per_address: int = DEFAULT_MAX_PENDING_PER_ADDRESS
+    max_connections_per_user: int = DEFAULT_MAX_CONNECTIONS_PER_USER
+    sign_in_free: int = DEFAULT_SIGN_IN_FREE
+    sign_in_delay: float = DEFAULT_SIGN_IN_DELAY
+    sign_in_delay_max: float = DEFAULT_SIGN_IN_DELAY_MAX
+    account_check_s: float = DEFAULT_ACCOUNT_CHECK_S
+    sync_replay_bytes: int = DEFAULT_SYNC_REPLAY_BYTES
+    presence_rate: float = DEFAULT_PRESENCE_RATE
 
     def __post_init__(self) -> None:
         if self.rate < 0 or not math.isfinite(self.rate):
@@ -36,6 +64,21 @@ class Limits:
             raise ValueError("max_connections must be >= 0")
         if self.send_queue < 1 or self.send_queue_bytes < 1:
             raise ValueError("the send queue limits must be at least 1")
+        for name in ("auth_timeout", "account_check_s"):
+            if not 0 < getattr(self, name) < math.inf:
+                raise ValueError(f"{name} must be a finite number > 0")
+        if self.max_pending_per_address < 0 or self.max_connections_per_user < 0:
+            raise ValueError("the per-address and per-user connection limits must be >= 0")
+        if self.sync_replay_bytes < 0:
+            raise ValueError("sync_replay_bytes must be >= 0")
+        if not 0 < self.presence_rate < math.inf:
+            raise ValueError("presence_rate must be a finite number > 0")
+        if self.sign_in_free < 0:
+            raise ValueError("sign_in_free must be >= 0")
+        for name in ("sign_in_delay", "sign_in_delay_max"):
+            value = getattr(self, name)
+            if value < 0 or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number >= 0")
 
     def bucket(self) -> TokenBucket | None:
         """A fresh bucket for one connection, or None when requests are not limited."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..protocol import frames
 from ..protocol.entities import Session
-from ..protocol.errors import invalid
+from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.messages import (
     Empty,
     Heartbeat,
@@ -21,9 +22,10 @@ from ..protocol.messages import (
     time_field,
 )
 from ..protocol.timefmt import format_ts, now_utc
-from .auth import Authenticator
-from .connection import Connection
+from .auth import Authenticator, hash_token
+from .connection import SIGNED_OUT, Connection
 from .handlers import Dispatcher
+from .limits import Limits
 from .store import HubEvent, Store
 from .worker import AsyncStore
 
@@ -42,26 +44,37 @@ def _query_snapshot(store: Store, start: datetime, end: datetime,
     return store.sessions_overlapping(start, end, trainer_id), store.head_seq()
 
 
-def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubEvent] | None]:
+def _sync_snapshot(store: Store, since: int | None,
+                   max_bytes: int) -> tuple[int, int, list[HubEvent] | None]:
+    """The head, the pruned mark and the events after ``since`` — None (not recovered) when
+    ``since`` is out of the log's range or the replay would exceed ``max_bytes`` (0: no bound)."""
     head, pruned = store.head_seq(), store.pruned_through()
     if since is None or not pruned <= since <= head:
         return head, pruned, None
-    return head, pruned, store.events_between(since, head)
+    replay = store.events_between(since, head)
+    if max_bytes and sum(len(e.payload) for e in replay) > max_bytes:
+        return head, pruned, None
+    return head, pruned, replay
 
 
 class CoreRequests:
-    """Answers ``authenticate``, ``sync``, ``heartbeat``, ``directory.query`` and ``schedule.query``."""
+    """Answers ``authenticate``, ``auth.logout``, ``sync``, ``heartbeat``, ``directory.query``
+    and ``schedule.query``."""
 
     def __init__(self, store: AsyncStore, auth: Authenticator, dispatcher: Dispatcher,
-                 started: float) -> None:
+                 started: float, *, connections: Callable[[], frozenset[Connection]] = frozenset,
+                 limits: Limits | None = None) -> None:
         self._store = store
         self._auth = auth
         self._dispatcher = dispatcher
         self._started = started
+        self._connections = connections
+        self._limits = limits if limits is not None else Limits()
 
     def install(self) -> None:
         d = self._dispatcher
         d.register(frames.AUTHENTICATE, auth_message, self.authenticate)
+        d.register(frames.LOGOUT, Empty, self.logout)
         d.register(frames.SYNC, Sync, self.sync)
         d.register(frames.HEARTBEAT, Heartbeat, self.heartbeat)
         d.register(frames.DIRECTORY_QUERY, Empty, self.directory_query)
@@ -73,8 +86,17 @@ class CoreRequests:
             token = msg.token
         else:
             assert isinstance(msg, PasswordAuth)
-            account, token, expires = await self._auth.with_password(msg.username, msg.password)
+            account, token, expires = await self._auth.with_password(msg.username, msg.password,
+                                                                     conn.address)
+        digest = hash_token(token)
+        try:
+            self._check_user_connections(conn, account.id)
+        except ProtocolError:
+            if isinstance(msg, PasswordAuth):
+                await self._store.run(Store.delete_token, digest)
+            raise
         conn.account = account
+        conn.token_hash = digest
         head = await self._store.run(Store.head_seq)
         return {
             "token": token,
@@ -85,6 +107,30 @@ class CoreRequests:
             "seq": head,
         }
 
+    async def logout(self, conn: Connection, msg: Empty) -> dict[str, Any]:
+        """Revoke the connection's token; other connections signed in with it are closed (4003)."""
+        digest = conn.token_hash
+        if digest is not None:
+            await self._store.run(Store.delete_token, digest)
+        others = [c for c in self._connections() if c is not conn and digest is not None
+                  and c.token_hash == digest]
+        conn.sign_out()
+        for other in others:
+            await other.end(SIGNED_OUT, "signed out")
+        return {"signed_out": True}
+
+    def _check_user_connections(self, conn: Connection, user_id: int) -> None:
+        """Refuse a sign-in past ``limits.max_connections_per_user`` open connections of one user."""
+        limit = self._limits.max_connections_per_user
+        if not limit:
+            return
+        signed_in = sum(1 for c in self._connections() if c is not conn and not c.closed
+                        and c.account is not None and c.account.id == user_id)
+        if signed_in >= limit:
+            raise ProtocolError(ErrorCode.RATE_LIMITED,
+                                f"this user already has {limit} open connections; close one first",
+                                {"limit": limit})
+
     async def sync(self, conn: Connection, msg: Sync) -> dict[str, Any]:
         since: int | None = None
         epoch_ok = False
@@ -92,7 +138,8 @@ class CoreRequests:
             since = msg.since.seq
             epoch_ok = msg.since.epoch == self._store.epoch
         conn.begin_sync()
-        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None)
+        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None,
+                                                self._limits.sync_replay_bytes)
         recovered = replay is not None
         conn.plan_sync(since if recovered and since is not None else head, replay, head)
         return {"recovered": recovered, "epoch": self._store.epoch, "seq": head}

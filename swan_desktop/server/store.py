@@ -109,6 +109,16 @@ _SESSION_COLS = (
 )
 
 
+def _json(value: Any) -> str:
+    """JSON with text as UTF-8, not ``\\u`` escapes (ASCII escapes only for a lone surrogate)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def _session_from_row(row: sqlite3.Row) -> Session:
     return Session(
         id=row["id"],
@@ -201,7 +211,7 @@ class Store:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
             cur = self._conn.execute(
                 "INSERT INTO events(kind, ts, actor, data, audience) VALUES (?, ?, ?, ?, ?)",
-                (p.kind, ts, json.dumps(p.actor) if p.actor else None, json.dumps(p.data), audience),
+                (p.kind, ts, json.dumps(p.actor) if p.actor else None, _json(p.data), audience),
             )
             seq = int(cur.lastrowid or 0)
             out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
@@ -269,7 +279,7 @@ class Store:
         """Record a reply; call inside :meth:`transaction`."""
         self._conn.execute(
             "INSERT OR REPLACE INTO request_log(user_id, request_id, reply, created_at) VALUES (?, ?, ?, ?)",
-            (user_id, request_id, json.dumps(reply), format_ts(now_utc())),
+            (user_id, request_id, _json(reply), format_ts(now_utc())),
         )
 
     # -- users and tokens ----------------------------------------------------
@@ -328,6 +338,10 @@ class Store:
     def delete_token(self, token_hash: str) -> None:
         with self.transaction():
             self._conn.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
+
+    def delete_user_tokens(self, user_id: int) -> None:
+        """Revoke every token of a user (call inside or outside a transaction)."""
+        self._conn.execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
 
     # -- directory -------------------------------------------------------------
     def add_trainer(self, name: str, specialties: Sequence[str] = (), color: str = "#607d8b") -> Trainer:

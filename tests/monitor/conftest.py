@@ -25,6 +25,7 @@ def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None =
     monitor.interval_s = 3600.0
     monitor.db_busy_timeout_s = 0.2
     monitor.metrics_token = metrics_token
+    monitor.metrics_open = metrics_token is None  # these tests read /metrics freely unless given a token
     if notifier is not None:
         emb.server.notifier = notifier
     emb.start()

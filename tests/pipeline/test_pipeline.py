@@ -80,12 +80,11 @@ async def test_confirming_from_a_notification_is_a_session_update_like_any_other
     service.clock = lambda: parse_ts(session["start"]) - timedelta(hours=5)
     await on_server(server, service.scan_unconfirmed)
     note = await ana.notification_created("Session not confirmed")
-    await boss.ok("lock.acquire", {"session_id": session["id"]})
+    lock = (await boss.ok("lock.acquire", {"session_id": session["id"]}))["lock"]
     confirm = {"id": note["id"], "action": "confirm_session", "confirm": True}
     error = await ana.error("notification.action", confirm)
     assert error["code"] == "locked"  # the lock holds against a notification's button too
-    await boss.ok("lock.release", {"session_id": session["id"],
-                                   "token": (await boss.ok("lock.query"))["locks"][0]["token"]})
+    await boss.ok("lock.release", {"session_id": session["id"], "token": lock["token"]})
     reply = await ana.ok("notification.action", confirm)
     assert reply["session"]["status"] == "confirmed"
     feed = (await boss.ok("activity.query", {"kind": "updated"}))["entries"]

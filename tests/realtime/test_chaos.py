@@ -41,7 +41,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "swan_desktop.server.cli", "serve", "--db", str(self.db),
-             "--port", str(self.port), "--demo", "--log-level", "WARNING",
+             "--port", str(self.port), "--demo", "--log-level", "WARNING", "--tls", "off",
              # A desktop flushing a backlog meets the per-connection rate limit and
              # waits politely (tested elsewhere); here it would only make the test slow.
              "--rate-limit", "2000", "--rate-burst", "2000"],

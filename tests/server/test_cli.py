@@ -57,7 +57,7 @@ async def test_serve_demo_answers_a_schedule_query_for_this_week(tmp_path: Path)
     assert _run(["user", "add", "viewer", "--role", "viewer", "--db", str(db)], "look\n").returncode == 0
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--demo", "--db", str(db), "--port", "0",
+        *CLI, "serve", "--demo", "--db", str(db), "--port", "0", "--tls", "off",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env,
     )  # fmt: skip
     try:

@@ -167,7 +167,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_its_queue_released_whi
 
 async def test_serve_takes_the_limits_from_its_command_line(tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--db", str(tmp_path / "cli.db"), "--port", "0",
+        *CLI, "serve", "--db", str(tmp_path / "cli.db"), "--port", "0", "--tls", "off",
         "--max-connections", "1", "--rate-limit", "10", "--rate-burst", "2",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),

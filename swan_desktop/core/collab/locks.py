@@ -15,6 +15,7 @@ class LockInfo:
     session_id: int
     holder_id: int
     holder_name: str
+    #: The fencing token: only in this user's own acquire/renew replies (0 in others' locks).
     token: int
     expires_at: str
 
@@ -22,7 +23,7 @@ class LockInfo:
     def from_wire(cls, d: dict[str, Any]) -> LockInfo:
         holder = d.get("holder") or {}
         return cls(int(d["session_id"]), int(holder["id"]), str(holder.get("name", "")),
-                   int(d["token"]), str(d.get("expires_at", "")))
+                   int(d.get("token") or 0), str(d.get("expires_at", "")))
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ class LockStore(Observable):
 
     def released(self, session_id: int) -> None:
         """This user let go of the session's lock."""
-        token = self._mine.pop(session_id, None)
+        self._mine.pop(session_id, None)
         current = self.locks.get(session_id)
-        if current is not None and current.token == token:
+        if current is not None and current.holder_id == self.me:
             del self.locks[session_id]
         self._changed()
 
@@ -82,11 +83,13 @@ class LockStore(Observable):
             lock = LockInfo.from_wire(event.data["lock"])
             self.locks[lock.session_id] = lock
         elif event.kind == "lock:released":
+            # Events carry no token (it is the holder's alone): a release ends the lock of its
+            # holder; events arrive in order, so a later grant is not mistaken for it.
             lock = LockInfo.from_wire(event.data["lock"])
             current = self.locks.get(lock.session_id)
-            if current is not None and current.token == lock.token:
+            if current is not None and current.holder_id == lock.holder_id:
                 del self.locks[lock.session_id]
-            if self._mine.get(lock.session_id) == lock.token:
+            if lock.holder_id == self.me and lock.session_id in self._mine:
                 # The token stays until this user lets go: a late write carrying it is fenced off.
                 reason = str(event.data.get("reason", ""))
                 if reason != "released":

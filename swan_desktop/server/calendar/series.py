@@ -42,7 +42,7 @@ def _zone(name: object) -> ZoneInfo:
         raise invalid("recurrence.tz must be an IANA time zone name", field="recurrence.tz")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise invalid(f"unknown time zone: {name}", field="recurrence.tz") from None
 
 

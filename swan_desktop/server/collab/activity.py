@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 
 from ...protocol.timefmt import format_ts, now_utc
+from ..paging import page
 from ..store import Account, Store, Tx
 from .messages import ActivityQuery
 from .schema import conn
@@ -42,7 +43,8 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
 
 
 def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
-    """``activity.query``: newest first, filtered by ``user_id``, ``trainer_id``, ``kind``, ``before``."""
+    """``activity.query``: newest first, filtered by ``user_id``, ``trainer_id``, ``kind``, ``before``;
+    as many as fit one reply (``more`` and a ``before`` cursor when older ones remain)."""
     sql, args = "SELECT * FROM activity WHERE 1 = 1", []
     for value, column in ((req.user_id, "actor_id"), (req.trainer_id, "trainer_id"), (req.kind, "kind")):
         if value is not None:
@@ -51,5 +53,6 @@ def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     if req.before is not None:
         sql += " AND id < ?"
         args.append(req.before)
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit)).fetchall()
-    return {"entries": [_wire(r) for r in rows]}
+    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit + 1)).fetchall()
+    found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
+    return {"entries": found["items"], "more": found["more"], "before": found["before"]}

@@ -15,6 +15,7 @@ from typing import Any
 from ...domain.permissions import may_override_overlap
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
+from ..paging import page
 from ..pipeline import Change
 from ..store import Account, Store
 from .messages import ChatDelete, ChatEdit, ChatHistory, ChatReact, ChatSend
@@ -147,11 +148,14 @@ def react(change: Change) -> None:
 
 
 def history(store: Store, req: ChatHistory) -> dict[str, Any]:
-    """``chat.history``: up to ``limit`` (≤ 500) messages of a room before ``before``, oldest first."""
+    """``chat.history``: up to ``limit`` (≤ 500) messages of a room before ``before``, oldest first,
+    as many as fit one reply (``more`` and a ``before`` cursor when older ones remain)."""
     sql = "SELECT * FROM chat_messages WHERE room = ?"
     args: list[object] = [req.room]
     if req.before is not None:
         sql += " AND id < ?"
         args.append(req.before)
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit)).fetchall()
-    return {"room": req.room, "messages": [_wire(r) for r in reversed(rows)]}
+    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit + 1)).fetchall()
+    found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
+    return {"room": req.room, "messages": found["items"][::-1], "more": found["more"],
+            "before": found["before"]}

@@ -36,13 +36,17 @@ class Lock:
     def live(self, now: float) -> bool:
         return not self.released and self.expires_at > now
 
-    def to_wire(self) -> dict[str, Any]:
-        return {
+    def to_wire(self, *, with_token: bool = False) -> dict[str, Any]:
+        """The lock as others see it; ``with_token`` only in the holder's own acquire/renew reply
+        (the fencing token is the holder's alone)."""
+        wire: dict[str, Any] = {
             "session_id": self.session_id,
             "holder": {"id": self.user_id, "name": self.user_name},
-            "token": self.token,
             "expires_at": format_ts(datetime.fromtimestamp(self.expires_at, UTC)),
         }
+        if with_token:
+            wire["token"] = self.token
+        return wire
 
 
 def _row(r: sqlite3.Row) -> Lock:
@@ -102,10 +106,16 @@ def renew(store: Store, actor: Account, session_id: int, token: int, now: float,
 
 def release(store: Store, tx: Tx, actor: Account | None, session_id: int, token: int | None,
             reason: str, now: float) -> Lock | None:
-    """Release a live lock (``token`` None: whoever holds it — admin break, expiry sweep)."""
+    """Release a live lock (``token`` None: whoever holds it — admin break, expiry sweep).
+
+    With a token, only the holder may release (admins break a lock with ``lock.break``).
+    """
     current = get(store, session_id)
     if current is None or current.released:
         return None
+    if token is not None and actor is not None and current.user_id != actor.id:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "only the holder may release a lock; admins use lock.break",
+                            {"field": "session_id"})
     if token is not None and current.token != token:
         return None
     conn(store).execute("UPDATE session_locks SET released = 1 WHERE session_id = ?", (session_id,))

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ...protocol.entities import Role
-from ...protocol.errors import not_found
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty
 from ..connection import Connection
 from ..features import FeatureContext
@@ -53,7 +53,8 @@ class CollabConfig:
     presence_timeout: float = 30.0
     idle_after: float = 120.0
     away_after: float = 600.0
-    presence_rate: float = 20.0
+    #: Presence events per user per second (the server's ``Limits.presence_rate`` sets it).
+    presence_rate: float = 1.0
     lease_s: float = 60.0
     sweep_s: float = 0.1
     clock: Callable[[], float] = time.monotonic
@@ -166,7 +167,7 @@ class Collaboration:
         cfg = self.config
         open_conns = self.ctx.connections()
         known = set(self._conns) | set(self._conn_locks)
-        for conn in [c for c in known if c not in open_conns or c.closed]:
+        for conn in [c for c in known if c not in open_conns or c.closed or c.account is None]:
             await self._departed(conn, "quit")
         now = cfg.clock()
         for uid, entry in list(self.presence.entries.items()):
@@ -238,7 +239,7 @@ class Collaboration:
         lock = await self.store.run(run)
         self._conn_locks.setdefault(conn, {})[sid] = lock.token
         self._expiries[sid] = lock.expires_at
-        return {"lock": lock.to_wire()}
+        return {"lock": lock.to_wire(with_token=True)}
 
     async def lock_renew(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
         account, sid, cfg = conn.account, msg.session_id, self.config
@@ -250,7 +251,7 @@ class Collaboration:
 
         lock = await self.store.run(run)
         self._expiries[sid] = lock.expires_at
-        return {"lock": lock.to_wire()}
+        return {"lock": lock.to_wire(with_token=True)}
 
     async def lock_release(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
         sid = msg.session_id
@@ -330,8 +331,13 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
     target = store.account(user_id)
     if target is None:
         raise not_found(f"no user with id {user_id}", field="user_id")
+    admins = [a for a in store.accounts() if a.role is Role.ADMIN]
+    if target.role is Role.ADMIN and role is not Role.ADMIN and len(admins) == 1:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "the last admin cannot be demoted; make another user "
+                            "admin first", {"field": "role"})
     with store.transaction() as tx:
         schema.conn(store).execute("UPDATE users SET role = ? WHERE id = ?", (role.value, user_id))
+        store.delete_user_tokens(user_id)  # signing in again is needed for the new role
         updated = dataclasses.replace(target, role=role)
         tx.emit("user:updated", {"user": updated.user.to_wire()}, actor.user)
     return updated
@@ -339,5 +345,5 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
 
 def _revoke_tokens(store: Store, user_id: int) -> None:
     with store.transaction():
-        schema.conn(store).execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
+        store.delete_user_tokens(user_id)
 

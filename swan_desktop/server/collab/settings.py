@@ -24,7 +24,7 @@ def _check_zone(zone: str) -> None:
     try:
         if zone:
             ZoneInfo(zone)
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, ZoneInfoNotFoundError, OSError):
         raise invalid("timezone must be an IANA time zone name such as Europe/Lisbon",
                       field="timezone") from None
 

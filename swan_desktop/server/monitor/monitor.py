@@ -65,8 +65,10 @@ class Monitor:
         self.clock = clock
         #: Seconds between samples.
         self.interval_s = 5.0
-        #: When set, ``GET /metrics`` needs ``Authorization: Bearer <token>``.
+        #: ``GET /metrics`` needs ``Authorization: Bearer <token>``; without a token it is refused,
+        #: unless ``metrics_open`` (``swan-server serve --metrics-open``) lets anyone read it.
         self.metrics_token: str | None = None
+        self.metrics_open = False
         #: How long the database write probe waits for a lock held elsewhere.
         self.db_busy_timeout_s = 1.0
         self.services = ServiceHealth(lambda: self.clock())

@@ -143,12 +143,17 @@ class NotificationService:
                 made += 1
         return made
 
-    def sign_in_failed(self, username: str) -> None:
-        """Called by the authenticator for each refused password (loop thread)."""
+    def sign_in_failed(self, username: str | None, address: str = "") -> None:
+        """Called by the authenticator for each refused password (loop thread).
+
+        ``username`` is the account's own name when the account exists, None
+        otherwise: what an unauthenticated peer typed is never quoted.
+        """
         if not self.triggers:
             return
         now = self.clock()
-        seen = self._failures[username.casefold()[:64]]
+        key = f"user:{username}" if username is not None else f"address:{address}"
+        seen = self._failures[key]
         seen.append(now)
         while seen and now - seen[0] > FAILED_WINDOW:
             seen.popleft()
@@ -156,9 +161,11 @@ class NotificationService:
             count = len(seen)
             seen.clear()
             minutes = int(FAILED_WINDOW.total_seconds() // 60)
+            who = f"the user “{username}”" if username is not None else "an unknown user name"
+            where = f" from {address}" if address else ""
             notice = Notice("Repeated failed sign-ins",
-                            f"{count} failed sign-ins for the username “{username[:64]}” within "
-                            f"{minutes} minutes.", category="security", priority="critical", source="auth")
+                            f"{count} failed sign-ins for {who}{where} within {minutes} minutes.",
+                            category="security", priority="critical", source="auth")
             self._spawn(self.notify(Recipients.admins(), notice))
 
     # -- email -----------------------------------------------------------------

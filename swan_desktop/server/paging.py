@@ -1,0 +1,39 @@
+"""Replies bounded in bytes: a query answers a page that fits well inside one frame.
+
+The desktop refuses frames over 1 MiB (``MAX_FRAME_BYTES``), and a reply
+made of many large items (500 chat messages of 4,000 characters, an activity
+feed of long notes) could exceed it — or, sent to many clients, cost far more
+than the request that asked for it. A paged query takes its items newest
+first while they fit ``REPLY_BUDGET`` bytes (always at least one) and says
+``more: true`` with a ``before`` cursor (the oldest id it returned) when there
+are older ones; the client asks again with that ``before``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..protocol.frames import MAX_FRAME_BYTES
+from .wire import wire_bytes
+
+#: Bytes of items one reply carries at most (half a frame: the envelope and escapes fit beside it).
+REPLY_BUDGET = MAX_FRAME_BYTES // 2
+
+
+def page(items: Sequence[dict[str, Any]], older: bool, budget: int = REPLY_BUDGET) -> dict[str, Any]:
+    """The leading ``items`` (newest first, each with an ``id``) that fit ``budget`` bytes.
+
+    ``older``: whether there are older items beyond ``items`` anyway. Returns
+    ``{"items": [...], "more": bool, "before": oldest id or None}``.
+    """
+    kept: list[dict[str, Any]] = []
+    used = 0
+    for item in items:
+        size = len(wire_bytes(item)) + 1
+        if kept and used + size > budget:
+            break
+        kept.append(item)
+        used += size
+    more = older or len(kept) < len(items)
+    return {"items": kept, "more": more, "before": kept[-1]["id"] if more and kept else None}
