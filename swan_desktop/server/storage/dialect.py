@@ -132,12 +132,14 @@ def reason(error: BaseException) -> str:
 
 
 def backup(source: str | Path, dest: str | Path) -> None:
-    """A consistent copy of the database at ``source`` into a new file ``dest`` (SQLite's online backup)."""
+    """A consistent copy of the database at ``source`` into a new file ``dest`` (SQLite's online backup),
+    made a single self-contained file (rollback journal, not WAL)."""
     src = sqlite3.connect(str(source))
     try:
         out = sqlite3.connect(str(dest))
         try:
             src.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
         finally:
             out.close()
     finally:
