@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from swan_desktop.server.monitor.history import MonitorDb, aggregate
+from swan_desktop.server.storage import migrate
 from tests.server.support import Clients
 
 from .conftest import T0, FakeClock, make_server, on_server
@@ -19,6 +20,7 @@ def _sample(t: float, **figures: object) -> dict:
 
 @pytest.fixture
 def db(tmp_path: Path):
+    migrate.upgrade(tmp_path / "m.db")  # the migrations make the monitor's tables
     store = MonitorDb(tmp_path / "m.db")
     yield store
     store.close()

@@ -15,6 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
+from sqlalchemy import func, insert, select
+
 from ...domain import overlap
 from ...domain.permissions import may_override_overlap
 from ...domain.recurrence import MAX_OCCURRENCES, MAX_SPAN, RecurrenceError, _localize, expand
@@ -23,9 +26,10 @@ from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.timefmt import format_ts, now_utc, parse_ts
 from ...protocol.validation import check_time_order, require_dict, session_fields
 from .. import schedule
-from ..collab.schema import conn
+from ..storage import dialect
 from ..store import Account, Store, Tx
 from . import hours
+from .tables import calendar_series, series_members
 
 SCOPES = ("this", "following", "series")
 #: Refusals of one occurrence that are collected, so that all of them can be named at once.
@@ -49,8 +53,8 @@ def _zone(name: object) -> ZoneInfo:
 
 
 def series_zone(store: Store, series_id: int) -> ZoneInfo:
-    row = conn(store).execute("SELECT tz FROM calendar_series WHERE id = ?", (series_id,)).fetchone()
-    return ZoneInfo(row["tz"]) if row else ZoneInfo("UTC")
+    tz = store.db.execute(select(calendar_series.c.tz).where(calendar_series.c.id == series_id)).scalar()
+    return ZoneInfo(tz) if tz is not None else ZoneInfo("UTC")
 
 
 def _stamp(store: Store, tx: Tx, session_id: int, series_id: int) -> dict[str, Any]:
@@ -92,18 +96,16 @@ def create(store: Store, tx: Tx, actor: Account, inner: schedule.Mutation, data:
     drafts = [Session(id=0, **{**fields, "start": o.start, "end": o.end}) for o in occurrences]
     _refuse_clashes(store, actor, drafts, allow, zone)
     _refuse_outside(store, actor, drafts, allow_hours, zone)
-    c = conn(store)
-    cur = c.execute("INSERT INTO calendar_series(rrule, tz, created_by, created_at) VALUES (?, ?, ?, ?)",
-                    (rule.strip(), zone.key, actor.id, format_ts(now_utc())))
-    series_id = int(cur.lastrowid or 0)
+    series_id = dialect.new_id(store.db.execute(insert(calendar_series).values(
+        rrule=rule.strip(), tz=zone.key, created_by=actor.id, created_at=format_ts(now_utc()))))
     created = []
     for draft in drafts:
         one = {**data, "start": format_ts(draft.start), "end": format_ts(draft.end)}
         reply = inner(store, tx, actor, one)
         sid = int(reply["session"]["id"])
         created.append(_stamp(store, tx, sid, series_id))
-        c.execute("INSERT INTO series_members(series_id, session_id, original_start) VALUES (?, ?, ?)",
-                  (series_id, sid, format_ts(draft.start)))
+        store.db.execute(insert(series_members).values(series_id=series_id, session_id=sid,
+                                                       original_start=format_ts(draft.start)))
     return {"session": created[0], "sessions": created,
             "series": {"id": series_id, "rrule": rule.strip(), "tz": zone.key, "count": len(created),
                        "max_occurrences": MAX_OCCURRENCES, "max_days": MAX_SPAN.days}}
@@ -148,18 +150,17 @@ def _refuse_outside(store: Store, actor: Account, drafts: list[Session], allow: 
 # -- membership -------------------------------------------------------------------
 def mark(store: Store, session_id: int, exception: str) -> None:
     """Make an occurrence an exception (``moved``, ``cancelled`` or ``deleted``): series changes skip it."""
-    conn(store).execute(
-        "UPDATE series_members SET exception = COALESCE(exception, ?) WHERE session_id = ?",
-        (exception, session_id))
+    store.db.execute(sa.update(series_members).where(series_members.c.session_id == session_id)
+                     .values(exception=func.coalesce(series_members.c.exception, exception)))
 
 
 def _members(store: Store, target: Session, scope: str) -> list[Session]:
     """The occurrences a change with ``scope`` reaches: the target, plus the series' non-exceptions."""
-    c = conn(store)
-    row = c.execute("SELECT original_start FROM series_members WHERE session_id = ?", (target.id,)).fetchone()
-    origin = row["original_start"] if row else format_ts(target.start)
-    sql = "SELECT session_id, original_start FROM series_members WHERE series_id = ? AND exception IS NULL"
-    rows = c.execute(sql + " ORDER BY original_start", (target.series_id,)).fetchall()
+    m = series_members.c
+    origin = store.db.execute(select(m.original_start).where(m.session_id == target.id)).scalar()
+    origin = origin if origin is not None else format_ts(target.start)
+    rows = store.db.execute(select(m.session_id, m.original_start).where(
+        m.series_id == target.series_id, m.exception.is_(None)).order_by(m.original_start)).mappings().all()
     ids = [r["session_id"] for r in rows
            if scope == "series" or parse_ts(r["original_start"]) >= parse_ts(origin)]
     out = [target]

@@ -19,7 +19,7 @@ from ..connection import Connection
 from ..handlers import Dispatcher
 from ..schedule import Mutation, run_mutation
 from ..store import Account, Store
-from . import booking, feeds, hours, schema, studio
+from . import booking, feeds, hours, studio
 
 if TYPE_CHECKING:
     from ..app import SwanServer
@@ -38,7 +38,6 @@ class Calendar:
         return self.server.store
 
     async def start(self, dispatcher: Dispatcher) -> None:
-        await self.store.run(schema.apply)
         collab = self.server.collab
         collab.wrap_mutation(dispatcher, frames.SESSION_CREATE, booking.create)
         collab.wrap_mutation(dispatcher, frames.SESSION_UPDATE, booking.update)

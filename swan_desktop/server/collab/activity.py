@@ -9,20 +9,22 @@ client reloads the feed this way after a resync).
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
+
+from sqlalchemy import RowMapping, insert, select
 
 from ...protocol.errors import invalid
 from ...protocol.timefmt import format_ts, now_utc
 from ...protocol.validation import require_int
+from ..storage import dialect
 from ..store import Account, Store, Tx
-from .schema import conn
+from .tables import activity
 
 KINDS = ("created", "updated", "deleted", "overwritten", "discarded")
 MAX_QUERY = 1000
 
 
-def _wire(r: sqlite3.Row) -> dict[str, Any]:
+def _wire(r: RowMapping) -> dict[str, Any]:
     return {
         "id": r["id"], "ts": r["ts"], "actor": {"id": r["actor_id"], "name": r["actor_name"]},
         "kind": r["kind"], "session_id": r["session_id"], "trainer_id": r["trainer_id"],
@@ -33,13 +35,10 @@ def _wire(r: sqlite3.Row) -> dict[str, Any]:
 def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, trainer_id: int | None,
            summary: str, changes: list[dict[str, Any]], day: str | None = None) -> dict[str, Any]:
     """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``."""
-    cur = conn(store).execute(
-        "INSERT INTO activity(ts, actor_id, actor_name, kind, session_id, trainer_id, summary, changes, day) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (format_ts(now_utc()), actor.id, actor.name, kind, session_id, trainer_id, summary,
-         json.dumps(changes), day))
-    row = conn(store).execute("SELECT * FROM activity WHERE id = ?", (cur.lastrowid,)).fetchone()
-    return _wire(row)
+    new_id = dialect.new_id(store.db.execute(insert(activity).values(
+        ts=format_ts(now_utc()), actor_id=actor.id, actor_name=actor.name, kind=kind, session_id=session_id,
+        trainer_id=trainer_id, summary=summary, changes=json.dumps(changes), day=day)))
+    return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
 
 
 def query(store: Store, data: dict[str, Any]) -> dict[str, Any]:
@@ -47,21 +46,18 @@ def query(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - {"user_id", "trainer_id", "kind", "before", "limit"})
     if unknown:
         raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    sql, args = "SELECT * FROM activity WHERE 1 = 1", []
-    for key, column in (("user_id", "actor_id"), ("trainer_id", "trainer_id")):
+    query = select(activity)
+    for key, column in (("user_id", activity.c.actor_id), ("trainer_id", activity.c.trainer_id)):
         if data.get(key) is not None:
-            sql += f" AND {column} = ?"
-            args.append(require_int(data[key], key))
+            query = query.where(column == require_int(data[key], key))
     if data.get("kind") is not None:
         if data["kind"] not in KINDS:
             raise invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
-        sql += " AND kind = ?"
-        args.append(data["kind"])
+        query = query.where(activity.c.kind == data["kind"])
     if data.get("before") is not None:
-        sql += " AND id < ?"
-        args.append(require_int(data["before"], "before"))
+        query = query.where(activity.c.id < require_int(data["before"], "before"))
     limit = require_int(data.get("limit", 500), "limit")
     if not 1 <= limit <= MAX_QUERY:
         raise invalid(f"limit must be between 1 and {MAX_QUERY}", field="limit")
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+    rows = store.db.execute(query.order_by(activity.c.id.desc()).limit(limit)).mappings()
     return {"entries": [_wire(r) for r in rows]}

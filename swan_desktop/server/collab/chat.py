@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from typing import Any
+
+from sqlalchemy import RowMapping, Update, insert, select, update
 
 from ...domain.permissions import may_override_overlap
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ...protocol.validation import require_int
+from ..storage import dialect
 from ..store import Account, Store, Tx
-from .schema import conn
+from .tables import chat_messages
 
 KINDS = ("chat", "system", "conflict", "announcement")
 MAX_TEXT = 4000
@@ -54,7 +56,7 @@ def mentioned(store: Store, text: str) -> list[int]:
     return ids
 
 
-def _wire(r: sqlite3.Row) -> dict[str, Any]:
+def _wire(r: RowMapping) -> dict[str, Any]:
     return {
         "id": r["id"], "room": r["room"], "kind": r["kind"],
         "author": {"id": r["author_id"], "name": r["author_name"]},
@@ -64,8 +66,12 @@ def _wire(r: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def _update(message_id: int) -> Update:
+    return update(chat_messages).where(chat_messages.c.id == message_id)
+
+
 def message(store: Store, message_id: int) -> dict[str, Any]:
-    row = conn(store).execute("SELECT * FROM chat_messages WHERE id = ?", (message_id,)).fetchone()
+    row = store.db.execute(select(chat_messages).where(chat_messages.c.id == message_id)).mappings().first()
     if row is None:
         raise not_found(f"no message with id {message_id}", field="id")
     return _wire(row)
@@ -79,12 +85,11 @@ def post(store: Store, tx: Tx | None, author: Account | None, room: str, kind: s
     that caused them (``data.chat``).
     """
     mentions = mentioned(store, text) if kind in ("chat", "announcement") else []
-    cur = conn(store).execute(
-        "INSERT INTO chat_messages(room, kind, author_id, author_name, text, mentions, session_id, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (room, kind, author.id if author else None, author.name if author else author_name, text,
-         json.dumps(mentions), session_id, format_ts(now_utc())))
-    msg = message(store, int(cur.lastrowid or 0))
+    new_id = dialect.new_id(store.db.execute(insert(chat_messages).values(
+        room=room, kind=kind, author_id=author.id if author else None,
+        author_name=author.name if author else author_name, text=text, mentions=json.dumps(mentions),
+        session_id=session_id, created_at=format_ts(now_utc()))))
+    msg = message(store, new_id)
     if tx is not None:
         tx.emit("chat:posted", {"message": msg}, author.user if author else None)
     return msg
@@ -115,8 +120,8 @@ def _own(store: Store, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
 def edit(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
     msg = _own(store, actor, data)
     text = _text(data.get("text"))
-    conn(store).execute("UPDATE chat_messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ?",
-                        (text, json.dumps(mentioned(store, text)), format_ts(now_utc()), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(text=text, mentions=json.dumps(mentioned(store, text)),
+                                               edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
     tx.emit("chat:edited", {"message": updated}, actor.user)
     return {"message": updated}
@@ -124,8 +129,7 @@ def edit(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str
 
 def delete(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
     msg = _own(store, actor, data)
-    conn(store).execute("UPDATE chat_messages SET deleted = 1, edited_at = ? WHERE id = ?",
-                        (format_ts(now_utc()), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(deleted=1, edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
     tx.emit("chat:deleted", {"message": updated}, actor.user)
     return {"message": updated}
@@ -145,8 +149,7 @@ def react(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[st
         reactions[emoji] = sorted(users)
     else:
         reactions.pop(emoji, None)
-    conn(store).execute("UPDATE chat_messages SET reactions = ? WHERE id = ?",
-                        (json.dumps(reactions, sort_keys=True), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(reactions=json.dumps(reactions, sort_keys=True)))
     updated = message(store, msg["id"])
     tx.emit("chat:reacted", {"message": updated}, actor.user)
     return {"message": updated}
@@ -158,10 +161,8 @@ def history(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     limit = require_int(data.get("limit", MAX_HISTORY), "limit")
     if not 1 <= limit <= MAX_HISTORY:
         raise invalid(f"limit must be between 1 and {MAX_HISTORY}", field="limit")
-    sql = "SELECT * FROM chat_messages WHERE room = ?"
-    args: list[object] = [room]
+    query = select(chat_messages).where(chat_messages.c.room == room)
     if data.get("before") is not None:
-        sql += " AND id < ?"
-        args.append(require_int(data["before"], "before"))
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        query = query.where(chat_messages.c.id < require_int(data["before"], "before"))
+    rows = store.db.execute(query.order_by(chat_messages.c.id.desc()).limit(limit)).mappings().all()
     return {"room": room, "messages": [_wire(r) for r in reversed(rows)]}

@@ -17,6 +17,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import delete, update
+
 from ...protocol import frames
 from ...protocol.entities import Role
 from ...protocol.errors import ProtocolError, invalid, not_found
@@ -27,7 +29,8 @@ from ..connection import Connection
 from ..handlers import Dispatcher
 from ..notifier_api import Notice, Recipients
 from ..store import Account, Store
-from . import activity, chat, locks, schema, sessions, settings
+from ..tables import tokens, users
+from . import activity, chat, locks, sessions, settings
 from .presence import Presence, Report
 
 if TYPE_CHECKING:
@@ -77,7 +80,6 @@ class Collaboration:
 
     # -- lifecycle -------------------------------------------------------
     async def start(self, dispatcher: Dispatcher) -> None:
-        await self.store.run(schema.apply)
         wall = lambda: self.config.wall()  # noqa: E731 - read the config at call time
         self.mutations = {frames.SESSION_CREATE: sessions.create(wall),
                           frames.SESSION_UPDATE: sessions.update(wall),
@@ -393,7 +395,7 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
     if target is None:
         raise not_found(f"no user with id {user_id}", field="user_id")
     with store.transaction() as tx:
-        schema.conn(store).execute("UPDATE users SET role = ? WHERE id = ?", (role.value, user_id))
+        store.db.execute(update(users).where(users.c.id == user_id).values(role=role.value))
         updated = dataclasses.replace(target, role=role)
         tx.emit("user:updated", {"user": updated.user.to_wire()}, actor.user)
     return updated
@@ -401,5 +403,5 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
 
 def _revoke_tokens(store: Store, user_id: int) -> None:
     with store.transaction():
-        schema.conn(store).execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
+        store.db.execute(delete(tokens).where(tokens.c.user_id == user_id))
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
+
 from ...domain.merge import DEFAULT_STRATEGY, STRATEGIES
 from ...protocol.errors import invalid
+from ..storage import dialect
 from ..store import Account, Store, Tx
-from .schema import conn
+from .tables import studio_settings
+
+_SET = dialect.upsert(studio_settings, ("value",))
 
 DEFAULTS: dict[str, str] = {
     "conflict_strategy": DEFAULT_STRATEGY,
@@ -36,8 +41,8 @@ def _check_calendar(data: dict[str, Any]) -> None:
 
 def read(store: Store) -> dict[str, str]:
     values = dict(DEFAULTS)
-    for row in conn(store).execute("SELECT key, value FROM studio_settings"):
-        values[row["key"]] = row["value"]
+    for key, value in store.db.execute(select(studio_settings.c.key, studio_settings.c.value)):
+        values[key] = value
     return values
 
 
@@ -57,9 +62,7 @@ def change(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
         raise invalid(f"conflict_strategy must be one of {', '.join(STRATEGIES)}", field="conflict_strategy")
     _check_calendar(data)
     for key, value in data.items():
-        conn(store).execute(
-            "INSERT INTO studio_settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+        store.db.execute(_SET, {"key": key, "value": str(value)})
     settings = read(store)
     tx.emit("studio:settings-changed", {"settings": settings}, actor.user)
     return {"settings": settings}

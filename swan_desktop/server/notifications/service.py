@@ -18,6 +18,8 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from ...domain.permissions import allowed
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
@@ -33,6 +35,7 @@ from ..store import Account, HubEvent, Store, Tx
 from ..worker import AsyncStore
 from . import records, smtp, triggers
 from .records import ACKNOWLEDGE, Action
+from .tables import notification_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,6 @@ class NotificationService:
             dispatcher.register(rtype, handler)
 
     async def start(self) -> None:
-        await self._store.run(records.ensure_schema)
         loop = asyncio.get_running_loop()
         self._loops = [loop.create_task(self._every(lambda: self.scan_interval_s, self.scan_unconfirmed)),
                        loop.create_task(self._every(lambda: self.digest_interval_s, self.flush_digests))]
@@ -316,9 +318,10 @@ def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
 
 
 def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]:
-    c = records.conn(store)
-    rows = c.execute("SELECT notification_id, user_id FROM notification_deliveries "
-                     "WHERE channel = 'email' AND status = 'digest' ORDER BY user_id, notification_id")
+    d = notification_deliveries.c
+    rows = store.db.execute(select(d.notification_id, d.user_id)
+                            .where(d.channel == "email", d.status == "digest")
+                            .order_by(d.user_id, d.notification_id)).mappings()
     by_user: dict[int, list[int]] = defaultdict(list)
     for r in rows:
         by_user[r["user_id"]].append(r["notification_id"])
