@@ -206,6 +206,14 @@ def test_a_new_file_is_created_at_the_head_by_the_migrations_without_a_backup(
     assert capsys.readouterr().out.strip() == f"{migrate.head()} (head)"
 
 
+def test_db_current_on_a_missing_file_says_it_is_empty_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["db", "current", "--db", str(tmp_path / "none.sqlite3")]) == 0
+    assert capsys.readouterr().out.strip() == "empty (no schema yet)"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_from_a_newer_release_is_refused_naming_its_revision(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite3"
     Store(path).close()

@@ -45,16 +45,21 @@ BUSY_TIMEOUT_S = 5.0
 
 
 def open_engine(path: str | Path, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
-                transactional: bool = False) -> Engine:
+                transactional: bool = False, read_only: bool = False) -> Engine:
     """An engine on the SQLite file at ``path`` (created if missing).
 
     With ``transactional`` (used by migrations), SQLAlchemy's own transactions
     are real ones: ``connection.begin()`` emits ``BEGIN IMMEDIATE`` and commit
     commits. Without it, use the connection in ``AUTOCOMMIT`` and open write
-    transactions with :func:`begin_write`.
+    transactions with :func:`begin_write`. ``read_only`` opens an existing file
+    only to look (nothing is created or changed, not even the journal mode).
     """
 
     def connect() -> sqlite3.Connection:
+        if read_only:
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                                   timeout=busy_timeout_s)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=busy_timeout_s)
         conn.execute("PRAGMA journal_mode=WAL")

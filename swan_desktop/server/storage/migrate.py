@@ -142,7 +142,7 @@ def state(path: str | Path) -> DbState:
     """Where the file at ``path`` stands (read only; a missing file is reported empty, not made)."""
     if not Path(path).exists():
         return DbState(None, False, head())
-    engine = dialect.open_engine(path)
+    engine = dialect.open_engine(path, read_only=True)
     try:
         with engine.connect() as conn:
             return _state(dialect.autocommit(conn))
@@ -163,14 +163,16 @@ def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
     """Upgrade the file at ``path`` to the head, backing it up first when it holds data.
 
     Raises :class:`SchemaError` for a file from a newer release or not ours; the
-    file is then left exactly as it was. All steps run in one transaction.
+    file is then left exactly as it was. Looking, the backup and every step run
+    under one write transaction, so nobody writes in between and a failed step
+    leaves the file as it was (a second server starting at the same moment
+    waits, then finds the file already upgraded).
     """
     path = Path(path)
     engine = dialect.open_engine(path, transactional=True)
     try:
-        with engine.connect() as conn:
-            with conn.begin():
-                before = _state(conn)
+        with engine.connect() as conn, conn.begin():
+            before = _state(conn)
             reason = refusal(before)
             if reason is not None:
                 raise SchemaError(reason)
@@ -180,15 +182,14 @@ def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
             if not before.empty:
                 copy = backup_path(path, str(before.revision), now)
                 dialect.backup(path, copy)
-            with conn.begin():
-                command.upgrade(_config(conn), "head")
-            if before.empty:
-                log.info("created the schema of %s (revision %s)", path, before.head)
-            else:
-                log.info("upgraded %s from %s to %s (backup: %s)", path, before.describe(), before.head, copy)
-            return Upgrade(before, before.head, copy)
+            command.upgrade(_config(conn), "head")
     finally:
         engine.dispose()
+    if before.empty:
+        log.info("created the schema of %s (revision %s)", path, before.head)
+    else:
+        log.info("upgraded %s from %s to %s (backup: %s)", path, before.describe(), before.head, copy)
+    return Upgrade(before, before.head, copy)
 
 
 def backup_path(path: Path, revision: str, now: datetime | None = None) -> Path:
