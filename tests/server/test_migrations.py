@@ -211,7 +211,7 @@ def test_db_current_on_a_missing_file_says_it_is_empty_and_creates_nothing(
 ) -> None:
     assert cli.main(["db", "current", "--db", str(tmp_path / "none.sqlite3")]) == 0
     assert capsys.readouterr().out.strip() == "empty (no schema yet)"
-    assert list(tmp_path.iterdir()) == []
+    assert not list(tmp_path.glob("none.sqlite3*"))
 
 
 def test_a_file_from_a_newer_release_is_refused_naming_its_revision(tmp_path: Path) -> None:
