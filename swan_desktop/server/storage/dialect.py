@@ -50,8 +50,11 @@ def open_engine(path: str | Path, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
 
     With ``transactional`` (used by migrations), SQLAlchemy's own transactions
     are real ones: ``connection.begin()`` emits ``BEGIN IMMEDIATE`` and commit
-    commits. Without it, use the connection in ``AUTOCOMMIT`` and open write
-    transactions with :func:`begin_write`. ``read_only`` opens an existing file
+    commits; foreign keys are not enforced on these connections, since changing a
+    column rebuilds its table (SQLite's own procedure for that turns them off and
+    checks them before commit: :func:`foreign_key_problems`). Without it, use
+    the connection in ``AUTOCOMMIT`` and open write transactions with
+    :func:`begin_write`. ``read_only`` opens an existing file
     only to look (nothing is created or changed, not even the journal mode).
     """
 
@@ -63,7 +66,7 @@ def open_engine(path: str | Path, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=busy_timeout_s)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA foreign_keys={'OFF' if transactional else 'ON'}")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         return conn
@@ -174,6 +177,13 @@ def head_seq(db: Connection, table: Table) -> int:
     row = db.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :name"),
                      {"name": table.name}).first()
     return int(row[0]) if row else 0
+
+
+def foreign_key_problems(db: Connection, limit: int = 5) -> list[str]:
+    """Rows whose foreign key points nowhere (at most ``limit``), in words; empty when all is well."""
+    rows = db.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    return [f"{table} row {rowid} refers to a missing {parent} row"
+            for table, rowid, parent, _ in rows[:limit]]
 
 
 def reason(error: BaseException) -> str:

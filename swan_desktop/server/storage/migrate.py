@@ -92,22 +92,29 @@ class Upgrade:
 
 
 @functools.cache
-def scripts() -> ScriptDirectory:
+def scripts(location: Path = MIGRATIONS) -> ScriptDirectory:
     """The migration scripts shipped with this release (read once per process)."""
-    return ScriptDirectory.from_config(_config())
+    return ScriptDirectory.from_config(config(location=location))
 
 
-def _config(connection: Connection | None = None) -> Config:
+def config(connection: Connection | None = None, location: Path = MIGRATIONS) -> Config:
+    """Alembic's configuration for the shipped scripts (with ``connection``: the one to migrate).
+
+    Also for writing a new revision, e.g. ``command.revision(config(conn), "…",
+    autogenerate=True, rev_id="0003_…")`` with ``conn`` on a file at the head.
+    ``location`` is another copy of the scripts (for tests).
+    """
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(location))
     config.set_main_option("path_separator", "os")
+    config.set_main_option("file_template", "%%(rev)s")  # versions/0003_client_email.py
     if connection is not None:
         config.attributes["connection"] = connection
     return config
 
 
-def head() -> str:
-    revision = scripts().get_current_head()
+def head(location: Path = MIGRATIONS) -> str:
+    revision = scripts(location).get_current_head()
     assert revision is not None, "no migrations shipped"
     return revision
 
@@ -120,15 +127,15 @@ def history() -> list[tuple[str, str | None, str]]:
     return list(reversed(out))
 
 
-def _state(conn: Connection) -> DbState:
+def _state(conn: Connection, location: Path = MIGRATIONS) -> DbState:
     tables = set(inspect(conn).get_table_names())
-    newest = head()
+    newest = head(location)
     if VERSION_TABLE in tables:
         revision = MigrationContext.configure(conn).get_current_revision()
         if revision is None:  # the version table is there but empty: as if it were not
             tables.discard(VERSION_TABLE)
         else:
-            known = revision in {s.revision for s in scripts().walk_revisions()}
+            known = revision in {s.revision for s in scripts(location).walk_revisions()}
             return DbState(revision, False, newest, known)
     if not tables:
         return DbState(None, False, newest)
@@ -159,7 +166,7 @@ def refusal(found: DbState) -> str | None:
             f"run that release, or restore a backup made before it upgraded the file")
 
 
-def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
+def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = MIGRATIONS) -> Upgrade:
     """Upgrade the file at ``path`` to the head, backing it up first when it holds data.
 
     Raises :class:`SchemaError` for a file from a newer release or not ours; the
@@ -172,7 +179,7 @@ def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
     engine = dialect.open_engine(path, transactional=True)
     try:
         with engine.connect() as conn, conn.begin():
-            before = _state(conn)
+            before = _state(conn, location)
             reason = refusal(before)
             if reason is not None:
                 raise SchemaError(reason)
@@ -182,7 +189,15 @@ def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
             if not before.empty:
                 copy = backup_path(path, str(before.revision), now)
                 dialect.backup(path, copy)
-            command.upgrade(_config(conn), "head")
+            try:
+                command.upgrade(config(conn, location), "head")
+            except Exception as exc:  # a failed step: every step is rolled back with the transaction
+                raise SchemaError(f"upgrading from {before.describe()} to {before.head} failed, and the "
+                                  f"file was left as it was: {dialect.reason(exc)}") from exc
+            problems = dialect.foreign_key_problems(conn)
+            if problems:  # raising rolls every step back
+                raise SchemaError(f"the upgrade to {before.head} would break references, and the file "
+                                  f"was left as it was: " + "; ".join(problems))
     finally:
         engine.dispose()
     if before.empty:
