@@ -25,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from websockets.asyncio.client import connect
 
 from swan_desktop.server import cli
+from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.storage import dialect, migrate
 from swan_desktop.server.storage.schema import metadata
 from swan_desktop.server.store import Store
@@ -270,6 +271,10 @@ def test_a_file_from_a_newer_release_is_refused_naming_its_revision(tmp_path: Pa
     assert f"schema revision '{FROM_THE_FUTURE}'" in serve.stderr and "newer Swan release" in serve.stderr
     assert serve.stdout == ""
     assert snapshot(path) == before and not backups(path)
+    embedded = EmbeddedServer(path, demo=True)
+    with pytest.raises(RuntimeError, match=f"failed to start: .*{FROM_THE_FUTURE}"):
+        embedded.start()
+    assert snapshot(path) == before
 
 
 async def test_serve_upgrades_a_release_file_and_serves_what_it_held(release_db: Path) -> None:
