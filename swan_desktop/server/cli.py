@@ -122,6 +122,8 @@ def _user_add(args: argparse.Namespace) -> int:
         print("swan-server: refusing an empty password (give it on standard input)", file=sys.stderr)
         return 2
     password_hash = PasswordHasher().hash(password)
+    if not db_cli.upgrade_or_refuse(args.db):
+        return 1
     store = Store(args.db)
     try:
         account, created = store.upsert_user(
@@ -193,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:  # TlsConfigError is one
             print(f"swan-server: {exc}", file=sys.stderr)
             return 2
-        if not db_cli.upgrade_for_serve(args.db):
+        if not db_cli.upgrade_or_refuse(args.db):
             return 1
         try:
             return asyncio.run(_serve(args, limits, context))

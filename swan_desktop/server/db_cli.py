@@ -1,4 +1,5 @@
-"""``swan-server db upgrade|current|history --db PATH``, and the upgrade ``serve`` does before it starts."""
+"""``swan-server db upgrade|current|history --db PATH``, and the upgrade ``serve`` and
+``user add`` do before they open the database."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.db_command == "history":
             return _history(args.db)
-        return 0 if upgrade_for_serve(args.db, quiet_when_current=False, out=sys.stdout) else 1
+        return 0 if upgrade_or_refuse(args.db, quiet_when_current=False, out=sys.stdout) else 1
     except migrate.SchemaError as exc:
         print(f"swan-server: {exc}", file=sys.stderr)
         return 1
@@ -45,7 +46,7 @@ def _history(path: str | None) -> int:
     return 0
 
 
-def upgrade_for_serve(path: str, *, quiet_when_current: bool = True, out: TextIO | None = None) -> bool:
+def upgrade_or_refuse(path: str, *, quiet_when_current: bool = True, out: TextIO | None = None) -> bool:
     """Upgrade ``path`` to the head, saying what happened on ``out`` (default: stderr, since ``serve``
     prints its address as the first line of stdout); False (and why, on stderr) when refused."""
     out = out or sys.stderr

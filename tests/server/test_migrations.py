@@ -270,6 +270,9 @@ def test_a_file_from_a_newer_release_is_refused_naming_its_revision(tmp_path: Pa
     assert serve.returncode == 1
     assert f"schema revision '{FROM_THE_FUTURE}'" in serve.stderr and "newer Swan release" in serve.stderr
     assert serve.stdout == ""
+    add = subprocess.run([*CLI, "user", "add", "zoe", "--role", "viewer", "--db", str(path)], input="pw\n",
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert add.returncode == 1 and FROM_THE_FUTURE in add.stderr and "Traceback" not in add.stderr
     assert snapshot(path) == before and not backups(path)
     embedded = EmbeddedServer(path, demo=True)
     with pytest.raises(RuntimeError, match=f"failed to start: .*{FROM_THE_FUTURE}"):
