@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The whole test run's limit in seconds (each test also has its own, in pyproject.toml).
+TEST_LIMIT_S ?= 1500
 
 .PHONY: run test lint bench screenshots server clean bundle installer icons
 
@@ -19,7 +21,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	  status=$$?; \
+	  if [ $$status -eq 124 ] || [ $$status -eq 137 ]; then \
+	    echo "make test: the test run did not end within $(TEST_LIMIT_S) s and was stopped" >&2; \
+	  fi; \
+	  exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)

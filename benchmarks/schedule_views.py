@@ -9,6 +9,7 @@ repainted (``repaint()`` paints synchronously), so the figures include drawing.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import statistics
@@ -18,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -39,6 +41,7 @@ from swan_desktop.qt.schedule_pane import SchedulePane
 
 N_SESSIONS = 50_000
 REPEATS = 7
+T = TypeVar("T")
 TARGET_MS = 100.0
 
 
@@ -76,6 +79,16 @@ def build_sessions(first_day: date, count: int) -> list[Session]:
     return out
 
 
+
+
+def each(apply: Callable[[T], object], values: list[T]) -> Callable[[], None]:
+    """An operation that applies the next of ``values`` (round and round) at every call."""
+    cycle = itertools.cycle(values)
+
+    def op() -> None:
+        apply(next(cycle))
+
+    return op
 
 
 def timed(label: str, op: Callable[[], None], pane: SchedulePane, app: QApplication) -> float:
@@ -138,16 +151,14 @@ def main() -> None:
     timed("next week", pane.go_next, pane, app)
     for name in ("day", "week", "agenda"):
         pane.set_view(name)
-        trainers = iter([1, 2, 3, 4, 5, 6, 7] * REPEATS)
-        timed(f"{name}: filter by trainer", lambda t=trainers: tb.trainer_combo.setCurrentIndex(next(t)),
+        timed(f"{name}: filter by trainer", each(tb.trainer_combo.setCurrentIndex, [1, 2, 3, 4, 5, 6, 7]),
               pane, app)
         tb.trainer_combo.setCurrentIndex(0)
-        statuses = iter([1, 2, 3, 4, 5, 6, 0] * REPEATS)
-        timed(f"{name}: filter by status", lambda s=statuses: tb.status_combo.setCurrentIndex(next(s)),
+        timed(f"{name}: filter by status", each(tb.status_combo.setCurrentIndex, [1, 2, 3, 4, 5, 6, 0]),
               pane, app)
         tb.status_combo.setCurrentIndex(0)
-        words = iter(["Client 1", "Client 12", "Studio B", "Assess", "x", "", "Trainer 3"] * REPEATS)
-        timed(f"{name}: free-text search", lambda w=words: tb.search_edit.setText(next(w)), pane, app)
+        words = ["Client 1", "Client 12", "Studio B", "Assess", "x", "", "Trainer 3"]
+        timed(f"{name}: free-text search", each(tb.search_edit.setText, words), pane, app)
         tb.search_edit.setText("")
     pane.set_view("day")
     bar = pane.day_view.scroll_area.verticalScrollBar()

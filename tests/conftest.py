@@ -15,6 +15,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+#: Shared fixtures (a real server, its clients): tests/support/fixtures.py.
+pytest_plugins = ("tests.support.fixtures",)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
@@ -29,7 +32,7 @@ atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 class MemoryKeyring(KeyringBackend):
     """In-memory keyring: the OS keyring cannot exist on a headless test box."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

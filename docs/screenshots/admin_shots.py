@@ -36,7 +36,7 @@ from swan_desktop.qt.settings_dialog import SettingsDialog  # noqa: E402
 from swan_desktop.qt.settings_pages.connection import Account  # noqa: E402
 from swan_desktop.qt.settings_pages.studio import StudioSettingsPage  # noqa: E402
 from swan_desktop.settings.config import Settings  # noqa: E402
-from tests.server.support import PASSWORDS, start_server  # noqa: E402
+from tests.support.server import PASSWORDS, start_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 

@@ -32,7 +32,7 @@ from swan_desktop.qt.dialogs.session_dialog import SessionDialog  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
 from swan_desktop.qt.schedule_pane import SchedulePane  # noqa: E402
 from swan_desktop.qt.views.time_grid import local_midnight  # noqa: E402
-from tests.server.support import PASSWORDS, start_server  # noqa: E402
+from tests.support.server import PASSWORDS, start_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 

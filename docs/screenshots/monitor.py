@@ -28,8 +28,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from swan_desktop.core.client import StudioClient  # noqa: E402
 from swan_desktop.protocol.errors import ProtocolError  # noqa: E402
 from swan_desktop.qt.monitor import MonitorPane  # noqa: E402
-from tests.monitor.conftest import FakeClock, make_server, on_server  # noqa: E402
-from tests.server.support import PASSWORDS, session_data  # noqa: E402
+from tests.monitor.conftest import make_server  # noqa: E402
+from tests.support.clock import FakeClock  # noqa: E402
+from tests.support.server import PASSWORDS, on_server, session_data  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 

@@ -1,17 +1,20 @@
-"""The schedule commands the UI sends: an interface the network layer implements.
+"""The schedule commands the UI sends: an interface the core client implements.
 
 Field dictionaries hold WIRE values: times as ``"YYYY-MM-DDTHH:MM:SSZ"`` UTC
 strings (``protocol.timefmt.format_ts``), ``status`` as its string value, ids
-as ints. Failures raise ``ProtocolError``; the shapes the UI acts on are:
+as ints.
 
-* ``invalid`` with ``data={"field": name}`` — a field was refused;
-* ``not_found`` / ``forbidden``;
-* ``conflict`` with ``data={"reason": "stale_version", "current": <wire session>}``
-  — someone else saved the session first;
-* ``conflict`` with ``data={"reason": "schedule:conflict", "conflict":
-  "double-booking" | "trainer-unavailable" | "time-overlap", "message": str,
-  "clashes": [<wire session>, ...]}`` — the change would clash; an admin may
-  resend with ``allow_overlap=True``.
+Failures raise; :func:`~swan_desktop.core.outcomes.outcome_of` turns what was
+raised into a typed outcome (``StaleVersion``, ``Clash``, ``OutsideHours``,
+``Locked``, ``Invalid``, ``NotFound``, ``Forbidden``, ``Queued``, …) for the UI
+to match on. The UI never reads error codes or ``error.data``.
+
+One owner writes the schedule store: the implementation (the core client),
+besides the event router. It stores what the server answered before a command
+returns — the saved session, a deletion, and on a refusal the server's current
+version (``StaleVersion``) or the session's absence (``NotFound``) — and marks
+changes that wait in the outbox as pending. The UI only reads the store; it
+never writes a command's result back.
 """
 
 from __future__ import annotations
@@ -20,14 +23,29 @@ from typing import Any, Protocol
 
 from ..protocol.entities import Session
 
-#: ``error.data["reason"]`` of a version conflict.
-STALE_VERSION = "stale_version"
-#: ``error.data["reason"]`` of an overlap refusal.
-SCHEDULE_CONFLICT = "schedule:conflict"
+
+class SeriesActions(Protocol):
+    """Repeating sessions and changes scoped to ``this``, ``following`` or the whole ``series``."""
+
+    async def create_series(self, fields: dict[str, Any], rrule: str, *, allow_overlap: bool = False,
+                            tz: str | None = None) -> list[Session]:
+        ...
+
+    async def update_scoped(self, session_id: int, version: int, changes: dict[str, Any], scope: str, *,
+                            allow_overlap: bool = False) -> list[Session]:
+        ...
+
+    async def delete_scoped(self, session_id: int, version: int, scope: str) -> list[int]:
+        ...
 
 
 class ScheduleActions(Protocol):
     """Create, change and delete sessions on the server."""
+
+    @property
+    def calendar(self) -> SeriesActions | None:
+        """Series and scoped changes, where the server offers them (None: single sessions only)."""
+        ...
 
     async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:
         """Create a session from wire ``fields``; returns it as stored."""
@@ -45,6 +63,8 @@ class ScheduleActions(Protocol):
 
 class NoActions:
     """Actions for a pane that never saves (screenshots, benchmarks): any attempt says so."""
+
+    calendar: SeriesActions | None = None
 
     async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:
         raise NotImplementedError("this schedule is read only")

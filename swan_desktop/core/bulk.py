@@ -13,6 +13,7 @@ from ..protocol.entities import Session, Status
 from ..protocol.errors import ProtocolError
 from ..protocol.timefmt import format_ts
 from .actions import ScheduleActions
+from .outcomes import outcome_of
 from .schedule import ScheduleStore
 
 COPY_FIELDS = ("trainer_id", "client_id", "client_name", "location", "session_type_id", "notes")
@@ -91,8 +92,7 @@ async def run_bulk(op: BulkOp, ids: Sequence[int], store: ScheduleStore,
                 if changes:
                     await actions.update_session(sid, session.version, changes)
         except ProtocolError as exc:
-            message = (exc.data or {}).get("message") if exc.data else None
-            result.failed.append((sid, str(message or exc.message)))
+            result.failed.append((sid, outcome_of(exc).message))
             continue
         result.done.append(sid)
     return result

@@ -1,5 +1,8 @@
 """The calendar from the desktop's side: series and scoped changes, check-in, working hours,
-and clients' credits kept current from ``allocation:updated`` events."""
+and clients' credits kept current from ``allocation:updated`` events.
+
+Part of the core client: like it, it stores the server's answers (and what a
+refusal says about a session) before a command returns."""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ from typing import Any
 
 from ..net.link import Link
 from ..protocol.entities import Client, Session
+from ..protocol.errors import ProtocolError
 from ..protocol.frames import Event
+from .outcomes import outcome_of
+from .pending import learn_from_refusal
 from .schedule import ScheduleStore
 
 #: How a change to one occurrence of a series reaches the others.
@@ -36,7 +42,7 @@ class CalendarClient:
         data: dict[str, Any] = {**fields, "recurrence": {"rrule": rrule, **({"tz": tz} if tz else {})}}
         if allow_overlap:
             data["allow_overlap"] = True
-        reply = await self._link.submit_and_wait("session.create", data)
+        reply = await self._submit("session.create", data)
         return self._keep(reply)
 
     async def update_scoped(self, session_id: int, version: int, changes: dict[str, Any], scope: str, *,
@@ -44,11 +50,10 @@ class CalendarClient:
         data: dict[str, Any] = {"id": session_id, "version": version, "changes": changes, "scope": scope}
         if allow_overlap:
             data["allow_overlap"] = True
-        return self._keep(await self._link.submit_and_wait("session.update", data))
+        return self._keep(await self._submit("session.update", data))
 
     async def delete_scoped(self, session_id: int, version: int, scope: str) -> list[int]:
-        reply = await self._link.submit_and_wait("session.delete",
-                                                 {"id": session_id, "version": version, "scope": scope})
+        reply = await self._submit("session.delete", {"id": session_id, "version": version, "scope": scope})
         gone = [int(i) for i in reply.get("deleted", [session_id])]
         for sid in gone:
             self._store.remove(sid)
@@ -56,11 +61,18 @@ class CalendarClient:
 
     async def checkin(self, session_id: int, attendance: str) -> Session:
         data = {"id": session_id, "attendance": attendance}
-        reply = await self._link.submit_and_wait("session.checkin", data)
+        reply = await self._submit("session.checkin", data)
         return self._keep(reply)[0]
 
     async def availability(self) -> dict[str, Any]:
         return dict(await self._link.request("availability.get", {}))
+
+    async def _submit(self, rtype: str, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await self._link.submit_and_wait(rtype, data)
+        except ProtocolError as exc:
+            learn_from_refusal(self._store, rtype, data, outcome_of(exc))
+            raise
 
     def _keep(self, reply: dict[str, Any]) -> list[Session]:
         wires = reply.get("sessions") or [reply["session"]]

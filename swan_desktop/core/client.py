@@ -6,6 +6,12 @@ a change's outcome comes back to the caller (so a dialog can show a refusal
 next to its field); when it does not, the change is shown at once as pending,
 and its outcome arrives later: applied, or refused and listed in
 :meth:`StudioClient.failed_changes` for the user to retry, edit or discard.
+
+This client (with the event router) is the one writer of the schedule store:
+it stores each answer before a command returns, so the UI shows it at once
+and never writes it again. Answers to queued changes are routed by request
+type (:class:`~swan_desktop.core.results.ResultRouter`) to the handler each
+feature registered.
 """
 
 from __future__ import annotations
@@ -15,13 +21,12 @@ import itertools
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..net.connection import AuthInfo
-from ..net.link import Link, LinkState, OutboxResult, Queued
+from ..net.link import Link, LinkState, Queued
 from ..net.outbox import Outbox, OutboxEntry, OutboxError
 from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
@@ -34,6 +39,9 @@ from .events import EventRouter
 from .monitor import MonitorStore
 from .notifications import NotificationCenter
 from .offline_cache import Snapshot, snapshot_now
+from .outcomes import outcome_of
+from .pending import SESSION_CHANGES, FailedChange, PendingChanges, learn_from_refusal
+from .results import ResultRouter
 from .schedule import ScheduleStore
 
 log = logging.getLogger(__name__)
@@ -41,29 +49,7 @@ log = logging.getLogger(__name__)
 _temp_ids = itertools.count(-1, -1)
 
 
-@dataclass(frozen=True)
-class FailedChange:
-    """A queued change the server refused, waiting for the user's decision."""
-
-    request_id: str
-    kind: str
-    session_id: int | None
-    code: str
-    message: str
-    data: dict[str, Any]
-
-    @property
-    def summary(self) -> str:
-        verb = {"session.create": "New session", "session.update": "Change",
-                "session.delete": "Deletion"}.get(self.kind, self.kind)
-        return f"{verb} not saved: {self.message}"
-
-
-@dataclass
-class _Tracked:
-    kind: str
-    session_id: int | None       # the session it concerns (a temporary id for creates)
-    before: Session | None       # what the store showed before the optimistic change
+__all__ = ["FailedChange", "StudioClient", "outbox_path"]
 
 
 def outbox_path(folder: Path, url: str, user_id: int) -> Path:
@@ -101,14 +87,28 @@ class StudioClient:
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced
         self.link.on_event = self.router.dispatch
-        self.link.on_result = self._result
+        #: Schedule changes waiting for (or refused by) the server, shown in the store.
+        self.pending = PendingChanges(self.link, self.store)
+        #: Answers to queued changes, by request type (as events are routed by kind).
+        self.results = ResultRouter(lambda request_id: self.link.outbox.discard(request_id))
+        for rtype in SESSION_CHANGES:
+            self.results.register(rtype, self.pending.settle, self.pending.restore)
+        self.results.register("notification.mark", self.notifications.settle_result,
+                              self.notifications.restore_entry, keep_refused=False)
+        self.link.on_result = self.results.dispatch
         #: Told when the server could not replay what we missed and we reloaded.
         self.on_resynced: Callable[[], None] | None = None
-        #: Told when a queued change was refused (for the user to decide).
-        self.on_failed: Callable[[FailedChange], None] | None = None
-        self._tracked: dict[str, _Tracked] = {}
         self._signed_in = False
         self._directory_wire: dict[str, Any] = {}
+
+    @property
+    def on_failed(self) -> Callable[[FailedChange], None] | None:
+        """Told when a queued change was refused (for the user to decide)."""
+        return self.pending.on_failed
+
+    @on_failed.setter
+    def on_failed(self, callback: Callable[[FailedChange], None] | None) -> None:
+        self.pending.on_failed = callback
 
     @property
     def auth(self) -> AuthInfo | None:
@@ -130,7 +130,7 @@ class StudioClient:
         await self._load_notifications()
         await self._load_collab()
         self._signed_in = True
-        self._restore_pending()
+        self.results.restore(self.link.outbox.pending())
         return auth
 
     def start_offline(self, token: str, snapshot: Snapshot) -> None:
@@ -144,7 +144,7 @@ class StudioClient:
         self.store.load(Session.from_wire(s) for s in snapshot.sessions)
         self.link.start_offline(token, snapshot.user)
         self._signed_in = True  # the first sync is not a recovery: it reloads everything
-        self._restore_pending()
+        self.results.restore(self.link.outbox.pending())
 
     def snapshot(self) -> Snapshot | None:
         """What to keep for opening offline next time (None before a sign-in)."""
@@ -247,7 +247,10 @@ class StudioClient:
             raise ProtocolError(ErrorCode.INTERNAL, f"Your change could not be kept on this computer "
                                 f"({exc}). Nothing was sent; free some space and save again.") from exc
         except Queued as queued:
-            return self._show_pending(queued.entry, kind, before, after, deleting)
+            return self.pending.show(queued.entry, before, after, deleting)
+        except ProtocolError as exc:
+            learn_from_refusal(self.store, kind, data, outcome_of(exc))
+            raise
         if kind == "session.delete":
             self.store.remove(int(data["id"]))
             return None
@@ -264,104 +267,14 @@ class StudioClient:
         return Session(id=next(_temp_ids), version=0, updated_at=now_utc(),
                        updated_by=self.user.id if self.user else None, **parsed)
 
-    def _show_pending(self, entry: OutboxEntry, kind: str, before: Session | None,
-                      after: Session | None, deleting: int | None) -> Session | None:
-        """The server has not answered: show the change at once, marked pending."""
-        session_id = after.id if after is not None else deleting
-        self._tracked[entry.id] = _Tracked(kind, session_id, before)
-        if deleting is not None:
-            self.store.remove(deleting)
-        elif after is not None:
-            self.store.replace(after)
-        if session_id is not None:
-            self.store.mark_pending(session_id, entry.id)
-        return after
-
-    def _restore_pending(self) -> None:
-        """After a restart: mark what the outbox still holds as pending."""
-        self.notifications.restore_pending(self.link.outbox.pending())
-        for entry in self.link.outbox.pending():
-            if entry.rtype == "notification.mark":
-                continue
-            sid = entry.data.get("id")
-            if isinstance(sid, int):
-                self._tracked[entry.id] = _Tracked(entry.rtype, sid, self.store.get(sid))
-                self.store.mark_pending(sid, entry.id)
-            else:
-                self._tracked[entry.id] = _Tracked(entry.rtype, None, None)
-
-    # -- outcomes that arrive later ----------------------------------------
-    def _result(self, result: OutboxResult) -> None:
-        if self.link.waiting_for(result.entry.id):
-            return  # the caller is waiting and handles it
-        if result.entry.rtype == "notification.mark":
-            if result.error is not None:
-                self.link.outbox.discard(result.entry.id)  # told in words; not a change to retry
-            self.notifications.settle(result.entry.id, result.error)
-            return
-        tracked = self._tracked.pop(result.entry.id, None)
-        entry = result.entry
-        if result.error is None:
-            data = result.data or {}
-            if tracked is not None and tracked.session_id is not None:
-                if tracked.kind == "session.create":
-                    self.store.remove(tracked.session_id)
-                self.store.clear_pending(tracked.session_id, entry.id)
-            if entry.rtype == "session.delete":
-                self.store.remove(int(entry.data["id"]))
-            elif isinstance(data.get("session"), dict):
-                session = Session.from_wire(data["session"])
-                self.store.upsert(session)
-                self.store.clear_pending(session.id)
-            return
-        error = result.error
-        session_id = tracked.session_id if tracked else entry.data.get("id")
-        current = (error.data or {}).get("current")
-        if isinstance(current, dict):
-            self.store.replace(Session.from_wire(current))  # the server's truth, as it says
-        elif tracked is not None and tracked.session_id is not None:
-            if error.code is ErrorCode.NOT_FOUND or tracked.kind == "session.create":
-                self.store.remove(tracked.session_id)
-            elif tracked.before is not None:
-                self.store.replace(tracked.before)
-        failed = FailedChange(entry.id, entry.rtype, session_id if isinstance(session_id, int) else None,
-                              error.code.value, error.message, dict(entry.data))
-        if failed.session_id is not None and failed.session_id > 0:
-            self.store.mark_failed(failed.session_id, failed.summary)
-        log.warning("queued %s refused: %s", entry.rtype, error.message)
-        if self.on_failed is not None:
-            self.on_failed(failed)
-
+    # -- refused queued changes, for the user to decide -----------------------------
     def failed_changes(self) -> list[FailedChange]:
-        out = []
-        for entry in self.link.outbox.failed():
-            sid = entry.data.get("id")
-            out.append(FailedChange(entry.id, entry.rtype, sid if isinstance(sid, int) else None,
-                                    entry.error_code or "", entry.error_message or "", dict(entry.data)))
-        return out
+        return self.pending.failed_changes()
 
     def discard_failed(self, request_id: str) -> None:
         """Drop a refused change: the server's version stands."""
-        entry = self.link.outbox.get(request_id)
-        self.link.outbox.discard(request_id)
-        if entry is not None and isinstance(entry.data.get("id"), int):
-            self.store.clear_failed(int(entry.data["id"]))
+        self.pending.discard_failed(request_id)
 
     def retry_failed(self, request_id: str) -> OutboxEntry | None:
         """Send a refused change again on top of the current version, as a new request."""
-        entry = self.link.outbox.get(request_id)
-        if entry is None:
-            return None
-        data = dict(entry.data)
-        sid = data.get("id")
-        if isinstance(sid, int):
-            current = self.store.get(sid)
-            if current is not None and "version" in data:
-                data["version"] = current.version
-            self.store.clear_failed(sid)
-        self.link.outbox.discard(request_id)
-        fresh = self.link.submit(entry.rtype, data)
-        self._tracked[fresh.id] = _Tracked(entry.rtype, sid if isinstance(sid, int) else None, None)
-        if isinstance(sid, int):
-            self.store.mark_pending(sid, fresh.id)
-        return fresh
+        return self.pending.retry_failed(request_id)

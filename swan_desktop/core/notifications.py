@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from ..net.link import Queued
-from ..net.outbox import OutboxError
+from ..net.link import OutboxResult, Queued
+from ..net.outbox import OutboxEntry, OutboxError
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import Event
 from ..protocol.timefmt import now_utc, parse_ts
@@ -315,13 +315,14 @@ class NotificationCenter:
             return list(ids)
         return [int(i) for i in reply.get("updated", [])]
 
-    def restore_pending(self, entries: Iterable[Any]) -> None:
-        """After a restart: show the marks the outbox still holds (outbox entries) as pending."""
-        for entry in entries:
-            if entry.rtype == "notification.mark":
-                ids = tuple(int(i) for i in entry.data.get("ids", ()))
-                self.store.add_pending(PendingMark(entry.id, ids, str(entry.data.get("op")),
-                                                   self.store.clock()))
+    def restore_entry(self, entry: OutboxEntry) -> None:
+        """After a restart: show a ``notification.mark`` the outbox still holds as pending."""
+        ids = tuple(int(i) for i in entry.data.get("ids", ()))
+        self.store.add_pending(PendingMark(entry.id, ids, str(entry.data.get("op")), self.store.clock()))
+
+    def settle_result(self, result: OutboxResult) -> None:
+        """The handler for answers to queued ``notification.mark`` requests (see ``ResultRouter``)."""
+        self.settle(result.entry.id, result.error)
 
     def settle(self, request_id: str, error: ProtocolError | None) -> None:
         """A queued mark was answered: the server's events carry the state; a refusal is told in words."""

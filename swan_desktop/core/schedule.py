@@ -135,9 +135,13 @@ class ScheduleStore:
         return True
 
     def upsert(self, session: Session) -> None:
-        """Store a session unless a newer version is already known."""
+        """Store a session unless a newer version is already known.
+
+        Storing what is already there changes nothing and tells no listener: the
+        event that echoes a saved change finds the reply's version in place.
+        """
         known = self._sessions.get(session.id)
-        if known is not None and known.version > session.version:
+        if known is not None and (known.version > session.version or known == session):
             return
         self._put(session)
         self._changed()

@@ -8,7 +8,6 @@ fails every pending request at once with :class:`ConnectionLost`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import ssl
@@ -29,15 +28,19 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
 
 
-class ConnectionLost(Exception):
-    """The connection is not open, or closed while a request was waiting."""
+class ConnectionLost(ConnectionError):
+    """The connection is not open, or closed while a request was waiting.
+
+    A ConnectionError, so that code which handles "the network failed" in
+    general (``except (ConnectionError, TimeoutError)``) handles this too.
+    """
 
 
 class CertificateRejected(ConnectionLost):
     """The server's TLS certificate did not verify; retrying will not help."""
 
 
-class RequestTimeout(Exception):
+class RequestTimeout(TimeoutError):
     """No reply arrived within the request's timeout."""
 
 
@@ -128,7 +131,10 @@ class Connection:
             await ws.send(encode({"type": rtype, "id": rid, "data": data}))
             if self.on_traffic is not None:
                 self.on_traffic("out")
-            reply = await asyncio.wait_for(future, timeout or self.request_timeout)
+            # Not asyncio.wait_for: on Python 3.11 it drops a cancellation that comes
+            # together with the reply, and the cancelled caller carries on.
+            async with asyncio.timeout(timeout or self.request_timeout):
+                reply = await future
         except ConnectionClosed as exc:
             raise ConnectionLost(f"connection closed: {exc}") from exc
         except TimeoutError:
@@ -204,10 +210,12 @@ class Connection:
         ws, self._ws = self._ws, None
         if ws is not None:
             await ws.close()
-        if self._reader is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(self._reader, 5)
-            self._reader = None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            # Bounded, and a cancellation of close() itself still goes through.
+            await asyncio.wait({reader}, timeout=5)
+            if not reader.done():
+                reader.cancel()
 
 
 def is_auth_failure(exc: BaseException) -> bool:

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_S = 15.0
 HEARTBEAT_TIMEOUT_S = 10.0
+#: How long stop() waits for the link's tasks to end once cancelled.
+STOP_GRACE_S = 5.0
 #: Replies with these codes say "not now", not "no": the entry stays pending.
 TRANSIENT = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL})
 
@@ -99,7 +101,9 @@ class Link:
         self.on_synced: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         self.on_event: Callable[[Event], object] = lambda event: None
         self.on_state: Callable[[LinkState, str], None] = lambda state, detail: None
-        self.on_result: Callable[[OutboxResult], None] = lambda result: None
+        #: Told the answer to an outbox entry no caller is waiting for (sent after a
+        #: reconnect, or the caller stopped waiting): the owner routes it by request type.
+        self.on_result: Callable[[OutboxResult], object] = lambda result: None
 
         self.state = LinkState.DISCONNECTED
         self.detail = ""
@@ -171,6 +175,8 @@ class Link:
                 self.metrics.set_outbox_depth(self._outbox.depth)
             self._set_state(LinkState.SYNCING)
             synced = await conn.sync(self.cursor(), on_reply=self.on_sync_reply)
+            if self._stopped:  # stop() came while we connected: this connection is not wanted
+                raise ConnectionLost("the link was stopped")
         except BaseException:
             await conn.close()
             raise
@@ -262,7 +268,8 @@ class Link:
         """Sleep, unless the user asks to retry now."""
         self._retry_now.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._retry_now.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: it can drop a cancellation on 3.11
+                await self._retry_now.wait()
 
     async def _wait_retry_now(self) -> None:
         self._retry_now.clear()
@@ -276,15 +283,21 @@ class Link:
         self._retry_now.set()
 
     async def stop(self) -> None:
+        """Stop for good: end the link's tasks, close the connection and the outbox.
+
+        Always ends: a task still running :data:`STOP_GRACE_S` after its
+        cancellation is left behind (and logged) rather than waited for.
+        """
         self._stopped = True
         self._lost.set()
         self._retry_now.set()
-        tasks = [*self._tasks, *([self._supervisor] if self._supervisor else [])]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        self._wake_outbox.set()
+        # The supervisor first: a reconnect it has in flight may start tasks of its own.
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None:
+            await _cancel_and_wait([supervisor])
+        tasks, self._tasks = self._tasks, []
+        await _cancel_and_wait(tasks)
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
@@ -296,7 +309,7 @@ class Link:
 
     # -- heartbeat ---------------------------------------------------------------
     async def _heartbeat(self, conn: Connection) -> None:
-        while True:
+        while not self._stopped:
             await asyncio.sleep(self.heartbeat_interval)
             started = time.perf_counter()
             try:
@@ -356,7 +369,8 @@ class Link:
         waiter: asyncio.Future[OutboxResult] = asyncio.get_running_loop().create_future()
         self._waiters[entry.id] = waiter
         try:
-            result = await asyncio.wait_for(asyncio.shield(waiter), timeout or self.request_timeout)
+            async with asyncio.timeout(timeout or self.request_timeout):
+                result = await asyncio.shield(waiter)
         except (TimeoutError, _Dropped):
             raise Queued(entry) from None
         finally:
@@ -367,12 +381,9 @@ class Link:
             raise result.error
         return result.data or {}
 
-    def waiting_for(self, request_id: str) -> bool:
-        return request_id in self._waiters
-
     async def _flush(self, conn: Connection) -> None:
         """Send pending entries one at a time, in order, while this connection lives."""
-        while True:
+        while not self._stopped:
             self._wake_outbox.clear()
             pending = self.outbox.pending(limit=100)
             if not pending:
@@ -417,5 +428,24 @@ class Link:
         self.metrics.set_outbox_depth(self.outbox.depth)
         waiter = self._waiters.get(result.entry.id)
         if waiter is not None and not waiter.done():
-            waiter.set_result(result)
+            waiter.set_result(result)  # the caller waiting for it handles it
+            return
         self.on_result(result)
+
+
+async def _cancel_and_wait(tasks: list[asyncio.Task[None]], grace: float = STOP_GRACE_S) -> None:
+    """Cancel ``tasks`` and wait, at most ``grace`` seconds, for them to end.
+
+    Never raises what a task raised, and a cancellation of the caller still goes through.
+    """
+    running = [task for task in tasks if not task.done()]
+    for task in running:
+        task.cancel()
+    if running:
+        _done, pending = await asyncio.wait(running, timeout=grace)
+        if pending:
+            log.warning("%d link task(s) still running %.0f s after being stopped: %s",
+                        len(pending), grace, ", ".join(t.get_name() for t in pending))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: a task that failed while stopping has nothing left to say

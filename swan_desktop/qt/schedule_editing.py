@@ -1,15 +1,18 @@
 """Editing straight on the grid: drag-and-drop moves and resizes with a clash
-check before the drop, a notice when the server refuses, and undo/redo."""
+check before the drop, a notice when the server refuses, and undo/redo.
+
+The actions store the server's answer; nothing here writes the schedule store."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
+from ..core.outcomes import outcome_of
 from ..domain.overlap import describe, find_clashes
 from ..protocol.entities import Session
 from ..protocol.errors import ProtocolError
@@ -91,7 +94,7 @@ class DirectEditing(QObject):
         if not clashes:
             return None
         name = self.pane.store.directory.trainer_name(candidate.trainer_id)
-        return describe(clashes[0], name, datetime.now().astimezone().tzinfo)
+        return describe(clashes[0], name, view.canvas.zone)  # the studio's wall clock, as drawn
 
     def drop(self, view: TimeGridView, target: DropTarget) -> None:
         before = self.pane.store.get(target.session_id)
@@ -105,11 +108,10 @@ class DirectEditing(QObject):
     async def _send(self, before: Session, change: Change) -> None:
         changes: dict[str, Any] = dict(change.after)
         try:
-            saved = await self.pane.schedule_actions.update_session(before.id, before.version, changes)
+            await self.pane.schedule_actions.update_session(before.id, before.version, changes)
         except ProtocolError as exc:
-            self.show_notice(_words(exc))
+            self.show_notice(outcome_of(exc).message)
             return
-        self.pane.store.upsert(saved)
         self.undo_stack.push(change)
 
     # -- edits from the dialog -------------------------------------------------
@@ -129,21 +131,12 @@ class DirectEditing(QObject):
 
     async def _run(self, step: Any) -> None:
         try:
-            session = await step
+            await step
         except ProtocolError as exc:
-            self.show_notice(f"Cannot undo: {_words(exc)}")
-            return
-        if session is not None:
-            self.pane.store.upsert(session)
+            self.show_notice(f"Cannot undo: {outcome_of(exc).message}")
 
     def show_notice(self, text: str, error: bool = True) -> None:
         self.notice.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
         self.notice.setText(text)
         self.notice.show()
         self._notice_timer.start(NOTICE_MS)
-
-
-def _words(exc: ProtocolError) -> str:
-    message = (exc.data or {}).get("message") if exc.data else None
-    return str(message or exc.message)
-

@@ -4,19 +4,21 @@ The pane reads the store (``store.between`` over the visible range with the
 chosen filter) whenever the bridge says the store changed or the user moves
 the date, switches view or changes a filter. It never asks the server for
 anything itself: it emits ``rangeChanged(start_utc, end_utc)`` so the app can
-load that range, and sends edits through ``ScheduleActions``.
+load that range, and sends edits through ``ScheduleActions`` — which store the
+server's answer themselves; the pane never writes the store.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
 from ..core.schedule import ScheduleStore
+from ..core.wallclock import at_hour, days_range_utc
 from ..domain.permissions import can_edit_schedule, may_override_overlap
 from ..protocol.entities import Session, User
 from .bridge import StoreBridge
@@ -32,7 +34,6 @@ from .views.details_panel import DetailsPanel
 from .views.month_view import WEEKS as MONTH_WEEKS
 from .views.month_view import MonthView, first_shown
 from .views.status_legend import StatusLegend
-from .views.time_grid import local_midnight
 from .views.week_view import WeekView, week_start
 
 AGENDA_DAYS = 14
@@ -156,8 +157,7 @@ class SchedulePane(QWidget):
             first, days = first_shown(self._date), 7 * MONTH_WEEKS
         else:
             first, days = self._date, AGENDA_DAYS
-        return (local_midnight(first).astimezone(UTC),
-                local_midnight(first + timedelta(days=days)).astimezone(UTC))
+        return days_range_utc(first, days, self.store.directory.zone)  # the studio's days
 
     # -- navigation (also good targets for shortcuts) -----------------------------
     def set_date(self, day: date) -> None:
@@ -308,9 +308,8 @@ class SchedulePane(QWidget):
         if trainer_id is None:
             trainer_id = self.toolbar.trainer_id()
         if start is None:
-            now = datetime.now().astimezone()
-            base = local_midnight(self._date) + timedelta(hours=max(7, min(now.hour + 1, 20)))
-            start = base
+            zone = self.store.directory.zone
+            start = at_hour(self._date, max(7, min(datetime.now(zone).hour + 1, 20)), zone)
         return self._open_dialog(None, start=start, trainer_id=trainer_id)
 
     def _on_new_requested(self, trainer_id: int, start: datetime) -> None:
@@ -326,7 +325,6 @@ class SchedulePane(QWidget):
                                can_override=self._can_override,
                                user_name=self.store.directory.user_name, parent=self)
         dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
-        dialog.deleted.connect(self.store.remove)
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
@@ -334,7 +332,7 @@ class SchedulePane(QWidget):
         return dialog
 
     def _on_saved(self, session: Session, before: Session | None = None) -> None:
-        self.store.upsert(session)
+        # The actions already stored what the server answered; the pane only follows it.
         self._selected = session.id
         if before is not None and before.id == session.id:
             self.editing.record(before, session)

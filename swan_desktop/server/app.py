@@ -17,11 +17,12 @@ from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
-from . import demo
+from . import demo, schedule
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
 from .collab import Collaboration
 from .connection import Connection
+from .features import FeatureContext, HttpRoute
 from .gateway import Gateway
 from .handlers import Dispatcher
 from .hub import Hub
@@ -31,6 +32,8 @@ from .monitor import Monitor
 from .monitor.feature_probes import collaboration_probe, notifications_probe
 from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
+from .pipeline import Pipeline
+from .requests import CoreRequests
 from .store import Store
 from .worker import AsyncStore
 
@@ -88,21 +91,34 @@ class SwanServer:
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_path, self.hub.publish)
+        #: Every change's hooks, stage by stage (see server/pipeline.py).
+        self.pipeline = Pipeline(lambda: self.collab.config.wall())
+        self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
+        self._http_routes: list[HttpRoute] = []
+        features = FeatureContext(self.store, self.dispatcher, self.hub, lambda: self.connections,
+                                  lambda: self.notifier, self._http_routes)
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
-        self.collab = Collaboration(self)
+        self.collab = Collaboration(features)
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
-        self.calendar = Calendar(self)
-        #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/).
+        self.calendar = Calendar(features)
+        #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/). It
+        #: observes the whole server (metrics, limits, connections), so it is given the server.
         self.monitor = Monitor(self)
         #: Where each service registers its health probe (``services.register(name, probe)``).
         self.services = self.monitor.services
         #: Notifications: stored per recipient, sent as events and (opted in) email.
         self.notifications = NotificationService(self.store, self.hub, smtp_config=smtp)
         self.notifier = self.notifications
+        schedule.install(self.dispatcher)
+        self.collab.install()
+        self.calendar.install()
+        self.notifications.install(features)
+        self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         self._gateway: Gateway | None = None
         self._prune_task: asyncio.Task[None] | None = None
         self._started = time.monotonic()
+        self._core_installed = False
         self.port = 0
 
     @property
@@ -132,18 +148,17 @@ class SwanServer:
         self.hub.last_seq = await self.store.run(Store.head_seq)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
-        dispatcher = Dispatcher(self.store, auth, self.metrics, self._started)
-        await self.collab.start(dispatcher)
-        await self.calendar.start(dispatcher)
-        self.monitor.register(dispatcher)
+        if not self._core_installed:
+            CoreRequests(self.store, auth, self.dispatcher, self._started).install()
+            self._core_installed = True
+        await self.collab.start()
         await self.notifications.start()
-        self.notifications.register(dispatcher)
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
-            dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
+            self.dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
             metrics_token=self.monitor.metrics_token,
         )
-        self._gateway.http_routes.append(self.calendar.http)
+        self._gateway.http_routes.extend(self._http_routes)
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
@@ -161,6 +176,7 @@ class SwanServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._prune_task
             self._prune_task = None
+        await self._bounded("reactions", self.dispatcher.settle())
         await self._bounded("collaboration", self.collab.stop())
         await self._bounded("notifications", self.notifications.stop())
         if self._gateway is not None:

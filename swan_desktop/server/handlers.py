@@ -1,38 +1,49 @@
-"""Request dispatch: one table from request type to handler, with auth and role checks in one place."""
+"""Request dispatch: the one registry from request type to message type and handler.
+
+A frame is decoded, its ``data`` is decoded once into the request type's
+typed message, the sender is authorised from the one permissions table, and
+then either a handler answers (queries, presence, the handshake) or the
+change runs through the mutation pipeline (:mod:`.pipeline`) on the store's
+worker thread, in one transaction with its events and idempotency record.
+
+:meth:`Dispatcher.register` and :meth:`Dispatcher.mutation` are the only ways
+in: registering a type twice is an error.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.permissions import allowed
 from ..protocol import frames
-from ..protocol.entities import Session
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
-from ..protocol.timefmt import format_ts, now_utc, parse_ts
-from ..protocol.validation import require_dict, require_int
-from . import schedule
-from .auth import Authenticator
+from ..protocol.messages import Message, decode
 from .connection import Connection
 from .metrics import Metrics
-from .store import HubEvent, Store
+from .pipeline import Pipeline
+from .store import Account, Store
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Connection, Request], Awaitable[dict[str, Any]]]
-
-#: Longest range one ``schedule.query`` may ask for.
-MAX_QUERY_RANGE = timedelta(days=400)
-
+#: Answers one request: ``handler(connection, message)`` → reply data.
+Handler = Callable[[Connection, Any], Awaitable[dict[str, Any]]]
+#: Adds to a query's reply on the store's thread (``extend(store, message, reply)``).
+Extension = Callable[[Store, Any, dict[str, Any]], None]
+#: Told of every request an authenticated connection sent (a sign of life).
+Observer = Callable[[Connection], None]
 
 #: Integers the database can hold: a request with any other is ``invalid``.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+#: Error codes that say nothing lasting about a request, so its reply is not kept.
+TRANSIENT = frozenset({ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHORIZED})
 
 
 def _storable(text: str) -> bool:
@@ -70,50 +81,68 @@ def _refuse_unstorable(req: Request) -> None:
             raise invalid(f"{path} is out of range (integers must fit in 64 bits)", field=path)
 
 
-def _refuse_unknown(data: dict[str, Any], known: set[str]) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+@dataclass(frozen=True, slots=True)
+class RequestType:
+    """A registered request type: its message type and how it is answered."""
 
+    name: str
+    message: type[Message] | Callable[[dict[str, Any]], Message]
+    #: A handler, or None for a mutation that runs through the pipeline.
+    handler: Handler | None
+    #: Whether a mutation's reply is kept for idempotent replays (not when it holds a secret).
+    keep_reply: bool = True
 
-def _query_snapshot(store: Store, start: datetime, end: datetime,
-                    trainer_id: int | None) -> tuple[list[Session], int]:
-    """Sessions in a range and the event-log position they were read at (one worker call)."""
-    return store.sessions_overlapping(start, end, trainer_id), store.head_seq()
-
-
-def _sync_snapshot(store: Store, since: int | None) -> tuple[int, int, list[HubEvent] | None]:
-    head, pruned = store.head_seq(), store.pruned_through()
-    if since is None or not pruned <= since <= head:
-        return head, pruned, None
-    return head, pruned, store.events_between(since, head)
+    def decode(self, data: dict[str, Any]) -> Message:
+        if isinstance(self.message, type):
+            return decode(self.message, data)
+        return self.message(data)
 
 
 class Dispatcher:
     """Turns one incoming text frame into exactly one reply (or error frame) on the connection."""
 
-    def __init__(self, store: AsyncStore, auth: Authenticator, metrics: Metrics, started: float) -> None:
+    def __init__(self, store: AsyncStore, metrics: Metrics, pipeline: Pipeline) -> None:
         self._store = store
-        self._auth = auth
         self._metrics = metrics
-        self._started = started
-        self.table: dict[str, Handler] = {
-            frames.AUTHENTICATE: self.authenticate,
-            frames.SYNC: self.sync,
-            frames.HEARTBEAT: self.heartbeat,
-            frames.DIRECTORY_QUERY: self.directory_query,
-            frames.SCHEDULE_QUERY: self.schedule_query,
-            frames.SESSION_CREATE: self.session_create,
-            frames.SESSION_UPDATE: self.session_update,
-            frames.SESSION_DELETE: self.session_delete,
-        }
+        self.pipeline = pipeline
+        self._types: dict[str, RequestType] = {}
+        self._extensions: dict[str, list[Extension]] = {}
+        self._observers: list[Observer] = []
+        self._reacting: set[asyncio.Task[None]] = set()
 
-    def register(self, rtype: str, handler: Handler) -> None:
-        """Add a request type (a feature module's); the role table still decides who may send it."""
-        if rtype in self.table:
-            raise ValueError(f"{rtype} is already handled")
-        self.table[rtype] = handler
-        self._metrics.known_types.add(rtype)
+    # -- registration ------------------------------------------------------------------
+    def register(self, rtype: str, message: type[Message] | Callable[[dict[str, Any]], Message],
+                 handler: Handler) -> None:
+        """Answer ``rtype`` with ``handler(conn, message)``; the role table decides who may send it."""
+        self._add(RequestType(rtype, message, handler))
+
+    def mutation(self, rtype: str, message: type[Message], *, keep_reply: bool = True) -> None:
+        """Answer ``rtype`` by running its change through the pipeline's hooks for it."""
+        self._add(RequestType(rtype, message, None, keep_reply))
+
+    def _add(self, entry: RequestType) -> None:
+        if entry.name in self._types:
+            raise ValueError(f"{entry.name} is already handled")
+        self._types[entry.name] = entry
+        self._metrics.known_types.add(entry.name)
+
+    def extend(self, rtype: str, extension: Extension) -> None:
+        """Let a feature add to ``rtype``'s reply (on the store's thread, in the same read)."""
+        self._extensions.setdefault(rtype, []).append(extension)
+
+    def extended(self, rtype: str, store: Store, msg: Message, reply: dict[str, Any]) -> dict[str, Any]:
+        """Run ``rtype``'s extensions over ``reply`` (call on the store's thread)."""
+        for extension in self._extensions.get(rtype, ()):
+            extension(store, msg, reply)
+        return reply
+
+    def observe(self, observer: Observer) -> None:
+        """Call ``observer(conn)`` for every request an authenticated connection sends."""
+        self._observers.append(observer)
+
+    @property
+    def types(self) -> frozenset[str]:
+        return frozenset(self._types)
 
     # -- entry point -------------------------------------------------------------
     async def handle(self, conn: Connection, text: str | bytes) -> None:
@@ -133,7 +162,8 @@ class Dispatcher:
             return
         outcome = "ok"
         try:
-            data = await self._dispatch(conn, req)
+            entry, msg = self._admit(conn, req)
+            data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
             outcome = err.code.value
             conn.abort_sync()
@@ -147,6 +177,9 @@ class Dispatcher:
             conn.send(reply_ok(req.id, data))
             if req.type == frames.SYNC:
                 await conn.finish_sync()
+        if conn.account is not None:
+            for observer in self._observers:
+                observer(conn)
         self._metrics.observe(req.type, outcome, time.perf_counter() - began)
 
     def _refuse_rate(
@@ -161,9 +194,10 @@ class Dispatcher:
         self._metrics.rate_limited.inc()
         self._metrics.observe(rtype, err.code.value, time.perf_counter() - began)
 
-    async def _dispatch(self, conn: Connection, req: Request) -> dict[str, Any]:
-        handler = self.table.get(req.type)
-        if handler is None:
+    def _admit(self, conn: Connection, req: Request) -> tuple[RequestType, Message]:
+        """The request's type and typed message, once the sender may send it."""
+        entry = self._types.get(req.type)
+        if entry is None:
             raise invalid(f"unknown request type: {req.type!r}", type=req.type)
         if conn.account is None and req.type != frames.AUTHENTICATE:
             raise ProtocolError(ErrorCode.UNAUTHORIZED, f"authenticate before sending {req.type!r}")
@@ -172,99 +206,63 @@ class Dispatcher:
                 ErrorCode.FORBIDDEN, f"role {conn.account.role.value!r} may not send {req.type!r}"
             )
         _refuse_unstorable(req)
-        return await handler(conn, req)
+        return entry, entry.decode(req.data)
 
-    # -- handshake ----------------------------------------------------------------
-    async def authenticate(self, conn: Connection, req: Request) -> dict[str, Any]:
-        data = req.data
-        if "token" in data:
-            _refuse_unknown(data, {"token"})
-            token = data["token"]
-            if not isinstance(token, str) or not token:
-                raise invalid("token must be a non-empty string", field="token")
-            account, expires = await self._auth.with_token(token)
-        else:
-            _refuse_unknown(data, {"username", "password"})
-            username, password = data.get("username"), data.get("password")
-            if not isinstance(username, str) or not isinstance(password, str):
-                raise invalid("authenticate needs either token, or username and password (strings)")
-            account, token, expires = await self._auth.with_password(username, password)
-        conn.account = account
-        head = await self._store.run(Store.head_seq)
-        return {
-            "token": token,
-            "expires_at": format_ts(expires),
-            "user": account.user.to_wire(),
-            "server_time": format_ts(now_utc()),
-            "epoch": self._store.epoch,
-            "seq": head,
-        }
-
-    async def sync(self, conn: Connection, req: Request) -> dict[str, Any]:
-        _refuse_unknown(req.data, {"since"})
-        since: int | None = None
-        epoch_ok = False
-        if req.data.get("since") is not None:
-            marker = require_dict(req.data["since"], "since")
-            _refuse_unknown(marker, {"epoch", "seq"})
-            if not isinstance(marker.get("epoch"), str):
-                raise invalid("since.epoch must be a string", field="since.epoch")
-            since = require_int(marker.get("seq"), "since.seq")
-            if since < 0:
-                raise invalid("since.seq must not be negative", field="since.seq")
-            epoch_ok = marker["epoch"] == self._store.epoch
-        conn.begin_sync()
-        head, _, replay = await self._store.run(_sync_snapshot, since if epoch_ok else None)
-        recovered = replay is not None
-        conn.plan_sync(since if recovered and since is not None else head, replay, head)
-        return {"recovered": recovered, "epoch": self._store.epoch, "seq": head}
-
-    async def heartbeat(self, conn: Connection, req: Request) -> dict[str, Any]:
-        client_time = req.data.get("client_time")
-        if client_time is not None and not isinstance(client_time, (str, int, float)):
-            raise invalid("client_time must be a time string or a number", field="client_time")
-        return {"server_time": format_ts(now_utc()), "uptime_s": round(time.monotonic() - self._started, 3)}
-
-    # -- queries -------------------------------------------------------------------
-    async def directory_query(self, conn: Connection, req: Request) -> dict[str, Any]:
-        def read(store: Store) -> dict[str, Any]:
-            return {
-                "trainers": [t.to_wire() for t in store.trainers()],
-                "clients": [c.to_wire() for c in store.clients()],
-                "session_types": [t.to_wire() for t in store.session_types()],
-                "locations": [loc.to_wire() for loc in store.locations()],
-                "users": [a.user.to_wire() for a in store.accounts()],
-            }
-
-        return await self._store.run(read)
-
-    async def schedule_query(self, conn: Connection, req: Request) -> dict[str, Any]:
-        data = req.data
-        _refuse_unknown(data, {"start", "end", "trainer_id"})
-        start, end = parse_ts(data.get("start"), "start"), parse_ts(data.get("end"), "end")
-        if end <= start:
-            raise invalid("end must be after start", field="end")
-        if end - start > MAX_QUERY_RANGE:
-            raise invalid(f"a query may span at most {MAX_QUERY_RANGE.days} days", field="end")
-        trainer_id = data.get("trainer_id")
-        if trainer_id is not None:
-            trainer_id = require_int(trainer_id, "trainer_id")
-        sessions, head = await self._store.run(_query_snapshot, start, end, trainer_id)
-        return {"sessions": [s.to_wire() for s in sessions], "epoch": self._store.epoch, "seq": head}
-
-    # -- mutations -------------------------------------------------------------------
-    async def _mutate(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
+    async def _answer(self, conn: Connection, req: Request, entry: RequestType,
+                      msg: Message) -> dict[str, Any]:
+        if entry.handler is not None:
+            return await entry.handler(conn, msg)
         assert conn.account is not None
-        reply = await self._store.run(schedule.run_mutation, conn.account, req.id, fn, req.data)
-        if reply["ok"]:
-            return dict(reply["data"])
-        raise ProtocolError.from_wire(reply["error"])
+        data, notes = await self._store.run(self._execute, conn.account, req.id, entry, msg)
+        if notes is not None:
+            self._react(conn, entry, msg, data, notes)
+        return data
 
-    async def session_create(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, schedule.create)
+    # -- mutations (on the store's thread) -----------------------------------------------
+    def _execute(self, store: Store, actor: Account, request_id: str, entry: RequestType,
+                 msg: Message) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """Run one change once per (user, request id); a repeated id gets the kept reply again.
 
-    async def session_update(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, schedule.update)
+        The change, its events and the kept reply commit in one transaction; a
+        lasting refusal is kept too (and raised). Returns the reply data and the
+        change's notes for its reactions (None for a replay: it reacts no more).
+        """
+        if entry.keep_reply:
+            logged = store.logged_reply(actor.id, request_id)
+            if logged is not None:
+                if logged.get("ok"):
+                    return dict(logged["data"]), None
+                raise ProtocolError.from_wire(logged["error"])
+        try:
+            with store.transaction() as tx:
+                change = self.pipeline.begin(store, tx, actor, entry.name, msg)
+                data = self.pipeline.run(change)
+                if entry.keep_reply:
+                    store.log_reply(actor.id, request_id, {"ok": True, "data": data})
+            return data, change.notes
+        except ProtocolError as err:
+            if err.code not in TRANSIENT and entry.keep_reply:
+                with store.transaction():
+                    store.log_reply(actor.id, request_id, {"ok": False, "error": err.to_wire()})
+            raise
 
-    async def session_delete(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, schedule.delete)
+    def _react(self, conn: Connection, entry: RequestType, msg: Message, data: dict[str, Any],
+               notes: dict[str, Any]) -> None:
+        """Start the request type's reactions (after the commit, off the request path)."""
+        actor = conn.account
+        if actor is None:
+            return
+        for reaction in self.pipeline.reactions(entry.name):
+            task = asyncio.ensure_future(reaction(actor, msg, data, notes))
+            self._reacting.add(task)
+            task.add_done_callback(self._reacted)
+
+    def _reacted(self, task: asyncio.Task[None]) -> None:
+        self._reacting.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("reaction to a change failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait for the reactions still running (on stop)."""
+        while self._reacting:
+            await asyncio.gather(*list(self._reacting), return_exceptions=True)

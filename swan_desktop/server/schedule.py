@@ -1,62 +1,93 @@
-"""Session create/update/delete: validation, existence, versions, overlap and events.
+"""The core of ``session.create/update/delete``: the pipeline hooks that read, check and write.
 
-These functions run on the store's worker thread, inside one transaction that
-also writes the events and the idempotency reply (see :func:`run_mutation`).
+Features add their own hooks around these (locks, strategies and the
+activity feed; series, working hours, the workflow and credits). The order
+numbers below leave room between the core's steps:
+
+    prepare       0  read the session (once) and parse the request
+    validate     30  the version the client saw is the stored one
+    before_write  0  the new row: references, client name, time order
+                 40  no clash for the trainer or the room (admins may book over one)
+    write        50  store it, queue ``session:*`` events, set the reply
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ..domain import overlap
 from ..domain.permissions import may_override_overlap
+from ..protocol import frames
 from ..protocol.entities import OCCUPYING, STATUS_EVENTS, Session, Status
 from ..protocol.errors import ErrorCode, ProtocolError, invalid, not_found
-from ..protocol.timefmt import now_utc
-from ..protocol.validation import check_time_order, require_int, session_fields
-from .store import Account, Store, Tx
+from ..protocol.messages import SessionCreate, SessionDelete, SessionUpdate
+from ..protocol.validation import check_time_order
+from .handlers import Dispatcher
+from .pipeline import Change, Stage
+from .store import Account, Store
 
-#: Error codes that say nothing lasting about a request, so its reply is not kept.
-TRANSIENT = frozenset({ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHORIZED})
+CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SESSION_DELETE
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-
-Mutation = Callable[[Store, Tx, Account, dict[str, Any]], dict[str, Any]]
-
-
-def run_mutation(
-    store: Store, actor: Account, request_id: str, fn: Mutation, data: dict[str, Any]
-) -> dict[str, Any]:
-    """Apply ``fn`` once per (user, request id); return the reply ``{"ok", "data"|"error"}``.
-
-    A repeated id gets the stored reply and changes nothing. The change, its
-    events and the stored reply commit in one transaction.
-    """
-    logged = store.logged_reply(actor.id, request_id)
-    if logged is not None:
-        return logged
-    try:
-        with store.transaction() as tx:
-            reply: dict[str, Any] = {"ok": True, "data": fn(store, tx, actor, data)}
-            store.log_reply(actor.id, request_id, reply)
-        return reply
-    except ProtocolError as err:
-        if err.code in TRANSIENT:
-            raise
-        reply = {"ok": False, "error": err.to_wire()}
-        with store.transaction():
-            store.log_reply(actor.id, request_id, reply)
-        return reply
+_PLACEMENT = {"start", "end", "trainer_id", "location", "status"}
 
 
-def _take_allow_overlap(data: dict[str, Any]) -> bool:
-    value = data.pop("allow_overlap", False)
-    if not isinstance(value, bool):
-        raise invalid("allow_overlap must be true or false", field="allow_overlap")
-    return value
+def install(dispatcher: Dispatcher) -> None:
+    dispatcher.mutation(CREATE, SessionCreate)
+    dispatcher.mutation(UPDATE, SessionUpdate)
+    dispatcher.mutation(DELETE, SessionDelete)
+    hook = dispatcher.pipeline.hook
+    hook(CREATE, Stage.PREPARE, prepare_create, 0)
+    hook(CREATE, Stage.BEFORE_WRITE, complete_create, 0)
+    hook(CREATE, Stage.BEFORE_WRITE, refuse_clash, 40)
+    hook(CREATE, Stage.WRITE, write_create)
+    hook(UPDATE, Stage.PREPARE, prepare_existing, 0)
+    hook(UPDATE, Stage.VALIDATE, check_version, 30)
+    hook(UPDATE, Stage.BEFORE_WRITE, complete_update, 0)
+    hook(UPDATE, Stage.BEFORE_WRITE, refuse_clash, 40)
+    hook(UPDATE, Stage.WRITE, write_update)
+    hook(DELETE, Stage.PREPARE, prepare_existing, 0)
+    hook(DELETE, Stage.VALIDATE, check_version, 30)
+    hook(DELETE, Stage.WRITE, write_delete)
 
 
-def _check_refs(store: Store, fields: dict[str, Any]) -> None:
+# -- prepare ---------------------------------------------------------------------------------
+def prepare_create(change: Change) -> None:
+    assert isinstance(change.msg, SessionCreate)
+    change.values = change.msg.session_values()
+
+
+def load(store: Store, session_id: int) -> Session:
+    session = store.session(session_id)
+    if session is None:
+        raise not_found(f"no session with id {session_id}", field="id")
+    return session
+
+
+def prepare_existing(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, SessionUpdate | SessionDelete)
+    change.before = load(change.store, msg.id)
+    change.version = msg.version
+    if isinstance(msg, SessionUpdate):
+        change.values = msg.changes.values()
+        if not change.values:
+            raise invalid("changes is empty", field="changes")
+
+
+# -- validate --------------------------------------------------------------------------------
+def check_version(change: Change) -> None:
+    session = change.before
+    assert session is not None
+    if change.version != session.version:
+        raise ProtocolError(
+            ErrorCode.CONFLICT,
+            f"session {session.id} is at version {session.version}, not {change.version}",
+            {"reason": "stale_version", "current": session.to_wire()},
+        )
+
+
+# -- before write ----------------------------------------------------------------------------
+def check_refs(store: Store, fields: dict[str, Any]) -> None:
     if "trainer_id" in fields and store.trainer(fields["trainer_id"]) is None:
         raise not_found(f"unknown trainer_id: {fields['trainer_id']}", field="trainer_id")
     if fields.get("client_id") is not None and store.client(fields["client_id"]) is None:
@@ -72,7 +103,60 @@ def _fill_client_name(store: Store, fields: dict[str, Any]) -> None:
             fields["client_name"] = client.name
 
 
-def _check_overlap(store: Store, candidate: Session, actor: Account, allow: bool) -> None:
+def complete_create(change: Change) -> None:
+    values = change.values
+    check_time_order(values["start"], values["end"])
+    check_refs(change.store, values)
+    _fill_client_name(change.store, values)
+    change.after = Session(id=0, version=1, updated_at=change.now, updated_by=change.actor.id, **values)
+
+
+def complete_update(change: Change) -> None:
+    before = change.before
+    assert before is not None
+    check_refs(change.store, change.values)
+    _fill_client_name(change.store, change.values)
+    merged = before.with_changes(**change.values)
+    check_time_order(merged.start, merged.end)
+    old, new = before.to_wire(), merged.to_wire()
+    if all(old[k] == new[k] for k in change.values):
+        change.finish({"session": old})
+        return
+    change.after = merged
+
+
+def may_clash_anew(before: Session, after: Session, changed: set[str]) -> bool:
+    """Whether a change can create a clash that was not there: a move, or a status
+    change that takes a trainer or a room again (not, say, confirmed → completed
+    of a session an admin booked over a clash)."""
+    if changed & (_PLACEMENT - {"status"}):
+        return True
+    if "status" not in changed:
+        return False
+    occupied_before = before.status in OCCUPYING
+    occupied_after = after.status in OCCUPYING
+    holds_room = {before.status is Status.BLOCKED, after.status is Status.BLOCKED}
+    return (occupied_after and not occupied_before) or (occupied_after and holds_room == {True, False})
+
+
+def allow_overlap(change: Change) -> bool:
+    msg = change.msg
+    return bool(getattr(msg, "allow_overlap", False))
+
+
+def refuse_clash(change: Change) -> None:
+    after = change.after
+    assert after is not None
+    if change.notes.get("clashes checked"):
+        return
+    if change.before is not None:
+        old, new = change.before.to_wire(), after.to_wire()
+        if not may_clash_anew(change.before, after, {k for k in change.values if old[k] != new[k]}):
+            return
+    check_overlap(change.store, after, change.actor, allow_overlap(change))
+
+
+def check_overlap(store: Store, candidate: Session, actor: Account, allow: bool) -> None:
     clashes = overlap.find_clashes(candidate, store.sessions_overlapping(candidate.start, candidate.end))
     if not clashes:
         return
@@ -100,97 +184,37 @@ def _check_overlap(store: Store, candidate: Session, actor: Account, allow: bool
     )
 
 
-def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
-    allow = _take_allow_overlap(data)
-    fields = session_fields(data, partial=False)
-    check_time_order(fields["start"], fields["end"])
-    _check_refs(store, fields)
-    _fill_client_name(store, fields)
-    draft = Session(
-        id=0, version=1, updated_at=now_utc().replace(microsecond=0), updated_by=actor.id, **fields
-    )
-    _check_overlap(store, draft, actor, allow)
-    session = store.insert_session(draft)
-    tx.emit("session:created", {"session": session.to_wire()}, actor.user)
-    return {"session": session.to_wire()}
+# -- write -----------------------------------------------------------------------------------
+def write_create(change: Change) -> None:
+    assert change.after is not None
+    session = change.store.insert_session(change.after)
+    change.after = session
+    wire = session.to_wire()
+    change.emit("session:created", {"session": wire}, primary=True)
+    change.reply = {"session": wire}
 
 
-def _target(store: Store, data: dict[str, Any], allowed_keys: set[str]) -> tuple[Session, int]:
-    unknown = sorted(set(data) - allowed_keys)
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    for key in ("id", "version"):
-        if key not in data:
-            raise invalid(f"{key} is required", field=key)
-    session_id = require_int(data["id"], "id")
-    version = require_int(data["version"], "version")
-    session = store.session(session_id)
-    if session is None:
-        raise not_found(f"no session with id {session_id}", field="id")
-    if version != session.version:
-        raise ProtocolError(
-            ErrorCode.CONFLICT,
-            f"session {session_id} is at version {session.version}, not {version}",
-            {"reason": "stale_version", "current": session.to_wire()},
-        )
-    return session, version
-
-
-_PLACEMENT = {"start", "end", "trainer_id", "location", "status"}
-
-
-def _may_clash_anew(before: Session, after: Session, changed: set[str]) -> bool:
-    """Whether a change can create a clash that was not there: a move, or a status
-    change that takes a trainer or a room again (not, say, confirmed → completed
-    of a session an admin booked over a clash)."""
-    if changed & (_PLACEMENT - {"status"}):
-        return True
-    if "status" not in changed:
-        return False
-    occupied_before = before.status in OCCUPYING
-    occupied_after = after.status in OCCUPYING
-    holds_room = {before.status is Status.BLOCKED, after.status is Status.BLOCKED}
-    return (occupied_after and not occupied_before) or (occupied_after and holds_room == {True, False})
-
-
-def update(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
-    allow = _take_allow_overlap(data)
-    if "changes" not in data:
-        raise invalid("changes is required", field="changes")
-    if not isinstance(data["changes"], dict):
-        raise invalid("changes must be an object", field="changes")
-    changes = session_fields(data["changes"], partial=True)
-    if not changes:
-        raise invalid("changes is empty", field="changes")
-    session, _ = _target(store, data, {"id", "version", "changes"})
-    _check_refs(store, changes)
-    _fill_client_name(store, changes)
-    merged = session.with_changes(**changes)
-    check_time_order(merged.start, merged.end)
-    before, after = session.to_wire(), merged.to_wire()
-    changed = {k: after[k] for k in changes if before[k] != after[k]}
-    if not changed:
-        return {"session": before}
-    if _may_clash_anew(session, merged, set(changed)):
-        _check_overlap(store, merged, actor, allow)
-    stored = merged.with_changes(
-        version=session.version + 1, updated_at=now_utc().replace(microsecond=0), updated_by=actor.id
-    )
-    store.replace_session(stored)
-    wire = stored.to_wire()
-    previous = {k: before[k] for k in changed}
-    tx.emit("session:updated", {"session": wire, "changes": changed, "previous": previous}, actor.user)
+def write_update(change: Change) -> None:
+    before, merged = change.before, change.after
+    assert before is not None and merged is not None
+    stored = merged.with_changes(version=before.version + 1, updated_at=change.now,
+                                 updated_by=change.actor.id)
+    change.store.replace_session(stored)
+    change.after = stored
+    old, wire = before.to_wire(), stored.to_wire()
+    changed = {k: wire[k] for k in change.values if old[k] != wire[k]}
+    previous = {k: old[k] for k in changed}
+    change.emit("session:updated", {"session": wire, "changes": changed, "previous": previous}, primary=True)
     if "status" in changed:
         kind = STATUS_EVENTS.get(Status(changed["status"]))
         if kind is not None:
-            tx.emit(kind, {"session": wire}, actor.user)
-    return {"session": wire}
+            change.emit(kind, {"session": wire})
+    change.reply = {"session": wire}
 
 
-def delete(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    session, _ = _target(store, data, {"id", "version"})
-    store.delete_session(session.id)
-    tx.emit("session:deleted", {"id": session.id}, actor.user)
-    return {}
+def write_delete(change: Change) -> None:
+    before = change.before
+    assert before is not None
+    change.store.delete_session(before.id)
+    change.emit("session:deleted", {"id": before.id}, primary=True)
+    change.reply = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +12,10 @@ import pytest
 from swan_desktop.server.collab import CollabConfig
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
-from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.server.support import Clients, WsClient, start_server
+from tests.support.server import RecordingNotifier, start_server
 
 #: Timings short enough for tests; the mechanisms are the ones the server runs with.
 FAST = CollabConfig(presence_timeout=0.4, lease_s=0.4, sweep_s=0.02)
-
-
-class RecordingNotifier:
-    """Stands in for the notification service (a separate feature) and keeps what it was told."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Recipients, Notice]] = []
-
-    async def notify(self, recipients: Recipients, notice: Notice) -> None:
-        self.sent.append((recipients, notice))
 
 
 @pytest.fixture
@@ -45,23 +34,8 @@ def notifier(server: EmbeddedServer) -> RecordingNotifier:
     return recorder
 
 
-@pytest.fixture
-async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
-    pool = Clients(server)
-    yield pool
-    await pool.close()
-
-
 def configure(server: EmbeddedServer, **changes: Any) -> None:
     server.server.collab.config = dataclasses.replace(server.server.collab.config, **changes)
-
-
-async def event_of(client: WsClient, kind: str, timeout: float = 5.0) -> dict[str, Any]:
-    """The next event of ``kind`` (others before it are skipped)."""
-    while True:
-        event = await client.next_event(timeout)
-        if event["kind"] == kind:
-            return event
 
 
 def user_ids(server: EmbeddedServer) -> dict[str, int]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients, session_data
+from tests.support.server import Clients, RecordingNotifier, session_data
 
-from .conftest import RecordingNotifier, event_of, user_ids
+from .conftest import user_ids
 
 
 async def test_messages_arrive_in_order_and_history_keeps_them(clients: Clients) -> None:
     ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
     for i in range(5):
         await ana.ok("chat.send", {"room": "day:2031-03-03", "text": f"m{i}"})
-    seen = [(await event_of(boss, "chat:posted"))["data"]["message"]["text"] for _ in range(5)]
+    seen = [(await boss.event_of("chat:posted"))["data"]["message"]["text"] for _ in range(5)]
     assert seen == [f"m{i}" for i in range(5)]
     history = (await boss.ok("chat.history", {"room": "day:2031-03-03"}))["messages"]
     assert [m["text"] for m in history] == seen
@@ -41,7 +41,7 @@ async def test_reactions_edits_and_deletes_are_consistent_across_clients(
     await ana.ok("chat.react", {"id": msg["id"], "emoji": "🎉", "on": False})
     last_seen_by_ana = None
     for _ in range(4):
-        last_seen_by_ana = (await event_of(ana, "chat:reacted"))["data"]["message"]["reactions"]
+        last_seen_by_ana = (await ana.event_of("chat:reacted"))["data"]["message"]["reactions"]
     stored = (await boss.ok("chat.history", {"room": "studio"}))["messages"][0]["reactions"]
     ids = user_ids(server)
     assert stored == {"👍": sorted([ids["ana"], ids["boss"]])}
@@ -51,7 +51,7 @@ async def test_reactions_edits_and_deletes_are_consistent_across_clients(
     assert edited["text"] == "hello all" and edited["edited_at"]
     gone = (await ana.ok("chat.delete", {"id": msg["id"]}))["message"]
     assert gone["deleted"] and gone["text"] == ""
-    assert (await event_of(boss, "chat:deleted"))["data"]["message"]["id"] == msg["id"]
+    assert (await boss.event_of("chat:deleted"))["data"]["message"]["id"] == msg["id"]
 
 
 async def test_viewers_read_chat_but_may_not_post_and_only_admins_announce(clients: Clients) -> None:
@@ -68,7 +68,7 @@ async def test_a_schedule_change_posts_a_system_message_in_the_days_room(clients
     session = (await boss.ok("session.create", session_data()))["session"]
     await boss.ok("session.update", {"id": session["id"], "version": 1, "changes": {
         "start": "2031-03-03T12:00:00Z", "end": "2031-03-03T13:00:00Z"}})
-    (message,) = (await event_of(boss, "session:updated"))["data"]["chat"]
+    (message,) = (await boss.event_of("session:updated"))["data"]["chat"]
     assert message["room"] == "day:2031-03-03" and message["kind"] == "system"
     assert message["text"].startswith(f"Boss moved {session['client_name']}'s ") and " to " in message["text"]
     history = (await boss.ok("chat.history", {"room": "day:2031-03-03"}))["messages"]
@@ -86,7 +86,7 @@ async def test_a_role_change_takes_effect_on_the_open_connection_at_once(
     await boss.ok("user.set_role", {"user_id": ids["ana"], "role": "viewer"})
     refused = await ana.error("session.create", session_data())  # now a viewer
     assert refused["code"] == "forbidden" and "viewer" in refused["message"]
-    assert (await event_of(ana, "user:updated"))["data"]["user"]["role"] == "admin"
+    assert (await ana.event_of("user:updated"))["data"]["user"]["role"] == "admin"
 
 
 async def test_an_admin_disconnects_a_users_connections(server: EmbeddedServer, clients: Clients) -> None:
@@ -94,7 +94,7 @@ async def test_an_admin_disconnects_a_users_connections(server: EmbeddedServer, 
     await ana.ok("presence.update", {"activity": "viewing"})
     closed = await boss.ok("user.disconnect", {"user_id": user_ids(server)["ana"]})
     assert closed == {"closed": 1, "revoked": False}
-    left = await event_of(boss, "presence:left")
+    left = await boss.event_of("presence:left")
     assert left["data"]["reason"] == "disconnected"
     await ana.ws.wait_closed()
     assert ana.ws.close_code == 4000

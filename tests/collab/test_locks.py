@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients, session_data
+from tests.support.server import Clients, session_data
 
-from .conftest import configure, event_of, user_ids
+from .conftest import configure, user_ids
 
 
 async def _session(clients: Clients) -> dict:
@@ -22,7 +22,7 @@ async def test_the_holder_writes_and_everyone_else_is_refused_naming_the_holder(
     ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
     lock = (await ana.ok("lock.acquire", {"session_id": session["id"]}))["lock"]
     assert lock["holder"] == {"id": user_ids(server)["ana"], "name": "Ana"} and lock["token"] >= 1
-    seen = await event_of(boss, "lock:acquired")
+    seen = await boss.event_of("lock:acquired")
     assert seen["data"]["lock"]["holder"]["name"] == "Ana"
     refused = await boss.error("session.update",
                                {"id": session["id"], "version": 1, "changes": {"notes": "mine"}})
@@ -43,12 +43,12 @@ async def test_asking_for_a_lock_tells_the_holder_and_an_admin_can_break_it(
     ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
     await ana.ok("lock.acquire", {"session_id": session["id"]})
     await boss.ok("lock.request", {"session_id": session["id"], "message": "need it for a reschedule"})
-    asked = await event_of(ana, "lock:requested")
+    asked = await ana.event_of("lock:requested")
     assert asked["data"]["by"]["name"] == "Boss" and asked["data"]["message"] == "need it for a reschedule"
     vic = await clients.signed_in("vic")
     assert (await vic.error("lock.break", {"session_id": session["id"]}))["code"] == "forbidden"
     await boss.ok("lock.break", {"session_id": session["id"]})
-    broken = await event_of(ana, "lock:released")
+    broken = await ana.event_of("lock:released")
     assert broken["data"]["reason"] == "broken"
     await boss.ok("session.update", {"id": session["id"], "version": 1, "changes": {"notes": "admin's"}})
 
@@ -59,7 +59,7 @@ async def test_closing_the_connection_releases_its_locks(server: EmbeddedServer,
     ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
     await ana.ok("lock.acquire", {"session_id": session["id"]})
     await ana.ws.close()
-    released = await event_of(boss, "lock:released")
+    released = await boss.event_of("lock:released")
     assert released["data"]["reason"] == "disconnected"
     assert (await boss.ok("lock.acquire", {"session_id": session["id"]}))["lock"]["holder"]["name"] == "Boss"
 
@@ -73,7 +73,7 @@ async def test_renewal_keeps_the_lease_and_an_expired_lease_is_released(
         await asyncio.sleep(0.1)
         await ana.ok("lock.renew", {"session_id": session["id"], "token": lock["token"]})
     assert (await boss.error("lock.acquire", {"session_id": session["id"]}))["code"] == "locked"
-    expired = await event_of(boss, "lock:released")  # ana stops renewing
+    expired = await boss.event_of("lock:released")  # ana stops renewing
     assert expired["data"]["reason"] == "expired"
     renew = await ana.error("lock.renew", {"session_id": session["id"], "token": lock["token"]})
     assert renew["code"] == "locked" and renew["data"]["reason"] == "lost"
@@ -84,7 +84,7 @@ async def test_a_holder_whose_lease_lapsed_and_was_taken_over_cannot_write(
     session = await _session(clients)
     ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
     stale = (await ana.ok("lock.acquire", {"session_id": session["id"]}))["lock"]
-    await event_of(boss, "lock:released")  # ana's lease runs out (she stalled)
+    await boss.event_of("lock:released")  # ana's lease runs out (she stalled)
     fresh = (await boss.ok("lock.acquire", {"session_id": session["id"]}))["lock"]
     assert fresh["token"] > stale["token"]
     await boss.ok("lock.release", {"session_id": session["id"], "token": fresh["token"]})

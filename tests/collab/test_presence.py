@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from swan_desktop.server.collab.presence import colour_for
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients
+from tests.support.server import Clients
 
-from .conftest import configure, event_of, user_ids
+from .conftest import configure, user_ids
 
 
 async def test_a_report_joins_and_others_see_who_does_what_in_a_stable_colour(
@@ -17,8 +16,8 @@ async def test_a_report_joins_and_others_see_who_does_what_in_a_stable_colour(
     watcher = await clients.signed_in("boss")
     ana = await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "editing", "session_id": 7, "day": "2031-03-03"})
-    joined = await event_of(watcher, "presence:joined")
-    changed = await event_of(watcher, "presence:changed")
+    joined = await watcher.event_of("presence:joined")
+    changed = await watcher.event_of("presence:changed")
     ana_id = user_ids(server)["ana"]
     assert joined["data"]["presence"]["user"] == {"id": ana_id, "name": "Ana", "role": "trainer"}
     assert changed["data"]["presence"] == {
@@ -34,34 +33,41 @@ async def test_a_clean_quit_leaves_at_once(server: EmbeddedServer, clients: Clie
     watcher = await clients.signed_in("boss")
     ana = await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "viewing"})
-    await event_of(watcher, "presence:joined")
+    await watcher.event_of("presence:joined")
     began = time.monotonic()
     await ana.ws.close()
-    left = await event_of(watcher, "presence:left")
+    left = await watcher.event_of("presence:left")
     assert left["data"] == {"user_id": user_ids(server)["ana"], "reason": "quit"}
     assert time.monotonic() - began < 1.0
 
 
 async def test_a_silent_connection_is_taken_for_gone_after_the_timeout(
         server: EmbeddedServer, clients: Clients) -> None:
+    now = [1000.0]
+    configure(server, clock=lambda: now[0], presence_timeout=30.0)
     watcher = await clients.signed_in("boss")
     ana = await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "viewing"})
-    await event_of(watcher, "presence:joined")
+    await watcher.event_of("presence:joined")
     # ana's socket stays open but says nothing more: to the server, a crashed desktop looks the same.
-    began = time.monotonic()
-    left = await event_of(watcher, "presence:left")
+    now[0] += 29
+    await watcher.ok("heartbeat", {})  # the sweep has run on the moved clock: ana is still there
+    present = (await watcher.ok("presence.query"))["presence"]
+    assert user_ids(server)["ana"] in {p["user"]["id"] for p in present}
+    now[0] += 2
+    left = await watcher.event_of("presence:left")
     assert left["data"]["reason"] == "timeout"
-    assert 0.3 < time.monotonic() - began < 2.0
 
 
 async def test_heartbeats_keep_a_quiet_user_present(server: EmbeddedServer, clients: Clients) -> None:
+    now = [1000.0]
+    configure(server, clock=lambda: now[0], presence_timeout=30.0)
     watcher = await clients.signed_in("boss")
     ana = await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "viewing"})
-    for _ in range(8):  # 0.8 s of heartbeats, twice the 0.4 s timeout
+    for _ in range(8):  # 160 s on the presence clock, five times the timeout, a heartbeat each 20 s
+        now[0] += 20
         await ana.ok("heartbeat", {})
-        await asyncio.sleep(0.1)
     present = (await watcher.ok("presence.query"))["presence"]
     assert user_ids(server)["ana"] in {p["user"]["id"] for p in present}
 
@@ -73,15 +79,23 @@ async def test_idle_after_two_minutes_and_away_after_ten_on_the_presence_clock(
     watcher = await clients.signed_in("boss")
     ana = await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "selecting", "session_id": 3})
-    await event_of(watcher, "presence:changed")
-    now[0] += 121
-    idle = await event_of(watcher, "presence:changed")
+    await watcher.event_of("presence:changed")
+
+    async def quietly(seconds: int) -> None:
+        """Time passes with heartbeats (the desktop sends one every 15 s) and no presence report."""
+        for _ in range(seconds // 15):
+            now[0] += 15
+            await ana.ok("heartbeat", {})
+        now[0] += seconds % 15
+
+    await quietly(121)
+    idle = await watcher.event_of("presence:changed")
     assert idle["data"]["presence"]["activity"] == "idle"
-    now[0] += 480
-    away = await event_of(watcher, "presence:changed")
+    await quietly(480)
+    away = await watcher.event_of("presence:changed")
     assert away["data"]["presence"]["activity"] == "away"
     await ana.ok("presence.update", {"activity": "dragging", "session_id": 3})
-    back = await event_of(watcher, "presence:changed")
+    back = await watcher.event_of("presence:changed")
     assert back["data"]["presence"]["activity"] == "dragging"
 
 
@@ -98,7 +112,7 @@ async def test_a_burst_of_1000_reports_is_throttled_to_20_per_second_ending_on_t
         await ana.reply_to(f"p{i}")
     announced: list[int] = []
     while not announced or announced[-1] != 999:
-        event = await event_of(watcher, "presence:changed")
+        event = await watcher.event_of("presence:changed")
         announced.append(event["data"]["presence"]["session_id"])
     elapsed = time.monotonic() - began
     assert len(announced) <= 20 * elapsed + 2, (len(announced), elapsed)

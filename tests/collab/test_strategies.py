@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients, WsClient, session_data
-
-from .conftest import event_of
+from tests.support.server import Clients, WsClient, session_data
 
 
 async def _race(clients: Clients, strategy: str | None, theirs: dict[str, Any], mine: dict[str, Any]
@@ -66,9 +64,9 @@ async def test_last_write_wins_and_the_overwritten_value_is_in_the_feed(clients:
     lost = [e for e in feed if e["kind"] == "overwritten"]
     assert lost and lost[0]["changes"] == [{"field": "notes", "old": "boss", "new": "ana"}]
     assert lost[0]["actor"]["name"] == "Ana"
-    update = await event_of(boss, "session:updated")
+    update = await boss.event_of("session:updated")
     while update["actor"]["name"] != "Ana":
-        update = await event_of(boss, "session:updated")
+        update = await boss.event_of("session:updated")
     assert [e["kind"] for e in update["data"]["activity"]] == ["updated", "overwritten"]
     conflict = update["data"]["chat"][1]
     assert conflict["kind"] == "conflict" and "replaced a newer value (notes)" in conflict["text"]

@@ -1,5 +1,4 @@
-"""Desktop-integration fixtures: QSettings and XDG config in a temporary folder,
-and the offscreen platform's harmless size-hint noise ignored."""
+"""Desktop-integration fixtures: QSettings and XDG config in a temporary folder."""
 
 from __future__ import annotations
 
@@ -7,16 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-#: The offscreen platform implements neither call; this says nothing about our code.
-OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from swan_desktop.qt.preferences import Preferences
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.qt.settings_pages.connection import Account
 from swan_desktop.settings.config import Settings
-from tests.qt.conftest import DAY, make_directory, session
 from tests.qt.fake_actions import InMemoryActions
+from tests.support.sample import DAY, make_directory, session
 
 
 @dataclass

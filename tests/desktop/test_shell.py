@@ -4,6 +4,7 @@ controls have accessible names, and a minimised start goes to the tray."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.theme import apply_theme
-from tests.qt.conftest import DAY
+from tests.support.sample import DAY
 
 from .schedule_window import ScheduleWindow, open_window
 
@@ -30,7 +31,7 @@ def system_theme_afterwards():
 
 
 @pytest.fixture
-def shown(qtbot) -> ScheduleWindow:
+def shown(qtbot) -> Iterator[ScheduleWindow]:
     opened = open_window(qtbot)
     qtbot.waitExposed(opened.window)
     opened.window.activateWindow()
@@ -127,9 +128,9 @@ def test_ctrl_n_opens_a_new_session(qtbot, shown) -> None:
 def test_ctrl_f_puts_the_cursor_in_the_search_field(qtbot, shown) -> None:
     search = shown.pane.toolbar.search_edit
     search.setText("Dana")
-    assert QApplication.focusWidget() is not search
+    assert not search.hasFocus()
     qtbot.keyClick(shown.window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert QApplication.focusWidget() is search
+    assert search.hasFocus()
     assert search.selectedText() == "Dana"  # typing replaces the old search
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QDir
 
 from swan_desktop.qt.single_instance import InstanceServer, claim, default_name, hand_over
-from tests.qt.signals import next_emission
+from tests.support.qt import next_emission
 
 SECOND_COPY = """
 import sys

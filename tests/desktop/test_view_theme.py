@@ -4,6 +4,7 @@ stay readable (WCAG contrast of text on fill) and told apart in both themes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import pairwise
 
 import pytest
@@ -13,7 +14,7 @@ from swan_desktop.protocol.entities import Status
 from swan_desktop.qt.style import MIN_CONTRAST, block_colors, contrast
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.qt.views.time_grid import AXIS_W
-from tests.qt.conftest import make_directory
+from tests.support.sample import make_directory
 
 from .schedule_window import ScheduleWindow, open_window
 
@@ -22,7 +23,7 @@ TYPE_COLOURS = ["#5b8db8", "#8a79b8", "#6aa36f", "#c98b4a", "#e0c040", "#d0544b"
 
 
 @pytest.fixture
-def shown(qtbot) -> ScheduleWindow:
+def shown(qtbot) -> Iterator[ScheduleWindow]:
     opened = open_window(qtbot)
     yield opened
     opened.close_for_good()

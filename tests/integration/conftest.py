@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import start_server
 from tests.support.desktops import SignIn, desktops
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "studio.sqlite3")
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

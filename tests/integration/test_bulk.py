@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from swan_desktop.core.bulk import BulkOp, run_bulk
 from swan_desktop.core.client import StudioClient
-from swan_desktop.protocol.entities import Status
+from swan_desktop.protocol.entities import Session, Status
 
 T0 = datetime(2032, 9, 6, 9, tzinfo=UTC)
 
@@ -18,6 +18,12 @@ def hour(i: int, trainer: int = 1, **extra: object) -> dict:
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"), "trainer_id": trainer,
             "client_name": f"Client {i}", **extra}
+
+
+def stored(client: StudioClient, session_id: int) -> Session:
+    session = client.store.get(session_id)
+    assert session is not None, f"session {session_id} is not in the store"
+    return session
 
 
 async def three_in_a_row(client: StudioClient) -> list[int]:
@@ -31,14 +37,14 @@ async def test_reschedule_a_back_to_back_block_by_an_hour(sign_in) -> None:
     ids = await three_in_a_row(boss)
     result = await run_bulk(BulkOp("reschedule", offset=timedelta(hours=1)), ids, boss.store, boss)
     assert result.failed == [] and sorted(result.done) == sorted(ids)
-    assert [boss.store.get(i).start for i in ids] == [T0 + timedelta(hours=h) for h in (1, 2, 3)]
+    assert [stored(boss, i).start for i in ids] == [T0 + timedelta(hours=h) for h in (1, 2, 3)]
 
 
 async def test_confirm_duplicate_and_delete(sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     ids = await three_in_a_row(boss)
     confirmed = await run_bulk(BulkOp("confirm"), ids, boss.store, boss)
-    assert all(boss.store.get(i).status is Status.CONFIRMED for i in ids) and len(confirmed.done) == 3
+    assert all(stored(boss, i).status is Status.CONFIRMED for i in ids) and len(confirmed.done) == 3
     copies = await run_bulk(BulkOp("duplicate", offset=timedelta(days=7)), ids, boss.store, boss)
     week_later = boss.store.between(T0 + timedelta(days=7), T0 + timedelta(days=7, hours=3))
     assert len(copies.done) == 3 and sorted(s.client_name for s in week_later) == [
@@ -64,5 +70,5 @@ async def test_cancel_in_bulk_records_the_reason(sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     ids = await three_in_a_row(boss)
     await run_bulk(BulkOp("cancel", reason="Studio closed for repairs"), ids, boss.store, boss)
-    assert {(boss.store.get(i).status, boss.store.get(i).cancel_reason) for i in ids} == {
+    assert {(stored(boss, i).status, stored(boss, i).cancel_reason) for i in ids} == {
         (Status.CANCELLED, "Studio closed for repairs")}

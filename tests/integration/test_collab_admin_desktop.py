@@ -16,7 +16,7 @@ from swan_desktop.net.link import LinkState
 from swan_desktop.protocol.entities import Role
 from swan_desktop.qt.collab.install import Collaboration, attach_settings
 from swan_desktop.qt.settings_pages.studio import StudioSettingsPage
-from tests.qt.signals import until
+from tests.support.poll import until
 
 from .test_collab_desktop import desktop
 
@@ -67,13 +67,19 @@ async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connect
     await desktop(qtbot, ana)
     states: list[tuple[LinkState, str]] = []
     before = ana.link.on_state
-    ana.link.on_state = lambda state, detail: (states.append((state, detail)), before(state, detail))
+
+    def record(state: LinkState, detail: str) -> None:
+        states.append((state, detail))
+        before(state, detail)
+
+    ana.link.on_state = record
     boss: StudioClient = await sign_in("boss")
     _pane, collab = await desktop(qtbot, boss)
     people = collab.people
     assert ana.user is not None
-    await until(lambda: people.model.row_of(ana.user.id) >= 0, 5)
-    rect = people.view.visualRect(people.model.index(people.model.row_of(ana.user.id)))
+    ana_id = ana.user.id
+    await until(lambda: people.model.row_of(ana_id) >= 0, 5)
+    rect = people.view.visualRect(people.model.index(people.model.row_of(ana_id)))
     people.view.customContextMenuRequested.emit(rect.center())
     menu = people.view.viewport().findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)[-1]
     action(menu, "Disconnect Ana…").trigger()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Role, Session
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
+from tests.support.poll import until
 
 FAR = datetime(2031, 4, 7, 9, 0, tzinfo=UTC)  # clear of the demo schedule
 
@@ -19,13 +20,6 @@ def fields(start: datetime = FAR, **extra: object) -> dict:
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "trainer_id": 1, "client_id": 1, "location": "", "session_type_id": 1, **extra}
-
-
-async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), timeout)
 
 
 async def test_presence_shows_who_is_online_with_what_they_do_and_drops_who_quits(sign_in) -> None:
@@ -93,6 +87,10 @@ async def test_a_lapsed_holder_is_fenced_off_after_someone_else_took_the_lock(se
     assert refused.value.code is ErrorCode.LOCKED and "was not saved" in refused.value.message
 
 
+def last_studio_messages_are(client: StudioClient, texts: list[str]) -> bool:
+    return [m.text for m in client.collab.chat.messages("studio")][-len(texts):] == texts
+
+
 async def test_chat_keeps_order_mentions_notify_and_reactions_agree(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
@@ -103,8 +101,7 @@ async def test_chat_keeps_order_mentions_notify_and_reactions_agree(sign_in) -> 
     mention = await ana.collab.send("day:2031-04-07", "@Vic can you check the 10:00?")
     await vic.collab.load_room("day:2031-04-07")
     for client in (ana, boss):
-        await until(lambda c=client: [m.text for m in c.collab.chat.messages("studio")][-5:]
-                    == [f"message {i}" for i in range(5)])
+        await until(partial(last_studio_messages_are, client, [f"message {i}" for i in range(5)]))
     await until(lambda: vic.notifications.store.unread > unread_before)
     assert any("Ana mentioned you" in n.title for n in vic.notifications.store.visible())
     await boss.collab.react(mention.id, "👍")

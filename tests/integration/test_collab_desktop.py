@@ -15,7 +15,8 @@ from swan_desktop.qt.dialogs.conflict_dialog import ReviewDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.signals import next_emission, until
+from tests.support.poll import until
+from tests.support.qt import next_emission
 
 from .test_collab_clients import FAR, fields
 
@@ -95,8 +96,10 @@ async def test_an_admin_breaks_a_lock_and_the_holder_is_told(qtbot, sign_in) -> 
     ana_pane, ana_collab = await desktop(qtbot, ana)
     boss_pane, boss_collab = await desktop(qtbot, boss)
     ana_editor = ana_pane.open_editor(session.id)
+    assert ana_editor is not None
     await until(lambda: boss.collab.locks.held_by_other(session.id) is not None, 5)
     boss_editor = boss_pane.open_editor(session.id)
+    assert boss_editor is not None
     lock = boss_collab.presence.locks[boss_editor]
     await until(lambda: lock.banner.isVisible(), 5)
     lock.banner.break_button.click()
@@ -129,7 +132,9 @@ async def test_chat_panel_mentions_with_completion_react_edit_and_delete(qtbot, 
     assert mine is not None and chat.select_message(mine.id)
     assert chat.edit_button.isEnabled() and chat.delete_button.isEnabled()
     chat.reaction_buttons["♥"].click()
-    await until(lambda: vic.collab.chat.messages("studio")[-1].reactions.get("♥") == (ana.user.id,), 5)
+    assert ana.user is not None
+    ana_id = ana.user.id
+    await until(lambda: vic.collab.chat.messages("studio")[-1].reactions.get("♥") == (ana_id,), 5)
     await until(lambda: "♥ 1" in chat.model.data(chat.model.index(chat.model.rowCount() - 1)), 5)
     chat.start_edit()
     chat.input.setText("@Vic the 10:00 is yours")

@@ -5,14 +5,14 @@ server — nothing silently overwritten."""
 from __future__ import annotations
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice
+from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-from tests.qt.signals import next_emission
+from tests.support.qt import next_emission
 
 from .test_live_schedule import fields
 
 
-async def stale_edit(qtbot, sign_in) -> tuple[StudioClient, StudioClient, SessionDialog, object, int]:
+async def stale_edit(qtbot, sign_in) -> tuple[StudioClient, StudioClient, SessionDialog, ConflictDialog, int]:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
     created = await ana.create_session(fields(notes="first"))
@@ -63,7 +63,7 @@ async def test_overwrite_with_mine_applies_my_change_on_top_of_theirs(qtbot, sig
 async def test_edit_again_reopens_with_my_values_on_the_current_version(qtbot, sign_in) -> None:
     ana, _boss, dialog, conflict, sid = await stale_edit(qtbot, sign_in)
     conflict.choose(ConflictChoice.EDIT_AGAIN)
-    assert dialog.isVisible() and dialog.session.version == 2
+    assert dialog.isVisible() and dialog.session is not None and dialog.session.version == 2
     assert dialog.form.notes_edit.toPlainText() == "Ana: focus on hip mobility"
     dialog.form.notes_edit.setPlainText("Ana + Boss: hip mobility in Studio B")
     dialog.form.location_combo.setEditText("Studio B")

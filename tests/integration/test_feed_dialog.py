@@ -17,13 +17,12 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Role
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.feed_dialog import FeedDialog
-from swan_desktop.qt.main_window import MainWindow
-from swan_desktop.qt.schedule_menu import ScheduleMenu
-from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
-from tests.qt.signals import next_emission
-from tests.server.support import FAST_HASHER
+from tests.support.qt import next_emission
+from tests.support.server import FAST_HASHER
+
+from .test_schedule_menu import window_with_menu
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -35,12 +34,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 async def open_dialog(qtbot, client: StudioClient) -> FeedDialog:
-    pane = SchedulePane(client.store, client)
-    window = MainWindow(pane)
-    qtbot.addWidget(window)
-    menu = ScheduleMenu(window, pane, client)
-    pane.set_current_user(client.user)
-    window.show()
+    _window, _pane, menu = await window_with_menu(qtbot, client)
     menu.feeds_action.trigger()
     dialog = menu.feeds_dialog
     assert dialog is not None and dialog.isVisible()
@@ -61,7 +55,7 @@ async def test_an_admin_creates_a_feed_whose_address_serves_the_trainers_session
     dialog.create_button.click()
     (made,) = await created
     url = dialog.shown_url()
-    assert url == made.url
+    assert url is not None and url == made.url
     assert url.startswith(server.url.replace("ws://", "http://").rstrip("/") + "/ics/")
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == url
@@ -75,7 +69,9 @@ async def test_an_admin_creates_a_feed_whose_address_serves_the_trainers_session
                                         soon + timedelta(days=30), 1)
     assert others and not {f"session-{s.id}@swan-desktop" for s in others} & uids
 
-    dialog.table.topLevelItem(0).setSelected(True)
+    first = dialog.table.topLevelItem(0)
+    assert first is not None
+    first.setSelected(True)
     assert dialog.revoke_button.isEnabled()
     dialog.revoke_button.click()
     box = dialog.confirm_box

@@ -15,7 +15,7 @@ from swan_desktop.domain.overlap import overlaps
 from swan_desktop.qt.file_actions import FileActions
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.signals import next_emission
+from tests.support.qt import next_emission
 
 GOOGLE = Path(__file__).parent.parent / "fixtures" / "ics" / "google_export.ics"
 

@@ -3,7 +3,6 @@ server's refusals arrive as errors the views can act on."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Role, Status
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
+from tests.support.poll import until
 
 FAR = datetime(2031, 3, 3, 10, 0, tzinfo=UTC)  # clear of the demo schedule
 
@@ -19,13 +19,6 @@ def fields(start: datetime = FAR, minutes: int = 60, trainer: int = 1, **extra: 
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "trainer_id": trainer, "client_id": 1, "location": "", "session_type_id": 1, **extra}
-
-
-async def until(condition, timeout: float = 5.0) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), timeout)
 
 
 async def test_sign_in_loads_directory_and_identifies_the_user(sign_in) -> None:

@@ -12,12 +12,14 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_menu import ScheduleMenu
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.signals import next_emission, until
+from tests.support.poll import until
+from tests.support.qt import next_emission
 
 FAR = date(2033, 5, 2)  # a Monday well clear of the demo schedule
 
 
-async def window_with_menu(qtbot, client: StudioClient):
+async def window_with_menu(qtbot, client: StudioClient) -> tuple[MainWindow, SchedulePane, ScheduleMenu]:
+    """The main window with the Schedule menu, signed in as ``client``'s user, shown."""
     pane = SchedulePane(client.store, client)
     window = MainWindow(pane)
     qtbot.addWidget(window)

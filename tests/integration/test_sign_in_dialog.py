@@ -13,17 +13,9 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.app import sign_in
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.settings.config import Settings
-from tests.server.support import PASSWORDS
-
-
-async def shown_dialog(timeout: float = 5.0) -> LoginDialog:
-    async def find() -> LoginDialog:
-        while True:
-            for widget in QApplication.topLevelWidgets():
-                if isinstance(widget, LoginDialog) and widget.isVisible():
-                    return widget
-            await asyncio.sleep(0.01)
-    return await asyncio.wait_for(find(), timeout)
+from tests.support.poll import until
+from tests.support.qt import shown
+from tests.support.server import PASSWORDS
 
 
 async def submit(dialog: LoginDialog, username: str, password: str, remember: bool) -> None:
@@ -36,7 +28,7 @@ async def submit(dialog: LoginDialog, username: str, password: str, remember: bo
 async def test_remember_me_keeps_the_token_in_the_keyring_and_skips_the_dialog_next_time(
         server, memory_keyring) -> None:
     task = asyncio.ensure_future(sign_in(server.url, Settings()))
-    dialog = await shown_dialog()
+    dialog = await shown(LoginDialog)
     await submit(dialog, "ana", PASSWORDS["ana"], remember=True)
     client: StudioClient | None = await asyncio.wait_for(task, 10)
     assert client is not None and client.user is not None and client.user.name == "Ana"
@@ -55,13 +47,10 @@ async def test_remember_me_keeps_the_token_in_the_keyring_and_skips_the_dialog_n
 
 async def test_wrong_password_is_said_in_the_dialog_which_stays_open(server) -> None:
     task = asyncio.ensure_future(sign_in(server.url, Settings()))
-    dialog = await shown_dialog()
+    dialog = await shown(LoginDialog)
     await submit(dialog, "ana", "not-her-password", remember=False)
 
-    async def error_shown() -> None:
-        while not dialog.error.isVisible():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(error_shown(), 10)
+    await until(dialog.error.isVisible, what="the sign-in error to be shown")
     assert "invalid username or password" in dialog.error.text()
     assert dialog.isVisible() and not task.done()
     dialog.reject()
@@ -71,7 +60,7 @@ async def test_wrong_password_is_said_in_the_dialog_which_stays_open(server) -> 
 async def test_without_a_keyring_the_dialog_says_sign_in_cannot_be_remembered(server) -> None:
     keyring.set_keyring(FailKeyring())
     task = asyncio.ensure_future(sign_in(server.url, Settings()))
-    dialog = await shown_dialog()
+    dialog = await shown(LoginDialog)
     assert not dialog.remember.isEnabled()
     assert "cannot remember" in dialog.keyring_note.text()
     await submit(dialog, "ana", PASSWORDS["ana"], remember=True)

@@ -8,21 +8,20 @@ import asyncio
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt.app import parse_args, run
+from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.settings_dialog import SettingsDialog
 from swan_desktop.qt.theme import apply_theme
-from tests.server.support import PASSWORDS
+from tests.support.qt import shown
+from tests.support.server import PASSWORDS
 
-from .test_sign_in_dialog import shown_dialog, submit
-
-T = TypeVar("T")
+from .test_sign_in_dialog import submit
 
 #: The offscreen platform lacks window calls; this machine has no sound server or video
 #: acceleration, which the notification sounds' multimedia back end reports on loading.
@@ -41,28 +40,18 @@ def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     apply_theme("system")
 
 
-async def visible(kind: type[T], timeout: float = 10.0) -> T:
-    async def find() -> T:
-        while True:
-            for widget in QApplication.topLevelWidgets():
-                if isinstance(widget, kind) and widget.isVisible():
-                    return widget
-            await asyncio.sleep(0.01)
-    return await asyncio.wait_for(find(), timeout)
-
-
 async def test_sign_out_closes_the_window_and_asks_to_sign_in_again(server, memory_keyring) -> None:
     task = asyncio.ensure_future(run(parse_args(["--server", server.url])))
-    await submit(await shown_dialog(), "ana", PASSWORDS["ana"], remember=True)
-    window = await visible(MainWindow)
+    await submit(await shown(LoginDialog), "ana", PASSWORDS["ana"], remember=True)
+    window = await shown(MainWindow)
     assert window.user_label.text().startswith("Ana")
     assert ("swan-desktop", f"ana@{server.url}") in memory_keyring.store
 
     window.settingsRequested.emit()  # File ▸ Settings… (Ctrl+,)
-    settings = await visible(SettingsDialog)
+    settings = await shown(SettingsDialog)
     settings.connection_page.sign_out_button.click()
 
-    again = await shown_dialog()  # the sign-in dialog, not a remembered sign-in
+    again = await shown(LoginDialog)  # the sign-in dialog, not a remembered sign-in
     assert again.username.text() == "ana" and again.password.text() == ""
     assert not window.isVisible()
     assert ("swan-desktop", f"ana@{server.url}") not in memory_keyring.store
@@ -73,8 +62,8 @@ async def test_sign_out_closes_the_window_and_asks_to_sign_in_again(server, memo
 
 async def test_minimized_start_without_a_tray_shows_the_window_minimised(server) -> None:
     task = asyncio.ensure_future(run(parse_args(["--server", server.url, "--minimized"])))
-    await submit(await shown_dialog(), "ana", PASSWORDS["ana"], remember=False)
-    window = await visible(MainWindow)  # offscreen has no tray: minimised, not hidden
+    await submit(await shown(LoginDialog), "ana", PASSWORDS["ana"], remember=False)
+    window = await shown(MainWindow)  # offscreen has no tray: minimised, not hidden
     assert window.isMinimized()
     window.quit()
     assert await asyncio.wait_for(task, 10) == 0

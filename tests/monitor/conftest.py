@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.server.support import FAST_HASHER, Clients, add_users
-
-T = TypeVar("T")
+from tests.support.clock import FakeClock
+from tests.support.server import FAST_HASHER, RecordingNotifier, add_users
 
 #: A wall-clock moment on the 5 s grid (2031-03-03T10:00:00Z), far from any real "now".
 T0 = 1_930_298_400.0
-
-
-class FakeClock:
-    """Wall-clock seconds that move only when the test says so."""
-
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class RecordingNotifier:
-    """Stands in for the notification service: records what the monitor asks it to tell."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Recipients, Notice]] = []
-
-    async def notify(self, recipients: Recipients, notice: Notice) -> None:
-        self.sent.append((recipients, notice))
 
 
 def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None = None,
@@ -58,37 +32,9 @@ def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None =
     return emb
 
 
-async def on_server(emb: EmbeddedServer, make: Callable[[], Awaitable[T]]) -> T:
-    """Await ``make()`` on the server's own loop (the monitor lives there)."""
-    future = emb.call(lambda: asyncio.run_coroutine_threadsafe(make(), asyncio.get_running_loop()))
-    return await asyncio.wrap_future(future)  # type: ignore[arg-type]
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for a condition the server's loop will make true (polling at 10 ms)."""
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), timeout)
-
-
-async def http_get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode())
-        await writer.drain()
-        raw = await asyncio.wait_for(reader.read(), 10)
-    finally:
-        writer.close()
-        await writer.wait_closed()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    return int(head.split()[1]), body
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(T0)
 
 
 @pytest.fixture
@@ -101,13 +47,6 @@ def server(tmp_path: Path, clock: FakeClock, notifier: RecordingNotifier) -> Ite
     emb = make_server(tmp_path / "studio.sqlite3", clock, notifier)
     yield emb
     emb.stop()
-
-
-@pytest.fixture
-async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
-    pool = Clients(server)
-    yield pool
-    await pool.close()
 
 
 def families(text: str) -> dict[str, Any]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients
-
-from .conftest import on_server
+from tests.support.server import Clients, on_server
 
 
 async def test_notifications_and_collaboration_report_measured_health(

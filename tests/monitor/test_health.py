@@ -7,13 +7,12 @@ import sqlite3
 
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.monitor.services import KNOWN_SERVICES
-from tests.server.support import Clients
-
-from .conftest import RecordingNotifier, http_get, until
+from tests.support.poll import until
+from tests.support.server import Clients, RecordingNotifier, http_get
 
 
 async def _health(server: EmbeddedServer) -> tuple[int, dict]:
-    status, body = await http_get(server.port, "/health")
+    status, _, body = await http_get(server.port, "/health")
     return status, json.loads(body)
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from swan_desktop.server.monitor.history import MonitorDb, aggregate
 from swan_desktop.server.storage import migrate
-from tests.server.support import Clients
+from tests.support.clock import FakeClock
+from tests.support.server import Clients, on_server
 
-from .conftest import T0, FakeClock, make_server, on_server
+from .conftest import T0, make_server
 
 
 def _sample(t: float, **figures: object) -> dict:

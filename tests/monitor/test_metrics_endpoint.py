@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients, session_data
+from tests.support.clock import FakeClock
+from tests.support.server import Clients, http_get, session_data
 
-from .conftest import FakeClock, families, http_get, make_server, value
+from .conftest import families, make_server, value
 
 
 async def test_metrics_parse_and_count_exactly_the_requests_and_events_of_a_workload(
@@ -23,7 +24,7 @@ async def test_metrics_parse_and_count_exactly_the_requests_and_events_of_a_work
     await vic.error("session.delete", {"id": 1, "version": 1})
     await vic.error("monitor.snapshot", {})
 
-    status, body = await http_get(server.port, "/metrics")
+    status, _, body = await http_get(server.port, "/metrics")
     assert status == 200
     fams = families(body.decode())
 
@@ -55,7 +56,7 @@ async def test_metrics_parse_and_count_exactly_the_requests_and_events_of_a_work
 
 
 async def test_metrics_sampled_figures_appear_once_measured(server: EmbeddedServer) -> None:
-    _, body = await http_get(server.port, "/metrics")
+    _, _, body = await http_get(server.port, "/metrics")
     fams = families(body.decode())
     # The sampler ran once at start: the database was probed and measured.
     assert value(fams["swan_database_size_bytes"], "swan_database_size_bytes") > 0
@@ -70,10 +71,10 @@ async def test_a_metrics_token_is_required_as_a_bearer_header_when_configured(
 
     server = make_server(tmp_path / "s.db", clock, metrics_token="s3cret-token")
     try:
-        assert (await http_get(server.port, "/metrics"))[0] == 401
-        assert (await http_get(server.port, "/metrics", {"Authorization": "Bearer wrong"}))[0] == 401
-        status, body = await http_get(server.port, "/metrics", {"Authorization": "Bearer s3cret-token"})
+        assert (await http_get(server.port, "/metrics")).status == 401
+        assert (await http_get(server.port, "/metrics", {"Authorization": "Bearer wrong"})).status == 401
+        status, _, body = await http_get(server.port, "/metrics", {"Authorization": "Bearer s3cret-token"})
         assert status == 200 and b"swan_requests" in body
-        assert (await http_get(server.port, "/health"))[0] == 200  # health stays open
+        assert (await http_get(server.port, "/health")).status == 200  # health stays open
     finally:
         await asyncio.to_thread(server.stop)

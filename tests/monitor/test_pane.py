@@ -102,8 +102,9 @@ def test_figures_show_measurements_and_no_data_where_nothing_was_measured(pane: 
     assert pane.client_labels["latency_p50_ms"].text() == "40.0 ms"
     assert pane.client_labels["quality"].text() == "Excellent"
     assert pane.client_labels["error_rate"].text() == NO_DATA  # no request finished yet
-    assert pane.latency_table.item(0, 0).text() == "heartbeat"
-    assert pane.latency_table.item(0, 2).text() == "0.40"
+    name, p99 = pane.latency_table.item(0, 0), pane.latency_table.item(0, 2)
+    assert name is not None and name.text() == "heartbeat"
+    assert p99 is not None and p99.text() == "0.40"
 
 
 def test_charts_plot_only_measured_buckets_and_say_no_data_when_empty(pane: MonitorPane) -> None:

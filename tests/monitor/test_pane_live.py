@@ -8,13 +8,11 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.monitor import MonitorPane
 from swan_desktop.qt.monitor.figures import NO_DATA
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import PASSWORDS
+from tests.support.server import signed_in_client
 
 
 async def _signed_in(server: EmbeddedServer, tmp_path: Path, user: str) -> StudioClient:
-    client = StudioClient(server.url, outbox_dir=tmp_path / user)
-    await client.sign_in({"username": user, "password": PASSWORDS[user]})
-    return client
+    return await signed_in_client(server.url, user, tmp_path / user)
 
 
 async def test_an_admin_sees_live_services_figures_and_history(

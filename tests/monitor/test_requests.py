@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients
-
-from .conftest import on_server
+from tests.support.server import Clients, on_server
 
 
 @pytest.mark.parametrize("user", ["ana", "vic"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from swan_desktop.server.monitor.services import Health, ServiceHealth, ServiceReport, worst
+from tests.support.clock import FakeClock
 
-from .conftest import FakeClock
+from .conftest import T0
 
 
 async def test_a_known_service_without_a_probe_is_unknown_and_not_running() -> None:
-    health = ServiceHealth(FakeClock())
+    health = ServiceHealth(FakeClock(T0))
     await health.check()
     notifications = health.state("notifications")
     assert notifications is not None
@@ -19,7 +20,7 @@ async def test_a_known_service_without_a_probe_is_unknown_and_not_running() -> N
 
 
 async def test_a_registered_probe_reports_status_reason_figures_and_since_when() -> None:
-    clock = FakeClock()
+    clock = FakeClock(T0)
     health = ServiceHealth(clock)
     answers = [ServiceReport(Health.HEALTHY, "sending", {"email_queue_depth": 0})]
 
@@ -45,7 +46,7 @@ async def test_a_registered_probe_reports_status_reason_figures_and_since_when()
 
 
 async def test_a_hanging_probe_is_degraded_and_a_failing_one_critical() -> None:
-    health = ServiceHealth(FakeClock(), probe_timeout_s=0.05)
+    health = ServiceHealth(FakeClock(T0), probe_timeout_s=0.05)
 
     async def hangs() -> ServiceReport:
         await asyncio.Event().wait()

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from swan_desktop.server.embedded import EmbeddedServer
-
-from .conftest import on_server
+from tests.support.server import on_server
 
 
 async def test_monitor_stop_returns_when_the_first_cancel_is_lost(server: EmbeddedServer) -> None:

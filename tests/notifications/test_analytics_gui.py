@@ -3,11 +3,9 @@ server times give known medians, p90s, category counts and peak hours; an empty 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from functools import partial
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
 from swan_desktop.core.client import StudioClient
@@ -16,10 +14,8 @@ from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.analytics import AnalyticsView
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.realtime.conftest import until
-from tests.server.support import PASSWORDS
-
-from .conftest import on_server
+from tests.support.poll import until
+from tests.support.server import on_server
 
 BASE = datetime(2031, 3, 10, 8, 0, tzinfo=UTC)
 # title, category, priority, created (minutes after BASE), acknowledged (minutes after creation) or None
@@ -41,14 +37,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-async def boss(server, tmp_path: Path) -> AsyncIterator[StudioClient]:
-    client = StudioClient(server.url, outbox_dir=tmp_path / "pc")
-    await client.sign_in({"username": "boss", "password": PASSWORDS["boss"]})
-    yield client
-    await client.close()
-
-
 async def _play_script(server, boss: StudioClient) -> None:
     clock = Clock()
     server.server.notifications.clock = clock  # the service's own clock: times are what we say
@@ -56,7 +44,7 @@ async def _play_script(server, boss: StudioClient) -> None:
     for title, category, priority, created, _ in SCRIPT:
         clock.now = BASE + timedelta(minutes=created)
         notice = Notice(title, f"{title}.", category=category, priority=priority, source="test")
-        await on_server(server, lambda n=notice: server.server.notifier.notify(Recipients.admins(), n))
+        await on_server(server, partial(server.server.notifier.notify, Recipients.admins(), notice))
     await until(lambda: len(store) == len(SCRIPT))
     by_title = {n.title: n.id for n in store.visible()}
     for title, _, _, created, acked in sorted(SCRIPT, key=lambda s: s[3] + (s[4] or 0)):

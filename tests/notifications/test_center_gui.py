@@ -13,10 +13,9 @@ from swan_desktop.notify.prefs import DeliveryPrefs
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.realtime.conftest import until
 from tests.support.desktops import SignIn, desktops
-
-from .conftest import on_server
+from tests.support.poll import until
+from tests.support.server import on_server
 
 
 @pytest.fixture
@@ -50,7 +49,9 @@ async def test_critical_toast_badge_and_acknowledge_on_one_pc_reaches_the_other(
         await until(lambda: len(pc2.notifications.store) == 1)
         ui.pane.table.selectRow(0)
         ui.pane.buttons["acknowledge"].click()
-        note_id = ui.pane.model.note(0).id
+        note = ui.pane.model.note(0)
+        assert note is not None
+        note_id = note.id
         await until(lambda: pc2.notifications.store.get(note_id).acknowledged_at is not None)
         await until(lambda: window.tabs.tabText(ui.tab_index) == "Notifications")
         assert "0 critical" in ui.pane.counters.text() and pc2.notifications.store.critical == 0

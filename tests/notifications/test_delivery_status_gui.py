@@ -3,33 +3,19 @@ delivered, failed with its reason, held by quiet hours, throttled into a summary
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
-from swan_desktop.core.client import StudioClient
 from swan_desktop.notify.prefs import DeliveryPrefs
 from swan_desktop.notify.router import local_now
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.detail import delivery_lines
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.realtime.conftest import until
-from tests.server.support import PASSWORDS
-
-from .conftest import on_server
-
-
-@pytest.fixture
-async def boss(server, tmp_path: Path) -> AsyncIterator[StudioClient]:
-    client = StudioClient(server.url, outbox_dir=tmp_path / "pc")
-    await client.sign_in({"username": "boss", "password": PASSWORDS["boss"]})
-    yield client
-    await client.close()
+from tests.support.poll import until
+from tests.support.server import on_server
 
 
 def _select(ui, title: str) -> str:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,9 +25,29 @@ from swan_desktop.notify.router import DeliveryRouter
 pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="needs dbus-daemon (apt dbus)")
 
 
+#: A session bus with no service folders: nothing is started on demand. With the system's
+#: session.conf, an installed notification daemon (dunst, say) would be activated by the
+#: first Notify call, and the "no service" case could not be tested on that machine.
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
 @pytest.fixture
-def session_bus() -> Iterator[str]:
-    proc = subprocess.Popen(["dbus-daemon", "--session", "--print-address", "--nofork"],
+def session_bus(tmp_path: Path) -> Iterator[str]:
+    config = tmp_path / "session-bus.conf"
+    config.write_text(BUS_CONFIG)
+    proc = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--print-address", "--nofork"],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     address = proc.stdout.readline().strip()

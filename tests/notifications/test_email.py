@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import ssl
 from collections.abc import Iterator
 from email import message_from_bytes
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from swan_desktop.server.notifications import SmtpConfig, records
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.server.support import session_data
+from tests.support.poll import until
+from tests.support.server import on_server, session_data
 from tests.support.tls import client_context, make_studio_pki, server_context
-
-from .conftest import created, on_server
 
 
 class Inbox:
@@ -54,13 +53,6 @@ def smtpd(tmp_path: Path) -> Iterator[tuple[Controller, Inbox, ssl.SSLContext]]:
     controller.stop()
 
 
-async def until(condition: Any, timeout: float = 10.0) -> None:
-    async def wait() -> None:
-        while not condition():
-            await asyncio.sleep(0.02)
-    await asyncio.wait_for(wait(), timeout)
-
-
 async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, clients, smtpd, caplog) -> None:
     controller, inbox, context = smtpd
     config = SmtpConfig("127.0.0.1", controller.port, "starttls", "swan", "mail-secret", "swan@studio.test",
@@ -73,7 +65,7 @@ async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, cl
                                             "min_priority": "normal"})
     await boss.ok("notification.prefs.set", {"email": "boss@studio.test", "email_opt_in": False})
     s = (await boss.ok("session.create", session_data()))["session"]
-    note = await created(ana, "Session booked")
+    note = await ana.notification_created("Session booked")
     await on_server(server, server.server.notifications.idle)
     assert len(inbox.messages) == 1
     rcpt, msg = inbox.messages[0]
@@ -93,10 +85,10 @@ async def test_low_priority_waits_for_one_digest_email(server, clients, smtpd) -
     ana = await clients.signed_in("ana")
     me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
     await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True})
+    to_ana = Recipients(user_ids=frozenset({me}))
     for title in ("Tip one", "Tip two", "Tip three"):
         notice = Notice(title, f"{title} text", category="content", priority="low")
-        await on_server(server, lambda n=notice: server.server.notifier.notify(
-            Recipients(user_ids=frozenset({me})), n))
+        await on_server(server, partial(server.server.notifier.notify, to_ana, notice))
     await on_server(server, server.server.notifications.idle)
     assert inbox.messages == []
     assert await on_server(server, server.server.notifications.flush_digests) == 1
@@ -116,7 +108,7 @@ async def test_an_smtp_outage_is_retried_recorded_and_never_loses_the_notificati
     await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
                                             "min_priority": "low"})
     await boss.ok("session.create", session_data())
-    note = await created(ana, "Session booked")
+    note = await ana.notification_created("Session booked")
     await on_server(server, server.server.notifications.idle)
     status = server.server.store.submit(records.deliveries, note["id"])
     assert [(d["status"], d["attempts"]) for d in status] == [("failed", 3)]
@@ -134,7 +126,7 @@ async def test_mail_that_failed_once_is_sent_when_the_server_comes_back(server, 
     await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
                                             "min_priority": "low"})
     await boss.ok("session.create", session_data())
-    note = await created(ana, "Session booked")
+    note = await ana.notification_created("Session booked")
 
     def status() -> list[tuple[str, int]]:
         rows = server.server.store.submit(records.deliveries, note["id"])

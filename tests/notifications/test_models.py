@@ -28,7 +28,8 @@ def test_the_list_model_is_a_well_behaved_model(qtmodeltester) -> None:
     qtmodeltester.check(model)
     model.set_filter(Filter(text="lena"))
     qtmodeltester.check(model)
-    assert model.rowCount() == 1 and model.note(0).id == 3
+    note = model.note(0)
+    assert model.rowCount() == 1 and note is not None and note.id == 3
 
 
 def test_filters_by_range_category_priority_and_text_and_counts_unread_and_critical() -> None:

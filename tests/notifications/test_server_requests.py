@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from swan_desktop.protocol.timefmt import parse_ts
-from tests.server.support import session_data
-
-from .conftest import created, on_server
+from tests.support.server import on_server, session_data
 
 CONFIRM = {"action": "confirm_session", "confirm": True}
 
@@ -16,7 +14,7 @@ async def _booked_for_ana(clients):
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
     s = (await boss.ok("session.create", session_data()))["session"]
-    return ana, boss, s, await created(ana, "Session booked")
+    return ana, boss, s, await ana.notification_created("Session booked")
 
 
 async def test_marking_on_one_pc_reaches_the_users_other_pc_and_nobody_else(server, clients) -> None:
@@ -38,7 +36,7 @@ async def test_unread_read_dismiss_and_filters(server, clients) -> None:
     ana, boss, s, note = await _booked_for_ana(clients)
     await boss.ok("session.update", {"id": s["id"], "version": s["version"],
                                      "changes": {"status": "cancelled"}})
-    cancel = await created(ana, "Session cancelled")
+    cancel = await ana.notification_created("Session cancelled")
     everything = await ana.ok("notification.query", {})
     assert [n["id"] for n in everything["notifications"]] == [cancel["id"], note["id"]]
     assert everything["unread"] == 2
@@ -73,7 +71,7 @@ async def test_confirm_session_needs_confirmation_and_is_carried_out_by_the_serv
     service = server.server.notifications
     service.clock = lambda: parse_ts(s["start"]) - timedelta(hours=5)
     await on_server(server, service.scan_unconfirmed)
-    note = await created(ana, "Session not confirmed")
+    note = await ana.notification_created("Session not confirmed")
     err = await ana.error("notification.action", {"id": note["id"], "action": "confirm_session"})
     assert err["code"] == "invalid" and err["data"]["reason"] == "confirm_required"
     reply = await ana.ok("notification.action", CONFIRM | {"id": note["id"]},
@@ -104,10 +102,10 @@ async def test_announcements_are_for_admins_to_send_to_everyone_or_a_role(server
     assert (await ana.error("notification.announce", {"title": "Hi", "message": "x"}))["code"] == "forbidden"
     await boss.ok("notification.announce",
                   {"title": "Trainers meeting", "message": "At 5", "role": "trainer"})
-    assert (await created(ana, "Trainers meeting"))["category"] == "user"
+    assert (await ana.notification_created("Trainers meeting"))["category"] == "user"
     await boss.ok("notification.announce", {"title": "Closed Monday", "message": "Holiday",
                                             "priority": "high"})
-    assert (await created(vic, "Closed Monday"))["actions"][0]["id"] == "acknowledge"
+    assert (await vic.notification_created("Closed Monday"))["actions"][0]["id"] == "acknowledge"
     seen = (await vic.ok("notification.query", {}))["notifications"]
     assert [n["title"] for n in seen] == ["Closed Monday"]
     assert (await boss.error("notification.announce", {"title": "", "message": "x"}))["code"] == "invalid"
@@ -137,4 +135,4 @@ async def test_a_notification_made_while_a_pc_was_away_arrives_on_resume(server,
     back = await clients.open()
     await back.login("ana")
     assert (await back.ok("sync", {"since": {"epoch": epoch, "seq": seq}}))["recovered"] is True
-    assert (await created(back, "Session booked"))["links"]["session"]
+    assert (await back.notification_created("Session booked"))["links"]["session"]

@@ -7,9 +7,9 @@ from datetime import timedelta
 from swan_desktop.protocol.timefmt import now_utc, parse_ts
 from swan_desktop.server.notifier_api import Notice, Recipients
 from swan_desktop.server.store import Store
-from tests.server.support import session_data
+from tests.support.server import on_server, session_data
 
-from .conftest import created, on_server, titles
+from .conftest import titles
 
 
 async def test_a_booking_tells_the_trainer_concerned_but_not_the_admin_who_made_it(server, clients) -> None:
@@ -17,7 +17,7 @@ async def test_a_booking_tells_the_trainer_concerned_but_not_the_admin_who_made_
     boss = await clients.signed_in("boss")
     vic = await clients.signed_in("vic")
     session = (await boss.ok("session.create", session_data()))["session"]
-    note = await created(ana, "Session booked")
+    note = await ana.notification_created("Session booked")
     assert note["category"] == "schedule" and note["links"]["session"] == session["id"]
     assert "Boss booked" in note["message"] and note["read_at"] is None
     assert [a["id"] for a in note["actions"]] == ["open_session"]
@@ -29,7 +29,7 @@ async def test_a_trainer_booking_tells_the_admins(server, clients) -> None:
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
     await ana.ok("session.create", session_data())
-    note = await created(boss, "Session booked")
+    note = await boss.notification_created("Session booked")
     assert "Ana booked" in note["message"]
     assert "Session booked" not in await titles(server, ana)
 
@@ -41,11 +41,11 @@ async def test_cancelling_and_moving_tell_the_trainer(server, clients) -> None:
     s = (await boss.ok("session.update", {"id": s["id"], "version": s["version"],
                                           "changes": {"start": "2031-03-03T12:00:00Z",
                                                       "end": "2031-03-03T13:00:00Z"}}))["session"]
-    moved = await created(ana, "Session moved")
+    moved = await ana.notification_created("Session moved")
     assert "12:00" in moved["message"]
     await boss.ok("session.update", {"id": s["id"], "version": s["version"],
                                      "changes": {"status": "cancelled", "cancel_reason": "ill"}})
-    cancelled = await created(ana, "Session cancelled")
+    cancelled = await ana.notification_created("Session cancelled")
     assert cancelled["priority"] == "high" and "Reason: ill" in cancelled["message"]
 
 
@@ -55,7 +55,7 @@ async def test_an_admin_overriding_an_overlap_raises_a_schedule_conflict(server,
     await boss.ok("session.create", session_data())
     await boss.ok("session.create", session_data(start="2031-03-03T10:30:00Z", end="2031-03-03T11:30:00Z",
                                                  client_id=2, location="Studio B", allow_overlap=True))
-    note = await created(ana, "Schedule conflict")
+    note = await ana.notification_created("Schedule conflict")
     assert note["priority"] == "high" and note["category"] == "schedule"
     assert "Schedule conflict" in await titles(server, boss)
 
@@ -67,11 +67,11 @@ async def test_booking_a_client_with_one_or_no_credit_warns_the_admins(server, c
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
     await ana.ok("session.create", session_data(client_id=low.id))
-    note = await created(boss, "Client credits low")
+    note = await boss.notification_created("Client credits low")
     assert note["category"] == "financial" and "Lena Low has 1 credit" in note["message"]
     await ana.ok("session.create", session_data(client_id=none.id, start="2031-03-04T10:00:00Z",
                                                 end="2031-03-04T11:00:00Z"))
-    exhausted = await created(boss, "Client credits exhausted")
+    exhausted = await boss.notification_created("Client credits exhausted")
     assert exhausted["priority"] == "high" and "Nora None" in exhausted["message"]
     await ana.ok("session.create", session_data(client_id=rich.id, start="2031-03-05T10:00:00Z",
                                                 end="2031-03-05T11:00:00Z"))
@@ -89,7 +89,7 @@ async def test_a_session_unconfirmed_a_day_ahead_is_reported_once(server, client
     assert await on_server(server, service.scan_unconfirmed) == 0
     service.clock = lambda: start - timedelta(hours=20)
     assert await on_server(server, service.scan_unconfirmed) >= 1
-    note = await created(ana, "Session not confirmed")
+    note = await ana.notification_created("Session not confirmed")
     assert note["priority"] == "high" and "about 20 h" in note["message"]
     assert note["actions"][0] == {"id": "confirm_session", "label": "Confirm session", "dangerous": True}
     assert await on_server(server, service.scan_unconfirmed) == 0
@@ -103,7 +103,7 @@ async def test_five_failed_sign_ins_in_five_minutes_alert_the_admins(server, cli
         await intruder.error("authenticate", {"username": "ana", "password": "guess"})
     assert "Repeated failed sign-ins" not in await titles(server, boss)
     await intruder.error("authenticate", {"username": "ana", "password": "guess"})
-    note = await created(boss, "Repeated failed sign-ins")
+    note = await boss.notification_created("Repeated failed sign-ins")
     assert note["category"] == "security" and note["priority"] == "critical"
     assert "“ana”" in note["message"] and "guess" not in note["message"]
 
@@ -124,14 +124,14 @@ async def test_other_features_notify_through_the_server_notifier(server, clients
     notice = Notice("Database slow", "Queries take 2 s.", category="system", priority="critical",
                     source="monitor")
     await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
-    note = await created(boss, "Database slow")
+    note = await boss.notification_created("Database slow")
     assert note["source"] == "monitor" and note["actions"][0]["id"] == "acknowledge"
     assert "Database slow" not in await titles(server, ana)
     mention = Notice("Boss mentioned you", "@ana see the notes", category="content", source="chat")
     ana_id = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
     await on_server(server, lambda: server.server.notifier.notify(Recipients(user_ids=frozenset({ana_id})),
                                                                  mention))
-    assert (await created(ana, "Boss mentioned you"))["category"] == "content"
+    assert (await ana.notification_created("Boss mentioned you"))["category"] == "content"
 
 
 async def test_notices_name_times_on_the_studios_clock(server, clients) -> None:
@@ -140,5 +140,5 @@ async def test_notices_name_times_on_the_studios_clock(server, clients) -> None:
     ana = await clients.signed_in("ana")
     # 15:00 UTC on Monday 3 March 2031 is 10:00 in New York (EST).
     await ana.ok("session.create", session_data(start="2031-03-03T15:00:00Z", end="2031-03-03T16:00:00Z"))
-    note = await created(boss, "Session booked")
+    note = await boss.notification_created("Session booked")
     assert "Mon 03 Mar 10:00" in note["message"] and "UTC" not in note["message"]

@@ -3,15 +3,12 @@ validated next to the field, do-not-disturb shared with the tray, email prefs ke
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from swan_desktop.core.client import StudioClient
 from swan_desktop.core.notifications import NotificationCenter
 from swan_desktop.notify.prefs import DeliveryPrefs, prefs_file
 from swan_desktop.notify.router import DeliveryRouter
@@ -21,7 +18,6 @@ from swan_desktop.qt.notifications.prefs_state import NotificationPrefs
 from swan_desktop.qt.resources import app_icon
 from swan_desktop.qt.settings_pages.notifications import NotificationSettingsPage
 from swan_desktop.qt.tray import Tray
-from tests.server.support import PASSWORDS
 
 NOW = datetime(2031, 3, 10, 14, 0).astimezone()
 
@@ -128,14 +124,6 @@ def test_do_not_disturb_running_out_unticks_the_tray(qtbot) -> None:
     clock[0] = NOW.replace(hour=15, minute=1)
     state._dnd_timer.timeout.emit()  # what the timer does an hour later
     assert seen == [True, False]
-
-
-@pytest.fixture
-async def boss(server, tmp_path: Path) -> AsyncIterator[StudioClient]:
-    client = StudioClient(server.url, outbox_dir=tmp_path / "pc")
-    await client.sign_in({"username": "boss", "password": PASSWORDS["boss"]})
-    yield client
-    await client.close()
 
 
 async def test_email_choices_round_trip_through_the_server(qtbot, server, boss) -> None:

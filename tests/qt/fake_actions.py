@@ -3,7 +3,8 @@
 It implements ``ScheduleActions`` over a ``ScheduleStore`` and refuses
 requests with the same ``ProtocolError`` shapes the real server sends
 (``invalid`` with a field, ``not_found``, ``forbidden``, version conflicts
-with the current session, and ``schedule:conflict`` overlaps). ``gate`` lets
+with the current session, and ``schedule:conflict`` overlaps). Like the live
+client, it alone writes the store it was given. ``gate`` lets
 a test hold requests "in flight"; ``calls`` records what was sent.
 """
 
@@ -13,7 +14,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from swan_desktop.core.actions import SCHEDULE_CONFLICT, STALE_VERSION
+from swan_desktop.core.outcomes import SCHEDULE_CONFLICT, STALE_VERSION
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.domain.overlap import describe, find_clashes
 from swan_desktop.protocol.entities import Role, Session
@@ -27,6 +28,8 @@ class InMemoryActions:
         self.role = role
         self.user_id = user_id
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        #: Series and scoped changes (a test sets a stand-in; None: single sessions only).
+        self.calendar: Any = None
         self.gate: asyncio.Event | None = None
         self.entered = asyncio.Event()
         self._next_id = 10_000

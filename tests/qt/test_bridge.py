@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.qt.bridge import StoreBridge
-
-from .conftest import session
+from tests.support.sample import session
 
 
 def test_a_thousand_store_changes_emit_changed_once(qtbot) -> None:

@@ -10,8 +10,7 @@ import icalendar
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from swan_desktop.protocol.entities import Status
-
-from .signals import until
+from tests.support.poll import until
 
 
 def select_rows(pane, rows: list[int]) -> None:

@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QDate
+
 from swan_desktop.core.directory import Directory
 from swan_desktop.protocol.entities import Client, Session, Trainer
 from swan_desktop.qt.dialogs.free_slot_dialog import FreeSlotDialog, hours_from_wire
 from swan_desktop.qt.dialogs.repeat_control import DAILY, WEEKLY
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-
-from .conftest import DAY, at, session
-from .signals import next_emission
+from tests.support.qt import next_emission
+from tests.support.sample import DAY, at, session
 
 
 class RecordingCalendar:
@@ -86,8 +87,8 @@ async def test_free_slots_are_listed_and_a_double_click_asks_to_book(qtbot) -> N
 
     dialog = FreeSlotDialog(directory, fetch, zone, trainer_id=1)
     qtbot.addWidget(dialog)
-    dialog.from_edit.setDate(monday)
-    dialog.to_edit.setDate(monday)
+    dialog.from_edit.setDate(QDate(monday.year, monday.month, monday.day))
+    dialog.to_edit.setDate(QDate(monday.year, monday.month, monday.day))
     found = next_emission(dialog.searched)
     dialog.search()
     assert (await found)[0] == 3

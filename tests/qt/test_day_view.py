@@ -9,8 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.time_grid import AXIS_W
-
-from .conftest import DAY, at
+from tests.support.sample import DAY, at
 
 
 @pytest.fixture
@@ -87,7 +86,7 @@ def test_a_trainer_filter_leaves_one_column(view, store) -> None:
 
 
 def test_overlapping_sessions_of_one_trainer_are_side_by_side(view, store) -> None:
-    from .conftest import session
+    from tests.support.sample import session
 
     sessions = [session(1, 1, 9), session(2, 1, 9, 30)]
     view.show_day(DAY, sessions, store.directory)

@@ -11,9 +11,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from swan_desktop.protocol.entities import Session
-
-from .conftest import at
-from .signals import next_emission
+from tests.support.qt import next_emission
+from tests.support.sample import at
 
 
 def send(widget: QWidget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:

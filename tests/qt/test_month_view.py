@@ -9,8 +9,7 @@ from PySide6.QtCore import Qt
 
 from swan_desktop.protocol.entities import Status
 from swan_desktop.qt.views.month_view import MonthView, first_shown
-
-from .conftest import DAY, make_directory, session
+from tests.support.sample import DAY, make_directory, session
 
 
 def month_view(qtbot, sessions) -> MonthView:

@@ -10,8 +10,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from swan_desktop.qt.printing import export_pdf, printable_parts, render
 from swan_desktop.qt.views.day_view import DayView
-
-from .conftest import DAY, make_directory, session
+from tests.support.sample import DAY, make_directory, session
 
 
 def day_view(qtbot) -> DayView:
@@ -45,7 +44,8 @@ def test_paper_holds_the_whole_day_not_just_the_visible_part(qtbot) -> None:
     scale = render(painter, QRectF(0, 0, 1400, 1000), "Day", [header, canvas])
     painter.end()
     # The 19:00 session (near the bottom of the day) is on the page.
-    rect = canvas.session_rect(2)
+    assert canvas is view.canvas
+    rect = view.canvas.session_rect(2)
     assert rect is not None
     y = int(36 + (header.height() + rect.center().y()) * scale)
     x = int(rect.center().x() * scale)

@@ -12,8 +12,8 @@ from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Role, Session, Status, User
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.qt.views.time_grid import local_midnight
+from tests.support.sample import DAY, at, make_directory
 
-from .conftest import DAY, at, make_directory
 from .fake_actions import InMemoryActions
 
 

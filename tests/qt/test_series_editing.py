@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 
 from swan_desktop.protocol.entities import Session
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
+from tests.support.qt import next_emission
+from tests.support.sample import DAY, at, session
 
-from .conftest import DAY, at, session
-from .signals import next_emission
 from .test_calendar_dialogs import _editor
 
 

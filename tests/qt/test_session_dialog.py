@@ -17,9 +17,8 @@ from swan_desktop.protocol.errors import ErrorCode, ProtocolError
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-
-from .conftest import DAY, at
-from .signals import next_emission
+from tests.support.qt import next_emission
+from tests.support.sample import DAY, at
 
 
 def editor(qtbot, store, actions, session_id: int | None = None, **kw) -> SessionDialog:
@@ -200,7 +199,7 @@ async def test_overwrite_resends_my_changes_on_the_current_version(qtbot, store,
 async def test_edit_again_puts_my_values_over_the_current_version(qtbot, store, actions) -> None:
     d, conflict = await _stale_edit(qtbot, store, actions)
     conflict.edit_button.click()
-    assert d.isVisible() and d.session.version == 2
+    assert d.isVisible() and d.session is not None and d.session.version == 2
     assert d.form.notes_edit.toPlainText() == "Mine: knee rehab focus"
     assert d.form.location_combo.currentText() == "Studio A"  # my value, shown for review
     d.form.location_combo.setEditText("Studio C")  # accept theirs for the room
@@ -237,6 +236,7 @@ async def test_delete_asks_first_without_blocking_then_deletes(qtbot, store, act
 def test_declining_the_delete_keeps_the_session(qtbot, store, actions) -> None:
     d = editor(qtbot, store, actions, 3)
     d.ask_delete()
+    assert d.confirm_box is not None
     d.confirm_box.button(QMessageBox.StandardButton.No).click()
     assert store.get(3) is not None and actions.calls == []
 

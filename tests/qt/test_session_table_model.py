@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
 
 from swan_desktop.qt.models.session_table_model import Column, SessionRole, SessionTableModel
-
-from .conftest import DAY, at
+from tests.support.sample import DAY, at
 
 
 def _model(store, days: int = 14) -> SessionTableModel:
@@ -53,6 +52,7 @@ def test_cells_show_names_not_ids(store) -> None:
 def test_status_has_a_swatch_type_has_its_colour_and_rows_have_tooltips(store) -> None:
     model = _model(store)
     row = model.row_of(1)
+    assert row is not None
     assert isinstance(model.index(row, Column.STATUS).data(Qt.ItemDataRole.DecorationRole), QIcon)
     colour = model.index(row, Column.TYPE).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(colour, QColor) and colour.name() == "#5b8db8"

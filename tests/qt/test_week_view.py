@@ -8,8 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from swan_desktop.qt.views.week_view import WeekView, week_start
-
-from .conftest import DAY, at
+from tests.support.sample import DAY, at
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ clients with short timers so outages resolve in test time."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +16,8 @@ from swan_desktop.net.backoff import Backoff
 from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import FAST_HASHER, PASSWORDS, add_users
 from tests.support.proxy import ChaosProxy
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.server import FAST_HASHER, add_users, free_port, signed_in_client
 
 
 class RestartableServer:
@@ -92,22 +85,13 @@ async def connect(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     opened: list[StudioClient] = []
 
     async def _connect(url: str, username: str, pc: str = "pc", **link_options: Any) -> StudioClient:
-        client = StudioClient(url, outbox_dir=tmp_path / pc, **quick_link(**link_options))
-        await client.sign_in({"username": username, "password": PASSWORDS[username]})
+        client = await signed_in_client(url, username, tmp_path / pc, **quick_link(**link_options))
         opened.append(client)
         return client
 
     yield _connect
     for client in opened:
         await client.close()
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for a condition the event loop will make true (polling at 10 ms)."""
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), timeout)
 
 
 def is_live(client: StudioClient) -> Callable[[], bool]:

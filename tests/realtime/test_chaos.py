@@ -21,10 +21,9 @@ from swan_desktop.net.link import LinkState
 from swan_desktop.protocol.entities import Role
 from swan_desktop.protocol.frames import Event
 from swan_desktop.server.store import Store
-from tests.server.support import FAST_HASHER, PASSWORDS
+from tests.support.poll import until
 from tests.support.proxy import ChaosProxy
-
-from .conftest import free_port, until
+from tests.support.server import FAST_HASHER, PASSWORDS, free_port
 
 EDITS = 1000
 UPDATES = 100  # edits that change sessions made before the chaos; the rest create new ones

@@ -17,10 +17,9 @@ from swan_desktop.qt.connection_status import ConnectionStatus
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
 from swan_desktop.server.store import Store
-from tests.server.support import FAST_HASHER, add_users
+from tests.support.poll import until
 from tests.support.proxy import ChaosProxy
-
-from .conftest import until
+from tests.support.server import FAST_HASHER, add_users
 
 T0 = datetime(2036, 2, 2, 6, tzinfo=UTC)
 

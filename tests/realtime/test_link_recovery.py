@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.store import Store
+from tests.support.poll import until
 
-from .conftest import is_live, until
+from .conftest import is_live
 
 
 def session_fields(i: int) -> dict:

@@ -8,9 +8,10 @@ import asyncio
 from swan_desktop.core.client import StudioClient
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.server.support import PASSWORDS
+from tests.support.poll import until
+from tests.support.server import PASSWORDS
 
-from .conftest import RestartableServer, until
+from .conftest import RestartableServer
 
 
 async def _notify(studio: RestartableServer, title: str) -> None:
@@ -74,7 +75,8 @@ async def test_a_mark_queued_before_the_app_closed_is_shown_pending_and_sent_aft
         await until(lambda: again.link.outbox.depth == 0 and not again.notifications.store.pending)
         reloaded = await again.link.request("notification.query", {})
         assert reloaded["unread"] == 0
-        assert again.notifications.store.get(note.id).read_at is not None
+        marked = again.notifications.store.get(note.id)
+        assert marked is not None and marked.read_at is not None
     finally:
         await again.close()
 

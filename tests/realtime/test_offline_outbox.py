@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.store import Store
-
-from .conftest import until
+from tests.support.poll import until
 
 BASE = datetime(2032, 5, 3, 9, 0, tzinfo=UTC)
 

@@ -13,9 +13,10 @@ from swan_desktop.qt.app import keep_offline_copy, sign_in
 from swan_desktop.server.store import Store
 from swan_desktop.settings import paths, secrets
 from swan_desktop.settings.config import Settings
-from tests.server.support import PASSWORDS
+from tests.support.poll import until
+from tests.support.server import PASSWORDS
 
-from .conftest import quick_link, until
+from .conftest import quick_link
 
 WEEK = (datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
 
@@ -43,7 +44,8 @@ async def test_the_desktop_opens_offline_on_its_copy_and_catches_up(studio, conn
         await until(lambda: offline.link.live and offline.link.outbox.depth == 0, 20)
         store = Store(studio.db)
         try:
-            assert store.session(first.id).notes == "written while the server was down"
+            saved = store.session(first.id)
+            assert saved is not None and saved.notes == "written while the server was down"
         finally:
             store.close()
         assert offline.user is not None and offline.user.name == "Ana"

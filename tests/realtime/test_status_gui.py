@@ -12,8 +12,9 @@ from swan_desktop.qt.connection_status import ConnectionStatus
 from swan_desktop.qt.controller import ScheduleController
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
+from tests.support.poll import until
 
-from .conftest import is_live, until
+from .conftest import is_live
 
 DAY = datetime(2035, 6, 4, 10, 0, tzinfo=UTC)
 
@@ -139,7 +140,7 @@ async def test_edit_reopens_a_refused_change_with_my_values_over_the_current_ses
     dialog.edit_button.click()
     editor = pane.editor
     assert editor is not None and editor.isVisible()
-    assert editor.session.version == 2  # the current version…
+    assert editor.session is not None and editor.session.version == 2  # the current version…
     assert editor.form.notes_edit.toPlainText() == "ana: bring bands"  # …with my change on top
     assert editor.form.location_combo.currentText() == "Studio B"  # and theirs kept
     assert ana.failed_changes() == [] and dialog.list.count() == 0

@@ -13,7 +13,7 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.net.connection import CertificateRejected
 from swan_desktop.net.tls import TrustFileError, client_context
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import FAST_HASHER, PASSWORDS, add_users
+from tests.support.server import FAST_HASHER, add_users, signed_in_client
 from tests.support.tls import CertPair, StudioPki, make_studio_pki, server_context
 
 
@@ -38,13 +38,7 @@ def served(tmp_path: Path, pki: StudioPki, request: pytest.FixtureRequest) -> It
 
 
 async def sign_in(url: str, tmp_path: Path, ca: Path | None) -> StudioClient:
-    client = StudioClient(url, outbox_dir=tmp_path / "outbox", ssl_context=client_context(ca))
-    try:
-        await client.sign_in({"username": "ana", "password": PASSWORDS["ana"]})
-    except BaseException:
-        await client.close()
-        raise
-    return client
+    return await signed_in_client(url, "ana", tmp_path / "outbox", ssl_context=client_context(ca))
 
 
 @pytest.mark.parametrize("served", ["server"], indirect=True)

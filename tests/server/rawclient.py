@@ -17,7 +17,7 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-from .support import WAIT
+from tests.support.server import WAIT
 
 RECEIVE_BUFFER = 4096
 
@@ -64,7 +64,7 @@ class RawClient:
         while True:
             for event in await self._receive():
                 if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                    frame = json.loads(event.data)
+                    frame = json.loads(bytes(event.data))
                     if frame.get("re") == rid:
                         return dict(frame)
 

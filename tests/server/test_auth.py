@@ -10,8 +10,7 @@ from swan_desktop.protocol.timefmt import now_utc, parse_ts
 from swan_desktop.server.auth import hash_token
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
-
-from .support import Clients
+from tests.support.server import Clients
 
 
 async def test_password_login_returns_token_user_epoch_and_seq(

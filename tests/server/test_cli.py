@@ -15,8 +15,7 @@ from websockets.asyncio.client import connect
 
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
-
-from .support import WsClient
+from tests.support.server import WsClient
 
 CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
 

@@ -25,8 +25,7 @@ from swan_desktop.protocol.frames import MAX_ID_LEN
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
 from swan_desktop.server.store import Store
-
-from .support import PASSWORDS, WAIT, session_data, start_server
+from tests.support.server import PASSWORDS, WAIT, session_data, start_server
 
 FUZZ = settings(
     max_examples=200,

@@ -7,9 +7,8 @@ import gc
 import json
 import os
 import signal
-import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,11 @@ from websockets.exceptions import InvalidStatus
 
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits, TokenBucket
+from tests.support.poll import until
+from tests.support.server import PASSWORDS, WAIT, Clients, http_get, session_data, start_server
 
 from .rawclient import RawClient
-from .support import PASSWORDS, WAIT, Clients, session_data, start_server
 from .test_cli import CLI
-from .test_http import _get
-
-
-async def eventually(check: Callable[[], bool], timeout: float = WAIT) -> None:
-    """Wait until ``check()`` holds (polled every 10 ms), or fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 def _metric(server: EmbeddedServer, name: str) -> float:
@@ -69,7 +60,7 @@ def test_limits_refuse_nonsense_and_a_zero_rate_means_no_bucket() -> None:
     assert Limits().bucket() is not None
     for bad in ({"rate": -1}, {"burst": 0}, {"max_connections": -1}, {"send_queue": 0}):
         with pytest.raises(ValueError):
-            Limits(**bad)  # type: ignore[arg-type]
+            Limits(**bad)
 
 
 # -- request rate ------------------------------------------------------------------
@@ -113,11 +104,11 @@ async def test_past_the_connection_cap_handshakes_get_503_and_the_server_stays_h
             await connect(limited.url, open_timeout=WAIT)
         assert refused.value.response.status_code == 503
         assert refused.value.response.headers["Retry-After"] == "5"
-        status, _, body = await _get(limited.port, "/health")
+        status, _, body = await http_get(limited.port, "/health")
         assert status == 200 and json.loads(body)["connections"] == 3
         assert limited.call(lambda: _metric(limited, "swan_connections_refused_total")) == 1.0
         await first.ws.close()
-        await eventually(lambda: limited.call(lambda: len(limited.server.connections)) == 2)
+        await until(lambda: limited.call(lambda: len(limited.server.connections)) == 2)
         again = await pool.open()
         assert (await again.login("vic"))["user"]["role"] == "viewer"
     finally:

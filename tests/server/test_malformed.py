@@ -7,7 +7,7 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .support import Clients, session_data
+from tests.support.server import Clients, session_data
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.storage import dialect, migrate
 from swan_desktop.server.storage.schema import metadata
 from swan_desktop.server.store import Store
-
-from .support import WsClient
+from tests.support.server import WsClient
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0db70c9.sqlite3"
 CLI = [sys.executable, "-m", "swan_desktop.server.cli"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import Clients, session_data, start_server
+from tests.support.server import Clients, session_data, start_server
 
 
 async def test_directory_query_lists_trainers_clients_types_and_locations(clients: Clients) -> None:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
-
-from .support import Clients, session_data, start_server
+from tests.support.server import Clients, session_data, start_server
 
 
 async def _create(client, hour: int) -> dict:

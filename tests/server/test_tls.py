@@ -15,9 +15,9 @@ import pytest
 from websockets.asyncio.client import connect
 
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.server import WAIT, WsClient, start_server
 from tests.support.tls import CertPair, StudioPki, client_context, make_studio_pki, server_context
 
-from .support import WAIT, WsClient, start_server
 from .test_cli import CLI, _run
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
-from tests.server.support import Clients, WsClient, start_server
+from tests.support.server import WsClient, start_server
 
 
 @pytest.fixture
@@ -18,13 +18,6 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
     srv = start_server(tmp_path / "studio.sqlite3", limits=Limits(rate=0))
     yield srv
     srv.stop()
-
-
-@pytest.fixture
-async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
-    pool = Clients(server)
-    yield pool
-    await pool.close()
 
 
 async def client_credits(client: WsClient, client_id: int) -> int:

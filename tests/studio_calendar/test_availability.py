@@ -3,7 +3,7 @@ them are refused unless an admin books anyway."""
 
 from __future__ import annotations
 
-from tests.server.support import Clients, WsClient, session_data
+from tests.support.server import Clients, WsClient, session_data
 
 from .conftest import set_zone
 

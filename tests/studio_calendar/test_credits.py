@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from swan_desktop.protocol.timefmt import format_ts
-from tests.server.support import Clients, session_data
+from tests.support.server import Clients, session_data
 
 from .conftest import client_credits
 

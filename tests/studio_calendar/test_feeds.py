@@ -13,7 +13,7 @@ import icalendar
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
-from tests.server.support import Clients, session_data
+from tests.support.server import Clients, session_data
 
 
 def _get(server: EmbeddedServer, path: str) -> tuple[int, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.server.support import Clients, WsClient, session_data
+from tests.support.server import Clients, WsClient, session_data
 
 from .conftest import set_zone
 

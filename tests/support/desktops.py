@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from swan_desktop.core.client import StudioClient
-from tests.server.support import PASSWORDS
+
+from .server import signed_in_client
 
 SignIn = Callable[[str], Awaitable[StudioClient]]
 
@@ -18,8 +19,7 @@ async def desktops(url: str, folder: Path) -> AsyncIterator[SignIn]:
     opened: list[StudioClient] = []
 
     async def sign_in(username: str) -> StudioClient:
-        client = StudioClient(url, outbox_dir=folder / f"pc-{len(opened)}")
-        await client.sign_in({"username": username, "password": PASSWORDS[username]})
+        client = await signed_in_client(url, username, folder / f"pc-{len(opened)}")
         opened.append(client)
         return client
 

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...core.collab.client import RENEW_EVERY_S, CollabClient
 from ...core.collab.locks import LockInfo, LockRequest
+from ...core.outcomes import Locked, outcome_of
 from ...net.connection import ConnectionLost, RequestTimeout
-from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.errors import ProtocolError
 from ..dialogs.session_dialog import SessionDialog
 from ..tasks import spawn
 
@@ -91,11 +92,11 @@ class EditLock(QObject):
         try:
             await self.collab.take_lock(self.session_id)
         except ProtocolError as exc:
-            lock = (exc.data or {}).get("lock")
-            if exc.code is ErrorCode.LOCKED and isinstance(lock, dict):
-                self._show_locked(LockInfo.from_wire(lock))
-            else:
-                self.banner.say(f"Could not lock the session for editing: {exc.message}")
+            match outcome_of(exc):
+                case Locked(lock=LockInfo() as lock):
+                    self._show_locked(lock)
+                case outcome:
+                    self.banner.say(f"Could not lock the session for editing: {outcome.message}")
             return
         except (ConnectionLost, RequestTimeout):
             self.banner.say("Offline: others are not told you are editing; your save may meet theirs.")

@@ -3,17 +3,20 @@
 Saving runs as a coroutine on the qasync loop (``tasks.spawn``); while a
 request is in flight the dialog says "Saving…" and Save is disabled. Edits
 send only the fields that differ from the version the editor started from.
-Server refusals land next to the field they concern (``invalid`` with
-``data.field``, overlap conflicts next to the time and trainer), version
-conflicts open ``ConflictDialog``. Confirmations use ``open()``, never
-``exec()``.
+Refusals arrive as typed outcomes (``core.outcomes``) and land next to the
+field they concern (``Invalid`` with its field, a ``Clash`` next to the time
+and the trainer or room, ``OutsideHours`` next to the time); a ``StaleVersion``
+opens ``ConflictDialog`` (or ``ReviewDialog`` when the studio reviews merges).
+The dialog never reads error codes or ``error.data``, and never writes the
+schedule store: the actions store what the server answered. Confirmations use
+``open()``, never ``exec()``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -29,12 +32,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.actions import SCHEDULE_CONFLICT, STALE_VERSION, ScheduleActions
-from ...core.calendar import CalendarClient
+from ...core.actions import ScheduleActions, SeriesActions
 from ...core.directory import Directory
+from ...core.outcomes import (
+    FAILURES,
+    Clash,
+    Forbidden,
+    Internal,
+    Invalid,
+    Locked,
+    Merge,
+    NotFound,
+    Offline,
+    Outcome,
+    OutsideHours,
+    Queued,
+    StaleVersion,
+    outcome_of,
+)
 from ...domain.overlap import TIME_OVERLAP
 from ...protocol.entities import Session, Status
-from ...protocol.errors import ErrorCode, ProtocolError
 from ...protocol.timefmt import format_ts
 from ..session_text import client_label, local, short_date
 from ..style import ERROR_TEXT
@@ -44,8 +61,6 @@ from .session_form import WIRE_TO_SLOT, SessionForm
 
 log = logging.getLogger(__name__)
 
-#: ``error.data["reason"]`` of a booking outside the trainer's working hours.
-OUTSIDE_AVAILABILITY = "outside-availability"
 #: The answers to "which occurrences?", in button order.
 SCOPE_CHOICES = (("This session", "this"), ("This and following", "following"),
                  ("The whole series", "series"))
@@ -60,12 +75,14 @@ class SessionDialog(QDialog):
     """Create (``session=None``) or edit a session.
 
     Signals: ``saved(Session)`` with the session as the server now holds it
-    (also after "Keep current"), ``deleted(int)``, ``conflictOpened(ConflictDialog)``
-    and ``idle()`` when no request is in flight any more.
+    (also after "Keep current"), ``deleted(int)``, ``conflictOpened(ConflictDialog)``,
+    ``refused(Outcome)`` with the typed reason a save or deletion failed (after it
+    is shown), and ``idle()`` when no request is in flight any more.
     """
 
     saved = Signal(object)
     deleted = Signal(int)
+    refused = Signal(object)
     conflictOpened = Signal(object)
     idle = Signal()
 
@@ -89,8 +106,8 @@ class SessionDialog(QDialog):
         self.confirm_box: QMessageBox | None = None
         self.reason_dialog: QInputDialog | None = None
         self.scope_box: QMessageBox | None = None
-        #: Series and scoped changes (the live client's; None where the actions offer none).
-        self.calendar: CalendarClient | None = getattr(actions, "calendar", None)
+        #: Series and scoped changes (None where the actions offer none).
+        self.calendar: SeriesActions | None = actions.calendar
 
         self.setAccessibleName("Session editor")
         self.setMinimumWidth(520)
@@ -137,8 +154,8 @@ class SessionDialog(QDialog):
         if session is not None:
             self.form.load_wire(session.to_wire())
         else:
-            begin = start or (datetime.now().astimezone().replace(minute=0, second=0, microsecond=0)
-                              + timedelta(hours=1))
+            begin = start or (datetime.now(self.form.zone).replace(minute=0, second=0, microsecond=0)
+                              .astimezone(UTC) + timedelta(hours=1))
             self.form.load_wire({"start": format_ts(begin),
                                  "end": format_ts(begin + timedelta(minutes=60)),
                                  "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
@@ -165,7 +182,7 @@ class SessionDialog(QDialog):
         if s is None:
             self.setWindowTitle("New session")
         else:
-            when = short_date(local(s.start).date())
+            when = short_date(local(s.start, self.form.zone).date())
             suffix = " (read only)" if self._read_only else ""
             self.setWindowTitle(f"{client_label(s, self._directory)} — {when}{suffix}")
 
@@ -288,14 +305,12 @@ class SessionDialog(QDialog):
         self._set_busy(True)
         try:
             result = await request()
-        except ProtocolError as exc:
-            self._set_busy(False)
-            self._handle_error(exc)
+        except FAILURES as exc:
+            self._refused(self._outcome_of(exc), self._show_refusal)
             return
         except Exception as exc:
             log.exception("saving a session failed")
-            self._set_busy(False)
-            self.show_general_error(f"Could not save: {exc or type(exc).__name__}. Try again.")
+            self._refused(Internal(f"{exc or type(exc).__name__}. Try again."), self._show_refusal)
             return
         self._session = result
         self._pending = {}
@@ -303,51 +318,62 @@ class SessionDialog(QDialog):
         self.saved.emit(result)
         self.accept()
 
-    # -- errors --------------------------------------------------------------------
-    def _handle_error(self, exc: ProtocolError) -> None:
-        data = exc.data or {}
-        if exc.code is ErrorCode.INVALID:
-            slot = WIRE_TO_SLOT.get(str(data.get("field", "")))
-            if slot is not None:
-                self.form.set_error(slot, exc.message)
-            else:
-                self.show_general_error(exc.message)
-        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == STALE_VERSION \
-                and data.get("merge") == "review" and isinstance(data.get("current"), dict):
-            self._open_review(data)
-        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == STALE_VERSION \
-                and isinstance(data.get("current"), dict):
-            self._open_conflict(Session.from_wire(data["current"]), data["current"])
-        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == SCHEDULE_CONFLICT:
-            self._show_overlap(data, exc.message)
-        elif exc.code is ErrorCode.CONFLICT and data.get("reason") == OUTSIDE_AVAILABILITY:
-            self.form.set_error("start", str(data.get("message") or exc.message))
-            if self._can_override and not self._read_only:
-                self.save_anyway_button.setText("Book anyway")
-                self.save_anyway_button.setVisible(True)
-                self.save_anyway_button.setEnabled(True)
-        elif exc.code is ErrorCode.NOT_FOUND:
-            self.show_general_error("This session no longer exists; someone may have deleted it.")
-            self.save_button.setEnabled(False)
-        elif exc.code is ErrorCode.LOCKED:
-            self.show_general_error(f"Not saved: {exc.message}. Ask them for the session, or wait "
-                                    "until they close it; your values are still here.")
-        elif exc.code is ErrorCode.FORBIDDEN:
-            self.show_general_error(f"You are not allowed to make this change. ({exc.message})")
-        else:
-            self.show_general_error(f"Could not save: {exc.message}")
+    # -- refusals ------------------------------------------------------------------
+    def _outcome_of(self, exc: Exception) -> Outcome:
+        return outcome_of(exc, may_override=self._can_override and not self._read_only)
 
-    def _show_overlap(self, data: dict[str, Any], fallback: str) -> None:
-        self.save_anyway_button.setText("Save anyway")
-        message = str(data.get("message") or fallback)
-        self.form.set_error("start", message)
-        if data.get("conflict") == TIME_OVERLAP:
+    def _refused(self, outcome: Outcome, show: Callable[[Outcome], None]) -> None:
+        self._set_busy(False)
+        show(outcome)
+        self.refused.emit(outcome)
+
+    def _show_refusal(self, outcome: Outcome) -> None:
+        match outcome:
+            case Invalid(field=field, message=message) if WIRE_TO_SLOT.get(field or "") is not None:
+                self.form.set_error(WIRE_TO_SLOT[field or ""], message)
+            case Invalid(message=message):
+                self.show_general_error(message)
+            case StaleVersion(current=current, merge=Merge(how="review") as merge):
+                self._open_review(current, merge)
+            case StaleVersion(current=current):
+                self._open_conflict(current)
+            case Clash():
+                self._show_clash(outcome)
+            case OutsideHours(message=message, may_override=may_override):
+                self.form.set_error("start", message)
+                if may_override:
+                    self._offer_override("Book anyway")
+            case NotFound(field=field, message=message) if WIRE_TO_SLOT.get(field or "") is not None:
+                self.form.set_error(WIRE_TO_SLOT[field or ""], message)
+            case NotFound():
+                self.show_general_error("This session no longer exists; someone may have deleted it.")
+                self.save_button.setEnabled(False)
+            case Locked(message=message):
+                self.show_general_error(f"Not saved: {message}. Ask them for the session, or wait "
+                                        "until they close it; your values are still here.")
+            case Forbidden(message=message):
+                self.show_general_error(f"You are not allowed to make this change. ({message})")
+            case Queued(message=message):
+                self.show_general_error(message)
+                self.save_button.setEnabled(False)  # it is kept; saving again would send it twice
+            case Offline(message=message):
+                self.show_general_error(message)
+            case _:
+                self.show_general_error(f"Could not save: {outcome.message}")
+
+    def _show_clash(self, clash: Clash) -> None:
+        self.form.set_error("start", clash.message)
+        if clash.kind == TIME_OVERLAP:
             self.form.set_error("location", "This room is taken at that time.")
         else:
             self.form.set_error("trainer_id", "This trainer is not free at that time.")
-        if self._can_override and not self._read_only:
-            self.save_anyway_button.setVisible(True)
-            self.save_anyway_button.setEnabled(True)
+        if clash.may_override:
+            self._offer_override("Save anyway")
+
+    def _offer_override(self, text: str) -> None:
+        self.save_anyway_button.setText(text)
+        self.save_anyway_button.setVisible(True)
+        self.save_anyway_button.setEnabled(True)
 
     def save_anyway(self) -> None:
         """Repeat the refused request with ``allow_overlap=True`` (admins only)."""
@@ -355,26 +381,23 @@ class SessionDialog(QDialog):
             (self._retry or self.save)(True)
 
     # -- version conflicts -------------------------------------------------------------
-    def _open_conflict(self, current: Session, wire: dict[str, Any]) -> None:
-        by = wire.get("updated_by_name")
-        if not by and current.updated_by is not None:
-            by = self._user_name(current.updated_by) if self._user_name else f"user #{current.updated_by}"
+    def _changed_by(self, current: Session) -> str:
+        if current.updated_by is None:
+            return "Someone"
+        return self._user_name(current.updated_by) if self._user_name else f"user #{current.updated_by}"
+
+    def _open_conflict(self, current: Session) -> None:
         mine = self.form.values()
-        dialog = ConflictDialog(current, mine, self._directory, str(by or "Someone"), self)
+        dialog = ConflictDialog(current, mine, self._directory, self._changed_by(current), self)
         dialog.chosen.connect(lambda choice: self._on_conflict_choice(current, mine, choice))
         self.conflict_dialog = dialog
         self.conflictOpened.emit(dialog)
         dialog.open()
 
-    def _open_review(self, data: dict[str, Any]) -> None:
+    def _open_review(self, current: Session, merge: Merge) -> None:
         """Manual review (the studio's strategy): choose per field between base, theirs and mine."""
-        wire = dict(data["current"])
-        current = Session.from_wire(wire)
-        by = wire.get("updated_by_name") or (
-            self._user_name(current.updated_by) if self._user_name and current.updated_by else "Someone")
-        fields = [str(f) for f in data.get("fields") or ()]
-        dialog = ReviewDialog(dict(data.get("base") or {}), wire, dict(data.get("mine") or self._pending),
-                              fields, self._directory, str(by), self)
+        dialog = ReviewDialog(dict(merge.base), current.to_wire(), dict(merge.mine or self._pending),
+                              list(merge.fields), self._directory, self._changed_by(current), self)
         dialog.chosen.connect(lambda values: self._on_review(current, values))
         self.review_dialog = dialog
         self.conflictOpened.emit(dialog)
@@ -445,7 +468,7 @@ class SessionDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session with {client_label(s, self._directory)} on "
-                          f"{short_date(local(s.start).date())}? This cannot be undone.",
+                          f"{short_date(local(s.start, self.form.zone).date())}? This cannot be undone.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)
@@ -479,27 +502,30 @@ class SessionDialog(QDialog):
                 await self.calendar.delete_scoped(s.id, s.version, scope)
             else:
                 await self._actions.delete_session(s.id, s.version)
-        except ProtocolError as exc:
-            self._set_busy(False)
-            data = exc.data or {}
-            if exc.code is ErrorCode.NOT_FOUND:
+        except FAILURES as exc:
+            self._refused(self._outcome_of(exc), lambda outcome: self._show_delete_refusal(s, outcome))
+            return
+        except Exception as exc:
+            log.exception("deleting a session failed")
+            self._refused(Internal(f"{exc or type(exc).__name__}. Try again."),
+                          lambda outcome: self._show_delete_refusal(s, outcome))
+            return
+        self._set_busy(False)
+        self.deleted.emit(s.id)
+        self.accept()
+
+    def _show_delete_refusal(self, s: Session, outcome: Outcome) -> None:
+        match outcome:
+            case NotFound():  # gone already: what the user wanted
                 self.deleted.emit(s.id)
                 self.accept()
-            elif exc.code is ErrorCode.CONFLICT and isinstance(data.get("current"), dict):
-                current = Session.from_wire(data["current"])
+            case StaleVersion(current=current):
                 self._session = current
                 self.form.load_wire(current.to_wire())
                 self.saved.emit(current)
                 self.show_general_error("Someone changed this session since you opened it. It now shows "
                                         "their version; check it and delete again if you still want to.")
-            else:
-                self.show_general_error(f"Could not delete: {exc.message}")
-            return
-        except Exception as exc:
-            log.exception("deleting a session failed")
-            self._set_busy(False)
-            self.show_general_error(f"Could not delete: {exc or type(exc).__name__}. Try again.")
-            return
-        self._set_busy(False)
-        self.deleted.emit(s.id)
-        self.accept()
+            case Queued(message=message) | Offline(message=message):
+                self.show_general_error(message)
+            case _:
+                self.show_general_error(f"Could not delete: {outcome.message}")

@@ -19,9 +19,10 @@ from ...domain.ics import export_sessions
 from ...protocol.entities import Role, Status
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
+from ..pipeline import Change
 from ..storage import dialect
-from ..store import Account, Store, Tx
+from ..store import Account, Store
+from .messages import FeedCreate, FeedRevoke
 from .tables import ics_feeds
 
 PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
@@ -44,8 +45,11 @@ def _may_manage(actor: Account, trainer_id: int) -> None:
                             "only an admin, or the trainer themself, may manage this feed")
 
 
-def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    trainer_id = require_int(data.get("trainer_id"), "trainer_id")
+def create(change: Change) -> None:
+    """``feed.create``: a new secret address; its reply is the only place the token is ever shown."""
+    msg, store, actor = change.msg, change.store, change.actor
+    assert isinstance(msg, FeedCreate)
+    trainer_id = msg.trainer_id
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     _may_manage(actor, trainer_id)
@@ -53,15 +57,17 @@ def create(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
     feed_id = dialect.new_id(store.db.execute(insert(ics_feeds).values(
         trainer_id=trainer_id, token_hash=_hash(token), created_by=actor.id,
         created_at=format_ts(now_utc()))))
-    return {"feed": {**_row_wire(_feed(store, feed_id)), "path": f"/ics/{token}.ics"}}
+    change.reply = {"feed": {**_row_wire(_feed(store, feed_id)), "path": f"/ics/{token}.ics"}}
 
 
 def _feed(store: Store, feed_id: int) -> RowMapping | None:
     return store.db.execute(select(ics_feeds).where(ics_feeds.c.id == feed_id)).mappings().first()
 
 
-def revoke(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    feed_id = require_int(data.get("id"), "id")
+def revoke(change: Change) -> None:
+    msg, store, actor = change.msg, change.store, change.actor
+    assert isinstance(msg, FeedRevoke)
+    feed_id = msg.id
     row = _feed(store, feed_id)
     if row is None:
         raise not_found(f"no feed with id {feed_id}", field="id")
@@ -69,7 +75,7 @@ def revoke(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[s
     if row["revoked_at"] is None:
         store.db.execute(update(ics_feeds).where(ics_feeds.c.id == feed_id)
                          .values(revoked_at=format_ts(now_utc())))
-    return {"feed": _row_wire(_feed(store, feed_id))}
+    change.reply = {"feed": _row_wire(_feed(store, feed_id))}
 
 
 def listing(store: Store, actor: Account) -> dict[str, Any]:

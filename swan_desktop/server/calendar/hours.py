@@ -13,8 +13,9 @@ from ...domain.availability import Hours, WeeklyHours, outside_hours
 from ...domain.permissions import may_override_overlap
 from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
-from ...protocol.validation import require_int
-from ..store import Account, Store, Tx
+from ..pipeline import Change
+from ..store import Account, Store
+from .messages import AvailabilitySet, DayHours
 from .tables import trainer_hours
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -43,40 +44,32 @@ def all_wire(store: Store) -> dict[int, list[dict[str, Any]]]:
     return {t.id: to_wire(weekly(store, t.id)) for t in store.trainers()}
 
 
-def _parse(items: object) -> list[tuple[int, Hours]]:
-    if not isinstance(items, list):
-        raise invalid("hours must be a list of {weekday, start, end}", field="hours")
+def _parse(items: list[DayHours]) -> list[tuple[int, Hours]]:
     out = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or set(item) != {"weekday", "start", "end"}:
-            raise invalid(f"hours[{i}] must be {{weekday, start, end}}", field=f"hours[{i}]")
-        day = require_int(item["weekday"], f"hours[{i}].weekday")
-        if not 0 <= day <= 6:
-            raise invalid(f"hours[{i}].weekday must be 0 (Monday) to 6 (Sunday)", field=f"hours[{i}].weekday")
         try:
-            hours = Hours(time.fromisoformat(str(item["start"])), time.fromisoformat(str(item["end"])))
+            hours = Hours(time.fromisoformat(item.start), time.fromisoformat(item.end))
         except ValueError as exc:
             raise invalid(f"hours[{i}]: {exc} (times are HH:MM)", field=f"hours[{i}]") from None
-        out.append((day, hours))
+        out.append((item.weekday, hours))
     return out
 
 
-def set_hours(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
+def set_hours(change: Change) -> None:
     """``availability.set {trainer_id, hours}``: replace the trainer's whole week."""
-    unknown = sorted(set(data) - {"trainer_id", "hours"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    trainer_id = require_int(data.get("trainer_id"), "trainer_id")
+    msg, store = change.msg, change.store
+    assert isinstance(msg, AvailabilitySet)
+    trainer_id = msg.trainer_id
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
-    parsed = _parse(data.get("hours"))
+    parsed = _parse(msg.hours)
     store.db.execute(delete(trainer_hours).where(trainer_hours.c.trainer_id == trainer_id))
     for day, h in parsed:
         store.db.execute(insert(trainer_hours).values(
             trainer_id=trainer_id, weekday=day, start=h.start.strftime("%H:%M"), end=h.end.strftime("%H:%M")))
     wire = {"trainer_id": trainer_id, "hours": to_wire(weekly(store, trainer_id))}
-    tx.emit("availability:updated", wire, actor.user)
-    return wire
+    change.emit("availability:updated", wire, primary=True)
+    change.reply = wire
 
 
 def describe(hours: WeeklyHours, day: int) -> str:

@@ -10,7 +10,6 @@ time zone, so a 07:00 class stays at 07:00 across daylight-saving changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,19 +22,18 @@ from ...domain.permissions import may_override_overlap
 from ...domain.recurrence import MAX_OCCURRENCES, MAX_SPAN, RecurrenceError, _localize, expand
 from ...protocol.entities import Session
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.messages import SessionCreate, SessionDelete, SessionUpdate
 from ...protocol.timefmt import format_ts, now_utc, parse_ts
-from ...protocol.validation import check_time_order, require_dict, session_fields
-from .. import schedule
+from ...protocol.validation import check_time_order
+from ..pipeline import Change
 from ..storage import dialect
-from ..store import Account, Store, Tx
+from ..store import Account, Store
 from . import hours
 from .tables import calendar_series, series_members
 
 SCOPES = ("this", "following", "series")
 #: Refusals of one occurrence that are collected, so that all of them can be named at once.
 _REFUSALS = ("schedule:conflict", "outside-availability")
-#: Applies one occurrence's change (validation, workflow and credits included).
-ApplyOne = Callable[[Store, Tx, Account, dict[str, Any], Session, bool], dict[str, Any]]
 
 
 def _when(s: Session | datetime, tz: ZoneInfo) -> str:
@@ -57,58 +55,60 @@ def series_zone(store: Store, series_id: int) -> ZoneInfo:
     return ZoneInfo(tz) if tz is not None else ZoneInfo("UTC")
 
 
-def _stamp(store: Store, tx: Tx, session_id: int, series_id: int) -> dict[str, Any]:
-    """Put ``series_id`` on a just-created occurrence, and into its pending events."""
-    stored = store.session(session_id)
-    assert stored is not None
-    stamped = stored.with_changes(series_id=series_id)
-    store.replace_session(stamped)
-    for pending in tx.events:
-        wire = pending.data.get("session")
-        if isinstance(wire, dict) and wire.get("id") == session_id:
-            wire["series_id"] = series_id
-    return stamped.to_wire()
+class CreateSeries:
+    """``session.create`` with ``recurrence``: every occurrence checked first, then each created
+    through the pipeline like a single session (versions, activity, events)."""
 
+    def expand(self, change: Change) -> list[Change] | None:
+        msg = change.msg
+        assert isinstance(msg, SessionCreate)
+        rec = msg.recurrence
+        if rec is None:
+            return None
+        rule = rec.rrule.strip()
+        if not rule:
+            raise invalid("recurrence.rrule must be an RRULE such as FREQ=WEEKLY;BYDAY=MO,WE",
+                          field="recurrence.rrule")
+        from . import studio  # the studio module reads settings that build on this package
 
-def create(store: Store, tx: Tx, actor: Account, inner: schedule.Mutation, data: dict[str, Any],
-           recurrence: object, allow_hours: bool, studio_tz: ZoneInfo) -> dict[str, Any]:
-    """``session.create`` with ``recurrence``: every occurrence checked first, then all created."""
-    rec = require_dict(recurrence, "recurrence")
-    unknown = sorted(set(rec) - {"rrule", "tz"})
-    if unknown:
-        raise invalid(f"unknown recurrence field(s): {', '.join(unknown)}", fields=unknown)
-    rule = rec.get("rrule")
-    if not isinstance(rule, str) or not rule.strip():
-        raise invalid("recurrence.rrule must be an RRULE such as FREQ=WEEKLY;BYDAY=MO,WE",
-                      field="recurrence.rrule")
-    zone = _zone(rec.get("tz") or studio_tz.key)
-    allow = data.get("allow_overlap", False)
-    if not isinstance(allow, bool):
-        raise invalid("allow_overlap must be true or false", field="allow_overlap")
-    fields = session_fields({k: v for k, v in data.items() if k != "allow_overlap"}, partial=False)
-    check_time_order(fields["start"], fields["end"])
-    try:
-        occurrences = expand(rule, fields["start"].astimezone(zone), fields["end"] - fields["start"], zone)
-    except RecurrenceError as exc:
-        raise invalid(str(exc), field="recurrence.rrule") from None
-    if not occurrences:
-        raise invalid("the repeat rule gives no occurrences", field="recurrence.rrule")
-    drafts = [Session(id=0, **{**fields, "start": o.start, "end": o.end}) for o in occurrences]
-    _refuse_clashes(store, actor, drafts, allow, zone)
-    _refuse_outside(store, actor, drafts, allow_hours, zone)
-    series_id = dialect.new_id(store.db.execute(insert(calendar_series).values(
-        rrule=rule.strip(), tz=zone.key, created_by=actor.id, created_at=format_ts(now_utc()))))
-    created = []
-    for draft in drafts:
-        one = {**data, "start": format_ts(draft.start), "end": format_ts(draft.end)}
-        reply = inner(store, tx, actor, one)
-        sid = int(reply["session"]["id"])
-        created.append(_stamp(store, tx, sid, series_id))
-        store.db.execute(insert(series_members).values(series_id=series_id, session_id=sid,
-                                                       original_start=format_ts(draft.start)))
-    return {"session": created[0], "sessions": created,
-            "series": {"id": series_id, "rrule": rule.strip(), "tz": zone.key, "count": len(created),
-                       "max_occurrences": MAX_OCCURRENCES, "max_days": MAX_SPAN.days}}
+        zone = _zone(rec.tz or studio.zone(change.store).key)
+        fields = change.values
+        check_time_order(fields["start"], fields["end"])
+        try:
+            length = fields["end"] - fields["start"]
+            occurrences = expand(rule, fields["start"].astimezone(zone), length, zone)
+        except RecurrenceError as exc:
+            raise invalid(str(exc), field="recurrence.rrule") from None
+        if not occurrences:
+            raise invalid("the repeat rule gives no occurrences", field="recurrence.rrule")
+        drafts = [Session(id=0, **{**fields, "start": o.start, "end": o.end}) for o in occurrences]
+        store, actor = change.store, change.actor
+        _refuse_clashes(store, actor, drafts, msg.allow_overlap, zone)
+        _refuse_outside(store, actor, drafts, msg.allow_outside_hours or msg.allow_overlap, zone)
+        series_id = dialect.new_id(store.db.execute(insert(calendar_series).values(
+            rrule=rule, tz=zone.key, created_by=actor.id, created_at=format_ts(now_utc()))))
+        change.notes["series"] = {"id": series_id, "rrule": rule, "tz": zone.key}
+        parts = []
+        for draft in drafts:
+            part = change.child(msg)
+            part.values = {**fields, "start": draft.start, "end": draft.end, "series_id": series_id}
+            parts.append(part)
+        return parts
+
+    def combine(self, change: Change, done: list[Change],
+                refused: list[tuple[Change, ProtocolError]]) -> None:
+        if refused:
+            raise refused[0][1]
+        info = change.notes["series"]
+        created = []
+        for part in done:
+            assert part.after is not None
+            change.store.db.execute(insert(series_members).values(
+                series_id=info["id"], session_id=part.after.id, original_start=format_ts(part.after.start)))
+            created.append(part.after.to_wire())
+        change.reply = {"session": created[0], "sessions": created,
+                        "series": {**info, "count": len(created), "max_occurrences": MAX_OCCURRENCES,
+                                   "max_days": MAX_SPAN.days}}
 
 
 def _refuse_clashes(store: Store, actor: Account, drafts: list[Session], allow: bool, zone: ZoneInfo) -> None:
@@ -177,66 +177,70 @@ def _shift(session: Session, wall_delta: timedelta, length: timedelta,
     return start, start + length
 
 
-def update(store: Store, tx: Tx, actor: Account, apply_one: ApplyOne, data: dict[str, Any],
-           target: Session, scope: str, allow_hours: bool) -> dict[str, Any]:
-    """Apply one change to the target and every occurrence in ``scope`` that is not an exception.
+class ChangeSeries:
+    """``session.update`` and ``session.delete`` with ``scope`` ``following`` or ``series``:
+    the target and every occurrence in scope that is not an exception, each through the pipeline.
 
     A move is applied as the same change of wall-clock time to each occurrence.
     When any occurrence would clash, nothing changes and every clashing
     occurrence is named.
     """
-    changes = data.get("changes")
-    if not isinstance(changes, dict) or not changes:
-        raise invalid("changes must be a non-empty object", field="changes")
-    parsed = session_fields(changes, partial=True)
-    assert target.series_id is not None
-    zone = series_zone(store, target.series_id)
-    moves = "start" in parsed or "end" in parsed
-    new_start, new_end = parsed.get("start", target.start), parsed.get("end", target.end)
-    wall_delta = (new_start.astimezone(zone).replace(tzinfo=None)
-                  - target.start.astimezone(zone).replace(tzinfo=None))
-    rest: dict[str, Any] = {k: v for k, v in changes.items() if k not in ("start", "end")}
-    extra: dict[str, Any] = {k: data[k] for k in ("allow_overlap", "lock_token") if k in data}
-    done, refused = [], []
-    for member in _members(store, target, scope):
-        mine = dict(rest)
-        if moves:
-            start, end = _shift(member, wall_delta, new_end - new_start, zone)
-            mine.update(start=format_ts(start), end=format_ts(end))
-        version = data.get("version") if member.id == target.id else member.version
-        one: dict[str, Any] = {**extra, "id": member.id, "version": version, "changes": mine}
-        if member.id != target.id:
-            one.pop("lock_token", None)
-        try:
-            done.append(apply_one(store, tx, actor, one, member, allow_hours)["session"])
-        except ProtocolError as err:
-            reason = (err.data or {}).get("reason")
-            if err.code is not ErrorCode.CONFLICT or reason not in _REFUSALS:
-                raise
-            refused.append((member, err))
-    if refused:
-        text = (f"{len(refused)} of {len(refused) + len(done)} occurrences cannot change — "
-                + " | ".join(f"{_when(m, zone)}: {e.message}" for m, e in refused))
-        first: dict[str, Any] = dict(refused[0][1].data or {})
-        raise ProtocolError(ErrorCode.CONFLICT, text, {
-            **first, "message": text,
-            "occurrences": [{"id": m.id, "start": format_ts(m.start), "message": e.message}
-                            for m, e in refused]})
-    head = next((s for s in done if s["id"] == target.id), done[0])
-    return {"session": head, "sessions": done, "series": {"id": target.series_id, "scope": scope,
-                                                          "count": len(done)}}
 
+    def expand(self, change: Change) -> list[Change] | None:
+        msg, target = change.msg, change.before
+        assert isinstance(msg, SessionUpdate | SessionDelete) and target is not None
+        if msg.scope == "this" or target.series_id is None:
+            return None
+        parts = []
+        if isinstance(msg, SessionDelete):
+            for member in _members(change.store, target, msg.scope):
+                part = change.child(msg, before=member)
+                part.version = change.version if member.id == target.id else member.version
+                parts.append(part)
+            return parts
+        parsed = change.values
+        zone = series_zone(change.store, target.series_id)
+        moves = "start" in parsed or "end" in parsed
+        new_start, new_end = parsed.get("start", target.start), parsed.get("end", target.end)
+        wall_delta = (new_start.astimezone(zone).replace(tzinfo=None)
+                      - target.start.astimezone(zone).replace(tzinfo=None))
+        rest = {k: v for k, v in parsed.items() if k not in ("start", "end")}
+        for member in _members(change.store, target, msg.scope):
+            mine = dict(rest)
+            if moves:
+                mine["start"], mine["end"] = _shift(member, wall_delta, new_end - new_start, zone)
+            part = change.child(msg, before=member)
+            part.values = mine
+            part.version = change.version if member.id == target.id else member.version
+            parts.append(part)
+        change.notes["zone"] = zone
+        return parts
 
-def delete(store: Store, tx: Tx, actor: Account, inner: schedule.Mutation, data: dict[str, Any],
-           target: Session, scope: str) -> dict[str, Any]:
-    """Delete the target and the series' other non-exception occurrences in ``scope``."""
-    deleted = []
-    for member in _members(store, target, scope):
-        one: dict[str, Any] = {"id": member.id,
-                               "version": data.get("version") if member.id == target.id else member.version}
-        if member.id == target.id and "lock_token" in data:
-            one["lock_token"] = data["lock_token"]
-        inner(store, tx, actor, one)
-        mark(store, member.id, "deleted")
-        deleted.append(member.id)
-    return {"deleted": deleted, "series": {"id": target.series_id, "scope": scope, "count": len(deleted)}}
+    def combine(self, change: Change, done: list[Change],
+                refused: list[tuple[Change, ProtocolError]]) -> None:
+        msg, target = change.msg, change.before
+        assert isinstance(msg, SessionUpdate | SessionDelete) and target is not None
+        for _, err in refused:
+            if (err.data or {}).get("reason") not in _REFUSALS:
+                raise err
+        scope = {"id": target.series_id, "scope": msg.scope}
+        if isinstance(msg, SessionDelete):
+            if refused:
+                raise refused[0][1]
+            deleted = [p.before.id for p in done if p.before is not None]
+            change.reply = {"deleted": deleted, "series": {**scope, "count": len(deleted)}}
+            return
+        zone = change.notes["zone"]
+        if refused:
+            members = [p.before for p, _ in refused if p.before is not None]
+            text = (f"{len(refused)} of {len(refused) + len(done)} occurrences cannot change — "
+                    + " | ".join(f"{_when(m, zone)}: {e.message}" for m, (_, e) in zip(members, refused,
+                                                                                       strict=True)))
+            first: dict[str, Any] = dict(refused[0][1].data or {})
+            raise ProtocolError(ErrorCode.CONFLICT, text, {
+                **first, "message": text,
+                "occurrences": [{"id": m.id, "start": format_ts(m.start), "message": e.message}
+                                for m, (_, e) in zip(members, refused, strict=True)]})
+        sessions = [p.reply["session"] for p in done]
+        head = next((s for s in sessions if s["id"] == target.id), sessions[0])
+        change.reply = {"session": head, "sessions": sessions, "series": {**scope, "count": len(sessions)}}

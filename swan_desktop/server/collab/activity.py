@@ -13,11 +13,10 @@ from typing import Any
 
 from sqlalchemy import RowMapping, insert, select
 
-from ...protocol.errors import invalid
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
 from ..storage import dialect
 from ..store import Account, Store, Tx
+from .messages import ActivityQuery
 from .tables import activity
 
 KINDS = ("created", "updated", "deleted", "overwritten", "discarded")
@@ -41,23 +40,14 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
     return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
 
 
-def query(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     """``activity.query``: newest first, filtered by ``user_id``, ``trainer_id``, ``kind``, ``before``."""
-    unknown = sorted(set(data) - {"user_id", "trainer_id", "kind", "before", "limit"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
+    a = activity.c
     query = select(activity)
-    for key, column in (("user_id", activity.c.actor_id), ("trainer_id", activity.c.trainer_id)):
-        if data.get(key) is not None:
-            query = query.where(column == require_int(data[key], key))
-    if data.get("kind") is not None:
-        if data["kind"] not in KINDS:
-            raise invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
-        query = query.where(activity.c.kind == data["kind"])
-    if data.get("before") is not None:
-        query = query.where(activity.c.id < require_int(data["before"], "before"))
-    limit = require_int(data.get("limit", 500), "limit")
-    if not 1 <= limit <= MAX_QUERY:
-        raise invalid(f"limit must be between 1 and {MAX_QUERY}", field="limit")
-    rows = store.db.execute(query.order_by(activity.c.id.desc()).limit(limit)).mappings()
+    for value, column in ((req.user_id, a.actor_id), (req.trainer_id, a.trainer_id), (req.kind, a.kind)):
+        if value is not None:
+            query = query.where(column == value)
+    if req.before is not None:
+        query = query.where(a.id < req.before)
+    rows = store.db.execute(query.order_by(a.id.desc()).limit(req.limit)).mappings()
     return {"entries": [_wire(r) for r in rows]}

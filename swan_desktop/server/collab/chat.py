@@ -16,30 +16,20 @@ from sqlalchemy import RowMapping, Update, insert, select, update
 from ...domain.permissions import may_override_overlap
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int
+from ..pipeline import Change
 from ..storage import dialect
-from ..store import Account, Store, Tx
+from ..store import Account, Store
+from .messages import ChatDelete, ChatEdit, ChatHistory, ChatReact, ChatSend
 from .tables import chat_messages
 
 KINDS = ("chat", "system", "conflict", "announcement")
-MAX_TEXT = 4000
 MAX_HISTORY = 500
-MAX_EMOJI = 16
-_ROOM = re.compile(r"^(studio|day:\d{4}-\d{2}-\d{2})$")
 _MENTION = re.compile(r"@([\w.\-]+)")
 
 
-def check_room(room: Any) -> str:
-    if not isinstance(room, str) or not _ROOM.match(room):
-        raise invalid("room must be 'studio' or 'day:YYYY-MM-DD'", field="room")
-    return room
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+def _text(value: str) -> str:
+    if not value.strip():
         raise invalid("text must be a non-empty string", field="text")
-    if len(value) > MAX_TEXT:
-        raise invalid(f"text is longer than {MAX_TEXT} characters", field="text")
     return value.strip()
 
 
@@ -77,12 +67,12 @@ def message(store: Store, message_id: int) -> dict[str, Any]:
     return _wire(row)
 
 
-def post(store: Store, tx: Tx | None, author: Account | None, room: str, kind: str, text: str,
+def post(store: Store, change: Change | None, author: Account | None, room: str, kind: str, text: str,
          session_id: int | None = None, author_name: str = "Swan") -> dict[str, Any]:
-    """Store a message; announce it as ``chat:posted`` when ``tx`` is given.
+    """Store a message; announce it as ``chat:posted`` when ``change`` is given.
 
-    System messages pass no ``tx``: they travel inside the ``session:*`` event
-    that caused them (``data.chat``).
+    System messages pass no ``change``: they travel inside the ``session:*``
+    event that caused them (``data.chat``).
     """
     mentions = mentioned(store, text) if kind in ("chat", "announcement") else []
     new_id = dialect.new_id(store.db.execute(insert(chat_messages).values(
@@ -90,26 +80,22 @@ def post(store: Store, tx: Tx | None, author: Account | None, room: str, kind: s
         author_name=author.name if author else author_name, text=text, mentions=json.dumps(mentions),
         session_id=session_id, created_at=format_ts(now_utc()))))
     msg = message(store, new_id)
-    if tx is not None:
-        tx.emit("chat:posted", {"message": msg}, author.user if author else None)
+    if change is not None:
+        change.emit("chat:posted", {"message": msg}, primary=True)
     return msg
 
 
-def send(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - {"room", "text", "kind"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    kind = data.get("kind", "chat")
-    if kind not in ("chat", "announcement"):
-        raise invalid("kind must be chat or announcement (system and conflict come from the server)",
-                      field="kind")
-    if kind == "announcement" and not may_override_overlap(actor.role):
+def send(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, ChatSend)
+    if msg.kind == "announcement" and not may_override_overlap(change.actor.role):
         raise ProtocolError(ErrorCode.FORBIDDEN, "only an admin may post announcements")
-    return {"message": post(store, tx, actor, check_room(data.get("room")), kind, _text(data.get("text")))}
+    posted = post(change.store, change, change.actor, msg.room, msg.kind, _text(msg.text))
+    change.reply = {"message": posted}
 
 
-def _own(store: Store, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = message(store, require_int(data.get("id"), "id"))
+def _own(store: Store, actor: Account, message_id: int) -> dict[str, Any]:
+    msg = message(store, message_id)
     if msg["author"]["id"] != actor.id:
         raise ProtocolError(ErrorCode.FORBIDDEN, "you can only edit or delete your own messages")
     if msg["deleted"]:
@@ -117,52 +103,56 @@ def _own(store: Store, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
     return msg
 
 
-def edit(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = _own(store, actor, data)
-    text = _text(data.get("text"))
+def remember_mentions(change: Change) -> None:
+    """Before an edit: who the message named already (they are not told again)."""
+    assert isinstance(change.msg, ChatEdit)
+    change.notes["chat.mentioned before"] = message(change.store, change.msg.id)["mentions"]
+
+
+def edit(change: Change) -> None:
+    assert isinstance(change.msg, ChatEdit)
+    store = change.store
+    msg = _own(store, change.actor, change.msg.id)
+    text = _text(change.msg.text)
     store.db.execute(_update(msg["id"]).values(text=text, mentions=json.dumps(mentioned(store, text)),
                                                edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
-    tx.emit("chat:edited", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:edited", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def delete(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = _own(store, actor, data)
+def delete(change: Change) -> None:
+    assert isinstance(change.msg, ChatDelete)
+    store = change.store
+    msg = _own(store, change.actor, change.msg.id)
     store.db.execute(_update(msg["id"]).values(deleted=1, edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
-    tx.emit("chat:deleted", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:deleted", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def react(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    msg = message(store, require_int(data.get("id"), "id"))
-    emoji, on = data.get("emoji"), data.get("on", True)
-    if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI:
-        raise invalid("emoji must be a short non-empty string", field="emoji")
-    if not isinstance(on, bool):
-        raise invalid("on must be true or false", field="on")
+def react(change: Change) -> None:
+    req = change.msg
+    assert isinstance(req, ChatReact)
+    store = change.store
+    msg = message(store, req.id)
     reactions: dict[str, list[int]] = msg["reactions"]
-    users = set(reactions.get(emoji, []))
-    users = users | {actor.id} if on else users - {actor.id}
+    users = set(reactions.get(req.emoji, []))
+    users = users | {change.actor.id} if req.on else users - {change.actor.id}
     if users:
-        reactions[emoji] = sorted(users)
+        reactions[req.emoji] = sorted(users)
     else:
-        reactions.pop(emoji, None)
+        reactions.pop(req.emoji, None)
     store.db.execute(_update(msg["id"]).values(reactions=json.dumps(reactions, sort_keys=True)))
     updated = message(store, msg["id"])
-    tx.emit("chat:reacted", {"message": updated}, actor.user)
-    return {"message": updated}
+    change.emit("chat:reacted", {"message": updated}, primary=True)
+    change.reply = {"message": updated}
 
 
-def history(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+def history(store: Store, req: ChatHistory) -> dict[str, Any]:
     """``chat.history``: up to ``limit`` (≤ 500) messages of a room before ``before``, oldest first."""
-    room = check_room(data.get("room"))
-    limit = require_int(data.get("limit", MAX_HISTORY), "limit")
-    if not 1 <= limit <= MAX_HISTORY:
-        raise invalid(f"limit must be between 1 and {MAX_HISTORY}", field="limit")
-    query = select(chat_messages).where(chat_messages.c.room == room)
-    if data.get("before") is not None:
-        query = query.where(chat_messages.c.id < require_int(data["before"], "before"))
-    rows = store.db.execute(query.order_by(chat_messages.c.id.desc()).limit(limit)).mappings().all()
-    return {"room": room, "messages": [_wire(r) for r in reversed(rows)]}
+    query = select(chat_messages).where(chat_messages.c.room == req.room)
+    if req.before is not None:
+        query = query.where(chat_messages.c.id < req.before)
+    rows = store.db.execute(query.order_by(chat_messages.c.id.desc()).limit(req.limit)).mappings().all()
+    return {"room": req.room, "messages": [_wire(r) for r in reversed(rows)]}

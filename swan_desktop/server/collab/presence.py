@@ -17,9 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...protocol.errors import invalid
-from ...protocol.validation import require_int
-
 ACTIVITIES = ("viewing", "editing", "selecting", "dragging")
 DERIVED = ("idle", "away")
 
@@ -39,20 +36,6 @@ class Report:
     activity: str = "viewing"
     session_id: int | None = None
     day: str | None = None
-
-    @classmethod
-    def from_wire(cls, data: dict[str, Any]) -> Report:
-        unknown = sorted(set(data) - {"activity", "session_id", "day"})
-        if unknown:
-            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-        activity = data.get("activity", "viewing")
-        if activity not in ACTIVITIES:
-            raise invalid(f"activity must be one of {', '.join(ACTIVITIES)}", field="activity")
-        sid = data.get("session_id")
-        day = data.get("day")
-        if day is not None and (not isinstance(day, str) or len(day) != 10):
-            raise invalid("day must be YYYY-MM-DD", field="day")
-        return cls(activity, None if sid is None else require_int(sid, "session_id"), day)
 
 
 @dataclass

@@ -15,30 +15,38 @@ import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, update
 
-from ...protocol import frames
 from ...protocol.entities import Role
-from ...protocol.errors import ProtocolError, invalid, not_found
-from ...protocol.frames import Request
-from ...protocol.validation import require_int
-from .. import schedule
+from ...protocol.errors import not_found
+from ...protocol.messages import Empty
 from ..connection import Connection
-from ..handlers import Dispatcher
+from ..features import FeatureContext
 from ..notifier_api import Notice, Recipients
+from ..pipeline import Stage
 from ..store import Account, Store
 from ..tables import tokens, users
 from . import activity, chat, locks, sessions, settings
+from .messages import (
+    ActivityQuery,
+    ChatDelete,
+    ChatEdit,
+    ChatHistory,
+    ChatReact,
+    ChatSend,
+    Disconnect,
+    LockHeld,
+    LockRequest,
+    LockTarget,
+    PresenceUpdate,
+    SetRole,
+    SettingsChange,
+)
 from .presence import Presence, Report
 
-if TYPE_CHECKING:
-    from ..app import SwanServer
-
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Connection, Request], Awaitable[dict[str, Any]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,8 +70,8 @@ def _emit(store: Store, kind: str, data: dict[str, Any], actor: Account | None,
 
 
 class Collaboration:
-    def __init__(self, server: SwanServer, config: CollabConfig | None = None) -> None:
-        self.server = server
+    def __init__(self, ctx: FeatureContext, config: CollabConfig | None = None) -> None:
+        self.ctx = ctx
         self.config = config or CollabConfig()
         self.presence = Presence(self._announce, lambda: self.config.clock())
         self._conns: dict[Connection, int] = {}
@@ -71,36 +79,41 @@ class Collaboration:
         self._expiries: dict[int, float] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
-        #: The ``session.*`` mutations as installed (see :meth:`wrap_mutation`).
-        self.mutations: dict[str, schedule.Mutation] = {}
 
     @property
     def store(self) -> Any:
-        return self.server.store
+        return self.ctx.store
 
     # -- lifecycle -------------------------------------------------------
-    async def start(self, dispatcher: Dispatcher) -> None:
-        wall = lambda: self.config.wall()  # noqa: E731 - read the config at call time
-        self.mutations = {frames.SESSION_CREATE: sessions.create(wall),
-                          frames.SESSION_UPDATE: sessions.update(wall),
-                          frames.SESSION_DELETE: sessions.delete(wall)}
-        for rtype, fn in self.mutations.items():
-            dispatcher.table[rtype] = self._mutation(fn)
-        dispatcher.table[frames.AUTHENTICATE] = self._after_auth(dispatcher.table[frames.AUTHENTICATE])
-        dispatcher.table[frames.HEARTBEAT] = self._touching(dispatcher.table[frames.HEARTBEAT])
-        handlers: dict[str, Handler] = {
-            "presence.update": self.presence_update, "presence.query": self.presence_query,
-            "lock.acquire": self.lock_acquire, "lock.renew": self.lock_renew,
-            "lock.release": self.lock_release, "lock.request": self.lock_request,
-            "lock.break": self.lock_break, "lock.query": self.lock_query,
-            "chat.send": self.chat_send, "chat.edit": self.chat_edit, "chat.delete": self.chat_delete,
-            "chat.react": self.chat_react, "chat.history": self.chat_history,
-            "activity.query": self.activity_query,
-            "studio.settings.get": self.settings_get, "studio.settings.set": self.settings_set,
-            "user.set_role": self.user_set_role, "user.disconnect": self.user_disconnect,
-        }
-        for rtype, handler in handlers.items():
-            dispatcher.register(rtype, handler)
+    def install(self) -> None:
+        """Register the requests and the pipeline hooks (before the server listens)."""
+        ctx = self.ctx
+        sessions.install(ctx.hook)
+        ctx.observe(self._seen)
+        ctx.request("presence.update", PresenceUpdate, self.presence_update)
+        ctx.request("presence.query", Empty, self.presence_query)
+        ctx.request("lock.acquire", LockTarget, self.lock_acquire)
+        ctx.request("lock.renew", LockHeld, self.lock_renew)
+        ctx.request("lock.release", LockHeld, self.lock_release)
+        ctx.request("lock.request", LockRequest, self.lock_request)
+        ctx.request("lock.break", LockTarget, self.lock_break)
+        ctx.request("lock.query", Empty, self.lock_query)
+        for rtype, message, write in (("chat.send", ChatSend, chat.send), ("chat.edit", ChatEdit, chat.edit),
+                                      ("chat.delete", ChatDelete, chat.delete),
+                                      ("chat.react", ChatReact, chat.react),
+                                      ("studio.settings.set", SettingsChange, settings.change)):
+            ctx.mutation(rtype, message)
+            ctx.hook(rtype, Stage.WRITE, write)
+        ctx.hook("chat.edit", Stage.PREPARE, chat.remember_mentions)
+        ctx.after_commit("chat.send", self._notify_mentions)
+        ctx.after_commit("chat.edit", self._notify_mentions)
+        ctx.request("chat.history", ChatHistory, self.chat_history)
+        ctx.request("activity.query", ActivityQuery, self.activity_query)
+        ctx.request("studio.settings.get", Empty, self.settings_get)
+        ctx.request("user.set_role", SetRole, self.user_set_role)
+        ctx.request("user.disconnect", Disconnect, self.user_disconnect)
+
+    async def start(self) -> None:
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop())
 
     async def stop(self) -> None:
@@ -126,36 +139,6 @@ class Collaboration:
     def _announce(self, kind: str, data: dict[str, Any]) -> None:
         self._spawn(self.store.run(_emit, kind, data, None))
 
-    def wrap_mutation(self, dispatcher: Dispatcher, rtype: str,
-                      wrap: Callable[[schedule.Mutation], schedule.Mutation]) -> None:
-        """Let another feature run around ``session.*`` in the same transaction (after ``start``)."""
-        self.mutations[rtype] = wrap(self.mutations[rtype])
-        dispatcher.table[rtype] = self._mutation(self.mutations[rtype])
-
-    # -- wrappers around core handlers ---------------------------------------
-    def _mutation(self, fn: schedule.Mutation) -> Handler:
-        async def handle(conn: Connection, req: Request) -> dict[str, Any]:
-            assert conn.account is not None
-            self._seen(conn)
-            reply = await self.store.run(schedule.run_mutation, conn.account, req.id, fn, req.data)
-            if reply["ok"]:
-                return dict(reply["data"])
-            raise ProtocolError.from_wire(reply["error"])
-        return handle
-
-    def _after_auth(self, original: Handler) -> Handler:
-        async def handle(conn: Connection, req: Request) -> dict[str, Any]:
-            reply = await original(conn, req)
-            self._seen(conn)
-            return reply
-        return handle
-
-    def _touching(self, original: Handler) -> Handler:
-        async def handle(conn: Connection, req: Request) -> dict[str, Any]:
-            self._seen(conn)
-            return await original(conn, req)
-        return handle
-
     def _seen(self, conn: Connection, join: bool = False) -> None:
         """A sign of life: push the silence timeout back (``join``: and appear in presence).
 
@@ -166,7 +149,7 @@ class Collaboration:
         account = conn.account
         if account is None or conn.closed:
             return
-        now = asyncio.get_running_loop().time()
+        now = self.config.clock()
         if join:
             self._conns[conn] = account.id
             self.presence.join(account.id, account.name, account.role.value, now)
@@ -183,14 +166,14 @@ class Collaboration:
             await asyncio.sleep(self.config.sweep_s)
 
     async def _sweep(self) -> None:
-        cfg, loop_now = self.config, asyncio.get_running_loop().time()
-        open_conns = self.server.connections
+        cfg = self.config
+        open_conns = self.ctx.connections()
         known = set(self._conns) | set(self._conn_locks)
         for conn in [c for c in known if c not in open_conns or c.closed]:
             await self._departed(conn, "quit")
         now = cfg.clock()
         for uid, entry in list(self.presence.entries.items()):
-            if loop_now - entry.last_seen > cfg.presence_timeout:
+            if now - entry.last_seen > cfg.presence_timeout:
                 self.presence.leave(uid, "timeout")
                 continue
             state = entry.state(now, cfg.idle_after, cfg.away_after)
@@ -233,142 +216,101 @@ class Collaboration:
         if self.presence.announce(entry, entry.state(cfg.clock(), cfg.idle_after, cfg.away_after)):
             entry.last_sent = loop.time()
 
-    async def presence_update(self, conn: Connection, req: Request) -> dict[str, Any]:
-        report = Report.from_wire(req.data)
+    async def presence_update(self, conn: Connection, msg: PresenceUpdate) -> dict[str, Any]:
+        report = Report(msg.activity, msg.session_id, msg.day)
         self._seen(conn, join=True)
         assert conn.account is not None
-        entry = self.presence.report(conn.account.id, report, asyncio.get_running_loop().time())
+        entry = self.presence.report(conn.account.id, report, self.config.clock())
         if not entry.flush_scheduled:
             self._send_presence(entry.user_id)
         return {}
 
-    async def presence_query(self, conn: Connection, req: Request) -> dict[str, Any]:
-        self._seen(conn)
+    async def presence_query(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         cfg = self.config
         return {"presence": self.presence.snapshot(cfg.idle_after, cfg.away_after)}
 
     # -- locks -----------------------------------------------------------------
-    def _session_id(self, req: Request) -> int:
-        return require_int(req.data.get("session_id"), "session_id")
-
-    async def lock_acquire(self, conn: Connection, req: Request) -> dict[str, Any]:
-        assert conn.account is not None
-        sid, cfg = self._session_id(req), self.config
+    async def lock_acquire(self, conn: Connection, msg: LockTarget) -> dict[str, Any]:
+        account, sid, cfg = conn.account, msg.session_id, self.config
+        assert account is not None
 
         def run(store: Store) -> locks.Lock:
             with store.transaction() as tx:
-                return locks.acquire(store, tx, conn.account, sid, cfg.wall(), cfg.lease_s)  # type: ignore[arg-type]
+                return locks.acquire(store, tx, account, sid, cfg.wall(), cfg.lease_s)
 
         lock = await self.store.run(run)
         self._conn_locks.setdefault(conn, {})[sid] = lock.token
         self._expiries[sid] = lock.expires_at
-        self._seen(conn)
         return {"lock": lock.to_wire()}
 
-    async def lock_renew(self, conn: Connection, req: Request) -> dict[str, Any]:
-        assert conn.account is not None
-        sid, cfg = self._session_id(req), self.config
-        token = require_int(req.data.get("token"), "token")
+    async def lock_renew(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
+        account, sid, cfg = conn.account, msg.session_id, self.config
+        assert account is not None
 
         def run(store: Store) -> locks.Lock:
             with store.transaction():
-                return locks.renew(store, conn.account, sid, token, cfg.wall(), cfg.lease_s)  # type: ignore[arg-type]
+                return locks.renew(store, account, sid, msg.token, cfg.wall(), cfg.lease_s)
 
         lock = await self.store.run(run)
         self._expiries[sid] = lock.expires_at
-        self._seen(conn)
         return {"lock": lock.to_wire()}
 
-    async def lock_release(self, conn: Connection, req: Request) -> dict[str, Any]:
-        sid = self._session_id(req)
-        token = require_int(req.data.get("token"), "token")
-        released = await self.store.run(self._release_sync, conn.account, sid, token, "released")
+    async def lock_release(self, conn: Connection, msg: LockHeld) -> dict[str, Any]:
+        sid = msg.session_id
+        released = await self.store.run(self._release_sync, conn.account, sid, msg.token, "released")
         self._conn_locks.get(conn, {}).pop(sid, None)
         return {"released": released is not None}
 
-    async def lock_break(self, conn: Connection, req: Request) -> dict[str, Any]:
-        sid = self._session_id(req)
+    async def lock_break(self, conn: Connection, msg: LockTarget) -> dict[str, Any]:
+        sid = msg.session_id
         released = await self.store.run(self._release_sync, conn.account, sid, None, "broken")
         if released is None:
             raise not_found(f"session {sid} is not locked", field="session_id")
         return {"released": True}
 
-    async def lock_request(self, conn: Connection, req: Request) -> dict[str, Any]:
+    async def lock_request(self, conn: Connection, msg: LockRequest) -> dict[str, Any]:
         assert conn.account is not None
-        sid, now = self._session_id(req), self.config.wall()
-        note = req.data.get("message", "")
-        if not isinstance(note, str) or len(note) > 500:
-            raise invalid("message must be a string of at most 500 characters", field="message")
+        sid, now = msg.session_id, self.config.wall()
         lock = await self.store.run(locks.get, sid)
         if lock is None or not lock.live(now):
             raise not_found(f"session {sid} is not locked", field="session_id")
         asker = conn.account.user
         await self.store.run(_emit, "lock:requested",
                              {"session_id": sid, "by": {"id": asker.id, "name": asker.name},
-                              "message": note}, conn.account, frozenset({lock.user_id}))
+                              "message": msg.message}, conn.account, frozenset({lock.user_id}))
         return {"lock": lock.to_wire()}
 
-    async def lock_query(self, conn: Connection, req: Request) -> dict[str, Any]:
+    async def lock_query(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         live = await self.store.run(locks.live_locks, self.config.wall())
         return {"locks": [lk.to_wire() for lk in live]}
 
     # -- chat, activity, settings ---------------------------------------------------
-    async def _run(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
-        assert conn.account is not None
-        reply = await self.store.run(schedule.run_mutation, conn.account, req.id, fn, req.data)
-        if not reply["ok"]:
-            raise ProtocolError.from_wire(reply["error"])
-        return dict(reply["data"])
-
-    async def _notify_mentions(self, author: Account, msg: dict[str, Any], already: list[int]) -> None:
-        targets = frozenset(msg["mentions"]) - set(already) - {author.id}
+    async def _notify_mentions(self, author: Account, msg: Any, reply: dict[str, Any],
+                               notes: dict[str, Any]) -> None:
+        message = reply["message"]
+        already = notes.get("chat.mentioned before", [])
+        targets = frozenset(message["mentions"]) - set(already) - {author.id}
         if targets:
-            await self.server.notifier.notify(
+            await self.ctx.notifier.notify(
                 Recipients(user_ids=targets),
-                Notice(f"{author.name} mentioned you", msg["text"], category="user", source="chat",
-                       links={"message": msg["id"]}))
+                Notice(f"{author.name} mentioned you", message["text"], category="user", source="chat",
+                       links={"message": message["id"]}))
 
-    async def chat_send(self, conn: Connection, req: Request) -> dict[str, Any]:
-        assert conn.account is not None
-        reply = await self._run(conn, req, chat.send)
-        await self._notify_mentions(conn.account, reply["message"], [])
-        return reply
+    async def chat_history(self, conn: Connection, msg: ChatHistory) -> dict[str, Any]:
+        return dict(await self.store.run(chat.history, msg))
 
-    async def chat_edit(self, conn: Connection, req: Request) -> dict[str, Any]:
-        assert conn.account is not None
-        before = await self.store.run(chat.message, require_int(req.data.get("id"), "id"))
-        reply = await self._run(conn, req, chat.edit)
-        await self._notify_mentions(conn.account, reply["message"], before["mentions"])
-        return reply
+    async def activity_query(self, conn: Connection, msg: ActivityQuery) -> dict[str, Any]:
+        return dict(await self.store.run(activity.query, msg))
 
-    async def chat_delete(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._run(conn, req, chat.delete)
-
-    async def chat_react(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._run(conn, req, chat.react)
-
-    async def chat_history(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return dict(await self.store.run(chat.history, req.data))
-
-    async def activity_query(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return dict(await self.store.run(activity.query, req.data))
-
-    async def settings_get(self, conn: Connection, req: Request) -> dict[str, Any]:
+    async def settings_get(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         return {"settings": await self.store.run(settings.read)}
-
-    async def settings_set(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._run(conn, req, settings.change)
 
     # -- admin -------------------------------------------------------------------------
     def _user_connections(self, user_id: int) -> list[Connection]:
-        return [c for c in self.server.connections if c.account is not None and c.account.id == user_id]
+        return [c for c in self.ctx.connections() if c.account is not None and c.account.id == user_id]
 
-    async def user_set_role(self, conn: Connection, req: Request) -> dict[str, Any]:
-        uid = require_int(req.data.get("user_id"), "user_id")
-        try:
-            role = Role(str(req.data.get("role")))
-        except ValueError:
-            raise invalid("role must be admin, trainer or viewer", field="role") from None
+    async def user_set_role(self, conn: Connection, msg: SetRole) -> dict[str, Any]:
+        uid, role = msg.user_id, Role(msg.role)
         assert conn.account is not None
         account = await self.store.run(_set_role, conn.account, uid, role)
         for other in self._user_connections(uid):  # effective on open connections at once
@@ -376,18 +318,15 @@ class Collaboration:
         self.presence.rename(uid, role.value)
         return {"user": account.user.to_wire()}
 
-    async def user_disconnect(self, conn: Connection, req: Request) -> dict[str, Any]:
-        uid = require_int(req.data.get("user_id"), "user_id")
-        revoke = req.data.get("revoke", False)
-        if not isinstance(revoke, bool):
-            raise invalid("revoke must be true or false", field="revoke")
-        if revoke:
+    async def user_disconnect(self, conn: Connection, msg: Disconnect) -> dict[str, Any]:
+        uid = msg.user_id
+        if msg.revoke:
             await self.store.run(_revoke_tokens, uid)
         targets = self._user_connections(uid)
         for other in targets:
             await other.ws.close(4000, "disconnected by an administrator")
             await self._departed(other, "disconnected")
-        return {"closed": len(targets), "revoked": revoke}
+        return {"closed": len(targets), "revoked": msg.revoke}
 
 
 def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account:

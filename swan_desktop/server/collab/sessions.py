@@ -1,7 +1,7 @@
 """``session.*`` with locks, version history, conflict strategies and the activity feed.
 
-These wrap :mod:`swan_desktop.server.schedule` (which validates and writes) and
-run inside the same transaction on the store's worker thread:
+These are hooks of the mutation pipeline around the core's own (see
+:mod:`swan_desktop.server.schedule`), in the same transaction:
 
 - a write to a session someone else has locked is refused (``locked``); a
   write carrying a fenced-off lock token is refused too (see :mod:`.locks`);
@@ -21,22 +21,19 @@ from typing import Any
 from sqlalchemy import select
 
 from ...domain import merge
-from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol import frames
+from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.messages import SessionFields
 from ...protocol.timefmt import format_ts, now_utc
-from ...protocol.validation import require_int, session_fields
-from .. import schedule
+from ..pipeline import Change, Stage
 from ..storage import dialect
-from ..store import Account, Store, Tx
+from ..store import Store
 from . import activity, chat, locks, settings
 from .tables import session_versions
 from .wording import day_of, describe_created, describe_deleted, describe_update
 
-Clock = Callable[[], float]
-
-
-def _take_token(data: dict[str, Any]) -> int | None:
-    token = data.pop("lock_token", None)
-    return None if token is None else require_int(token, "lock_token")
+CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SESSION_DELETE
+CHECKIN = "session.checkin"
 
 
 def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> None:
@@ -56,83 +53,102 @@ def _changes(before: dict[str, Any], after: dict[str, Any], fields: Any) -> list
     return [{"field": f, "old": before.get(f), "new": after.get(f)} for f in fields]
 
 
-def create(clock: Clock) -> schedule.Mutation:
-    def run(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-        reply = schedule.create(store, tx, actor, data)
-        wire = reply["session"]
-        save_version(store, wire, actor.id)
-        entry = activity.record(store, tx, actor, "created", wire["id"], wire["trainer_id"],
-                        describe_created(actor.name, wire),
-                        _changes({}, wire, [f for f in merge.MERGE_FIELDS if wire.get(f) is not None]),
-                        day_of(wire))
-        _attach(store, tx, "session:created", [entry])
-        return reply
-    return run
+def install(hook: Callable[[str, Stage, Callable[[Change], None], int], None]) -> None:
+    """Put the collaboration's steps around the core's ``session.*`` hooks (see server/schedule.py)."""
+    for rtype in (CREATE, UPDATE, DELETE, CHECKIN):
+        hook(rtype, Stage.VALIDATE, check_lock, 10)
+    hook(UPDATE, Stage.VALIDATE, merge_stale, 20)
+    hook(CREATE, Stage.AFTER_WRITE, record_created, 10)
+    hook(UPDATE, Stage.AFTER_WRITE, record_updated, 10)
+    hook(DELETE, Stage.AFTER_WRITE, record_deleted, 10)
+    hook(CHECKIN, Stage.AFTER_WRITE, keep_version, 10)
 
 
-def delete(clock: Clock) -> schedule.Mutation:
-    def run(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-        data = dict(data)
-        token = _take_token(data)
-        session_id = require_int(data.get("id"), "id")
-        before = store.session(session_id)
-        if before is None:
-            raise not_found(f"no session with id {session_id}", field="id")
-        locks.check_write(store, actor, session_id, token, clock())
-        reply = schedule.delete(store, tx, actor, data)
-        wire = before.to_wire()
-        locks.release(store, tx, actor, session_id, None, "deleted", clock())
-        entry = activity.record(store, tx, actor, "deleted", session_id, before.trainer_id,
-                                describe_deleted(actor.name, wire), [], day_of(wire))
-        _attach(store, tx, "session:deleted", [entry])
-        return reply
-    return run
+def _lock_token(change: Change) -> int | None:
+    """The request's lock token applies to the session it names (not to the rest of its series)."""
+    token = getattr(change.msg, "lock_token", None)
+    target = getattr(change.msg, "id", None)
+    if change.before is None or change.before.id != target:
+        return None
+    return token
 
 
-def update(clock: Clock) -> schedule.Mutation:
-    def run(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-        data = dict(data)
-        token = _take_token(data)
-        session_id = require_int(data.get("id"), "id")
-        version = require_int(data.get("version"), "version")
-        session = store.session(session_id)
-        if session is None:
-            raise not_found(f"no session with id {session_id}", field="id")
-        locks.check_write(store, actor, session_id, token, clock())
-        theirs = session.to_wire()
-        save_version(store, theirs, session.updated_by)  # sessions from before history was kept
-        resolution = merge.Resolution()
-        strategy = merge.DEFAULT_STRATEGY
-        if version != session.version and isinstance(data.get("changes"), dict):
-            base = version_fields(store, session_id, version)
-            if base is not None:
-                strategy = settings.conflict_strategy(store)
-                parsed = session_fields(data["changes"], partial=True)
-                mine_wire = session.with_changes(**parsed).to_wire()
-                mine = {f: mine_wire[f] for f in parsed}
-                resolution = merge.resolve(strategy, base, theirs, mine)
-                if resolution.refused:
-                    _refuse(strategy, resolution, session_id, base, theirs, mine)
-                if not resolution.apply:
-                    _record_lost(store, tx, actor, theirs, resolution)  # in the feed; no event
-                    return {"session": theirs, "discarded": resolution.discarded, "strategy": strategy}
-                data = {**data, "version": session.version, "changes": resolution.apply}
-        reply = schedule.update(store, tx, actor, data)
-        after = reply["session"]
-        if after["version"] == theirs["version"]:
-            return reply  # nothing changed
-        save_version(store, after, actor.id)
-        changed = [f for f in merge.MERGE_FIELDS if theirs.get(f) != after.get(f)]
-        entry = activity.record(store, tx, actor, "updated", session_id, after["trainer_id"],
-                        describe_update(actor.name, theirs, after, changed), _changes(theirs, after, changed),
-                        day_of(after))
-        lost = _record_lost(store, tx, actor, theirs, resolution)
-        _attach(store, tx, "session:updated", [entry, *lost])
-        if resolution.overwritten or resolution.discarded:
-            reply = {**reply, "strategy": strategy, "overwritten": resolution.overwritten,
-                     "discarded": resolution.discarded}
-        return reply
-    return run
+def check_lock(change: Change) -> None:
+    if change.before is not None:
+        locks.check_write(change.store, change.actor, change.before.id, _lock_token(change), change.wall)
+
+
+def merge_stale(change: Change) -> None:
+    """A change made against an older version is merged under the studio's strategy (or refused)."""
+    session = change.before
+    assert session is not None
+    store = change.store
+    theirs = session.to_wire()
+    save_version(store, theirs, session.updated_by)  # sessions from before history was kept
+    if change.version == session.version:
+        return
+    base = version_fields(store, session.id, change.version or 0)
+    if base is None:
+        return  # the core's version check refuses it
+    strategy = settings.conflict_strategy(store)
+    mine_wire = session.with_changes(**change.values).to_wire()
+    mine = {f: mine_wire[f] for f in change.values}
+    resolution = merge.resolve(strategy, base, theirs, mine)
+    if resolution.refused:
+        _refuse(strategy, resolution, session.id, base, theirs, mine)
+    change.notes["collab"] = (strategy, resolution)
+    if not resolution.apply:
+        _record_lost(change, theirs, resolution)  # in the feed; no event
+        change.finish({"session": theirs, "discarded": resolution.discarded, "strategy": strategy})
+        return
+    change.values = SessionFields(**resolution.apply).values()
+    change.version = session.version
+
+
+def record_created(change: Change) -> None:
+    assert change.after is not None
+    wire = change.after.to_wire()
+    save_version(change.store, wire, change.actor.id)
+    entry = activity.record(change.store, change.tx, change.actor, "created", wire["id"],
+                            wire["trainer_id"],
+                            describe_created(change.actor.name, wire),
+                            _changes({}, wire, [f for f in merge.MERGE_FIELDS if wire.get(f) is not None]),
+                            day_of(wire))
+    _attach(change, [entry])
+
+
+def record_updated(change: Change) -> None:
+    before, after = change.before, change.after
+    assert before is not None and after is not None
+    theirs, wire = before.to_wire(), after.to_wire()
+    store, actor = change.store, change.actor
+    save_version(store, theirs, before.updated_by)
+    save_version(store, wire, actor.id)
+    changed = [f for f in merge.MERGE_FIELDS if theirs.get(f) != wire.get(f)]
+    entry = activity.record(store, change.tx, actor, "updated", after.id, after.trainer_id,
+                            describe_update(actor.name, theirs, wire, changed),
+                            _changes(theirs, wire, changed), day_of(wire))
+    strategy, resolution = change.notes.get("collab", (None, merge.Resolution()))
+    lost = _record_lost(change, theirs, resolution)
+    _attach(change, [entry, *lost])
+    if resolution.overwritten or resolution.discarded:
+        change.reply = {**change.reply, "strategy": strategy, "overwritten": resolution.overwritten,
+                        "discarded": resolution.discarded}
+
+
+def record_deleted(change: Change) -> None:
+    before = change.before
+    assert before is not None
+    wire = before.to_wire()
+    locks.release(change.store, change.tx, change.actor, before.id, None, "deleted", change.wall)
+    entry = activity.record(change.store, change.tx, change.actor, "deleted", before.id, before.trainer_id,
+                            describe_deleted(change.actor.name, wire), [], day_of(wire))
+    _attach(change, [entry])
+
+
+def keep_version(change: Change) -> None:
+    if change.after is not None:
+        save_version(change.store, change.after.to_wire(), change.actor.id)
 
 
 def _refuse(strategy: str, resolution: merge.Resolution, session_id: int, base: dict[str, Any],
@@ -147,9 +163,10 @@ def _refuse(strategy: str, resolution: merge.Resolution, session_id: int, base: 
         "base": base, "current": theirs, "mine": mine})
 
 
-def _record_lost(store: Store, tx: Tx, actor: Account, theirs: dict[str, Any],
+def _record_lost(change: Change, theirs: dict[str, Any],
                  resolution: merge.Resolution) -> list[dict[str, Any]]:
     """Every value a strategy replaced or dropped goes to the activity feed."""
+    store, tx, actor = change.store, change.tx, change.actor
     sid, trainer = theirs["id"], theirs["trainer_id"]
     out = []
     if resolution.overwritten:
@@ -167,7 +184,7 @@ def _record_lost(store: Store, tx: Tx, actor: Account, theirs: dict[str, Any],
     return out
 
 
-def _attach(store: Store, tx: Tx, kind: str, entries: list[dict[str, Any]]) -> None:
+def _attach(change: Change, entries: list[dict[str, Any]]) -> None:
     """Put the feed entries, and the system chat messages they become, into the change's own event.
 
     One change stays one event: ``data.activity`` holds the entries and
@@ -178,10 +195,7 @@ def _attach(store: Store, tx: Tx, kind: str, entries: list[dict[str, Any]]) -> N
     for entry in entries:
         chat_kind = "conflict" if entry["kind"] in ("overwritten", "discarded") else "system"
         room = f"day:{entry['day']}" if entry.get("day") else "studio"
-        messages.append(chat.post(store, None, None, room, chat_kind, entry["summary"], entry["session_id"]))
-    for pending in reversed(tx.events):
-        if pending.kind == kind:
-            pending.data["activity"] = entries
-            pending.data["chat"] = messages
-            return
-
+        messages.append(chat.post(change.store, None, None, room, chat_kind, entry["summary"],
+                                  entry["session_id"]))
+    change.attach("activity", entries)
+    change.attach("chat", messages)

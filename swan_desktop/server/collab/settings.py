@@ -3,15 +3,17 @@ cancellation policy window (hours before the start within which credits are kept
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
 from ...domain.merge import DEFAULT_STRATEGY, STRATEGIES
 from ...protocol.errors import invalid
+from ...protocol.messages import present
+from ..pipeline import Change
 from ..storage import dialect
-from ..store import Account, Store, Tx
+from ..store import Store
+from .messages import SettingsChange
 from .tables import studio_settings
 
 _SET = dialect.upsert(studio_settings, ("value",))
@@ -23,20 +25,13 @@ DEFAULTS: dict[str, str] = {
 }
 
 
-def _check_calendar(data: dict[str, Any]) -> None:
-    zone = data.get("timezone")
-    if zone is not None:
-        try:
-            if not isinstance(zone, str) or (zone and ZoneInfo(zone) is None):
-                raise ValueError
-        except (ValueError, ZoneInfoNotFoundError):
-            raise invalid("timezone must be an IANA time zone name such as Europe/Lisbon",
-                          field="timezone") from None
-    window = data.get("cancellation_window_h")
-    if window is not None and (isinstance(window, bool) or not isinstance(window, (int, float))
-                               or not 0 <= window <= 720):
-        raise invalid("cancellation_window_h must be a number of hours from 0 to 720",
-                      field="cancellation_window_h")
+def _check_zone(zone: str) -> None:
+    try:
+        if zone:
+            ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise invalid("timezone must be an IANA time zone name such as Europe/Lisbon",
+                      field="timezone") from None
 
 
 def read(store: Store) -> dict[str, str]:
@@ -50,19 +45,21 @@ def conflict_strategy(store: Store) -> str:
     return read(store)["conflict_strategy"]
 
 
-def change(store: Store, tx: Tx, actor: Account, data: dict[str, Any]) -> dict[str, Any]:
-    """``studio.settings.set``: validate and store, then tell everyone."""
-    unknown = sorted(set(data) - set(DEFAULTS))
-    if unknown:
-        raise invalid(f"unknown setting(s): {', '.join(unknown)}", fields=unknown)
-    if not data:
+def change(change: Change) -> None:
+    """``studio.settings.set``: validate and store the settings given, then tell everyone."""
+    msg = change.msg
+    assert isinstance(msg, SettingsChange)
+    given = {k: v for k, v in present(msg).items() if v is not None}
+    if not given:
         raise invalid("no settings given")
-    strategy = data.get("conflict_strategy")
-    if strategy is not None and strategy not in STRATEGIES:
+    if msg.conflict_strategy is not None and msg.conflict_strategy not in STRATEGIES:
         raise invalid(f"conflict_strategy must be one of {', '.join(STRATEGIES)}", field="conflict_strategy")
-    _check_calendar(data)
-    for key, value in data.items():
-        store.db.execute(_SET, {"key": key, "value": str(value)})
+    if msg.timezone is not None:
+        _check_zone(msg.timezone)
+    store = change.store
+    for key, value in given.items():
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        store.db.execute(_SET, {"key": key, "value": text})
     settings = read(store)
-    tx.emit("studio:settings-changed", {"settings": settings}, actor.user)
-    return {"settings": settings}
+    change.emit("studio:settings-changed", {"settings": settings}, primary=True)
+    change.reply = {"settings": settings}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
-from ...protocol.frames import Request
+from ...protocol.messages import Empty, Message
 from ..notifier_api import Notice, Recipients
 from ..storage import dialect
 from ..store import Store
@@ -52,6 +52,13 @@ def _emit_status(store: Store, data: dict[str, Any]) -> None:
         tx.emit(STATUS_CHANGED, data, audience=admins)
 
 
+class HistoryQuery(Message):
+    """``monitor.history``: one range and, optionally, which series."""
+
+    range: str
+    series: list[str] | None = None
+
+
 class Monitor:
     """See the module docstring. Runs on the server's loop thread."""
 
@@ -79,8 +86,8 @@ class Monitor:
 
     # -- lifecycle ---------------------------------------------------------------
     def register(self, dispatcher: Dispatcher) -> None:
-        dispatcher.register(SNAPSHOT, self.handle_snapshot)
-        dispatcher.register(HISTORY, self.handle_history)
+        dispatcher.register(SNAPSHOT, Empty, self.handle_snapshot)
+        dispatcher.register(HISTORY, HistoryQuery, self.handle_history)
 
     async def start(self) -> None:
         store = self._server.store
@@ -248,9 +255,7 @@ class Monitor:
             "services": [s.to_wire() for s in self.services.states()],
         }
 
-    async def handle_snapshot(self, conn: Connection, req: Request) -> dict[str, Any]:
-        if req.data:
-            raise invalid(f"unknown field(s): {', '.join(sorted(req.data))}", fields=sorted(req.data))
+    async def handle_snapshot(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         if self.latest is None:
             await self.sample_now()
         assert self.latest is not None
@@ -267,18 +272,10 @@ class Monitor:
             "latency_by_type": self.by_type,
         }
 
-    async def handle_history(self, conn: Connection, req: Request) -> dict[str, Any]:
-        unknown = sorted(set(req.data) - {"range", "series"})
-        if unknown:
-            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-        range_name = req.data.get("range")
+    async def handle_history(self, conn: Connection, msg: HistoryQuery) -> dict[str, Any]:
+        range_name, series = msg.range, msg.series
         if range_name not in RANGES:
             raise invalid(f"range must be one of {', '.join(RANGES)}", field="range")
-        series = req.data.get("series")
-        if series is not None and (
-            not isinstance(series, list) or not all(isinstance(s, str) for s in series)
-        ):
-            raise invalid("series must be a list of series names", field="series")
         db = self.db
         if db is None:
             raise ProtocolError(ErrorCode.INTERNAL, "the monitor is not running")

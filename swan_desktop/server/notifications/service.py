@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
@@ -23,17 +22,17 @@ from sqlalchemy import select
 from ...domain.permissions import allowed
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
-from ...protocol.frames import Request
-from ...protocol.timefmt import format_ts, now_utc, parse_ts
-from ...protocol.validation import require_int
-from .. import schedule
+from ...protocol.messages import Empty, SessionFields, SessionUpdate, present, time_field
+from ...protocol.timefmt import format_ts, now_utc
 from ..connection import Connection
-from ..handlers import Dispatcher
+from ..features import FeatureContext
 from ..hub import Hub
-from ..notifier_api import CATEGORIES, PRIORITIES, Notice, Recipients
-from ..store import Account, HubEvent, Store, Tx
+from ..notifier_api import PRIORITIES, Notice, Recipients
+from ..pipeline import Change, Stage
+from ..store import Account, HubEvent, Store
 from ..worker import AsyncStore
 from . import records, smtp, triggers
+from .messages import Announcement, NotificationAction, NotificationMark, NotificationQuery, PrefsChange
 from .records import ACKNOWLEDGE, Action
 from .tables import notification_deliveries
 
@@ -45,8 +44,6 @@ FAILED_WINDOW = timedelta(minutes=5)
 SCAN_INTERVAL_S = 300.0
 DIGEST_INTERVAL_S = 3600.0
 _RANK = {p: i for i, p in enumerate(PRIORITIES)}
-_FILTERS = {"category", "priority", "since", "until", "unread_only", "include_dismissed", "limit",
-            "before_id"}
 
 
 class NotificationService:
@@ -67,16 +64,16 @@ class NotificationService:
         hub.react(self._on_events)
 
     # -- lifecycle ------------------------------------------------------------
-    def register(self, dispatcher: Dispatcher) -> None:
-        for rtype, handler in {
-            "notification.query": self.query,
-            "notification.mark": self.mark,
-            "notification.action": self.action,
-            "notification.announce": self.announce,
-            "notification.prefs.get": self.prefs_get,
-            "notification.prefs.set": self.prefs_set,
-        }.items():
-            dispatcher.register(rtype, handler)
+    def install(self, ctx: FeatureContext) -> None:
+        """Register the ``notification.*`` requests; marks and actions are changes (the pipeline)."""
+        ctx.request("notification.query", NotificationQuery, self.query)
+        ctx.mutation("notification.mark", NotificationMark)
+        ctx.hook("notification.mark", Stage.WRITE, lambda change: _mark(change, self.clock()))
+        ctx.mutation("notification.action", NotificationAction)
+        ctx.hook("notification.action", Stage.WRITE, lambda change: _action(change, self.clock()))
+        ctx.request("notification.announce", Announcement, self.announce)
+        ctx.request("notification.prefs.get", Empty, self.prefs_get)
+        ctx.request("notification.prefs.set", PrefsChange, self.prefs_set)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -202,69 +199,29 @@ class NotificationService:
         return sent
 
     # -- requests ---------------------------------------------------------------
-    async def query(self, conn: Connection, req: Request) -> dict[str, Any]:
-        account = _account(conn)
-        data = dict(req.data)
-        unknown = sorted(set(data) - _FILTERS)
-        if unknown:
-            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-        if data.get("category") is not None and data["category"] not in CATEGORIES:
-            raise invalid(f"category must be one of {', '.join(CATEGORIES)}", field="category")
-        if data.get("priority") is not None and data["priority"] not in PRIORITIES:
-            raise invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
+    async def query(self, conn: Connection, msg: NotificationQuery) -> dict[str, Any]:
+        filters = present(msg)
         for key in ("since", "until"):
-            if data.get(key) is not None:
-                data[key] = format_ts(parse_ts(data[key], key))
-        limit = require_int(data.get("limit", 200), "limit")
-        if not 1 <= limit <= 1000:
-            raise invalid("limit must be between 1 and 1000", field="limit")
-        data["limit"] = limit
-        if data.get("before_id") is not None:
-            data["before_id"] = require_int(data["before_id"], "before_id")
-        return await self._store.run(records.query, account.id, data)
+            if filters.get(key) is not None:
+                filters[key] = format_ts(time_field(filters[key], key))
+        return await self._store.run(records.query, _account(conn).id, filters)
 
-    async def _mutate(self, conn: Connection, req: Request, fn: schedule.Mutation) -> dict[str, Any]:
-        account = _account(conn)
-        reply = await self._store.run(schedule.run_mutation, account, req.id, fn, req.data)
-        if reply["ok"]:
-            return dict(reply["data"])
-        raise ProtocolError.from_wire(reply["error"])
-
-    async def mark(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, functools.partial(_mark, at=self.clock()))
-
-    async def action(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return await self._mutate(conn, req, functools.partial(_action, at=self.clock()))
-
-    async def announce(self, conn: Connection, req: Request) -> dict[str, Any]:
-        data = req.data
-        unknown = sorted(set(data) - {"title", "message", "priority", "role"})
-        if unknown:
-            raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-        title, message = data.get("title"), data.get("message")
-        if not isinstance(title, str) or not title.strip() or len(title) > 200:
+    async def announce(self, conn: Connection, msg: Announcement) -> dict[str, Any]:
+        if not msg.title.strip():
             raise invalid("title must be text of 1–200 characters", field="title")
-        if not isinstance(message, str) or len(message) > 5000:
-            raise invalid("message must be text of at most 5000 characters", field="message")
-        priority = data.get("priority", "normal")
-        if priority not in PRIORITIES:
-            raise invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
-        role = data.get("role")
-        roles = frozenset(r.value for r in Role) if role is None else frozenset({role})
-        if role is not None and role not in {r.value for r in Role}:
-            raise invalid("role must be admin, trainer or viewer (or absent for everyone)", field="role")
+        roles = frozenset(r.value for r in Role) if msg.role is None else frozenset({msg.role})
         account = _account(conn)
-        notice = Notice(title.strip(), message, category="user", priority=priority,
+        notice = Notice(msg.title.strip(), msg.message, category="user", priority=msg.priority,
                         source=f"announcement by {account.name}", links={"user": account.id})
-        actions = (ACKNOWLEDGE,) if _RANK[priority] >= _RANK["high"] else ()
+        actions = (ACKNOWLEDGE,) if _RANK[msg.priority] >= _RANK["high"] else ()
         nid = await self.create(Recipients(roles=roles), notice, actions)
         return {"id": nid}
 
-    async def prefs_get(self, conn: Connection, req: Request) -> dict[str, Any]:
+    async def prefs_get(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         return {"prefs": await self._store.run(records.prefs, _account(conn).id)}
 
-    async def prefs_set(self, conn: Connection, req: Request) -> dict[str, Any]:
-        return {"prefs": await self._store.run(records.set_prefs, _account(conn).id, dict(req.data))}
+    async def prefs_set(self, conn: Connection, msg: PrefsChange) -> dict[str, Any]:
+        return {"prefs": await self._store.run(records.set_prefs, _account(conn).id, present(msg))}
 
 
 def _account(conn: Connection) -> Account:
@@ -272,34 +229,25 @@ def _account(conn: Connection) -> Account:
     return conn.account
 
 
-def _ids(data: dict[str, Any]) -> list[int]:
-    ids = data.get("ids")
-    if not isinstance(ids, list) or not ids or len(ids) > 1000:
-        raise invalid("ids must be a list of 1–1000 notification ids", field="ids")
-    return [require_int(i, "ids") for i in ids]
+def _mark(change: Change, at: datetime) -> None:
+    msg = change.msg
+    assert isinstance(msg, NotificationMark)
+    change.reply = {"updated": records.apply_mark(change.store, change.tx, change.actor.id, list(msg.ids),
+                                                  msg.op, at)}
 
 
-def _mark(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
-          at: datetime | None = None) -> dict[str, Any]:
-    unknown = sorted(set(data) - {"ids", "op"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    return {"updated": records.apply_mark(store, tx, actor.id, _ids(data), str(data.get("op")), at)}
-
-
-def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
-            at: datetime | None = None) -> dict[str, Any]:
-    unknown = sorted(set(data) - {"id", "action", "confirm"})
-    if unknown:
-        raise invalid(f"unknown field(s): {', '.join(unknown)}", fields=unknown)
-    nid = require_int(data.get("id"), "id")
-    note = records.for_user(store, actor.id, nid)
+def _action(change: Change, at: datetime) -> None:
+    """Run one of a notification's buttons; a schedule change goes through the session's own
+    pipeline (locks, the booking workflow and the activity feed apply)."""
+    msg, store, actor = change.msg, change.store, change.actor
+    assert isinstance(msg, NotificationAction)
+    note = records.for_user(store, actor.id, msg.id)
     if note is None:
-        raise not_found(f"no notification {nid} for you", field="id")
-    found = next((a for a in note["actions"] if a["id"] == data.get("action")), None)
+        raise not_found(f"no notification {msg.id} for you", field="id")
+    found = next((a for a in note["actions"] if a["id"] == msg.action), None)
     if found is None:
-        raise invalid(f"notification {nid} has no action {data.get('action')!r}", field="action")
-    if found["dangerous"] and data.get("confirm") is not True:
+        raise invalid(f"notification {msg.id} has no action {msg.action!r}", field="action")
+    if found["dangerous"] and not msg.confirm:
         raise invalid(f"“{found['label']}” needs confirm: true", field="confirm", reason="confirm_required")
     result: dict[str, Any] = {}
     if found["id"] == "confirm_session":
@@ -309,12 +257,13 @@ def _action(store: Store, tx: Tx, actor: Account, data: dict[str, Any], *,
         session = store.session(sid) if sid is not None else None
         if session is None:
             raise not_found("the session of this notification no longer exists", field="id")
-        result = schedule.update(store, tx, actor, {"id": session.id, "version": session.version,
-                                                    "changes": {"status": "confirmed"}})
+        update = SessionUpdate(id=session.id, version=session.version,
+                               changes=SessionFields(status="confirmed"))
+        result = change.pipeline.nested(change, "session.update", update)
     elif found["id"] == "open_session":
         result = {"open": {"session": triggers.session_link(note)}}
-    records.apply_mark(store, tx, actor.id, [nid], "acknowledge", at)
-    return result
+    records.apply_mark(store, change.tx, actor.id, [msg.id], "acknowledge", at)
+    change.reply = result
 
 
 def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]:

@@ -1,4 +1,9 @@
-"""Fixtures for server tests: a real server on loopback and a plain WebSocket client."""
+"""Fixtures every test folder can use (loaded by tests/conftest.py).
+
+``server`` is a real server on loopback with the demo studio and the test
+users; a folder that needs other settings (limits, timings, a fake clock)
+overrides it in its own conftest, and ``clients`` then follows that server.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,12 @@ import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
 
-from .support import Clients, start_server
+from .server import Clients, start_server
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "swan.db"
+    return tmp_path / "studio.sqlite3"
 
 
 @pytest.fixture
@@ -26,6 +31,7 @@ def server(db_path: Path) -> Iterator[EmbeddedServer]:
 
 @pytest.fixture
 async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
+    """Plain protocol clients of ``server``: ``await clients.signed_in("ana")``; all closed afterwards."""
     pool = Clients(server)
     yield pool
     await pool.close()
