@@ -26,6 +26,7 @@ import logging
 from collections.abc import Callable
 
 from .connection import SIGNED_OUT, Connection
+from .storage import dialect
 from .store import Account, Store
 from .worker import AsyncStore
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 def data_version(store: Store) -> int:
     """SQLite's count of commits by other connections to this database file."""
-    return int(store._conn.execute("PRAGMA data_version").fetchone()[0])
+    return dialect.data_version(store.db)
 
 
 def _accounts(store: Store) -> dict[int, Account]:

@@ -22,9 +22,7 @@ from . import demo, logs, schedule
 from .account_watch import AccountWatch
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
-from .calendar import schema as calendar_schema
 from .collab import Collaboration
-from .collab import schema as collab_schema
 from .connection import Connection
 from .features import FeatureContext, HttpRoute
 from .gateway import Gateway
@@ -150,8 +148,6 @@ class SwanServer:
         self._started = time.monotonic()
         logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
         await self.store.open()
-        await self.store.run(collab_schema.apply)
-        await self.store.run(calendar_schema.apply)
         if self._demo:
             seeded = await self.store.run(demo.seed_if_empty)
             if seeded:

@@ -80,7 +80,8 @@ class EmbeddedServer:
             raise TimeoutError(f"embedded server did not start within {timeout} s")
         if self._failure is not None:
             self._thread.join(timeout)
-            raise RuntimeError("embedded server failed to start") from self._failure
+            # Said in words (e.g. a database written by a newer release names its revision).
+            raise RuntimeError(f"embedded server failed to start: {self._failure}") from self._failure
 
     def _run(self) -> None:
         # A plain asyncio loop, whatever policy the host app installed (qasync's

@@ -1,27 +1,45 @@
-"""Synchronous SQLite store: directory, sessions, users, tokens, events and the request log.
+"""Synchronous store: directory, sessions, users, tokens, events and the request log.
 
 One :class:`Store` is used from one thread at a time (the server runs it on a
 dedicated worker thread, see :mod:`.worker`). Mutations go through
 :meth:`Store.transaction`, which commits the change, its event rows and its
 request-log reply together, and hands the new events to ``on_events`` after
 the commit — in ``seq`` order, because there is only one writer.
+
+Queries are SQLAlchemy Core over the tables in :mod:`.tables`; what is
+particular to SQLite is behind :mod:`.storage.dialect`. Features query their
+own tables through :attr:`Store.db`.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, RowMapping, Table, bindparam, delete, func, insert, select, update
+
 from ..protocol.entities import Client, Location, Role, Session, SessionType, Status, Trainer, User
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
 from . import db
+from .storage import dialect
+from .tables import (
+    clients,
+    events,
+    locations,
+    meta,
+    request_log,
+    session_types,
+    sessions,
+    tokens,
+    trainers,
+    users,
+)
 from .wire import wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
@@ -89,37 +107,35 @@ class Tx:
         self.events.append(PendingEvent(kind, data, wire_actor, audience))
 
 
-_SESSION_COLS = (
-    "start",
-    "end",
-    "trainer_id",
-    "client_id",
-    "client_name",
-    "location",
-    "session_type_id",
-    "status",
-    "notes",
-    "cancel_reason",
-    "series_id",
-    "attendance",
-    "checked_in_at",
-    "version",
-    "updated_at",
-    "updated_by",
-)
+#: Tables :meth:`Store.count` may count.
+_COUNTED: dict[str, Table] = {
+    t.name: t for t in (trainers, clients, session_types, locations, sessions, users, events)
+}
 
 
-def _json(value: Any) -> str:
-    """JSON with text as UTF-8, not ``\\u`` escapes (ASCII escapes only for a lone surrogate)."""
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value)
-    return text
+_SESSION_COLUMNS = tuple(c.name for c in sessions.c if c.name != "id")
+_EVENT_COLUMNS = ("kind", "ts", "actor", "data", "audience")
 
 
-def _session_from_row(row: sqlite3.Row) -> Session:
+class _RequestPath:
+    """The statements every request runs, compiled once for the store's connection (see
+    :class:`.storage.dialect.Prepared` for why, and what it saves; built per call, a
+    Core statement cost over four times what SQLite took to run it)."""
+
+    def __init__(self, db: Connection) -> None:
+        self.session = dialect.Prepared(db, select(sessions).where(sessions.c.id == bindparam("session_id")))
+        self.insert_session = dialect.Prepared(db, insert(sessions), _SESSION_COLUMNS)
+        self.update_session = dialect.Prepared(
+            db, update(sessions).where(sessions.c.id == bindparam("session_id")), _SESSION_COLUMNS)
+        self.insert_event = dialect.Prepared(db, insert(events), _EVENT_COLUMNS)
+        log = request_log.c
+        self.logged_reply = dialect.Prepared(db, select(log.reply).where(
+            log.user_id == bindparam("user_id"), log.request_id == bindparam("request_id")))
+        self.log_reply = dialect.Prepared(db, dialect.upsert(request_log, ("reply", "created_at")),
+                                          ("user_id", "request_id", "reply", "created_at"))
+
+
+def _session_from_row(row: Mapping[str, Any] | RowMapping) -> Session:
     return Session(
         id=row["id"],
         start=parse_ts(row["start"]),
@@ -141,66 +157,97 @@ def _session_from_row(row: sqlite3.Row) -> Session:
     )
 
 
-def _session_values(s: Session) -> tuple[Any, ...]:
-    return (
-        format_ts(s.start),
-        format_ts(s.end),
-        s.trainer_id,
-        s.client_id,
-        s.client_name,
-        s.location,
-        s.session_type_id,
-        s.status.value,
-        s.notes,
-        s.cancel_reason,
-        s.series_id,
-        s.attendance,
-        format_ts(s.checked_in_at) if s.checked_in_at else None,
-        s.version,
-        format_ts(s.updated_at) if s.updated_at else None,
-        s.updated_by,
-    )
+def _session_values(s: Session) -> dict[str, Any]:
+    return {
+        "start": format_ts(s.start),
+        "end": format_ts(s.end),
+        "trainer_id": s.trainer_id,
+        "client_id": s.client_id,
+        "client_name": s.client_name,
+        "location": s.location,
+        "session_type_id": s.session_type_id,
+        "status": s.status.value,
+        "notes": s.notes,
+        "cancel_reason": s.cancel_reason,
+        "series_id": s.series_id,
+        "attendance": s.attendance,
+        "checked_in_at": format_ts(s.checked_in_at) if s.checked_in_at else None,
+        "version": s.version,
+        "updated_at": format_ts(s.updated_at) if s.updated_at else None,
+        "updated_by": s.updated_by,
+    }
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _account(row: RowMapping) -> Account:
     return Account(
         row["id"], row["username"], row["name"], Role(row["role"]), row["password_hash"], row["trainer_id"]
     )
 
 
+def _trainer(r: RowMapping) -> Trainer:
+    return Trainer(r["id"], r["name"], tuple(json.loads(r["specialties"])), r["color"])
+
+
+def _client(r: RowMapping) -> Client:
+    return Client(r["id"], r["name"], r["credits"], r["source"])
+
+
+def _session_type(r: RowMapping) -> SessionType:
+    return SessionType(r["id"], r["name"], r["duration_min"], r["color"], r["credits"])
+
+
+
+def _json(value: Any) -> str:
+    """JSON with text as UTF-8, not ``\\u`` escapes (ASCII escapes only for a lone surrogate)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
 class Store:
-    """All persistent state of one server, over one SQLite connection."""
+    """All persistent state of one server, over one database connection."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._conn = db.connect(path)
+        self._engine, self._db = db.connect(path)
+        self._hot = _RequestPath(self._db)
         self.epoch: str = self._meta("epoch")
         #: Called (on the store's thread) with the events of each commit, in seq order.
         self.on_events: Callable[[list[HubEvent]], None] | None = None
 
+    @property
+    def db(self) -> Connection:
+        """The connection features query their own tables through (SQLAlchemy Core).
+
+        Use it only on the store's thread (inside ``AsyncStore.run``), and write
+        only inside :meth:`transaction`, so a feature's rows commit with the
+        change and the events they belong to. Each statement outside a
+        transaction runs on its own. Build statements from the ``tables``
+        modules; what is SQLite-only goes through :mod:`.storage.dialect`.
+        """
+        return self._db
+
     # -- plumbing ---------------------------------------------------------
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
+        self._engine.dispose()
 
     def _meta(self, key: str) -> str:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row["value"]) if row else ""
+        value = self._db.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        return str(value) if value is not None else ""
 
     def ping(self) -> bool:
-        return self._conn.execute("SELECT 1").fetchone()[0] == 1
+        return self._db.execute(select(1)).scalar() == 1
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One write transaction; its events get their ``seq`` and are published after commit."""
         tx = Tx()
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with dialect.write_transaction(self._db):
             yield tx
             written = self._write_events(tx.events)
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         if written and self.on_events is not None:
             self.on_events(written)
 
@@ -209,27 +256,24 @@ class Store:
         ts = format_ts(now_utc())
         for p in pending:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
-            cur = self._conn.execute(
-                "INSERT INTO events(kind, ts, actor, data, audience) VALUES (?, ?, ?, ?, ?)",
-                (p.kind, ts, json.dumps(p.actor) if p.actor else None, _json(p.data), audience),
-            )
-            seq = int(cur.lastrowid or 0)
+            cursor = self._hot.insert_event.run(self._db, {
+                "kind": p.kind, "ts": ts, "actor": json.dumps(p.actor) if p.actor else None,
+                "data": _json(p.data), "audience": audience})
+            seq = int(cursor.lastrowid)
             out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
         return out
 
     # -- events -----------------------------------------------------------
     def head_seq(self) -> int:
-        row = self._conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
-        return int(row[0]) if row else 0
+        return dialect.head_seq(self._db, events)
 
     def pruned_through(self) -> int:
         return int(self._meta("pruned_through") or 0)
 
     def events_between(self, after: int, upto: int) -> list[HubEvent]:
-        rows = self._conn.execute(
-            "SELECT seq, kind, ts, actor, data, audience FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
-            (after, upto),
-        ).fetchall()
+        rows = self._db.execute(
+            select(events).where(events.c.seq > after, events.c.seq <= upto).order_by(events.c.seq)
+        ).mappings()
         return [
             HubEvent(
                 Event(
@@ -249,38 +293,27 @@ class Store:
         """Drop events beyond the newest ``keep`` once more than ``prune_at`` are stored,
         and request-log replies older than the retention. Returns events dropped."""
         head = self.head_seq()
-        count = self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        count = self.count("events")
         cutoff = format_ts(now_utc() - REQUEST_LOG_RETENTION)
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            dropped = 0
+        dropped = 0
+        with dialect.write_transaction(self._db):
             if count > prune_at:
                 through = head - keep
-                dropped = self._conn.execute("DELETE FROM events WHERE seq <= ?", (through,)).rowcount
-                self._conn.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'pruned_through'",
-                    (str(max(through, self.pruned_through())),),
-                )
-            self._conn.execute("DELETE FROM request_log WHERE created_at < ?", (cutoff,))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
+                dropped = self._db.execute(delete(events).where(events.c.seq <= through)).rowcount
+                self._db.execute(update(meta).where(meta.c.key == "pruned_through")
+                                 .values(value=str(max(through, self.pruned_through()))))
+            self._db.execute(delete(request_log).where(request_log.c.created_at < cutoff))
         return int(dropped)
 
     # -- request log (idempotency) -----------------------------------------
     def logged_reply(self, user_id: int, request_id: str) -> dict[str, Any] | None:
-        row = self._conn.execute(
-            "SELECT reply FROM request_log WHERE user_id = ? AND request_id = ?", (user_id, request_id)
-        ).fetchone()
-        return json.loads(row["reply"]) if row else None
+        row = self._hot.logged_reply.first(self._db, {"user_id": user_id, "request_id": request_id})
+        return json.loads(row["reply"]) if row is not None else None
 
     def log_reply(self, user_id: int, request_id: str, reply: dict[str, Any]) -> None:
         """Record a reply; call inside :meth:`transaction`."""
-        self._conn.execute(
-            "INSERT OR REPLACE INTO request_log(user_id, request_id, reply, created_at) VALUES (?, ?, ?, ?)",
-            (user_id, request_id, _json(reply), format_ts(now_utc())),
-        )
+        self._hot.log_reply.run(self._db, {"user_id": user_id, "request_id": request_id,
+                                      "reply": _json(reply), "created_at": format_ts(now_utc())})
 
     # -- users and tokens ----------------------------------------------------
     def upsert_user(
@@ -293,43 +326,37 @@ class Store:
         existing = self.account_by_username(username)
         with self.transaction():
             if existing is None:
-                self._conn.execute(
-                    "INSERT INTO users(username, name, role, password_hash, trainer_id) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (username, name, role.value, password_hash, trainer_id),
-                )
+                self._db.execute(insert(users).values(
+                    username=username, name=name, role=role.value, password_hash=password_hash,
+                    trainer_id=trainer_id))
             else:
-                self._conn.execute(
-                    "UPDATE users SET name = ?, role = ?, password_hash = ?, "
-                    "trainer_id = COALESCE(?, trainer_id) WHERE id = ?",
-                    (name, role.value, password_hash, trainer_id, existing.id),
-                )
+                self._db.execute(update(users).where(users.c.id == existing.id).values(
+                    name=name, role=role.value, password_hash=password_hash,
+                    trainer_id=func.coalesce(trainer_id, users.c.trainer_id)))
         account = self.account_by_username(username)
         assert account is not None
         return account, existing is None
 
     def account_by_username(self, username: str) -> Account | None:
-        row = self._conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        row = self._db.execute(select(users).where(users.c.username == username)).mappings().first()
         return _account(row) if row else None
 
     def accounts(self) -> list[Account]:
-        return [_account(r) for r in self._conn.execute("SELECT * FROM users ORDER BY id")]
+        return [_account(r) for r in self._db.execute(select(users).order_by(users.c.id)).mappings()]
 
     def account(self, user_id: int) -> Account | None:
-        row = self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+        row = self._db.execute(select(users).where(users.c.id == user_id)).mappings().first()
         return _account(row) if row else None
 
     def add_token(self, token_hash: str, user_id: int, expires_at: datetime) -> None:
         with self.transaction():
-            self._conn.execute(
-                "INSERT INTO tokens(token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
-                (token_hash, user_id, format_ts(expires_at), format_ts(now_utc())),
-            )
+            self._db.execute(insert(tokens).values(
+                token_hash=token_hash, user_id=user_id, expires_at=format_ts(expires_at),
+                created_at=format_ts(now_utc())))
 
     def token(self, token_hash: str) -> tuple[Account, datetime] | None:
-        row = self._conn.execute(
-            "SELECT user_id, expires_at FROM tokens WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
+        row = self._db.execute(select(tokens.c.user_id, tokens.c.expires_at)
+                               .where(tokens.c.token_hash == token_hash)).mappings().first()
         if row is None:
             return None
         account = self.account(row["user_id"])
@@ -337,110 +364,89 @@ class Store:
 
     def delete_token(self, token_hash: str) -> None:
         with self.transaction():
-            self._conn.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
+            self._db.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
 
     def delete_user_tokens(self, user_id: int) -> None:
         """Revoke every token of a user (call inside or outside a transaction)."""
-        self._conn.execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
+        self._db.execute(delete(tokens).where(tokens.c.user_id == user_id))
 
     # -- directory -------------------------------------------------------------
-    def add_trainer(self, name: str, specialties: Sequence[str] = (), color: str = "#607d8b") -> Trainer:
+    def _insert(self, table: Table, **values: Any) -> int:
         with self.transaction():
-            cur = self._conn.execute(
-                "INSERT INTO trainers(name, specialties, color) VALUES (?, ?, ?)",
-                (name, json.dumps(list(specialties)), color),
-            )
-        return Trainer(int(cur.lastrowid or 0), name, tuple(specialties), color)
+            result = self._db.execute(insert(table).values(**values))
+        return dialect.new_id(result)
+
+    def add_trainer(self, name: str, specialties: Sequence[str] = (), color: str = "#607d8b") -> Trainer:
+        new_id = self._insert(trainers, name=name, specialties=json.dumps(list(specialties)), color=color)
+        return Trainer(new_id, name, tuple(specialties), color)
 
     def add_client(self, name: str, credits: int = 0, source: str = "swanstudios") -> Client:
-        with self.transaction():
-            cur = self._conn.execute(
-                "INSERT INTO clients(name, credits, source) VALUES (?, ?, ?)", (name, credits, source)
-            )
-        return Client(int(cur.lastrowid or 0), name, credits, source)
+        return Client(self._insert(clients, name=name, credits=credits, source=source), name, credits, source)
 
     def add_session_type(
         self, name: str, duration_min: int = 60, color: str = "#4f8fba", credits: int = 1
     ) -> SessionType:
-        with self.transaction():
-            cur = self._conn.execute(
-                "INSERT INTO session_types(name, duration_min, color, credits) VALUES (?, ?, ?, ?)",
-                (name, duration_min, color, credits),
-            )
-        return SessionType(int(cur.lastrowid or 0), name, duration_min, color, credits)
+        new_id = self._insert(session_types, name=name, duration_min=duration_min, color=color,
+                              credits=credits)
+        return SessionType(new_id, name, duration_min, color, credits)
 
     def add_location(self, name: str) -> Location:
-        with self.transaction():
-            cur = self._conn.execute("INSERT INTO locations(name) VALUES (?)", (name,))
-        return Location(int(cur.lastrowid or 0), name)
+        return Location(self._insert(locations, name=name), name)
 
     def trainers(self) -> list[Trainer]:
-        return [
-            Trainer(r["id"], r["name"], tuple(json.loads(r["specialties"])), r["color"])
-            for r in self._conn.execute("SELECT * FROM trainers ORDER BY id")
-        ]
+        return [_trainer(r) for r in self._db.execute(select(trainers).order_by(trainers.c.id)).mappings()]
 
     def clients(self) -> list[Client]:
-        return [
-            Client(r["id"], r["name"], r["credits"], r["source"])
-            for r in self._conn.execute("SELECT * FROM clients ORDER BY id")
-        ]
+        return [_client(r) for r in self._db.execute(select(clients).order_by(clients.c.id)).mappings()]
 
     def session_types(self) -> list[SessionType]:
-        return [
-            SessionType(r["id"], r["name"], r["duration_min"], r["color"], r["credits"])
-            for r in self._conn.execute("SELECT * FROM session_types ORDER BY id")
-        ]
+        rows = self._db.execute(select(session_types).order_by(session_types.c.id)).mappings()
+        return [_session_type(r) for r in rows]
 
     def locations(self) -> list[Location]:
-        return [
-            Location(r["id"], r["name"]) for r in self._conn.execute("SELECT * FROM locations ORDER BY id")
-        ]
+        rows = self._db.execute(select(locations).order_by(locations.c.id)).mappings()
+        return [Location(r["id"], r["name"]) for r in rows]
 
     def trainer(self, trainer_id: int) -> Trainer | None:
         return next((t for t in self.trainers() if t.id == trainer_id), None)
 
     def client(self, client_id: int) -> Client | None:
-        r = self._conn.execute("SELECT * FROM clients WHERE id = ?", (client_id,)).fetchone()
-        return Client(r["id"], r["name"], r["credits"], r["source"]) if r else None
+        r = self._db.execute(select(clients).where(clients.c.id == client_id)).mappings().first()
+        return _client(r) if r else None
 
     def session_type(self, type_id: int) -> SessionType | None:
-        r = self._conn.execute("SELECT * FROM session_types WHERE id = ?", (type_id,)).fetchone()
-        return SessionType(r["id"], r["name"], r["duration_min"], r["color"], r["credits"]) if r else None
+        r = self._db.execute(select(session_types).where(session_types.c.id == type_id)).mappings().first()
+        return _session_type(r) if r else None
 
     def count(self, table: str) -> int:
-        if table not in {"trainers", "clients", "session_types", "locations", "sessions", "users", "events"}:
+        if table not in _COUNTED:
             raise ValueError(table)
-        return int(self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return int(self._db.execute(select(func.count()).select_from(_COUNTED[table])).scalar_one())
 
     # -- sessions ----------------------------------------------------------------
     def session(self, session_id: int) -> Session | None:
-        row = self._conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        row = self._hot.session.first(self._db, {"session_id": session_id})
         return _session_from_row(row) if row else None
 
     def sessions_overlapping(
         self, start: datetime, end: datetime, trainer_id: int | None = None
     ) -> list[Session]:
-        sql = 'SELECT * FROM sessions WHERE start < ? AND "end" > ?'
-        args: list[Any] = [format_ts(end), format_ts(start)]
+        query = select(sessions).where(sessions.c.start < format_ts(end), sessions.c.end > format_ts(start))
         if trainer_id is not None:
-            sql += " AND trainer_id = ?"
-            args.append(trainer_id)
-        return [_session_from_row(r) for r in self._conn.execute(sql + " ORDER BY start, id", args)]
+            query = query.where(sessions.c.trainer_id == trainer_id)
+        rows = self._db.execute(query.order_by(sessions.c.start, sessions.c.id)).mappings()
+        return [_session_from_row(r) for r in rows]
 
     def insert_session(self, s: Session) -> Session:
         """Insert ``s`` (its ``id`` is ignored); call inside :meth:`transaction` or alone."""
-        cols = ", ".join(f'"{c}"' for c in _SESSION_COLS)
-        marks = ", ".join("?" for _ in _SESSION_COLS)
-        cur = self._conn.execute(f"INSERT INTO sessions({cols}) VALUES ({marks})", _session_values(s))
-        return s.with_changes(id=int(cur.lastrowid or 0))
+        cursor = self._hot.insert_session.run(self._db, _session_values(s))
+        return s.with_changes(id=int(cursor.lastrowid))
 
     def replace_session(self, s: Session) -> None:
-        sets = ", ".join(f'"{c}" = ?' for c in _SESSION_COLS)
-        self._conn.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*_session_values(s), s.id))
+        self._hot.update_session.run(self._db, {**_session_values(s), "session_id": s.id})
 
     def delete_session(self, session_id: int) -> None:
-        self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self._db.execute(delete(sessions).where(sessions.c.id == session_id))
 
     def insert_sessions(self, sessions: Sequence[Session]) -> None:
         """Bulk insert without events (used to seed a new studio)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from swan_desktop.server.monitor.history import MonitorDb, aggregate
+from swan_desktop.server.storage import migrate
 from tests.support.clock import FakeClock
 from tests.support.server import Clients, on_server
 
@@ -20,6 +21,7 @@ def _sample(t: float, **figures: object) -> dict:
 
 @pytest.fixture
 def db(tmp_path: Path):
+    migrate.upgrade(tmp_path / "m.db")  # the migrations make the monitor's tables
     store = MonitorDb(tmp_path / "m.db")
     yield store
     store.close()

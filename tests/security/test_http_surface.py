@@ -12,8 +12,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.monitor.conftest import http_get
 from tests.server.support import FAST_HASHER, WAIT, WsClient, add_users, start_server
+from tests.support.server import http_get
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def guarded(tmp_path: Path) -> Iterator[EmbeddedServer]:
 async def test_metrics_need_a_token_by_default(tmp_path: Path) -> None:
     server = start_server(tmp_path / "closed.db", demo=False, metrics_open=False)
     try:
-        status, body = await http_get(server.port, "/metrics")
+        status, _, body = await http_get(server.port, "/metrics")
         assert status == 401 and b"--metrics-open" in body
         assert (await http_get(server.port, "/health"))[0] == 200
     finally:
@@ -40,7 +40,7 @@ async def test_metrics_need_a_token_by_default(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
 async def test_the_metrics_bearer_scheme_is_case_insensitive(guarded: EmbeddedServer, scheme: str) -> None:
-    status, body = await http_get(guarded.port, "/metrics", {"Authorization": f"{scheme} s3cret"})
+    status, _, body = await http_get(guarded.port, "/metrics", {"Authorization": f"{scheme} s3cret"})
     assert status == 200 and b"swan_requests" in body
     assert (await http_get(guarded.port, "/metrics", {"Authorization": f"{scheme} wrong"}))[0] == 401
     assert (await http_get(guarded.port, "/metrics", {"Authorization": "Basic s3cret"}))[0] == 401

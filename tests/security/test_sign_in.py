@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from swan_desktop.server.limits import Limits
-from tests.notifications.conftest import created
 from tests.server.support import start_server
 
 from .support import BAD_PC, REAL_PC, Peers
@@ -62,12 +61,12 @@ async def test_the_failed_sign_in_alert_names_no_unknown_user_name(tmp_path: Pat
         for _ in range(5):
             await intruder.error("authenticate", {"username": "Boss says: click evil.example",
                                                   "password": "x"})
-        note = await created(boss, "Repeated failed sign-ins")
+        note = await boss.notification_created("Repeated failed sign-ins")
         assert "evil" not in note["message"] and "Boss says" not in note["message"]
         assert "an unknown user name" in note["message"] and BAD_PC in note["message"]
         for _ in range(5):
             await intruder.error("authenticate", {"username": "ana", "password": "guess"})
-        note = await created(boss, "Repeated failed sign-ins")
+        note = await boss.notification_created("Repeated failed sign-ins")
         assert "“ana”" in note["message"] and BAD_PC in note["message"] and "guess" not in note["message"]
     finally:
         await peers.close()

@@ -12,10 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import RowMapping, select, update
+
 from ...protocol.entities import Session
 from ...protocol.timefmt import format_ts
-from ..collab.schema import conn
+from ..storage import dialect
 from ..store import Account, Store, Tx
+from ..tables import clients
+from .tables import credit_charges
+
+_CHARGE = dialect.upsert(credit_charges, ("client_id", "credits", "charged_at", "restored_at"))
 
 
 def _cost(store: Store, session: Session) -> int:
@@ -27,14 +33,12 @@ def charge(store: Store, tx: Tx, actor: Account, session: Session, now: datetime
     """Spend the session type's credits from the client's package; 0 when nothing was spent."""
     if session.client_id is None:
         return 0
-    c = conn(store)
-    row = c.execute("SELECT restored_at FROM credit_charges WHERE session_id = ?", (session.id,)).fetchone()
+    row = _charge(store, session.id)
     if row is not None and row["restored_at"] is None:
         return 0  # already charged
     cost = _cost(store, session)
-    c.execute(
-        "INSERT OR REPLACE INTO credit_charges(session_id, client_id, credits, charged_at, restored_at) "
-        "VALUES (?, ?, ?, ?, NULL)", (session.id, session.client_id, cost, format_ts(now)))
+    store.db.execute(_CHARGE, {"session_id": session.id, "client_id": session.client_id, "credits": cost,
+                               "charged_at": format_ts(now), "restored_at": None})
     _move(store, tx, actor, session.client_id, -cost, session.id, "completed")
     return cost
 
@@ -42,26 +46,29 @@ def charge(store: Store, tx: Tx, actor: Account, session: Session, now: datetime
 def restore(store: Store, tx: Tx, actor: Account, session: Session, now: datetime,
             window_start: datetime) -> int:
     """Give spent credits back when cancelled before ``window_start``; 0 when nothing came back."""
-    c = conn(store)
-    row = c.execute("SELECT client_id, credits, restored_at FROM credit_charges WHERE session_id = ?",
-                    (session.id,)).fetchone()
+    row = _charge(store, session.id)
     if row is None or row["restored_at"] is not None or now > window_start:
         return 0
-    c.execute("UPDATE credit_charges SET restored_at = ? WHERE session_id = ?", (format_ts(now), session.id))
+    store.db.execute(update(credit_charges).where(credit_charges.c.session_id == session.id)
+                     .values(restored_at=format_ts(now)))
     _move(store, tx, actor, int(row["client_id"]), int(row["credits"]), session.id, "cancelled")
     return int(row["credits"])
 
 
 def charged(store: Store, session_id: int) -> bool:
-    row = conn(store).execute("SELECT restored_at FROM credit_charges WHERE session_id = ?",
-                              (session_id,)).fetchone()
+    row = _charge(store, session_id)
     return row is not None and row["restored_at"] is None
+
+
+def _charge(store: Store, session_id: int) -> RowMapping | None:
+    return store.db.execute(select(credit_charges).where(credit_charges.c.session_id == session_id)
+                            ).mappings().first()
 
 
 def _move(store: Store, tx: Tx, actor: Account, client_id: int, change: int, session_id: int,
           reason: str) -> None:
-    c = conn(store)
-    c.execute("UPDATE clients SET credits = credits + ? WHERE id = ?", (change, client_id))
+    store.db.execute(update(clients).where(clients.c.id == client_id)
+                     .values(credits=clients.c.credits + change))
     client = store.client(client_id)
     data: dict[str, Any] = {
         "client": client.to_wire() if client else {"id": client_id},

@@ -13,14 +13,17 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import RowMapping, insert, select, update
+
 from ...domain.ics import export_sessions
 from ...protocol.entities import Role, Status
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ..collab.schema import conn
 from ..pipeline import Change
+from ..storage import dialect
 from ..store import Account, Store
 from .messages import FeedCreate, FeedRevoke
+from .tables import ics_feeds
 
 PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
 #: What a feed holds: recent history and the year ahead.
@@ -51,40 +54,43 @@ def create(change: Change) -> None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     _may_manage(actor, trainer_id)
     token = secrets.token_urlsafe(32)
-    cur = conn(store).execute(
-        "INSERT INTO ics_feeds(trainer_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
-        (trainer_id, _hash(token), actor.id, format_ts(now_utc())))
-    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (cur.lastrowid,)).fetchone()
-    change.reply = {"feed": {**_row_wire(row), "path": f"/ics/{token}.ics"}}
+    feed_id = dialect.new_id(store.db.execute(insert(ics_feeds).values(
+        trainer_id=trainer_id, token_hash=_hash(token), created_by=actor.id,
+        created_at=format_ts(now_utc()))))
+    change.reply = {"feed": {**_row_wire(_feed(store, feed_id)), "path": f"/ics/{token}.ics"}}
+
+
+def _feed(store: Store, feed_id: int) -> RowMapping | None:
+    return store.db.execute(select(ics_feeds).where(ics_feeds.c.id == feed_id)).mappings().first()
 
 
 def revoke(change: Change) -> None:
     msg, store, actor = change.msg, change.store, change.actor
     assert isinstance(msg, FeedRevoke)
     feed_id = msg.id
-    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
+    row = _feed(store, feed_id)
     if row is None:
         raise not_found(f"no feed with id {feed_id}", field="id")
     _may_manage(actor, row["trainer_id"])
     if row["revoked_at"] is None:
-        conn(store).execute("UPDATE ics_feeds SET revoked_at = ? WHERE id = ?",
-                            (format_ts(now_utc()), feed_id))
-    row = conn(store).execute("SELECT * FROM ics_feeds WHERE id = ?", (feed_id,)).fetchone()
-    change.reply = {"feed": _row_wire(row)}
+        store.db.execute(update(ics_feeds).where(ics_feeds.c.id == feed_id)
+                         .values(revoked_at=format_ts(now_utc())))
+    change.reply = {"feed": _row_wire(_feed(store, feed_id))}
 
 
 def listing(store: Store, actor: Account) -> dict[str, Any]:
-    sql, args = "SELECT * FROM ics_feeds", ()  # type: tuple[str, tuple[int, ...]]
+    query = select(ics_feeds)
     if actor.role is not Role.ADMIN:
-        sql, args = sql + " WHERE trainer_id = ?", (actor.trainer_id if actor.trainer_id is not None else -1,)
-    return {"feeds": [_row_wire(r) for r in conn(store).execute(sql + " ORDER BY id", args)],
+        own = actor.trainer_id if actor.trainer_id is not None else -1
+        query = query.where(ics_feeds.c.trainer_id == own)
+    return {"feeds": [_row_wire(r) for r in store.db.execute(query.order_by(ics_feeds.c.id)).mappings()],
             "own_trainer_id": actor.trainer_id}
 
 
 def render(store: Store, token: str) -> bytes | None:
     """The feed's calendar, or None for a token that is unknown or revoked."""
-    row = conn(store).execute("SELECT trainer_id, revoked_at FROM ics_feeds WHERE token_hash = ?",
-                              (_hash(token),)).fetchone()
+    row = store.db.execute(select(ics_feeds.c.trainer_id, ics_feeds.c.revoked_at)
+                           .where(ics_feeds.c.token_hash == _hash(token))).mappings().first()
     if row is None or row["revoked_at"] is not None:
         return None
     trainer = store.trainer(row["trainer_id"])

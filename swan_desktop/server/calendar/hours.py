@@ -7,14 +7,16 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete, insert, select
+
 from ...domain.availability import Hours, WeeklyHours, outside_hours
 from ...domain.permissions import may_override_overlap
 from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
-from ..collab.schema import conn
 from ..pipeline import Change
 from ..store import Account, Store
 from .messages import AvailabilitySet, DayHours
+from .tables import trainer_hours
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -24,9 +26,9 @@ UNCHECKED = frozenset({Status.BLOCKED, Status.CANCELLED})
 
 def weekly(store: Store, trainer_id: int) -> dict[int, tuple[Hours, ...]]:
     out: dict[int, list[Hours]] = {}
-    rows = conn(store).execute(
-        'SELECT weekday, start, "end" FROM trainer_hours WHERE trainer_id = ? ORDER BY weekday, start',
-        (trainer_id,))
+    h = trainer_hours.c
+    rows = store.db.execute(select(h.weekday, h.start, h.end).where(h.trainer_id == trainer_id)
+                            .order_by(h.weekday, h.start)).mappings()
     for row in rows:
         out.setdefault(row["weekday"], []).append(
             Hours(time.fromisoformat(row["start"]), time.fromisoformat(row["end"])))
@@ -61,11 +63,10 @@ def set_hours(change: Change) -> None:
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     parsed = _parse(msg.hours)
-    c = conn(store)
-    c.execute("DELETE FROM trainer_hours WHERE trainer_id = ?", (trainer_id,))
+    store.db.execute(delete(trainer_hours).where(trainer_hours.c.trainer_id == trainer_id))
     for day, h in parsed:
-        c.execute('INSERT INTO trainer_hours(trainer_id, weekday, start, "end") VALUES (?, ?, ?, ?)',
-                  (trainer_id, day, h.start.strftime("%H:%M"), h.end.strftime("%H:%M")))
+        store.db.execute(insert(trainer_hours).values(
+            trainer_id=trainer_id, weekday=day, start=h.start.strftime("%H:%M"), end=h.end.strftime("%H:%M")))
     wire = {"trainer_id": trainer_id, "hours": to_wire(weekly(store, trainer_id))}
     change.emit("availability:updated", wire, primary=True)
     change.reply = wire

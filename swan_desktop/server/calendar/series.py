@@ -14,6 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
+from sqlalchemy import func, insert, select
+
 from ...domain import overlap
 from ...domain.permissions import may_override_overlap
 from ...domain.recurrence import MAX_OCCURRENCES, MAX_SPAN, RecurrenceError, _localize, expand
@@ -22,10 +25,11 @@ from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import SessionCreate, SessionDelete, SessionUpdate
 from ...protocol.timefmt import format_ts, now_utc, parse_ts
 from ...protocol.validation import check_time_order
-from ..collab.schema import conn
 from ..pipeline import Change
+from ..storage import dialect
 from ..store import Account, Store
 from . import hours
+from .tables import calendar_series, series_members
 
 SCOPES = ("this", "following", "series")
 #: Refusals of one occurrence that are collected, so that all of them can be named at once.
@@ -47,8 +51,8 @@ def _zone(name: object) -> ZoneInfo:
 
 
 def series_zone(store: Store, series_id: int) -> ZoneInfo:
-    row = conn(store).execute("SELECT tz FROM calendar_series WHERE id = ?", (series_id,)).fetchone()
-    return ZoneInfo(row["tz"]) if row else ZoneInfo("UTC")
+    tz = store.db.execute(select(calendar_series.c.tz).where(calendar_series.c.id == series_id)).scalar()
+    return ZoneInfo(tz) if tz is not None else ZoneInfo("UTC")
 
 
 class CreateSeries:
@@ -81,10 +85,8 @@ class CreateSeries:
         store, actor = change.store, change.actor
         _refuse_clashes(store, actor, drafts, msg.allow_overlap, zone)
         _refuse_outside(store, actor, drafts, msg.allow_outside_hours or msg.allow_overlap, zone)
-        cur = conn(store).execute(
-            "INSERT INTO calendar_series(rrule, tz, created_by, created_at) VALUES (?, ?, ?, ?)",
-            (rule, zone.key, actor.id, format_ts(now_utc())))
-        series_id = int(cur.lastrowid or 0)
+        series_id = dialect.new_id(store.db.execute(insert(calendar_series).values(
+            rrule=rule, tz=zone.key, created_by=actor.id, created_at=format_ts(now_utc()))))
         change.notes["series"] = {"id": series_id, "rrule": rule, "tz": zone.key}
         parts = []
         for draft in drafts:
@@ -101,9 +103,8 @@ class CreateSeries:
         created = []
         for part in done:
             assert part.after is not None
-            conn(change.store).execute(
-                "INSERT INTO series_members(series_id, session_id, original_start) VALUES (?, ?, ?)",
-                (info["id"], part.after.id, format_ts(part.after.start)))
+            change.store.db.execute(insert(series_members).values(
+                series_id=info["id"], session_id=part.after.id, original_start=format_ts(part.after.start)))
             created.append(part.after.to_wire())
         change.reply = {"session": created[0], "sessions": created,
                         "series": {**info, "count": len(created), "max_occurrences": MAX_OCCURRENCES,
@@ -149,18 +150,17 @@ def _refuse_outside(store: Store, actor: Account, drafts: list[Session], allow: 
 # -- membership -------------------------------------------------------------------
 def mark(store: Store, session_id: int, exception: str) -> None:
     """Make an occurrence an exception (``moved``, ``cancelled`` or ``deleted``): series changes skip it."""
-    conn(store).execute(
-        "UPDATE series_members SET exception = COALESCE(exception, ?) WHERE session_id = ?",
-        (exception, session_id))
+    store.db.execute(sa.update(series_members).where(series_members.c.session_id == session_id)
+                     .values(exception=func.coalesce(series_members.c.exception, exception)))
 
 
 def _members(store: Store, target: Session, scope: str) -> list[Session]:
     """The occurrences a change with ``scope`` reaches: the target, plus the series' non-exceptions."""
-    c = conn(store)
-    row = c.execute("SELECT original_start FROM series_members WHERE session_id = ?", (target.id,)).fetchone()
-    origin = row["original_start"] if row else format_ts(target.start)
-    sql = "SELECT session_id, original_start FROM series_members WHERE series_id = ? AND exception IS NULL"
-    rows = c.execute(sql + " ORDER BY original_start", (target.series_id,)).fetchall()
+    m = series_members.c
+    origin = store.db.execute(select(m.original_start).where(m.session_id == target.id)).scalar()
+    origin = origin if origin is not None else format_ts(target.start)
+    rows = store.db.execute(select(m.session_id, m.original_start).where(
+        m.series_id == target.series_id, m.exception.is_(None)).order_by(m.original_start)).mappings().all()
     ids = [r["session_id"] for r in rows
            if scope == "series" or parse_ts(r["original_start"]) >= parse_ts(origin)]
     out = [target]

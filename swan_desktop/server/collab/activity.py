@@ -9,20 +9,22 @@ client reloads the feed this way after a resync).
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
+
+from sqlalchemy import RowMapping, insert, select
 
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
+from ..storage import dialect
 from ..store import Account, Store, Tx
 from .messages import ActivityQuery
-from .schema import conn
+from .tables import activity
 
 KINDS = ("created", "updated", "deleted", "overwritten", "discarded")
 MAX_QUERY = 1000
 
 
-def _wire(r: sqlite3.Row) -> dict[str, Any]:
+def _wire(r: RowMapping) -> dict[str, Any]:
     return {
         "id": r["id"], "ts": r["ts"], "actor": {"id": r["actor_id"], "name": r["actor_name"]},
         "kind": r["kind"], "session_id": r["session_id"], "trainer_id": r["trainer_id"],
@@ -33,26 +35,22 @@ def _wire(r: sqlite3.Row) -> dict[str, Any]:
 def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, trainer_id: int | None,
            summary: str, changes: list[dict[str, Any]], day: str | None = None) -> dict[str, Any]:
     """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``."""
-    cur = conn(store).execute(
-        "INSERT INTO activity(ts, actor_id, actor_name, kind, session_id, trainer_id, summary, changes, day) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (format_ts(now_utc()), actor.id, actor.name, kind, session_id, trainer_id, summary,
-         json.dumps(changes), day))
-    row = conn(store).execute("SELECT * FROM activity WHERE id = ?", (cur.lastrowid,)).fetchone()
-    return _wire(row)
+    new_id = dialect.new_id(store.db.execute(insert(activity).values(
+        ts=format_ts(now_utc()), actor_id=actor.id, actor_name=actor.name, kind=kind, session_id=session_id,
+        trainer_id=trainer_id, summary=summary, changes=json.dumps(changes), day=day)))
+    return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
 
 
 def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     """``activity.query``: newest first, filtered by ``user_id``, ``trainer_id``, ``kind``, ``before``;
     as many as fit one reply (``more`` and a ``before`` cursor when older ones remain)."""
-    sql, args = "SELECT * FROM activity WHERE 1 = 1", []
-    for value, column in ((req.user_id, "actor_id"), (req.trainer_id, "trainer_id"), (req.kind, "kind")):
+    a = activity.c
+    query = select(activity)
+    for value, column in ((req.user_id, a.actor_id), (req.trainer_id, a.trainer_id), (req.kind, a.kind)):
         if value is not None:
-            sql += f" AND {column} = ?"
-            args.append(value)
+            query = query.where(column == value)
     if req.before is not None:
-        sql += " AND id < ?"
-        args.append(req.before)
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit + 1)).fetchall()
+        query = query.where(a.id < req.before)
+    rows = store.db.execute(query.order_by(a.id.desc()).limit(req.limit + 1)).mappings().all()
     found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
     return {"entries": found["items"], "more": found["more"], "before": found["before"]}

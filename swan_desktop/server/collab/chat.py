@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from typing import Any
+
+from sqlalchemy import RowMapping, Update, insert, select, update
 
 from ...domain.permissions import may_override_overlap
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
 from ..pipeline import Change
+from ..storage import dialect
 from ..store import Account, Store
 from .messages import ChatDelete, ChatEdit, ChatHistory, ChatReact, ChatSend
-from .schema import conn
+from .tables import chat_messages
 
 KINDS = ("chat", "system", "conflict", "announcement")
 MAX_HISTORY = 500
@@ -45,7 +47,7 @@ def mentioned(store: Store, text: str) -> list[int]:
     return ids
 
 
-def _wire(r: sqlite3.Row) -> dict[str, Any]:
+def _wire(r: RowMapping) -> dict[str, Any]:
     return {
         "id": r["id"], "room": r["room"], "kind": r["kind"],
         "author": {"id": r["author_id"], "name": r["author_name"]},
@@ -55,8 +57,12 @@ def _wire(r: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def _update(message_id: int) -> Update:
+    return update(chat_messages).where(chat_messages.c.id == message_id)
+
+
 def message(store: Store, message_id: int) -> dict[str, Any]:
-    row = conn(store).execute("SELECT * FROM chat_messages WHERE id = ?", (message_id,)).fetchone()
+    row = store.db.execute(select(chat_messages).where(chat_messages.c.id == message_id)).mappings().first()
     if row is None:
         raise not_found(f"no message with id {message_id}", field="id")
     return _wire(row)
@@ -70,12 +76,11 @@ def post(store: Store, change: Change | None, author: Account | None, room: str,
     event that caused them (``data.chat``).
     """
     mentions = mentioned(store, text) if kind in ("chat", "announcement") else []
-    cur = conn(store).execute(
-        "INSERT INTO chat_messages(room, kind, author_id, author_name, text, mentions, session_id, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (room, kind, author.id if author else None, author.name if author else author_name, text,
-         json.dumps(mentions), session_id, format_ts(now_utc())))
-    msg = message(store, int(cur.lastrowid or 0))
+    new_id = dialect.new_id(store.db.execute(insert(chat_messages).values(
+        room=room, kind=kind, author_id=author.id if author else None,
+        author_name=author.name if author else author_name, text=text, mentions=json.dumps(mentions),
+        session_id=session_id, created_at=format_ts(now_utc()))))
+    msg = message(store, new_id)
     if change is not None:
         change.emit("chat:posted", {"message": msg}, primary=True)
     return msg
@@ -110,8 +115,8 @@ def edit(change: Change) -> None:
     store = change.store
     msg = _own(store, change.actor, change.msg.id)
     text = _text(change.msg.text)
-    conn(store).execute("UPDATE chat_messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ?",
-                        (text, json.dumps(mentioned(store, text)), format_ts(now_utc()), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(text=text, mentions=json.dumps(mentioned(store, text)),
+                                               edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
     change.emit("chat:edited", {"message": updated}, primary=True)
     change.reply = {"message": updated}
@@ -121,8 +126,7 @@ def delete(change: Change) -> None:
     assert isinstance(change.msg, ChatDelete)
     store = change.store
     msg = _own(store, change.actor, change.msg.id)
-    conn(store).execute("UPDATE chat_messages SET deleted = 1, edited_at = ? WHERE id = ?",
-                        (format_ts(now_utc()), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(deleted=1, edited_at=format_ts(now_utc())))
     updated = message(store, msg["id"])
     change.emit("chat:deleted", {"message": updated}, primary=True)
     change.reply = {"message": updated}
@@ -140,8 +144,7 @@ def react(change: Change) -> None:
         reactions[req.emoji] = sorted(users)
     else:
         reactions.pop(req.emoji, None)
-    conn(store).execute("UPDATE chat_messages SET reactions = ? WHERE id = ?",
-                        (json.dumps(reactions, sort_keys=True), msg["id"]))
+    store.db.execute(_update(msg["id"]).values(reactions=json.dumps(reactions, sort_keys=True)))
     updated = message(store, msg["id"])
     change.emit("chat:reacted", {"message": updated}, primary=True)
     change.reply = {"message": updated}
@@ -150,12 +153,10 @@ def react(change: Change) -> None:
 def history(store: Store, req: ChatHistory) -> dict[str, Any]:
     """``chat.history``: up to ``limit`` (≤ 500) messages of a room before ``before``, oldest first,
     as many as fit one reply (``more`` and a ``before`` cursor when older ones remain)."""
-    sql = "SELECT * FROM chat_messages WHERE room = ?"
-    args: list[object] = [req.room]
+    query = select(chat_messages).where(chat_messages.c.room == req.room)
     if req.before is not None:
-        sql += " AND id < ?"
-        args.append(req.before)
-    rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit + 1)).fetchall()
+        query = query.where(chat_messages.c.id < req.before)
+    rows = store.db.execute(query.order_by(chat_messages.c.id.desc()).limit(req.limit + 1)).mappings().all()
     found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
     return {"room": req.room, "messages": found["items"][::-1], "more": found["more"],
             "before": found["before"]}

@@ -13,15 +13,20 @@ editing the session, and is refused in words when somebody is.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import RowMapping, select, update
+
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts
+from ..storage import dialect
 from ..store import Account, Store, Tx
-from .schema import conn, next_counter
+from .counters import next_counter
+from .tables import session_locks
+
+_GRANT = dialect.upsert(session_locks, ("user_id", "user_name", "token", "expires_at", "released"))
 
 
 @dataclass(frozen=True)
@@ -49,19 +54,21 @@ class Lock:
         return wire
 
 
-def _row(r: sqlite3.Row) -> Lock:
+def _row(r: RowMapping) -> Lock:
     return Lock(r["session_id"], r["user_id"], r["user_name"], r["token"], r["expires_at"],
                 bool(r["released"]))
 
 
 def get(store: Store, session_id: int) -> Lock | None:
-    r = conn(store).execute("SELECT * FROM session_locks WHERE session_id = ?", (session_id,)).fetchone()
+    query = select(session_locks).where(session_locks.c.session_id == session_id)
+    r = store.db.execute(query).mappings().first()
     return _row(r) if r else None
 
 
 def live_locks(store: Store, now: float) -> list[Lock]:
-    rows = conn(store).execute(
-        "SELECT * FROM session_locks WHERE released = 0 AND expires_at > ? ORDER BY session_id", (now,))
+    rows = store.db.execute(select(session_locks).where(
+        session_locks.c.released == 0, session_locks.c.expires_at > now).order_by(session_locks.c.session_id)
+    ).mappings()
     return [_row(r) for r in rows]
 
 
@@ -78,12 +85,8 @@ def acquire(store: Store, tx: Tx, actor: Account, session_id: int, now: float, l
             raise held_error(current, "held", f"{current.user_name} is editing this session")
         return renew(store, actor, session_id, current.token, now, lease_s)
     token = next_counter(store, "lock_token")
-    conn(store).execute(
-        "INSERT INTO session_locks(session_id, user_id, user_name, token, expires_at, released) "
-        "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(session_id) DO UPDATE SET user_id = excluded.user_id, "
-        "user_name = excluded.user_name, token = excluded.token, expires_at = excluded.expires_at, "
-        "released = 0",
-        (session_id, actor.id, actor.name, token, now + lease_s))
+    store.db.execute(_GRANT, {"session_id": session_id, "user_id": actor.id, "user_name": actor.name,
+                              "token": token, "expires_at": now + lease_s, "released": 0})
     lock = get(store, session_id)
     assert lock is not None
     tx.emit("lock:acquired", {"lock": lock.to_wire()}, actor.user)
@@ -97,8 +100,8 @@ def renew(store: Store, actor: Account, session_id: int, token: int, now: float,
             raise held_error(current, "lost", f"your lock lapsed; {current.user_name} is editing now")
         raise ProtocolError(ErrorCode.LOCKED, "your lock lapsed; take it again before saving",
                             {"reason": "lost", "lock": current.to_wire() if current else None})
-    conn(store).execute("UPDATE session_locks SET expires_at = ? WHERE session_id = ?",
-                        (now + lease_s, session_id))
+    store.db.execute(update(session_locks).where(session_locks.c.session_id == session_id)
+                     .values(expires_at=now + lease_s))
     renewed = get(store, session_id)
     assert renewed is not None
     return renewed
@@ -118,7 +121,7 @@ def release(store: Store, tx: Tx, actor: Account | None, session_id: int, token:
                             {"field": "session_id"})
     if token is not None and current.token != token:
         return None
-    conn(store).execute("UPDATE session_locks SET released = 1 WHERE session_id = ?", (session_id,))
+    store.db.execute(update(session_locks).where(session_locks.c.session_id == session_id).values(released=1))
     data = {"lock": current.to_wire(), "reason": reason}
     tx.emit("lock:released", data, actor.user if actor else None)
     return current
@@ -126,8 +129,8 @@ def release(store: Store, tx: Tx, actor: Account | None, session_id: int, token:
 
 def expire_due(store: Store, now: float) -> list[int]:
     """Release every lock whose lease ran out; returns their session ids."""
-    rows = conn(store).execute(
-        "SELECT session_id FROM session_locks WHERE released = 0 AND expires_at <= ?", (now,)).fetchall()
+    rows = store.db.execute(select(session_locks.c.session_id).where(
+        session_locks.c.released == 0, session_locks.c.expires_at <= now)).mappings().all()
     if not rows:
         return []
     with store.transaction() as tx:

@@ -17,6 +17,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import update
+
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty
@@ -25,7 +27,8 @@ from ..features import FeatureContext
 from ..notifier_api import Notice, Recipients
 from ..pipeline import Stage
 from ..store import Account, Store
-from . import activity, chat, locks, schema, sessions, settings
+from ..tables import users
+from . import activity, chat, locks, sessions, settings
 from .messages import (
     ActivityQuery,
     ChatDelete,
@@ -336,7 +339,7 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
         raise ProtocolError(ErrorCode.FORBIDDEN, "the last admin cannot be demoted; make another user "
                             "admin first", {"field": "role"})
     with store.transaction() as tx:
-        schema.conn(store).execute("UPDATE users SET role = ? WHERE id = ?", (role.value, user_id))
+        store.db.execute(update(users).where(users.c.id == user_id).values(role=role.value))
         store.delete_user_tokens(user_id)  # signing in again is needed for the new role
         updated = dataclasses.replace(target, role=role)
         tx.emit("user:updated", {"user": updated.user.to_wire()}, actor.user)

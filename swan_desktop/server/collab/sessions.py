@@ -18,15 +18,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
 from ...domain import merge
 from ...protocol import frames
 from ...protocol.errors import ErrorCode, ProtocolError
 from ...protocol.messages import SessionFields
 from ...protocol.timefmt import format_ts, now_utc
 from ..pipeline import Change, Stage
+from ..storage import dialect
 from ..store import Store
 from . import activity, chat, locks, settings
-from .schema import conn
+from .tables import session_versions
 from .wording import day_of, describe_created, describe_deleted, describe_update
 
 CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SESSION_DELETE
@@ -35,17 +38,15 @@ CHECKIN = "session.checkin"
 
 def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> None:
     fields = {f: wire.get(f) for f in merge.MERGE_FIELDS}
-    conn(store).execute(
-        "INSERT OR IGNORE INTO session_versions(session_id, version, fields, user_id, ts) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (wire["id"], wire["version"], json.dumps(fields), user_id, format_ts(now_utc())))
+    store.db.execute(dialect.insert_ignore(session_versions), {
+        "session_id": wire["id"], "version": wire["version"], "fields": json.dumps(fields),
+        "user_id": user_id, "ts": format_ts(now_utc())})
 
 
 def version_fields(store: Store, session_id: int, version: int) -> dict[str, Any] | None:
-    row = conn(store).execute(
-        "SELECT fields FROM session_versions WHERE session_id = ? AND version = ?",
-        (session_id, version)).fetchone()
-    return dict(json.loads(row["fields"])) if row else None
+    fields = store.db.execute(select(session_versions.c.fields).where(
+        session_versions.c.session_id == session_id, session_versions.c.version == version)).scalar()
+    return dict(json.loads(fields)) if fields is not None else None
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any], fields: Any) -> list[dict[str, Any]]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
+
 from ...domain.merge import DEFAULT_STRATEGY, STRATEGIES
 from ...protocol.errors import invalid
 from ...protocol.messages import present
 from ..pipeline import Change
+from ..storage import dialect
 from ..store import Store
 from .messages import SettingsChange
-from .schema import conn
+from .tables import studio_settings
+
+_SET = dialect.upsert(studio_settings, ("value",))
 
 DEFAULTS: dict[str, str] = {
     "conflict_strategy": DEFAULT_STRATEGY,
@@ -31,8 +36,8 @@ def _check_zone(zone: str) -> None:
 
 def read(store: Store) -> dict[str, str]:
     values = dict(DEFAULTS)
-    for row in conn(store).execute("SELECT key, value FROM studio_settings"):
-        values[row["key"]] = row["value"]
+    for key, value in store.db.execute(select(studio_settings.c.key, studio_settings.c.value)):
+        values[key] = value
     return values
 
 
@@ -54,9 +59,7 @@ def change(change: Change) -> None:
     store = change.store
     for key, value in given.items():
         text = f"{value:g}" if isinstance(value, float) else str(value)
-        conn(store).execute(
-            "INSERT INTO studio_settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
+        store.db.execute(_SET, {"key": key, "value": text})
     settings = read(store)
     change.emit("studio:settings-changed", {"settings": settings}, primary=True)
     change.reply = {"settings": settings}

@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import and_, func, select
+
 from ...protocol.timefmt import format_ts, now_utc
+from ..notifications.tables import notification_deliveries
 from ..store import Store
 from .services import Health, Probe, ServiceReport
 
@@ -22,9 +25,11 @@ FAILED_WINDOW = timedelta(hours=1)
 
 def _email_figures(store: Store) -> tuple[int, int]:
     since = format_ts(now_utc() - FAILED_WINDOW)
-    row = store._conn.execute(  # the service's own table, read on the store's thread
-        "SELECT SUM(status IN ('retrying', 'digest')), SUM(status = 'failed' AND updated_at >= ?) "
-        "FROM notification_deliveries WHERE channel = 'email'", (since,)).fetchone()
+    d = notification_deliveries.c  # the service's own table, read on the store's thread
+    row = store.db.execute(select(
+        func.count().filter(d.status.in_(("retrying", "digest"))),
+        func.count().filter(and_(d.status == "failed", d.updated_at >= since)),
+    ).where(d.channel == "email")).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

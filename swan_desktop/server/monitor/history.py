@@ -6,7 +6,8 @@ range the desktop asks for is answered from disk, also right after a restart.
 
 :class:`MonitorDb` is synchronous and owns a connection of its own to the
 database file (with a short busy timeout), used only on the server's database
-thread. Its write probe is how the monitor learns whether the database takes
+thread; the tables are made by the server's migrations (:mod:`.tables`).
+Its write probe is how the monitor learns whether the database takes
 writes at all: a lock held elsewhere makes it fail fast rather than hang.
 """
 
@@ -15,13 +16,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, select
+
+from ..storage import dialect
 from .services import SEVERITY, Health
+from .tables import monitor_probe, monitor_samples
 
 #: (resolution in seconds, how long it is kept in seconds)
 TIERS: tuple[tuple[int, int], ...] = ((5, 3600), (60, 86_400), (600, 7 * 86_400))
@@ -35,20 +39,10 @@ RANGES: dict[str, tuple[int, int]] = {
 #: Figures that are a level at a moment: a bucket keeps the newest, not the mean.
 LAST_VALUE = frozenset({"uptime_s", "db_size_bytes", "event_log_depth", "email_queue_depth"})
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS monitor_samples (
-    resolution INTEGER NOT NULL,
-    t          INTEGER NOT NULL,
-    data       TEXT NOT NULL,
-    PRIMARY KEY (resolution, t)
-);
-CREATE TABLE IF NOT EXISTS monitor_probe (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    at REAL NOT NULL
-);
-"""
-
 Row = dict[str, Any]
+
+_PUT_PROBE = dialect.upsert(monitor_probe, ("at",))
+_PUT_SAMPLE = dialect.upsert(monitor_samples, ("data",))
 
 
 def aggregate(rows: Sequence[Row]) -> Row:
@@ -89,25 +83,19 @@ class MonitorDb:
 
     def __init__(self, path: str | Path, busy_timeout_s: float = 1.0) -> None:
         self.path = Path(path)
-        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                                     timeout=busy_timeout_s)
-        self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
-        self._conn.executescript(SCHEMA)
+        self._engine = dialect.open_engine(path, busy_timeout_s)
+        self._db = dialect.autocommit(self._engine.connect())
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
+        self._engine.dispose()
 
     # -- probe --------------------------------------------------------------
     def probe(self) -> float:
         """One small write transaction; its duration in seconds (raises when the database refuses)."""
         began = time.perf_counter()
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._conn.execute("INSERT OR REPLACE INTO monitor_probe(id, at) VALUES (1, ?)", (time.time(),))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
+        with dialect.write_transaction(self._db):
+            self._db.execute(_PUT_PROBE, {"id": 1, "at": time.time()})
         return time.perf_counter() - began
 
     def size_bytes(self) -> int:
@@ -123,30 +111,24 @@ class MonitorDb:
         """Store a 5 s sample (its ``t`` on the 5 s grid) and refresh the coarser buckets holding it."""
         t = int(sample["t"])
         raw = {k: v for k, v in sample.items() if k != "t"}
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with dialect.write_transaction(self._db):
             self._put(TIERS[0][0], t, raw)
             for (finer, _), (res, _) in itertools.pairwise(TIERS):
                 start = t // res * res
                 rows = self._rows(finer, start, start + res)
                 self._put(res, start, aggregate(rows))
             for res, keep in TIERS:
-                self._conn.execute("DELETE FROM monitor_samples WHERE resolution = ? AND t < ?",
-                                   (res, t - keep))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
+                self._db.execute(delete(monitor_samples).where(
+                    monitor_samples.c.resolution == res, monitor_samples.c.t < t - keep))
 
     def _put(self, res: int, t: int, row: Row) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO monitor_samples(resolution, t, data) VALUES (?, ?, ?)",
-                           (res, t, json.dumps(row)))
+        self._db.execute(_PUT_SAMPLE, {"resolution": res, "t": t, "data": json.dumps(row)})
 
     def _rows(self, res: int, start: int, end: int) -> list[Row]:
         out = []
-        for t, data in self._conn.execute(
-            "SELECT t, data FROM monitor_samples WHERE resolution = ? AND t >= ? AND t < ? ORDER BY t",
-            (res, start, end),
+        s = monitor_samples.c
+        for t, data in self._db.execute(
+            select(s.t, s.data).where(s.resolution == res, s.t >= start, s.t < end).order_by(s.t)
         ):
             row = json.loads(data)
             row["t"] = t

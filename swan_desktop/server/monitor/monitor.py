@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import Empty, Message
 from ..notifier_api import Notice, Recipients
+from ..storage import dialect
 from ..store import Store
 from .exposition import MonitorCollector
 from .history import RANGES, MonitorDb
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..handlers import Dispatcher
 
 log = logging.getLogger(__name__)
+#: A database call that did not finish in time, or failed.
+_FAILURES: tuple[type[Exception], ...] = (TimeoutError, *dialect.ERRORS)
 
 SNAPSHOT = "monitor.snapshot"
 HISTORY = "monitor.history"
@@ -188,7 +190,7 @@ class Monitor:
     async def _event_log_depth(self) -> int | None:
         try:
             return await asyncio.wait_for(self._server.store.run(Store.count, "events"), 2.0)
-        except (TimeoutError, sqlite3.Error):  # the database is reported on by its probe
+        except _FAILURES:  # the database is reported on by its probe
             return None
 
     async def _save(self, sample: dict[str, Any]) -> None:
@@ -204,8 +206,9 @@ class Monitor:
 
         try:
             await asyncio.wait_for(self._server.store.run(write), 5.0)
-        except (TimeoutError, sqlite3.Error) as exc:
-            log.warning("monitor history not written (kept %d in memory): %s", len(self._unsaved), exc)
+        except _FAILURES as exc:
+            log.warning("monitor history not written (kept %d in memory): %s", len(self._unsaved),
+                        dialect.reason(exc))
         else:
             for _ in pending:
                 self._unsaved.popleft()
@@ -232,8 +235,8 @@ class Monitor:
         data = {**state.to_wire(), "previous": previous.value}
         try:
             await asyncio.wait_for(self._server.store.run(_emit_status, data), 10.0)
-        except (TimeoutError, sqlite3.Error) as exc:
-            log.warning("status change of %s not published: %s", state.name, exc)
+        except _FAILURES as exc:
+            log.warning("status change of %s not published: %s", state.name, dialect.reason(exc))
 
     # -- answering -----------------------------------------------------------------
     async def health_report(self) -> dict[str, Any]:

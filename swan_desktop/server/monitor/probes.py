@@ -8,10 +8,10 @@ lock held elsewhere (or a failing disk) makes it fail within its busy timeout.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Callable
 
+from ..storage import dialect
 from ..worker import AsyncStore
 from .history import MonitorDb
 from .services import Health, ServiceReport
@@ -46,8 +46,8 @@ class DatabaseProbe:
             await asyncio.wait_for(self._store.run(lambda _store: db.probe()), self.timeout_s)
         except TimeoutError:
             return self._failed(f"a write did not finish within {self.timeout_s:g} s")
-        except sqlite3.Error as exc:
-            return self._failed(f"a write failed: {exc}")
+        except dialect.ERRORS as exc:
+            return self._failed(f"a write failed: {dialect.reason(exc)}")
         elapsed = time.perf_counter() - began
         self.failures = 0
         self.last_seconds = elapsed

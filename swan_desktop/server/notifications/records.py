@@ -1,4 +1,4 @@
-"""Notification rows and per-recipient state in the server's SQLite file.
+"""Notification rows and per-recipient state in the server database.
 
 Every function takes the :class:`~swan_desktop.server.store.Store` first and
 runs on the store's worker thread. Changes happen inside ``store.transaction()``
@@ -9,61 +9,29 @@ that user) commit with them and reach every PC of that user in ``seq`` order.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import RowMapping, Select, and_, func, insert, select, update
+
 from ...protocol.errors import invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ..notifier_api import PRIORITIES, Notice, Recipients
+from ..storage import dialect
 from ..store import Store, Tx
+from .tables import (
+    notification_deliveries,
+    notification_marks,
+    notification_prefs,
+    notification_recipients,
+    notifications,
+)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS notifications (
-    id         INTEGER PRIMARY KEY,
-    title      TEXT NOT NULL,
-    message    TEXT NOT NULL,
-    category   TEXT NOT NULL,
-    priority   TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    links      TEXT NOT NULL DEFAULT '{}',
-    actions    TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notification_recipients (
-    notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
-    user_id         INTEGER NOT NULL,
-    read_at         TEXT,
-    acknowledged_at TEXT,
-    dismissed_at    TEXT,
-    PRIMARY KEY (notification_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS notification_recipients_by_user
-    ON notification_recipients(user_id, notification_id);
-CREATE TABLE IF NOT EXISTS notification_deliveries (
-    notification_id INTEGER NOT NULL,
-    user_id         INTEGER NOT NULL,
-    channel         TEXT NOT NULL,
-    status          TEXT NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    detail          TEXT NOT NULL DEFAULT '',
-    updated_at      TEXT NOT NULL,
-    PRIMARY KEY (notification_id, user_id, channel)
-);
-CREATE TABLE IF NOT EXISTS notification_prefs (
-    user_id      INTEGER PRIMARY KEY,
-    email        TEXT NOT NULL DEFAULT '',
-    email_opt_in INTEGER NOT NULL DEFAULT 0,
-    min_priority TEXT NOT NULL DEFAULT 'high',
-    digest       INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS notification_marks (
-    key        TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL
-);
-"""
+N, R = notifications.c, notification_recipients.c
+_PUT_DELIVERY = dialect.upsert(notification_deliveries, ("status", "attempts", "detail", "updated_at"))
+_PUT_PREFS = dialect.upsert(notification_prefs, ("email", "email_opt_in", "min_priority", "digest"))
 
 MARK_OPS = ("read", "unread", "acknowledge", "dismiss")
 
@@ -85,15 +53,6 @@ OPEN_SESSION = Action("open_session", "Open session")
 CONFIRM_SESSION = Action("confirm_session", "Confirm session", dangerous=True)
 
 
-def conn(store: Store) -> sqlite3.Connection:
-    """The store's connection (one writer, one thread: the worker's)."""
-    return store._conn
-
-
-def ensure_schema(store: Store) -> None:
-    conn(store).executescript(SCHEMA)
-
-
 def resolve(store: Store, recipients: Recipients) -> list[int]:
     """User ids named explicitly or by role, ascending and unique."""
     ids = set(recipients.user_ids)
@@ -103,7 +62,7 @@ def resolve(store: Store, recipients: Recipients) -> list[int]:
     return sorted(ids & known)
 
 
-def _wire(row: sqlite3.Row) -> dict[str, Any]:
+def _wire(row: RowMapping) -> dict[str, Any]:
     return {
         "id": row["id"],
         "title": row["title"],
@@ -120,14 +79,18 @@ def _wire(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-_SELECT = (
-    "SELECT n.*, r.read_at, r.acknowledged_at, r.dismissed_at FROM notifications n "
-    "JOIN notification_recipients r ON r.notification_id = n.id WHERE r.user_id = ?"
-)
+def _select(user_id: int) -> Select[Any]:
+    """Each notification of ``user_id`` with that user's state of it."""
+    return (select(notifications, R.read_at, R.acknowledged_at, R.dismissed_at)
+            .join(notification_recipients, R.notification_id == N.id).where(R.user_id == user_id))
+
+
+def _recipient(user_id: int, notification_id: int) -> Any:
+    return and_(R.notification_id == notification_id, R.user_id == user_id)
 
 
 def for_user(store: Store, user_id: int, notification_id: int) -> dict[str, Any] | None:
-    row = conn(store).execute(_SELECT + " AND n.id = ?", (user_id, notification_id)).fetchone()
+    row = store.db.execute(_select(user_id).where(N.id == notification_id)).mappings().first()
     return _wire(row) if row else None
 
 
@@ -149,23 +112,19 @@ def create(
     users = resolve(store, recipients)
     if not users:
         return None
-    c = conn(store)
     created = format_ts(at or now_utc())
     with store.transaction() as tx:
         if mark is not None:
-            cur = c.execute("INSERT OR IGNORE INTO notification_marks(key, created_at) VALUES (?, ?)",
-                            (mark, created))
-            if cur.rowcount == 0:
+            marked = store.db.execute(dialect.insert_ignore(notification_marks),
+                                      {"key": mark, "created_at": created})
+            if marked.rowcount == 0:
                 return None
-        cur = c.execute(
-            "INSERT INTO notifications(title, message, category, priority, source, links, actions, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (notice.title, notice.message, notice.category, notice.priority, notice.source,
-             json.dumps(dict(notice.links)), json.dumps([a.to_wire() for a in actions]), created),
-        )
-        nid = int(cur.lastrowid or 0)
-        c.executemany("INSERT INTO notification_recipients(notification_id, user_id) VALUES (?, ?)",
-                      [(nid, u) for u in users])
+        nid = dialect.new_id(store.db.execute(insert(notifications).values(
+            title=notice.title, message=notice.message, category=notice.category, priority=notice.priority,
+            source=notice.source, links=json.dumps(dict(notice.links)),
+            actions=json.dumps([a.to_wire() for a in actions]), created_at=created)))
+        store.db.execute(insert(notification_recipients),
+                         [{"notification_id": nid, "user_id": u} for u in users])
         for u in users:
             wire = for_user(store, u, nid)
             tx.emit("notification:created", {"notification": wire}, audience=frozenset({u}))
@@ -174,36 +133,29 @@ def create(
 
 def query(store: Store, user_id: int, filters: dict[str, Any]) -> dict[str, Any]:
     """The user's notifications, newest first, with unread and critical counters."""
-    sql = _SELECT
-    args: list[Any] = [user_id]
+    query = _select(user_id)
     if not filters.get("include_dismissed", False):
-        sql += " AND r.dismissed_at IS NULL"
+        query = query.where(R.dismissed_at.is_(None))
     if filters.get("unread_only"):
-        sql += " AND r.read_at IS NULL"
+        query = query.where(R.read_at.is_(None))
     for key in ("category", "priority"):
         if filters.get(key) is not None:
-            sql += f" AND n.{key} = ?"
-            args.append(filters[key])
+            query = query.where(N[key] == filters[key])
     if filters.get("since") is not None:
-        sql += " AND n.created_at >= ?"
-        args.append(filters["since"])
+        query = query.where(N.created_at >= filters["since"])
     if filters.get("until") is not None:
-        sql += " AND n.created_at < ?"
-        args.append(filters["until"])
+        query = query.where(N.created_at < filters["until"])
     if filters.get("before_id") is not None:
-        sql += " AND n.id < ?"
-        args.append(filters["before_id"])
-    sql += " ORDER BY n.id DESC LIMIT ?"
-    args.append(int(filters.get("limit", 200)))
-    c = conn(store)
-    rows = [_wire(r) for r in c.execute(sql, args)]
-    unread = c.execute(
-        "SELECT COUNT(*) FROM notification_recipients WHERE user_id = ? AND read_at IS NULL "
-        "AND dismissed_at IS NULL", (user_id,)).fetchone()[0]
-    critical = c.execute(
-        "SELECT COUNT(*) FROM notification_recipients r JOIN notifications n ON n.id = r.notification_id "
-        "WHERE r.user_id = ? AND n.priority = 'critical' AND r.acknowledged_at IS NULL "
-        "AND r.dismissed_at IS NULL", (user_id,)).fetchone()[0]
+        query = query.where(N.id < filters["before_id"])
+    query = query.order_by(N.id.desc()).limit(int(filters.get("limit", 200)))
+    rows = [_wire(r) for r in store.db.execute(query).mappings()]
+    unread = store.db.execute(select(func.count()).select_from(notification_recipients).where(
+        R.user_id == user_id, R.read_at.is_(None), R.dismissed_at.is_(None))).scalar_one()
+    critical = store.db.execute(
+        select(func.count()).select_from(notification_recipients)
+        .join(notifications, N.id == R.notification_id)
+        .where(R.user_id == user_id, N.priority == "critical", R.acknowledged_at.is_(None),
+               R.dismissed_at.is_(None))).scalar_one()
     return {"notifications": rows, "unread": int(unread), "critical": int(critical),
             "seq": store.head_seq()}
 
@@ -214,27 +166,23 @@ def apply_mark(store: Store, tx: Tx, user_id: int, ids: list[int], op: str,
     emits ``notification:updated`` per change."""
     if op not in MARK_OPS:
         raise invalid(f"op must be one of {', '.join(MARK_OPS)}", field="op")
-    c = conn(store)
     now = format_ts(at or now_utc())
     changed: list[int] = []
     for nid in ids:
-        row = c.execute("SELECT * FROM notification_recipients WHERE notification_id = ? AND user_id = ?",
-                        (nid, user_id)).fetchone()
+        row = store.db.execute(select(notification_recipients).where(_recipient(user_id, nid))
+                               ).mappings().first()
         if row is None:
             raise not_found(f"no notification {nid} for you", field="ids")
+        mine = update(notification_recipients).where(_recipient(user_id, nid))
+        read_now = func.coalesce(R.read_at, now)
         if op == "read" and row["read_at"] is None:
-            c.execute("UPDATE notification_recipients SET read_at = ? WHERE notification_id = ? "
-                      "AND user_id = ?", (now, nid, user_id))
+            store.db.execute(mine.values(read_at=now))
         elif op == "unread" and row["read_at"] is not None:
-            c.execute("UPDATE notification_recipients SET read_at = NULL, acknowledged_at = NULL "
-                      "WHERE notification_id = ? AND user_id = ?", (nid, user_id))
+            store.db.execute(mine.values(read_at=None, acknowledged_at=None))
         elif op == "acknowledge" and row["acknowledged_at"] is None:
-            c.execute("UPDATE notification_recipients SET acknowledged_at = ?, "
-                      "read_at = COALESCE(read_at, ?) WHERE notification_id = ? AND user_id = ?",
-                      (now, now, nid, user_id))
+            store.db.execute(mine.values(acknowledged_at=now, read_at=read_now))
         elif op == "dismiss" and row["dismissed_at"] is None:
-            c.execute("UPDATE notification_recipients SET dismissed_at = ?, read_at = COALESCE(read_at, ?) "
-                      "WHERE notification_id = ? AND user_id = ?", (now, now, nid, user_id))
+            store.db.execute(mine.values(dismissed_at=now, read_at=read_now))
         else:
             continue
         changed.append(nid)
@@ -247,15 +195,15 @@ def apply_mark(store: Store, tx: Tx, user_id: int, ids: list[int], op: str,
 def record_delivery(store: Store, nid: int, user_id: int, channel: str, status: str,
                     attempts: int, detail: str = "") -> None:
     with store.transaction():
-        conn(store).execute(
-            "INSERT OR REPLACE INTO notification_deliveries(notification_id, user_id, channel, status, "
-            "attempts, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (nid, user_id, channel, status, attempts, detail[:500], format_ts(now_utc())))
+        store.db.execute(_PUT_DELIVERY, {
+            "notification_id": nid, "user_id": user_id, "channel": channel, "status": status,
+            "attempts": attempts, "detail": detail[:500], "updated_at": format_ts(now_utc())})
 
 
 def deliveries(store: Store, nid: int) -> list[dict[str, Any]]:
-    rows = conn(store).execute(
-        "SELECT * FROM notification_deliveries WHERE notification_id = ? ORDER BY user_id, channel", (nid,))
+    d = notification_deliveries.c
+    rows = store.db.execute(select(notification_deliveries).where(d.notification_id == nid)
+                            .order_by(d.user_id, d.channel)).mappings()
     return [dict(r) for r in rows]
 
 
@@ -264,7 +212,8 @@ DEFAULT_PREFS: dict[str, Any] = {"email": "", "email_opt_in": False, "min_priori
 
 
 def prefs(store: Store, user_id: int) -> dict[str, Any]:
-    row = conn(store).execute("SELECT * FROM notification_prefs WHERE user_id = ?", (user_id,)).fetchone()
+    row = store.db.execute(select(notification_prefs).where(notification_prefs.c.user_id == user_id)
+                           ).mappings().first()
     if row is None:
         return dict(DEFAULT_PREFS)
     return {"email": row["email"], "email_opt_in": bool(row["email_opt_in"]),
@@ -284,11 +233,9 @@ def set_prefs(store: Store, user_id: int, changes: dict[str, Any]) -> dict[str, 
             raise invalid(f"min_priority must be one of {', '.join(PRIORITIES)}", field=key)
         merged[key] = value
     with store.transaction():
-        conn(store).execute(
-            "INSERT OR REPLACE INTO notification_prefs(user_id, email, email_opt_in, min_priority, digest) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (user_id, merged["email"], int(merged["email_opt_in"]), merged["min_priority"],
-             int(merged["digest"])))
+        store.db.execute(_PUT_PREFS, {
+            "user_id": user_id, "email": merged["email"], "email_opt_in": int(merged["email_opt_in"]),
+            "min_priority": merged["min_priority"], "digest": int(merged["digest"])})
     return merged
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from ...domain.permissions import allowed
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
@@ -32,6 +34,7 @@ from ..worker import AsyncStore
 from . import records, smtp, triggers
 from .messages import Announcement, NotificationAction, NotificationMark, NotificationQuery, PrefsChange
 from .records import ACKNOWLEDGE, Action
+from .tables import notification_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +76,6 @@ class NotificationService:
         ctx.request("notification.prefs.set", PrefsChange, self.prefs_set)
 
     async def start(self) -> None:
-        await self._store.run(records.ensure_schema)
         loop = asyncio.get_running_loop()
         self._loops = [loop.create_task(self._every(lambda: self.scan_interval_s, self.scan_unconfirmed)),
                        loop.create_task(self._every(lambda: self.digest_interval_s, self.flush_digests))]
@@ -272,9 +274,10 @@ def _action(change: Change, at: datetime) -> None:
 
 
 def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]:
-    c = records.conn(store)
-    rows = c.execute("SELECT notification_id, user_id FROM notification_deliveries "
-                     "WHERE channel = 'email' AND status = 'digest' ORDER BY user_id, notification_id")
+    d = notification_deliveries.c
+    rows = store.db.execute(select(d.notification_id, d.user_id)
+                            .where(d.channel == "email", d.status == "digest")
+                            .order_by(d.user_id, d.notification_id)).mappings()
     by_user: dict[int, list[int]] = defaultdict(list)
     for r in rows:
         by_user[r["user_id"]].append(r["notification_id"])
