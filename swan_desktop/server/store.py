@@ -22,7 +22,7 @@ from ..protocol.entities import Client, Location, Role, Session, SessionType, St
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
 from . import db
-from .wire import wire_bytes
+from .wire import stored_json, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -107,16 +107,6 @@ _SESSION_COLS = (
     "updated_at",
     "updated_by",
 )
-
-
-def _json(value: Any) -> str:
-    """JSON with text as UTF-8, not ``\\u`` escapes (ASCII escapes only for a lone surrogate)."""
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value)
-    return text
 
 
 def _session_from_row(row: sqlite3.Row) -> Session:
@@ -211,7 +201,7 @@ class Store:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
             cur = self._conn.execute(
                 "INSERT INTO events(kind, ts, actor, data, audience) VALUES (?, ?, ?, ?, ?)",
-                (p.kind, ts, json.dumps(p.actor) if p.actor else None, _json(p.data), audience),
+                (p.kind, ts, json.dumps(p.actor) if p.actor else None, stored_json(p.data), audience),
             )
             seq = int(cur.lastrowid or 0)
             out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
@@ -279,7 +269,7 @@ class Store:
         """Record a reply; call inside :meth:`transaction`."""
         self._conn.execute(
             "INSERT OR REPLACE INTO request_log(user_id, request_id, reply, created_at) VALUES (?, ?, ?, ?)",
-            (user_id, request_id, _json(reply), format_ts(now_utc())),
+            (user_id, request_id, stored_json(reply), format_ts(now_utc())),
         )
 
     # -- users and tokens ----------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
 from ..store import Account, Store, Tx
+from ..wire import stored_json
 from .messages import ActivityQuery
 from .schema import conn
 
@@ -37,7 +38,7 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
         "INSERT INTO activity(ts, actor_id, actor_name, kind, session_id, trainer_id, summary, changes, day) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (format_ts(now_utc()), actor.id, actor.name, kind, session_id, trainer_id, summary,
-         json.dumps(changes), day))
+         stored_json(changes), day))
     row = conn(store).execute("SELECT * FROM activity WHERE id = ?", (cur.lastrowid,)).fetchone()
     return _wire(row)
 

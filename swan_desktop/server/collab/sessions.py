@@ -25,6 +25,7 @@ from ...protocol.messages import SessionFields
 from ...protocol.timefmt import format_ts, now_utc
 from ..pipeline import Change, Stage
 from ..store import Store
+from ..wire import stored_json
 from . import activity, chat, locks, settings
 from .schema import conn
 from .wording import day_of, describe_created, describe_deleted, describe_update
@@ -38,7 +39,7 @@ def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> Non
     conn(store).execute(
         "INSERT OR IGNORE INTO session_versions(session_id, version, fields, user_id, ts) "
         "VALUES (?, ?, ?, ?, ?)",
-        (wire["id"], wire["version"], json.dumps(fields), user_id, format_ts(now_utc())))
+        (wire["id"], wire["version"], stored_json(fields), user_id, format_ts(now_utc())))
 
 
 def version_fields(store: Store, session_id: int, version: int) -> dict[str, Any] | None:
