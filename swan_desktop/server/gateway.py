@@ -29,6 +29,7 @@ from websockets.protocol import State
 from ..protocol.frames import MAX_FRAME_BYTES
 from .connection import Connection, remote_address
 from .handlers import Dispatcher
+from .hostnames import own_names
 from .hub import Hub
 from .limits import Limits
 from .metrics import CONTENT_TYPE, Metrics
@@ -79,6 +80,7 @@ class Gateway:
         self._compression = compression
         self._metrics_token = metrics_token
         self._metrics_open = metrics_open
+        self._allowed_origins = allowed_origins
         self._origins = OriginCheck(allowed_origins)
         self._server: Server | None = None
         #: WebSocket handshakes let through, until their connection ends (counted for the limit).
@@ -91,6 +93,7 @@ class Gateway:
         self.http_routes: list[HttpRoute] = []
 
     async def start(self, host: str, port: int, ssl: Any = None) -> int:
+        self._origins = OriginCheck(self._allowed_origins, own_names(host))
         self._server = await serve(
             self._handle,
             host,

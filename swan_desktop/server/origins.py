@@ -5,11 +5,16 @@ always sends one, and any web page the studio's staff visit could otherwise
 open a WebSocket to the server on the LAN (cross-site WebSocket hijacking,
 see the OWASP WebSocket Security Cheat Sheet). So an ``Origin`` is accepted
 only when its host and port are the server's own (as the ``Host`` header
-names them) or it is listed with ``swan-server serve --allow-origin``.
+names them) or it is listed with ``swan-server serve --allow-origin``. The
+server's own host counts only when it is an IP address or one of this
+machine's names: a hostile domain re-pointed at the server's address (DNS
+rebinding) sends a matching ``Host`` and ``Origin`` of its own name, and is
+refused.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from websockets.datastructures import Headers
@@ -33,11 +38,22 @@ def _host_port(origin: str) -> str:
     return origin.split("://", 1)[1] if "://" in origin else ""
 
 
-class OriginCheck:
-    """Allows no ``Origin``, the server's own host, and the listed origins."""
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
-    def __init__(self, allowed: frozenset[str] = frozenset()) -> None:
+
+class OriginCheck:
+    """Allows no ``Origin``, the server's own host (an IP address or one of ``own_names``), and
+    the listed origins."""
+
+    def __init__(self, allowed: frozenset[str] = frozenset(),
+                 own_names: frozenset[str] = frozenset({"localhost"})) -> None:
         self._allowed = frozenset(n for n in (normalise(o) for o in allowed) if n)
+        self._own_names = frozenset(n.lower() for n in own_names)
 
     def allows(self, headers: Headers) -> bool:
         origins = headers.get_all("Origin")
@@ -50,7 +66,13 @@ class OriginCheck:
             return False
         if origin in self._allowed:
             return True
-        host = headers.get("Host", "")
+        hosts = headers.get_all("Host")
+        if len(hosts) != 1:
+            return False
+        host = hosts[0]
+        hostname = urlsplit(f"http://{host}").hostname or ""
+        if not (_is_ip(hostname) or hostname in self._own_names):
+            return False  # a name this machine does not know itself by: maybe DNS rebinding
         own = normalise(f"http://{host}")
         if own and _host_port(origin) == _host_port(own):
             return True

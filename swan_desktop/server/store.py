@@ -40,7 +40,7 @@ from .tables import (
     trainers,
     users,
 )
-from .wire import wire_bytes
+from .wire import stored_json, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -197,14 +197,6 @@ def _session_type(r: RowMapping) -> SessionType:
 
 
 
-def _json(value: Any) -> str:
-    """JSON with text as UTF-8, not ``\\u`` escapes (ASCII escapes only for a lone surrogate)."""
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value)
-    return text
 
 class Store:
     """All persistent state of one server, over one database connection."""
@@ -258,7 +250,7 @@ class Store:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
             cursor = self._hot.insert_event.run(self._db, {
                 "kind": p.kind, "ts": ts, "actor": json.dumps(p.actor) if p.actor else None,
-                "data": _json(p.data), "audience": audience})
+                "data": stored_json(p.data), "audience": audience})
             seq = int(cursor.lastrowid)
             out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
         return out
@@ -313,7 +305,7 @@ class Store:
     def log_reply(self, user_id: int, request_id: str, reply: dict[str, Any]) -> None:
         """Record a reply; call inside :meth:`transaction`."""
         self._hot.log_reply.run(self._db, {"user_id": user_id, "request_id": request_id,
-                                      "reply": _json(reply), "created_at": format_ts(now_utc())})
+                                      "reply": stored_json(reply), "created_at": format_ts(now_utc())})
 
     # -- users and tokens ----------------------------------------------------
     def upsert_user(

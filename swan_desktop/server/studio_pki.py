@@ -18,7 +18,6 @@ Private keys are written readable by the owner only.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import ipaddress
 import os
@@ -31,10 +30,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .hostnames import local_names
+
 CA_DAYS = 3650
 SERVER_DAYS = 397
 RENEW_BEFORE = dt.timedelta(days=30)
-_WILDCARDS = {"", "0.0.0.0", "::"}
 
 
 @dataclass(frozen=True)
@@ -51,25 +51,6 @@ class StudioCertificates:
 def folder_for(db_path: str | Path) -> Path:
     db = Path(db_path)
     return db.with_name(f"{db.stem}-tls")
-
-
-def local_names(host: str) -> tuple[set[str], set[str]]:
-    """DNS names and IP addresses the server certificate should cover."""
-    names = {"localhost"}
-    addresses = {"127.0.0.1", "::1"}
-    hostname = socket.gethostname()
-    for name in (hostname, socket.getfqdn()):
-        if name:
-            names.add(name.lower())
-    with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(hostname, None):
-            addresses.add(str(info[4][0]).split("%", 1)[0])
-    if host not in _WILDCARDS:
-        try:
-            addresses.add(str(ipaddress.ip_address(host)))
-        except ValueError:
-            names.add(host.lower())
-    return names, addresses
 
 
 def _now() -> dt.datetime:

@@ -8,6 +8,17 @@ from typing import Any
 from ..protocol.frames import encode
 
 
+def stored_json(value: Any) -> str:
+    """JSON for a database column, text as UTF-8 rather than ``\\u`` escapes (a 4,000-character
+    non-Latin message stays its size); ASCII escapes only where a lone surrogate needs them."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def wire_bytes(frame: dict[str, Any]) -> bytes:
     """``frame`` as compact UTF-8 JSON.
 

@@ -69,3 +69,25 @@ async def test_desktops_the_servers_own_origin_and_listed_origins_open_websocket
     assert await _opens(guarded, f"http://127.0.0.1:{guarded.port}")
     assert await _opens(guarded, "https://admin.studio.lan")
     assert await _opens(guarded, "HTTPS://Admin.Studio.LAN:443")
+
+
+async def _handshake_status(port: int, host: str, origin: str) -> int:
+    """The HTTP status of a WebSocket handshake sent by hand (to choose the Host header)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write((f"GET / HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                      f"Origin: {origin}\r\n\r\n").encode())
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), WAIT)
+        return int(status.split()[1])
+    finally:
+        writer.close()
+
+
+async def test_a_rebound_dns_name_cannot_pass_as_the_servers_own_origin(guarded: EmbeddedServer) -> None:
+    # evil.example re-pointed at the server's address: Host and Origin agree, and name evil.example.
+    port = guarded.port
+    assert await _handshake_status(port, f"evil.example:{port}", f"http://evil.example:{port}") == 403
+    assert await _handshake_status(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == 101
+    assert await _handshake_status(port, f"localhost:{port}", f"http://localhost:{port}") == 101

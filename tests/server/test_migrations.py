@@ -283,7 +283,7 @@ async def test_serve_upgrades_a_release_file_and_serves_what_it_held(release_db:
     before = snapshot(FIXTURE)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--db", str(release_db), "--port", "0",
+        *CLI, "serve", "--db", str(release_db), "--port", "0", "--tls", "off",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
     try:
         assert proc.stdout is not None and proc.stderr is not None

@@ -17,6 +17,7 @@ from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
 from ..storage import dialect
 from ..store import Account, Store, Tx
+from ..wire import stored_json
 from .messages import ActivityQuery
 from .tables import activity
 
@@ -37,7 +38,7 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
     """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``."""
     new_id = dialect.new_id(store.db.execute(insert(activity).values(
         ts=format_ts(now_utc()), actor_id=actor.id, actor_name=actor.name, kind=kind, session_id=session_id,
-        trainer_id=trainer_id, summary=summary, changes=json.dumps(changes), day=day)))
+        trainer_id=trainer_id, summary=summary, changes=stored_json(changes), day=day)))
     return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
 
 

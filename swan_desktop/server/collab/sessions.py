@@ -28,6 +28,7 @@ from ...protocol.timefmt import format_ts, now_utc
 from ..pipeline import Change, Stage
 from ..storage import dialect
 from ..store import Store
+from ..wire import stored_json
 from . import activity, chat, locks, settings
 from .tables import session_versions
 from .wording import day_of, describe_created, describe_deleted, describe_update
@@ -39,7 +40,7 @@ CHECKIN = "session.checkin"
 def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> None:
     fields = {f: wire.get(f) for f in merge.MERGE_FIELDS}
     store.db.execute(dialect.insert_ignore(session_versions), {
-        "session_id": wire["id"], "version": wire["version"], "fields": json.dumps(fields),
+        "session_id": wire["id"], "version": wire["version"], "fields": stored_json(fields),
         "user_id": user_id, "ts": format_ts(now_utc())})
 
 
