@@ -1,4 +1,5 @@
-"""The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits), or ``user add``."""
+"""The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits), ``user add``,
+or ``db upgrade|current|history``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
+from . import db_cli
 from .app import SwanServer
 from .limits import (
     DEFAULT_BURST,
@@ -96,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--db", required=True, help="SQLite database file (created if missing)")
     add.add_argument("--display-name", help="name shown to others (default: the username)")
+    db_cli.add_parser(commands)
     return parser
 
 
@@ -190,10 +193,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:  # TlsConfigError is one
             print(f"swan-server: {exc}", file=sys.stderr)
             return 2
+        if not db_cli.upgrade_for_serve(args.db):
+            return 1
         try:
             return asyncio.run(_serve(args, limits, context))
         except KeyboardInterrupt:
             return 130
+    if args.command == "db":
+        return db_cli.run(args)
     return _user_add(args)
 
 

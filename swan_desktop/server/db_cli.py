@@ -1,0 +1,64 @@
+"""``swan-server db upgrade|current|history --db PATH``, and the upgrade ``serve`` does before it starts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from .storage import migrate
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``db`` and its subcommands to the ``swan-server`` subparsers ``commands``."""
+    db = commands.add_parser("db", help="the database's schema: where it stands, its history, upgrades")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade", help="upgrade the database to this release's schema (a backup is written beside it first)")
+    upgrade.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    current = db_commands.add_parser("current", help="print the database's schema revision")
+    current.add_argument("--db", required=True, help="SQLite database file")
+    history = db_commands.add_parser("history", help="list this release's schema revisions, oldest first")
+    history.add_argument("--db", help="SQLite database file (marks the revision it is at)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.db_command == "current":
+            print(migrate.state(args.db).describe())
+            return 0
+        if args.db_command == "history":
+            return _history(args.db)
+        return 0 if upgrade_for_serve(args.db, quiet_when_current=False, out=sys.stdout) else 1
+    except migrate.SchemaError as exc:
+        print(f"swan-server: {exc}", file=sys.stderr)
+        return 1
+
+
+def _history(path: str | None) -> int:
+    at = migrate.state(path).revision if path else None
+    head = migrate.head()
+    for revision, _, title in migrate.history():
+        marks = [m for m, on in (("head", revision == head), ("current", revision == at)) if on]
+        suffix = f" ({', '.join(marks)})" if marks else ""
+        print(f"{revision}{suffix}: {title}")
+    return 0
+
+
+def upgrade_for_serve(path: str, *, quiet_when_current: bool = True, out: TextIO | None = None) -> bool:
+    """Upgrade ``path`` to the head, saying what happened on ``out`` (default: stderr, since ``serve``
+    prints its address as the first line of stdout); False (and why, on stderr) when refused."""
+    out = out or sys.stderr
+    try:
+        done = migrate.upgrade(path)
+    except migrate.SchemaError as exc:
+        print(f"swan-server: cannot open {path}: {exc}", file=sys.stderr)
+        return False
+    if done.before.empty:
+        print(f"created the database schema in {path} (revision {done.after})", file=out, flush=True)
+    elif done.changed:
+        print(f"upgraded {path} from {done.before.describe()} to {done.after}; "
+              f"backup: {done.backup}", file=out, flush=True)
+    elif not quiet_when_current:
+        print(f"{path} is already at {done.after} (head)", file=out, flush=True)
+    return True

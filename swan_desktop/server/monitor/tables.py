@@ -1,0 +1,20 @@
+"""The monitor's tables: samples in three resolutions, and the one-row write probe."""
+
+from __future__ import annotations
+
+from sqlalchemy import REAL, CheckConstraint, Column, Integer, Table, Text
+
+from ..storage.metadata import metadata
+
+monitor_samples = Table(
+    "monitor_samples", metadata,
+    Column("resolution", Integer, primary_key=True, autoincrement=False),
+    Column("t", Integer, primary_key=True, autoincrement=False),
+    Column("data", Text, nullable=False),
+)
+
+monitor_probe = Table(
+    "monitor_probe", metadata,
+    Column("id", Integer, CheckConstraint("id = 1"), primary_key=True, autoincrement=False),
+    Column("at", REAL, nullable=False),
+)

@@ -1,0 +1,201 @@
+"""Bring a database file to this release's schema: find where it stands, back it up, upgrade it.
+
+The schema's history is the Alembic scripts in ``swan_desktop/server/migrations``
+(shipped inside the package and run from here; no ``alembic.ini``). A file is
+in one of these states (:class:`DbState`):
+
+- **empty** (missing, or without any table): the migrations create everything, no backup;
+- **untracked**: made by a release before migrations were tracked (its tables, no
+  ``alembic_version``); it counts as the baseline revision, and upgrading it
+  runs the baseline step (which only creates what is missing) and every later one;
+- **at a known revision**: upgraded when behind the head, left alone at the head;
+- **at an unknown revision** (a newer release wrote it) or **not ours** (tables,
+  none of them ``sessions``): refused with :class:`SchemaError`, nothing written.
+
+Before any upgrade of a file that holds data, a consistent copy is written
+beside it: ``<name>.bak-<revision>-<UTC timestamp>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from . import dialect
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+#: The first revision: the complete schema of the last release before migrations were tracked.
+BASELINE = "0001_baseline"
+#: A table every database of ours has had since the first release.
+MARKER_TABLE = "sessions"
+VERSION_TABLE = "alembic_version"
+
+
+class SchemaError(Exception):
+    """The database cannot be used by this release (the message says why, in words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DbState:
+    """Where a database file stands against this release's migrations."""
+
+    #: The file's revision (the baseline for an untracked file); None when it is empty.
+    revision: str | None
+    #: Made by a release before migrations were tracked (no ``alembic_version`` table).
+    untracked: bool
+    #: This release's newest revision.
+    head: str
+    #: Whether this release knows ``revision``.
+    known: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return self.revision is None
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.untracked or self.revision != self.head
+
+    def describe(self) -> str:
+        if self.revision is None:
+            return "empty (no schema yet)"
+        if self.untracked:
+            return f"{self.revision} (baseline, before migrations were tracked)"
+        if not self.known:
+            return f"{self.revision} (unknown to this release; its newest is {self.head})"
+        return f"{self.revision} (head)" if self.revision == self.head else self.revision
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    """What :func:`upgrade` did."""
+
+    before: DbState
+    after: str
+    #: The copy written before upgrading; None when nothing needed upgrading or the file was empty.
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before.needs_upgrade
+
+
+@functools.cache
+def scripts() -> ScriptDirectory:
+    """The migration scripts shipped with this release (read once per process)."""
+    return ScriptDirectory.from_config(_config())
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    revision = scripts().get_current_head()
+    assert revision is not None, "no migrations shipped"
+    return revision
+
+
+def history() -> list[tuple[str, str | None, str]]:
+    """Every revision oldest first: (revision, the one it follows, its one-line description)."""
+    out = [(str(s.revision), s.down_revision if isinstance(s.down_revision, str) else None,
+            (s.doc or "").strip().splitlines()[0] if s.doc else "")
+           for s in scripts().walk_revisions()]
+    return list(reversed(out))
+
+
+def _state(conn: Connection) -> DbState:
+    tables = set(inspect(conn).get_table_names())
+    newest = head()
+    if VERSION_TABLE in tables:
+        revision = MigrationContext.configure(conn).get_current_revision()
+        if revision is None:  # the version table is there but empty: as if it were not
+            tables.discard(VERSION_TABLE)
+        else:
+            known = revision in {s.revision for s in scripts().walk_revisions()}
+            return DbState(revision, False, newest, known)
+    if not tables:
+        return DbState(None, False, newest)
+    if MARKER_TABLE in tables:
+        return DbState(BASELINE, True, newest)
+    raise SchemaError(f"not a Swan server database (it has tables, but no {MARKER_TABLE!r} table): "
+                      f"{', '.join(sorted(tables)[:8])}")
+
+
+def state(path: str | Path) -> DbState:
+    """Where the file at ``path`` stands (read only; a missing file is reported empty, not made)."""
+    if not Path(path).exists():
+        return DbState(None, False, head())
+    engine = dialect.open_engine(path)
+    try:
+        with engine.connect() as conn:
+            return _state(dialect.autocommit(conn))
+    finally:
+        engine.dispose()
+
+
+def refusal(found: DbState) -> str | None:
+    """Why this release must not open a database in ``found`` state (None when it may)."""
+    if found.known:
+        return None
+    return (f"the database is at schema revision {found.revision!r}, which this release does not know "
+            f"(its newest is {found.head!r}); it was written by a newer Swan release — "
+            f"run that release, or restore a backup made before it upgraded the file")
+
+
+def upgrade(path: str | Path, now: datetime | None = None) -> Upgrade:
+    """Upgrade the file at ``path`` to the head, backing it up first when it holds data.
+
+    Raises :class:`SchemaError` for a file from a newer release or not ours; the
+    file is then left exactly as it was. All steps run in one transaction.
+    """
+    path = Path(path)
+    engine = dialect.open_engine(path, transactional=True)
+    try:
+        with engine.connect() as conn:
+            with conn.begin():
+                before = _state(conn)
+            reason = refusal(before)
+            if reason is not None:
+                raise SchemaError(reason)
+            if not before.needs_upgrade:
+                return Upgrade(before, before.head, None)
+            copy = None
+            if not before.empty:
+                copy = backup_path(path, str(before.revision), now)
+                dialect.backup(path, copy)
+            with conn.begin():
+                command.upgrade(_config(conn), "head")
+            if before.empty:
+                log.info("created the schema of %s (revision %s)", path, before.head)
+            else:
+                log.info("upgraded %s from %s to %s (backup: %s)", path, before.describe(), before.head, copy)
+            return Upgrade(before, before.head, copy)
+    finally:
+        engine.dispose()
+
+
+def backup_path(path: Path, revision: str, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.bak-{revision}-{stamp}-{n}")
+    return candidate

@@ -1,0 +1,109 @@
+"""The core tables: directory, users and tokens, sessions, the event log and the request log.
+
+Defined once here (SQLAlchemy Core); the migrations under ``server/migrations``
+create and change them, and :mod:`.store` queries them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text, text
+
+from .storage.metadata import metadata
+
+meta = Table(
+    "meta", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+trainers = Table(
+    "trainers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("specialties", Text, nullable=False, server_default=text("'[]'")),
+    Column("color", Text, nullable=False, server_default=text("'#607d8b'")),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, CheckConstraint("role IN ('admin', 'trainer', 'viewer')"), nullable=False),
+    Column("password_hash", Text),
+    Column("trainer_id", Integer, ForeignKey("trainers.id", ondelete="SET NULL")),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+clients = Table(
+    "clients", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("credits", Integer, nullable=False, server_default=text("0")),
+    Column("source", Text, nullable=False, server_default=text("'swanstudios'")),
+)
+
+session_types = Table(
+    "session_types", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("duration_min", Integer, nullable=False, server_default=text("60")),
+    Column("color", Text, nullable=False, server_default=text("'#4f8fba'")),
+    Column("credits", Integer, nullable=False, server_default=text("1")),
+)
+
+locations = Table(
+    "locations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("start", Text, nullable=False),
+    Column("end", Text, nullable=False),
+    Column("trainer_id", Integer, ForeignKey("trainers.id"), nullable=False),
+    Column("client_id", Integer, ForeignKey("clients.id")),
+    Column("client_name", Text, nullable=False, server_default=text("''")),
+    Column("location", Text, nullable=False, server_default=text("''")),
+    Column("session_type_id", Integer, ForeignKey("session_types.id")),
+    Column("status", Text, nullable=False),
+    Column("notes", Text, nullable=False, server_default=text("''")),
+    Column("cancel_reason", Text, nullable=False, server_default=text("''")),
+    Column("series_id", Integer),
+    Column("attendance", Text),
+    Column("checked_in_at", Text),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("updated_at", Text),
+    Column("updated_by", Integer),
+)
+Index("sessions_by_start", sessions.c.start)
+Index("sessions_by_trainer", sessions.c.trainer_id, sessions.c.start)
+
+events = Table(
+    "events", metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("ts", Text, nullable=False),
+    Column("actor", Text),
+    Column("data", Text, nullable=False),
+    Column("audience", Text),
+    sqlite_autoincrement=True,
+)
+
+request_log = Table(
+    "request_log", metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("request_id", Text, primary_key=True),
+    Column("reply", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+Index("request_log_by_age", request_log.c.created_at)

@@ -1,0 +1,254 @@
+"""The schema's history: a file from the last release before migrations were tracked is
+recognised as the baseline and upgraded (after a backup) keeping every row; a file from a
+newer release is refused; a new file is created by the migrations; ``db`` reports all of it.
+
+``tests/fixtures/release-0db70c9.sqlite3`` was written by that release (see
+``tests/fixtures/make_release_db.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from websockets.asyncio.client import connect
+
+from swan_desktop.server import cli
+from swan_desktop.server.storage import dialect, migrate
+from swan_desktop.server.storage.schema import metadata
+from swan_desktop.server.store import Store
+
+from .support import WsClient
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0db70c9.sqlite3"
+CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
+BASELINE = "0001_baseline"
+FROM_THE_FUTURE = "9999_from_a_newer_release"
+#: Tables the release's features filled (the fixture has rows in each).
+FILLED = ("sessions", "events", "notifications", "notification_recipients", "chat_messages", "activity",
+          "monitor_samples", "session_versions", "series_members", "trainer_hours", "ics_feeds", "users")
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot(path: Path) -> Snapshot:
+    """Every row of every table (but Alembic's and SQLite's own), sorted."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT IN ('sqlite_sequence', 'alembic_version') ORDER BY name")]
+        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"'), key=repr) for name in names}
+    finally:
+        conn.close()
+
+
+def shape(path: Path) -> dict[str, Any]:
+    """Each table's columns (name, type, default, key; not-null except on key columns), indexes
+    and foreign keys. SQLite lets a TEXT key column hold NULL unless it says NOT NULL; the
+    migrations say it, so key columns are compared without that flag."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        out: dict[str, Any] = {}
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                    "AND name NOT IN ('sqlite_sequence', 'alembic_version')"):
+            columns = [(c[1], c[2], bool(c[3]) and not c[5], c[4], c[5])
+                       for c in conn.execute(f'PRAGMA table_info("{name}")')]
+            indexes = sorted((i[1], i[2], tuple(c[2] for c in conn.execute(f'PRAGMA index_info("{i[1]}")')))
+                             for i in conn.execute(f'PRAGMA index_list("{name}")'))
+            keys = sorted(tuple(k[2:]) for k in conn.execute(f'PRAGMA foreign_key_list("{name}")'))
+            out[name] = (columns, indexes, keys)
+        return out
+    finally:
+        conn.close()
+
+
+def backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.bak-*"))
+
+
+@pytest.fixture
+def release_db(tmp_path: Path) -> Path:
+    path = tmp_path / "studio.sqlite3"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+def stamp(path: Path, revision: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_the_fixture_is_a_small_file_from_before_migrations_with_rows_in_every_feature() -> None:
+    assert FIXTURE.stat().st_size < 1_000_000
+    rows = snapshot(FIXTURE)
+    assert "alembic_version" not in shape(FIXTURE)
+    assert all(rows[table] for table in FILLED), {t: len(rows[t]) for t in FILLED}
+
+
+def test_db_current_names_the_baseline_for_a_file_from_the_last_release_and_changes_nothing(
+    release_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["db", "current", "--db", str(release_db)]) == 0
+    assert capsys.readouterr().out.strip() == f"{BASELINE} (baseline, before migrations were tracked)"
+    assert snapshot(release_db) == snapshot(FIXTURE)
+    assert "alembic_version" not in shape(release_db) and not backups(release_db)
+
+
+def test_db_history_lists_every_revision_oldest_first_and_marks_head_and_current(
+    release_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["db", "history", "--db", str(release_db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    revisions = [line.split(":")[0].split(" ")[0] for line in lines]
+    assert revisions == [r for r, _, _ in migrate.history()]
+    assert revisions[0] == BASELINE and len(revisions) >= 2
+    assert lines[0].startswith(f"{BASELINE} (current): Baseline")
+    assert lines[-1].startswith(f"{migrate.head()} (head): ")
+
+
+def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_row(
+    release_db: Path,
+) -> None:
+    before = snapshot(FIXTURE)
+    store = Store(release_db)
+    try:
+        assert store.session(before["sessions"][0][0]) is not None
+        assert store.head_seq() == max(r[0] for r in before["events"])
+    finally:
+        store.close()
+    assert migrate.state(release_db).describe() == f"{migrate.head()} (head)"
+    after = snapshot(release_db)
+    assert set(after) == set(before)
+    for table in before:
+        if table == "meta":  # 0002 drops the unread meta.schema row
+            assert after[table] == [r for r in before[table] if r[0] != "schema"]
+        else:
+            assert after[table] == before[table], table
+    [copy] = backups(release_db)
+    assert copy.name.startswith(f"studio.sqlite3.bak-{BASELINE}-")
+    assert snapshot(copy) == before  # the copy is the file as it was
+    Store(release_db).close()  # at the head now: opened again without another backup
+    assert backups(release_db) == [copy]
+
+
+def test_an_upgraded_release_file_has_the_same_schema_as_a_new_one(release_db: Path, tmp_path: Path) -> None:
+    migrate.upgrade(release_db)
+    migrate.upgrade(tmp_path / "new.sqlite3")
+    assert shape(release_db) == shape(tmp_path / "new.sqlite3")
+
+
+def test_the_migrations_make_exactly_the_tables_of_the_metadata(tmp_path: Path) -> None:
+    migrate.upgrade(tmp_path / "new.sqlite3")
+    engine = dialect.open_engine(tmp_path / "new.sqlite3")
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_file_older_still_gets_the_session_columns_added_after_the_first_release(release_db: Path) -> None:
+    conn = sqlite3.connect(release_db)
+    for column in ("series_id", "attendance", "checked_in_at"):
+        conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
+    conn.close()
+    sessions = snapshot(release_db)["sessions"]
+    done = migrate.upgrade(release_db)
+    assert done.before.untracked and done.backup is not None
+    upgraded = snapshot(release_db)["sessions"]  # the added columns come last
+    assert [r[:-3] for r in upgraded] == sessions
+    assert {r[-3:] for r in upgraded} == {(None, None, None)}
+    store = Store(release_db)
+    try:
+        assert store.session(sessions[0][0]) is not None
+    finally:
+        store.close()
+
+
+def test_a_new_file_is_created_at_the_head_by_the_migrations_without_a_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    assert cli.main(["db", "upgrade", "--db", str(path)]) == 0
+    assert migrate.state(path).revision == migrate.head()
+    assert not backups(path)
+    Store(tmp_path / "other.sqlite3").close()
+    assert migrate.state(tmp_path / "other.sqlite3").describe() == f"{migrate.head()} (head)"
+    assert not backups(tmp_path / "other.sqlite3")
+    capsys.readouterr()
+    assert cli.main(["db", "current", "--db", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == f"{migrate.head()} (head)"
+
+
+def test_a_file_from_a_newer_release_is_refused_naming_its_revision(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    Store(path).close()
+    stamp(path, FROM_THE_FUTURE)
+    before = snapshot(path)
+    with pytest.raises(migrate.SchemaError, match=FROM_THE_FUTURE):
+        Store(path)
+    result = subprocess.run([*CLI, "db", "upgrade", "--db", str(path)], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 1 and FROM_THE_FUTURE in result.stderr
+    serve = subprocess.run([*CLI, "serve", "--db", str(path), "--port", "0"], capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert serve.returncode == 1
+    assert f"schema revision '{FROM_THE_FUTURE}'" in serve.stderr and "newer Swan release" in serve.stderr
+    assert serve.stdout == ""
+    assert snapshot(path) == before and not backups(path)
+
+
+async def test_serve_upgrades_a_release_file_and_serves_what_it_held(release_db: Path) -> None:
+    before = snapshot(FIXTURE)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = await asyncio.create_subprocess_exec(
+        *CLI, "serve", "--db", str(release_db), "--port", "0",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+        assert line.startswith("swan-server listening on ws://127.0.0.1:"), line
+        said = ""
+        while "backup:" not in said:  # after the migration's own log lines
+            said = (await asyncio.wait_for(proc.stderr.readline(), 5)).decode()
+        assert f"from {BASELINE} (baseline, before migrations were tracked) to {migrate.head()}" in said
+        async with connect(line.rsplit(" ", 1)[1]) as ws:
+            client = WsClient(ws)
+            await client.ok("authenticate", {"username": "ana", "password": "ana-secret"})
+            sessions = (await client.ok("schedule.query", {"start": "2031-03-01T00:00:00Z",
+                                                           "end": "2031-05-01T00:00:00Z"}))["sessions"]
+            notes = {s["notes"] for s in sessions}
+            assert "moved to the big room" in notes and "made on day 7" in notes
+            chat = (await client.ok("chat.history", {"room": "studio"}))["messages"]
+            assert "good morning" in {m["text"] for m in chat}
+            inbox = (await client.ok("notification.query", {}))["notifications"]
+            assert {"Closed Monday", "Trainers meeting"} <= {n["title"] for n in inbox}
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), 20)
+    assert code == 0
+    [copy] = backups(release_db)
+    assert snapshot(copy) == before
+    after = snapshot(release_db)
+    # Serving adds rows (sign-in tokens, monitor samples, status events) but loses none of these;
+    # monitor samples past their retention are pruned by the first new sample, as in any release.
+    for table in ("sessions", "events", "notifications", "notification_recipients", "chat_messages",
+                  "activity", "session_versions", "users"):
+        assert set(before[table]) <= set(after[table]), table
+    assert len(after["sessions"]) == len(before["sessions"])
