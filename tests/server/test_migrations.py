@@ -39,16 +39,44 @@ FILLED = ("sessions", "events", "notifications", "notification_recipients", "cha
           "monitor_samples", "session_versions", "series_members", "trainer_hours", "ics_feeds", "users")
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
+#: Tables and columns that revisions after the release added, and what existing rows get.
+NEW_TABLES = {"time_off"}
+ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
+                 ("locations", "capacity"): 1, ("users", "active"): 1}
 
 
-def snapshot(path: Path) -> Snapshot:
-    """Every row of every table (but Alembic's and SQLite's own), sorted."""
+def _columns(path: Path) -> dict[str, list[str]]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
             "AND name NOT IN ('sqlite_sequence', 'alembic_version') ORDER BY name")]
-        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"'), key=repr) for name in names}
+        return {name: [c[1] for c in conn.execute(f'PRAGMA table_info("{name}")')] for name in names}
+    finally:
+        conn.close()
+
+
+def snapshot(path: Path, columns_of: Path | None = None) -> Snapshot:
+    """Every row of every table (but Alembic's and SQLite's own), sorted; with ``columns_of``,
+    only the columns that file's tables have (a later revision's added columns left out)."""
+    wanted = _columns(columns_of) if columns_of is not None else {}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        out: Snapshot = {}
+        for name, columns in _columns(path).items():
+            picked = ", ".join(f'"{c}"' for c in wanted.get(name, columns))
+            out[name] = sorted(conn.execute(f'SELECT {picked} FROM "{name}"'), key=repr)
+        return out
+    finally:
+        conn.close()
+
+
+def added_values(path: Path) -> dict[tuple[str, str], set[Any]]:
+    """The distinct values each column added after the release holds."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {(table, column): {r[0] for r in conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}"')}
+                for table, column in ADDED_COLUMNS}
     finally:
         conn.close()
 
@@ -132,13 +160,16 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     finally:
         store.close()
     assert migrate.state(release_db).describe() == f"{migrate.head()} (head)"
-    after = snapshot(release_db)
-    assert set(after) == set(before)
+    after = snapshot(release_db, columns_of=FIXTURE)
+    assert set(after) == set(before) | NEW_TABLES
+    assert all(not after[table] for table in NEW_TABLES)
     for table in before:
         if table == "meta":  # 0002 drops the unread meta.schema row
             assert after[table] == [r for r in before[table] if r[0] != "schema"]
         else:
             assert after[table] == before[table], table
+    assert added_values(release_db) == {(table, column): {default}
+                                        for (table, column), default in ADDED_COLUMNS.items()}
     [copy] = backups(release_db)
     assert copy.name.startswith(f"studio.sqlite3.bak-{BASELINE}-")
     assert snapshot(copy) == before  # the copy is the file as it was
@@ -245,7 +276,7 @@ async def test_serve_upgrades_a_release_file_and_serves_what_it_held(release_db:
     assert code == 0
     [copy] = backups(release_db)
     assert snapshot(copy) == before
-    after = snapshot(release_db)
+    after = snapshot(release_db, columns_of=FIXTURE)
     # Serving adds rows (sign-in tokens, monitor samples, status events) but loses none of these;
     # monitor samples past their retention are pruned by the first new sample, as in any release.
     for table in ("sessions", "events", "notifications", "notification_recipients", "chat_messages",
