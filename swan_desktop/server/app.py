@@ -18,6 +18,8 @@ from argon2 import PasswordHasher
 from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo, schedule
+from .admin.passwords import PasswordWork
+from .admin.service import StudioAdmin
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
 from .calendar import schema as calendar_schema
@@ -103,6 +105,8 @@ class SwanServer:
         self.collab = Collaboration(features)
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
         self.calendar = Calendar(features)
+        #: Trainers, rooms, session types, time off, staff accounts and the studio's set-up.
+        self.admin = StudioAdmin(features)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/). It
         #: observes the whole server (metrics, limits, connections), so it is given the server.
         self.monitor = Monitor(self)
@@ -114,6 +118,7 @@ class SwanServer:
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()
+        self.admin.install()
         self.notifications.install(features)
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
@@ -152,6 +157,7 @@ class SwanServer:
         self.hub.last_seq = await self.store.run(Store.head_seq)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
+        self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started).install()
             self._core_installed = True

@@ -19,6 +19,7 @@ from .worker import AsyncStore
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
 BAD_LOGIN = "invalid username or password"
+DEACTIVATED = "this account is deactivated; ask an administrator"
 
 
 def hash_token(token: str) -> str:
@@ -100,6 +101,8 @@ class Authenticator:
             if self.on_failure is not None:
                 self.on_failure(username)
             raise unauthorized(BAD_LOGIN)
+        if not account.active:  # said only to whoever knows the password
+            raise unauthorized(DEACTIVATED)
         token, expires = await self._store.run(_store_token, account.id, self.token_ttl)
         return account, token, expires
 
@@ -109,6 +112,8 @@ class Authenticator:
         if found is None:
             raise unauthorized("unknown token; sign in with username and password")
         account, expires = found
+        if not account.active:
+            raise unauthorized(DEACTIVATED)
         if expires <= now_utc():
             await self._store.run(Store.delete_token, digest)
             raise unauthorized("token expired; sign in with username and password")

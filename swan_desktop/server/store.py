@@ -58,6 +58,8 @@ class Account:
     role: Role
     password_hash: str | None
     trainer_id: int | None = None
+    #: False once an admin deactivated the account: it cannot sign in.
+    active: bool = True
 
     @property
     def user(self) -> User:
@@ -154,7 +156,8 @@ def _session_values(s: Session) -> tuple[Any, ...]:
 
 def _account(row: sqlite3.Row) -> Account:
     return Account(
-        row["id"], row["username"], row["name"], Role(row["role"]), row["password_hash"], row["trainer_id"]
+        row["id"], row["username"], row["name"], Role(row["role"]), row["password_hash"], row["trainer_id"],
+        bool(row["active"]),
     )
 
 

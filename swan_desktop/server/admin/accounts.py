@@ -1,0 +1,136 @@
+"""``account.*``: staff accounts — the pipeline's hooks and their SQL.
+
+``account.create`` and ``account.reset_password`` are answered by handlers
+(:mod:`.service`) that make and hash the one-time password off the loop first
+and then run the change through these hooks, the hash in
+``change.notes["admin.password_hash"]``; the password itself is added to the
+reply after the commit and is never stored nor kept in the request log.
+``account.update`` is an ordinary mutation; its after-commit reaction closes a
+deactivated user's connections.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.messages import present
+from ..pipeline import Change
+from ..store import Store
+from . import rows
+from .messages import AccountCreate, AccountUpdate, ResetPassword, SetPassword
+
+HASH = "admin.password_hash"
+#: What ``account.update`` tells its reaction: the user and whether it was deactivated.
+UPDATED = "admin.account_updated"
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+def listing(store: Store) -> dict[str, Any]:
+    found = rows.db(store).execute("SELECT * FROM users ORDER BY id")
+    return {"accounts": [rows.account_wire(r) for r in found]}
+
+
+def _active_admins(store: Store) -> int:
+    return int(rows.db(store).execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0])
+
+
+def _check_trainer_link(store: Store, trainer_id: int, user_id: int | None, field: str) -> None:
+    rows.row(store, "trainers", trainer_id)
+    other = rows.db(store).execute("SELECT username FROM users WHERE trainer_id = ? AND id IS NOT ?",
+                                   (trainer_id, user_id)).fetchone()
+    if other is not None:
+        raise invalid(f"trainer {trainer_id} is already linked to account {other['username']!r}", field=field)
+
+
+def create(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, AccountCreate)
+    username, name = msg.username.strip(), msg.name.strip()
+    if not _USERNAME.fullmatch(username):
+        raise invalid("username: letters, digits and . _ @ - only, starting with a letter or digit",
+                      field="username")
+    if rows.db(store).execute("SELECT 1 FROM users WHERE lower(username) = lower(?)", (username,)).fetchone():
+        raise invalid(f"the username {username!r} is taken", field="username")
+    if not name:
+        raise invalid("name must not be empty", field="name")
+    if msg.trainer_id is not None:
+        try:
+            _check_trainer_link(store, msg.trainer_id, None, "trainer_id")
+        except ProtocolError as err:
+            raise ProtocolError(err.code, err.message, {"field": "trainer_id"}) from None
+    cur = rows.db(store).execute(
+        "INSERT INTO users(username, name, role, password_hash, trainer_id, active) "
+        "VALUES (?, ?, ?, ?, ?, 1)",
+        (username, name, msg.role, change.notes[HASH], msg.trainer_id))
+    row = rows.user_row(store, int(cur.lastrowid or 0))
+    change.emit("user:created", {"user": rows.user_wire(row)}, primary=True)
+    if msg.trainer_id is not None:
+        change.emit("trainer:updated", {"trainer": rows.trainer(store, msg.trainer_id)})
+    change.reply = {"account": rows.account_wire(row)}
+
+
+def reset_password(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, ResetPassword)
+    rows.user_row(store, msg.user_id)
+    rows.db(store).execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                           (change.notes[HASH], msg.user_id))
+    rows.db(store).execute("DELETE FROM tokens WHERE user_id = ?", (msg.user_id,))
+    change.reply = {}
+
+
+def set_own_password(change: Change) -> None:
+    assert isinstance(change.msg, SetPassword)
+    rows.db(change.store).execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                                  (change.notes[HASH], change.actor.id))
+    change.reply = {}
+
+
+def update(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, AccountUpdate)
+    before = rows.user_row(store, msg.user_id)
+    given = present(msg.changes)
+    if not given:
+        raise invalid("changes is empty", field="changes")
+    values: dict[str, Any] = {}
+    if "name" in given:
+        if not given["name"].strip():
+            raise invalid("name must not be empty", field="changes.name")
+        values["name"] = given["name"].strip()
+    if "role" in given:
+        values["role"] = given["role"]
+    if "active" in given:
+        values["active"] = int(given["active"])
+    if "trainer_id" in given:
+        if given["trainer_id"] is not None:
+            try:
+                _check_trainer_link(store, given["trainer_id"], msg.user_id, "changes.trainer_id")
+            except ProtocolError as err:
+                raise ProtocolError(err.code, err.message, {"field": "changes.trainer_id"}) from None
+        values["trainer_id"] = given["trainer_id"]
+    _keep_an_admin(store, before, values)
+    rows.update(store, "users", msg.user_id, values)
+    deactivated = bool(before["active"]) and values.get("active") == 0
+    if deactivated:
+        rows.db(store).execute("DELETE FROM tokens WHERE user_id = ?", (msg.user_id,))
+    after = rows.user_row(store, msg.user_id)
+    change.emit("user:updated", {"user": rows.user_wire(after)}, primary=True)
+    for trainer_id in {before["trainer_id"], after["trainer_id"]} - {None}:
+        if before["trainer_id"] != after["trainer_id"]:
+            change.emit("trainer:updated", {"trainer": rows.trainer(store, trainer_id)})
+    change.notes[UPDATED] = {"user_id": msg.user_id, "deactivated": deactivated}
+    change.reply = {"account": rows.account_wire(after)}
+
+
+def _keep_an_admin(store: Store, before: Any, values: dict[str, Any]) -> None:
+    """Refuse to demote or deactivate the last active admin (``conflict``, ``reason: last_admin``)."""
+    was_admin = before["role"] == "admin" and bool(before["active"])
+    role, active = values.get("role", before["role"]), values.get("active", before["active"])
+    stays_admin = role == "admin" and active == 1
+    if was_admin and not stays_admin and _active_admins(store) <= 1:
+        text = "this is the last active admin account; make another admin first"
+        raise ProtocolError(ErrorCode.CONFLICT, text, {"reason": "last_admin", "message": text})
