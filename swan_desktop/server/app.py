@@ -21,6 +21,9 @@ from . import demo, schedule
 from .admin.passwords import PasswordWork
 from .admin.service import StudioAdmin
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .backup.files import ServerLock
+from .backup.service import LABEL as BACKUPS_LABEL
+from .backup.service import Backups
 from .calendar import Calendar
 from .calendar import schema as calendar_schema
 from .collab import Collaboration
@@ -79,6 +82,7 @@ class SwanServer:
         limits: Limits | None = None,
         compression: bool = False,
         smtp: SmtpConfig | None = None,
+        backup_dir: str | Path | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
@@ -122,6 +126,10 @@ class SwanServer:
         self.notifications.install(features)
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
+        #: Held while serving, so ``swan-server restore`` refuses to replace the file under us.
+        self._lock = ServerLock(self.db_path)
+        #: Daily backups with retention (``serve --backup-dir``); None without a directory.
+        self.backups = Backups(self.db_path, Path(backup_dir)) if backup_dir is not None else None
         self._gateway: Gateway | None = None
         self._prune_task: asyncio.Task[None] | None = None
         self._started = time.monotonic()
@@ -145,6 +153,8 @@ class SwanServer:
 
     async def start(self) -> None:
         self._started = time.monotonic()
+        if not self._lock.acquire():
+            log.warning("another process holds %s: is a second server using this database?", self._lock.path)
         await self.store.open()
         await self.store.run(collab_schema.apply)
         await self.store.run(calendar_schema.apply)
@@ -172,6 +182,9 @@ class SwanServer:
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
+        if self.backups is not None:
+            self.services.register("backups", self.backups.probe, BACKUPS_LABEL)
+            await self.backups.start()
         await self.monitor.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
         log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
@@ -181,6 +194,8 @@ class SwanServer:
         log and left behind, so the server still exits (and its data is safe: the
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
+        if self.backups is not None:
+            await self._bounded("backups", self.backups.stop())
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -193,6 +208,7 @@ class SwanServer:
             await self._bounded("gateway", self._gateway.stop())
             self._gateway = None
         await self.store.close()
+        self._lock.release()
         if self._hash_pool is not None:
             self._hash_pool.shutdown(wait=True)
             self._hash_pool = None
