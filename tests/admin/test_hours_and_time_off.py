@@ -48,7 +48,8 @@ async def test_time_off_refuses_a_booking_like_hours_outside_work(clients: Clien
 async def test_working_hours_with_a_break_refuse_a_booking_in_the_break(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     ana, _, _ = await _studio(boss)
-    hours = [{"weekday": 0, "start": "08:00", "end": "12:00"}, {"weekday": 0, "start": "13:00", "end": "18:00"}]
+    hours = [{"weekday": 0, "start": "08:00", "end": "12:00"},
+             {"weekday": 0, "start": "13:00", "end": "18:00"}]
     reply = await boss.ok("availability.set", {"trainer_id": ana["id"], "hours": hours})
     assert reply["hours"] == hours
     error = await boss.error("session.create", _booking(ana["id"], "12:00", "13:00"))

@@ -4,7 +4,11 @@ then everything over the protocol; and a backup restored after the database was 
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from swan_desktop.server.backup.files import lock_path
 from tests.server.support import WsClient
@@ -88,3 +92,29 @@ async def test_backup_then_restore_after_the_database_is_lost_keeps_everything(t
         titles = {n["title"] for n in (await boss.ok("notification.query", {}))["notifications"]}
         assert "Closed Monday" in titles
     assert lock_path(db).exists()
+
+
+async def test_serve_with_a_backup_dir_backs_up_at_start_and_reports_it(tmp_path: Path) -> None:
+    db, backups = tmp_path / "studio.sqlite3", tmp_path / "backups"
+    assert cli("init", "--db", str(db), "--admin", "boss", stdin=BOSS_PASSWORD + "\n").returncode == 0
+    async with serving(db, "--backup-dir", str(backups)) as server:
+        host_port = server.url.removeprefix("ws://").rstrip("/")
+        health: dict[str, Any] = {}
+        states: dict[str, Any] = {}
+        for _ in range(100):  # the first backup is made as the server starts
+            health = await asyncio.to_thread(_get_json, f"http://{host_port}/health")
+            states = {s["name"]: s for s in health["services"]}
+            if states.get("backups", {}).get("status") == "healthy":
+                break
+            await asyncio.sleep(0.1)
+        assert states["backups"]["status"] == "healthy", health
+        assert "last backup" in states["backups"]["reason"] and " MB " in states["backups"]["reason"]
+        assert len(list(backups.glob("swan-*.sqlite3"))) == 1
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return dict(json.loads(answer.read()))
+    except urllib.error.HTTPError as err:  # 503 while something is not healthy yet
+        return dict(json.loads(err.read()))
