@@ -121,3 +121,25 @@ async def test_changing_a_session_type_leaves_booked_sessions_as_they_are(client
     sessions = (await boss.ok("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                  "end": "2031-03-10T00:00:00Z"}))["sessions"]
     assert sessions == [booked]
+
+
+async def test_an_archived_trainer_takes_no_new_bookings_but_keeps_its_own(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    other = (await boss.ok("trainer.create", {"name": "Rui"}))["trainer"]
+    booked = (await boss.ok("session.create", session_data(trainer_id=trainer["id"], client_id=None,
+                                                           session_type_id=None)))["session"]
+    await boss.ok("trainer.update", {"id": trainer["id"], "changes": {"active": False}})
+    error = await boss.error("session.create", session_data(
+        start="2031-03-04T10:00:00Z", end="2031-03-04T11:00:00Z", trainer_id=trainer["id"], client_id=None,
+        session_type_id=None))
+    assert error["code"] == "invalid" and error["data"]["field"] == "trainer_id"
+    assert "archived" in error["message"]
+    done = await boss.ok("session.update", {"id": booked["id"], "version": booked["version"],
+                                            "changes": {"notes": "kept"}})
+    assert done["session"]["notes"] == "kept"
+    moved = await boss.ok("session.update", {"id": booked["id"], "version": done["session"]["version"],
+                                             "changes": {"trainer_id": other["id"]}})
+    error = await boss.error("session.update", {"id": booked["id"], "version": moved["session"]["version"],
+                                                "changes": {"trainer_id": trainer["id"]}})
+    assert error["data"]["field"] == "changes.trainer_id"

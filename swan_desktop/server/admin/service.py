@@ -10,6 +10,7 @@
   replies are never kept in the request log, so a one-time password is never stored;
 - ``availability.set`` (the calendar's) gets an ownership check: an admin, or a
   trainer for their own linked trainer;
+- new bookings are refused an archived trainer, room or session type (:mod:`.archived`);
 - ``directory.query`` gains archiving, room capacity, account links, time off and
   the studio's profile.
 """
@@ -25,7 +26,7 @@ from ..connection import Connection
 from ..features import FeatureContext
 from ..pipeline import Stage
 from ..store import Account, Store
-from . import accounts, directory, rows, studio, timeoff_hooks
+from . import accounts, archived, directory, rows, studio, timeoff_hooks
 from .messages import (
     AccountCreate,
     AccountUpdate,
@@ -71,6 +72,8 @@ class StudioAdmin:
                                            ("delete", ById, directory.deleter(kind))):
                 ctx.mutation(f"{kind}.{action}", message)
                 ctx.hook(f"{kind}.{action}", Stage.WRITE, write)
+        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE):
+            ctx.hook(rtype, Stage.BEFORE_WRITE, archived.refuse_archived, 5)
         ctx.mutation("directory.import", DirectoryImport)
         ctx.hook("directory.import", Stage.WRITE, directory.import_rows)
         ctx.mutation("timeoff.add", TimeOffAdd)
