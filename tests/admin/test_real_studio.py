@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +96,10 @@ async def test_serve_with_a_backup_dir_backs_up_at_start_and_reports_it(tmp_path
     db, backups = tmp_path / "studio.sqlite3", tmp_path / "backups"
     assert cli("init", "--db", str(db), "--admin", "boss", stdin=BOSS_PASSWORD + "\n").returncode == 0
     async with serving(db, "--backup-dir", str(backups)) as server:
-        host_port = server.url.removeprefix("ws://").rstrip("/")
         health: dict[str, Any] = {}
         states: dict[str, Any] = {}
         for _ in range(100):  # the first backup is made as the server starts
-            health = await asyncio.to_thread(_get_json, f"http://{host_port}/health")
+            health = await _health(server.url)
             states = {s["name"]: s for s in health["services"]}
             if states.get("backups", {}).get("status") == "healthy":
                 break
@@ -112,9 +109,15 @@ async def test_serve_with_a_backup_dir_backs_up_at_start_and_reports_it(tmp_path
         assert len(list(backups.glob("swan-*.sqlite3"))) == 1
 
 
-def _get_json(url: str) -> dict[str, Any]:
+async def _health(url: str) -> dict[str, Any]:
+    """``GET /health`` over a plain socket (200, or 503 while a service is not healthy yet)."""
+    host, port = url.removeprefix("ws://").rstrip("/").rsplit(":", 1)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 5)
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return dict(json.loads(answer.read()))
-    except urllib.error.HTTPError as err:  # 503 while something is not healthy yet
-        return dict(json.loads(err.read()))
+        writer.write(f"GET /health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), 5)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    return dict(json.loads(raw.partition(b"\r\n\r\n")[2]))
