@@ -143,3 +143,31 @@ async def test_an_archived_trainer_takes_no_new_bookings_but_keeps_its_own(clien
     error = await boss.error("session.update", {"id": booked["id"], "version": moved["session"]["version"],
                                                 "changes": {"trainer_id": trainer["id"]}})
     assert error["data"]["field"] == "changes.trainer_id"
+
+
+async def test_deleting_an_unused_trainer_drops_its_time_off_and_unlinks_its_account(
+    clients: Clients,
+) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    made = await boss.ok("account.create", {"username": "ana2", "name": "Ana", "role": "trainer",
+                                             "trainer_id": trainer["id"]})
+    await boss.ok("timeoff.add", {"trainer_id": trainer["id"], "start": "2031-03-03", "end": "2031-03-03"})
+    assert await boss.ok("trainer.delete", {"id": trainer["id"]}) == {}
+    accounts = (await boss.ok("account.list"))["accounts"]
+    assert [a["trainer_id"] for a in accounts if a["id"] == made["account"]["id"]] == [None]
+    assert (await boss.ok("directory.query"))["trainers"] == []
+
+
+async def test_the_studio_profile_is_checked(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    error = await boss.error("studio.setup.set", {"timezone": "Mars/Olympus"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "timezone"
+    error = await boss.error("studio.setup.set", {"opening_hours": [{"weekday": 1, "start": "18:00",
+                                                                     "end": "09:00"}]})
+    assert error["data"]["field"] == "opening_hours[0]"
+    error = await boss.error("studio.setup.set", {})
+    assert error["code"] == "invalid"
+    done = await boss.ok("studio.setup.set", {"setup_complete": True})
+    assert done["studio"]["setup_complete"] is True
+    assert (await boss.ok("studio.setup.get"))["needed"] is False
