@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from swan_desktop.protocol.entities import Role
 from swan_desktop.server.backup import retention
 from swan_desktop.server.backup.files import ServerLock
 from swan_desktop.server.backup.service import Backups
+from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.monitor.services import Health
 from swan_desktop.server.store import Store
+from tests.server.support import FAST_HASHER, PASSWORDS, Clients
 
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # a Monday
 
@@ -71,3 +75,33 @@ def test_the_server_lock_is_held_by_one_process_at_a_time(tmp_path: Path) -> Non
     first.release()
     assert second.acquire()
     second.release()
+
+
+async def test_admins_are_notified_when_the_last_good_backup_is_too_old(tmp_path: Path) -> None:
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    (directory / retention.name_for(datetime.now(UTC) - timedelta(hours=30))).write_bytes(b"old")
+    store = Store(tmp_path / "studio.sqlite3")  # the admin exists before the first health check
+    store.upsert_user("boss", "Boss", Role.ADMIN, FAST_HASHER.hash(PASSWORDS["boss"]))
+    store.close()
+    srv = EmbeddedServer(tmp_path / "studio.sqlite3", demo=False, hasher=FAST_HASHER)
+    # Backing up a file that is not there fails, so the 30 h old backup stays the newest.
+    srv.server.backups = Backups(tmp_path / "gone.sqlite3", directory)
+    srv.start()
+    pool = Clients(srv)
+    try:
+        boss = await pool.signed_in("boss")
+        titles: set[str] = set()
+        for _ in range(100):
+            await boss.ok("monitor.snapshot")  # a sign of life; the monitor checks on its own
+            titles = {n["title"] for n in (await boss.ok("notification.query", {}))["notifications"]}
+            if "Backups is degraded" in titles:
+                break
+            await asyncio.sleep(0.1)
+        assert "Backups is degraded" in titles
+        state = srv.server.services.state("backups")
+        assert state is not None and state.status is Health.DEGRADED
+        assert "no good backup for 30 h" in state.reason and "no database" in state.reason
+    finally:
+        await pool.close()
+        srv.stop()
