@@ -171,3 +171,14 @@ async def test_the_studio_profile_is_checked(clients: Clients) -> None:
     done = await boss.ok("studio.setup.set", {"setup_complete": True})
     assert done["studio"]["setup_complete"] is True
     assert (await boss.ok("studio.setup.get"))["needed"] is False
+
+
+async def test_a_recurring_booking_with_an_archived_session_type_is_refused(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    stype = (await boss.ok("session_type.create", {"name": "PT"}))["session_type"]
+    await boss.ok("session_type.update", {"id": stype["id"], "changes": {"active": False}})
+    error = await boss.error("session.create", {**session_data(
+        trainer_id=trainer["id"], client_id=None, session_type_id=stype["id"]),
+        "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=3"}})
+    assert error["code"] == "invalid" and error["data"]["field"] == "session_type_id"

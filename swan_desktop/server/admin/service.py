@@ -73,7 +73,8 @@ class StudioAdmin:
                 ctx.mutation(f"{kind}.{action}", message)
                 ctx.hook(f"{kind}.{action}", Stage.WRITE, write)
         for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE):
-            ctx.hook(rtype, Stage.BEFORE_WRITE, archived.refuse_archived, 5)
+            # At prepare (after the core parsed the values), so a recurring booking is checked once too.
+            ctx.hook(rtype, Stage.PREPARE, archived.refuse_archived, 10)
         ctx.mutation("directory.import", DirectoryImport)
         ctx.hook("directory.import", Stage.WRITE, directory.import_rows)
         ctx.mutation("timeoff.add", TimeOffAdd)
