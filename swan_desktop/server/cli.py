@@ -176,6 +176,10 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
             loop.add_signal_handler(sig, stop.set)
     await server.start()
     print(f"swan-server listening on {server.url}", flush=True)
+    accounts = await server.store.run(Store.accounts)
+    if not any(a.role is Role.ADMIN and a.active for a in accounts):
+        logging.getLogger(__name__).warning(
+            "%s has no admin yet: create one with swan-server init --db %s --admin NAME", args.db, args.db)
     try:
         await stop.wait()
     finally:
