@@ -20,7 +20,12 @@ from ..protocol.frames import DEFAULT_PORT
 from ..protocol.timefmt import format_ts
 from . import demo, logs, schedule
 from .account_watch import AccountWatch
+from .admin.passwords import PasswordWork
+from .admin.service import StudioAdmin
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
+from .backup.files import ServerLock
+from .backup.service import LABEL as BACKUPS_LABEL
+from .backup.service import Backups
 from .calendar import Calendar
 from .collab import Collaboration
 from .connection import Connection
@@ -78,6 +83,7 @@ class SwanServer:
         limits: Limits | None = None,
         compression: bool = False,
         smtp: SmtpConfig | None = None,
+        backup_dir: str | Path | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
@@ -107,6 +113,8 @@ class SwanServer:
         self.collab.config = dataclasses.replace(self.collab.config, presence_rate=self.limits.presence_rate)
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
         self.calendar = Calendar(features)
+        #: Trainers, rooms, session types, time off, staff accounts and the studio's set-up.
+        self.admin = StudioAdmin(features)
         #: Self-measurement: samples, history, /health, monitor.* (see server/monitor/). It
         #: observes the whole server (metrics, limits, connections), so it is given the server.
         self.monitor = Monitor(self)
@@ -118,9 +126,14 @@ class SwanServer:
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()
+        self.admin.install()
         self.notifications.install(features)
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
+        #: Held while serving, so ``swan-server restore`` refuses to replace the file under us.
+        self._lock = ServerLock(self.db_path)
+        #: Daily backups with retention (``serve --backup-dir``); None without a directory.
+        self.backups = Backups(self.db_path, Path(backup_dir)) if backup_dir is not None else None
         self._gateway: Gateway | None = None
         #: Closes or downgrades connections of users changed by another process.
         self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
@@ -147,6 +160,8 @@ class SwanServer:
     async def start(self) -> None:
         self._started = time.monotonic()
         logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
+        if not self._lock.acquire():
+            log.warning("another process holds %s: is a second server using this database?", self._lock.path)
         await self.store.open()
         if self._demo:
             seeded = await self.store.run(demo.seed_if_empty)
@@ -158,6 +173,7 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
                              SignInThrottle(self.limits))
+        self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started,
                          connections=lambda: self.connections, limits=self.limits).install()
@@ -174,6 +190,9 @@ class SwanServer:
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
+        if self.backups is not None:
+            self.services.register("backups", self.backups.probe, BACKUPS_LABEL)
+            await self.backups.start()
         await self.monitor.start()
         await self.account_watch.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
@@ -185,6 +204,8 @@ class SwanServer:
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
         await self._bounded("account watch", self.account_watch.stop())
+        if self.backups is not None:
+            await self._bounded("backups", self.backups.stop())
         if self._prune_task is not None:
             self._prune_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -197,6 +218,7 @@ class SwanServer:
             await self._bounded("gateway", self._gateway.stop())
             self._gateway = None
         await self.store.close()
+        self._lock.release()
         if self._hash_pool is not None:
             self._hash_pool.shutdown(wait=True)
             self._hash_pool = None

@@ -21,6 +21,7 @@ from .worker import AsyncStore
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
 BAD_LOGIN = "invalid username or password"
+DEACTIVATED = "this account is deactivated; ask an administrator"
 
 
 def hash_token(token: str) -> str:
@@ -116,6 +117,8 @@ class Authenticator:
             if self.on_failure is not None:
                 self.on_failure(account.username if account is not None else None, address)
             raise unauthorized(BAD_LOGIN)
+        if not account.active:  # said only to whoever knows the password
+            raise unauthorized(DEACTIVATED)
         self.throttle.succeeded(address)
         token, expires = await self._store.run(_store_token, account.id, self.token_ttl)
         return account, token, expires
@@ -126,6 +129,8 @@ class Authenticator:
         if found is None:
             raise unauthorized("unknown token; sign in with username and password")
         account, expires = found
+        if not account.active:
+            raise unauthorized(DEACTIVATED)
         if expires <= now_utc():
             await self._store.run(Store.delete_token, digest)
             raise unauthorized("token expired; sign in with username and password")

@@ -1,5 +1,6 @@
-"""The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits), ``user add``,
-or ``db upgrade|current|history``."""
+"""The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits, with daily
+backups), ``init`` a new studio's first admin, ``user add``, ``backup``/``restore``, or
+``db upgrade|current|history``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
-from . import db_cli, logs, studio_pki
+from . import db_cli, logs, studio_cli, studio_pki
 from .app import SwanServer
 from .limits import (
     DEFAULT_ACCOUNT_CHECK_S,
@@ -168,7 +169,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--db", required=True, help="SQLite database file (created if missing)")
     add.add_argument("--display-name", help="name shown to others (default: the username)")
+    serve.add_argument("--backup-dir", metavar="DIR",
+                       help="make a backup here every day (keeping 7 daily and 4 weekly ones)")
     db_cli.add_parser(commands)
+    studio_cli.add_parsers(commands)
     return parser
 
 
@@ -266,7 +270,7 @@ def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | N
 async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLContext | None) -> int:
     server = SwanServer(
         args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress,
-        smtp=smtp_config(args, dict(os.environ)),
+        smtp=smtp_config(args, dict(os.environ)), backup_dir=args.backup_dir,
     )
     server.monitor.metrics_token = args.metrics_token
     server.monitor.metrics_open = args.metrics_open
@@ -282,6 +286,10 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     if certs is not None:
         print(f"studio CA (install on each desktop): {certs.ca}\n"
               f"studio CA SHA-256 fingerprint: {certs.fingerprint}", flush=True)
+    accounts = await server.store.run(Store.accounts)
+    if not any(a.role is Role.ADMIN and a.active for a in accounts):
+        logging.getLogger(__name__).warning(
+            "%s has no admin yet: create one with swan-server init --db %s --admin NAME", args.db, args.db)
     try:
         await stop.wait()
     finally:
@@ -307,6 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     if args.command == "db":
         return db_cli.run(args)
+    if args.command in ("init", "backup", "restore"):
+        return studio_cli.run(args, _read_password)
     return _user_add(args)
 
 

@@ -76,6 +76,8 @@ class Account:
     role: Role
     password_hash: str | None
     trainer_id: int | None = None
+    #: False once an admin deactivated the account: it cannot sign in.
+    active: bool = True
 
     @property
     def user(self) -> User:
@@ -180,7 +182,8 @@ def _session_values(s: Session) -> dict[str, Any]:
 
 def _account(row: RowMapping) -> Account:
     return Account(
-        row["id"], row["username"], row["name"], Role(row["role"]), row["password_hash"], row["trainer_id"]
+        row["id"], row["username"], row["name"], Role(row["role"]), row["password_hash"], row["trainer_id"],
+        bool(row["active"]),
     )
 
 

@@ -22,6 +22,8 @@ trainers = Table(
     Column("name", Text, nullable=False),
     Column("specialties", Text, nullable=False, server_default=text("'[]'")),
     Column("color", Text, nullable=False, server_default=text("'#607d8b'")),
+    #: 0 once archived: kept for the sessions that name it, left out of pickers.
+    Column("active", Integer, nullable=False, server_default=text("1")),
 )
 
 users = Table(
@@ -31,7 +33,10 @@ users = Table(
     Column("name", Text, nullable=False),
     Column("role", Text, CheckConstraint("role IN ('admin', 'trainer', 'viewer')"), nullable=False),
     Column("password_hash", Text),
+    #: The trainer this staff account is (the one direction of the link; a trainer's user_id is read here).
     Column("trainer_id", Integer, ForeignKey("trainers.id", ondelete="SET NULL")),
+    #: 0 once deactivated: it cannot sign in.
+    Column("active", Integer, nullable=False, server_default=text("1")),
 )
 
 tokens = Table(
@@ -57,12 +62,15 @@ session_types = Table(
     Column("duration_min", Integer, nullable=False, server_default=text("60")),
     Column("color", Text, nullable=False, server_default=text("'#4f8fba'")),
     Column("credits", Integer, nullable=False, server_default=text("1")),
+    Column("active", Integer, nullable=False, server_default=text("1")),
 )
 
 locations = Table(
     "locations", metadata,
     Column("id", Integer, primary_key=True),
     Column("name", Text, nullable=False, unique=True),
+    Column("active", Integer, nullable=False, server_default=text("1")),
+    Column("capacity", Integer, nullable=False, server_default=text("1")),
 )
 
 sessions = Table(

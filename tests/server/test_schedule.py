@@ -15,7 +15,11 @@ async def test_directory_query_lists_trainers_clients_types_and_locations(client
     assert len(data["trainers"]) >= 4 and len(data["clients"]) == 30
     assert {t["name"] for t in data["session_types"]} >= {"Personal Training"}
     assert [loc["name"] for loc in data["locations"]] == ["Studio A", "Studio B"]
-    assert set(data["trainers"][0]) == {"id", "name", "specialties", "color", "hours"}
+    assert set(data["trainers"][0]) == {"id", "name", "specialties", "color", "hours", "active", "user_id",
+                                        "time_off"}
+    assert set(data["locations"][0]) == {"id", "name", "capacity", "active"}
+    assert set(data["session_types"][0]) == {"id", "name", "duration_min", "color", "credits", "active"}
+    assert set(data["studio"]) == {"name", "timezone", "opening_hours", "setup_complete"}
 
 
 async def test_schedule_query_returns_only_sessions_overlapping_the_range(clients: Clients) -> None:

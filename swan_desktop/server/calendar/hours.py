@@ -13,6 +13,7 @@ from ...domain.availability import Hours, WeeklyHours, outside_hours
 from ...domain.permissions import may_override_overlap
 from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
+from ..admin import timeoff
 from ..pipeline import Change
 from ..store import Account, Store
 from .messages import AvailabilitySet, DayHours
@@ -79,14 +80,16 @@ def describe(hours: WeeklyHours, day: int) -> str:
 
 def check(store: Store, session: Session, actor: Account, allow: bool, tz: ZoneInfo,
           label: str = "") -> None:
-    """Refuse a booking outside the trainer's working hours (``conflict``, ``outside-availability``).
+    """Refuse a booking outside the trainer's working hours or on their time off
+    (``conflict``, ``outside-availability``).
 
     A trainer without any hours set is not limited. An admin may book anyway
     with ``allow_outside_hours`` (or ``allow_overlap``).
     """
     if session.status in UNCHECKED:
         return
-    problem = outside(store, session, tz)
+    off = timeoff.covering(store, session.trainer_id, session.start, session.end, tz)
+    problem = _on_time_off(store, session, off) if off is not None else outside(store, session, tz)
     if problem is None:
         return
     if allow and may_override_overlap(actor.role):
@@ -95,9 +98,17 @@ def check(store: Store, session: Session, actor: Account, allow: bool, tz: ZoneI
     if allow:
         text += " (only an admin may book outside working hours)"
     hours = weekly(store, session.trainer_id)
-    raise ProtocolError(ErrorCode.CONFLICT, text, {
-        "reason": "outside-availability", "message": text, "trainer_id": session.trainer_id,
-        "hours": to_wire(hours), "timezone": tz.key})
+    data = {"reason": "outside-availability", "message": text, "trainer_id": session.trainer_id,
+            "hours": to_wire(hours), "timezone": tz.key}
+    if off is not None:
+        data["time_off"] = off
+    raise ProtocolError(ErrorCode.CONFLICT, text, data)
+
+
+def _on_time_off(store: Store, session: Session, off: dict[str, Any]) -> str:
+    trainer = store.trainer(session.trainer_id)
+    name = trainer.name if trainer else f"trainer {session.trainer_id}"
+    return f"{name} is on time off then: {timeoff.describe(off)}"
 
 
 def outside(store: Store, session: Session, tz: ZoneInfo) -> str | None:

@@ -179,6 +179,22 @@ def head_seq(db: Connection, table: Table) -> int:
     return int(row[0]) if row else 0
 
 
+def file_check(path: str | Path, pragma: str = "integrity_check") -> str:
+    """``ok``, or what SQLite's ``integrity_check``/``quick_check`` found wrong in the file at ``path``
+    (opened read-only on a connection of its own)."""
+    if pragma not in ("integrity_check", "quick_check"):
+        raise ValueError(pragma)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"not a readable SQLite database ({exc})"
+    return "ok" if rows == ["ok"] else "; ".join(rows[:5])
+
+
 def data_version(db: Connection) -> int:
     """SQLite's count of commits by other connections to this database file (``PRAGMA data_version``)."""
     return int(db.exec_driver_sql("PRAGMA data_version").scalar() or 0)

@@ -7,6 +7,7 @@ Importing this module imports each feature's ``tables`` module, so
 from __future__ import annotations
 
 from .. import tables as core_tables
+from ..admin import tables as admin_tables
 from ..calendar import tables as calendar_tables
 from ..collab import tables as collab_tables
 from ..monitor import tables as monitor_tables
@@ -14,6 +15,7 @@ from ..notifications import tables as notification_tables
 from .metadata import metadata
 
 #: Each feature's table module (its tables are all in :data:`metadata`).
-FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, monitor_tables)
+FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, monitor_tables,
+            admin_tables)
 
 __all__ = ["FEATURES", "metadata"]

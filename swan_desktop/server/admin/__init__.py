@@ -1,0 +1,1 @@
+"""Studio administration: trainers, rooms, session types, time off, staff accounts, set-up."""

@@ -1,0 +1,65 @@
+"""``timeoff.add`` / ``timeoff.remove`` and the ownership rule they share with ``availability.set``:
+an admin may change any trainer's hours and time off, a trainer only those of the trainer their
+account is linked to (read from the store, so a link changed since sign-in counts)."""
+
+from __future__ import annotations
+
+from ...protocol.entities import Role
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol.messages import Message
+from ..calendar.messages import AvailabilitySet
+from ..pipeline import Change
+from . import rows, timeoff, week
+from .messages import ById, TimeOffAdd
+
+_LOADED = "admin.time_off"
+
+
+def load(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, ById)
+    found = timeoff.get(change.store, msg.id)
+    if found is None:
+        raise not_found(f"no time off with id {msg.id}", field="id")
+    change.notes[_LOADED] = found
+
+
+def _trainer_of(change: Change) -> int:
+    msg: Message = change.msg
+    if isinstance(msg, TimeOffAdd | AvailabilitySet):
+        return msg.trainer_id
+    return int(change.notes[_LOADED]["trainer_id"])
+
+
+def own_trainer_only(change: Change) -> None:
+    if change.actor.role is Role.ADMIN:
+        return
+    trainer_id = _trainer_of(change)
+    current = change.store.account(change.actor.id)
+    if current is None or current.trainer_id != trainer_id:
+        raise ProtocolError(ErrorCode.FORBIDDEN,
+                            "a trainer may change only their own working hours and time off")
+
+
+def check_week(change: Change) -> None:
+    """Several intervals a day (breaks between them) but none overlapping."""
+    assert isinstance(change.msg, AvailabilitySet)
+    week.check(change.msg.hours)
+
+
+def add(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, TimeOffAdd)
+    rows.row(store, "trainers", msg.trainer_id)
+    first, last = timeoff.parse_span(msg.start, msg.end)
+    entry = timeoff.add(store, msg.trainer_id, first, last, msg.reason.strip(), change.actor.id, change.now)
+    public = {k: v for k, v in entry.items() if k != "trainer_id"}
+    change.emit("timeoff:added", {"trainer_id": msg.trainer_id, "time_off": public}, primary=True)
+    change.reply = {"time_off": public}
+
+
+def remove(change: Change) -> None:
+    found = change.notes[_LOADED]
+    timeoff.remove(change.store, found["id"])
+    change.emit("timeoff:removed", {"trainer_id": found["trainer_id"], "id": found["id"]}, primary=True)
+    change.reply = {}

@@ -1,0 +1,184 @@
+"""Trainers, rooms and session types on a studio that starts empty: created, changed, archived and
+deleted over the protocol, with the events every desktop receives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.server.support import Clients, session_data
+
+
+async def test_setup_is_needed_on_an_empty_studio_until_a_trainer_exists(clients: Clients) -> None:
+    viewer = await clients.signed_in("vic")
+    setup = await viewer.ok("studio.setup.get")
+    assert setup["needed"] is True
+    assert setup["studio"] == {"name": "", "timezone": setup["studio"]["timezone"], "opening_hours": [],
+                               "setup_complete": False}
+    boss = await clients.signed_in("boss")
+    studio = (await boss.ok("studio.setup.set", {
+        "name": "Swan Studios", "timezone": "Europe/Lisbon",
+        "opening_hours": [{"weekday": 0, "start": "07:00", "end": "12:00"},
+                          {"weekday": 0, "start": "14:00", "end": "21:00"}]}))["studio"]
+    assert studio["name"] == "Swan Studios" and studio["timezone"] == "Europe/Lisbon"
+    assert len(studio["opening_hours"]) == 2
+    event = await viewer.next_event()
+    assert event["kind"] == "studio:updated" and event["data"]["studio"] == studio
+    await boss.ok("trainer.create", {"name": "Ana Costa"})
+    assert (await viewer.ok("studio.setup.get"))["needed"] is False
+    directory = await viewer.ok("directory.query")
+    assert directory["studio"] == studio
+
+
+async def test_trainer_room_and_type_are_created_and_appear_in_the_directory(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    other = await clients.signed_in("vic")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana Costa", "color": "#1565c0",
+                                                "specialties": ["pilates"]}))["trainer"]
+    assert trainer == {"id": trainer["id"], "name": "Ana Costa", "color": "#1565c0",
+                       "specialties": ["pilates"], "active": True, "user_id": None, "hours": [],
+                       "time_off": []}
+    room = (await boss.ok("room.create", {"name": "Studio A", "capacity": 4}))["location"]
+    assert room == {"id": room["id"], "name": "Studio A", "capacity": 4, "active": True}
+    stype = (await boss.ok("session_type.create", {"name": "Personal training"}))["session_type"]
+    assert stype["duration_min"] == 60 and stype["credits"] == 1 and stype["active"] is True
+    kinds = [(await other.next_event())["kind"] for _ in range(3)]
+    assert kinds == ["trainer:created", "room:created", "session_type:created"]
+    directory = await other.ok("directory.query")
+    assert directory["trainers"] == [trainer]
+    assert directory["locations"] == [room]
+    assert directory["session_types"] == [stype]
+
+
+async def test_fields_are_checked_and_named(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    error = await boss.error("trainer.create", {"name": "  "})
+    assert error["code"] == "invalid" and error["data"]["field"] == "name"
+    error = await boss.error("trainer.create", {"name": "Ana", "color": "#777777"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "color" and "4.5:1" in error["message"]
+    error = await boss.error("trainer.create", {"name": "Ana", "colour": "#000000"})
+    assert error["code"] == "invalid" and "colour" in error["message"]
+    error = await boss.error("room.create", {"name": "Big room", "capacity": 0})
+    assert error["code"] == "invalid" and error["data"]["field"] == "capacity"
+    await boss.ok("room.create", {"name": "Big room"})
+    error = await boss.error("room.create", {"name": "big room"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "name" and "already" in error["message"]
+    error = await boss.error("session_type.create", {"name": "Short", "duration_min": 1})
+    assert error["data"]["field"] == "duration_min"
+    error = await boss.error("trainer.update", {"id": 999, "changes": {"name": "X"}})
+    assert error["code"] == "not_found"
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    error = await boss.error("trainer.update", {"id": trainer["id"], "changes": {"color": "blue"}})
+    assert error["data"]["field"] == "changes.color"
+
+
+@pytest.mark.parametrize("kind", ["trainer", "room", "session_type"])
+async def test_a_delete_is_refused_with_the_count_of_sessions_and_archiving_keeps_history(
+    clients: Clients, kind: str
+) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    room = (await boss.ok("room.create", {"name": "Studio A"}))["location"]
+    stype = (await boss.ok("session_type.create", {"name": "PT"}))["session_type"]
+    for day in (3, 4):
+        await boss.ok("session.create", session_data(
+            start=f"2031-03-0{day}T10:00:00Z", end=f"2031-03-0{day}T11:00:00Z", trainer_id=trainer["id"],
+            client_id=None, client_name="Rui", location="Studio A", session_type_id=stype["id"]))
+    target = {"trainer": trainer, "room": room, "session_type": stype}[kind]
+    error = await boss.error(f"{kind}.delete", {"id": target["id"]})
+    assert error["code"] == "conflict"
+    assert error["data"]["reason"] == "in_use" and error["data"]["sessions"] == 2
+    assert "archive" in error["message"]
+    key = "location" if kind == "room" else kind
+    archived = (await boss.ok(f"{kind}.update", {"id": target["id"], "changes": {"active": False}}))[key]
+    assert archived["active"] is False
+    directory = await boss.ok("directory.query")
+    listed = {"trainer": directory["trainers"], "room": directory["locations"],
+              "session_type": directory["session_types"]}[kind]
+    assert [t["active"] for t in listed if t["id"] == target["id"]] == [False]
+    sessions = (await boss.ok("schedule.query", {"start": "2031-03-01T00:00:00Z",
+                                                 "end": "2031-03-10T00:00:00Z"}))["sessions"]
+    assert len(sessions) == 2 and {s["trainer_id"] for s in sessions} == {trainer["id"]}
+
+
+async def test_an_unused_row_is_deleted_for_everyone(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    other = await clients.signed_in("vic")
+    room = (await boss.ok("room.create", {"name": "Studio B"}))["location"]
+    assert await boss.ok("room.delete", {"id": room["id"]}) == {}
+    assert [(await other.next_event())["kind"] for _ in range(2)] == ["room:created", "room:deleted"]
+    assert (await other.ok("directory.query"))["locations"] == []
+
+
+async def test_changing_a_session_type_leaves_booked_sessions_as_they_are(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    stype = (await boss.ok("session_type.create", {"name": "PT", "duration_min": 60}))["session_type"]
+    booked = (await boss.ok("session.create", session_data(
+        trainer_id=trainer["id"], client_id=None, session_type_id=stype["id"])))["session"]
+    changed = (await boss.ok("session_type.update", {"id": stype["id"],
+                                                     "changes": {"duration_min": 45, "credits": 2}}))
+    assert changed["session_type"]["duration_min"] == 45
+    sessions = (await boss.ok("schedule.query", {"start": "2031-03-01T00:00:00Z",
+                                                 "end": "2031-03-10T00:00:00Z"}))["sessions"]
+    assert sessions == [booked]
+
+
+async def test_an_archived_trainer_takes_no_new_bookings_but_keeps_its_own(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    other = (await boss.ok("trainer.create", {"name": "Rui"}))["trainer"]
+    booked = (await boss.ok("session.create", session_data(trainer_id=trainer["id"], client_id=None,
+                                                           session_type_id=None)))["session"]
+    await boss.ok("trainer.update", {"id": trainer["id"], "changes": {"active": False}})
+    error = await boss.error("session.create", session_data(
+        start="2031-03-04T10:00:00Z", end="2031-03-04T11:00:00Z", trainer_id=trainer["id"], client_id=None,
+        session_type_id=None))
+    assert error["code"] == "invalid" and error["data"]["field"] == "trainer_id"
+    assert "archived" in error["message"]
+    done = await boss.ok("session.update", {"id": booked["id"], "version": booked["version"],
+                                            "changes": {"notes": "kept"}})
+    assert done["session"]["notes"] == "kept"
+    moved = await boss.ok("session.update", {"id": booked["id"], "version": done["session"]["version"],
+                                             "changes": {"trainer_id": other["id"]}})
+    error = await boss.error("session.update", {"id": booked["id"], "version": moved["session"]["version"],
+                                                "changes": {"trainer_id": trainer["id"]}})
+    assert error["data"]["field"] == "changes.trainer_id"
+
+
+async def test_deleting_an_unused_trainer_drops_its_time_off_and_unlinks_its_account(
+    clients: Clients,
+) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    made = await boss.ok("account.create", {"username": "ana2", "name": "Ana", "role": "trainer",
+                                             "trainer_id": trainer["id"]})
+    await boss.ok("timeoff.add", {"trainer_id": trainer["id"], "start": "2031-03-03", "end": "2031-03-03"})
+    assert await boss.ok("trainer.delete", {"id": trainer["id"]}) == {}
+    accounts = (await boss.ok("account.list"))["accounts"]
+    assert [a["trainer_id"] for a in accounts if a["id"] == made["account"]["id"]] == [None]
+    assert (await boss.ok("directory.query"))["trainers"] == []
+
+
+async def test_the_studio_profile_is_checked(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    error = await boss.error("studio.setup.set", {"timezone": "Mars/Olympus"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "timezone"
+    error = await boss.error("studio.setup.set", {"opening_hours": [{"weekday": 1, "start": "18:00",
+                                                                     "end": "09:00"}]})
+    assert error["data"]["field"] == "opening_hours[0]"
+    error = await boss.error("studio.setup.set", {})
+    assert error["code"] == "invalid"
+    done = await boss.ok("studio.setup.set", {"setup_complete": True})
+    assert done["studio"]["setup_complete"] is True
+    assert (await boss.ok("studio.setup.get"))["needed"] is False
+
+
+async def test_a_recurring_booking_with_an_archived_session_type_is_refused(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    stype = (await boss.ok("session_type.create", {"name": "PT"}))["session_type"]
+    await boss.ok("session_type.update", {"id": stype["id"], "changes": {"active": False}})
+    error = await boss.error("session.create", {**session_data(
+        trainer_id=trainer["id"], client_id=None, session_type_id=stype["id"]),
+        "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=3"}})
+    assert error["code"] == "invalid" and error["data"]["field"] == "session_type_id"
