@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -27,13 +28,15 @@ def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 class RealServer:
     """One ``swan-server serve`` process and the clients opened against it."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, url: str) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, url: str, ca: str | None = None) -> None:
         self.proc = proc
         self.url = url
+        #: The studio CA ``serve`` made and printed (wss://), which a desktop would trust.
+        self.ssl = ssl.create_default_context(cafile=ca) if ca else None
         self._open: list[ClientConnection] = []
 
     async def client(self) -> WsClient:
-        ws = await connect(self.url, open_timeout=5, close_timeout=2)
+        ws = await connect(self.url, open_timeout=5, close_timeout=2, ssl=self.ssl)
         self._open.append(ws)
         return WsClient(ws)
 
@@ -60,8 +63,14 @@ async def serving(db: Path, *extra: str) -> AsyncIterator[RealServer]:
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), START_S)).decode().strip()
-        assert line.startswith("swan-server listening on ws://127.0.0.1:"), line
-        server = RealServer(proc, line.rsplit(" ", 1)[1])
+        assert line.startswith(("swan-server listening on ws://127.0.0.1:",
+                                "swan-server listening on wss://127.0.0.1:")), line
+        ca = None
+        if "wss://" in line:  # the default: TLS with the studio CA it made, printed next
+            ca_line = (await asyncio.wait_for(proc.stdout.readline(), START_S)).decode().strip()
+            assert ca_line.startswith("studio CA (install on each desktop): "), ca_line
+            ca = ca_line.split(": ", 1)[1]
+        server = RealServer(proc, line.rsplit(" ", 1)[1], ca)
         yield server
     finally:
         if server is not None:

@@ -95,7 +95,7 @@ async def test_backup_then_restore_after_the_database_is_lost_keeps_everything(t
 async def test_serve_with_a_backup_dir_backs_up_at_start_and_reports_it(tmp_path: Path) -> None:
     db, backups = tmp_path / "studio.sqlite3", tmp_path / "backups"
     assert cli("init", "--db", str(db), "--admin", "boss", stdin=BOSS_PASSWORD + "\n").returncode == 0
-    async with serving(db, "--backup-dir", str(backups)) as server:
+    async with serving(db, "--backup-dir", str(backups), "--tls", "off") as server:  # /health over plain HTTP
         health: dict[str, Any] = {}
         states: dict[str, Any] = {}
         for _ in range(100):  # the first backup is made as the server starts
