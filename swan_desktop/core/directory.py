@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from ..protocol.entities import Client, Location, SessionType, Trainer, User
+from .wallclock import view_zone, zone_named
 
 
 @dataclass
@@ -28,6 +30,23 @@ class Directory:
             users={u.id: u for u in map(User.from_wire, d.get("users", []))},
             timezone=str(d.get("timezone") or ""),
         )
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the schedule is shown in: the studio's, or this computer's when not known."""
+        return view_zone(self.timezone)
+
+    def follow_settings(self, settings: dict[str, str]) -> bool:
+        """Take a new studio zone from changed studio settings; True when it changed.
+
+        An empty setting means the server's own zone, which only the next
+        ``directory.query`` names: the known zone is kept until then.
+        """
+        name = settings.get("timezone", "")
+        if not name or zone_named(name) is None or name == self.timezone:
+            return False
+        self.timezone = name
+        return True
 
     def user_name(self, user_id: int | None) -> str:
         """A staff member's name for "last changed by"; ``someone`` when unknown."""

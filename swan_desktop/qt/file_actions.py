@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,13 +16,6 @@ from .dialogs.ics_import_dialog import IcsImportDialog
 from .main_window import MainWindow
 from .printing import export_pdf, open_print_dialog
 from .schedule_pane import SchedulePane
-
-
-def studio_zone() -> tzinfo:
-    """The studio's time zone: this computer's (the views show local time too)."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
 
 
 class FileActions(QObject):
@@ -88,8 +80,9 @@ class FileActions(QObject):
         except OSError as exc:
             self._error(f"Cannot read {path}: {exc.strerror or exc}")
             return None
-        dialog = IcsImportDialog(data, Path(path).name, self.pane.store, self.actions, studio_zone(),
-                                 self.window)
+        # Floating and all-day times in the file are read on the studio's wall clock.
+        dialog = IcsImportDialog(data, Path(path).name, self.pane.store, self.actions,
+                                 self.pane.store.directory.zone, self.window)
         dialog.imported.connect(lambda n: self.message.emit(f"Imported {n} events from {Path(path).name}."))
         self.import_dialog = dialog
         dialog.open()

@@ -5,7 +5,7 @@ The actions store the server's answer; nothing here writes the schedule store.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -94,7 +94,7 @@ class DirectEditing(QObject):
         if not clashes:
             return None
         name = self.pane.store.directory.trainer_name(candidate.trainer_id)
-        return describe(clashes[0], name, datetime.now().astimezone().tzinfo)
+        return describe(clashes[0], name, view.canvas.zone)  # the studio's wall clock, as drawn
 
     def drop(self, view: TimeGridView, target: DropTarget) -> None:
         before = self.pane.store.get(target.session_id)

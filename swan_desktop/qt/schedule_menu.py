@@ -4,7 +4,7 @@ phone calendar feeds."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from ..core.client import StudioClient
 from ..core.feeds import FeedClient
+from ..core.wallclock import days_range_utc, zone_named
 from ..domain.availability import WeeklyHours
 from ..protocol.entities import Session, Status
 from ..protocol.errors import ProtocolError
@@ -27,10 +28,7 @@ CHECKIN_STATUSES = frozenset({Status.SCHEDULED, Status.CONFIRMED, Status.COMPLET
 
 
 def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_named(name or "") or ZoneInfo("UTC")
 
 
 class ScheduleMenu(QObject):
@@ -81,8 +79,7 @@ class ScheduleMenu(QObject):
         zone = _zone(reply.get("timezone"))
         mine = [a for a in reply.get("availability", []) if a.get("trainer_id") == trainer_id]
         hours = hours_from_wire(mine[0]["hours"]) if mine else {}
-        start = datetime.combine(first, time(), zone).astimezone(UTC)
-        end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
+        start, end = days_range_utc(first, (last - first).days + 1, zone)
         sessions = await self.client.link.request(
             "schedule.query", {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"), "trainer_id": trainer_id})

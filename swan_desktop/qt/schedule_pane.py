@@ -11,13 +11,14 @@ server's answer themselves; the pane never writes the store.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
 from ..core.schedule import ScheduleStore
+from ..core.wallclock import at_hour, days_range_utc
 from ..domain.permissions import can_edit_schedule, may_override_overlap
 from ..protocol.entities import Session, User
 from .bridge import StoreBridge
@@ -33,7 +34,6 @@ from .views.details_panel import DetailsPanel
 from .views.month_view import WEEKS as MONTH_WEEKS
 from .views.month_view import MonthView, first_shown
 from .views.status_legend import StatusLegend
-from .views.time_grid import local_midnight
 from .views.week_view import WeekView, week_start
 
 AGENDA_DAYS = 14
@@ -157,8 +157,7 @@ class SchedulePane(QWidget):
             first, days = first_shown(self._date), 7 * MONTH_WEEKS
         else:
             first, days = self._date, AGENDA_DAYS
-        return (local_midnight(first).astimezone(UTC),
-                local_midnight(first + timedelta(days=days)).astimezone(UTC))
+        return days_range_utc(first, days, self.store.directory.zone)  # the studio's days
 
     # -- navigation (also good targets for shortcuts) -----------------------------
     def set_date(self, day: date) -> None:
@@ -309,9 +308,8 @@ class SchedulePane(QWidget):
         if trainer_id is None:
             trainer_id = self.toolbar.trainer_id()
         if start is None:
-            now = datetime.now().astimezone()
-            base = local_midnight(self._date) + timedelta(hours=max(7, min(now.hour + 1, 20)))
-            start = base
+            zone = self.store.directory.zone
+            start = at_hour(self._date, max(7, min(datetime.now(zone).hour + 1, 20)), zone)
         return self._open_dialog(None, start=start, trainer_id=trainer_id)
 
     def _on_new_requested(self, trainer_id: int, start: datetime) -> None:

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from ..core.directory import Directory
+from ..core.wallclock import in_zone, local_zone
 from ..protocol.entities import Session, Status
 from .style import status_label
 
 
-def local(moment: datetime) -> datetime:
-    """A UTC (aware) moment in the computer's local time zone."""
-    return moment.astimezone()
+def local(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """An aware moment on the wall clock of ``zone`` (schedule times: ``directory.zone``);
+    this computer's zone when none is given (when something happened, not when it is booked)."""
+    return in_zone(moment, zone if zone is not None else local_zone())
 
 
-def hm(moment: datetime) -> str:
-    t = local(moment)
+def hm(moment: datetime, zone: tzinfo | None = None) -> str:
+    t = local(moment, zone)
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def time_range(s: Session) -> str:
-    return f"{hm(s.start)}–{hm(s.end)}"
+def time_range(s: Session, zone: tzinfo | None = None) -> str:
+    return f"{hm(s.start, zone)}–{hm(s.end, zone)}"
 
 
 def long_date(day: date) -> str:
@@ -56,11 +58,12 @@ def initials(name: str) -> str:
 
 def details(s: Session, directory: Directory) -> list[tuple[str, str]]:
     """Label/value pairs describing everything a user may want to know."""
-    start = local(s.start)
+    zone = directory.zone
+    start = local(s.start, zone)
     rows = [
         ("Client", client_label(s, directory)),
         ("Trainer", directory.trainer_name(s.trainer_id)),
-        ("When", f"{short_date(start.date())}, {time_range(s)} ({s.duration_min} min)"),
+        ("When", f"{short_date(start.date())}, {time_range(s, zone)} ({s.duration_min} min)"),
         ("Type", directory.type_name(s.session_type_id) or "—"),
         ("Location", s.location or "—"),
         ("Status", status_label(s.status)),

@@ -1,5 +1,5 @@
-"""Outside a trainer's working hours the day and week grids are shaded, in
-this computer's time even when the studio keeps another zone."""
+"""Outside a trainer's working hours the day and week grids are shaded, on the
+wall clock the grid shows even when the hours are kept in another zone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -37,12 +37,12 @@ def utc_here() -> Iterator[None]:
 def test_off_hours_are_the_day_around_the_working_window(utc_here) -> None:
     trainer = Trainer(1, "Ana", hours=MONDAY_9_TO_17)
     monday = date(2031, 3, 10)
-    assert off_hours(trainer, monday, "UTC") == ((0.0, 540.0), (1020.0, 1440.0))
-    assert off_hours(trainer, monday, "Europe/Lisbon") == ((0.0, 540.0), (1020.0, 1440.0))  # UTC+0 then
-    # A studio in New York (UTC-4 in March after the 9th): 09:00–17:00 there is 13:00–21:00 here.
-    assert off_hours(trainer, monday, "America/New_York") == ((0.0, 780.0), (1260.0, 1440.0))
-    assert off_hours(trainer, date(2031, 3, 11), "UTC") == ((0.0, 1440.0),)  # no hours on Tuesday
-    assert off_hours(Trainer(2, "Ben"), monday, "UTC") == ()  # hours not set: not limited
+    assert off_hours(trainer, monday, "UTC", UTC) == ((0.0, 540.0), (1020.0, 1440.0))
+    assert off_hours(trainer, monday, "Europe/Lisbon", UTC) == ((0.0, 540.0), (1020.0, 1440.0))  # UTC+0 then
+    # A studio in New York (UTC-4 in March after the 9th): 09:00–17:00 there is 13:00–21:00 UTC.
+    assert off_hours(trainer, monday, "America/New_York", UTC) == ((0.0, 780.0), (1260.0, 1440.0))
+    assert off_hours(trainer, date(2031, 3, 11), "UTC", UTC) == ((0.0, 1440.0),)  # no hours on Tuesday
+    assert off_hours(Trainer(2, "Ben"), monday, "UTC", UTC) == ()  # hours not set: not limited
 
 
 def test_the_day_view_shades_outside_working_hours(qtbot, utc_here) -> None:

@@ -152,6 +152,12 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
             people.refresh()
 
     collab.user_listeners.append(user_updated)
+
+    def settings_changed(settings: dict[str, str]) -> None:
+        if client.store.directory.follow_settings(settings):
+            pane.refresh()  # the studio's days and rows moved with its zone
+
+    collab.settings_listeners.append(settings_changed)
     panel.chat.set_day(pane.current_date)
     reporter.viewing()
     refresh()

@@ -40,8 +40,8 @@ class ConflictChoice(enum.Enum):
 
 def describe_wire(d: dict[str, Any], directory: Directory) -> dict[str, str]:
     """Display strings for the fields a person compares, from a wire session dict."""
-    start = local(parse_ts(d["start"], "start"))
-    end = local(parse_ts(d["end"], "end"))
+    start = local(parse_ts(d["start"], "start"), directory.zone)
+    end = local(parse_ts(d["end"], "end"), directory.zone)
     client = str(d.get("client_name") or "")
     if not client and d.get("client_id") in directory.clients:
         client = directory.clients[d["client_id"]].name
@@ -155,7 +155,7 @@ def field_text(name: str, value: Any, directory: Directory) -> str:
         return "—"
     try:
         if name in ("start", "end"):
-            when = local(parse_ts(value, name))
+            when = local(parse_ts(value, name), directory.zone)
             return f"{short_date(when.date())}, {when:%H:%M}"
         if name == "trainer_id":
             return directory.trainer_name(int(value))

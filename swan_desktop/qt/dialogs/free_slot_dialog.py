@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.directory import Directory
+from ...core.wallclock import in_zone
 from ...domain.availability import Hours, WeeklyHours, free_slots
 from ...protocol.entities import OCCUPYING, Session
 from ..style import ERROR_TEXT
@@ -135,10 +136,10 @@ class FreeSlotDialog(QDialog):
         busy = [(s.start, s.end) for s in sessions if s.status in OCCUPYING]
         length = timedelta(minutes=self.duration_spin.value())
         found = free_slots(hours, busy, length, first, last, self._zone,
-                           not_before=datetime.now(self._zone))
+                           not_before=datetime.now(UTC))
         self.slot_list.clear()
         for start, end in found:
-            local_start, local_end = start.astimezone(self._zone), end.astimezone(self._zone)
+            local_start, local_end = in_zone(start, self._zone), in_zone(end, self._zone)
             item = QListWidgetItem(f"{local_start:%a %d %b}   {local_start:%H:%M}–{local_end:%H:%M}")
             item.setData(Qt.ItemDataRole.UserRole, local_start)
             self.slot_list.addItem(item)

@@ -89,8 +89,9 @@ class IcsImportDialog(QDialog):
         self.table.setRowCount(len(plan.items))
         for row, item in enumerate(plan.items):
             e = item.event
-            when = (f"{local(e.start):%a %d %b} (all day)" if e.all_day
-                    else f"{local(e.start):%a %d %b %H:%M}–{local(e.end):%H:%M}")
+            start, end = local(e.start, self._tz), local(e.end, self._tz)  # the studio's wall clock
+            when = (f"{start:%a %d %b} (all day)" if e.all_day
+                    else f"{start:%a %d %b %H:%M}–{end:%H:%M}")
             clash = "; ".join(describe(c, name, self._tz) for c in item.clashes) or "free"
             cells = [QTableWidgetItem(when), QTableWidgetItem(e.summary), QTableWidgetItem(clash)]
             if not item.ok:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.wallclock import local_zone
 from ...domain.recurrence import MAX_OCCURRENCES, MAX_SPAN, RecurrenceError, expand
 from ..style import ERROR_TEXT
 
@@ -33,7 +34,7 @@ class RepeatControl(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._start = datetime.now().astimezone().replace(second=0, microsecond=0)
+        self._start = datetime.now(local_zone()).replace(second=0, microsecond=0)
         self._length = timedelta(hours=1)
         self.kind_combo = QComboBox()
         for label, kind in (("Does not repeat", NONE), ("Every day", DAILY), ("Every week on…", WEEKLY),
@@ -126,7 +127,7 @@ class RepeatControl(QWidget):
         rule = self.rule()
         if rule is None:
             return []
-        zone: tzinfo = self._start.tzinfo or datetime.now().astimezone().tzinfo  # type: ignore[assignment]
+        zone: tzinfo = self._start.tzinfo or local_zone()
         try:
             return [o.local_start for o in expand(rule, self._start, self._length, zone)]
         except RecurrenceError:
@@ -139,7 +140,7 @@ class RepeatControl(QWidget):
             return ""
         if rule is None:
             return "Write a repeat rule, for example FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12."
-        zone: tzinfo = self._start.tzinfo or datetime.now().astimezone().tzinfo  # type: ignore[assignment]
+        zone: tzinfo = self._start.tzinfo or local_zone()
         try:
             found = expand(rule, self._start, self._length, zone)
         except RecurrenceError as exc:

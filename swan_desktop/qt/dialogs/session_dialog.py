@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -154,8 +154,8 @@ class SessionDialog(QDialog):
         if session is not None:
             self.form.load_wire(session.to_wire())
         else:
-            begin = start or (datetime.now().astimezone().replace(minute=0, second=0, microsecond=0)
-                              + timedelta(hours=1))
+            begin = start or (datetime.now(self.form.zone).replace(minute=0, second=0, microsecond=0)
+                              .astimezone(UTC) + timedelta(hours=1))
             self.form.load_wire({"start": format_ts(begin),
                                  "end": format_ts(begin + timedelta(minutes=60)),
                                  "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
@@ -182,7 +182,7 @@ class SessionDialog(QDialog):
         if s is None:
             self.setWindowTitle("New session")
         else:
-            when = short_date(local(s.start).date())
+            when = short_date(local(s.start, self.form.zone).date())
             suffix = " (read only)" if self._read_only else ""
             self.setWindowTitle(f"{client_label(s, self._directory)} — {when}{suffix}")
 
@@ -468,7 +468,7 @@ class SessionDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session with {client_label(s, self._directory)} on "
-                          f"{short_date(local(s.start).date())}? This cannot be undone.",
+                          f"{short_date(local(s.start, self.form.zone).date())}? This cannot be undone.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)

@@ -3,11 +3,14 @@
 The form speaks wire values: ``load_wire`` fills it from a session's wire
 dict and ``values`` reads it back (times as UTC ``...Z`` strings), so the
 dialog can diff against the session it started from and send only changes.
+Dates and times are shown and typed on the studio's wall clock
+(``Directory.zone``) and converted to UTC there, once.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.directory import Directory
+from ...core.wallclock import elapsed_minutes, in_zone, resolve
 from ...protocol.entities import Status
 from ...protocol.timefmt import format_ts, parse_ts
 from ..style import ERROR_TEXT, status_label
@@ -44,9 +48,9 @@ WIRE_TO_SLOT = {
 DEFAULT_DURATION = 60
 
 
-def _combine(day: QDate, at: QTime) -> datetime:
-    naive = datetime(day.year(), day.month(), day.day(), at.hour(), at.minute())
-    return naive.astimezone()
+def _combine(day: QDate, at: QTime, zone: tzinfo) -> datetime:
+    """The date and time fields as an aware time in ``zone`` (a skipped time moves past the gap)."""
+    return resolve(datetime(day.year(), day.month(), day.day(), at.hour(), at.minute()), zone)
 
 
 class SessionForm(QWidget):
@@ -55,6 +59,8 @@ class SessionForm(QWidget):
     def __init__(self, directory: Directory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
+        #: The wall clock the date and time fields are on: the studio's.
+        self.zone = directory.zone
         self._duration = DEFAULT_DURATION
 
         self.date_edit = QDateEdit()
@@ -173,10 +179,10 @@ class SessionForm(QWidget):
     def load_wire(self, d: dict[str, Any]) -> None:
         """Fill every field from a (possibly partial) wire session dict."""
         if d.get("start"):
-            start = parse_ts(d["start"], "start").astimezone()
-            end = parse_ts(d["end"], "end").astimezone() if d.get("end") else \
-                start + timedelta(minutes=DEFAULT_DURATION)
-            self._duration = max(5, int((end - start).total_seconds() // 60))
+            start = in_zone(parse_ts(d["start"], "start"), self.zone)
+            end = in_zone(parse_ts(d["end"], "end"), self.zone) if d.get("end") else \
+                in_zone(parse_ts(d["start"], "start") + timedelta(minutes=DEFAULT_DURATION), self.zone)
+            self._duration = max(5, int(elapsed_minutes(start, end)))
             self.date_edit.setDate(QDate(start.year, start.month, start.day))
             self.start_edit.blockSignals(True)
             self.start_edit.setTime(QTime(start.hour, start.minute))
@@ -208,10 +214,15 @@ class SessionForm(QWidget):
         combo.setCurrentIndex(max(0, idx))
 
     def start_local(self) -> datetime:
-        return _combine(self.date_edit.date(), self.start_edit.time())
+        """The start as typed, aware in the studio's zone."""
+        return _combine(self.date_edit.date(), self.start_edit.time(), self.zone)
 
     def end_local(self) -> datetime:
-        return _combine(self.date_edit.date(), self.end_edit.time())
+        return _combine(self.date_edit.date(), self.end_edit.time(), self.zone)
+
+    def length_minutes(self) -> int:
+        """Real minutes from the start to the end fields (not wall-clock ones)."""
+        return math.floor(elapsed_minutes(self.start_local(), self.end_local()))
 
     def values(self) -> dict[str, Any]:
         """Every field as a wire value."""
@@ -235,7 +246,7 @@ class SessionForm(QWidget):
     def validate(self) -> dict[str, str]:
         """Problems the user can fix before anything is sent, by slot."""
         problems: dict[str, str] = {}
-        if self.end_local() <= self.start_local():
+        if self.length_minutes() <= 0:
             problems["end"] = "The end time must be after the start time."
         if self.trainer_combo.currentData() is None:
             problems["trainer_id"] = "Choose a trainer."
@@ -276,7 +287,7 @@ class SessionForm(QWidget):
                 self.cancel_reason_edit]
 
     def _show_duration(self) -> None:
-        minutes = int((self.end_local() - self.start_local()).total_seconds() // 60)
+        minutes = self.length_minutes()
         if minutes > 0:
             h, m = divmod(minutes, 60)
             self.duration_label.setText(f"{h} h {m:02d} min" if h else f"{m} min")
@@ -285,7 +296,7 @@ class SessionForm(QWidget):
         self._feed_repeat()
 
     def _feed_repeat(self, *_args: object) -> None:
-        self.repeat.set_start(self.start_local(), self.end_local() - self.start_local())
+        self.repeat.set_start(self.start_local(), timedelta(minutes=self.length_minutes()))
 
     def set_repeat_visible(self, visible: bool) -> None:
         """Repeat is offered when creating; an existing session's series is changed by scope."""
@@ -319,7 +330,7 @@ class SessionForm(QWidget):
         self._show_duration()
 
     def _end_changed(self, _at: QTime) -> None:
-        minutes = int((self.end_local() - self.start_local()).total_seconds() // 60)
+        minutes = self.length_minutes()
         if minutes > 0:
             self._duration = minutes
         self._show_duration()

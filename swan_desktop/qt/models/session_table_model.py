@@ -70,12 +70,14 @@ class SessionTableModel(QAbstractTableModel):
     def __init__(self, directory: Directory | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._directory = directory or Directory()
+        self._zone = self._directory.zone  # dates and times on the studio's wall clock
         self._rows: list[Session] = []
         self._marks: dict[int, str] = {}
 
     # -- feeding -----------------------------------------------------------
     def set_directory(self, directory: Directory) -> None:
         self._directory = directory
+        self._zone = directory.zone
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
@@ -141,9 +143,9 @@ class SessionTableModel(QAbstractTableModel):
     def _text(self, s: Session, col: Column) -> str:
         d = self._directory
         if col == Column.DATE:
-            return short_date(local(s.start).date())
+            return short_date(local(s.start, self._zone).date())
         if col == Column.TIME:
-            return time_range(s)
+            return time_range(s, self._zone)
         if col == Column.TRAINER:
             return d.trainer_name(s.trainer_id)
         if col == Column.CLIENT:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.notifications import AckStats, Analytics, NotificationStore
+from ...core.wallclock import in_zone, local_zone
 
 RANGES = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days", "all": "All time",
           "custom": "Dates…"}
@@ -247,7 +248,7 @@ class AnalyticsView(QWidget):
         self.refresh()
 
     def span(self) -> Span:
-        now = self.store.clock().astimezone()
+        now = in_zone(self.store.clock(), local_zone())  # whole days on this computer's calendar
         first, last = self.first.date().toPython(), self.last.date().toPython()
         return span_for(str(self.range.currentData()), now, first, last)  # type: ignore[arg-type]
 

@@ -1,4 +1,4 @@
-"""The day view: one column per trainer, sessions placed by local time."""
+"""The day view: one column per trainer, sessions placed on the studio's wall clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
+from ...core.wallclock import today_in
 from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, time_range, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
@@ -42,7 +43,8 @@ class DayView(TimeGridView):
             ids += sorted({s.trainer_id for s in sessions} - known)
         else:
             ids = list(trainer_ids)
-        today = day == date.today()
+        zone = directory.zone
+        today = day == today_in(zone)
         columns = []
         for tid in ids:
             trainer = directory.trainers.get(tid)
@@ -50,7 +52,7 @@ class DayView(TimeGridView):
                                   subtitle=", ".join(trainer.specialties[:2]) if trainer else "",
                                   trainer_id=tid, accent=trainer.color if trainer else None,
                                   highlight=False,
-                                  off_hours=off_hours(trainer, day, directory.timezone)))
+                                  off_hours=off_hours(trainer, day, directory.timezone, zone)))
         index = {tid: i for i, tid in enumerate(ids)}
         items = []
         for s in sessions:
@@ -62,9 +64,9 @@ class DayView(TimeGridView):
                 third = s.notes
             else:
                 third = " · ".join(x for x in (type_name, s.location) if x)
-            items.append(GridItem(s, col, (time_range(s), client_label(s, directory), third),
+            items.append(GridItem(s, col, (time_range(s, zone), client_label(s, directory), third),
                                   directory.type_color(s.session_type_id)))
-        self.canvas.set_content(columns, items)
+        self.canvas.set_content(columns, items, zone)
         self.canvas.setAccessibleDescription(
             f"{long_date(day)}{' (today)' if today else ''}: {len(items)} sessions, "
             f"{len(columns)} trainers")

@@ -99,12 +99,13 @@ class DetailsPanel(QFrame):
             f"background: {colors.fill.name()}; color: {colors.text.name()};"
             f"border: 1px solid {colors.outline.name()}; border-radius: 4px; padding: 2px 6px;"
             " font-weight: 600;")
-        start = local(s.start)
+        zone = directory.zone
+        start = local(s.start, zone)
         values = {
             "Client": client_label(s, directory),
             "Trainer": directory.trainer_name(s.trainer_id),
             "Date": long_date(start.date()),
-            "Time": f"{time_range(s)} ({s.duration_min} min)",
+            "Time": f"{time_range(s, zone)} ({s.duration_min} min)",
             "Type": directory.type_name(s.session_type_id) or "—",
             "Location": s.location or "—",
             "Status": look.label,

@@ -2,9 +2,11 @@
 
 Pressing on a session and dragging moves it (to another time, and to another
 column: a trainer in the day view, a day in the week view); dragging its lower
-edge resizes it. Times snap to 15 minutes. While dragging, a ghost shows the
-target; if a check says the drop would clash, the ghost turns red with the
-reason, and releasing there changes nothing (the session snaps back).
+edge resizes it. Times snap to 15 minutes of the grid's wall clock (see
+``core.wallclock``): a move keeps the session's real length, so one that
+crosses a change of the clocks shows a longer or shorter block. While dragging,
+a ghost shows the target; if a check says the drop would clash, the ghost turns
+red with the reason, and releasing there changes nothing (it snaps back).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
+from ...core.wallclock import SNAP_MINUTES, at_minutes, in_zone, snap_minutes, to_utc
+
 if TYPE_CHECKING:
     from .time_grid import TimeGridCanvas
 
-SNAP = timedelta(minutes=15)
+SNAP = timedelta(minutes=SNAP_MINUTES)
 RESIZE_EDGE_PX = 6
 START_DISTANCE_PX = 6
 OK_INK = QColor("#2f6fb0")
@@ -31,15 +35,9 @@ BAD_INK = QColor("#b3261e")
 class DropTarget:
     session_id: int
     column: int
-    start: datetime  # aware, local
-    end: datetime    # aware, local
+    start: datetime  # aware, in the grid's zone
+    end: datetime    # aware, in the grid's zone
     resizing: bool
-
-
-def snap(moment: datetime) -> datetime:
-    minutes = moment.hour * 60 + moment.minute
-    snapped = round(minutes / 15) * 15
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(minutes=snapped)
 
 
 class SessionDrag:
@@ -52,7 +50,7 @@ class SessionDrag:
         self.check: Callable[[DropTarget], str | None] = lambda target: None
         self._press: QPointF | None = None
         self._session_id: int | None = None
-        self._grab_offset = timedelta(0)
+        self._grab_offset = 0.0  # wall-clock minutes from the session's start to the pointer
         self._resizing = False
         self.target: DropTarget | None = None
         self.problem: str | None = None
@@ -72,8 +70,10 @@ class SessionDrag:
             return
         self._press, self._session_id = QPointF(pos), sid
         self._resizing = rect.bottom() - pos.y() <= RESIZE_EDGE_PX
-        at = self.canvas.exact_time_at(pos)
-        self._grab_offset = (at - session.start.astimezone()) if at is not None else timedelta(0)
+        column = self.canvas.column_of(sid)
+        at = self.canvas.minutes_at(pos)
+        self._grab_offset = 0.0 if at is None or column is None else \
+            at[1] - self.canvas.wall_minutes(session.start, column)
 
     def move(self, pos: QPointF) -> None:
         if self._press is None or self._session_id is None:
@@ -81,23 +81,21 @@ class SessionDrag:
         if self.target is None and (pos - self._press).manhattanLength() < START_DISTANCE_PX:
             return
         session = self.canvas.session(self._session_id)
-        column = self.canvas.column_at(pos.x())
-        at = self.canvas.exact_time_at(pos)
-        if session is None or at is None:
+        column = self.canvas.column_of(self._session_id) if self._resizing else self.canvas.column_at(pos.x())
+        at = self.canvas.minutes_at(pos)
+        if session is None or at is None or column is None:
             return
-        start, end = session.start.astimezone(), session.end.astimezone()
+        zone, day = self.canvas.zone, self.canvas.columns[column].day
+        fold = in_zone(session.start, zone).fold  # the same pass through a repeated hour
         if self._resizing:
-            column = self.canvas.column_of(self._session_id)
-            end = max(start + SNAP, snap(at))
+            start = in_zone(session.start, zone)
+            lowest = self.canvas.wall_minutes(start, column) + SNAP_MINUTES
+            end = at_minutes(day, max(lowest, snap_minutes(at[1])), zone, fold)
+            if to_utc(end) - to_utc(start) < SNAP:
+                end = in_zone(to_utc(start) + SNAP, zone)
         else:
-            assert column is not None
-            length = end - start
-            start = snap(at - self._grab_offset)
-            day_shift = self.canvas.columns[column].day - start.date()
-            start = start + timedelta(days=day_shift.days)
-            end = start + length
-        if column is None:
-            return
+            start = at_minutes(day, snap_minutes(at[1] - self._grab_offset), zone, fold)
+            end = in_zone(to_utc(start) + (to_utc(session.end) - to_utc(session.start)), zone)  # real length
         self.target = DropTarget(self._session_id, column, start, end, self._resizing)
         self.problem = self.check(self.target)
         self.canvas.update()
@@ -109,8 +107,8 @@ class SessionDrag:
         self.cancel()
         if target is None or session is None or problem is not None:
             return None
-        unchanged = (target.start == session.start.astimezone() and target.end == session.end.astimezone()
-                     and target.column == self.canvas.column_of(target.session_id))
+        unchanged = (to_utc(target.start), to_utc(target.end), target.column) == \
+            (to_utc(session.start), to_utc(session.end), self.canvas.column_of(target.session_id))
         return None if unchanged else target
 
     def cancel(self) -> None:
@@ -144,10 +142,9 @@ class SessionDrag:
         painter.restore()
 
 
-def ghost_rect(canvas: TimeGridCanvas, column: int, start: datetime, end: datetime) -> QRectF:
-    midnight = canvas.columns[column].day
-    base = datetime.combine(midnight, datetime.min.time()).astimezone()
-    top = canvas.y_for_minutes((start - base).total_seconds() / 60)
-    bottom = canvas.y_for_minutes((end - base).total_seconds() / 60)
+def ghost_rect(canvas: TimeGridCanvas, column: int, start_min: float, end_min: float) -> QRectF:
+    """The ghost of a drop in ``column`` over wall-clock minutes ``start_min``–``end_min``."""
+    top = canvas.y_for_minutes(start_min)
+    bottom = canvas.y_for_minutes(end_min)
     x = canvas.column_x(column) + 3
     return QRectF(x, top + 1, canvas.column_width() - 6, max(18.0, bottom - top - 2))

@@ -14,8 +14,9 @@ from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEven
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
+from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session, Status
-from ..session_text import hm, local
+from ..session_text import hm
 from ..style import CanvasColors, block_colors, canvas_colors
 
 HEADER_H = 26
@@ -41,18 +42,20 @@ class MonthView(QWidget):
         self.selected: date | None = None
         self._by_day: dict[date, list[Session]] = {}
         self._directory = Directory()
+        self._zone = self._directory.zone
         self.setMinimumSize(QSize(560, 420))
         self.setAccessibleName("Month schedule")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- content ---------------------------------------------------------------
     def show_month(self, day: date, sessions: Sequence[Session], directory: Directory) -> None:
-        """``sessions`` cover the six weeks shown (any order)."""
+        """``sessions`` cover the six weeks shown (any order); each is on its studio day."""
         self.month = day.replace(day=1)
         self._directory = directory
+        self._zone = zone = directory.zone
         by_day: dict[date, list[Session]] = defaultdict(list)
         for s in sessions:
-            by_day[local(s.start).date()].append(s)
+            by_day[local_day(s.start, zone)].append(s)
         for items in by_day.values():
             items.sort(key=lambda s: (s.start, s.trainer_id))
         self._by_day = dict(by_day)
@@ -121,7 +124,7 @@ class MonthView(QWidget):
         painter.setPen(colors.axis_text)
         for i, name in enumerate(WEEKDAYS):
             painter.drawText(QRectF(i * w, 0, w, HEADER_H), Qt.AlignmentFlag.AlignCenter, name)
-        today = date.today()
+        today = today_in(self._zone)
         fit = self.lines_that_fit()
         start, _ = self.range_shown()
         for index in range(7 * WEEKS):
@@ -165,7 +168,7 @@ class MonthView(QWidget):
             painter.setBrush(colors.fill)
             painter.drawRoundedRect(chip, 3, 3)
             who = s.client_name or ("Blocked" if s.status is Status.BLOCKED else "Open slot")
-            text = fm.elidedText(f"{hm(s.start)} {who}", Qt.TextElideMode.ElideRight,
+            text = fm.elidedText(f"{hm(s.start, self._zone)} {who}", Qt.TextElideMode.ElideRight,
                                  int(chip.width() - 6))
             font.setStrikeOut(s.status is Status.CANCELLED)
             painter.setFont(font)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -30,6 +31,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
+from ...core.wallclock import (
+    at_minutes,
+    day_start,
+    in_zone,
+    local_zone,
+    minutes_into,
+    skipped_minutes,
+    wall_span,
+)
 from ...protocol.entities import Session
 from .. import style
 from ..session_block import paint_block, paint_mark
@@ -49,7 +59,7 @@ SNAP_MIN = 15
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column of the grid: the local date it shows and what its header says."""
+    """One column of the grid: the date it shows (on the grid's wall clock) and its header."""
 
     day: date
     title: str
@@ -57,8 +67,10 @@ class Column:
     trainer_id: int = 0
     accent: str | None = None
     highlight: bool = False
-    #: Local minute ranges (from midnight) outside the trainer's working hours, shaded.
+    #: Wall-clock minute ranges (from midnight) outside the trainer's working hours, shaded.
     off_hours: tuple[tuple[float, float], ...] = ()
+    #: Wall-clock minute ranges the clocks skip that day (filled in by the canvas), hatched.
+    skipped: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +93,17 @@ class _Placed:
     rect: QRectF = field(default_factory=QRectF)
 
 
-def local_midnight(day: date) -> datetime:
-    """The aware local-time start of ``day``."""
-    return datetime.combine(day, time()).astimezone()
+def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
+    """The first instant of ``day`` in ``zone`` (this computer's when not given)."""
+    return day_start(day, zone if zone is not None else local_zone())
 
 
-def hour_span(items: Sequence[GridItem], columns: Sequence[Column]) -> tuple[int, int]:
-    """First and last hour to show: the working day, widened to fit every session."""
+def hour_span(spans: Sequence[tuple[float, float]]) -> tuple[int, int]:
+    """First and last hour to show: the working day, widened to fit every (wall-clock) span."""
     first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
-    for it in items:
-        midnight = local_midnight(columns[it.column].day)
-        start_h = (it.session.start - midnight).total_seconds() / 3600
-        end_h = (it.session.end - midnight).total_seconds() / 3600
-        first = min(first, max(0, math.floor(start_h)))
-        last = max(last, min(24, math.ceil(end_h)))
+    for lo, hi in spans:
+        first = min(first, max(0, math.floor(lo / 60)))
+        last = max(last, min(24, math.ceil(hi / 60)))
     return first, last
 
 
@@ -103,7 +112,7 @@ class TimeGridCanvas(QWidget):
 
     sessionSelected = Signal(int)
     sessionActivated = Signal(int)
-    emptyDoubleClicked = Signal(int, object)  # column index, local datetime
+    emptyDoubleClicked = Signal(int, object)  # column index, aware datetime in the grid's zone
     geometryChanged = Signal()
     sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
     multiSelectionChanged = Signal(list)  # session ids picked with Ctrl+click (for bulk actions)
@@ -112,6 +121,8 @@ class TimeGridCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
         super().__init__(parent)
         self.hour_px = hour_px
+        #: Rows are this zone's wall-clock hours (the studio's; see ``Directory.zone``).
+        self.zone: tzinfo = local_zone()
         self.columns: list[Column] = []
         self.first_hour = DEFAULT_FIRST_HOUR
         self.last_hour = DEFAULT_LAST_HOUR
@@ -150,16 +161,17 @@ class TimeGridCanvas(QWidget):
     def outline_of(self, session_id: int) -> Outline | None:
         return self._outlines.get(session_id)
 
-    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem]) -> None:
-        self.columns = list(columns)
-        self.first_hour, self.last_hour = hour_span(items, self.columns)
+    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo) -> None:
+        """Show ``items`` in ``columns``, placed on the wall clock of ``zone``."""
+        self.zone = zone
+        self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
+        spans = [wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
+                 for it in items]
+        self.first_hour, self.last_hour = hour_span(spans)
         placed: list[_Placed] = []
         lo, hi = self.first_hour * 60, self.last_hour * 60
-        midnights = [local_midnight(c.day) for c in self.columns]
-        for it in items:
-            midnight = midnights[it.column]
-            start = max(lo, (it.session.start - midnight).total_seconds() / 60)
-            end = min(hi, (it.session.end - midnight).total_seconds() / 60)
+        for it, (first, last) in zip(items, spans, strict=True):
+            start, end = max(lo, first), min(hi, last)
             if end <= start:
                 continue
             placed.append(_Placed(it, start, end))
@@ -209,32 +221,47 @@ class TimeGridCanvas(QWidget):
         index = int((x - AXIS_W) // self.column_width())
         return index if 0 <= index < len(self.columns) else None
 
-    def exact_time_at(self, point: QPointF | QPoint) -> datetime | None:
-        """The local time under ``point`` in its column (nearest column when outside), unsnapped."""
+    def minutes_at(self, point: QPointF | QPoint) -> tuple[int, float] | None:
+        """The column under ``point`` (nearest when outside) and its wall-clock minutes, unsnapped."""
         if not self.columns:
             return None
         col = self.column_at(point.x())
         if col is None:
             col = 0 if point.x() < AXIS_W else len(self.columns) - 1
-        minutes = max(self.first_hour * 60, min(self.last_hour * 60, self.minutes_for_y(point.y())))
-        return local_midnight(self.columns[col].day) + timedelta(minutes=minutes)
+        return col, max(self.first_hour * 60, min(self.last_hour * 60, self.minutes_for_y(point.y())))
+
+    def exact_time_at(self, point: QPointF | QPoint) -> datetime | None:
+        """The time under ``point`` in its column (nearest column when outside), unsnapped."""
+        found = self.minutes_at(point)
+        if found is None:
+            return None
+        col, minutes = found
+        return at_minutes(self.columns[col].day, minutes, self.zone)
+
+    def wall_minutes(self, moment: datetime, column: int) -> float:
+        """Wall-clock minutes of ``moment`` from the midnight of ``column``'s day."""
+        return minutes_into(moment, self.columns[column].day, self.zone)
 
     def rect_for(self, column: int, start: datetime, end: datetime) -> QRectF:
-        return ghost_rect(self, column, start, end)
+        return ghost_rect(self, column, *wall_span(start, end, self.columns[column].day, self.zone))
 
     def session(self, session_id: int) -> Session | None:
         p = self._by_id.get(session_id)
         return p.item.session if p is not None else None
 
     def time_at(self, point: QPointF | QPoint) -> datetime | None:
-        """The local start time a double-click at ``point`` asks for (snapped to 15 min)."""
+        """The start time a double-click at ``point`` asks for: its row's quarter hour.
+
+        In the hour a spring day skips, that is the same quarter an hour later;
+        in the hour an autumn day repeats, its first pass.
+        """
         col = self.column_at(point.x())
         if col is None:
             return None
         minutes = self.minutes_for_y(point.y())
         minutes = max(self.first_hour * 60, min(self.last_hour * 60 - SNAP_MIN, minutes))
         snapped = int(minutes // SNAP_MIN) * SNAP_MIN
-        return local_midnight(self.columns[col].day) + timedelta(minutes=snapped)
+        return at_minutes(self.columns[col].day, snapped, self.zone)
 
     def _relayout(self) -> None:
         col_w = self.column_width()
@@ -400,6 +427,10 @@ class TimeGridCanvas(QWidget):
             for lo, hi in c.off_hours:
                 top, bottom = self.y_for_minutes(lo), self.y_for_minutes(hi)
                 painter.fillRect(QRectF(self.column_x(i), top, col_w, bottom - top), colors.off_hours)
+            for lo, hi in c.skipped:  # the hour the clocks jump over: no time there
+                top, bottom = self.y_for_minutes(lo), self.y_for_minutes(hi)
+                painter.fillRect(QRectF(self.column_x(i), top, col_w, bottom - top),
+                                 QBrush(colors.grid_hour, Qt.BrushStyle.BDiagPattern))
         fm = QFontMetrics(self.font())
         painter.setFont(self.font())
         for hour in range(self.first_hour, self.last_hour + 1):
@@ -421,11 +452,11 @@ class TimeGridCanvas(QWidget):
             painter.drawLine(QPointF(x, exposed.top()), QPointF(x, exposed.bottom() + 1))
 
     def _paint_now_line(self, painter: QPainter, colors: style.CanvasColors) -> None:
-        now = datetime.now().astimezone()
+        now = in_zone(datetime.now(UTC), self.zone)
         for i, c in enumerate(self.columns):
             if c.day != now.date():
                 continue
-            minutes = now.hour * 60 + now.minute
+            minutes = minutes_into(now, c.day, self.zone)
             if not self.first_hour * 60 <= minutes <= self.last_hour * 60:
                 continue
             y = self.y_for_minutes(minutes)

@@ -1,4 +1,4 @@
-"""The week view: seven day columns (Monday to Sunday, local time)."""
+"""The week view: seven day columns (Monday to Sunday, on the studio's wall clock)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
+from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
-from ..session_text import client_label, hm, initials, local, tooltip_html
+from ..session_text import client_label, hm, initials, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
 from .working_hours import off_hours
 
@@ -33,34 +34,35 @@ class WeekView(TimeGridView):
 
     def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
                   trainer_id: int = 0) -> None:
-        """Show the week containing ``any_day``; sessions sit on their local start day.
+        """Show the week containing ``any_day``; sessions sit on the day they start in the studio.
 
         ``trainer_id`` (when a trainer filter is on) is what a double-click on
         empty space proposes for a new session.
         """
         self._directory = directory
+        zone = directory.zone
         monday = week_start(any_day)
         self.monday = monday
-        today = date.today()
+        today = today_in(zone)
         columns = [
             Column(day=monday + timedelta(days=i), title=f"{monday + timedelta(days=i):%a}",
                    subtitle=f"{(monday + timedelta(days=i)).day} {monday + timedelta(days=i):%b}",
                    trainer_id=trainer_id, highlight=monday + timedelta(days=i) == today,
                    off_hours=off_hours(directory.trainers.get(trainer_id), monday + timedelta(days=i),
-                                       directory.timezone))
+                                       directory.timezone, zone))
             for i in range(7)
         ]
         items = []
         for s in sessions:
-            col = (local(s.start).date() - monday).days
+            col = (local_day(s.start, zone) - monday).days
             if not 0 <= col < 7:
                 continue
             who = initials(directory.trainer_name(s.trainer_id))
             kind = directory.type_name(s.session_type_id)
             # time first and alone, so it survives in the narrowest lane
-            items.append(GridItem(s, col, (hm(s.start), client_label(s, directory),
+            items.append(GridItem(s, col, (hm(s.start, zone), client_label(s, directory),
                                            f"{who} · {kind}" if kind else who),
                                   directory.type_color(s.session_type_id)))
-        self.canvas.set_content(columns, items)
+        self.canvas.set_content(columns, items, zone)
         self.canvas.setAccessibleDescription(
             f"Week of {monday.day} {monday:%B %Y}: {len(items)} sessions")

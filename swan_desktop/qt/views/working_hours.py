@@ -1,18 +1,17 @@
-"""Which stretches of a local day fall outside a trainer's working hours.
+"""Which stretches of a grid's day fall outside a trainer's working hours.
 
-Hours are kept in the studio's time zone; the views draw in this computer's
-local time, so each working window is converted before it is shaded around.
+Hours are kept in the studio's time zone; the grids draw on the wall clock of
+their own zone (the studio's when known, else this computer's), so each
+working window is converted to that wall clock before it is shaded around.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta, tzinfo
 
+from ...core.wallclock import DAY_MINUTES, wall_span, zone_named
 from ...domain.availability import Hours, working_windows
 from ...protocol.entities import Trainer
-
-DAY_MINUTES = 24 * 60
 
 
 def weekly(trainer: Trainer) -> dict[int, tuple[Hours, ...]]:
@@ -22,24 +21,23 @@ def weekly(trainer: Trainer) -> dict[int, tuple[Hours, ...]]:
     return {day: tuple(h) for day, h in out.items()}
 
 
-def off_hours(trainer: Trainer | None, day: date, studio_zone: str) -> tuple[tuple[float, float], ...]:
-    """Local minute ranges of ``day`` outside the trainer's hours; () when no hours are set."""
+def off_hours(trainer: Trainer | None, day: date, studio_zone: str,
+              shown_in: tzinfo) -> tuple[tuple[float, float], ...]:
+    """Wall-clock minute ranges (in ``shown_in``) of ``day`` outside the trainer's hours.
+
+    () when no hours are set or the studio's zone is not known.
+    """
     if trainer is None or not trainer.hours:
         return ()
-    try:
-        zone = ZoneInfo(studio_zone) if studio_zone else None
-    except (KeyError, ValueError):
-        zone = None
+    zone = zone_named(studio_zone)
     if zone is None:
         return ()
-    midnight = datetime.combine(day, time()).astimezone()
     windows = []
-    # A studio day can straddle two local days: look at the neighbours too.
+    # A studio day can straddle two days of another zone: look at the neighbours too.
     for offset in (-1, 0, 1):
-        studio_day = date.fromordinal(day.toordinal() + offset)
+        studio_day = day + timedelta(days=offset)
         for start, end in working_windows(weekly(trainer), studio_day, zone):
-            lo = (start - midnight).total_seconds() / 60
-            hi = (end - midnight).total_seconds() / 60
+            lo, hi = wall_span(start, end, day, shown_in)
             if hi > 0 and lo < DAY_MINUTES:
                 windows.append((max(0.0, lo), min(float(DAY_MINUTES), hi)))
     gaps, cursor = [], 0.0
