@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -90,7 +91,7 @@ class FakeStudio:
         return {"studio": dict(self.studio), "needed": needed}
 
     def _studio_setup_set(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "timezone" in data and "/" not in str(data["timezone"]):
+        if "timezone" in data and str(data["timezone"]) not in zoneinfo.available_timezones():
             raise invalid("not an IANA time zone", "timezone")
         if "name" in data and not str(data["name"]).strip():
             raise invalid("the studio needs a name", "name")
