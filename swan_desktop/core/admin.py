@@ -50,7 +50,7 @@ class AdminClient:
     def __init__(self, request: Request, feed: DirectoryFeed, accounts: AccountStore | None = None) -> None:
         self._request = request
         self.feed = feed
-        self.accounts = accounts or AccountStore()
+        self.accounts = accounts if accounts is not None else AccountStore()
 
     # -- the studio ----------------------------------------------------------------------
     async def setup_state(self) -> SetupState:

@@ -59,7 +59,7 @@ class FakeStudio:
     # -- desktops -----------------------------------------------------------------------
     def attach(self, store: ScheduleStore | None = None) -> AdminClient:
         """A desktop: an AdminClient whose store follows this studio's events."""
-        store = store or ScheduleStore()
+        store = store if store is not None else ScheduleStore()
         store.set_directory(Directory.from_wire(self.directory_wire()))
         feed = DirectoryFeed(store)
         accounts = AccountStore()

@@ -8,6 +8,8 @@ refuses it too (``invalid``, field ``color``).
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -108,7 +110,8 @@ class ColorField(QWidget):
             self.verdict.setText(f"Contrast {ratio:.1f}:1 with {words} text — easy to read.")
             self.verdict.setProperty("role", "hint")
         else:
-            self.verdict.setText(f"Contrast only {ratio:.1f}:1 (needs {AA}:1): session text would be hard "
+            shown = math.floor(ratio * 10) / 10  # never rounded up to look like a pass
+            self.verdict.setText(f"Contrast only {shown:.1f}:1 (needs {AA}:1): session text would be hard "
                                  "to read. Pick a darker or a lighter colour.")
             self.verdict.setProperty("role", "error")
         self._restyle()
