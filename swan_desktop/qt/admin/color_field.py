@@ -81,6 +81,11 @@ class ColorField(QWidget):
     def set_color(self, color: str) -> None:
         self.edit.setText(color)
 
+    def set_sample(self, text: str) -> None:
+        """The words on the sample block (the name being typed)."""
+        self.sample_text = text
+        self._update(self.color())
+
     def acceptable(self) -> bool:
         return readable(self.color()) is not None
 

@@ -64,6 +64,7 @@ class TypeDialog(FormDialog):
         self.duration.setAccessibleName("Duration")
         self.color = ColorField(st.color if st else "#00707a",
                                 sample=(st.name if st else "Session") + " · 09:00")
+        self.name.textChanged.connect(lambda t: self.color.set_sample((t.strip() or "Session") + " · 09:00"))
         self.credits = QSpinBox()
         self.credits.setRange(0, 100)
         self.credits.setValue(st.credits if st else 1)

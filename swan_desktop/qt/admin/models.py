@@ -17,6 +17,7 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 DECORATION = Qt.ItemDataRole.DecorationRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ARCHIVED = QColor("#6b7480")
+ROLE_WORDS = {"admin": "Administrator", "trainer": "Trainer", "viewer": "Front desk (viewer)"}
 
 
 def status_words(active: bool) -> str:
@@ -103,7 +104,7 @@ class AccountModel(_Model):
         self.columns = (
             ("Name", lambda a: a.name),
             ("User name", lambda a: a.username),
-            ("Role", lambda a: a.role.capitalize()),
+            ("Role", lambda a: ROLE_WORDS.get(a.role, a.role)),
             ("Trainer", lambda a: trainer_name(a.trainer_id)),
             ("Status", lambda a: "Active" if a.active else "Deactivated"),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -246,14 +247,14 @@ class RoomsPage(ListStep):
         self.capacity.setSuffix(" people")
         self.capacity.setAccessibleName("Capacity")
         self.add_button.setText("Add room")
-        row = QHBoxLayout()
-        row.addWidget(self.name, 1)
-        row.addWidget(self.capacity)
-        row.addWidget(self.add_button)
+        form = QFormLayout()
+        form.addRow("Name:", self.name)
+        form.addRow("", self.errors.add("name", error(), self.name))
+        form.addRow("Holds:", self.capacity)
+        form.addRow("", self.errors.add("capacity", error(), self.capacity))
+        form.addRow("", self.add_button)
         self.body.addWidget(self.list)
-        self.body.addLayout(row)
-        self.body.addWidget(self.errors.add("name", error(), self.name))
-        self.body.addWidget(self.errors.add("capacity", error(), self.capacity))
+        self.body.addLayout(form)
         self.body.addStretch(1)
         self.finish_layout()
 
@@ -290,23 +291,30 @@ class TypesPage(ListStep):
         self.credits = QSpinBox()
         self.credits.setRange(0, 100)
         self.credits.setValue(1)
-        self.credits.setPrefix("credits: ")
+        self.credits.setSuffix(" credits")
         self.credits.setAccessibleName("Credits")
-        self.color = ColorField("#00707a", sample="Personal training · 09:00")
+        self.color = ColorField("#00707a", sample="Session · 09:00")
+        self.name.textChanged.connect(self._sample)
         self.add_button.setText("Add type")
-        row = QHBoxLayout()
-        row.addWidget(self.name, 1)
-        row.addWidget(self.duration)
-        row.addWidget(self.credits)
-        row.addWidget(self.add_button)
+        numbers = QHBoxLayout()
+        numbers.addWidget(self.duration)
+        numbers.addWidget(self.credits)
+        numbers.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Name:", self.name)
+        form.addRow("", self.errors.add("name", error(), self.name))
+        form.addRow("Length:", numbers)
+        form.addRow("", self.errors.add("duration_min", error(), self.duration))
+        form.addRow("Colour:", self.color)
+        form.addRow("", self.errors.add("color", error(), self.color))
+        form.addRow("", self.add_button)
         self.body.addWidget(self.list)
-        self.body.addLayout(row)
-        self.body.addWidget(self.errors.add("name", error(), self.name))
-        self.body.addWidget(self.color)
-        self.body.addWidget(self.errors.add("color", error(), self.color))
-        self.body.addWidget(self.errors.add("duration_min", error(), self.duration))
+        self.body.addLayout(form)
         self.body.addStretch(1)
         self.finish_layout()
+
+    def _sample(self, name: str) -> None:
+        self.color.set_sample((name.strip() or "Session") + " · 09:00")
 
     def entries(self) -> list[str]:
         return [f"{t.name} — {t.duration_min} min, {t.credits} credit{'s' if t.credits != 1 else ''}"

@@ -58,11 +58,10 @@ class TrainerDialog(FormDialog):
         if trainer is not None:
             self.time_off = TimeOffEditor(admin, trainer.id)
             self.row("Time off:", self.time_off)
-        self.resize(620, 0)
+        self.resize(700, 0)
 
     def _sample(self, name: str) -> None:
-        self.color.sample_text = (name.strip() or "Trainer") + " · 09:00"
-        self.color.set_color(self.color.color())
+        self.color.set_sample((name.strip() or "Trainer") + " · 09:00")
 
     def submit(self) -> Any:
         name = self.name.text().strip()

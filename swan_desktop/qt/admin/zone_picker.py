@@ -7,12 +7,19 @@ while it matches.
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from functools import cache
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 ZONE_ROLE = Qt.ItemDataRole.UserRole
+
+
+#: The regions of canonical IANA names (old aliases such as Canada/Pacific are left out).
+REGIONS = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/", "Europe/",
+           "Indian/", "Pacific/")
 
 
 def city_of(zone: str) -> str:
@@ -22,8 +29,7 @@ def city_of(zone: str) -> str:
 @cache
 def zone_entries() -> tuple[tuple[str, str], ...]:
     """(zone, "Zone — City") for every zone this machine knows, in name order."""
-    names = sorted(z for z in zoneinfo.available_timezones()
-                   if z == "UTC" or ("/" in z and not z.startswith(("Etc/", "SystemV/"))))
+    names = sorted(z for z in zoneinfo.available_timezones() if z == "UTC" or z.startswith(REGIONS))
     return tuple((z, f"{z} — {city_of(z)}") for z in names)
 
 
@@ -43,10 +49,15 @@ class ZonePicker(QWidget):
             item = QListWidgetItem(label)
             item.setData(ZONE_ROLE, name)
             self.list.addItem(item)
+        self.clock = QLabel()
+        self.clock.setProperty("role", "hint")
+        self.clock.setAccessibleName("Time there now")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.clock)
+        self.zoneChosen.connect(self._show_clock)
         self.filter.textChanged.connect(self._filter)
         self.filter.returnPressed.connect(self._take_first)
         self.list.currentItemChanged.connect(
@@ -56,6 +67,21 @@ class ZonePicker(QWidget):
     def zone(self) -> str:
         item = self.list.currentItem()
         return str(item.data(ZONE_ROLE)) if item is not None and not item.isHidden() else ""
+
+    def _show_clock(self, zone: str) -> None:
+        try:
+            now = datetime.now(zoneinfo.ZoneInfo(zone))
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            self.clock.clear()
+            return
+        self.clock.setText(f"It is {now:%H:%M} on {now:%A} in {city_of(zone)} now. "
+                           "Your town not listed? Choose the nearest city in the same country.")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        item = self.list.currentItem()
+        if item is not None:  # centred once the list knows its height
+            self.list.scrollToItem(item, QListWidget.ScrollHint.PositionAtCenter)
 
     def set_zone(self, zone: str) -> None:
         for i in range(self.list.count()):

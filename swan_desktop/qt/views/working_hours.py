@@ -29,6 +29,17 @@ def away_on(trainer: Trainer, day: date) -> bool:
     return any(t.start <= text <= t.end for t in trainer.time_off)
 
 
+def away_words(trainer: Trainer | None, day: date) -> str:
+    """"Away — reason" for a column header on a day of time off ("" otherwise)."""
+    if trainer is None:
+        return ""
+    text = day.isoformat()
+    entry = next((t for t in trainer.time_off if t.start <= text <= t.end), None)
+    if entry is None:
+        return ""
+    return f"Away — {entry.reason}" if entry.reason else "Away"
+
+
 def _windows(trainer: Trainer, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
     if away_on(trainer, day):
         return []
