@@ -159,7 +159,9 @@ class StudioClient:
         if self.user is None or not self._directory_wire:
             return None
         sessions = [s.to_wire() for s in self.store.all_sessions() if s.id > 0]
-        return snapshot_now(self.user, self._directory_wire, sessions)
+        # What administration changed since the directory was loaded is in the store's directory.
+        directory = {**self._directory_wire, **self.store.directory.to_wire()}
+        return snapshot_now(self.user, directory, sessions)
 
     async def close(self) -> None:
         self.collab.close()

@@ -62,6 +62,15 @@ class Directory:
             studio=studio,
         )
 
+    def to_wire(self) -> dict[str, Any]:
+        """The directory as ``directory.query`` gives it (for the offline copy)."""
+        return {"trainers": [t.to_wire() for t in self.trainers.values()],
+                "clients": [c.to_wire() for c in self.clients.values()],
+                "session_types": [t.to_wire() for t in self.session_types.values()],
+                "locations": [loc.to_wire() for loc in self.locations],
+                "users": [u.to_wire() for u in self.users.values()],
+                "timezone": self.timezone, "studio": self.studio.to_wire()}
+
     @property
     def zone(self) -> tzinfo:
         """The zone the schedule is shown in: the studio's, or this computer's when not known."""

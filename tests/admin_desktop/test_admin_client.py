@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from swan_desktop.core.admin import AdminClient
+from swan_desktop.core.directory import Directory
 from swan_desktop.core.directory_feed import DirectoryFeed
 from swan_desktop.core.outcomes import InUse, Invalid, outcome_of
 from swan_desktop.core.schedule import ScheduleStore
@@ -149,3 +150,15 @@ def test_the_contrast_rule_uses_the_block_texts_and_the_wcag_ratio() -> None:
     assert readable("#f4d35e") is not None and readable("#f4d35e")[0] == "#1f2a33"  # type: ignore[index]
     assert readable("#777777") is None
     assert readable("blue") is None
+
+
+async def test_the_offline_copy_keeps_what_administration_changed() -> None:
+    studio = FakeStudio()
+    admin = studio.attach()
+    await admin.set_studio(name="Swan", timezone="Europe/Berlin")
+    ana = await admin.create_trainer("Ana", color="#1f5f8b", user_id=1)
+    await admin.add_time_off(ana.id, "2026-12-24", "2026-12-26", "Holiday")
+    await admin.create_room("Studio A", 3)
+    await admin.create_type("PT", duration_min=45)
+    directory = admin.feed.directory
+    assert Directory.from_wire(directory.to_wire()) == directory

@@ -157,6 +157,16 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(qtbot, studio: Fa
     assert studio.calls[-1][1]["changes"] == {"credits": 2}
 
 
+async def test_the_trainers_list_names_the_linked_account_once_accounts_are_loaded(
+        qtbot, studio: FakeStudio) -> None:
+    office = studio.attach()
+    await office.create_trainer("Ana", color="#1f5f8b", user_id=1)  # linked to boss's account
+    pane = pane_for(qtbot, studio)
+    assert pane.trainers.model.index(0, 5).data() in ("", "Boss")  # not loaded yet: the user's name
+    pane.load()
+    await until(lambda: pane.trainers.model.index(0, 5).data() == "boss")
+
+
 async def test_staff_accounts_create_reset_and_deactivate(qtbot, studio: FakeStudio) -> None:
     pane = pane_for(qtbot, studio)
     page: AccountsPage = pane.accounts

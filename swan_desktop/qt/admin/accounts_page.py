@@ -102,7 +102,8 @@ class AccountsPage(QWidget):
 
     def refresh(self) -> None:
         rows = self.admin.accounts.all()
-        key = (tuple(rows), tuple(sorted(self.admin.feed.directory.trainers)))
+        trainers = self.admin.feed.directory.trainers
+        key = (tuple(rows), tuple(sorted((t.id, t.name) for t in trainers.values())))
         if key == self._key:
             return
         chosen = self.current()

@@ -112,10 +112,11 @@ class ListPage(QWidget):
         return button
 
     # -- rows ----------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, force: bool = False) -> None:
+        """Show the rows again when they changed (``force``: something a cell shows changed)."""
         rows = list(self.kind.rows())
         key = tuple(rows)
-        if key == self._key:
+        if key == self._key and not force:
             return
         chosen = self.current()
         self._key = key

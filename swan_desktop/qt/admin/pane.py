@@ -68,6 +68,7 @@ class AdministrationPane(QTabWidget):
             page.exportRequested.connect(self.choose_export)
         for other in (self.studio, self.accounts):
             other.told.connect(self.told)
+        self._accounts_seen: tuple[object, ...] = ()
         self.import_dialog: CsvImportDialog | None = None
         self.file_dialog: QFileDialog | None = None
         self._timer = QTimer(self)
@@ -89,7 +90,11 @@ class AdministrationPane(QTabWidget):
         self.accounts.load()
 
     def refresh(self) -> None:
-        for page in (self.trainers, self.rooms, self.types):
+        accounts = tuple(self.admin.accounts.all())
+        names_changed = accounts != self._accounts_seen  # the trainers' "Staff account" column
+        self._accounts_seen = accounts
+        self.trainers.refresh(force=names_changed)
+        for page in (self.rooms, self.types):
             page.refresh()
         self.accounts.refresh()
 
