@@ -25,7 +25,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from swan_desktop.core.client import StudioClient
+from swan_desktop.core.outcomes import Invalid, outcome_of
 from swan_desktop.protocol.entities import Session
+from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.qt.admin.pane import AdministrationPane
 from swan_desktop.qt.admin.setup_wizard import SetupWizard
 from swan_desktop.qt.admin.trainer_dialog import TrainerDialog
@@ -166,9 +168,10 @@ async def test_administration_pages_against_the_server(qtbot, on_empty: SignIn) 
     edit.color.edit.setText("#777777")
     edit.save_button.click()
     assert edit.errors.labels["color"].isVisible()  # checked here; the server refuses it too
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ProtocolError) as refused:
         await boss.admin.update_trainer(ben.id, color="#777777")
-    assert getattr(refused.value, "data", {}).get("field") in ("color", "changes.color")
+    outcome = outcome_of(refused.value)
+    assert isinstance(outcome, Invalid) and outcome.field in ("color", "changes.color")
     edit.reject()
 
     start = datetime.combine(next_monday(), datetime.min.time().replace(hour=9), UTC)
