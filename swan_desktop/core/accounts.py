@@ -61,9 +61,8 @@ class AccountStore:
         except (KeyError, TypeError, ValueError):
             return
         known = self._accounts.get(uid)
+        # Events carry no user name; an account first seen in one gets it from the next account.list.
         merged = {**(known.__dict__ if known else {}), **wire}
-        if "username" not in merged and known is None:
-            return  # a user this admin never listed: the next account.list brings it
         self.put(Account.from_wire(merged))
 
     def apply_event(self, event: Event) -> None:

@@ -288,8 +288,13 @@ class FakeStudio:
         account = {"id": next(self._ids), "username": username, "name": self._check_name(data.get("name")),
                    "role": data.get("role", "viewer"), "trainer_id": data.get("trainer_id"), "active": True}
         self.accounts[account["id"]] = account
-        self._emit("user:created", {"user": dict(account)})
+        self._emit("user:created", {"user": self._user_wire(account)})
         return {"account": dict(account), "password": self._issue()}
+
+    @staticmethod
+    def _user_wire(account: dict[str, Any]) -> dict[str, Any]:
+        """An account as ``user:*`` events carry it: no user name (only admins see those)."""
+        return {k: v for k, v in account.items() if k != "username"}
 
     def _account_reset_password(self, data: dict[str, Any]) -> dict[str, Any]:
         self._get(self.accounts, data.get("user_id"), "account")
@@ -300,7 +305,7 @@ class FakeStudio:
         account.update(data["changes"])
         if data["changes"].get("active") is False:
             self.deactivated.append(account["id"])
-        self._emit("user:updated", {"user": dict(account)})
+        self._emit("user:updated", {"user": self._user_wire(account)})
         return {"account": dict(account)}
 
     def _account_set_password(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -162,3 +162,14 @@ async def test_the_offline_copy_keeps_what_administration_changed() -> None:
     await admin.create_type("PT", duration_min=45)
     directory = admin.feed.directory
     assert Directory.from_wire(directory.to_wire()) == directory
+
+
+async def test_an_account_made_on_another_desktop_is_listed_at_once() -> None:
+    studio = FakeStudio()
+    office, other = studio.attach(), studio.attach()
+    await other.load_accounts()
+    made = await office.create_account("rosa", "Rosa Lind", "viewer")
+    seen = other.accounts.get(made.account.id)
+    assert seen is not None and seen.name == "Rosa Lind"
+    await office.update_account(made.account.id, active=False)
+    assert other.accounts.get(made.account.id).active is False  # type: ignore[union-attr]

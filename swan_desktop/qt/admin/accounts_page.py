@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -93,6 +94,10 @@ class AccountsPage(QWidget):
         button.setAccessibleName(text.rstrip("…"))
         button.clicked.connect(lambda _=False: slot())
         return button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.load()  # user names of accounts made elsewhere (events do not carry them)
 
     def load(self) -> None:
         spawn(self._guard(self._load(), "Could not load the staff accounts"))
