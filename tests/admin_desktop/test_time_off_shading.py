@@ -65,3 +65,28 @@ def test_archived_trainers_leave_the_day_columns_but_their_sessions_keep_their_n
     old = Session(id=5, start=start, end=start + timedelta(hours=1), trainer_id=2, client_name="Dana")
     view.show_day(MONDAY, [old], directory)
     assert [c.title for c in view.canvas.columns] == ["Ana", "Ben"]
+
+
+def test_pickers_offer_only_what_is_in_use_but_an_old_session_keeps_its_archived_trainer(qtbot) -> None:
+    from swan_desktop.protocol.entities import Location, SessionType
+    from swan_desktop.qt.dialogs.session_form import SessionForm
+
+    directory = Directory(
+        trainers={1: Trainer(1, "Ana", color="#1f5f8b"), 2: Trainer(2, "Ben", color="#2e6b3a", active=False)},
+        session_types={1: SessionType(1, "PT"), 2: SessionType(2, "Old class", active=False)},
+        locations=[Location(1, "Studio A"), Location(2, "Old room", active=False)], timezone="UTC")
+    form = SessionForm(directory)
+    qtbot.addWidget(form)
+
+    def items(combo) -> list[str]:
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    assert items(form.trainer_combo)[1:] == ["Ana"]
+    assert items(form.location_combo) == ["", "Studio A"]
+    assert [t for t in items(form.type_combo) if t != "—"] == ["PT (60 min)"]
+    start = datetime(2031, 3, 10, 10, tzinfo=UTC)
+    old = Session(id=5, start=start, end=start + timedelta(hours=1), trainer_id=2, session_type_id=2,
+                  client_name="Dana")
+    form.load_wire(old.to_wire())
+    assert form.trainer_combo.currentText() == "Ben (archived)"
+    assert form.type_combo.currentText() == "Old class (archived)"
