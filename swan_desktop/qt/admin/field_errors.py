@@ -11,12 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ...core.outcomes import FAILURES, Invalid, Outcome, outcome_of
-from ..settings_pages.form import error
-
-
-def error_label() -> QLabel:
-    return error()
+from ...core.outcomes import Invalid, Outcome, outcome_of
 
 
 class FieldErrors:
@@ -60,5 +55,3 @@ class FieldErrors:
             self.say(outcome.message)
         return outcome
 
-
-__all__ = ["FAILURES", "FieldErrors", "error_label"]
