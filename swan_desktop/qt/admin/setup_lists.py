@@ -44,6 +44,12 @@ class ListStep(AssistantPage):
     def entries(self) -> list[str]:
         return []
 
+    def _button_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        return row
+
     def refresh(self) -> None:
         self.list.clear()
         self.list.addItems(self.entries())
@@ -90,13 +96,14 @@ class RoomsPage(ListStep):
         self.capacity.setRange(1, 500)
         self.capacity.setSuffix(" people")
         self.capacity.setAccessibleName("Capacity")
+        self.capacity.setMaximumWidth(140)
         self.add_button.setText("Add room")
         form = QFormLayout()
         form.addRow("Name:", self.name)
         form.addRow("", self.errors.add("name", error(), self.name))
         form.addRow("Holds:", self.capacity)
         form.addRow("", self.errors.add("capacity", error(), self.capacity))
-        form.addRow("", self.add_button)
+        form.addRow("", self._button_row())
         self.body.addWidget(self.list)
         self.body.addLayout(form)
         self.body.addStretch(1)
@@ -151,7 +158,7 @@ class TypesPage(ListStep):
         form.addRow("", self.errors.add("duration_min", error(), self.duration))
         form.addRow("Colour:", self.color)
         form.addRow("", self.errors.add("color", error(), self.color))
-        form.addRow("", self.add_button)
+        form.addRow("", self._button_row())
         self.body.addWidget(self.list)
         self.body.addLayout(form)
         self.body.addStretch(1)
