@@ -7,6 +7,8 @@ in a first booked session, is in ``test_admin_live.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
@@ -142,3 +144,24 @@ async def test_a_refusal_stays_on_the_page_next_to_its_field(qtbot, studio: Fake
     wizard.button(NEXT).click()
     assert hours.error.isVisible() and hours.error.text().startswith("Wednesday:")
     assert wizard.currentPage() is wizard.opening_page
+
+
+async def test_rooms_can_come_from_a_csv_file_on_the_assistants_page(
+        qtbot, studio: FakeStudio, tmp_path: Path) -> None:
+    wizard = assistant(qtbot, studio)
+    for page in wizard.steps[1:4]:
+        await press(wizard, SKIP, page)
+    rooms = wizard.rooms_page
+    assert rooms.import_button is not None and rooms.import_button.isVisible()
+    rooms.import_button.click()
+    chooser = rooms.csv.file_dialog
+    assert chooser is not None and chooser.isVisible()
+    chooser.reject()
+    sheet = tmp_path / "rooms.csv"
+    sheet.write_text("name,capacity\nStudio A,4\nOutdoor deck,12\n", encoding="utf-8")
+    preview = rooms.csv.import_file("rooms", sheet)
+    assert preview is not None and preview.import_button.isEnabled()
+    preview.import_button.click()
+    await until(lambda: rooms.list.count() == 2)
+    assert [rooms.list.item(i).text() for i in range(2)] == ["Studio A — 4 people",
+                                                             "Outdoor deck — 12 people"]

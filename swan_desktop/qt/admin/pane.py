@@ -1,6 +1,6 @@
 """The Administration pane (admins): Studio, Trainers, Rooms, Session types and
 Staff accounts as tabs, kept current as the directory changes (here or on any
-other desktop), and the CSV import and export of the three lists."""
+other desktop), and the CSV import and export of the three lists (``csv_files``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from ...core.admin import AdminClient
-from ...core.directory_csv import TITLES, export_csv
 from .accounts_page import AccountsPage
+from .csv_files import CsvFiles
 from .csv_import_dialog import CsvImportDialog
 from .entry_dialogs import TYPE_NOTE, RoomDialog, TypeDialog
 from .list_page import Kind, ListPage
@@ -69,8 +69,9 @@ class AdministrationPane(QTabWidget):
         for other in (self.studio, self.accounts):
             other.told.connect(self.told)
         self._accounts_seen: tuple[object, ...] = ()
-        self.import_dialog: CsvImportDialog | None = None
-        self.file_dialog: QFileDialog | None = None
+        self.csv = CsvFiles(admin, self)
+        self.csv.told.connect(self.told)
+        self.csv.closed.connect(self.refresh)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -106,50 +107,20 @@ class AdministrationPane(QTabWidget):
 
     # -- CSV ---------------------------------------------------------------------------
     def choose_import(self, table: str) -> QFileDialog:
-        dialog = self._file_dialog(f"Import {TITLES[table]} from CSV", QFileDialog.AcceptMode.AcceptOpen)
-        dialog.fileSelected.connect(lambda path: self.import_file(table, Path(path)))
-        dialog.open()
-        return dialog
+        return self.csv.choose_import(table)
 
     def choose_export(self, table: str) -> QFileDialog:
-        dialog = self._file_dialog(f"Export {TITLES[table]} as CSV", QFileDialog.AcceptMode.AcceptSave)
-        dialog.selectFile(f"{table.replace('_', '-')}.csv")
-        dialog.fileSelected.connect(lambda path: self.export_file(table, Path(path)))
-        dialog.open()
-        return dialog
-
-    def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
-        dialog = self.file_dialog = QFileDialog(self, title)
-        dialog.setAcceptMode(mode)
-        dialog.setNameFilter("CSV files (*.csv)")
-        dialog.setDefaultSuffix("csv")
-        return dialog
+        return self.csv.choose_export(table)
 
     def export_file(self, table: str, path: Path) -> None:
-        try:
-            path.write_text(export_csv(table, self.admin.feed.directory), encoding="utf-8")
-        except OSError as exc:
-            self.told.emit(f"Could not write {path.name}: {exc.strerror or exc}", True)
-            return
-        self.told.emit(f"The {TITLES[table]} were saved to {path}.", False)
+        self.csv.export_file(table, path)
 
     def import_file(self, table: str, path: Path) -> CsvImportDialog | None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.told.emit(f"Could not read {path.name}: {exc}", True)
-            return None
-        return self.preview_import(table, text, path.name)
+        return self.csv.import_file(table, path)
 
     def preview_import(self, table: str, text: str, source: str = "") -> CsvImportDialog:
-        dialog = self.import_dialog = CsvImportDialog(self.admin, table, text, source, self)
-        dialog.imported.connect(lambda created: self.told.emit(
-            f"Imported {created.get(table, 0)} {TITLES[table]}.", False))
-        dialog.finished.connect(lambda _r: self._import_closed(dialog))
-        dialog.open()
-        return dialog
+        return self.csv.preview_import(table, text, source)
 
-    def _import_closed(self, dialog: QDialog) -> None:
-        if self.import_dialog is dialog:
-            self.import_dialog = None
-        self.refresh()
+    @property
+    def import_dialog(self) -> CsvImportDialog | None:
+        return self.csv.import_dialog

@@ -22,6 +22,7 @@ from ..settings_pages.form import error
 from ..tasks import spawn
 from .account_dialogs import NewAccountDialog
 from .color_field import ColorField
+from .csv_files import CsvFiles
 from .one_time_password import OneTimePasswordDialog
 from .setup_pages import AssistantPage, EnterAdds
 from .trainer_dialog import TrainerDialog
@@ -33,13 +34,21 @@ if TYPE_CHECKING:
 class ListStep(AssistantPage):
     """A page that adds entries one by one (each saved at once) and lists what is there."""
 
-    def __init__(self, wizard: SetupWizard, title: str, subtitle: str) -> None:
+    def __init__(self, wizard: SetupWizard, title: str, subtitle: str, csv_table: str = "") -> None:
         super().__init__(wizard, title, subtitle)
         self.list = QListWidget()
         self.list.setAccessibleName(title)
         self.list.setMaximumHeight(130)
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self.add)
+        #: "Import from a CSV file…" on the rooms, types and trainers pages.
+        self.csv = CsvFiles(self.admin, self)
+        self.csv.closed.connect(self.refresh)
+        self.csv.told.connect(lambda text, failed: self.errors.say(text) if failed else None)
+        self.import_button: QPushButton | None = None
+        if csv_table:
+            self.import_button = QPushButton("Import from a CSV file…")
+            self.import_button.clicked.connect(lambda: self.csv.choose_import(csv_table))
 
     def entries(self) -> list[str]:
         return []
@@ -48,6 +57,8 @@ class ListStep(AssistantPage):
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addStretch(1)
+        if self.import_button is not None:
+            row.addWidget(self.import_button)
         return row
 
     def refresh(self) -> None:
@@ -87,7 +98,8 @@ class ListStep(AssistantPage):
 
 class RoomsPage(ListStep):
     def __init__(self, wizard: SetupWizard) -> None:
-        super().__init__(wizard, "Rooms", "Where sessions take place; two sessions cannot share a room.")
+        super().__init__(wizard, "Rooms", "Where sessions take place; two sessions cannot share a room.",
+                         "rooms")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Studio A")
         self.name.setAccessibleName("Room name")
@@ -128,7 +140,8 @@ class RoomsPage(ListStep):
 
 class TypesPage(ListStep):
     def __init__(self, wizard: SetupWizard) -> None:
-        super().__init__(wizard, "Session types", "What clients book: its usual length, colour and credits.")
+        super().__init__(wizard, "Session types", "What clients book: its usual length, colour and credits.",
+                         "session_types")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Personal training")
         self.name.setAccessibleName("Type name")
@@ -190,17 +203,15 @@ class TypesPage(ListStep):
 class DialogStep(ListStep):
     """A page whose Add opens a dialog (trainers, accounts)."""
 
-    def __init__(self, wizard: SetupWizard, title: str, subtitle: str, button: str) -> None:
-        super().__init__(wizard, title, subtitle)
+    def __init__(self, wizard: SetupWizard, title: str, subtitle: str, button: str,
+                 csv_table: str = "") -> None:
+        super().__init__(wizard, title, subtitle, csv_table)
         self.add_button.setText(button)
         self.add_button.clicked.disconnect()
         self.add_button.clicked.connect(self.open_dialog)
         self.dialog: Any = None
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addStretch(1)
         self.body.addWidget(self.list)
-        self.body.addLayout(row)
+        self.body.addLayout(self._button_row())
 
     def make_dialog(self) -> Any:
         raise NotImplementedError
@@ -224,7 +235,7 @@ class TrainersPage(DialogStep):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, "Trainers",
                          "Who gives sessions, their colour on the schedule and when they work.",
-                         "Add a trainer…")
+                         "Add a trainer…", "trainers")
         self.body.addStretch(1)
         self.finish_layout()
 
