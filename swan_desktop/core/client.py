@@ -32,9 +32,12 @@ from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
+from .admin import AdminClient
 from .calendar import CalendarClient
 from .collab import CollabClient
 from .directory import Directory
+from .directory_feed import PREFIXES as DIRECTORY_EVENTS
+from .directory_feed import DirectoryFeed
 from .events import EventRouter
 from .monitor import MonitorStore
 from .notifications import NotificationCenter
@@ -83,6 +86,11 @@ class StudioClient:
         self.router.register("allocation:", self.calendar.apply_event)
         for prefix in ("presence:", "lock:", "chat:", "session:", "studio:", "user:"):
             self.router.register(prefix, self.collab.apply_event)
+        #: Studio administration; its events keep every PC's directory current.
+        self.admin = AdminClient(self.link.request, DirectoryFeed(self.store))
+        for prefix in DIRECTORY_EVENTS:
+            self.router.register(prefix, self.admin.feed.apply_event)
+        self.router.register("user:", self.admin.accounts.apply_event)
         self.link.cursor = lambda: self.router.cursor
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced
@@ -151,7 +159,9 @@ class StudioClient:
         if self.user is None or not self._directory_wire:
             return None
         sessions = [s.to_wire() for s in self.store.all_sessions() if s.id > 0]
-        return snapshot_now(self.user, self._directory_wire, sessions)
+        # What administration changed since the directory was loaded is in the store's directory.
+        directory = {**self._directory_wire, **self.store.directory.to_wire()}
+        return snapshot_now(self.user, directory, sessions)
 
     async def close(self) -> None:
         self.collab.close()

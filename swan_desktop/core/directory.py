@@ -1,4 +1,10 @@
-"""The studio directory as the client holds it: trainers, clients, types, rooms."""
+"""The studio directory as the client holds it: trainers, clients, types, rooms,
+and the studio's own profile (name, zone, opening hours, whether set-up is done).
+
+Archived trainers, rooms and types stay here (old sessions name them); the
+``active_*`` readers and :meth:`Directory.sorted_trainers` leave them out, so
+pickers and day columns offer only what is in use.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,27 @@ from ..protocol.entities import Client, Location, SessionType, Trainer, User
 from .wallclock import view_zone, zone_named
 
 
+@dataclass(frozen=True)
+class StudioProfile:
+    name: str = ""
+    timezone: str = ""
+    #: (weekday 0 = Monday, "HH:MM", "HH:MM"), several a day for a break.
+    opening_hours: tuple[tuple[int, str, str], ...] = ()
+    setup_complete: bool = True
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> StudioProfile:
+        hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"]))
+                      for h in d.get("opening_hours") or () if isinstance(h, dict))
+        return cls(str(d.get("name") or ""), str(d.get("timezone") or ""), hours,
+                   bool(d.get("setup_complete", True)))
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"name": self.name, "timezone": self.timezone,
+                "opening_hours": [{"weekday": w, "start": s, "end": e} for w, s, e in self.opening_hours],
+                "setup_complete": self.setup_complete}
+
+
 @dataclass
 class Directory:
     trainers: dict[int, Trainer] = field(default_factory=dict)
@@ -19,17 +46,30 @@ class Directory:
     users: dict[int, User] = field(default_factory=dict)
     #: The studio's time zone (IANA name; "" when the server did not say).
     timezone: str = ""
+    studio: StudioProfile = field(default_factory=StudioProfile)
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Directory:
+        wire = d.get("studio")
+        studio = StudioProfile.from_wire(wire) if isinstance(wire, dict) else StudioProfile()
         return cls(
             trainers={t.id: t for t in map(Trainer.from_wire, d.get("trainers", []))},
             clients={c.id: c for c in map(Client.from_wire, d.get("clients", []))},
             session_types={t.id: t for t in map(SessionType.from_wire, d.get("session_types", []))},
             locations=[Location.from_wire(x) for x in d.get("locations", [])],
             users={u.id: u for u in map(User.from_wire, d.get("users", []))},
-            timezone=str(d.get("timezone") or ""),
+            timezone=str(d.get("timezone") or studio.timezone or ""),
+            studio=studio,
         )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The directory as ``directory.query`` gives it (for the offline copy)."""
+        return {"trainers": [t.to_wire() for t in self.trainers.values()],
+                "clients": [c.to_wire() for c in self.clients.values()],
+                "session_types": [t.to_wire() for t in self.session_types.values()],
+                "locations": [loc.to_wire() for loc in self.locations],
+                "users": [u.to_wire() for u in self.users.values()],
+                "timezone": self.timezone, "studio": self.studio.to_wire()}
 
     @property
     def zone(self) -> tzinfo:
@@ -68,4 +108,19 @@ class Directory:
         return t.color if t else "#8a9aa8"
 
     def sorted_trainers(self) -> list[Trainer]:
+        """Trainers to offer (pickers, day columns): the active ones, by name."""
+        return [t for t in self.all_trainers() if t.active]
+
+    def all_trainers(self) -> list[Trainer]:
+        """Every trainer, archived ones included, by name (the Administration list)."""
         return sorted(self.trainers.values(), key=lambda t: t.name.lower())
+
+    def active_locations(self) -> list[Location]:
+        return [loc for loc in self.locations if loc.active]
+
+    def active_session_types(self) -> list[SessionType]:
+        return sorted((t for t in self.session_types.values() if t.active), key=lambda t: t.name.lower())
+
+    def trainer_for_user(self, user_id: int) -> Trainer | None:
+        """The trainer a staff account is linked to (for "My hours")."""
+        return next((t for t in self.trainers.values() if t.user_id == user_id), None)

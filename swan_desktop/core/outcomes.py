@@ -8,7 +8,8 @@ dialogs, the grid, the failed-changes list — matches on these values with
 ==================  ===============================================================
 outcome             what the server (or the link) said
 ==================  ===============================================================
-``Invalid``         ``invalid`` (a field, or several unknown fields) or ``too_large``
+``Invalid``         ``invalid`` (a field, or several unknown fields, or rows of an
+                    import) or ``too_large``
 ``Unauthorized``    ``unauthorized``: bad sign-in, or not signed in
 ``Forbidden``       ``forbidden``: the role may not do this
 ``NotFound``        ``not_found`` (``field`` says what was missing)
@@ -16,6 +17,7 @@ outcome             what the server (or the link) said
                     conflict strategy refused to merge
 ``Clash``           ``conflict``/``schedule:conflict``: a trainer or room is taken
 ``OutsideHours``    ``conflict``/``outside-availability``: outside working hours
+``InUse``           ``conflict``/``in_use``: sessions still name what was to be deleted
 ``Locked``          ``locked``: someone holds the edit lock (``held``), this user's
                     lock lapsed (``lost``) or was taken over (``fenced``)
 ``RateLimited``     ``rate_limited``, with the wait the server asked for
@@ -41,8 +43,19 @@ from .collab.locks import LockInfo
 STALE_VERSION = "stale_version"
 SCHEDULE_CONFLICT = "schedule:conflict"
 OUTSIDE_AVAILABILITY = "outside-availability"
+IN_USE = "in_use"
 
 LockLoss = Literal["held", "lost", "fenced"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row of a ``directory.import``."""
+
+    table: str                        # trainers | rooms | session_types
+    row: int                          # 0-based, in the order sent
+    field: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,15 @@ class Invalid:
     message: str
     field: str | None = None          # the wire field refused ("end", "changes.status", …)
     fields: tuple[str, ...] = ()      # several unknown fields
+    rows: tuple[RowError, ...] = ()   # an import's refused rows
+
+
+@dataclass(frozen=True)
+class InUse:
+    """A trainer, room or type that sessions still name: it can be archived, not deleted."""
+
+    message: str
+    sessions: int
 
 
 @dataclass(frozen=True)
@@ -139,7 +161,7 @@ class Internal:
 
 
 Outcome = (Invalid | Unauthorized | Forbidden | NotFound | StaleVersion | Clash | OutsideHours | Locked
-           | RateLimited | Queued | Offline | Internal)
+           | InUse | RateLimited | Queued | Offline | Internal)
 
 #: What a command may raise that :func:`outcome_of` reads (anything else is a bug: log it).
 FAILURES: tuple[type[Exception], ...] = (ProtocolError, QueuedEntry, ConnectionLost, RequestTimeout,
@@ -171,7 +193,8 @@ def _refusal(err: ProtocolError, may_override: bool) -> Outcome:
     data = err.data or {}
     code = err.code
     if code in (ErrorCode.INVALID, ErrorCode.TOO_LARGE):
-        return Invalid(err.message, _text(data.get("field")), _texts(data.get("fields")))
+        return Invalid(err.message, _text(data.get("field")), _texts(data.get("fields")),
+                       _rows(data.get("rows")))
     if code is ErrorCode.UNAUTHORIZED:
         return Unauthorized(err.message)
     if code is ErrorCode.FORBIDDEN:
@@ -199,6 +222,9 @@ def _conflict(message: str, data: dict[str, Any], may_override: bool) -> Outcome
         clashes = tuple(Session.from_wire(c) for c in data.get("clashes") or () if isinstance(c, dict))
         return Clash(words, str(data.get("conflict") or ""), str(data.get("severity") or ""), clashes,
                      may_override)
+    if reason == IN_USE:
+        count = data.get("sessions")
+        return InUse(words, count if isinstance(count, int) else 0)
     if reason == OUTSIDE_AVAILABILITY:
         hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"]))
                       for h in data.get("hours") or () if isinstance(h, dict))
@@ -221,6 +247,13 @@ def _locked(message: str, data: dict[str, Any]) -> Locked:
     lock = data.get("lock")
     return Locked(message, why if why in ("held", "lost", "fenced") else "held",
                   LockInfo.from_wire(lock) if isinstance(lock, dict) else None)
+
+
+def _rows(value: Any) -> tuple[RowError, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(RowError(str(r.get("table") or ""), int(r.get("row") or 0), str(r.get("field") or ""),
+                          str(r.get("message") or "")) for r in value if isinstance(r, dict))
 
 
 def _text(value: Any) -> str | None:

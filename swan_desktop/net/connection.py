@@ -44,6 +44,10 @@ class RequestTimeout(TimeoutError):
     """No reply arrived within the request's timeout."""
 
 
+#: The server closed this user's connections for good: the account was deactivated.
+CLOSE_DEACTIVATED = 4003
+
+
 @dataclass(frozen=True)
 class AuthInfo:
     token: str
@@ -75,6 +79,9 @@ class Connection:
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._on_reply: dict[str, Callable[[dict[str, Any]], None]] = {}
         self._reader: asyncio.Task[None] | None = None
+        #: The close frame the server sent (code, reason), once the connection has closed.
+        self.close_code: int | None = None
+        self.close_reason = ""
 
     @property
     def is_open(self) -> bool:
@@ -159,6 +166,9 @@ class Connection:
             log.exception("connection reader failed")
             error = exc
         finally:
+            received = ws.protocol.close_rcvd  # the server's own close frame, not ours
+            if received is not None:
+                self.close_code, self.close_reason = received.code, received.reason
             self._fail_pending(ConnectionLost(f"connection closed: {error or 'by server'}"))
             if self.on_closed is not None:
                 self.on_closed(error)

@@ -30,7 +30,14 @@ from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc
 from .backoff import Backoff
 from .breaker import BreakerState, CircuitBreaker
-from .connection import AuthInfo, CertificateRejected, Connection, ConnectionLost, RequestTimeout
+from .connection import (
+    CLOSE_DEACTIVATED,
+    AuthInfo,
+    CertificateRejected,
+    Connection,
+    ConnectionLost,
+    RequestTimeout,
+)
 from .metrics import ConnectionMetrics
 from .outbox import Outbox, OutboxEntry
 
@@ -104,6 +111,11 @@ class Link:
         #: Told the answer to an outbox entry no caller is waiting for (sent after a
         #: reconnect, or the caller stopped waiting): the owner routes it by request type.
         self.on_result: Callable[[OutboxResult], object] = lambda result: None
+        #: Told once, with the server's words, when it ended this user's access for good
+        #: (close code 4003, the account was deactivated): the link does not reconnect.
+        self.on_ended: Callable[[str], None] = lambda reason: None
+        #: The server's words when it ended this user's access ("" while it has not).
+        self.ended_reason = ""
 
         self.state = LinkState.DISCONNECTED
         self.detail = ""
@@ -216,6 +228,14 @@ class Link:
         for waiter in self._waiters.values():  # their changes wait in the outbox
             if not waiter.done():
                 waiter.set_exception(_Dropped())
+        if not self._stopped and conn.close_code == CLOSE_DEACTIVATED:
+            reason = conn.close_reason or "your account was deactivated"
+            log.warning("the server ended this account's access: %s", reason)
+            self._stopped = True
+            self.ended_reason = reason
+            self._set_state(LinkState.DISCONNECTED, f"signed out: {reason}")
+            self.on_ended(reason)
+            return
         if not self._stopped:
             log.warning("connection to %s lost: %s", self.url, error or "closed")
             self._set_state(LinkState.RECONNECTING, f"connection lost: {error or 'closed by the server'}")

@@ -53,6 +53,23 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeOff:
+    """A trainer's days away (``start`` to ``end`` inclusive, dates in the studio's zone)."""
+
+    id: int
+    start: str
+    end: str
+    reason: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "reason": self.reason}
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> TimeOff:
+        return cls(int(d["id"]), str(d["start"]), str(d["end"]), str(d.get("reason") or ""))
+
+
+@dataclass(frozen=True, slots=True)
 class Trainer:
     id: int
     name: str
@@ -60,20 +77,34 @@ class Trainer:
     color: str = "#607d8b"
     #: Working hours in the studio's time zone: (weekday 0 = Monday, "HH:MM", "HH:MM").
     hours: tuple[tuple[int, str, str], ...] = ()
+    #: False once archived: kept for the sessions that name them, left out of pickers.
+    active: bool = True
+    #: The staff account linked to this trainer (None: none).
+    user_id: int | None = None
+    time_off: tuple[TimeOff, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"id": self.id, "name": self.name, "specialties": list(self.specialties),
                                 "color": self.color}
         if self.hours:
             wire["hours"] = [{"weekday": w, "start": s, "end": e} for w, s, e in self.hours]
+        if not self.active:
+            wire["active"] = False
+        if self.user_id is not None:
+            wire["user_id"] = self.user_id
+        if self.time_off:
+            wire["time_off"] = [t.to_wire() for t in self.time_off]
         return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Trainer:
         hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"])) for h in d.get("hours") or ()
                       if isinstance(h, dict))
+        user = d.get("user_id")
         return cls(int(d["id"]), str(d["name"]), tuple(d.get("specialties") or ()),
-                   str(d.get("color") or "#607d8b"), hours)
+                   str(d.get("color") or "#607d8b"), hours, bool(d.get("active", True)),
+                   int(user) if isinstance(user, int) else None,
+                   tuple(TimeOff.from_wire(t) for t in d.get("time_off") or () if isinstance(t, dict)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,28 +130,41 @@ class SessionType:
     duration_min: int = 60
     color: str = "#4f8fba"
     credits: int = 1
+    active: bool = True
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "duration_min": self.duration_min,
-                "color": self.color, "credits": self.credits}
+        wire: dict[str, Any] = {"id": self.id, "name": self.name, "duration_min": self.duration_min,
+                                "color": self.color, "credits": self.credits}
+        if not self.active:
+            wire["active"] = False
+        return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> SessionType:
         return cls(int(d["id"]), str(d["name"]), int(d.get("duration_min", 60)),
-                   str(d.get("color", "#4f8fba")), int(d.get("credits", 1)))
+                   str(d.get("color", "#4f8fba")), int(d.get("credits", 1)), bool(d.get("active", True)))
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """A room: how many people it holds, and whether it is still offered."""
+
     id: int
     name: str
+    capacity: int = 1
+    active: bool = True
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name}
+        wire: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.capacity != 1:
+            wire["capacity"] = self.capacity
+        if not self.active:
+            wire["active"] = False
+        return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Location:
-        return cls(int(d["id"]), str(d["name"]))
+        return cls(int(d["id"]), str(d["name"]), int(d.get("capacity") or 1), bool(d.get("active", True)))
 
 
 @dataclass(frozen=True, slots=True)

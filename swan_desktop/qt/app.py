@@ -32,6 +32,7 @@ from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, resources, single_instance
+from .admin.install import install as install_administration
 from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
@@ -78,8 +79,8 @@ def _resolve(future: asyncio.Future[Any], value: Any) -> None:
 
 
 async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
-                       ssl_context: ssl.SSLContext | None) -> StudioClient | None:
-    """Show the sign-in dialog until a sign-in works or the user cancels."""
+                       ssl_context: ssl.SSLContext | None, notice: str = "") -> StudioClient | None:
+    """Show the sign-in dialog until a sign-in works or the user cancels (``notice``: why it shows)."""
     done: asyncio.Future[StudioClient | None] = asyncio.get_running_loop().create_future()
 
     async def attempt(values: dict[str, Any]) -> None:
@@ -112,14 +113,20 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
     dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
     dialog.rejected.connect(lambda: _resolve(done, None))
     dialog.open()
+    if notice:
+        dialog.show_error(notice)
     return await done
 
 
-async def sign_in(url: str, settings: Settings,
-                  ssl_context: ssl.SSLContext | None = None) -> StudioClient | None:
-    """Remembered token first, then the dialog. None when the user cancels."""
+async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | None = None,
+                  notice: str = "") -> StudioClient | None:
+    """Remembered token first, then the dialog. None when the user cancels.
+
+    With ``notice`` (the server ended the last sign-in) the dialog shows it and
+    no remembered sign-in is tried.
+    """
     username = settings.last_username if settings.server_url == url else ""
-    token = secrets.load_token(url, username) if username else None
+    token = secrets.load_token(url, username) if username and not notice else None
     if token:
         client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
         try:
@@ -139,7 +146,14 @@ async def sign_in(url: str, settings: Settings,
                 client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
                 client.start_offline(token, snapshot)
                 return client
-    return await _wait_dialog(LoginDialog(url, username), settings, ssl_context)
+    return await _wait_dialog(LoginDialog(url, username), settings, ssl_context, notice)
+
+
+def ended_notice(reason: str) -> str:
+    """What the sign-in dialog says after the server ended this user's access ("" if it did not)."""
+    if not reason:
+        return ""
+    return f"You were signed out: {reason}. Ask the studio's administrator if this is a mistake."
 
 
 def keep_offline_copy(client: StudioClient, settings: Settings) -> None:
@@ -181,8 +195,11 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
         code = await _show(client, args, settings, instance, embedded=embedded is not None)
         while code == SIGNED_OUT:
             offline_cache.forget(paths.outbox_dir(), client.url, settings.last_username)
+            notice = ended_notice(client.link.ended_reason)
+            if notice:
+                secrets.forget_token(client.url, settings.last_username)
             await client.close()
-            client = await sign_in(args.server or settings.server_url or url, settings, ssl_context)
+            client = await sign_in(args.server or settings.server_url or url, settings, ssl_context, notice)
             if client is None:
                 return 0
             code = await _show(client, args, settings, instance)
@@ -215,6 +232,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     files = FileActions(window, pane, client)  # import/export .ics, PDF, print
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
+    administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
@@ -227,6 +245,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         window.quit()
 
     shell.signOutRequested.connect(sign_out)
+    client.link.on_ended = lambda _reason: sign_out()  # the account was deactivated
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -250,6 +269,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     await closed
     controller.stop()
     collaboration.stop()
+    administration.stop()
     if monitor is not None:
         monitor.stop()
     shell.tray.hide()

@@ -151,7 +151,7 @@ class ScheduleToolbar(QWidget):
     def set_directory(self, directory: Directory) -> None:
         """Refill the trainer and location choices, keeping the current picks."""
         trainers = [(t.id, t.name) for t in directory.sorted_trainers()]
-        locations = [loc.name for loc in directory.locations]
+        locations = [loc.name for loc in directory.active_locations()]
         key = (tuple(trainers), tuple(locations))
         if key == self._directory_key:
             return

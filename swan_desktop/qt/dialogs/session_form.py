@@ -92,12 +92,12 @@ class SessionForm(QWidget):
         self.location_combo.setEditable(True)
         self.location_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.location_combo.addItem("")
-        for loc in directory.locations:
+        for loc in directory.active_locations():
             self.location_combo.addItem(loc.name)
 
         self.type_combo = QComboBox()
         self.type_combo.addItem("—", None)
-        for st in sorted(directory.session_types.values(), key=lambda t: t.name.lower()):
+        for st in directory.active_session_types():
             self.type_combo.addItem(f"{st.name} ({st.duration_min} min)", st.id)
 
         self.status_combo = QComboBox()
@@ -191,6 +191,7 @@ class SessionForm(QWidget):
             self.end_edit.setTime(QTime(end.hour, end.minute))
             self.end_edit.blockSignals(False)
             self._show_duration()
+        self._offer_archived(d.get("trainer_id"), d.get("session_type_id"))
         self._select_data(self.trainer_combo, d.get("trainer_id"))
         client_id = d.get("client_id")
         idx = self.client_combo.findData(client_id) if client_id is not None else -1
@@ -207,6 +208,16 @@ class SessionForm(QWidget):
         self.notes_edit.setPlainText(str(d.get("notes") or ""))
         self.cancel_reason_edit.setText(str(d.get("cancel_reason") or ""))
         self._status_changed()
+
+    def _offer_archived(self, trainer_id: object, type_id: object) -> None:
+        """A session of an archived trainer or type keeps showing it (and only it) in the picker."""
+        directory = self._directory
+        if isinstance(trainer_id, int) and self.trainer_combo.findData(trainer_id) < 0 \
+                and trainer_id in directory.trainers:
+            self.trainer_combo.addItem(f"{directory.trainer_name(trainer_id)} (archived)", trainer_id)
+        if isinstance(type_id, int) and self.type_combo.findData(type_id) < 0 \
+                and type_id in directory.session_types:
+            self.type_combo.addItem(f"{directory.type_name(type_id)} (archived)", type_id)
 
     @staticmethod
     def _select_data(combo: QComboBox, value: object) -> None:

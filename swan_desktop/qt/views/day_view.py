@@ -12,7 +12,7 @@ from ...core.wallclock import today_in
 from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, time_range, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
-from .working_hours import off_hours
+from .working_hours import away_words, off_hours
 
 
 class DayView(TimeGridView):
@@ -49,7 +49,8 @@ class DayView(TimeGridView):
         for tid in ids:
             trainer = directory.trainers.get(tid)
             columns.append(Column(day=day, title=directory.trainer_name(tid),
-                                  subtitle=", ".join(trainer.specialties[:2]) if trainer else "",
+                                  subtitle=away_words(trainer, day)
+                                  or (", ".join(trainer.specialties[:2]) if trainer else ""),
                                   trainer_id=tid, accent=trainer.color if trainer else None,
                                   highlight=False,
                                   off_hours=off_hours(trainer, day, directory.timezone, zone)))

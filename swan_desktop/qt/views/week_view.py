@@ -12,7 +12,7 @@ from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
 from ..session_text import client_label, hm, initials, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
-from .working_hours import off_hours
+from .working_hours import away_words, off_hours
 
 
 def week_start(day: date) -> date:
@@ -44,14 +44,14 @@ class WeekView(TimeGridView):
         monday = week_start(any_day)
         self.monday = monday
         today = today_in(zone)
-        columns = [
-            Column(day=monday + timedelta(days=i), title=f"{monday + timedelta(days=i):%a}",
-                   subtitle=f"{(monday + timedelta(days=i)).day} {monday + timedelta(days=i):%b}",
-                   trainer_id=trainer_id, highlight=monday + timedelta(days=i) == today,
-                   off_hours=off_hours(directory.trainers.get(trainer_id), monday + timedelta(days=i),
-                                       directory.timezone, zone))
-            for i in range(7)
-        ]
+        trainer = directory.trainers.get(trainer_id)
+        columns = []
+        for i in range(7):
+            day = monday + timedelta(days=i)
+            away = " · away" if away_words(trainer, day) else ""
+            columns.append(Column(day=day, title=f"{day:%a}", subtitle=f"{day.day} {day:%b}{away}",
+                                  trainer_id=trainer_id, highlight=day == today,
+                                  off_hours=off_hours(trainer, day, directory.timezone, zone)))
         items = []
         for s in sessions:
             col = (local_day(s.start, zone) - monday).days

@@ -1,0 +1,102 @@
+"""Add or edit a room (name, capacity) or a session type (name, duration, colour,
+credits). Archiving is on the pages; changing a type never rewrites past sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
+
+from ...core.admin import AdminClient
+from ...protocol.entities import Location, SessionType
+from .color_field import ColorField
+from .form_dialog import FormDialog
+
+TYPE_NOTE = ("Changes apply to new bookings. Sessions already booked keep their type and "
+             "their length; credits already taken are not recounted.")
+
+
+class RoomDialog(FormDialog):
+    def __init__(self, admin: AdminClient, room: Location | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Edit room" if room else "Add a room", parent, "Save" if room else "Add room")
+        self.admin = admin
+        self.room = room
+        self.name = QLineEdit(room.name if room else "")
+        self.name.setAccessibleName("Name")
+        self.name.setPlaceholderText("e.g. Studio A")
+        self.capacity = QSpinBox()
+        self.capacity.setRange(1, 500)
+        self.capacity.setValue(room.capacity if room else 1)
+        self.capacity.setSuffix(" people")
+        self.capacity.setAccessibleName("Capacity")
+        self.row("Name:", self.name, "name")
+        self.row("Capacity:", self.capacity, "capacity")
+        self.resize(380, 0)
+
+    def submit(self) -> Any:
+        name = self.name.text().strip()
+        if not name:
+            self.errors.say("A room needs a name.", "name")
+            return None
+        if self.room is None:
+            return self.admin.create_room(name, self.capacity.value())
+        changes = {k: v for k, v in (("name", name), ("capacity", self.capacity.value()))
+                   if getattr(self.room, k) != v}
+        return self.admin.update_room(self.room.id, **changes) if changes else _same(self.room)
+
+
+class TypeDialog(FormDialog):
+    def __init__(self, admin: AdminClient, session_type: SessionType | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Edit session type" if session_type else "Add a session type", parent,
+                         "Save" if session_type else "Add type")
+        self.admin = admin
+        self.session_type = st = session_type
+        self.name = QLineEdit(st.name if st else "")
+        self.name.setAccessibleName("Name")
+        self.name.setPlaceholderText("e.g. Personal training")
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 24 * 60)
+        self.duration.setSingleStep(15)
+        self.duration.setSuffix(" min")
+        self.duration.setValue(st.duration_min if st else 60)
+        self.duration.setAccessibleName("Duration")
+        self.color = ColorField(st.color if st else "#00707a",
+                                sample=(st.name if st else "Session") + " · 09:00")
+        self.name.textChanged.connect(lambda t: self.color.set_sample((t.strip() or "Session") + " · 09:00"))
+        self.credits = QSpinBox()
+        self.credits.setRange(0, 100)
+        self.credits.setValue(st.credits if st else 1)
+        self.credits.setAccessibleName("Credits")
+        self.row("Name:", self.name, "name")
+        self.row("Duration:", self.duration, "duration_min")
+        self.row("Colour:", self.color, "color")
+        self.row("Credits:", self.credits, "credits")
+        if st is not None:
+            note = QLabel(TYPE_NOTE)
+            note.setWordWrap(True)
+            note.setProperty("role", "hint")
+            self.form.addRow(note)
+        self.resize(560, 0)
+
+    def submit(self) -> Any:
+        name = self.name.text().strip()
+        if not name:
+            self.errors.say("A session type needs a name.", "name")
+            return None
+        if not self.color.acceptable():
+            self.errors.say("Choose a colour that session text can be read on.", "color")
+            return None
+        if self.session_type is None:
+            return self.admin.create_type(name, duration_min=self.duration.value(), color=self.color.color(),
+                                          credits=self.credits.value())
+        values: dict[str, Any] = {"name": name, "duration_min": self.duration.value(),
+                                  "color": self.color.color(), "credits": self.credits.value()}
+        old = self.session_type
+        changes = {k: v for k, v in values.items() if getattr(old, k) != v}
+        return self.admin.update_type(old.id, **changes) if changes else _same(old)
+
+
+async def _same(value: Any) -> Any:
+    return value
