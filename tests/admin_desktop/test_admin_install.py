@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from tests.qt.signals import until
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.admin.install import AdminArea, install
@@ -24,6 +23,7 @@ from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.server.support import start_server
 from tests.support.desktops import SignIn, desktops
+from tests.support.poll import until
 
 
 @pytest.fixture
