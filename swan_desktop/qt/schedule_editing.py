@@ -6,9 +6,10 @@ The actions store the server's answer; nothing here writes the schedule store.""
 from __future__ import annotations
 
 from datetime import UTC
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
@@ -17,7 +18,8 @@ from ..domain.overlap import describe, find_clashes
 from ..protocol.entities import Session
 from ..protocol.errors import ProtocolError
 from .tasks import spawn
-from .undo import Change, UndoStack, change_between
+from .undo import Change, Step, UndoStack, change_between, creation, deletion
+from .undo import describe as describe_change
 from .views.drag import DropTarget
 from .views.time_grid import TimeGridView
 
@@ -30,6 +32,10 @@ INFO_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px 10px;"
 
 
 class DirectEditing(QObject):
+    """Signals: ``announced(str)``, a sentence for the status bar after a change or an undo."""
+
+    announced = Signal(str)
+
     def __init__(self, pane: SchedulePane) -> None:
         super().__init__(pane)
         self.pane = pane
@@ -37,6 +43,8 @@ class DirectEditing(QObject):
         self.notice = QLabel()
         self.notice.setObjectName("scheduleNotice")
         self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._link)
         self.notice.setStyleSheet(ERROR_STYLE)
         self.notice.hide()
         self._notice_timer = QTimer(self)
@@ -101,7 +109,7 @@ class DirectEditing(QObject):
         after = self.moved(view, target)
         if before is None or after is None:
             return
-        change = change_between(before, after, "resize" if target.resizing else "move")
+        change = change_between(before, after, self.label("resize" if target.resizing else "move", before))
         if change is not None:
             spawn(self._send(before, change))
 
@@ -110,30 +118,63 @@ class DirectEditing(QObject):
         try:
             await self.pane.schedule_actions.update_session(before.id, before.version, changes)
         except ProtocolError as exc:
-            self.show_notice(outcome_of(exc).message)
+            self.show_notice(escape(outcome_of(exc).message))
             return
         self.undo_stack.push(change)
+        self.announce(f"Moved {change.label.split(' of ', 1)[-1]}" if change.label.startswith("move")
+                      else f"Changed {change.label.split(' of ', 1)[-1]}")
 
-    # -- edits from the dialog -------------------------------------------------
-    def record(self, before: Session, after: Session) -> None:
-        change = change_between(before, after, "edit")
+    # -- edits from the dialog and elsewhere ----------------------------------------
+    def label(self, verb: str, session: Session) -> str:
+        return describe_change(verb, session, self.pane.store.directory, self.pane.store.directory.zone)
+
+    def record(self, before: Session, after: Session, verb: str = "edit") -> None:
+        change = change_between(before, after, self.label(verb, before))
         if change is not None:
             self.undo_stack.push(change)
+
+    def record_created(self, session: Session, verb: str = "booking") -> None:
+        self.undo_stack.push(creation(session, self.label(verb, session)))
+
+    def record_deleted(self, session: Session) -> None:
+        self.undo_stack.push(deletion(session, self.label("deletion", session)))
+
+    def record_step(self, label: str, changes: list[Change]) -> None:
+        self.undo_stack.push_step(Step(label, tuple(changes)))
+
+    def announce(self, text: str, undo: bool = True) -> None:
+        """Say what just happened, with an Undo link (the status bar gets the same words)."""
+        link = ' · <a href="undo">Undo</a>' if undo and self.undo_stack.can_undo else ""
+        self.show_notice(f"{escape(text)}{link}", error=False)
+        self.announced.emit(f"{text} · Undo (Ctrl+Z)" if link else text)
+
+    def _link(self, href: str) -> None:
+        if href == "undo":
+            self.undo()
 
     # -- undo/redo -------------------------------------------------------------
     def undo(self) -> None:
         if self.undo_stack.can_undo and not self.pane.read_only:
-            spawn(self._run(self.undo_stack.undo()))
+            label = self.undo_stack.undo_label()
+            spawn(self._run(self.undo_stack.undo(), label))
 
     def redo(self) -> None:
         if self.undo_stack.can_redo and not self.pane.read_only:
-            spawn(self._run(self.undo_stack.redo()))
+            label = self.undo_stack.redo_label()
+            spawn(self._run(self.undo_stack.redo(), label))
 
-    async def _run(self, step: Any) -> None:
+    async def _run(self, step: Any, label: str) -> None:
         try:
-            await step
+            session = await step
         except ProtocolError as exc:
-            self.show_notice(f"Cannot undo: {outcome_of(exc).message}")
+            what = label[:1].lower() + label[1:]
+            self.show_notice(f"Cannot {escape(what)}: {escape(outcome_of(exc).message)}")
+            return
+        done = label.replace("Undo ", "Undone: ", 1).replace("Redo ", "Redone: ", 1)
+        if session is not None and session.id > 0 and "deletion" in label and label.startswith("Undo"):
+            done += " (booked again as a new session; its history stays in the activity feed)"
+        self.show_notice(escape(done), error=False)
+        self.announced.emit(done)
 
     def show_notice(self, text: str, error: bool = True) -> None:
         self.notice.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)

@@ -18,16 +18,16 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
 from ..core.schedule import ScheduleStore
-from ..core.wallclock import at_hour, days_range_utc
+from ..core.wallclock import at_hour, days_range_utc, in_zone
 from ..domain.permissions import can_edit_schedule, may_override_overlap
-from ..protocol.entities import Session, User
+from ..protocol.entities import Session, Status, User
 from .bridge import StoreBridge
 from .bulk_bar import BulkBar
 from .dialogs.session_dialog import SessionDialog
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
-from .session_text import long_date, short_date
+from .session_text import booking_words, long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
@@ -57,6 +57,8 @@ class SchedulePane(QWidget):
     #: The session editor was opened (SessionDialog); features attach to it (e.g. the edit lock).
     editorOpened = Signal(object)
     readOnlyChanged = Signal(bool)  # a viewer's role, or a role changed while signed in
+    #: A sentence for the status bar: "Booked … · Undo", "Undone: move of …".
+    announced = Signal(str)
 
     def __init__(self, store: ScheduleStore, actions: ScheduleActions,
                  parent: QWidget | None = None) -> None:
@@ -95,6 +97,7 @@ class SchedulePane(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         self.editing = DirectEditing(self)
+        self.editing.announced.connect(self.announced)
         layout.addWidget(self.editing.notice)
         self.bulk = BulkBar(self)
         layout.addWidget(self.bulk)
@@ -323,8 +326,10 @@ class SchedulePane(QWidget):
         dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
                                trainer_id=trainer_id, read_only=self._read_only,
                                can_override=self._can_override,
-                               user_name=self.store.directory.user_name, parent=self)
+                               user_name=self.store.directory.user_name, store=self.store, parent=self)
         dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
+        if session is not None:
+            dialog.deleted.connect(lambda _sid, before=session: self._on_deleted(before))
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
@@ -333,9 +338,35 @@ class SchedulePane(QWidget):
 
     def _on_saved(self, session: Session, before: Session | None = None) -> None:
         # The actions already stored what the server answered; the pane only follows it.
+        if before is None:
+            self.editing.record_created(session)
+            self.editing.announce(f"Booked {booking_words(session, self.store.directory)}")
+            self.go_to_session(session)
+            return
         self._selected = session.id
-        if before is not None and before.id == session.id:
-            self.editing.record(before, session)
+        if before.id == session.id:
+            cancelled = session.status is Status.CANCELLED and before.status is not Status.CANCELLED
+            self.editing.record(before, session, "cancellation" if cancelled else "edit")
+            if not cancelled:  # a cancellation says more itself (who was notified)
+                self.editing.announce(f"Saved {booking_words(session, self.store.directory)}")
+
+    def _on_deleted(self, before: Session) -> None:
+        self.editing.record_deleted(before)
+        self.editing.announce(f"Deleted {booking_words(before, self.store.directory)}")
+
+    def go_to_session(self, session: Session) -> None:
+        """Show the day of ``session`` in a view that has it, and select (highlight) it."""
+        self._selected = session.id
+        day = in_zone(session.start, self.store.directory.zone).date()
+        if self._view in ("month", "agenda"):
+            self._view = "day"
+            self.toolbar.show_view("day")
+            self.stack.setCurrentIndex(VIEW_NAMES.index("day"))
+        if day != self._date:
+            self._date = day
+            self.toolbar.show_date(day)
+        self.refresh()
+        self.sessionSelected.emit(session.id)
 
     def _forget(self, dialog: SessionDialog) -> None:
         if self.editor is dialog:

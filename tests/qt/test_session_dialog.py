@@ -128,6 +128,10 @@ async def test_overlap_message_shows_next_to_time_and_trainer_and_admin_may_save
     assert d.form.error_text("trainer_id") == "This trainer is not free at that time."
     assert d.save_anyway_button.isVisible()
     d.save_anyway_button.click()
+    box = d.override_box
+    assert box is not None and "Dana Whitfield" in box.text()
+    book = next(b for b in box.buttons() if b.text() == "Book anyway")
+    book.click()
     (saved,) = await next_emission(d.saved)
     assert actions.calls[-1][1]["allow_overlap"] is True
     assert saved.status is Status.SCHEDULED and saved.version == 2

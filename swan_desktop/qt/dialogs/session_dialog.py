@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.actions import ScheduleActions, SeriesActions
+from ...core.alternatives import Alternative
 from ...core.directory import Directory
 from ...core.outcomes import (
     FAILURES,
@@ -50,12 +51,15 @@ from ...core.outcomes import (
     StaleVersion,
     outcome_of,
 )
+from ...core.schedule import ScheduleStore
 from ...domain.overlap import TIME_OVERLAP
 from ...protocol.entities import Session, Status
 from ...protocol.timefmt import format_ts
 from ..session_text import client_label, local, short_date
 from ..style import ERROR_TEXT
 from ..tasks import spawn
+from .alternatives_bar import AlternativesBar
+from .clash_watch import ClashWatch
 from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
 from .session_form import WIRE_TO_SLOT, SessionForm
 
@@ -90,6 +94,7 @@ class SessionDialog(QDialog):
                  start: datetime | None = None, trainer_id: int | None = None,
                  read_only: bool = False, can_override: bool = False,
                  user_name: Callable[[int], str] | None = None,
+                 store: ScheduleStore | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
@@ -106,6 +111,8 @@ class SessionDialog(QDialog):
         self.confirm_box: QMessageBox | None = None
         self.reason_dialog: QInputDialog | None = None
         self.scope_box: QMessageBox | None = None
+        self.override_box: QMessageBox | None = None
+        self._clash_text = ""
         #: Series and scoped changes (None where the actions offer none).
         self.calendar: SeriesActions | None = actions.calendar
 
@@ -148,6 +155,9 @@ class SessionDialog(QDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
         layout.addWidget(self.form)
+        self.alternatives_bar = AlternativesBar()
+        self.alternatives_bar.chosen.connect(self._take_alternative)
+        layout.addWidget(self.alternatives_bar)
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
 
@@ -160,6 +170,12 @@ class SessionDialog(QDialog):
                                  "end": format_ts(begin + timedelta(minutes=60)),
                                  "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
         self.form.set_repeat_visible(session is None and self.calendar is not None)
+        #: Clash checks as fields change (only with the schedule store to check against).
+        self.clash_watch: ClashWatch | None = None
+        if store is not None and not read_only:
+            self.clash_watch = ClashWatch(self.form, store, session.id if session else None, self)
+            self.clash_watch.checked.connect(self._on_checked)
+            self.clash_watch.timer.start()
         self._update_title()
         self._update_buttons()
 
@@ -361,8 +377,25 @@ class SessionDialog(QDialog):
             case _:
                 self.show_general_error(f"Could not save: {outcome.message}")
 
+    def _on_checked(self, clashes: list[Any], alternatives: list[Alternative]) -> None:
+        self.alternatives_bar.show_alternatives(alternatives)
+        watch = self.clash_watch
+        self._clash_text = watch.double_booked() if watch is not None else ""
+        if clashes and self._can_override and not self._read_only:
+            self._offer_override("Save anyway")
+        elif not clashes and self.save_anyway_button.text() == "Save anyway":
+            self.save_anyway_button.setVisible(False)
+
+    def _take_alternative(self, alternative: Alternative) -> None:
+        self.form.apply_alternative(alternative.start, alternative.trainer_id)
+        if self.clash_watch is not None:
+            self.clash_watch.check_now()
+
     def _show_clash(self, clash: Clash) -> None:
         self.form.set_error("start", clash.message)
+        self._clash_text = f"• {clash.message}"
+        if self.clash_watch is not None:
+            self.clash_watch.server_message = clash.message
         if clash.kind == TIME_OVERLAP:
             self.form.set_error("location", "This room is taken at that time.")
         else:
@@ -376,8 +409,24 @@ class SessionDialog(QDialog):
         self.save_anyway_button.setEnabled(True)
 
     def save_anyway(self) -> None:
-        """Repeat the refused request with ``allow_overlap=True`` (admins only)."""
-        if self._can_override:
+        """Save with ``allow_overlap=True`` (admins only), after saying who gets double-booked."""
+        if not self._can_override:
+            return
+        if self.save_anyway_button.text() != "Save anyway":  # outside working hours: nobody double-booked
+            self._override_answered(True)
+            return
+        detail = self._clash_text or "• It overlaps another session."
+        text = f"Book it anyway? This double-books:\n{detail}"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway", text,
+                          QMessageBox.StandardButton.NoButton, self)
+        yes = box.addButton("Book anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Go back", QMessageBox.ButtonRole.RejectRole))
+        box.buttonClicked.connect(lambda button: self._override_answered(button is yes))
+        self.override_box = box
+        box.open()
+
+    def _override_answered(self, confirmed: bool) -> None:
+        if confirmed:
             (self._retry or self.save)(True)
 
     # -- version conflicts -------------------------------------------------------------
