@@ -11,12 +11,14 @@ server's answer themselves; the pane never writes the store.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
+from ..core.cancellation import notified, notified_short, window_hours
 from ..core.schedule import ScheduleStore
 from ..core.wallclock import at_hour, days_range_utc, in_zone
 from ..domain.permissions import can_edit_schedule, may_override_overlap
@@ -27,7 +29,7 @@ from .dialogs.session_dialog import SessionDialog
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
-from .session_text import booking_words, long_date, short_date
+from .session_text import booking_words, client_label, hm, long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
@@ -75,6 +77,8 @@ class SchedulePane(QWidget):
         self._selected: int | None = None
         self._last_range: tuple[datetime, datetime] | None = None
         self.editor: SessionDialog | None = None
+        #: The studio settings as the collaboration client holds them (set by its install).
+        self.studio_settings: Callable[[], dict[str, str]] = dict
 
         self.toolbar = ScheduleToolbar()
         self.day_view = DayView()
@@ -326,7 +330,9 @@ class SchedulePane(QWidget):
         dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
                                trainer_id=trainer_id, read_only=self._read_only,
                                can_override=self._can_override,
-                               user_name=self.store.directory.user_name, store=self.store, parent=self)
+                               user_name=self.store.directory.user_name, store=self.store,
+                               cancel_window_h=window_hours(self.studio_settings()),
+                               me=self._user.id if self._user else None, parent=self)
         dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
         if session is not None:
             dialog.deleted.connect(lambda _sid, before=session: self._on_deleted(before))
@@ -347,7 +353,12 @@ class SchedulePane(QWidget):
         if before.id == session.id:
             cancelled = session.status is Status.CANCELLED and before.status is not Status.CANCELLED
             self.editing.record(before, session, "cancellation" if cancelled else "edit")
-            if not cancelled:  # a cancellation says more itself (who was notified)
+            if cancelled:
+                directory = self.store.directory
+                heard = notified(session, directory, self._user.id if self._user else None)
+                self.editing.announce(f"Cancelled {client_label(session, directory)}'s "
+                                      f"{hm(session.start, directory.zone)} · {notified_short(heard)}")
+            else:
                 self.editing.announce(f"Saved {booking_words(session, self.store.directory)}")
 
     def _on_deleted(self, before: Session) -> None:

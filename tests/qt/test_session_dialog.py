@@ -219,9 +219,9 @@ async def test_edit_again_puts_my_values_over_the_current_version(qtbot, store, 
 async def test_cancel_session_sends_status_and_reason(qtbot, store, actions) -> None:
     d = editor(qtbot, store, actions, 1)
     d.ask_cancel_reason()
-    assert d.reason_dialog is not None and d.reason_dialog.isVisible()
-    d.reason_dialog.setTextValue("Client has the flu")
-    d.reason_dialog.accept()
+    assert d.cancel_dialog is not None and d.cancel_dialog.isVisible()
+    d.cancel_dialog.detail_edit.setText("Client has the flu")
+    d.cancel_dialog.cancel_button.click()
     (saved,) = await next_emission(d.saved)
     assert actions.calls[-1][1]["changes"] == {"status": "cancelled", "cancel_reason": "Client has the flu"}
     assert saved.status is Status.CANCELLED

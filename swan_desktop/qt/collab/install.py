@@ -158,6 +158,7 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
             pane.refresh()  # the studio's days and rows moved with its zone
 
     collab.settings_listeners.append(settings_changed)
+    pane.studio_settings = lambda: collab.settings  # the cancellation window, for the cancel dialog
     panel.chat.set_day(pane.current_date)
     reporter.viewing()
     refresh()

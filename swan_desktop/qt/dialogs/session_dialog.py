@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...core.actions import ScheduleActions, SeriesActions
 from ...core.alternatives import Alternative
+from ...core.cancellation import DEFAULT_WINDOW_H
 from ...core.directory import Directory
 from ...core.outcomes import (
     FAILURES,
@@ -59,6 +59,7 @@ from ..session_text import client_label, local, short_date
 from ..style import ERROR_TEXT
 from ..tasks import spawn
 from .alternatives_bar import AlternativesBar
+from .cancel_dialog import CancelSessionDialog
 from .clash_watch import ClashWatch
 from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
 from .session_form import WIRE_TO_SLOT, SessionForm
@@ -94,8 +95,8 @@ class SessionDialog(QDialog):
                  start: datetime | None = None, trainer_id: int | None = None,
                  read_only: bool = False, can_override: bool = False,
                  user_name: Callable[[int], str] | None = None,
-                 store: ScheduleStore | None = None,
-                 parent: QWidget | None = None) -> None:
+                 store: ScheduleStore | None = None, cancel_window_h: float = DEFAULT_WINDOW_H,
+                 me: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
         self._actions = actions
@@ -109,7 +110,8 @@ class SessionDialog(QDialog):
         self.conflict_dialog: ConflictDialog | None = None
         self.review_dialog: ReviewDialog | None = None
         self.confirm_box: QMessageBox | None = None
-        self.reason_dialog: QInputDialog | None = None
+        self.cancel_dialog: CancelSessionDialog | None = None
+        self._cancel_window_h, self._me = cancel_window_h, me
         self.scope_box: QMessageBox | None = None
         self.override_box: QMessageBox | None = None
         self._clash_text = ""
@@ -143,8 +145,9 @@ class SessionDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.cancel_session_button)
+        buttons.addSpacing(24)  # cancelling keeps the session on record; deleting does not
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.busy_label)
         buttons.addWidget(self.close_button)
@@ -482,13 +485,14 @@ class SessionDialog(QDialog):
 
     # -- cancel and delete ---------------------------------------------------------------
     def ask_cancel_reason(self) -> None:
-        """Ask (non-modally) why the session is cancelled, then cancel it."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Cancel session")
-        dialog.setLabelText("Why is this session cancelled?")
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.textValueSelected.connect(self.cancel_session)
-        self.reason_dialog = dialog
+        """Ask (non-modally) why, saying what happens to the credit and who hears of it; then cancel."""
+        base = self._session
+        if base is None:
+            return
+        dialog = CancelSessionDialog(base, self._directory, window_h=self._cancel_window_h, me=self._me,
+                                     parent=self)
+        dialog.confirmed.connect(self.cancel_session)
+        self.cancel_dialog = dialog
         dialog.open()
 
     def cancel_session(self, reason: str) -> bool:
