@@ -38,6 +38,10 @@ class SeriesActions(Protocol):
     async def delete_scoped(self, session_id: int, version: int, scope: str) -> list[int]:
         ...
 
+    async def checkin(self, session_id: int, attendance: str) -> Session:
+        """Record attendance (``present``, ``late``, ``no_show``); returns the session as stored."""
+        ...
+
 
 class ScheduleActions(Protocol):
     """Create, change and delete sessions on the server."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
 from ..core.cancellation import notified, notified_short, window_hours
@@ -29,6 +29,8 @@ from .dialogs.session_dialog import SessionDialog
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
+from .session_commands import SessionCommands
+from .session_context_menu import attach as attach_context_menu
 from .session_text import booking_words, client_label, hm, long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
@@ -102,6 +104,10 @@ class SchedulePane(QWidget):
         layout.addWidget(self.toolbar)
         self.editing = DirectEditing(self)
         self.editing.announced.connect(self.announced)
+        self.commands = SessionCommands(self)
+        self.context_menu: QMenu | None = None
+        for grid in (self.day_view, self.week_view):
+            attach_context_menu(self, grid.canvas, grid.canvas.session_at)
         layout.addWidget(self.editing.notice)
         self.bulk = BulkBar(self)
         layout.addWidget(self.bulk)
@@ -153,6 +159,10 @@ class SchedulePane(QWidget):
     @property
     def read_only(self) -> bool:
         return self._read_only
+
+    @property
+    def current_user(self) -> User | None:
+        return self._user
 
     def visible_range(self) -> tuple[datetime, datetime]:
         """The UTC range the current view shows."""

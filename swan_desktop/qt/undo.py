@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ..core.actions import ScheduleActions
+from ..core.bulk import BulkOp, BulkResult
 from ..core.directory import Directory
 from ..core.schedule import ScheduleStore
 from ..core.wallclock import in_zone
@@ -74,6 +75,26 @@ def creation(session: Session, label: str) -> Change:
 
 def deletion(session: Session, label: str) -> Change:
     return Change(session.id, fields_of(session), {}, label, "delete")
+
+
+def bulk_changes(op: BulkOp, result: BulkResult, before: dict[int, Session],
+                 store: ScheduleStore) -> list[Change]:
+    """The changes a bulk action made, as one undo step (what failed is not in it)."""
+    label = op.describe().lower()
+    changes: list[Change] = []
+    for sid in result.done:
+        old = before.get(sid)
+        if old is None:
+            continue
+        if op.kind == "delete":
+            changes.append(deletion(old, label))
+        elif op.kind == "duplicate":
+            made = result.created.get(sid)
+            if made is not None:
+                changes.append(creation(made, label))
+        elif (new := store.get(sid)) is not None and (change := change_between(old, new, label)) is not None:
+            changes.append(change)
+    return changes
 
 
 class UndoStack(QObject):

@@ -521,7 +521,8 @@ class SessionDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session with {client_label(s, self._directory)} on "
-                          f"{short_date(local(s.start, self.form.zone).date())}? This cannot be undone.",
+                          f"{short_date(local(s.start, self.form.zone).date())}? Edit ▸ Undo books it "
+                          "again as a new session; its history stays in the activity feed.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)
