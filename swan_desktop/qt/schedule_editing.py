@@ -5,7 +5,7 @@ The actions store the server's answer; nothing here writes the schedule store.""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
 from ..core.outcomes import outcome_of
+from ..core.wallclock import add_days, in_zone
 from ..domain.overlap import describe, find_clashes
 from ..protocol.entities import Session
 from ..protocol.errors import ProtocolError
@@ -70,6 +71,7 @@ class DirectEditing(QObject):
         view.canvas.drag.check = check
         view.canvas.sessionDropped.connect(lambda target: self.drop(view, target))
         view.canvas.dropRefused.connect(self.show_notice)
+        view.canvas.nudgeRequested.connect(lambda sid, minutes, days: self.nudge(view, sid, minutes, days))
 
     def set_editable(self, editable: bool) -> None:
         for view in (self.pane.day_view, self.pane.week_view):
@@ -123,6 +125,24 @@ class DirectEditing(QObject):
         self.undo_stack.push(change)
         self.announce(f"Moved {change.label.split(' of ', 1)[-1]}" if change.label.startswith("move")
                       else f"Changed {change.label.split(' of ', 1)[-1]}")
+
+    def nudge(self, view: TimeGridView, session_id: int, minutes: int, days: int) -> None:
+        """Ctrl+arrows: move a session by ``minutes`` or ``days`` (wall clock), checked like a drop."""
+        s = self.pane.store.get(session_id)
+        column = view.canvas.column_of(session_id)
+        if s is None or column is None or self.pane.read_only:
+            return
+        zone = view.canvas.zone
+        start = add_days(s.start, days, zone) + timedelta(minutes=minutes)
+        if days and view.canvas.columns[column].trainer_id == 0:  # a day column: the next one over
+            column = max(0, min(len(view.canvas.columns) - 1, column + days))
+        end = start + (s.end - s.start)
+        target = DropTarget(session_id, column, in_zone(start, zone), in_zone(end, zone), False)
+        problem = self.problem(view, target)
+        if problem is not None:
+            self.show_notice(escape(problem))
+            return
+        self.drop(view, target)
 
     # -- edits from the dialog and elsewhere ----------------------------------------
     def label(self, verb: str, session: Session) -> str:

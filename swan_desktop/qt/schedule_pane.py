@@ -108,6 +108,7 @@ class SchedulePane(QWidget):
         self.context_menu: QMenu | None = None
         for grid in (self.day_view, self.week_view):
             attach_context_menu(self, grid.canvas, grid.canvas.session_at)
+            grid.canvas.cancelRequested.connect(self.commands.ask_cancel)
         layout.addWidget(self.editing.notice)
         self.bulk = BulkBar(self)
         layout.addWidget(self.bulk)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from ...core.directory import Directory
 from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
-from ..session_text import client_label, hm, initials, tooltip_html
+from ..session_text import client_label, hm, initials, spoken_summary, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
 from .working_hours import off_hours
 
@@ -29,7 +29,9 @@ class WeekView(TimeGridView):
         self.monday = week_start(date.today())
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Week schedule")
-        self.canvas.setAccessibleName("Week schedule, one column per day")
+        self.canvas.base_accessible_name = "Week schedule, one column per day"
+        self.canvas.setAccessibleName(self.canvas.base_accessible_name)
+        self.canvas.set_summary_provider(lambda s: spoken_summary(s, self._directory))
         self.header.setAccessibleName("Day columns")
 
     def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
