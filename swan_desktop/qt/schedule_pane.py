@@ -26,8 +26,10 @@ from ..protocol.entities import Session, Status, User
 from .bridge import StoreBridge
 from .bulk_bar import BulkBar
 from .dialogs.session_dialog import SessionDialog
+from .filter_chip import FilterChip
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
+from .schedule_footer import ScheduleFooter
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
 from .session_commands import SessionCommands
 from .session_context_menu import attach as attach_context_menu
@@ -37,7 +39,6 @@ from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
 from .views.month_view import WEEKS as MONTH_WEEKS
 from .views.month_view import MonthView, first_shown
-from .views.status_legend import StatusLegend
 from .views.week_view import WeekView, week_start
 
 AGENDA_DAYS = 14
@@ -102,6 +103,12 @@ class SchedulePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        self.filter_chip = FilterChip()
+        chip_row = QHBoxLayout()
+        chip_row.setContentsMargins(10, 2, 10, 2)
+        chip_row.addWidget(self.filter_chip)
+        chip_row.addStretch(1)
+        layout.addLayout(chip_row)
         self.editing = DirectEditing(self)
         self.editing.announced.connect(self.announced)
         self.commands = SessionCommands(self)
@@ -116,12 +123,9 @@ class SchedulePane(QWidget):
         for grid in (self.day_view, self.week_view):  # Ctrl+click picks several on the grids too
             grid.canvas.multiSelectionChanged.connect(self.bulk.set_selection)
         layout.addLayout(body, 1)
-        footer = QHBoxLayout()
-        footer.setContentsMargins(10, 4, 10, 4)
-        self.legend = StatusLegend()
-        footer.addWidget(self.legend)
-        footer.addStretch(1)
-        layout.addLayout(footer)
+        self.footer = ScheduleFooter(self)
+        self.legend = self.footer.legend
+        layout.addWidget(self.footer)
 
         tb = self.toolbar
         tb.todayClicked.connect(self.go_today)
@@ -130,6 +134,7 @@ class SchedulePane(QWidget):
         tb.dateChosen.connect(self.set_date)
         tb.viewChosen.connect(self.set_view)
         tb.filterChanged.connect(self.refresh)
+        self.filter_chip.cleared.connect(lambda: tb.trainer_combo.setCurrentIndex(0))
         tb.newClicked.connect(lambda: self.open_new())
         for view in (self.day_view, self.week_view, self.agenda_view):
             view.sessionSelected.connect(self._on_selected)
@@ -255,6 +260,8 @@ class SchedulePane(QWidget):
         flt = self.toolbar.schedule_filter()
         sessions = self.store.between(start, end, flt)
         trainer = self.toolbar.trainer_id()
+        self.filter_chip.show_filter(directory.trainer_name(trainer) if trainer is not None else None)
+        self.footer.type_legend.set_types(list(directory.session_types.values()))
         marks = {sid: "pending" for sid in self.store.pending}
         marks.update({sid: "failed" for sid in self.store.failed})
         self.day_view.set_marks(marks)
