@@ -26,7 +26,7 @@ from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.frames import FrameError, Request, decode_request, error_frame, reply_error, reply_ok
 from ..protocol.messages import Message, decode
 from .connection import Connection
-from .metrics import Metrics
+from .metrics import Metrics, outcome_label
 from .pipeline import Pipeline
 from .store import Account, Store
 from .worker import AsyncStore
@@ -165,7 +165,7 @@ class Dispatcher:
             entry, msg = self._admit(conn, req)
             data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
-            outcome = err.code.value
+            outcome = outcome_label(err)
             conn.abort_sync()
             conn.send(reply_error(req.id, err))
         except Exception:
