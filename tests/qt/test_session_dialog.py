@@ -179,7 +179,7 @@ async def test_stale_version_opens_the_side_by_side_conflict_dialog(qtbot, store
     assert set(conflict.differing) == {"Location", "Notes"}
     current_cell, mine_cell = conflict.cells["Notes"]
     assert (current_cell.text(), mine_cell.text()) == ("Theirs", "Mine: knee rehab focus")
-    assert conflict.current_heading.text().startswith("Current (saved by user #7 at ")
+    assert conflict.current_heading.text().startswith("Current (saved by Rosa Front Desk at ")
 
 
 async def test_keep_current_discards_mine_and_closes(qtbot, store, actions) -> None:

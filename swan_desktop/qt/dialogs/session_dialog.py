@@ -436,7 +436,8 @@ class SessionDialog(QDialog):
     def _changed_by(self, current: Session) -> str:
         if current.updated_by is None:
             return "Someone"
-        return self._user_name(current.updated_by) if self._user_name else f"user #{current.updated_by}"
+        return self._user_name(current.updated_by) if self._user_name else self._directory.user_name(
+            current.updated_by)
 
     def _open_conflict(self, current: Session) -> None:
         mine = self.form.values()
