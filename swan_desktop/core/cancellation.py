@@ -35,6 +35,11 @@ def _hours(h: float) -> str:
     return f"{h:g} hour{'s' if h != 1 else ''}"
 
 
+def _window(h: float) -> str:
+    """"24-hour window" (the adjective form)."""
+    return f"{h:g}-hour window"
+
+
 @dataclass(frozen=True)
 class CreditOutlook:
     """Whether the client's credit comes back, and the sentence that says so."""
@@ -53,13 +58,13 @@ def credit_outlook(session: Session, directory: Directory, window_h: float, now:
     if session.status is Status.COMPLETED:
         if late:
             return CreditOutlook(False, True, f"{first}'s credit does not come back: it is within the "
-                                              f"studio's {_hours(window_h)} cancellation window.")
+                                              f"studio's {_window(window_h)} for cancelling.")
         return CreditOutlook(True, False, f"{first}'s credit comes back: cancelled more than "
                                           f"{_hours(window_h)} before the start.")
     text = (f"No credit has been used yet (credits are taken when a session is completed), so {first} "
             f"keeps {client.credits} credit{'s' if client.credits != 1 else ''}.")
     if late:
-        text += f" This is a late cancellation, within the {_hours(window_h)} window."
+        text += f" This is a late cancellation, within the studio's {_window(window_h)}."
     return CreditOutlook(False, late, text)
 
 

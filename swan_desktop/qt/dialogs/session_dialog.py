@@ -144,6 +144,8 @@ class SessionDialog(QDialog):
         self.delete_button.clicked.connect(self.ask_delete)
         self.close_button.clicked.connect(self.reject)
 
+        for button in (self.cancel_session_button, self.delete_button, self.close_button):
+            button.setMinimumWidth(button.sizeHint().width())  # never clipped when the dialog is narrow
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_session_button)
         buttons.addSpacing(24)  # cancelling keeps the session on record; deleting does not
