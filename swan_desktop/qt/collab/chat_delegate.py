@@ -21,7 +21,7 @@ def row_html(display: str, msg: ChatMessage | None, mention_color: str) -> str:
     text = msg.text.replace("\n", " ") if msg is not None and not msg.deleted else body
     body_html = marked_html(text, mention_color) if msg is not None and not msg.deleted \
         else html.escape(body)
-    return f'<span style="opacity:0.75">{html.escape(head)}</span><br>{body_html}'
+    return f"{html.escape(head)}<br>{body_html}"
 
 
 class ChatDelegate(QStyledItemDelegate):
@@ -29,7 +29,7 @@ class ChatDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        display = opt.text
+        display = str(index.data(Qt.ItemDataRole.DisplayRole) or "")  # opt.text has \n turned into U+2028
         opt.text = ""
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
@@ -37,15 +37,16 @@ class ChatDelegate(QStyledItemDelegate):
         palette: QPalette = opt.palette
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
         msg = index.data(MessageRole)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         doc = QTextDocument()
         doc.setDefaultFont(opt.font)
         doc.setDocumentMargin(2)
-        doc.setHtml(row_html(display, msg if isinstance(msg, ChatMessage) else None,
-                             MENTION_COLOR_DARK if dark else MENTION_COLOR))
+        mention = palette.color(QPalette.ColorRole.HighlightedText).name() if selected else \
+            (MENTION_COLOR_DARK if dark else MENTION_COLOR)
+        doc.setHtml(row_html(display, msg if isinstance(msg, ChatMessage) else None, mention))
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         doc.setTextWidth(rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         context.palette.setColor(QPalette.ColorRole.Text, palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         foreground = index.data(Qt.ItemDataRole.ForegroundRole)
