@@ -115,6 +115,8 @@ class SchedulePane(QWidget):
         self.context_menu: QMenu | None = None
         for grid in (self.day_view, self.week_view):
             attach_context_menu(self, grid.canvas, grid.canvas.session_at)
+        attach_context_menu(self, self.agenda_view, self.agenda_view.session_at)
+        for grid in (self.day_view, self.week_view):
             grid.canvas.cancelRequested.connect(self.commands.ask_cancel)
         layout.addWidget(self.editing.notice)
         self.bulk = BulkBar(self)

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
 from .session_commands import ATTENDANCE
 
@@ -56,6 +56,8 @@ def attach(pane: SchedulePane, widget: QWidget, session_at: object) -> None:
         menu = build_menu(pane, sid, widget)
         if menu is not None:
             pane.context_menu = menu
-            menu.popup(widget.mapToGlobal(pos))
+            # a scroll area (the agenda) gives positions in its viewport's coordinates
+            origin = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+            menu.popup(origin.mapToGlobal(pos))
 
     widget.customContextMenuRequested.connect(requested)

@@ -147,3 +147,16 @@ async def test_copy_puts_the_booking_on_the_clipboard(qtbot, pane) -> None:
 def test_the_menu_opens_the_editor(qtbot, pane) -> None:
     action(right_click(pane, 3), "Open").trigger()
     assert pane.editor is not None and pane.editor.session.id == 3
+
+
+@popup_noise
+def test_the_agenda_has_the_same_right_click_menu(qtbot, pane) -> None:
+    pane.set_view("agenda")
+    view = pane.agenda_view
+    row = next(r for r in range(pane.table_model.rowCount()) if pane.table_model.session(r).id == 2)
+    pos = view.visualRect(pane.table_model.index(row, 1)).center()
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                              view.viewport().mapToGlobal(pos)))
+    menu = pane.context_menu
+    assert menu is not None and action(menu, "Confirm").isEnabled()
+    assert pane.selected_session_id == 2
