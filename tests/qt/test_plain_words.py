@@ -55,3 +55,15 @@ def test_the_details_panel_names_who_changed_it(qtbot, pane) -> None:
 
 def test_the_dark_theme_draws_radio_buttons_visibly() -> None:
     assert "QRadioButton::indicator" in stylesheet("dark")
+
+
+def test_chat_and_activity_times_read_as_people_say_them() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from swan_desktop.protocol.timefmt import format_ts
+    from swan_desktop.qt.collab.models import clock, when
+
+    now = datetime.now(UTC)
+    assert ":" in clock(format_ts(now)) and not clock(format_ts(now)).startswith("today")
+    assert when(format_ts(now)).startswith("today ")
+    assert when(format_ts(now - timedelta(days=1))).startswith(("yesterday ", "today "))
