@@ -5,7 +5,7 @@ the "Booked … · Undo" notice, and the calendar key.
     .venv/bin/python docs/screenshots/desk_shots.py
 
 Writes booking-alternatives.png, cancel-dialog.png, edit-menu.png, focus-outline.png,
-calendar-key.png and whos-free.png next to this file.
+calendar-key.png, whos-free.png and filter-chip.png next to this file.
 """
 
 from __future__ import annotations
@@ -124,6 +124,15 @@ async def main() -> None:
     await settle()
     save(free, "whos-free.png")
     free.close()
+
+    # A trainer filter on: the chip says so, and ✕ clears it; the week names trainers where it can.
+    combo = pane.toolbar.trainer_combo
+    combo.setCurrentIndex(combo.findData(4))
+    pane.set_view("week")
+    pane.week_view.scroll_to_hour(6)
+    await settle()
+    window.grab().copy(0, 0, 1400, 420).save(str(OUT / "filter-chip.png"))
+    print("wrote", OUT / "filter-chip.png")
     pane.bridge.detach()
 
 

@@ -1,9 +1,13 @@
-"""A chip that says a trainer filter is on — "Filtered: Jonah Brooks ✕" — and clears it."""
+"""A chip that says a trainer filter is on — "Filtered: Jonah Brooks ✕" — and clears it.
+
+The widget is the whole strip under the toolbar (hidden, it takes no room); the
+pill inside it carries the words and the ✕.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 
 class FilterChip(QWidget):
@@ -13,11 +17,15 @@ class FilterChip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("filterChip")
-        self.setStyleSheet("#filterChip { background: palette(highlight); border-radius: 10px; }"
-                           "#filterChip QLabel, #filterChip QToolButton { color: palette(highlighted-text);"
-                           " background: transparent; border: none; font-weight: bold; }")
-        row = QHBoxLayout(self)
+        strip = QHBoxLayout(self)
+        strip.setContentsMargins(10, 3, 10, 3)
+        self.pill = QFrame()
+        self.pill.setObjectName("filterChip")
+        self.pill.setStyleSheet(
+            "#filterChip { background: palette(highlight); border-radius: 10px; }"
+            "#filterChip QLabel, #filterChip QToolButton { color: palette(highlighted-text);"
+            " background: transparent; border: none; font-weight: bold; }")
+        row = QHBoxLayout(self.pill)
         row.setContentsMargins(10, 2, 4, 2)
         row.setSpacing(4)
         self.label = QLabel()
@@ -28,6 +36,8 @@ class FilterChip(QWidget):
         self.clear_button.clicked.connect(self.cleared)
         row.addWidget(self.label)
         row.addWidget(self.clear_button)
+        strip.addWidget(self.pill)
+        strip.addStretch(1)
         self.setVisible(False)
 
     def show_filter(self, name: str | None) -> None:
