@@ -174,3 +174,15 @@ async def test_after_booking_the_view_shows_and_highlights_it_with_an_undo(qtbot
     pane.editing.notice.linkActivated.emit("undo")
     await next_emission(pane.announced)
     assert store.get(created.id) is None and actions.calls[-1][0] == "delete"
+
+
+async def test_the_servers_clash_message_goes_when_the_time_is_fixed(qtbot, store, actions) -> None:
+    d = new_booking(qtbot, store, actions)
+    d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(1))
+    type_into_time(qtbot, d.form.start_edit, "9")
+    d.save()  # sent before the pause in typing ends: the server refuses it
+    await next_emission(d.idle)
+    assert "Ana Kowalski already has Dana Whitfield" in d.form.error_text("start")
+    type_into_time(qtbot, d.form.start_edit, "12")
+    await next_emission(d.clash_watch.checked)
+    assert d.form.error_text("start") == "" and d.form.error_text("trainer_id") == ""
