@@ -47,6 +47,8 @@ class CreditOutlook:
     returns: bool
     late: bool
     text: str
+    #: A used credit stays spent because of the window: what an admin may override.
+    kept_by_window: bool = False
 
 
 def credit_outlook(session: Session, directory: Directory, window_h: float, now: datetime) -> CreditOutlook:
@@ -58,7 +60,7 @@ def credit_outlook(session: Session, directory: Directory, window_h: float, now:
     if session.status is Status.COMPLETED:
         if late:
             return CreditOutlook(False, True, f"{first}'s credit does not come back: it is within the "
-                                              f"studio's {_window(window_h)} for cancelling.")
+                                              f"studio's {_window(window_h)} for cancelling.", True)
         return CreditOutlook(True, False, f"{first}'s credit comes back: cancelled more than "
                                           f"{_hours(window_h)} before the start.")
     text = (f"No credit has been used yet (credits are taken when a session is completed), so {first} "

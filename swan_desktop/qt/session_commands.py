@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from ..core.bulk import copy_of
 from ..core.cancellation import notified, notified_short, window_hours
 from ..core.outcomes import outcome_of
-from ..protocol.entities import Session, Status
+from ..protocol.entities import Role, Session, Status
 from ..protocol.errors import ProtocolError
 from .dialogs.cancel_dialog import CancelSessionDialog
 from .session_text import booking_words, client_label, hm, local, short_date
@@ -97,18 +97,25 @@ class SessionCommands(QObject):
         s = self._session(session_id)
         if s is None or s.status is Status.CANCELLED or self.pane.read_only:
             return None
+        user = self.pane.current_user
+        admin = user is not None and user.role is Role.ADMIN
         dialog = CancelSessionDialog(s, self.pane.store.directory,
                                      window_h=window_hours(self.pane.studio_settings()), me=self._me(),
+                                     may_override=admin and self.pane.schedule_actions.calendar is not None,
                                      parent=self.pane)
-        dialog.confirmed.connect(lambda reason: spawn(self._cancel(s, reason)))
+        dialog.confirmed.connect(lambda reason: spawn(self._cancel(s, reason, dialog.restore_credit())))
         self.cancel_dialog = dialog
         dialog.open()
         return dialog
 
-    async def _cancel(self, s: Session, reason: str) -> None:
+    async def _cancel(self, s: Session, reason: str, restore_credit: bool = False) -> None:
         result: list[Session] = []
+        calendar = self.pane.schedule_actions.calendar
 
         async def send() -> None:
+            if restore_credit and calendar is not None:
+                result.append(await calendar.cancel_giving_credit_back(s.id, s.version, reason))
+                return
             result.append(await self.pane.schedule_actions.update_session(
                 s.id, s.version, {"status": Status.CANCELLED.value, "cancel_reason": reason}))
         if await self._do("cancel", send):

@@ -67,3 +67,51 @@ def test_keep_session_sends_nothing_and_cancel_is_apart_from_delete(qtbot, pane,
     editor.ask_cancel_reason()
     qtbot.mouseClick(editor.cancel_dialog.keep_button, Qt.MouseButton.LeftButton)
     assert not editor.cancel_dialog.isVisible() and actions.calls == []
+
+
+class CreditCalendar:
+    """The series/credit side of the actions, recording an admin's credit override."""
+
+    def __init__(self, actions) -> None:
+        self.actions = actions
+        self.given_back: list[int] = []
+
+    async def cancel_giving_credit_back(self, session_id: int, version: int, reason: str):
+        self.given_back.append(session_id)
+        return await self.actions.update_session(session_id, version,
+                                                 {"status": "cancelled", "cancel_reason": reason})
+
+
+async def test_an_admin_may_give_a_late_cancellations_credit_back(qtbot, pane, store, actions) -> None:
+    from datetime import UTC, datetime
+
+    from swan_desktop.protocol.entities import Session
+
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    store.upsert(Session(id=30, start=soon, end=soon + timedelta(hours=1), trainer_id=1, client_id=10,
+                         client_name="Dana Whitfield", status=Status.COMPLETED))
+    actions.calendar = CreditCalendar(actions)
+    pane.set_current_user(User(7, "Rosa Front Desk", Role.ADMIN))
+    dialog = pane.commands.ask_cancel(30)
+    assert "does not come back" in dialog.credit_label.text() and dialog.restore_box.isVisible()
+    dialog.restore_box.setChecked(True)
+    assert dialog.credit_label.text().startswith("Dana's credit comes back")
+    dialog.reason_combo.setCurrentIndex(dialog.reason_combo.findData("Studio closed"))
+    announced = next_emission(pane.announced)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    await announced
+    assert actions.calendar.given_back == [30] and store.get(30).status is Status.CANCELLED
+
+
+def test_a_trainer_is_not_offered_the_credit_override(qtbot, pane, store, actions) -> None:
+    from datetime import UTC, datetime
+
+    from swan_desktop.protocol.entities import Session
+
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    store.upsert(Session(id=31, start=soon, end=soon + timedelta(hours=1), trainer_id=1, client_id=10,
+                         status=Status.COMPLETED))
+    actions.calendar = CreditCalendar(actions)
+    pane.set_current_user(User(8, "Ana Kowalski", Role.TRAINER))
+    dialog = pane.commands.ask_cancel(31)
+    assert not dialog.restore_box.isVisible() and not dialog.restore_credit()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,7 +34,8 @@ class CancelSessionDialog(QDialog):
     confirmed = Signal(str)
 
     def __init__(self, session: Session, directory: Directory, *, window_h: float, me: int | None,
-                 now: datetime | None = None, parent: QWidget | None = None) -> None:
+                 now: datetime | None = None, may_override: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cancel session")
         self.setAccessibleName("Cancel session")
@@ -57,6 +59,12 @@ class CancelSessionDialog(QDialog):
         self.credit_label = QLabel(self.outlook.text)
         self.credit_label.setWordWrap(True)
         self.credit_label.setAccessibleName("Credit")
+        #: Admins: give the credit back although the window keeps it.
+        self.restore_box = QCheckBox("Give the credit back anyway")
+        self.restore_box.setToolTip("Admins only: the client gets the credit back despite the late "
+                                    "cancellation")
+        self.restore_box.setVisible(may_override and self.outlook.kept_by_window)
+        self.restore_box.toggled.connect(self._restore_toggled)
         self.notified = notified(session, directory, me)
         self.notify_label = QLabel(notified_text(self.notified))
         self.notify_label.setWordWrap(True)
@@ -67,6 +75,7 @@ class CancelSessionDialog(QDialog):
         form.addRow("", self.detail_edit)
         form.addRow("", self.error_label)
         form.addRow("Credit", self.credit_label)
+        form.addRow("", self.restore_box)
         form.addRow("Notified", self.notify_label)
 
         self.buttons = QDialogButtonBox()
@@ -81,6 +90,14 @@ class CancelSessionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.reason_combo.currentIndexChanged.connect(lambda _i: self.error_label.setVisible(False))
+
+    def restore_credit(self) -> bool:
+        return self.restore_box.isVisible() and self.restore_box.isChecked()
+
+    def _restore_toggled(self, on: bool) -> None:
+        first = self.outlook.text.split("'", 1)[0]
+        self.credit_label.setText(f"{first}'s credit comes back: you give it back although the "
+                                  "cancellation is late." if on else self.outlook.text)
 
     def reason(self) -> str:
         picked = str(self.reason_combo.currentData() or "")

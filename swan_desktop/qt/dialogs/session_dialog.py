@@ -493,12 +493,13 @@ class SessionDialog(QDialog):
         if base is None:
             return
         dialog = CancelSessionDialog(base, self._directory, window_h=self._cancel_window_h, me=self._me,
+                                     may_override=self._can_override and self.calendar is not None,
                                      parent=self)
-        dialog.confirmed.connect(self.cancel_session)
+        dialog.confirmed.connect(lambda reason: self.cancel_session(reason, dialog.restore_credit()))
         self.cancel_dialog = dialog
         dialog.open()
 
-    def cancel_session(self, reason: str) -> bool:
+    def cancel_session(self, reason: str, restore_credit: bool = False) -> bool:
         """Send status=cancelled with ``reason``; a blank reason is refused next to the field."""
         base = self._session
         if base is None or self._read_only or self._busy:
@@ -511,6 +512,10 @@ class SessionDialog(QDialog):
         changes = {"status": Status.CANCELLED.value, "cancel_reason": reason}
         self._pending = changes
         self._retry = self._send_pending
+        calendar = self.calendar
+        if restore_credit and calendar is not None:  # admins: the credit comes back despite the window
+            spawn(self._send(lambda: calendar.cancel_giving_credit_back(base.id, base.version, reason)))
+            return True
         spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes)))
         return True
 
