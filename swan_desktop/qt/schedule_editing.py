@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QLabel
 
 from ..core.outcomes import outcome_of
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 NOTICE_MS = 8000
 ERROR_STYLE = "background: #fde7e9; color: #7a1c14; padding: 6px 10px;"
 INFO_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px 10px;"
+#: The same notices on a dark window (links in the palette's link colour either way).
+DARK_ERROR_STYLE = "background: #4a1f1c; color: #ffd7d2; padding: 6px 10px;"
+DARK_INFO_STYLE = "background: #1f3a2a; color: #d4f1dc; padding: 6px 10px;"
 
 
 class DirectEditing(QObject):
@@ -197,7 +200,9 @@ class DirectEditing(QObject):
         self.announced.emit(done)
 
     def show_notice(self, text: str, error: bool = True) -> None:
-        self.notice.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        dark = self.notice.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        styles = (DARK_ERROR_STYLE, DARK_INFO_STYLE) if dark else (ERROR_STYLE, INFO_STYLE)
+        self.notice.setStyleSheet(styles[0] if error else styles[1])
         self.notice.setText(text)
         self.notice.show()
         self._notice_timer.start(NOTICE_MS)
