@@ -200,7 +200,8 @@ class DirectEditing(QObject):
         self.announced.emit(done)
 
     def show_notice(self, text: str, error: bool = True) -> None:
-        dark = self.notice.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        # the pane's palette, not the label's (its style sheet paints its own background)
+        dark = self.pane.palette().color(QPalette.ColorRole.Window).lightness() < 128
         styles = (DARK_ERROR_STYLE, DARK_INFO_STYLE) if dark else (ERROR_STYLE, INFO_STYLE)
         self.notice.setStyleSheet(styles[0] if error else styles[1])
         self.notice.setText(text)
