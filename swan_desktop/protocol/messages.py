@@ -272,6 +272,8 @@ class SessionUpdate(Message):
     allow_outside_hours: bool = False
     scope: Scope = "this"
     lock_token: Id | None = None
+    #: Admins, when cancelling: give a used credit back even inside the cancellation window.
+    restore_credit: bool = False
 
 
 class SessionDelete(Message):

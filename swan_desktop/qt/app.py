@@ -37,6 +37,7 @@ from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
+from .edit_menu import install_edit_menu
 from .file_actions import FileActions
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
@@ -233,6 +234,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
+    install_edit_menu(window, pane)  # labelled Undo/Redo; the status bar follows the schedule
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
