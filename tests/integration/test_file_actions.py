@@ -77,15 +77,18 @@ async def test_import_through_the_preview_creates_the_clash_free_events(qtbot, s
     dialog = actions.import_file(str(GOOGLE))
     assert dialog is not None and dialog.isVisible()
     plan = dialog.plan
-    assert plan is not None and dialog.table.rowCount() == len(plan.items) == 4
-    (holiday_row,) = dialog.clash_rows()  # the holiday covers Tom's session
-    assert dialog.row_texts(holiday_row)[1] == "Holiday – Porto"
+    # The two-day holiday is one row per day.
+    assert plan is not None and dialog.table.rowCount() == len(plan.items) == 5
+    rows = {r: dialog.row_texts(r) for r in dialog.clash_rows()}  # Tom's (and any demo) sessions
+    assert {t[1] for t in rows.values()} == {"Holiday – Porto"}
+    (holiday_row,) = [r for r, t in rows.items() if t[3] == "day 2 of 2"]  # 24 Nov: Tom
     assert "Tom" in dialog.row_texts(holiday_row)[2] and clash.id in {
         c.other.id for i in plan.clashing for c in i.clashes}
-    assert dialog.import_button.text() == "Import 3"
+    free = 5 - len(rows)  # the three bootcamps, and the holiday's first day if the demo left it free
+    assert dialog.import_button.text() == f"Import {free}"
     dialog.import_button.click()
     (count,) = await next_emission(dialog.imported, timeout=5)
-    assert count == 3
+    assert count == free
 
 
 async def test_an_unreadable_file_is_said_not_raised(qtbot, sign_in, tmp_path) -> None:
