@@ -12,7 +12,7 @@ is written byte for byte the same every time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 
@@ -36,15 +36,17 @@ def _person(kind: str, ident: int | None, name: str) -> icalendar.vCalAddress:
 
 def export_sessions(sessions: Iterable[Session], *, calendar_name: str,
                     trainer_name: Callable[[int], str], type_name: Callable[[int | None], str],
-                    now: datetime | None = None, extra: dict[str, str] | None = None) -> bytes:
-    """The sessions as one calendar; ``extra`` adds calendar properties (a feed's refresh hints)."""
+                    now: datetime | None = None, refresh: timedelta | None = None) -> bytes:
+    """The sessions as one calendar; ``refresh`` says how often a subscriber should look again
+    (REFRESH-INTERVAL, RFC 7986, and X-PUBLISHED-TTL, which Outlook reads)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", calendar_name)
-    for name, value in (extra or {}).items():
-        cal.add(name, value)
+    if refresh is not None:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", icalendar.vDuration(refresh).to_ical().decode())
     stamp = now or datetime.now(UTC)
     for s in sessions:
         cal.add_component(_event(s, trainer_name, type_name, stamp))
