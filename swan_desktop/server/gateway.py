@@ -143,6 +143,7 @@ class Gateway:
         if not self._metrics_token:
             return True
         given = request.headers.get("Authorization", "")
+        given = "Bearer " + given[7:] if given[:7].lower() == "bearer " else given  # the scheme's case
         expected = f"Bearer {self._metrics_token}"
         return hmac.compare_digest(given.encode(), expected.encode())
 
