@@ -16,7 +16,7 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
-from ..protocol.timefmt import format_ts
+from ..protocol.timefmt import format_ts, now_utc
 from . import demo, schedule
 from .auth import DEFAULT_TOKEN_TTL, Authenticator, issue_token_sync
 from .calendar import Calendar
@@ -36,6 +36,7 @@ from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
+from .retention import Retention, prune_old
 from .store import Store
 from .worker import AsyncStore
 
@@ -119,6 +120,8 @@ class SwanServer:
         self._hash_pool: ThreadPoolExecutor | None = None
         self._gateway: Gateway | None = None
         self._prune_task: asyncio.Task[None] | None = None
+        #: How long notifications and activity entries are kept (``serve --keep-*-days``).
+        self.retention = Retention()
         self._started = time.monotonic()
         self._core_installed = False
         self.port = 0
@@ -205,12 +208,19 @@ class SwanServer:
     async def _prune_loop(self) -> None:
         while True:
             try:
-                dropped = await self.store.run(Store.prune)
-                if dropped:
-                    log.info("pruned %d old events", dropped)
+                await self.prune_once()
             except Exception:
                 log.exception("pruning failed")
             await asyncio.sleep(PRUNE_INTERVAL_S)
+
+    async def prune_once(self) -> None:
+        """Old events and request-log replies, then notifications and activity past their retention."""
+        dropped = await self.store.run(Store.prune)
+        if dropped:
+            log.info("pruned %d old events", dropped)
+        notes, entries = await self.store.run(prune_old, self.retention, now_utc())
+        if notes or entries:
+            log.info("pruned %d old notifications and %d old activity entries", notes, entries)
 
     async def issue_token(self, username: str = "admin") -> dict[str, Any]:
         """A token for ``username`` without a password: ``{"token", "expires_at", "user"}``."""

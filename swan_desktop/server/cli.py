@@ -27,6 +27,7 @@ from .limits import (
     Limits,
 )
 from .notifications import SmtpConfig
+from .retention import Retention
 from .store import Store
 from .tls import server_context
 
@@ -77,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         "--metrics-token", metavar="TOKEN", default=os.environ.get("SWAN_METRICS_TOKEN") or None,
         help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN)",
     )
+    keep = serve.add_argument_group("retention (pruned every ten minutes)")
+    keep.add_argument("--keep-notifications-days", type=_days, default=Retention.notifications_days,
+                      metavar="DAYS", help="keep notifications this long (default %(default)s)")
+    keep.add_argument("--keep-activity-days", type=_days, default=Retention.activity_days,
+                      metavar="DAYS", help="keep activity-feed entries this long (default %(default)s)")
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
         "the password only from SWAN_SMTP_PASSWORD)")
@@ -97,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--db", required=True, help="SQLite database file (created if missing)")
     add.add_argument("--display-name", help="name shown to others (default: the username)")
     return parser
+
+
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError("keep at least one day")
+    return days
 
 
 def _read_password() -> str | None:
@@ -162,6 +175,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
         smtp=smtp_config(args, dict(os.environ)),
     )
     server.monitor.metrics_token = args.metrics_token
+    server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

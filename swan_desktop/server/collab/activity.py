@@ -53,3 +53,11 @@ def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
         args.append(req.before)
     rows = conn(store).execute(sql + " ORDER BY id DESC LIMIT ?", (*args, req.limit)).fetchall()
     return {"entries": [_wire(r) for r in rows]}
+
+
+def prune(store: Store, before: str) -> int:
+    """Drop entries older than ``before`` (a wire timestamp); how many went. Runs in its own transaction."""
+    db = conn(store)
+    with store.transaction():
+        gone = db.execute("DELETE FROM activity WHERE ts < ?", (before,)).rowcount
+    return int(gone)

@@ -300,3 +300,16 @@ def email_targets(store: Store, user_ids: list[int]) -> list[tuple[int, str, dic
         if p["email_opt_in"] and p["email"]:
             out.append((u, str(p["email"]), p))
     return out
+
+
+def prune(store: Store, before: str) -> int:
+    """Drop notifications created before ``before`` (a wire timestamp) with their recipients,
+    deliveries and action marks; how many went. Runs in its own transaction."""
+    db = conn(store)
+    old = "SELECT id FROM notifications WHERE created_at < ?"
+    with store.transaction():
+        db.execute(f"DELETE FROM notification_recipients WHERE notification_id IN ({old})", (before,))
+        db.execute(f"DELETE FROM notification_deliveries WHERE notification_id IN ({old})", (before,))
+        db.execute("DELETE FROM notification_marks WHERE created_at < ?", (before,))
+        gone = db.execute("DELETE FROM notifications WHERE created_at < ?", (before,)).rowcount
+    return int(gone)
