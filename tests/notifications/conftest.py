@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +13,7 @@ from swan_desktop.protocol.entities import Role
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
 from tests.server.support import FAST_HASHER, PASSWORDS, Clients, start_server
+from tests.support.session_bus import session_bus as private_bus
 
 T = TypeVar("T")
 
@@ -57,31 +57,8 @@ async def titles(server: EmbeddedServer, client: Any) -> list[str]:
     return [n["title"] for n in reply["notifications"]]
 
 
-#: A session bus with no <servicedir>: nothing is started on demand (see the module's notes).
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
-
 @pytest.fixture
 def session_bus(tmp_path: Path) -> Iterator[str]:
-    config = tmp_path / "session-bus.conf"
-    config.write_text(BUS_CONFIG)
-    proc = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--print-address", "--nofork"],
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    address = proc.stdout.readline().strip()
-    yield address
-    proc.terminate()
-    proc.wait(5)
-    proc.stdout.close()
+    """A private session bus that starts nothing on demand (see tests/support/session_bus.py)."""
+    with private_bus(tmp_path) as address:
+        yield address
