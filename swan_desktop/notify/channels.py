@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QUrl
 from PySide6.QtMultimedia import QSoundEffect
 
+from ..settings.paths import resource_root
 from .desktop import ActionHandler, DBusNotifications, notify_plyer
 from .popup import ChannelUnavailable, Popup
 
@@ -28,7 +29,10 @@ __all__ = ["Channel", "ChannelUnavailable", "DesktopChannel", "Popup", "SoundCha
 
 log = logging.getLogger(__name__)
 
-SOUNDS_DIR = Path(__file__).resolve().parents[2] / "resources" / "sounds"
+
+def sounds_dir() -> Path:
+    """The chimes, wherever the app's resources are (a source checkout or the installed bundle)."""
+    return resource_root() / "sounds"
 
 
 class Channel(Protocol):
@@ -79,7 +83,8 @@ class SoundChannel:
 
     name = "sound"
 
-    def __init__(self, volume: float = 0.6, folder: Path = SOUNDS_DIR) -> None:
+    def __init__(self, volume: float = 0.6, folder: Path | None = None) -> None:
+        folder = folder or sounds_dir()
         self._effects: dict[str, QSoundEffect] = {}
         for priority in ("low", "normal", "high", "critical"):
             effect = QSoundEffect()
