@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..core import offline_cache
 from ..core.client import StudioClient
+from ..core.outcomes import UpdateRequired, outcome_of
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
 from ..protocol.entities import Role
@@ -48,6 +49,7 @@ from .schedule_menu import ScheduleMenu
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
+from .update_notice import show_available as show_update_available
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,11 @@ async def sign_in(url: str, settings: Settings,
             if is_auth_failure(exc):
                 secrets.forget_token(url, username)
             log.info("remembered sign-in refused: %s", exc.message)
+            refused = outcome_of(exc)
+            if isinstance(refused, UpdateRequired):  # said at once, not after a password
+                dialog = LoginDialog(url, username)
+                dialog.show_error(refused.message)
+                return await _wait_dialog(dialog, settings, ssl_context)
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
@@ -212,6 +219,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
     attach_studio_settings(shell, client)  # admins: the Studio settings page
+    show_update_available(window, client.auth.update if client.auth else None)  # a newer desktop exists
     files = FileActions(window, pane, client)  # import/export .ics, PDF, print
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in

@@ -38,6 +38,7 @@ from .pipeline import Pipeline
 from .requests import CoreRequests
 from .retention import Retention, prune_old
 from .store import Store
+from .updates import DesktopUpdates
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ class SwanServer:
         self._prune_task: asyncio.Task[None] | None = None
         #: How long notifications and activity entries are kept (``serve --keep-*-days``).
         self.retention = Retention()
+        #: The oldest desktop served and the newest there is (``serve --min-desktop-version`` …).
+        self.updates = DesktopUpdates()
         self._started = time.monotonic()
         self._core_installed = False
         self.port = 0
@@ -156,7 +159,8 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl)
         if not self._core_installed:
-            CoreRequests(self.store, auth, self.dispatcher, self._started).install()
+            CoreRequests(self.store, auth, self.dispatcher, self._started,
+                         lambda: self.updates).install()
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()

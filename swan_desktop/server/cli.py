@@ -30,6 +30,7 @@ from .notifications import SmtpConfig
 from .retention import Retention
 from .store import Store
 from .tls import server_context
+from .updates import DesktopUpdates
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         "--metrics-token", metavar="TOKEN", default=os.environ.get("SWAN_METRICS_TOKEN") or None,
         help="require 'Authorization: Bearer TOKEN' on GET /metrics (or set SWAN_METRICS_TOKEN)",
     )
+    desk = serve.add_argument_group("desktop updates (told to each Swan Desktop when it signs in)")
+    desk.add_argument("--min-desktop-version", metavar="X.Y.Z",
+                      help="refuse older desktops with 'update required'")
+    desk.add_argument("--latest-desktop-version", metavar="X.Y.Z",
+                      help="tell older desktops that this version is available")
+    desk.add_argument("--installer-url", metavar="URL", help="where the latest installer is")
     keep = serve.add_argument_group("retention (pruned every ten minutes)")
     keep.add_argument("--keep-notifications-days", type=_days, default=Retention.notifications_days,
                       metavar="DAYS", help="keep notifications this long (default %(default)s)")
@@ -159,6 +166,11 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
     return limits, context
 
 
+def desktop_updates(args: argparse.Namespace) -> DesktopUpdates:
+    """``--min-desktop-version``, ``--latest-desktop-version``, ``--installer-url``; ValueError in words."""
+    return DesktopUpdates(args.min_desktop_version, args.latest_desktop_version, args.installer_url)
+
+
 def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | None:
     """Email settings from flags, falling back to the environment (the password only from there)."""
     for flag, var in (("smtp_host", "HOST"), ("smtp_port", "PORT"), ("smtp_security", "SECURITY"),
@@ -176,6 +188,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     )
     server.monitor.metrics_token = args.metrics_token
     server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
+    server.updates = desktop_updates(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -201,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             limits, context = _serve_options(args)
+            desktop_updates(args)  # a version that is not one is said here, in words
         except ValueError as exc:  # TlsConfigError is one
             print(f"swan-server: {exc}", file=sys.stderr)
             return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from .auth import Authenticator
 from .connection import Connection
 from .handlers import Dispatcher
 from .store import HubEvent, Store
+from .updates import DesktopUpdates
 from .worker import AsyncStore
 
 #: Longest range one ``schedule.query`` may ask for.
@@ -53,7 +55,9 @@ class CoreRequests:
     """Answers ``authenticate``, ``sync``, ``heartbeat``, ``directory.query`` and ``schedule.query``."""
 
     def __init__(self, store: AsyncStore, auth: Authenticator, dispatcher: Dispatcher,
-                 started: float) -> None:
+                 started: float, updates: Callable[[], DesktopUpdates] = DesktopUpdates) -> None:
+        #: What desktops are told about updates now (the server's setting, which may change live).
+        self._updates = updates
         self._store = store
         self._auth = auth
         self._dispatcher = dispatcher
@@ -68,6 +72,8 @@ class CoreRequests:
         d.register(frames.SCHEDULE_QUERY, ScheduleQuery, self.schedule_query)
 
     async def authenticate(self, conn: Connection, msg: Message) -> dict[str, Any]:
+        assert isinstance(msg, TokenAuth | PasswordAuth)
+        update = self._updates().check(msg.client)  # a desktop that must update is refused first
         if isinstance(msg, TokenAuth):
             account, expires = await self._auth.with_token(msg.token)
             token = msg.token
@@ -76,7 +82,7 @@ class CoreRequests:
             account, token, expires = await self._auth.with_password(msg.username, msg.password)
         conn.account = account
         head = await self._store.run(Store.head_seq)
-        return {
+        reply = {
             "token": token,
             "expires_at": format_ts(expires),
             "user": account.user.to_wire(),
@@ -84,6 +90,9 @@ class CoreRequests:
             "epoch": self._store.epoch,
             "seq": head,
         }
+        if update is not None:
+            reply["update"] = update
+        return reply
 
     async def sync(self, conn: Connection, msg: Sync) -> dict[str, Any]:
         since: int | None = None
