@@ -32,7 +32,7 @@ from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
-from . import crash_dialog, resources, single_instance
+from . import crash_dialog, quitting, resources, single_instance
 from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
@@ -113,8 +113,12 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
 
     dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
     dialog.rejected.connect(lambda: _resolve(done, None))
+    quitting.when_asked(dialog.reject)  # a log-out now: no sign-in
     dialog.open()
-    return await done
+    try:
+        return await done
+    finally:
+        quitting.when_asked(None)
 
 
 async def sign_in(url: str, settings: Settings,
@@ -239,6 +243,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
+    loaded.add_done_callback(_log_shown)
     controller.start()
     if args.self_test:
         _report_first_paint(window)
@@ -255,13 +260,20 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
             print(f"self-test: FAILED, resources: {'; '.join(missing)}", flush=True)
             code = 1
         window.quit()
+    quitting.when_asked(window.quit)  # a log-out (SIGTERM, the session manager) is File ▸ Quit
     await closed
+    quitting.when_asked(None)
     controller.stop()
     collaboration.stop()
     if monitor is not None:
         monitor.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
+
+
+def _log_shown(loaded: asyncio.Future[int]) -> None:
+    if not loaded.cancelled():
+        log.info("schedule shown: %d sessions in view", loaded.result())
 
 
 class _FirstPaint(QObject):
@@ -305,12 +317,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     collector = GuiThreadCollector()
     collector.start()
+    quitter = quitting.OrderlyQuit(app)
+    quitter.install()
     try:
         code = qasync.run(run(args, instance))
     except (ConnectionLost, RequestTimeout) as exc:
         print(f"swan-desktop: cannot start: {exc}", file=sys.stderr)
         return 1
     finally:
+        quitter.uninstall()
         collector.stop()
         instance.close()
     return int(code or 0)

@@ -3,10 +3,7 @@ locked, the sign-in dialog says so, as it does when there is no keyring, and not
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ import pytest
 
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.settings import secrets
-from tests.support.session_bus import session_bus
+from tests.support.session_bus import secret_service, session_bus
 
 pytestmark = pytest.mark.skipif(
     shutil.which("gnome-keyring-daemon") is None or shutil.which("dbus-daemon") is None,
@@ -24,44 +21,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def login_collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def login_collection(tmp_path: Path) -> Iterator[Any]:
     """An unlocked login keyring on a bus of its own, with keyring's Secret Service backend."""
-    import secretstorage
     from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
-    with session_bus(tmp_path) as address:
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, HOME=str(tmp_path),
-                   XDG_DATA_HOME=str(tmp_path / "data"), XDG_RUNTIME_DIR=str(tmp_path))
-        command = ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"]
-        daemon = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, env=env)
-        assert daemon.stdin is not None
-        daemon.stdin.write(b"login-password")
-        daemon.stdin.close()
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        connection = secretstorage.dbus_init()
-        try:
-            collection = _wait_for_collection(secretstorage, connection)
-            keyring.set_keyring(SecretServiceKeyring())
-            yield collection
-        finally:
-            connection.close()
-            daemon.terminate()
-            daemon.wait(5)
-
-
-def _wait_for_collection(secretstorage: Any, connection: Any) -> Any:
-    """The login collection, once the daemon has made it (it answers on the bus within moments)."""
-    last: Exception | None = None
-    missing = (secretstorage.exceptions.SecretServiceNotAvailableException,
-               secretstorage.exceptions.ItemNotFoundException)
-    for _ in range(100):
-        try:
-            return secretstorage.Collection(connection, secrets.DEFAULT_COLLECTION)
-        except missing as exc:
-            last = exc
-            time.sleep(0.05)
-    raise AssertionError(f"gnome-keyring did not make its login collection: {last}")
+    with session_bus(tmp_path) as address, secret_service(tmp_path, address) as collection:
+        keyring.set_keyring(SecretServiceKeyring())
+        yield collection
 
 
 def test_an_unlocked_keyring_remembers_the_sign_in(qtbot, login_collection) -> None:

@@ -26,7 +26,7 @@ URL = "https://studio.example/swan-desktop-9.9.0-setup.exe"
 
 
 async def test_the_desktop_says_its_version_and_shows_an_available_update(qtbot, server, sign_in) -> None:
-    assert CLIENT == {"app": "swan-desktop", "version": __version__}
+    assert {"app": "swan-desktop", "version": __version__} == CLIENT
     server.server.updates = DesktopUpdates(latest="9.9.0", url=URL)
     ana = await sign_in("ana")
     assert ana.auth is not None and ana.auth.update == {"required": False, "latest": "9.9.0", "url": URL}

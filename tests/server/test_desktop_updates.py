@@ -27,7 +27,8 @@ async def test_nothing_is_said_when_the_server_knows_of_no_update(clients: Clien
     assert "update" not in reply and reply["user"]["name"] == "Ana"
 
 
-async def test_an_older_desktop_is_told_where_the_newer_one_is(server: EmbeddedServer, clients: Clients) -> None:
+async def test_an_older_desktop_is_told_where_the_newer_one_is(
+        server: EmbeddedServer, clients: Clients) -> None:
     server.server.updates = DesktopUpdates(latest="0.3.0", url=URL)
     older, current, other, silent = [await clients.open() for _ in range(4)]
     assert (await older.ok("authenticate", auth("ana", "0.1.0")))["update"] == {
@@ -37,7 +38,8 @@ async def test_an_older_desktop_is_told_where_the_newer_one_is(server: EmbeddedS
     assert "update" not in await silent.ok("authenticate", auth("ana", None))  # says no version
 
 
-async def test_a_desktop_below_the_minimum_is_refused_in_words(server: EmbeddedServer, clients: Clients) -> None:
+async def test_a_desktop_below_the_minimum_is_refused_in_words(
+        server: EmbeddedServer, clients: Clients) -> None:
     server.server.updates = DesktopUpdates(minimum="0.2.0", latest="0.3.0", url=URL)
     old = await clients.open()
     error = await old.error("authenticate", auth("ana", "0.1.9"))
