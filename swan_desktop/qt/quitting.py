@@ -36,6 +36,7 @@ class OrderlyQuit(QObject):
         self._app, self._bound_s = app, bound_s
         self._action: Callable[[], object] | None = None
         self.asked = False
+        self._previous: tuple[int, object] = (-1, signal.SIG_DFL)
         self._reader, self._writer = socket.socketpair()
         self._reader.setblocking(False)
         self._writer.setblocking(False)
@@ -44,15 +45,16 @@ class OrderlyQuit(QObject):
 
     def install(self) -> None:
         global _installed
-        signal.set_wakeup_fd(self._writer.fileno())
-        signal.signal(signal.SIGTERM, self._on_signal)
+        fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous = (fd, signal.signal(signal.SIGTERM, self._on_signal))
         self._app.commitDataRequest.connect(self._on_commit)
         _installed = self
 
     def uninstall(self) -> None:
         global _installed
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.set_wakeup_fd(-1)
+        fd, handler = self._previous
+        signal.signal(signal.SIGTERM, handler)  # type: ignore[arg-type]
+        signal.set_wakeup_fd(fd)
         self._notifier.setEnabled(False)
         self._reader.close()
         self._writer.close()
