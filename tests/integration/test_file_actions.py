@@ -3,6 +3,7 @@ and PDF, and import a calendar file through the preview dialog."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,3 +101,26 @@ async def test_an_unreadable_file_is_said_not_raised(qtbot, sign_in, tmp_path) -
     dialog = actions.import_file(str(bad))
     assert dialog is not None and "not an iCalendar file" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
+
+
+async def test_an_import_refused_half_way_is_said_in_the_preview_and_nothing_stays(qtbot, sign_in) -> None:
+    boss, ana = await sign_in("boss"), await sign_in("ana")
+    _window, _pane, actions = await schedule_window(qtbot, boss)
+    january = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC))
+    await boss.load_range(*january)
+    trainer = boss.store.directory.sorted_trainers()[0].id  # the dialog's first choice (blocked time)
+    dialog = actions.import_file(str(GOOGLE.parent / "outlook_multi_day.ics"))
+    assert dialog is not None and dialog.import_button.text() == "Import 3"
+    assert "longer than 24 hours" in dialog.row_texts(3)[2]  # the expo: refused in the preview
+    await ana.create_session({"start": "2027-01-13T10:00:00Z", "end": "2027-01-13T11:00:00Z",
+                              "trainer_id": trainer, "client_name": "Booked meanwhile"}, allow_overlap=True)
+    dialog.import_button.click()
+
+    async def said() -> None:
+        while "was refused" not in dialog.summary.text():
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(said(), 10)
+    assert "nothing was imported" in dialog.summary.text() and dialog.isVisible()
+    assert dialog.import_button.text() == "Import 2"  # the preview again, with the new booking
+    await boss.load_range(*january)
+    assert [s for s in boss.store.between(*january) if s.status.value == "blocked"] == []
