@@ -4,8 +4,9 @@ user confirms before anything is sent).
 
 The preview is the truth. An all-day event becomes one row per day of the
 studio's calendar (a 25-hour day, when the clocks go back, two rows: a session
-lasts at most 24 hours); a timed event longer than 24 hours is refused in the
-preview with its reason. A file Swan Desktop exported keeps each session's
+lasts at most 24 hours); a timed event longer than 24 hours, and a session
+outside the trainer's working hours (which the server would refuse), are
+refused in the preview with their reason. A file Swan Desktop exported keeps each session's
 trainer, type, room, client and status, and a session it names that this
 studio still has is updated rather than created again. Applying is
 all-or-nothing: when the server refuses one row, what this import created is
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from ..domain.availability import Hours, outside_hours
 from ..domain.ics import IcsEvent, ParsedCalendar, SwanFields, parse_calendar
 from ..domain.overlap import Clash, find_clashes
 from ..protocol.entities import Session, Status
@@ -90,7 +93,7 @@ def plan_import(data: bytes, store: ScheduleStore, trainer_id: int, mode: str,
     rows = [row for event in calendar.events for row in _rows(event, studio_tz)]
     # The sessions this file updates are not clashes of its own rows.
     taken = {e.swan.session_id for e, _ in rows if e.swan is not None and e.swan.session_id is not None}
-    items = [_item(row, store, trainer_id, mode, taken) for row in rows]
+    items = [_item(row, store, trainer_id, mode, taken, studio_tz) for row in rows]
     return ImportPlan(calendar, trainer_id, mode, items)
 
 
@@ -122,7 +125,7 @@ def _span(event: IcsEvent, start: datetime, end: datetime) -> IcsEvent:
 
 
 def _item(row: tuple[IcsEvent, tuple[str, ...]], store: ScheduleStore, trainer_id: int,
-          mode: str, taken: set[int]) -> ImportItem:
+          mode: str, taken: set[int], zone: tzinfo) -> ImportItem:
     event, notes = row
     fields = _fields(event, store.directory, trainer_id, mode)
     status = Status(fields["status"])
@@ -131,6 +134,8 @@ def _item(row: tuple[IcsEvent, tuple[str, ...]], store: ScheduleStore, trainer_i
     problem = ""
     if event.end - event.start > LONGEST:
         problem = "lasts longer than 24 hours: a session cannot, so it is left out"
+    elif status not in (Status.BLOCKED, Status.CANCELLED):
+        problem = _outside_hours(store.directory, target, event, zone)
     candidate = Session(id=existing.id if existing else 0, start=event.start, end=event.end,
                         trainer_id=target, status=status, location=str(fields.get("location") or ""))
     clashes = tuple(c for c in find_clashes(candidate, store.between(event.start, event.end))
@@ -138,6 +143,20 @@ def _item(row: tuple[IcsEvent, tuple[str, ...]], store: ScheduleStore, trainer_i
     if existing is not None:
         notes += (f"updates the session already in the schedule (#{existing.id})",)
     return ImportItem(event, clashes, fields, problem, existing, event.notes + notes)
+
+
+def _outside_hours(directory: Directory, trainer_id: int, event: IcsEvent, zone: tzinfo) -> str:
+    """Why the server would refuse a session then (the trainer's working hours), or ""."""
+    trainer = directory.trainers.get(trainer_id)
+    if trainer is None or not trainer.hours or not isinstance(zone, ZoneInfo):
+        return ""
+    weekly: dict[int, tuple[Hours, ...]] = {}
+    for weekday, start, end in trainer.hours:
+        span = Hours(time.fromisoformat(start), time.fromisoformat(end))
+        weekly[weekday] = (*weekly.get(weekday, ()), span)
+    if not outside_hours(weekly, event.start, event.end, zone):
+        return ""
+    return f"outside {trainer.name}'s working hours: the server would refuse it, so it is left out"
 
 
 def _fields(event: IcsEvent, directory: Directory, trainer_id: int, mode: str) -> dict[str, Any]:

@@ -119,3 +119,18 @@ async def test_export_then_import_keeps_every_field_and_updates_by_uid(sign_in) 
                                        old.client_name, old.notes, old.cancel_reason)
     await boss.load_range(*JANUARY)
     assert len([s for s in boss.store.between(*JANUARY) if s.trainer_id == trainer]) == 2  # no duplicates
+
+
+async def test_sessions_outside_the_trainers_working_hours_are_refused_in_the_preview(sign_in) -> None:
+    boss: StudioClient = await sign_in("boss")
+    trainer = 2
+    weekdays = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+    await boss.link.request("availability.set", {"trainer_id": trainer, "hours": weekdays})
+    await boss._load_directory()  # the hours as a desktop reads them after they changed
+    await boss.load_range(*JANUARY)
+    plan = plan_import(OUTLOOK, boss.store, trainer, AS_SESSIONS, TZ)
+    camp = [i for i in plan.items if i.event.summary == "Training camp"]
+    assert all("outside" in i.problem and "working hours" in i.problem for i in camp)  # whole days
+    assert [i for i in plan.items if i.ok] == []
+    blocked = plan_import(OUTLOOK, boss.store, trainer, AS_BLOCKED, TZ)  # time off is not limited
+    assert [i.event.start.day for i in blocked.items if i.ok] == [11, 12, 13]
