@@ -39,7 +39,8 @@ class DBusNotifications:
     def __init__(self, bus_address: str | None = None, on_action: ActionHandler | None = None) -> None:
         self.bus_address = bus_address
         self.on_action = on_action
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the connection
+        self._notes_lock = threading.Lock()  # the id map, also used from the router's thread
         self._router: Any = None
         self._filter: Any = None
         self._caps: frozenset[str] | None = None
@@ -65,7 +66,7 @@ class DBusNotifications:
             raise ChannelUnavailable(f"{name}: {reply.body}")
         nid = int(reply.body[0])
         if actions and popup.note_id is not None:
-            with self._lock:
+            with self._notes_lock:
                 self._notes[nid] = popup.note_id
         return nid
 
@@ -103,9 +104,11 @@ class DBusNotifications:
             return router
 
     def _call(self, router: Any, msg: Any) -> Any:
+        from jeepney.io.common import RouterClosed
+
         try:
             return router.send_and_get_reply(msg, timeout=DBUS_TIMEOUT_S)
-        except (OSError, TimeoutError, RuntimeError) as err:  # RouterClosed is a RuntimeError's kin
+        except (OSError, TimeoutError, RouterClosed) as err:
             self.close()
             raise ChannelUnavailable(f"the notification service did not answer: {err}") from err
 
@@ -128,12 +131,12 @@ class DBusNotifications:
         member = msg.header.fields.get(HeaderFields.member)
         if member == "ActionInvoked":
             nid, key = int(msg.body[0]), str(msg.body[1])
-            with self._lock:
+            with self._notes_lock:
                 note = self._notes.get(nid)
             if note is not None and self.on_action is not None and key != "default":
                 self.on_action(note, key)
         elif member == "NotificationClosed":
-            with self._lock:
+            with self._notes_lock:
                 self._notes.pop(int(msg.body[0]), None)
 
 
