@@ -40,7 +40,7 @@ from .tables import (
     trainers,
     users,
 )
-from .wire import stored_json, wire_bytes
+from .wire import event_bytes, stored_json, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -295,11 +295,13 @@ class Store:
         ts = format_ts(now_utc())
         for p in pending:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
+            actor, data = stored_json(p.actor) if p.actor else None, stored_json(p.data)
             cursor = self._hot.insert_event.run(self._db, {
-                "kind": p.kind, "ts": ts, "actor": json.dumps(p.actor) if p.actor else None,
-                "data": stored_json(p.data), "audience": audience})
+                "kind": p.kind, "ts": ts, "actor": actor, "data": data, "audience": audience})
             seq = int(cursor.lastrowid)
-            out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
+            # The wire frame is made from the stored JSON: each event's data is encoded once.
+            payload = event_bytes(self.epoch, seq, p.kind, ts, actor, data)
+            out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience, payload))
         return out
 
     # -- events -----------------------------------------------------------
