@@ -313,6 +313,8 @@ class Result:
     burst: Phase
     rss_mib: float
     frame_bytes: int
+    #: Seconds the server was ready to run but waited for a core (other processes held them).
+    cpu_wait_s: float = 0.0
 
 
 def _start(kind: str, tmp: Path, subscribers: int) -> tuple[swanbench.ServerProcess, list[str], str]:
@@ -373,6 +375,7 @@ def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Re
         for proc in procs:
             proc.start()
         opened = sum(ready.get(timeout=240) for _ in procs)
+        wait0 = server.cpu_wait_seconds()
         if opened != subscribers:
             raise RuntimeError(f"{kind}: only {opened} of {subscribers} subscribers connected")
         rate = min(MAX_RATE, STEADY_DELIVERIES_S / subscribers)
@@ -395,6 +398,7 @@ def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Re
         results = [out.get(timeout=PHASE_TIMEOUT_S * 3) for _ in procs]
         burst_cpu = server.cpu_seconds() - c1
         rss = server.peak_rss_mib()
+        waited = server.cpu_wait_seconds() - wait0
     finally:
         finish.set()
         for proc in procs:
@@ -413,7 +417,7 @@ def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Re
 
     frame = max(r["frame_bytes"] for r in results)
     return Result(kind, subscribers, phase(0, f"steady {rate:.0f}/s", steady_began, steady_cpu, rate),
-                  phase(1, "burst", burst_began, burst_cpu, None), rss, frame)
+                  phase(1, "burst", burst_began, burst_cpu, None), rss, frame, waited)
 
 
 def _cpu_per_delivery(r: Result) -> float:
@@ -426,7 +430,7 @@ def _line(r: Result, base: Result | None) -> str:
             f"p50 {s.p(50):6.1f} p95 {s.p(95):6.1f} p99 {s.p(99):6.1f} ms | burst {b.delivered:6d}/"
             f"{b.expected:<6d} {b.per_second:8,.0f} deliveries/s p99 {b.p(99):7.1f} ms | CPU "
             f"{_cpu_per_delivery(r) * 1e6:5.1f} µs/delivery | peak RSS "
-            f"{r.rss_mib:5.0f} MiB")
+            f"{r.rss_mib:5.0f} MiB | waited for a core {r.cpu_wait_s:4.1f} s")
     if base is not None and r is not base:
         mine, theirs = _cpu_per_delivery(r), _cpu_per_delivery(base)
         burst = b.per_second / max(1e-9, base.burst.per_second)

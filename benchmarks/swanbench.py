@@ -72,6 +72,16 @@ class ServerProcess:
         times = psutil.Process(self.proc.pid).cpu_times()
         return float(times.user + times.system)
 
+    def cpu_wait_seconds(self) -> float:
+        """Time the server's threads were ready to run but waited for a CPU (Linux schedstat):
+        on a shared machine, how much of its latency is other processes' doing."""
+        total = 0
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    total += int((task / "schedstat").read_text().split()[1])
+        return total / 1e9
+
     def peak_rss_mib(self) -> float:
         """The process's peak resident set (VmHWM), in MiB."""
         with contextlib.suppress(OSError):

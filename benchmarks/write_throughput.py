@@ -126,9 +126,10 @@ def run(connections: int, processes: int, users: int, seconds: float, pythonpath
                 proc.start()
             time.sleep(max(0.0, start_at - time.monotonic()))
             spy = swanbench.profile(server.pid, seconds, profile) if profile is not None else None
-            cpu_before = server.cpu_seconds()
+            cpu_before, wait_before = server.cpu_seconds(), server.cpu_wait_seconds()
             results = [out.get(timeout=start_at + seconds + 120 - time.monotonic()) for _ in procs]
             cpu_used = server.cpu_seconds() - cpu_before
+            waited = server.cpu_wait_seconds() - wait_before
             rss = server.peak_rss_mib()
             for proc in procs:
                 proc.join(10)
@@ -160,7 +161,9 @@ def run(connections: int, processes: int, users: int, seconds: float, pythonpath
     print(f"{connections} connections in {len(per_process)} client processes, {users} users, "
           f"{seconds:.0f} s: {rate:,.0f} durable session.update/s; commit latency (send → reply) "
           f"p50 {p50:.1f} ms p99 {p99:.1f} ms; refused {refused or 'none'}; server CPU "
-          f"{cpu_used / max(1, len(latencies)) * 1e6:.0f} µs/update, peak RSS {rss:.0f} MiB; "
+          f"{cpu_used / max(1, len(latencies)) * 1e6:.0f} µs/update ({cpu_used / seconds * 100:.0f} % of a "
+          f"core; ready but waiting for a core {waited / seconds * 100:.0f} % of the time), "
+          f"peak RSS {rss:.0f} MiB; "
           f"sessions whose stored version disagrees: {missing}", flush=True)
     print(f"target: >= {TARGET_UPDATES_S:,.0f} updates/s, each durable before its reply — {verdict}",
           flush=True)
