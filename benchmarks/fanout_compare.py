@@ -37,6 +37,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import signal
 import subprocess
 import sys
 import tempfile
@@ -317,6 +318,10 @@ class Result:
     cpu_wait_s: float = 0.0
 
 
+#: Run swan-server from another checkout (``--server-pythonpath``, for before/after figures).
+SWAN_PYTHONPATH: str | None = None
+
+
 def _start(kind: str, tmp: Path, subscribers: int) -> tuple[swanbench.ServerProcess, list[str], str]:
     """The server, the subscribers' tokens (swan) and the publisher's token."""
     if kind == "swan":
@@ -324,7 +329,8 @@ def _start(kind: str, tmp: Path, subscribers: int) -> tuple[swanbench.ServerProc
         users = max(1, -(-subscribers // VIEWERS_PER_USER))
         viewer_tokens = swanbench.prepare_studio(db, users, Role.VIEWER, "viewer")
         admin = swanbench.prepare_studio(db, 1, Role.ADMIN, "writer")[0]
-        server = swanbench.start_server(db, "--demo", "--rate-limit", "0")
+        server = swanbench.start_server(db, "--demo", "--rate-limit", "0", "--max-connections", "2000",
+                                        pythonpath=SWAN_PYTHONPATH)
         tokens = [viewer_tokens[i // VIEWERS_PER_USER] for i in range(subscribers)]
         return server, tokens, admin
     port = swanbench.free_port()
@@ -363,7 +369,8 @@ async def _publish(pub: Publisher, phase: int, events: range, rate: float | None
     return began
 
 
-def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Result:
+def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path, profile: Path | None = None
+            ) -> Result:
     server, tokens, admin = _start(kind, tmp, subscribers)
     ctx = mp.get_context("spawn")
     ready, out, finish = ctx.Queue(), ctx.Queue(), ctx.Event()
@@ -376,6 +383,7 @@ def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Re
             proc.start()
         opened = sum(ready.get(timeout=240) for _ in procs)
         wait0 = server.cpu_wait_seconds()
+        spy = swanbench.profile(server.pid, 60, profile) if profile is not None and kind == "swan" else None
         if opened != subscribers:
             raise RuntimeError(f"{kind}: only {opened} of {subscribers} subscribers connected")
         rate = min(MAX_RATE, STEADY_DELIVERIES_S / subscribers)
@@ -395,6 +403,9 @@ def run_one(kind: str, subscribers: int, events: int, pad: int, tmp: Path) -> Re
                 await asyncio.gather(*(pub.ws.close() for pub in pubs), return_exceptions=True)
 
         steady_began, burst_began, steady_cpu, c1 = asyncio.run(publish_all())
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes what it has and ends
+            spy.wait(30)
         results = [out.get(timeout=PHASE_TIMEOUT_S * 3) for _ in procs]
         burst_cpu = server.cpu_seconds() - c1
         rss = server.peak_rss_mib()
@@ -451,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=EVENTS)
     parser.add_argument("--servers", nargs="+", default=list(SERVERS), choices=SERVERS)
     parser.add_argument("--quick", action="store_true", help="50 and 200 subscribers, 30 events")
+    parser.add_argument("--profile", type=Path, help="py-spy swan-server into this file; print its top")
+    parser.add_argument("--server-pythonpath", help="run swan-server from another checkout (before/after)")
     parser.add_argument("--serve", choices=("relay", "socketio"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -462,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.subscribers, args.events = [50, 200], 30
+    global SWAN_PYTHONPATH
+    SWAN_PYTHONPATH = args.server_pythonpath
     print(f"fan-out, {args.events} events a phase, subscribers in {CLIENT_PROCESSES} processes, on "
           f"{swanbench.machine()}", flush=True)
     verdicts = []
@@ -473,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             pad = 300
             for kind in args.servers:
                 try:
-                    results[kind] = run_one(kind, n, args.events, pad, Path(tmp))
+                    results[kind] = run_one(kind, n, args.events, pad, Path(tmp), args.profile)
                 except Exception as exc:  # noqa: BLE001 - one server failing is reported, the rest go on
                     print(f"  {LABEL[kind]}: FAILED ({exc})", flush=True)
                     continue
@@ -496,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  target: swan steady p99 <= {TARGET_P99_VS_RELAY}× the bare relay's — ×{ratio:.2f} "
                       f"{'PASS' if ok else 'FAIL'}", flush=True)
     print("overall:", "PASS" if verdicts and all(verdicts) else "FAIL", flush=True)
+    if args.profile is not None and args.profile.exists():
+        print(swanbench.top(args.profile, 40))
     return 0
 
 

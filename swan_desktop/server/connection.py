@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
@@ -114,7 +115,7 @@ class Connection:
                 finally:
                     self._sending = False
 
-    def _write_now(self, payloads: list[bytes]) -> bool:
+    def _write_now(self, payloads: Sequence[bytes]) -> bool:
         """Frame ``payloads`` and hand them to the socket at once, in one write, without a task
         switch — when nothing waits before them (queue empty, the writer idle) and the socket's
         buffer is nearly empty, as for a client that keeps up. Otherwise False: they go through
@@ -146,7 +147,7 @@ class Connection:
 
     def send_payload(self, payload: bytes) -> None:
         """Queue an already encoded frame (an event's payload is shared by every recipient)."""
-        if self.closed:
+        if self.closed or self._write_now((payload,)):
             return
         if not self._fits(payload) or self._queue.full():
             self.overflow()
