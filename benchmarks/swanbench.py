@@ -161,3 +161,24 @@ def top(collapsed: Path, count: int = 25) -> str:
     for frame, hits in sorted(own.items(), key=lambda kv: -kv[1])[:count]:
         lines.append(f"{100 * hits / total:5.1f}% own  {frame}")
     return "\n".join(lines)
+
+
+def metric_sum_count(url: str, name: str) -> tuple[float, float] | None:
+    """A histogram's ``_sum`` and ``_count`` from the server's ``/metrics`` (started with
+    ``--metrics-open``); None when the server has no such metric (an older release)."""
+    import urllib.request
+
+    address = url.replace("ws://", "http://").rstrip("/") + "/metrics"
+    try:
+        with urllib.request.urlopen(address, timeout=10) as reply:
+            text = reply.read().decode()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        for suffix in ("_sum", "_count"):
+            if line.startswith(name + suffix + " "):
+                values[suffix] = float(line.split()[1])
+    if len(values) < 2:
+        return None
+    return values["_sum"], values["_count"]

@@ -111,7 +111,7 @@ def run(connections: int, processes: int, users: int, seconds: float, pythonpath
     with tempfile.TemporaryDirectory(prefix="swan-writes-") as tmp:
         db = Path(tmp) / "studio.sqlite3"
         tokens = swanbench.prepare_studio(db, users)
-        server = swanbench.start_server(db, "--demo", pythonpath=pythonpath)
+        server = swanbench.start_server(db, "--demo", "--metrics-open", pythonpath=pythonpath)
         try:
             per_process = [list(range(p, connections, processes)) for p in range(processes)]
             ctx = mp.get_context("spawn")
@@ -131,6 +131,7 @@ def run(connections: int, processes: int, users: int, seconds: float, pythonpath
             cpu_used = server.cpu_seconds() - cpu_before
             waited = server.cpu_wait_seconds() - wait_before
             rss = server.peak_rss_mib()
+            groups = swanbench.metric_sum_count(server.url, "swan_commit_group_changes")
             for proc in procs:
                 proc.join(10)
             if spy is not None:
@@ -165,6 +166,9 @@ def run(connections: int, processes: int, users: int, seconds: float, pythonpath
           f"core; ready but waiting for a core {waited / seconds * 100:.0f} % of the time), "
           f"peak RSS {rss:.0f} MiB; "
           f"sessions whose stored version disagrees: {missing}", flush=True)
+    if groups is not None and groups[1]:
+        print(f"group commit: {groups[0]:,.0f} changes in {groups[1]:,.0f} commits, "
+              f"{groups[0] / groups[1]:.1f} changes a commit on average", flush=True)
     print(f"target: >= {TARGET_UPDATES_S:,.0f} updates/s, each durable before its reply — {verdict}",
           flush=True)
     return verdict == "PASS"

@@ -249,6 +249,7 @@ class Dispatcher:
         change of the group fails with it (nothing of it was stored).
         """
         outcomes: list[Outcome | BaseException] = []
+        self._metrics.commit_groups.observe(len(batch))
         with store.group():
             for actor, request_id, entry, msg in batch:
                 try:

@@ -67,14 +67,23 @@ async def test_waiting_updates_commit_once_and_each_gets_its_own_reply(server, c
     boss, sessions = await writers(clients, 4)
     watcher = await clients.signed_in("vic")
     commits = server.server.dispatcher.commits
+    registry = server.server.metrics.registry
+
+    def observed() -> tuple[float, float]:
+        return (registry.get_sample_value("swan_commit_group_changes_count") or 0.0,
+                registry.get_sample_value("swan_commit_group_changes_sum") or 0.0)
+
     with worker_held(server) as gate:
         groups, items = commits.groups, commits.items
+        commits_before, changes_before = observed()
         for i, (client, session) in enumerate(zip(boss, sessions, strict=True)):
             await send(client, f"u{i}", "session.update", update(session, f"note {i}"))
         await until(lambda: commits.waiting == 4, what="the four updates waiting for the worker")
         gate.set()
         replies = [await client.reply_to(f"u{i}") for i, client in enumerate(boss)]
     assert (commits.groups - groups, commits.items - items) == (1, 4)
+    commits_after, changes_after = observed()
+    assert (commits_after - commits_before, changes_after - changes_before) == (1, 4)  # /metrics says so
     for i, (reply, session) in enumerate(zip(replies, sessions, strict=True)):
         assert reply["ok"] is True, reply
         assert reply["data"]["session"]["id"] == session["id"]
