@@ -33,9 +33,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/schedule_views.py
 	$(BIN)/python benchmarks/realtime.py
 	$(BIN)/python benchmarks/outbox.py
+	$(BIN)/python benchmarks/write_throughput.py
+	$(BIN)/python benchmarks/fanout_compare.py
+	$(BIN)/python benchmarks/desktops.py
 
 screenshots: $(STAMP)
 	for script in take take_desktop notifications_shots collab_shots admin_shots calendar_shots feed_shots monitor studio_admin_shots desk_shots; do \

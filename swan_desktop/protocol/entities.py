@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .timefmt import format_ts, parse_ts
@@ -193,6 +194,10 @@ class Session:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_wire(self) -> dict[str, Any]:
+        # A change's hooks ask for the same rows' wire forms several times: made once, copied out.
+        return dict(_session_wire(self))
+
+    def _wire(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "start": format_ts(self.start),
@@ -242,3 +247,9 @@ class Session:
     @property
     def duration_min(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+
+@lru_cache(maxsize=512)
+def _session_wire(session: Session) -> dict[str, Any]:
+    """The wire form of ``session``, kept for equal sessions (never handed out: callers get a copy)."""
+    return session._wire()

@@ -160,10 +160,17 @@ def given(value: Any) -> bool:
     return value is not UNSET
 
 
+@cache
+def _names(kind: type[Struct]) -> tuple[tuple[str, str], ...]:
+    """(wire name, attribute name) of each field of a message type (``msgspec.structs.fields``
+    reads the type's annotations anew on every call: milliseconds under load)."""
+    return tuple((f.encode_name, f.name) for f in msgspec.structs.fields(kind))
+
+
 def present(struct: Struct) -> dict[str, Any]:
     """The fields of ``struct`` that were sent (``UNSET`` ones left out), by wire name."""
-    return {f.encode_name: getattr(struct, f.name) for f in msgspec.structs.fields(struct)
-            if getattr(struct, f.name) is not UNSET}
+    values = ((wire, getattr(struct, name)) for wire, name in _names(type(struct)))
+    return {wire: value for wire, value in values if value is not UNSET}
 
 
 # -- the core protocol (PROTOCOL.md) ---------------------------------------------------------

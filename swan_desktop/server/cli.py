@@ -37,6 +37,7 @@ from .limits import (
     DEFAULT_SIGN_IN_FREE,
     DEFAULT_SYNC_REPLAY_BYTES,
     Limits,
+    raise_file_limit,
 )
 from .notifications import SmtpConfig
 from .retention import Retention
@@ -293,6 +294,11 @@ def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | N
 
 
 async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLContext | None) -> int:
+    needed, allowed = raise_file_limit(limits.max_connections)
+    if allowed < needed:
+        logging.getLogger(__name__).warning(
+            "this process may open %d files (ulimit -n) but %d connections need about %d: raise the "
+            "limit (docs/performance.md) or lower --max-connections", allowed, limits.max_connections, needed)
     server = SwanServer(
         args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress,
         smtp=smtp_config(args, dict(os.environ)), backup_dir=args.backup_dir,

@@ -50,6 +50,12 @@ class Metrics:
             "WebSocket handshakes refused (HTTP 503) because the server was at its connection limit.",
             registry=self.registry,
         )
+        self.commit_groups = Histogram(
+            "swan_commit_group_changes",
+            "Changes committed together in one transaction (group commit), per commit.",
+            buckets=(1, 2, 4, 8, 16, 32, 64),
+            registry=self.registry,
+        )
         self.known_types: set[str] = set(REQUEST_TYPES)
         self.rate_limited = Counter(
             "swan_rate_limited_requests",

@@ -40,7 +40,7 @@ from .tables import (
     trainers,
     users,
 )
-from .wire import stored_json, wire_bytes
+from .wire import event_bytes, stored_json, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -211,6 +211,9 @@ class Store:
         self.epoch: str = self._meta("epoch")
         #: Called (on the store's thread) with the events of each commit, in seq order.
         self.on_events: Callable[[list[HubEvent]], None] | None = None
+        #: The events of the open :meth:`group` so far (None outside one).
+        self._group: list[HubEvent] | None = None
+        self._savepoints = 0
 
     @property
     def db(self) -> Connection:
@@ -238,7 +241,15 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        """One write transaction; its events get their ``seq`` and are published after commit."""
+        """One write transaction; its events get their ``seq`` and are published after commit.
+
+        Inside :meth:`group` it is a savepoint instead: when the block raises, only its own
+        writes and events are undone, and its events are published with the group's commit.
+        """
+        if self._group is not None:
+            with self._savepoint() as tx:
+                yield tx
+            return
         tx = Tx()
         with dialect.write_transaction(self._db):
             yield tx
@@ -246,16 +257,51 @@ class Store:
         if written and self.on_events is not None:
             self.on_events(written)
 
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """One write transaction for several changes, each a :meth:`transaction` (a savepoint)
+        of its own: one commit (one flush to disk) for all of them, and their events, in
+        ``seq`` order, published together after it."""
+        if self._group is not None:
+            raise RuntimeError("a group is already open")
+        written: list[HubEvent] = []
+        self._group = written
+        try:
+            with dialect.write_transaction(self._db):
+                yield
+        finally:
+            self._group = None
+        if written and self.on_events is not None:
+            self.on_events(written)
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[Tx]:
+        assert self._group is not None
+        self._savepoints += 1
+        name = f"change_{self._savepoints}"
+        tx = Tx()
+        dialect.savepoint(self._db, name)
+        try:
+            yield tx
+            written = self._write_events(tx.events)
+        except BaseException:
+            dialect.rollback_to(self._db, name)
+            raise
+        dialect.release(self._db, name)
+        self._group.extend(written)
+
     def _write_events(self, pending: Sequence[PendingEvent]) -> list[HubEvent]:
         out: list[HubEvent] = []
         ts = format_ts(now_utc())
         for p in pending:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
+            actor, data = stored_json(p.actor) if p.actor else None, stored_json(p.data)
             cursor = self._hot.insert_event.run(self._db, {
-                "kind": p.kind, "ts": ts, "actor": json.dumps(p.actor) if p.actor else None,
-                "data": stored_json(p.data), "audience": audience})
+                "kind": p.kind, "ts": ts, "actor": actor, "data": data, "audience": audience})
             seq = int(cursor.lastrowid)
-            out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
+            # The wire frame is made from the stored JSON: each event's data is encoded once.
+            payload = event_bytes(self.epoch, seq, p.kind, ts, actor, data)
+            out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience, payload))
         return out
 
     # -- events -----------------------------------------------------------

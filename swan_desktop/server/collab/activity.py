@@ -33,13 +33,20 @@ def _wire(r: RowMapping) -> dict[str, Any]:
     }
 
 
+_INSERT = insert(activity)
+
+
 def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, trainer_id: int | None,
            summary: str, changes: list[dict[str, Any]], day: str | None = None) -> dict[str, Any]:
-    """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``."""
-    new_id = dialect.new_id(store.db.execute(insert(activity).values(
-        ts=format_ts(now_utc()), actor_id=actor.id, actor_name=actor.name, kind=kind, session_id=session_id,
-        trainer_id=trainer_id, summary=summary, changes=stored_json(changes), day=day)))
-    return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
+    """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``. Returns it as the wire has it
+    (built from what was written, not read back)."""
+    ts, stored = format_ts(now_utc()), stored_json(changes)
+    new_id = dialect.new_id(store.db.execute(_INSERT, {
+        "ts": ts, "actor_id": actor.id, "actor_name": actor.name, "kind": kind, "session_id": session_id,
+        "trainer_id": trainer_id, "summary": summary, "changes": stored, "day": day}))
+    return {"id": new_id, "ts": ts, "actor": {"id": actor.id, "name": actor.name}, "kind": kind,
+            "session_id": session_id, "trainer_id": trainer_id, "summary": summary,
+            "changes": json.loads(stored), "day": day}
 
 
 def query(store: Store, req: ActivityQuery) -> dict[str, Any]:

@@ -10,6 +10,8 @@ giving this module a sibling rather than by rewriting the store:
 - :func:`begin_write`, :func:`commit`, :func:`rollback`, :func:`write_transaction` — a
   write transaction that takes the write lock at once (``BEGIN IMMEDIATE``),
   so two writers never deadlock upgrading a read lock;
+- :func:`savepoint`, :func:`release`, :func:`rollback_to` — one change of a group commit
+  inside the write transaction, undone alone when it is refused;
 - :func:`insert_ignore`, :func:`upsert` — insert unless the key exists / insert or
   replace the row with that key;
 - :func:`head_seq` — the last ``seq`` ever handed out by an autoincrement table;
@@ -95,6 +97,24 @@ def commit(db: Connection) -> None:
 
 def rollback(db: Connection) -> None:
     _driver(db).execute("ROLLBACK")
+
+
+def savepoint(db: Connection, name: str) -> None:
+    """Mark a point inside the open write transaction that :func:`rollback_to` can return to
+    (standard SQL: the same on SQLite and PostgreSQL)."""
+    _driver(db).execute(f"SAVEPOINT {name}")
+
+
+def release(db: Connection, name: str) -> None:
+    """Keep what was done since ``savepoint(name)`` (it still commits only with the transaction)."""
+    _driver(db).execute(f"RELEASE SAVEPOINT {name}")
+
+
+def rollback_to(db: Connection, name: str) -> None:
+    """Undo what was done since ``savepoint(name)``, and forget the savepoint."""
+    driver = _driver(db)
+    driver.execute(f"ROLLBACK TO SAVEPOINT {name}")
+    driver.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def _driver(db: Connection) -> Any:
