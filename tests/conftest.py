@@ -35,7 +35,7 @@ atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 #: ``make test``): these files by default, every file under these folders with ``SWAN_TEST_PG=all``.
 PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security")
 PG_SUBSET = (
-    "server/test_sync.py", "server/test_schedule.py", "server/test_studio_group.py",
+    "server/test_sync.py", "server/test_schedule.py",
     "collab/test_locks.py", "collab/test_strategies.py",
     "studio_calendar/test_series.py", "pipeline/test_pipeline.py", "admin/test_directory.py",
     "security/test_idempotency.py",
