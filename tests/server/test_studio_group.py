@@ -129,7 +129,7 @@ async def test_a_sync_resumes_on_another_instance(group) -> None:
     again, resumed = await _client(second, since)
     try:
         assert resumed["recovered"] is True and resumed["epoch"] == since["epoch"]
-        replay = []
+        replay: list[dict[str, Any]] = []
         while len(replay) < len(made):
             event = await again.next_event()
             if event["kind"] == "session:created":
