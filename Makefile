@@ -21,7 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) .ci/pg-cluster $(BIN)/python -m pytest -q -p no:cacheprovider; \
 	  status=$$?; \
 	  if [ $$status -eq 124 ] || [ $$status -eq 137 ]; then \
 	    echo "make test: the test run did not end within $(TEST_LIMIT_S) s and was stopped" >&2; \

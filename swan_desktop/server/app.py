@@ -30,6 +30,7 @@ from .calendar import Calendar
 from .collab import Collaboration
 from .connection import Connection
 from .features import FeatureContext, HttpRoute
+from .follower import EventFollower
 from .gateway import Gateway
 from .handlers import Dispatcher
 from .hub import Hub
@@ -42,6 +43,7 @@ from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
 from .retention import Retention, prune_old
+from .storage import dialect
 from .store import Store
 from .throttle import SignInThrottle
 from .updates import DesktopUpdates
@@ -58,7 +60,8 @@ STOP_STEP_S = 3.0
 
 
 class SwanServer:
-    """A complete server on one SQLite file.
+    """A complete server on one SQLite file, or one instance of a studio group on a PostgreSQL
+    database shared with other instances (``db_path`` a ``postgresql://`` URL).
 
     ``await start()`` opens the database (seeding a demo studio first when
     ``demo`` and the database has no trainers) and listens; ``port`` is then
@@ -87,7 +90,13 @@ class SwanServer:
         smtp: SmtpConfig | None = None,
         backup_dir: str | Path | None = None,
     ) -> None:
+        #: The database as given: a SQLite file's path or a ``postgresql://`` URL (never log it raw:
+        #: :attr:`db_name` hides a password).
+        self.db_target = str(db_path)
         self.db_path = Path(db_path)
+        self.db_name = dialect.display(self.db_target)
+        #: Other instances may share the database (PostgreSQL): their events are followed.
+        self.shared = dialect.is_postgres(self.db_target)
         self.host = host
         self._requested_port = port
         self._demo = demo
@@ -103,7 +112,7 @@ class SwanServer:
         self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
-        self.store = AsyncStore(self.db_path, self.hub.publish)
+        self.store = AsyncStore(self.db_target, self.hub.publish)
         #: Every change's hooks, stage by stage (see server/pipeline.py).
         self.pipeline = Pipeline(lambda: self.collab.config.wall())
         self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
@@ -133,9 +142,14 @@ class SwanServer:
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         #: Held while serving, so ``swan-server restore`` refuses to replace the file under us.
-        self._lock = ServerLock(self.db_path)
+        #: (None on PostgreSQL: instances share the database by design; use pg_dump for backups).
+        self._lock = ServerLock(self.db_path) if not self.shared else None
+        if self.shared and backup_dir is not None:
+            raise ValueError("--backup-dir copies a SQLite file; back a PostgreSQL database up with pg_dump")
         #: Daily backups with retention (``serve --backup-dir``); None without a directory.
         self.backups = Backups(self.db_path, Path(backup_dir)) if backup_dir is not None else None
+        #: Follows the other instances' commits (PostgreSQL only).
+        self.follower = EventFollower(self.db_target, self.store) if self.shared else None
         self._gateway: Gateway | None = None
         #: Closes or downgrades connections of users changed by another process.
         self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
@@ -166,16 +180,16 @@ class SwanServer:
     async def start(self) -> None:
         self._started = time.monotonic()
         logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
-        if not self._lock.acquire():
+        if self._lock is not None and not self._lock.acquire():
             log.warning("another process holds %s: is a second server using this database?", self._lock.path)
         await self.store.open()
         if self._demo:
             seeded = await self.store.run(demo.seed_if_empty)
             if seeded:
-                log.info("seeded a demo studio into %s", self.db_path)
+                log.info("seeded a demo studio into %s", self.db_name)
         if self._local_admin:
             await self.store.run(demo.ensure_local_admin)
-        self.hub.last_seq = await self.store.run(Store.head_seq)
+        self.hub.last_seq = await self.store.run(lambda store: store.published)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
                              SignInThrottle(self.limits))
@@ -202,8 +216,10 @@ class SwanServer:
             await self.backups.start()
         await self.monitor.start()
         await self.account_watch.start()
+        if self.follower is not None:
+            await self.follower.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
-        log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
+        log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_name, self.epoch)
 
     async def stop(self) -> None:
         """Stop every part, each within a bound: a part that hangs is named in the
@@ -211,6 +227,8 @@ class SwanServer:
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
         await self._bounded("account watch", self.account_watch.stop())
+        if self.follower is not None:
+            await self._bounded("event follower", self.follower.stop())
         if self.backups is not None:
             await self._bounded("backups", self.backups.stop())
         if self._prune_task is not None:
@@ -225,7 +243,8 @@ class SwanServer:
             await self._bounded("gateway", self._gateway.stop())
             self._gateway = None
         await self.store.close()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
         if self._hash_pool is not None:
             self._hash_pool.shutdown(wait=True)
             self._hash_pool = None

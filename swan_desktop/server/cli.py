@@ -14,6 +14,7 @@ import signal
 import ssl
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
@@ -21,6 +22,7 @@ from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
 from . import db_cli, logs, studio_cli, studio_pki
 from .app import SwanServer
+from .db_cli import db_option
 from .limits import (
     DEFAULT_ACCOUNT_CHECK_S,
     DEFAULT_AUTH_TIMEOUT,
@@ -41,6 +43,7 @@ from .limits import (
 )
 from .notifications import SmtpConfig
 from .retention import Retention
+from .storage import dialect
 from .store import Store
 from .studio_pki import StudioCertificates
 from .tls import server_context
@@ -53,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server")
-    serve.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    serve.add_argument("--db", **db_option("SQLite database file (created if missing)"))
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
@@ -67,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         "<db name>-tls/ beside the database, the CA's fingerprint printed at start; off: plain ws://; "
         "CERT,KEY: these PEM files",
     )
+    tls.add_argument("--tls-dir", metavar="DIR",
+                     help="with --tls auto: keep the studio certificates in DIR (needed with a "
+                     "postgresql:// database, whose instances share one studio CA)")
     tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM (with --tls-key)")
     tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
     limits = serve.add_argument_group("limits")
@@ -181,7 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    add.add_argument("--db", **db_option("SQLite database file (created if missing)"))
     add.add_argument("--display-name", help="name shown to others (default: the username)")
     serve.add_argument("--backup-dir", metavar="DIR",
                        help="make a backup here every day (keeping 7 daily and 4 weekly ones)")
@@ -244,10 +250,15 @@ def _tls_options(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, Studi
     if choice == "off":
         return None, None
     if choice == "auto":
+        tls_dir = getattr(args, "tls_dir", None)
+        if tls_dir is None and dialect.is_postgres(args.db):
+            raise ValueError("with a postgresql:// database give --tls-dir DIR for the studio certificates "
+                             "(or --tls-cert/--tls-key, or --tls off behind a proxy that speaks TLS)")
+        anchor = Path(tls_dir) / "studio" if tls_dir else args.db
         try:
-            certs = studio_pki.ensure(args.db, args.host)
+            certs = studio_pki.ensure(anchor, args.host)
         except OSError as exc:
-            raise ValueError(f"cannot make the studio certificates beside {args.db}: {exc}") from exc
+            raise ValueError(f"cannot make the studio certificates beside {anchor}: {exc}") from exc
         return server_context(certs.cert, certs.key), certs
     cert, sep, key = choice.partition(",")
     if not sep or not cert or not key:
@@ -322,7 +333,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     accounts = await server.store.run(Store.accounts)
     if not any(a.role is Role.ADMIN and a.active for a in accounts):
         logging.getLogger(__name__).warning(
-            "%s has no admin yet: create one with swan-server init --db %s --admin NAME", args.db, args.db)
+            "%s has no admin yet: create one with swan-server init --db %s --admin NAME",
+            dialect.display(args.db), dialect.display(args.db))
     try:
         await stop.wait()
     finally:
@@ -336,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         logs.configure(args.log_level)
         try:
+            if dialect.is_postgres(args.db) and args.backup_dir:
+                raise ValueError("--backup-dir copies a SQLite file; back PostgreSQL up with pg_dump")
             limits, context = _serve_options(args)
             desktop_updates(args)  # a version that is not one is said here, in words
         except ValueError as exc:  # TlsConfigError is one

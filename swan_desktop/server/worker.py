@@ -29,7 +29,7 @@ class AsyncStore:
     """
 
     def __init__(self, path: str | Path, publish: Callable[[list[HubEvent]], None]) -> None:
-        self._path = Path(path)
+        self._path = str(path)  # a file's path, or a postgresql:// URL
         self._publish = publish
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swan-db")
         self._store: Store | None = None
@@ -59,13 +59,19 @@ class AsyncStore:
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(store, *args, **kwargs)`` on the worker thread."""
         assert self._store is not None and self._loop is not None, "store is not open"
-        call = functools.partial(fn, self._store, *args, **kwargs)
+        call = functools.partial(self._call, fn, *args, **kwargs)
         return await self._loop.run_in_executor(self._executor, call)
+
+    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        store = self._store
+        assert store is not None, "store is not open"
+        store.revive()  # PostgreSQL restarted: a new connection (raises while it is still away)
+        return fn(store, *args, **kwargs)
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(store, …)`` on the worker from another (non-loop) thread and wait for it."""
         assert self._store is not None
-        return self._executor.submit(functools.partial(fn, self._store, *args, **kwargs)).result(timeout=30)
+        return self._executor.submit(functools.partial(self._call, fn, *args, **kwargs)).result(timeout=30)
 
     async def close(self) -> None:
         if self._store is not None and self._loop is not None:
