@@ -30,7 +30,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, create_engine, event, exc, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Integer,
+    Table,
+    cast,
+    column,
+    create_engine,
+    event,
+    exc,
+    func,
+    literal,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import ClauseElement
@@ -234,3 +250,69 @@ def new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "not a single-row insert"
     return int(key[0])
+
+
+# -- text search, periods and durations (the clients feature's search and reports) -------------
+#: Tables SQLite makes for a full-text index (``<name>``, ``<name>_data`` …): not the metadata's own.
+_FTS_SHADOWS = ("", "_data", "_idx", "_docsize", "_config", "_content")
+
+
+def text_index_tables(name: str) -> tuple[str, ...]:
+    """The tables behind the full-text index ``name`` (left out when schemas are compared)."""
+    return tuple(name + suffix for suffix in _FTS_SHADOWS)
+
+
+def create_text_index(db: Connection, name: str, table: str, key: str, columns: Sequence[str]) -> None:
+    """A full-text index ``name`` over ``table``'s ``columns`` (substring matches of 3+ characters:
+    FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    remove = f"INSERT INTO {name}({name}, rowid, {cols}) VALUES ('delete', old.{key}, {old});"
+    add = f"INSERT INTO {name}(rowid, {cols}) VALUES (new.{key}, {new});"
+    for sql in (
+        f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='{table}', content_rowid='{key}', "
+        "tokenize='trigram')",
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF {cols} ON {table} BEGIN {remove} {add} END",
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",
+    ):
+        db.exec_driver_sql(sql)
+
+
+def drop_text_index(db: Connection, name: str) -> None:
+    for suffix in ("_ai", "_ad", "_au"):
+        db.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
+    db.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+#: The shortest text the full-text index can find (trigrams).
+TEXT_INDEX_MIN = 3
+
+
+def text_matches(name: str, words: str) -> Any:
+    """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
+    as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
+    find nothing."""
+    terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
+    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
+    fts = table(name, column("rowid"), column(name))
+    return select(fts.c.rowid).where(fts.c[name].op("MATCH")(literal(query))).where(literal(bool(terms)))
+
+
+def iso_week(ts: Any) -> Any:
+    """``YYYY-Www`` (ISO 8601 week) of a stored UTC time."""
+    thursday = func.date(ts, "-3 days", "weekday 4")
+    week = (cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1
+    return func.strftime("%Y", thursday).concat("-W").concat(func.printf("%02d", week))
+
+
+def month(ts: Any) -> Any:
+    """``YYYY-MM`` of a stored UTC time."""
+    return func.substr(ts, 1, 7)
+
+
+def hours_between(start: Any, end: Any) -> Any:
+    """Hours from ``start`` to ``end`` (stored UTC times), as a number."""
+    return (func.julianday(end) - func.julianday(start)) * 24.0
