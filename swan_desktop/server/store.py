@@ -160,6 +160,10 @@ def _session_from_row(row: Mapping[str, Any] | RowMapping) -> Session:
     )
 
 
+#: A ``sessions`` row as a :class:`Session` (for features reading sessions with their own queries).
+session_from_row = _session_from_row
+
+
 def _session_values(s: Session) -> dict[str, Any]:
     return {
         "start": format_ts(s.start),

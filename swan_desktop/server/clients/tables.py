@@ -34,6 +34,8 @@ package_sales = Table(
     Column("sold_at", Text, nullable=False),
     Column("expires_at", Text),
     Column("sold_by", Integer),
+    #: When what was left of its credits lapsed (an ``expiry`` ledger row, or nothing left).
+    Column("lapsed_at", Text),
     sqlite_autoincrement=True,
 )
 Index("package_sales_by_client", package_sales.c.client_id, package_sales.c.sold_at)

@@ -19,7 +19,6 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,6 +32,7 @@ depends_on: str | None = None
 
 TEXT, INT = sa.Text(), sa.Integer()
 from swan_desktop.server.storage.schema import SEARCH_INDEX
+
 _TEXT_COLUMNS = ("email", "phone", "emergency_contact", "notes", "email_key", "search_text")
 _INT_COLUMNS = ("consent_reminders", "consent_marketing", "archived")
 
@@ -74,6 +74,7 @@ def _tables() -> None:
         sa.Column("sold_at", TEXT, nullable=False),
         sa.Column("expires_at", TEXT),
         sa.Column("sold_by", INT),
+        sa.Column("lapsed_at", TEXT),
         sqlite_autoincrement=True,
     )
     op.create_index("package_sales_by_client", "package_sales", ["client_id", "sold_at"])

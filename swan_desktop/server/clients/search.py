@@ -1,0 +1,148 @@
+"""``client.search`` and ``client.get``: reads on the store's thread, bounded and index-backed.
+
+A client matches when every word of the query is in its ``search_text`` (a
+``LIKE`` over one lower-case column of the clients, a few thousand rows to
+tens of thousands); sessions of all time match through the dialect's full-text
+index over their client name and notes, newest first. Each client's next and
+last session come from ``sessions_by_client`` (and the group table's index).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ...protocol.timefmt import format_ts
+from ..storage import dialect
+from ..storage.schema import SEARCH_INDEX
+from ..store import Store, session_from_row
+from ..tables import clients, sessions
+from . import groups, ledger, records
+from .messages import ClientSearch
+from .tables import client_emails, package_sales, packages, session_clients
+
+SESSION_HITS = 20
+PAST, MESSAGES = 200, 100
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _terms(q: str) -> list[str]:
+    out = []
+    for word in q.lower().split():
+        digits = re.sub(r"\D", "", word)
+        # a phone number typed with separators matches the digits kept in search_text
+        out.append(digits if digits and re.fullmatch(r"[\d+()./-]+", word) else word)
+    return out
+
+
+def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
+    terms = _terms(msg.q)
+    query = select(clients)
+    for term in terms:
+        query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
+    if not msg.include_archived:
+        query = query.where(clients.c.archived == 0)
+    rows = store.db.execute(query.order_by(func.lower(clients.c.name), clients.c.id).limit(msg.limit)).mappings()
+    found = []
+    for row in rows:
+        record = records.wire(row)
+        record["next_session"] = _nearest(store, row["id"], now, upcoming=True)
+        record["last_session"] = _nearest(store, row["id"], now, upcoming=False)
+        found.append(record)
+    return {"clients": found, "sessions": _sessions(store, msg.q)}
+
+
+def _sessions(store: Store, q: str) -> list[dict[str, Any]]:
+    if not any(len(w) >= dialect.TEXT_INDEX_MIN for w in q.split()):
+        return []
+    hits = dialect.text_matches(SEARCH_INDEX, q).subquery()
+    rows = store.db.execute(select(sessions).join(hits, hits.c.rowid == sessions.c.id)
+                            .order_by(sessions.c.start.desc()).limit(SESSION_HITS)).mappings()
+    wires = [session_from_row(r).to_wire() for r in rows]
+    groups.decorate(store, wires)
+    return wires
+
+
+def _nearest(store: Store, client_id: int, now: datetime, *, upcoming: bool) -> dict[str, Any] | None:
+    """The client's next (from ``now``, not cancelled) or last (before ``now``) session."""
+    moment = format_ts(now)
+    best: dict[str, Any] | None = None
+    for query in (select(sessions).where(sessions.c.client_id == client_id),
+                  select(sessions).join(session_clients, session_clients.c.session_id == sessions.c.id)
+                  .where(session_clients.c.client_id == client_id)):
+        if upcoming:
+            query = query.where(sessions.c.start >= moment, sessions.c.status != "cancelled")
+            query = query.order_by(sessions.c.start).limit(1)
+        else:
+            query = query.where(sessions.c.start < moment).order_by(sessions.c.start.desc()).limit(1)
+        row = store.db.execute(query).mappings().first()
+        if row is not None and (best is None or (row["start"] < best["start"]) == upcoming):
+            best = dict(row)
+    return groups.session_wire(store, session_from_row(best)) if best is not None else None
+
+
+# -- client.get --------------------------------------------------------------------------------
+def card(store: Store, client_id: int, now: datetime, window_h: float) -> dict[str, Any]:
+    record = records.get(store, client_id)
+    mine = groups.sessions_of(client_id).subquery()
+    moment = format_ts(now)
+    base = select(sessions).where(sessions.c.id.in_(select(mine.c.session_id)))
+    upcoming = store.db.execute(base.where(sessions.c.start >= moment).order_by(sessions.c.start)
+                                .limit(PAST)).mappings()
+    past = store.db.execute(base.where(sessions.c.start < moment).order_by(sessions.c.start.desc())
+                            .limit(PAST)).mappings()
+    up_wires = [session_from_row(r).to_wire() for r in upcoming]
+    past_wires = [session_from_row(r).to_wire() for r in past]
+    groups.decorate(store, up_wires + past_wires)
+    return {"client": record, "upcoming": up_wires, "past": past_wires,
+            "stats": stats(store, client_id, window_h),
+            "ledger": ledger.page(store, client_id, limit=PAST)["entries"],
+            "packages": sales(store, client_id), "messages": messages(store, client_id)}
+
+
+def stats(store: Store, client_id: int, window_h: float) -> dict[str, int]:
+    """Attended, no-shows, late and timely cancellations over all time (one query)."""
+    extra = select(session_clients.c.session_id, session_clients.c.attendance).where(
+        session_clients.c.client_id == client_id)
+    first = select(sessions.c.id.label("session_id"), sessions.c.attendance).where(
+        sessions.c.client_id == client_id)
+    mine = first.union_all(extra).subquery()
+    late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
+    cancelled = sessions.c.status == "cancelled"
+    row = store.db.execute(select(
+        func.sum(case((or_(mine.c.attendance.in_(("present", "late")),
+                           and_(mine.c.attendance.is_(None), sessions.c.status == "completed")), 1), else_=0)),
+        func.sum(case((mine.c.attendance == "no_show", 1), else_=0)),
+        func.sum(case((and_(cancelled, late), 1), else_=0)),
+        func.sum(case((and_(cancelled, ~late), 1), else_=0)),
+    ).select_from(mine.join(sessions, sessions.c.id == mine.c.session_id))).one()
+    return {"attended": int(row[0] or 0), "no_shows": int(row[1] or 0),
+            "late_cancellations": int(row[2] or 0), "timely_cancellations": int(row[3] or 0)}
+
+
+def sale_wire(row: Any) -> dict[str, Any]:
+    return {"id": row["id"], "client_id": row["client_id"], "package_id": row["package_id"],
+            "credits": row["credits"], "price_paid_cents": row["price_paid_cents"], "sold_at": row["sold_at"],
+            "expires_at": row["expires_at"]}
+
+
+def sales(store: Store, client_id: int) -> list[dict[str, Any]]:
+    rows = store.db.execute(select(package_sales, packages.c.name.label("package_name"))
+                            .join(packages, packages.c.id == package_sales.c.package_id)
+                            .where(package_sales.c.client_id == client_id)
+                            .order_by(package_sales.c.sold_at.desc(), package_sales.c.id.desc())).mappings()
+    return [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
+
+
+def messages(store: Store, client_id: int) -> list[dict[str, Any]]:
+    rows = store.db.execute(select(client_emails).where(client_emails.c.client_id == client_id)
+                            .order_by(client_emails.c.id.desc()).limit(MESSAGES)).mappings()
+    return [{"id": r["id"], "session_id": r["session_id"], "kind": r["kind"], "status": r["status"],
+             "to": r["to_addr"], "subject": r["subject"], "due_at": r["due_at"], "sent_at": r["sent_at"],
+             "message_id": r["message_id"]} for r in rows]
