@@ -18,7 +18,9 @@ from tests.support.server import FAST_HASHER, PASSWORDS, Clients, WsClient, star
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
     srv = start_server(tmp_path / "studio.sqlite3", limits=Limits(rate=0))
-    srv.server.store.submit(Store.upsert_user, "ana", "Ana", Role.TRAINER, FAST_HASHER.hash(PASSWORDS["ana"]), 1)
+    srv.server.store.submit(
+        Store.upsert_user, "ana", "Ana", Role.TRAINER, FAST_HASHER.hash(PASSWORDS["ana"]), 1
+    )
     yield srv
     srv.stop()
 
@@ -35,6 +37,7 @@ async def new_client(ws: WsClient, name: str, **fields: Any) -> dict[str, Any]:
 
 
 async def group_type(admin: WsClient, capacity: int, credits: int = 1) -> int:
-    reply = await admin.ok("session_type.create", {"name": f"Group of {capacity}", "capacity": capacity,
-                                                   "credits": credits})
+    reply = await admin.ok(
+        "session_type.create", {"name": f"Group of {capacity}", "capacity": capacity, "credits": credits}
+    )
     return int(reply["session_type"]["id"])

@@ -41,7 +41,8 @@ def _serve(db: Path, mail: Controller | None) -> EmbeddedServer:
     server = start_server(db)
     if mail is not None:
         server.server.notifications.smtp_config = SmtpConfig(
-            "127.0.0.1", mail.port, "none", sender="desk@studio.test", retry_delays=())
+            "127.0.0.1", mail.port, "none", sender="desk@studio.test", retry_delays=()
+        )
     return server
 
 
@@ -52,18 +53,28 @@ async def _flush(server: EmbeddedServer) -> int:
 async def _book(pool: Clients) -> tuple[dict[str, Any], dict[str, Any]]:
     boss = await pool.signed_in("boss")
     await boss.ok("studio.setup.set", {"name": "Swan Studios Lisboa", "timezone": "Europe/Lisbon"})
-    rita = (await boss.ok("client.create", {"name": "Rita", "email": "rita@example.com",
-                                            "consent": {"reminders": True}}))["client"]
+    rita = (
+        await boss.ok(
+            "client.create", {"name": "Rita", "email": "rita@example.com", "consent": {"reminders": True}}
+        )
+    )["client"]
     quiet = (await boss.ok("client.create", {"name": "Quiet", "email": "quiet@example.com"}))["client"]
     soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(hours=5)
-    span = {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)), "trainer_id": 1,
-            "location": "Rooftop", "allow_overlap": True}
+    span = {
+        "start": format_ts(soon),
+        "end": format_ts(soon + timedelta(hours=1)),
+        "trainer_id": 1,
+        "location": "Rooftop",
+        "allow_overlap": True,
+    }
     session = (await boss.ok("session.create", {**span, "client_id": rita["id"]}))["session"]
     await boss.ok("session.create", {**span, "client_id": quiet["id"], "trainer_id": 2})
     return rita, session
 
 
-async def test_each_email_is_sent_once_across_restarts(tmp_path: Path, smtpd: tuple[Controller, Inbox]) -> None:
+async def test_each_email_is_sent_once_across_restarts(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
     controller, inbox = smtpd
     db = tmp_path / "studio.sqlite3"
     first = _serve(db, None)  # no mail server configured yet: the emails wait in the outbox
@@ -72,8 +83,10 @@ async def test_each_email_is_sent_once_across_restarts(tmp_path: Path, smtpd: tu
         rita, session = await _book(pool)
         boss = await pool.signed_in("boss")
         waiting = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
-        assert sorted((m["kind"], m["status"]) for m in waiting) == [("confirmation", "pending"),
-                                                                    ("reminder", "pending")]
+        assert sorted((m["kind"], m["status"]) for m in waiting) == [
+            ("confirmation", "pending"),
+            ("reminder", "pending"),
+        ]
         await pool.close()
     finally:
         first.stop()
@@ -84,11 +97,15 @@ async def test_each_email_is_sent_once_across_restarts(tmp_path: Path, smtpd: tu
     finally:
         second.stop()
     assert sorted(m["Subject"] for _, m in inbox.messages) == [
-        "Swan Studios Lisboa: Booking confirmed", "Swan Studios Lisboa: Reminder"]
+        "Swan Studios Lisboa: Booking confirmed",
+        "Swan Studios Lisboa: Reminder",
+    ]
     assert all(rcpt == ["rita@example.com"] for rcpt, _ in inbox.messages)  # not the client without consent
     confirmation = next(m for _, m in inbox.messages if "confirmed" in m["Subject"])
     assert confirmation["Date"] and confirmation["Message-ID"]
-    body = next(p for p in confirmation.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    body = next(p for p in confirmation.walk() if p.get_content_type() == "text/plain").get_payload(
+        decode=True
+    )
     assert b"Europe/Lisbon" in body and b"Swan Studios Lisboa" in body
     [ics] = [p for p in confirmation.walk() if p.get_content_type() == "text/calendar"]
     assert ics.get_filename() == "booking.ics" and b"BEGIN:VEVENT" in ics.get_payload(decode=True)
@@ -97,13 +114,22 @@ async def test_each_email_is_sent_once_across_restarts(tmp_path: Path, smtpd: tu
         assert await _flush(third) == 0  # nothing twice
         pool = Clients(third)
         boss = await pool.signed_in("boss")
-        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
-                                         "changes": {"status": "cancelled", "cancel_reason": "ill"}})
+        await boss.ok(
+            "session.update",
+            {
+                "id": session["id"],
+                "version": session["version"],
+                "changes": {"status": "cancelled", "cancel_reason": "ill"},
+            },
+        )
         await _flush(third)  # (a change also wakes the outbox: either pass sends it)
         await until(lambda: len(inbox.messages) == 3, what="the cancellation notice")
         sent = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
         assert sorted((m["kind"], m["status"]) for m in sent) == [
-            ("cancellation", "sent"), ("confirmation", "sent"), ("reminder", "sent")]
+            ("cancellation", "sent"),
+            ("confirmation", "sent"),
+            ("reminder", "sent"),
+        ]
         await pool.close()
     finally:
         third.stop()

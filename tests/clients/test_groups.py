@@ -14,8 +14,9 @@ async def _group(boss: WsClient, capacity: int) -> tuple[dict[str, Any], list[di
     people = [await new_client(boss, name) for name in ("Ana Maria", "Bruno", "Carla", "Duarte")]
     for person in people:
         await boss.ok("credits.adjust", {"client_id": person["id"], "delta": 5, "reason": "start"})
-    session = (await boss.ok("session.create", session_data(client_id=people[0]["id"],
-                                                            session_type_id=kind)))["session"]
+    session = (
+        await boss.ok("session.create", session_data(client_id=people[0]["id"], session_type_id=kind))
+    )["session"]
     return session, people
 
 
@@ -36,9 +37,11 @@ async def test_a_freed_place_is_offered_to_the_first_on_the_waitlist(clients: Cl
     boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
     session, people = await _group(boss, 2)
     await ana.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
-    entry = (await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[2]["id"]}))["entry"]
+    entry = (await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[2]["id"]}))[
+        "entry"
+    ]
     assert entry["position"] == 1
-    second = (await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[3]["id"]}))
+    second = await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[3]["id"]})
     assert second["entry"]["position"] == 2
     boss.events.clear()
     reply = await ana.ok("booking.remove", {"session_id": session["id"], "client_id": people[0]["id"]})
@@ -56,9 +59,15 @@ async def test_a_freed_place_is_offered_to_the_first_on_the_waitlist(clients: Cl
 async def test_each_client_of_a_group_is_charged_once_on_completion(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     session, people = await _group(boss, 3)
-    current = (await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]}))["session"]
-    done = (await boss.ok("session.update", {"id": session["id"], "version": current["version"],
-                                             "changes": {"status": "completed"}}))["session"]
+    current = (await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]}))[
+        "session"
+    ]
+    done = (
+        await boss.ok(
+            "session.update",
+            {"id": session["id"], "version": current["version"], "changes": {"status": "completed"}},
+        )
+    )["session"]
     for person in people[:2]:
         assert (await boss.ok("credits.ledger", {"client_id": person["id"]}))["balance"] == 4
     assert (await boss.ok("credits.ledger", {"client_id": people[2]["id"]}))["balance"] == 5
@@ -71,4 +80,6 @@ async def test_a_viewer_may_not_book(clients: Clients) -> None:
     session, people = await _group(boss, 2)
     error = await vic.error("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
     assert error["code"] == "forbidden"
-    assert (await vic.error("waitlist.join", {"session_id": session["id"], "client_id": 1}))["code"] == "forbidden"
+    assert (await vic.error("waitlist.join", {"session_id": session["id"], "client_id": 1}))[
+        "code"
+    ] == "forbidden"

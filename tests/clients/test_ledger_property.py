@@ -16,7 +16,6 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,8 +55,9 @@ class Model:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(OPS, min_size=2, max_size=14))
-def test_the_balance_is_the_ledger_sum_and_follows_the_rules(shared_server: EmbeddedServer,
-                                                              ops: list[Op]) -> None:
+def test_the_balance_is_the_ledger_sum_and_follows_the_rules(
+    shared_server: EmbeddedServer, ops: list[Op]
+) -> None:
     asyncio.run(_scenario(shared_server, ops))
 
 
@@ -67,12 +67,19 @@ async def _scenario(server: EmbeddedServer, ops: list[Op]) -> None:
         boss, other = await pool.signed_in("boss", sync=False), await pool.signed_in("boss", sync=False)
         client = (await boss.ok("client.create", {"name": "Prop"}))["client"]["id"]
         await boss.ok("credits.adjust", {"client_id": client, "delta": 100, "reason": "start"})
-        packages = [(await boss.ok("package.create", {"name": name, "credits": credits, "validity_days": days}))
-                    ["package"]["id"] for name, credits, days in (("valid", 5, 365), ("short", 3, 30))]
+        packages = [
+            (await boss.ok("package.create", {"name": name, "credits": credits, "validity_days": days}))[
+                "package"
+            ]["id"]
+            for name, credits, days in (("valid", 5, 365), ("short", 3, 30))
+        ]
         model = Model()
         for pair in itertools.zip_longest(ops[::2], ops[1::2]):
-            runs = [_apply(ws, op, client, packages, model, server) for ws, op in zip((boss, other), pair, strict=True)
-                    if op is not None]
+            runs = [
+                _apply(ws, op, client, packages, model, server)
+                for ws, op in zip((boss, other), pair, strict=True)
+                if op is not None
+            ]
             for effect in await asyncio.gather(*runs):
                 effect()
         await on_server(server, server.server.clients.lapse)
@@ -81,7 +88,9 @@ async def _scenario(server: EmbeddedServer, ops: list[Op]) -> None:
         card = await boss.ok("client.get", {"id": client})
         assert card["client"]["balance"] == sum(e["delta"] for e in entries) == model.balance
         assert -sum(e["delta"] for e in entries if e["reason"] == "expiry") == model.expired_sold
-        assert all(e["balance_after"] == sum(x["delta"] for x in entries if x["id"] <= e["id"]) for e in entries)
+        assert all(
+            e["balance_after"] == sum(x["delta"] for x in entries if x["id"] <= e["id"]) for e in entries
+        )
     finally:
         await pool.close()
 
@@ -90,23 +99,31 @@ async def _ledger(ws: WsClient, client: int) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     before = None
     while True:
-        page = await ws.ok("credits.ledger", {"client_id": client, "limit": 200,
-                                              **({"before": before} if before else {})})
+        page = await ws.ok(
+            "credits.ledger", {"client_id": client, "limit": 200, **({"before": before} if before else {})}
+        )
         entries += page["entries"]
         if not page["more"]:
             return entries
         before = page["before"]
 
 
-async def _apply(ws: WsClient, op: Op, client: int, packages: list[int], model: Model,
-                 server: EmbeddedServer) -> Any:
+async def _apply(
+    ws: WsClient, op: Op, client: int, packages: list[int], model: Model, server: EmbeddedServer
+) -> Any:
     """Send ``op``; returns what it does to the model once its reply is in (applied in pair order)."""
     kind, arg = op
     nothing = lambda: None  # noqa: E731
     if kind == "sell":
         sold = datetime.now(UTC) - timedelta(days=40) if arg == 1 else datetime.now(UTC)
-        await ws.ok("package.sell", {"client_id": client, "package_id": packages[arg],
-                                     "sold_at": format_ts(sold.replace(microsecond=0))})
+        await ws.ok(
+            "package.sell",
+            {
+                "client_id": client,
+                "package_id": packages[arg],
+                "sold_at": format_ts(sold.replace(microsecond=0)),
+            },
+        )
         return lambda: _sold(model, arg)
     if kind == "adjust":
         await ws.ok("credits.adjust", {"client_id": client, "delta": arg, "reason": "property"})
@@ -116,15 +133,24 @@ async def _apply(ws: WsClient, op: Op, client: int, packages: list[int], model: 
         return nothing
     if kind == "book":
         start = datetime(2033, 1, 3, 6, tzinfo=UTC) + timedelta(hours=next(_slots))
-        reply = await ws.ok("session.create", {"start": format_ts(start), "end": format_ts(start + timedelta(hours=1)),
-                                                "trainer_id": 1, "client_id": client, "allow_overlap": True})
+        reply = await ws.ok(
+            "session.create",
+            {
+                "start": format_ts(start),
+                "end": format_ts(start + timedelta(hours=1)),
+                "trainer_id": 1,
+                "client_id": client,
+                "allow_overlap": True,
+            },
+        )
         return lambda: model.sessions.append(dict(reply["session"]))
     if not model.sessions:
         return nothing
     held = model.sessions[arg % len(model.sessions)]
     status = "completed" if kind == "complete" else "cancelled"
-    reply = await ws.request("session.update", {"id": held["id"], "version": held["version"],
-                                                "changes": {"status": status}})
+    reply = await ws.request(
+        "session.update", {"id": held["id"], "version": held["version"], "changes": {"status": status}}
+    )
     if not reply["ok"]:
         return nothing  # refused (a stale version, or a move the workflow does not allow): no credits move
     return lambda: _moved(model, held, reply["data"]["session"])

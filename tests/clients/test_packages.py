@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.support.server import Clients, on_server, session_data
+from tests.support.server import Clients, WsClient, on_server, session_data
 
 from .conftest import new_client
 
 
-async def _package(boss, credits: int = 10, price: int = 50000, days: int = 90) -> dict:  # type: ignore[no-untyped-def]
-    return dict((await boss.ok("package.create", {"name": f"{credits} sessions", "credits": credits,
-                                                  "price_cents": price, "validity_days": days}))["package"])
+async def _package(boss: WsClient, credits: int = 10, price: int = 50000, days: int = 90) -> dict[str, Any]:
+    return dict(
+        (
+            await boss.ok(
+                "package.create",
+                {
+                    "name": f"{credits} sessions",
+                    "credits": credits,
+                    "price_cents": price,
+                    "validity_days": days,
+                },
+            )
+        )["package"]
+    )
 
 
 async def test_selling_a_package_adds_its_credits_through_the_ledger(clients: Clients) -> None:
@@ -32,12 +44,18 @@ async def test_selling_a_package_adds_its_credits_through_the_ledger(clients: Cl
 
 
 async def test_only_admins_create_packages_and_adjust_credits(clients: Clients) -> None:
-    ana, vic, boss = await clients.signed_in("ana"), await clients.signed_in("vic"), await clients.signed_in("boss")
+    ana, vic, boss = (
+        await clients.signed_in("ana"),
+        await clients.signed_in("vic"),
+        await clients.signed_in("boss"),
+    )
     assert (await ana.error("package.create", {"name": "x", "credits": 1}))["code"] == "forbidden"
     rita = await new_client(boss, "Rita")
     change = {"client_id": rita["id"], "delta": 3, "reason": "goodwill"}
     assert (await ana.error("credits.adjust", change))["code"] == "forbidden"
-    assert (await vic.error("package.sell", {"client_id": rita["id"], "package_id": 1}))["code"] == "forbidden"
+    assert (await vic.error("package.sell", {"client_id": rita["id"], "package_id": 1}))[
+        "code"
+    ] == "forbidden"
     reply = await boss.ok("credits.adjust", change)
     assert reply["balance"] == 3 and reply["entry"]["note"] == "goodwill"
     assert (await boss.error("credits.adjust", {**change, "delta": 0}))["code"] == "invalid"
@@ -49,13 +67,26 @@ async def test_completion_spends_and_a_timely_cancel_refunds_through_the_ledger(
     rita = await new_client(boss, "Rita")
     await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 5, "reason": "start"})
     session = (await boss.ok("session.create", session_data(client_id=rita["id"])))["session"]
-    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
-                                             "changes": {"status": "completed"}}))["session"]
-    await boss.ok("session.update", {"id": done["id"], "version": done["version"],
-                                     "changes": {"status": "cancelled", "cancel_reason": "mistake"}})
+    done = (
+        await boss.ok(
+            "session.update",
+            {"id": session["id"], "version": session["version"], "changes": {"status": "completed"}},
+        )
+    )["session"]
+    await boss.ok(
+        "session.update",
+        {
+            "id": done["id"],
+            "version": done["version"],
+            "changes": {"status": "cancelled", "cancel_reason": "mistake"},
+        },
+    )
     ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
-    assert [(e["reason"], e["delta"]) for e in ledger["entries"]] == [("refund", 1), ("completion", -1),
-                                                                      ("adjustment", 5)]
+    assert [(e["reason"], e["delta"]) for e in ledger["entries"]] == [
+        ("refund", 1),
+        ("completion", -1),
+        ("adjustment", 5),
+    ]
     assert ledger["balance"] == 5 == sum(e["delta"] for e in ledger["entries"])
 
 
@@ -75,7 +106,9 @@ async def test_expired_credits_lapse_oldest_sale_first(server: EmbeddedServer, c
     short, long = await _package(boss, 3, days=10), await _package(boss, 4, days=400)
     rita = await new_client(boss, "Rita")
     old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
-    await boss.ok("package.sell", {"client_id": rita["id"], "package_id": short["id"], "sold_at": format_ts(old)})
+    await boss.ok(
+        "package.sell", {"client_id": rita["id"], "package_id": short["id"], "sold_at": format_ts(old)}
+    )
     await boss.ok("package.sell", {"client_id": rita["id"], "package_id": long["id"]})
     await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -1, "reason": "spent before expiry"})
     lapsed = await on_server(server, server.server.clients.lapse)

@@ -9,11 +9,20 @@ from .conftest import new_client
 
 async def test_a_trainer_creates_a_client_and_everyone_hears_of_it(clients: Clients) -> None:
     ana, vic = await clients.signed_in("ana"), await clients.signed_in("vic")
-    client = await new_client(ana, "Rita Lobo", email="Rita@Example.com", phone="+351 912 345 678",
-                              tags=["knee", "morning"], consent={"reminders": True, "marketing": False},
-                              birthday="1990-04-01")
+    client = await new_client(
+        ana,
+        "Rita Lobo",
+        email="Rita@Example.com",
+        phone="+351 912 345 678",
+        tags=["knee", "morning"],
+        consent={"reminders": True, "marketing": False},
+        birthday="1990-04-01",
+    )
     assert client["email"] == "Rita@Example.com" and client["balance"] == 0
-    assert client["tags"] == ["knee", "morning"] and client["consent"] == {"reminders": True, "marketing": False}
+    assert client["tags"] == ["knee", "morning"] and client["consent"] == {
+        "reminders": True,
+        "marketing": False,
+    }
     assert client["archived"] is False and client["created_at"]
     event = await vic.event_of("client:created")
     assert event["data"]["client"] == client
@@ -39,9 +48,19 @@ async def test_search_finds_by_name_email_phone_and_tag_and_sessions_by_notes(cl
     for q in ("rita", "LOBO", "rita@exa", "912345", "912 345", "knee"):
         found = (await boss.ok("client.search", {"q": q}))["clients"]
         assert rita["id"] in [c["id"] for c in found], q
-    session = (await boss.ok("session.create", {
-        "start": "2031-05-05T09:00:00Z", "end": "2031-05-05T10:00:00Z", "trainer_id": 1,
-        "client_id": rita["id"], "location": "Studio A", "notes": "mind the left shoulder"}))["session"]
+    session = (
+        await boss.ok(
+            "session.create",
+            {
+                "start": "2031-05-05T09:00:00Z",
+                "end": "2031-05-05T10:00:00Z",
+                "trainer_id": 1,
+                "client_id": rita["id"],
+                "location": "Studio A",
+                "notes": "mind the left shoulder",
+            },
+        )
+    )["session"]
     reply = await boss.ok("client.search", {"q": "shoulder"})
     assert [s["id"] for s in reply["sessions"]] == [session["id"]]
     hit = (await boss.ok("client.search", {"q": "rita lobo"}))["clients"][0]
@@ -51,7 +70,9 @@ async def test_search_finds_by_name_email_phone_and_tag_and_sessions_by_notes(cl
 async def test_an_update_changes_the_record_and_archived_clients_leave_search(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     rita = await new_client(boss, "Rita Lobo")
-    updated = (await boss.ok("client.update", {"id": rita["id"], "changes": {"phone": "999", "archived": True}}))
+    updated = await boss.ok(
+        "client.update", {"id": rita["id"], "changes": {"phone": "999", "archived": True}}
+    )
     assert updated["client"]["phone"] == "999" and updated["client"]["archived"] is True
     assert not (await boss.ok("client.search", {"q": "rita lobo"}))["clients"]
     assert (await boss.ok("client.search", {"q": "rita lobo", "include_archived": True}))["clients"]
@@ -62,8 +83,16 @@ async def test_an_update_changes_the_record_and_archived_clients_leave_search(cl
 async def test_the_card_lists_sessions_stats_ledger_packages_and_messages(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     rita = await new_client(boss, "Rita Lobo")
-    await boss.ok("session.create", {"start": "2031-05-05T09:00:00Z", "end": "2031-05-05T10:00:00Z",
-                                     "trainer_id": 1, "client_id": rita["id"], "location": "Studio A"})
+    await boss.ok(
+        "session.create",
+        {
+            "start": "2031-05-05T09:00:00Z",
+            "end": "2031-05-05T10:00:00Z",
+            "trainer_id": 1,
+            "client_id": rita["id"],
+            "location": "Studio A",
+        },
+    )
     card = await boss.ok("client.get", {"id": rita["id"]})
     assert set(card) == {"client", "upcoming", "past", "stats", "ledger", "packages", "messages"}
     assert len(card["upcoming"]) == 1 and card["past"] == []
@@ -75,8 +104,12 @@ async def test_the_card_lists_sessions_stats_ledger_packages_and_messages(client
 async def test_import_is_all_or_nothing_and_names_each_bad_row(clients: Clients) -> None:
     boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
     await new_client(boss, "Existing", email="taken@example.com")
-    rows = [{"name": "A", "email": "a@example.com"}, {"name": ""}, {"name": "C", "email": "taken@example.com"},
-            {"name": "D", "shoe": 42}]
+    rows = [
+        {"name": "A", "email": "a@example.com"},
+        {"name": ""},
+        {"name": "C", "email": "taken@example.com"},
+        {"name": "D", "shoe": 42},
+    ]
     error = await boss.error("client.import", {"clients": rows})
     assert error["code"] == "invalid"
     assert [(r["row"], r["field"]) for r in error["data"]["rows"]] == [(2, "name"), (3, "email"), (4, "shoe")]

@@ -13,8 +13,14 @@ WEEK = [{"weekday": d, "start": "08:00", "end": "18:00"} for d in range(5)]  # 5
 
 
 async def _book(boss: WsClient, trainer: int, day: str, client: int, **extra: Any) -> dict[str, Any]:
-    data = {"start": f"{day}T10:00:00Z", "end": f"{day}T12:00:00Z", "trainer_id": trainer, "client_id": client,
-            "location": "Studio A" if trainer == 1 else "Rooftop", "session_type_id": 1}
+    data = {
+        "start": f"{day}T10:00:00Z",
+        "end": f"{day}T12:00:00Z",
+        "trainer_id": trainer,
+        "client_id": client,
+        "location": "Studio A" if trainer == 1 else "Rooftop",
+        "session_type_id": 1,
+    }
     return dict((await boss.ok("session.create", {**data, **extra}))["session"])
 
 
@@ -27,19 +33,31 @@ async def _studio(boss: WsClient) -> dict[str, Any]:
     first = await _book(boss, 1, "2032-03-01", rita["id"])
     await _book(boss, 1, "2032-03-02", rita["id"])
     await _book(boss, 2, "2032-03-03", rita["id"])
-    await boss.ok("session.update", {"id": first["id"], "version": first["version"],
-                                     "changes": {"status": "cancelled", "cancel_reason": "ill"}})
+    await boss.ok(
+        "session.update",
+        {
+            "id": first["id"],
+            "version": first["version"],
+            "changes": {"status": "cancelled", "cancel_reason": "ill"},
+        },
+    )
     return rita
 
 
 async def test_utilisation_compares_booked_with_working_hours_per_trainer_and_room(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     await _studio(boss)
-    report = await boss.ok("report.run", {"kind": "utilisation", "start": "2032-03-01", "end": "2032-03-07",
-                                          "by": "week"})
+    report = await boss.ok(
+        "report.run", {"kind": "utilisation", "start": "2032-03-01", "end": "2032-03-07", "by": "week"}
+    )
     trainers = {r["trainer_id"]: r for r in report["rows"] if "trainer_id" in r}
-    assert trainers[1] == {"period": "2032-W10", "trainer_id": 1, "booked_hours": 2.0, "working_hours": 50.0,
-                           "utilisation": 0.04}
+    assert trainers[1] == {
+        "period": "2032-W10",
+        "trainer_id": 1,
+        "booked_hours": 2.0,
+        "working_hours": 50.0,
+        "utilisation": 0.04,
+    }
     assert trainers[2]["booked_hours"] == 2.0
     rooms = {r["room"]: r["booked_hours"] for r in report["rows"] if "room" in r}
     assert rooms == {"Studio A": 2.0, "Rooftop": 2.0}
@@ -49,24 +67,50 @@ async def test_utilisation_compares_booked_with_working_hours_per_trainer_and_ro
 async def test_cancellations_and_credits_by_month(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     await _studio(boss)
-    report = await boss.ok("report.run", {"kind": "cancellations", "start": "2032-03-01", "end": "2032-03-31"})
+    report = await boss.ok(
+        "report.run", {"kind": "cancellations", "start": "2032-03-01", "end": "2032-03-31"}
+    )
     assert report["rows"] == [{"period": "2032-03", "trainer_id": 1, "late": 0, "timely": 1, "cancelled": 1}]
     today = datetime.now(UTC).date()
-    credits = await boss.ok("report.run", {"kind": "credits", "start": str(today - timedelta(days=1)),
-                                           "end": str(today + timedelta(days=1)), "by": "month"})
+    credits = await boss.ok(
+        "report.run",
+        {
+            "kind": "credits",
+            "start": str(today - timedelta(days=1)),
+            "end": str(today + timedelta(days=1)),
+            "by": "month",
+        },
+    )
     assert credits["totals"]["adjusted"] == 10
 
 
 async def test_revenue_sums_package_sales(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     rita = await new_client(boss, "Rita")
-    package = (await boss.ok("package.create", {"name": "Ten", "credits": 10, "price_cents": 45000}))["package"]
+    package = (await boss.ok("package.create", {"name": "Ten", "credits": 10, "price_cents": 45000}))[
+        "package"
+    ]
     for price in (45000, 40000):
-        await boss.ok("package.sell", {"client_id": rita["id"], "package_id": package["id"],
-                                       "price_paid_cents": price, "sold_at": "2032-03-05T10:00:00Z"})
+        await boss.ok(
+            "package.sell",
+            {
+                "client_id": rita["id"],
+                "package_id": package["id"],
+                "price_paid_cents": price,
+                "sold_at": "2032-03-05T10:00:00Z",
+            },
+        )
     report = await boss.ok("report.run", {"kind": "revenue", "start": "2032-03-01", "end": "2032-03-31"})
-    assert report["rows"] == [{"period": "2032-03", "package_id": package["id"], "package": "Ten", "sales": 2,
-                               "revenue_cents": 85000, "credits": 20}]
+    assert report["rows"] == [
+        {
+            "period": "2032-03",
+            "package_id": package["id"],
+            "package": "Ten",
+            "sales": 2,
+            "revenue_cents": 85000,
+            "credits": 20,
+        }
+    ]
     assert report["totals"] == {"sales": 2, "revenue_cents": 85000, "currency": "EUR"}
 
 
@@ -77,7 +121,9 @@ async def test_a_trainer_gets_reports_on_their_own_sessions_only(clients: Client
     span = {"start": "2032-03-01", "end": "2032-03-07", "by": "week"}
     own = await ana.ok("report.run", {"kind": "utilisation", **span})
     assert {r["trainer_id"] for r in own["rows"] if "trainer_id" in r} == {1}
-    assert (await ana.error("report.run", {"kind": "utilisation", "trainer_id": 2, **span}))["code"] == "forbidden"
+    assert (await ana.error("report.run", {"kind": "utilisation", "trainer_id": 2, **span}))[
+        "code"
+    ] == "forbidden"
     assert (await ana.error("report.run", {"kind": "revenue", **span}))["code"] == "forbidden"
     attendance = await ana.ok("report.run", {"kind": "attendance", **span})
     assert {r["trainer_id"] for r in attendance["rows"]} <= {1}

@@ -203,7 +203,8 @@ def test_the_migrations_make_exactly_the_tables_of_the_metadata(tmp_path: Path) 
     engine = dialect.open_engine(tmp_path / "new.sqlite3")
     try:
         with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), metadata) == []
+            assert compare_metadata(
+                MigrationContext.configure(conn, opts={"include_name": include_name}), metadata) == []
     finally:
         engine.dispose()
 

@@ -30,14 +30,25 @@ OFFER = "clients.offer"
 
 # -- waitlists --------------------------------------------------------------------------------
 def waitlist_of(store: Store, session_id: int) -> list[dict[str, Any]]:
-    rows = store.db.execute(select(waitlist).where(waitlist.c.session_id == session_id)
-                            .order_by(waitlist.c.id)).mappings()
-    return [{"id": r["id"], "session_id": r["session_id"], "client_id": r["client_id"], "position": n,
-             "created_at": r["created_at"]} for n, r in enumerate(rows, start=1)]
+    rows = store.db.execute(
+        select(waitlist).where(waitlist.c.session_id == session_id).order_by(waitlist.c.id)
+    ).mappings()
+    return [
+        {
+            "id": r["id"],
+            "session_id": r["session_id"],
+            "client_id": r["client_id"],
+            "position": n,
+            "created_at": r["created_at"],
+        }
+        for n, r in enumerate(rows, start=1)
+    ]
 
 
 def _announce_waitlist(change: Change, session_id: int) -> None:
-    change.emit("waitlist:changed", {"session_id": session_id, "waitlist": waitlist_of(change.store, session_id)})
+    change.emit(
+        "waitlist:changed", {"session_id": session_id, "waitlist": waitlist_of(change.store, session_id)}
+    )
 
 
 def join(change: Change) -> None:
@@ -49,13 +60,21 @@ def join(change: Change) -> None:
         raise invalid(f"client {msg.client_id} is already booked on session {session.id}", field="client_id")
     cap, booked = groups.capacity(store, session), len(groups.members(store, session))
     if booked < cap:
-        raise invalid(f"session {session.id} has a free place ({booked} of {cap}); book it with booking.add",
-                      field="session_id")
-    if store.db.execute(select(waitlist.c.id).where(waitlist.c.session_id == session.id,
-                                                    waitlist.c.client_id == msg.client_id)).first():
+        raise invalid(
+            f"session {session.id} has a free place ({booked} of {cap}); book it with booking.add",
+            field="session_id",
+        )
+    if store.db.execute(
+        select(waitlist.c.id).where(
+            waitlist.c.session_id == session.id, waitlist.c.client_id == msg.client_id
+        )
+    ).first():
         raise invalid(f"client {msg.client_id} is already on the waitlist", field="client_id")
-    store.db.execute(insert(waitlist).values(session_id=session.id, client_id=msg.client_id,
-                                             created_at=format_ts(change.now)))
+    store.db.execute(
+        insert(waitlist).values(
+            session_id=session.id, client_id=msg.client_id, created_at=format_ts(change.now)
+        )
+    )
     listed = waitlist_of(store, session.id)
     entry = next(e for e in listed if e["client_id"] == msg.client_id)
     change.emit("waitlist:changed", {"session_id": session.id, "waitlist": listed}, primary=True)
@@ -69,8 +88,11 @@ def leave(change: Change) -> None:
     if found is None:
         raise not_found(f"no waitlist entry with id {msg.id}", field="id")
     store.db.execute(delete(waitlist).where(waitlist.c.id == msg.id))
-    change.emit("waitlist:changed", {"session_id": found.session_id,
-                                     "waitlist": waitlist_of(store, found.session_id)}, primary=True)
+    change.emit(
+        "waitlist:changed",
+        {"session_id": found.session_id, "waitlist": waitlist_of(store, found.session_id)},
+        primary=True,
+    )
     change.reply = {}
 
 
@@ -86,9 +108,15 @@ def _store_session(change: Change, before: Session, after: Session, previous: li
     for key in ("client_id", "client_name"):
         if old[key] != wire[key]:
             changes[key] = wire[key]
-    change.emit("session:updated", {"session": wire, "changes": changes,
-                                    "previous": {"clients": previous, **{k: old[k] for k in changes if k in old}}},
-                primary=True)
+    change.emit(
+        "session:updated",
+        {
+            "session": wire,
+            "changes": changes,
+            "previous": {"clients": previous, **{k: old[k] for k in changes if k in old}},
+        },
+        primary=True,
+    )
     change.reply = {"session": wire}
 
 
@@ -103,8 +131,9 @@ def add(change: Change) -> None:
         raise invalid(f"client {client['name']!r} is archived", field="client_id")
     previous = groups.members(store, session)
     after = groups.add(store, session, msg.client_id, client["name"], format_ts(change.now))
-    store.db.execute(delete(waitlist).where(waitlist.c.session_id == session.id,
-                                            waitlist.c.client_id == msg.client_id))
+    store.db.execute(
+        delete(waitlist).where(waitlist.c.session_id == session.id, waitlist.c.client_id == msg.client_id)
+    )
     _store_session(change, session, after, previous)
     _announce_waitlist(change, session.id)
     emails.booked(store, after, msg.client_id, change.now)
@@ -126,15 +155,29 @@ def remove(change: Change) -> None:
 def offer(change: Change, session: Session) -> None:
     """The first on the waitlist not yet offered the place is offered it."""
     store = change.store
-    first = store.db.execute(select(waitlist).where(waitlist.c.session_id == session.id,
-                                                    waitlist.c.offered_at.is_(None))
-                             .order_by(waitlist.c.id).limit(1)).mappings().first()
+    first = (
+        store.db.execute(
+            select(waitlist)
+            .where(waitlist.c.session_id == session.id, waitlist.c.offered_at.is_(None))
+            .order_by(waitlist.c.id)
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
     if first is None:
         return
-    store.db.execute(update(waitlist).where(waitlist.c.id == first["id"]).values(offered_at=format_ts(change.now)))
+    store.db.execute(
+        update(waitlist).where(waitlist.c.id == first["id"]).values(offered_at=format_ts(change.now))
+    )
     name = records.row(store, first["client_id"])["name"]
-    change.notes[OFFER] = {"session_id": session.id, "client_id": first["client_id"], "client_name": name,
-                           "trainer_id": session.trainer_id, "start": format_ts(session.start)}
+    change.notes[OFFER] = {
+        "session_id": session.id,
+        "client_id": first["client_id"],
+        "client_name": name,
+        "trainer_id": session.trainer_id,
+        "start": format_ts(session.start),
+    }
     emails.queue(store, session, first["client_id"], "offer", change.now)
     _announce_waitlist(change, session.id)
 
@@ -181,9 +224,23 @@ def deleted(change: Change) -> None:
 
 
 def count_waiting(store: Store, session_id: int) -> int:
-    return int(store.db.execute(select(func.count()).select_from(waitlist)
-                                .where(waitlist.c.session_id == session_id)).scalar_one())
+    return int(
+        store.db.execute(
+            select(func.count()).select_from(waitlist).where(waitlist.c.session_id == session_id)
+        ).scalar_one()
+    )
 
 
-__all__ = ["OFFER", "ProtocolError", "add", "count_waiting", "created", "deleted", "join", "leave",
-           "remove", "updated", "waitlist_of"]
+__all__ = [
+    "OFFER",
+    "ProtocolError",
+    "add",
+    "count_waiting",
+    "created",
+    "deleted",
+    "join",
+    "leave",
+    "remove",
+    "updated",
+    "waitlist_of",
+]

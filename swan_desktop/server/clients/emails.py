@@ -41,8 +41,12 @@ from .tables import client_emails
 log = logging.getLogger(__name__)
 
 KINDS = ("confirmation", "reminder", "cancellation", "offer")
-_SUBJECTS = {"confirmation": "Booking confirmed", "reminder": "Reminder", "cancellation": "Booking cancelled",
-             "offer": "A place is free"}
+_SUBJECTS = {
+    "confirmation": "Booking confirmed",
+    "reminder": "Reminder",
+    "cancellation": "Booking cancelled",
+    "offer": "A place is free",
+}
 _SET = dialect.upsert(studio_settings, ("value",))
 POLL_S = 30.0
 BATCH = 50
@@ -51,9 +55,11 @@ BATCH = 50
 # -- settings ----------------------------------------------------------------------------------
 def reminder_settings(store: Store) -> dict[str, Any]:
     values = settings.read(store)
-    return {"hours_before": int(values.get("reminder_hours_before") or 24),
-            "confirmations": values.get("reminder_confirmations", "true") == "true",
-            "cancellations": values.get("reminder_cancellations", "true") == "true"}
+    return {
+        "hours_before": int(values.get("reminder_hours_before") or 24),
+        "confirmations": values.get("reminder_confirmations", "true") == "true",
+        "cancellations": values.get("reminder_cancellations", "true") == "true",
+    }
 
 
 def set_settings(change: Change) -> None:
@@ -74,8 +80,9 @@ def set_settings(change: Change) -> None:
 def _address(store: Store, client_id: int) -> str:
     from ..tables import clients
 
-    row = store.db.execute(select(clients.c.email, clients.c.consent_reminders)
-                           .where(clients.c.id == client_id)).first()
+    row = store.db.execute(
+        select(clients.c.email, clients.c.consent_reminders).where(clients.c.id == client_id)
+    ).first()
     return str(row.email) if row is not None and row.email and row.consent_reminders else ""
 
 
@@ -85,15 +92,26 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
     rules = reminder_settings(store)
     if not to or session.start <= now:
         return False
-    if (kind == "confirmation" and not rules["confirmations"]) or \
-            (kind == "cancellation" and not rules["cancellations"]):
+    if (kind == "confirmation" and not rules["confirmations"]) or (
+        kind == "cancellation" and not rules["cancellations"]
+    ):
         return False
     due = now
     if kind == "reminder":
         due = max(now, session.start - timedelta(hours=rules["hours_before"]))
-    result = store.db.execute(dialect.insert_ignore(client_emails), {
-        "session_id": session.id, "client_id": client_id, "kind": kind, "due_at": format_ts(due),
-        "status": "pending", "to_addr": to, "subject": _SUBJECTS[kind], "created_at": format_ts(now)})
+    result = store.db.execute(
+        dialect.insert_ignore(client_emails),
+        {
+            "session_id": session.id,
+            "client_id": client_id,
+            "kind": kind,
+            "due_at": format_ts(due),
+            "status": "pending",
+            "to_addr": to,
+            "subject": _SUBJECTS[kind],
+            "created_at": format_ts(now),
+        },
+    )
     return bool(result.rowcount)
 
 
@@ -109,9 +127,11 @@ def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> 
 
 def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
     """Unsent emails about a session (for one client) that no longer apply."""
-    query = update(client_emails).where(client_emails.c.session_id == session_id,
-                                        client_emails.c.status == "pending",
-                                        client_emails.c.kind.in_(("confirmation", "reminder", "offer")))
+    query = update(client_emails).where(
+        client_emails.c.session_id == session_id,
+        client_emails.c.status == "pending",
+        client_emails.c.kind.in_(("confirmation", "reminder", "offer")),
+    )
     if client_id is not None:
         query = query.where(client_emails.c.client_id == client_id)
     store.db.execute(query.values(status="dropped"))
@@ -120,38 +140,62 @@ def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
 def moved(store: Store, session: Session) -> None:
     """A session moved: its unsent reminders follow the new start."""
     hours = reminder_settings(store)["hours_before"]
-    store.db.execute(update(client_emails).where(
-        client_emails.c.session_id == session.id, client_emails.c.status == "pending",
-        client_emails.c.kind == "reminder").values(due_at=format_ts(session.start - timedelta(hours=hours))))
+    store.db.execute(
+        update(client_emails)
+        .where(
+            client_emails.c.session_id == session.id,
+            client_emails.c.status == "pending",
+            client_emails.c.kind == "reminder",
+        )
+        .values(due_at=format_ts(session.start - timedelta(hours=hours)))
+    )
 
 
 # -- sending -------------------------------------------------------------------------------------
 def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:
     """Due rows, marked ``sending`` in one transaction (so each is handed out once)."""
     with store.transaction():
-        rows = [dict(r) for r in store.db.execute(
-            select(client_emails).where(client_emails.c.status == "pending",
-                                        client_emails.c.due_at <= format_ts(now))
-            .order_by(client_emails.c.due_at, client_emails.c.id).limit(limit)).mappings()]
+        rows = [
+            dict(r)
+            for r in store.db.execute(
+                select(client_emails)
+                .where(client_emails.c.status == "pending", client_emails.c.due_at <= format_ts(now))
+                .order_by(client_emails.c.due_at, client_emails.c.id)
+                .limit(limit)
+            ).mappings()
+        ]
         if rows:
-            store.db.execute(update(client_emails).where(client_emails.c.id.in_([r["id"] for r in rows]))
-                             .values(status="sending"))
+            store.db.execute(
+                update(client_emails)
+                .where(client_emails.c.id.in_([r["id"] for r in rows]))
+                .values(status="sending")
+            )
     return rows
 
 
 def _interrupted(store: Store) -> int:
     """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed)."""
     with store.transaction():
-        result = store.db.execute(update(client_emails).where(client_emails.c.status == "sending")
-                                  .values(status="failed", detail="the server stopped while sending"))
+        result = store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.status == "sending")
+            .values(status="failed", detail="the server stopped while sending")
+        )
     return int(result.rowcount)
 
 
 def _finish(store: Store, email_id: int, status: str, detail: str, message_id: str | None) -> None:
     with store.transaction():
-        store.db.execute(update(client_emails).where(client_emails.c.id == email_id).values(
-            status=status, detail=detail, message_id=message_id,
-            sent_at=format_ts(now_utc()) if status == "sent" else None))
+        store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.id == email_id)
+            .values(
+                status=status,
+                detail=detail,
+                message_id=message_id,
+                sent_at=format_ts(now_utc()) if status == "sent" else None,
+            )
+        )
 
 
 def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | None:
@@ -167,22 +211,28 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | No
     local = session.start.astimezone(zone)
     when = f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
     name = _client_name(store, row["client_id"])
+    who = trainer.name if trainer else "your trainer"
     lines = {
-        "confirmation": f"your {what} with {trainer.name if trainer else 'your trainer'} is booked for {when}.",
+        "confirmation": f"your {what} with {who} is booked for {when}.",
         "reminder": f"a reminder: your {what} is on {when}.",
         "cancellation": f"your {what} on {when} is cancelled.",
         "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
     }
-    body = (f"Hello {name},\n\n{lines[row['kind']]}\n"
-            + (f"Room: {session.location}\n" if session.location else "")
-            + f"\n{studio_name}\n")
+    body = (
+        f"Hello {name},\n\n{lines[row['kind']]}\n"
+        + (f"Room: {session.location}\n" if session.location else "")
+        + f"\n{studio_name}\n"
+    )
     msg = smtp.build_message(sender, row["to_addr"], f"{studio_name}: {row['subject']}", body)
     msg["Date"] = format_datetime(now_utc())
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "swan.local")
     if row["kind"] == "confirmation":
-        ics = export_sessions([session], calendar_name=studio_name,
-                              trainer_name=lambda _: trainer.name if trainer else "",
-                              type_name=lambda _: what)
+        ics = export_sessions(
+            [session],
+            calendar_name=studio_name,
+            trainer_name=lambda _: trainer.name if trainer else "",
+            type_name=lambda _: what,
+        )
         msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
     return msg
 
@@ -195,8 +245,12 @@ def _client_name(store: Store, client_id: int) -> str:
 class Outbox:
     """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called."""
 
-    def __init__(self, store: AsyncStore, config: Callable[[], smtp.SmtpConfig | None],
-                 clock: Callable[[], datetime] = now_utc) -> None:
+    def __init__(
+        self,
+        store: AsyncStore,
+        config: Callable[[], smtp.SmtpConfig | None],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
         self._store = store
         self._config = config
         self.clock = clock
@@ -254,8 +308,7 @@ class Outbox:
             outcome.update(status=status, detail=detail)
 
         ok = await smtp.send_with_retries(config, msg, record)
-        await self._store.run(_finish, row["id"], "sent" if ok else "failed", outcome.get("detail", ""),
-                              str(msg["Message-ID"]))
+        await self._store.run(
+            _finish, row["id"], "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"])
+        )
         return int(ok)
-
-

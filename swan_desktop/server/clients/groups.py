@@ -21,8 +21,9 @@ from .tables import session_clients
 def capacity(store: Store, session: Session) -> int:
     if session.session_type_id is None:
         return 1
-    value = store.db.execute(select(session_types.c.capacity)
-                             .where(session_types.c.id == session.session_type_id)).scalar()
+    value = store.db.execute(
+        select(session_types.c.capacity).where(session_types.c.id == session.session_type_id)
+    ).scalar()
     return int(value or 1)
 
 
@@ -32,13 +33,17 @@ def extras(store: Store, session_id: int) -> list[dict[str, Any]]:
         select(session_clients.c.client_id, clients.c.name, session_clients.c.attendance)
         .join(clients, clients.c.id == session_clients.c.client_id)
         .where(session_clients.c.session_id == session_id)
-        .order_by(session_clients.c.added_at, session_clients.c.client_id))
+        .order_by(session_clients.c.added_at, session_clients.c.client_id)
+    )
     return [{"client_id": r.client_id, "name": r.name, "attendance": r.attendance} for r in rows]
 
 
 def members(store: Store, session: Session) -> list[dict[str, Any]]:
-    first = ([{"client_id": session.client_id, "name": session.client_name, "attendance": session.attendance}]
-             if session.client_id is not None else [])
+    first = (
+        [{"client_id": session.client_id, "name": session.client_name, "attendance": session.attendance}]
+        if session.client_id is not None
+        else []
+    )
     return first + extras(store, session.id)
 
 
@@ -64,21 +69,36 @@ def decorate(store: Store, wires: Iterable[dict[str, Any]]) -> None:
     more: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(ids), 500):
         rows = store.db.execute(
-            select(session_clients.c.session_id, session_clients.c.client_id, clients.c.name,
-                   session_clients.c.attendance)
+            select(
+                session_clients.c.session_id,
+                session_clients.c.client_id,
+                clients.c.name,
+                session_clients.c.attendance,
+            )
             .join(clients, clients.c.id == session_clients.c.client_id)
-            .where(session_clients.c.session_id.in_(ids[start:start + 500]))
-            .order_by(session_clients.c.added_at, session_clients.c.client_id))
+            .where(session_clients.c.session_id.in_(ids[start : start + 500]))
+            .order_by(session_clients.c.added_at, session_clients.c.client_id)
+        )
         for r in rows:
             more.setdefault(r.session_id, []).append(
-                {"client_id": r.client_id, "name": r.name, "attendance": r.attendance})
+                {"client_id": r.client_id, "name": r.name, "attendance": r.attendance}
+            )
     for wire in wires:
         cap = int(caps.get(wire.get("session_type_id"), 1) or 1)
         extra = more.get(wire["id"], [])
         if cap <= 1 and not extra:
             continue
-        first = ([{"client_id": wire["client_id"], "name": wire["client_name"],
-                   "attendance": wire.get("attendance")}] if wire.get("client_id") is not None else [])
+        first = (
+            [
+                {
+                    "client_id": wire["client_id"],
+                    "name": wire["client_name"],
+                    "attendance": wire.get("attendance"),
+                }
+            ]
+            if wire.get("client_id") is not None
+            else []
+        )
         wire["clients"] = first + extra
         wire["capacity"] = cap
         wire["booked"] = len(wire["clients"])
@@ -86,9 +106,14 @@ def decorate(store: Store, wires: Iterable[dict[str, Any]]) -> None:
 
 def sessions_of(client_id: int) -> Select[Any]:
     """The ids of every session the client is in (first client or one of a group's)."""
-    return union_all(select(sessions.c.id.label("session_id")).where(sessions.c.client_id == client_id),
-                     select(session_clients.c.session_id).where(session_clients.c.client_id == client_id)
-                     ).subquery().select()
+    return (
+        union_all(
+            select(sessions.c.id.label("session_id")).where(sessions.c.client_id == client_id),
+            select(session_clients.c.session_id).where(session_clients.c.client_id == client_id),
+        )
+        .subquery()
+        .select()
+    )
 
 
 def add(store: Store, session: Session, client_id: int, name: str, at: str) -> Session:
@@ -97,8 +122,11 @@ def add(store: Store, session: Session, client_id: int, name: str, at: str) -> S
         raise invalid(f"client {client_id} is already booked on session {session.id}", field="client_id")
     cap, booked = capacity(store, session), len(members(store, session))
     if booked >= cap:
-        raise ProtocolError(ErrorCode.CONFLICT, f"session {session.id} is full ({booked} of {cap} places)",
-                            {"reason": "full", "capacity": cap, "booked": booked})
+        raise ProtocolError(
+            ErrorCode.CONFLICT,
+            f"session {session.id} is full ({booked} of {cap} places)",
+            {"reason": "full", "capacity": cap, "booked": booked},
+        )
     if session.client_id is None:
         return session.with_changes(client_id=client_id, client_name=name, attendance=None)
     store.db.execute(insert(session_clients).values(session_id=session.id, client_id=client_id, added_at=at))
@@ -110,29 +138,39 @@ def remove(store: Store, session: Session, client_id: int) -> Session:
     if client_id not in client_ids(store, session):
         raise invalid(f"client {client_id} is not booked on session {session.id}", field="client_id")
     if session.client_id != client_id:
-        store.db.execute(delete(session_clients).where(session_clients.c.session_id == session.id,
-                                                       session_clients.c.client_id == client_id))
+        store.db.execute(
+            delete(session_clients).where(
+                session_clients.c.session_id == session.id, session_clients.c.client_id == client_id
+            )
+        )
         return session
     rest = extras(store, session.id)
     if not rest:
         return session.with_changes(client_id=None, client_name="", attendance=None)
     nxt = rest[0]
-    store.db.execute(delete(session_clients).where(session_clients.c.session_id == session.id,
-                                                   session_clients.c.client_id == nxt["client_id"]))
-    return session.with_changes(client_id=nxt["client_id"], client_name=nxt["name"],
-                                attendance=nxt["attendance"])
+    store.db.execute(
+        delete(session_clients).where(
+            session_clients.c.session_id == session.id, session_clients.c.client_id == nxt["client_id"]
+        )
+    )
+    return session.with_changes(
+        client_id=nxt["client_id"], client_name=nxt["name"], attendance=nxt["attendance"]
+    )
 
 
 def set_attendance(store: Store, session_id: int, client_id: int, attendance: str | None) -> bool:
-    result = store.db.execute(update(session_clients).where(
-        session_clients.c.session_id == session_id, session_clients.c.client_id == client_id)
-        .values(attendance=attendance))
+    result = store.db.execute(
+        update(session_clients)
+        .where(session_clients.c.session_id == session_id, session_clients.c.client_id == client_id)
+        .values(attendance=attendance)
+    )
     return bool(result.rowcount)
 
 
 def booked_count(store: Store, session: Session) -> int:
-    extra = store.db.execute(select(func.count()).select_from(session_clients)
-                             .where(session_clients.c.session_id == session.id)).scalar_one()
+    extra = store.db.execute(
+        select(func.count()).select_from(session_clients).where(session_clients.c.session_id == session.id)
+    ).scalar_one()
     return int(extra) + (1 if session.client_id is not None else 0)
 
 

@@ -72,32 +72,46 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
 
 
 def client_rows(store: Store, client_id: int) -> list[Row]:
-    rows = store.db.execute(select(credit_ledger.c.delta, credit_ledger.c.reason, credit_ledger.c.at,
-                                   credit_ledger.c.sale_id)
-                            .where(credit_ledger.c.client_id == client_id).order_by(credit_ledger.c.id))
+    rows = store.db.execute(
+        select(credit_ledger.c.delta, credit_ledger.c.reason, credit_ledger.c.at, credit_ledger.c.sale_id)
+        .where(credit_ledger.c.client_id == client_id)
+        .order_by(credit_ledger.c.id)
+    )
     return [Row(r.delta, r.reason, parse_ts(r.at), r.sale_id) for r in rows]
 
 
 def expiries(store: Store, client_id: int) -> dict[int, datetime | None]:
-    rows = store.db.execute(select(package_sales.c.id, package_sales.c.expires_at)
-                            .where(package_sales.c.client_id == client_id))
+    rows = store.db.execute(
+        select(package_sales.c.id, package_sales.c.expires_at).where(package_sales.c.client_id == client_id)
+    )
     return {r.id: parse_ts(r.expires_at) if r.expires_at else None for r in rows}
 
 
 def lapse(store: Store, tx: Tx, now: datetime) -> int:
     """Lapse every sale past its expiry (oldest first); returns the credits that lapsed. Call inside
     a transaction."""
-    due = store.db.execute(select(package_sales.c.id, package_sales.c.client_id, package_sales.c.expires_at)
-                           .where(package_sales.c.expires_at <= format_ts(now),
-                                  package_sales.c.lapsed_at.is_(None))
-                           .order_by(package_sales.c.expires_at, package_sales.c.id)).all()
+    due = store.db.execute(
+        select(package_sales.c.id, package_sales.c.client_id, package_sales.c.expires_at)
+        .where(package_sales.c.expires_at <= format_ts(now), package_sales.c.lapsed_at.is_(None))
+        .order_by(package_sales.c.expires_at, package_sales.c.id)
+    ).all()
     total = 0
     for sale_id, client_id, expires_at in due:
         left = remaining(client_rows(store, client_id), expiries(store, client_id)).get(sale_id, 0)
         if left > 0:
-            ledger.post(store, tx, None, client_id, -left, "expiry", now, sale_id=sale_id,
-                        note=f"unspent credits of sale {sale_id} (expired {expires_at[:10]}) lapsed")
+            ledger.post(
+                store,
+                tx,
+                None,
+                client_id,
+                -left,
+                "expiry",
+                now,
+                sale_id=sale_id,
+                note=f"unspent credits of sale {sale_id} (expired {expires_at[:10]}) lapsed",
+            )
             total += left
-        store.db.execute(update(package_sales).where(package_sales.c.id == sale_id)
-                         .values(lapsed_at=format_ts(now)))
+        store.db.execute(
+            update(package_sales).where(package_sales.c.id == sale_id).values(lapsed_at=format_ts(now))
+        )
     return total

@@ -19,8 +19,14 @@ from .tables import package_sales, packages
 
 
 def wire(row: RowMapping) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "credits": row["credits"], "price_cents": row["price_cents"],
-            "validity_days": row["validity_days"], "active": bool(row["active"])}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "credits": row["credits"],
+        "price_cents": row["price_cents"],
+        "validity_days": row["validity_days"],
+        "active": bool(row["active"]),
+    }
 
 
 def row(store: Store, package_id: int, field: str = "id") -> RowMapping:
@@ -64,7 +70,9 @@ def update_package(change: Change) -> None:
     given = present(msg.changes)
     if not given:
         raise invalid("changes is empty", field="changes")
-    change.store.db.execute(update(packages).where(packages.c.id == msg.id).values(**_values(given, "changes.")))
+    change.store.db.execute(
+        update(packages).where(packages.c.id == msg.id).values(**_values(given, "changes."))
+    )
     package = wire(row(change.store, msg.id))
     change.emit("package:updated", {"package": package}, primary=True)
     change.reply = {"package": package}
@@ -79,16 +87,30 @@ def sell(change: Change) -> None:
         raise invalid(f"package {package['name']!r} is no longer sold", field="package_id")
     sold = time_field(msg.sold_at, "sold_at") if msg.sold_at is not None else change.now
     days = int(package["validity_days"])
-    values = {"client_id": msg.client_id, "package_id": msg.package_id, "credits": package["credits"],
-              "price_paid_cents": package["price_cents"] if msg.price_paid_cents is None else msg.price_paid_cents,
-              "sold_at": format_ts(sold), "expires_at": format_ts(sold + timedelta(days=days)) if days else None,
-              "sold_by": change.actor.id}
+    values = {
+        "client_id": msg.client_id,
+        "package_id": msg.package_id,
+        "credits": package["credits"],
+        "price_paid_cents": package["price_cents"] if msg.price_paid_cents is None else msg.price_paid_cents,
+        "sold_at": format_ts(sold),
+        "expires_at": format_ts(sold + timedelta(days=days)) if days else None,
+        "sold_by": change.actor.id,
+    }
     result = store.db.execute(insert(package_sales).values(**values))
     key = result.inserted_primary_key
     assert key is not None
     sale = sale_wire({**values, "id": int(key[0])})
-    entry = ledger.post(store, change.tx, change.actor, msg.client_id, int(package["credits"]), "sale", sold,
-                        sale_id=sale["id"], note=str(package["name"]))
+    entry = ledger.post(
+        store,
+        change.tx,
+        change.actor,
+        msg.client_id,
+        int(package["credits"]),
+        "sale",
+        sold,
+        sale_id=sale["id"],
+        note=str(package["name"]),
+    )
     change.reply = {"sale": sale, "balance": entry["balance_after"]}
 
 
@@ -100,6 +122,14 @@ def adjust(change: Change) -> None:
     if not msg.reason.strip():
         raise invalid("reason is required", field="reason")
     records.row(store, msg.client_id, "client_id")
-    entry = ledger.post(store, change.tx, change.actor, msg.client_id, msg.delta, "adjustment", change.now,
-                        note=msg.reason.strip())
+    entry = ledger.post(
+        store,
+        change.tx,
+        change.actor,
+        msg.client_id,
+        msg.delta,
+        "adjustment",
+        change.now,
+        note=msg.reason.strip(),
+    )
     change.reply = {"entry": entry, "balance": entry["balance_after"]}

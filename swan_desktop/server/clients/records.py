@@ -27,12 +27,20 @@ _TAG = re.compile(r"\s+")
 
 
 def wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "email": row["email"], "phone": row["phone"],
-            "birthday": row["birthday"], "emergency_contact": row["emergency_contact"], "notes": row["notes"],
-            "tags": json.loads(row["tags"] or "[]"),
-            "consent": {"reminders": bool(row["consent_reminders"]),
-                        "marketing": bool(row["consent_marketing"])},
-            "archived": bool(row["archived"]), "balance": row["credits"], "created_at": row["created_at"]}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "birthday": row["birthday"],
+        "emergency_contact": row["emergency_contact"],
+        "notes": row["notes"],
+        "tags": json.loads(row["tags"] or "[]"),
+        "consent": {"reminders": bool(row["consent_reminders"]), "marketing": bool(row["consent_marketing"])},
+        "archived": bool(row["archived"]),
+        "balance": row["credits"],
+        "created_at": row["created_at"],
+    }
 
 
 def row(store: Store, client_id: int, field: str = "id") -> RowMapping:
@@ -88,8 +96,12 @@ def columns(fields: dict[str, Any]) -> dict[str, Any]:
 def _with_search(store: Store, values: dict[str, Any], client_id: int | None = None) -> dict[str, Any]:
     current: dict[str, Any] = dict(row(store, client_id)) if client_id is not None else {}
     merged = {**current, **values}
-    values["search_text"] = search_text(merged.get("name", ""), merged.get("email", ""),
-                                        merged.get("phone", ""), json.loads(merged.get("tags") or "[]"))
+    values["search_text"] = search_text(
+        merged.get("name", ""),
+        merged.get("email", ""),
+        merged.get("phone", ""),
+        json.loads(merged.get("tags") or "[]"),
+    )
     return values
 
 
@@ -134,21 +146,28 @@ def update_client(change: Change) -> None:
     except ProtocolError as err:
         data = err.data or {}
         raise invalid(err.message, field=f"changes.{data.get('field', '')}") from None
-    store.db.execute(update(clients).where(clients.c.id == msg.id).values(**_with_search(store, values, msg.id)))
+    store.db.execute(
+        update(clients).where(clients.c.id == msg.id).values(**_with_search(store, values, msg.id))
+    )
     record = get(store, msg.id)
     if "name" in values and values["name"] != before["name"]:
         _rename_sessions(store, msg.id, before["name"], values["name"])
     change.emit("client:updated", {"client": record}, primary=True)
-    change.reply = {"client": record,
-                    "duplicates": duplicates(store, values["email_key"], msg.id) if "email_key" in values else []}
+    change.reply = {
+        "client": record,
+        "duplicates": duplicates(store, values["email_key"], msg.id) if "email_key" in values else [],
+    }
 
 
 def _rename_sessions(store: Store, client_id: int, old: str, new: str) -> None:
     """Sessions that showed the client's old name show the new one (their text is searched)."""
     from ..tables import sessions
 
-    store.db.execute(update(sessions).where(sessions.c.client_id == client_id, sessions.c.client_name == old)
-                     .values(client_name=new))
+    store.db.execute(
+        update(sessions)
+        .where(sessions.c.client_id == client_id, sessions.c.client_name == old)
+        .values(client_name=new)
+    )
 
 
 def import_clients(change: Change) -> None:
@@ -173,8 +192,13 @@ def import_clients(change: Change) -> None:
             continue
         if taken:
             where = f"row {seen[key]}" if key in seen else "an existing client"
-            problems.append({"row": number, "field": "email",
-                             "message": f"{values['email']} is already the email of {where}"})
+            problems.append(
+                {
+                    "row": number,
+                    "field": "email",
+                    "message": f"{values['email']} is already the email of {where}",
+                }
+            )
             continue
         if key:
             seen[key] = number

@@ -1,9 +1,11 @@
 """``report.run``: figures per week or month, each computed by the database (GROUP BY the period).
 
 Periods are taken on the stored UTC times (``YYYY-Www`` ISO weeks or
-``YYYY-MM``); the range is ``start`` 00:00 UTC to the end of ``end``. Only
-working and opening hours (a few rows per trainer) are expanded day by day
-in Python; sessions are never loaded.
+``YYYY-MM``); the range is ``start`` 00:00 UTC to the end of ``end``. The
+database groups by month, or for weeks by day (the days' sums are folded into
+ISO weeks here: at most 366 rows a key, and a week of every row costs the
+database three date functions). Working and opening hours (a few rows per
+trainer) are expanded day by day in Python; sessions are never loaded.
 """
 
 from __future__ import annotations
@@ -43,7 +45,23 @@ def _range(msg: ReportRun) -> tuple[date, date, str, str]:
 
 
 def _period(column: Any, by: str) -> Any:
-    return (dialect.iso_week(column) if by == "week" else dialect.month(column)).label("period")
+    """What the database groups by: the day for weeks (folded into ISO weeks by :func:`_rollup`,
+    cheaper than computing the week of every row), the month for months."""
+    return (dialect.day(column) if by == "week" else dialect.month(column)).label("period")
+
+
+def _rollup(rows: Any, by: str, keys: int) -> list[tuple[Any, ...]]:
+    """Rows ``(period, *keys, *figures)`` from the database with days folded into weeks (figures
+    summed); months pass as they are. Sorted by period and keys."""
+    if by != "week":
+        return sorted((tuple(r) for r in rows), key=lambda r: tuple(str(v) for v in r[: keys + 1]))
+    out: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        key = (_label(date.fromisoformat(row[0]), "week"), *row[1 : keys + 1])
+        figures = [v or 0 for v in row[keys + 1 :]]
+        held = out.get(key)
+        out[key] = figures if held is None else [a + b for a, b in zip(held, figures, strict=True)]
+    return sorted(((*k, *v) for k, v in out.items()), key=lambda r: tuple(str(v) for v in r[: keys + 1]))
 
 
 def _label(day: date, by: str) -> str:
@@ -55,7 +73,14 @@ def _label(day: date, by: str) -> str:
 
 def run(store: Store, msg: ReportRun, now: datetime) -> dict[str, Any]:
     rows, totals = _KINDS[msg.kind](store, msg, now)
-    return {"kind": msg.kind, "by": msg.by, "start": msg.start, "end": msg.end, "rows": rows, "totals": totals}
+    return {
+        "kind": msg.kind,
+        "by": msg.by,
+        "start": msg.start,
+        "end": msg.end,
+        "rows": rows,
+        "totals": totals,
+    }
 
 
 def _in_range(column: Any, low: str, high: str) -> ColumnElement[bool]:
@@ -74,10 +99,24 @@ def _utilisation(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict
     if msg.trainer_id is not None:
         where = and_(where, sessions.c.trainer_id == msg.trainer_id)
     period = _period(sessions.c.start, msg.by)
-    by_trainer = store.db.execute(select(period, sessions.c.trainer_id, hours.label("hours"))
-                                  .where(where).group_by(period, sessions.c.trainer_id)).all()
-    by_room = store.db.execute(select(period, sessions.c.location, hours.label("hours"))
-                               .where(where, sessions.c.location != "").group_by(period, sessions.c.location)).all()
+    by_trainer = _rollup(
+        store.db.execute(
+            select(period, sessions.c.trainer_id, hours.label("hours"))
+            .where(where)
+            .group_by(period, sessions.c.trainer_id)
+        ),
+        msg.by,
+        1,
+    )
+    by_room = _rollup(
+        store.db.execute(
+            select(period, sessions.c.location, hours.label("hours"))
+            .where(where, sessions.c.location != "")
+            .group_by(period, sessions.c.location)
+        ),
+        msg.by,
+        1,
+    )
     working = _working_hours(store, first, last, msg.by, msg.trainer_id)
     opening = _opening_hours(store, first, last, msg.by)
     rows: list[dict[str, Any]] = []
@@ -85,22 +124,45 @@ def _utilisation(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict
     for p, trainer_id, booked in by_trainer:
         work = working.get((p, trainer_id), 0.0)
         seen.add((p, trainer_id))
-        rows.append({"period": p, "trainer_id": trainer_id, "booked_hours": round(booked or 0, 2),
-                     "working_hours": round(work, 2), "utilisation": _ratio(booked or 0, work)})
+        rows.append(
+            {
+                "period": p,
+                "trainer_id": trainer_id,
+                "booked_hours": round(booked or 0, 2),
+                "working_hours": round(work, 2),
+                "utilisation": _ratio(booked or 0, work),
+            }
+        )
     for (p, trainer_id), work in working.items():
         if (p, trainer_id) not in seen and work:
-            rows.append({"period": p, "trainer_id": trainer_id, "booked_hours": 0.0,
-                         "working_hours": round(work, 2), "utilisation": 0.0})
+            rows.append(
+                {
+                    "period": p,
+                    "trainer_id": trainer_id,
+                    "booked_hours": 0.0,
+                    "working_hours": round(work, 2),
+                    "utilisation": 0.0,
+                }
+            )
     for p, room, booked in by_room:
         open_h = opening.get(p)
-        rows.append({"period": p, "room": room, "booked_hours": round(booked or 0, 2),
-                     "open_hours": round(open_h, 2) if open_h is not None else None,
-                     "utilisation": _ratio(booked or 0, open_h or 0)})
+        rows.append(
+            {
+                "period": p,
+                "room": room,
+                "booked_hours": round(booked or 0, 2),
+                "open_hours": round(open_h, 2) if open_h is not None else None,
+                "utilisation": _ratio(booked or 0, open_h or 0),
+            }
+        )
     rows.sort(key=lambda r: (r["period"], "room" in r, str(r.get("trainer_id", r.get("room")))))
     booked_total = sum(r["booked_hours"] for r in rows if "trainer_id" in r)
     work_total = sum(r["working_hours"] for r in rows if "trainer_id" in r)
-    return rows, {"booked_hours": round(booked_total, 2), "working_hours": round(work_total, 2),
-                  "utilisation": _ratio(booked_total, work_total)}
+    return rows, {
+        "booked_hours": round(booked_total, 2),
+        "working_hours": round(work_total, 2),
+        "utilisation": _ratio(booked_total, work_total),
+    }
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -112,8 +174,9 @@ def _span(start: str, end: str) -> float:
     return (b.hour * 60 + b.minute - a.hour * 60 - a.minute) / 60
 
 
-def _working_hours(store: Store, first: date, last: date, by: str,
-                   trainer_id: int | None) -> dict[tuple[str, int], float]:
+def _working_hours(
+    store: Store, first: date, last: date, by: str, trainer_id: int | None
+) -> dict[tuple[str, int], float]:
     query = select(trainer_hours)
     if trainer_id is not None:
         query = query.where(trainer_hours.c.trainer_id == trainer_id)
@@ -143,11 +206,16 @@ def _opening_hours(store: Store, first: date, last: date, by: str) -> dict[str, 
 # -- attendance and cancellations ----------------------------------------------------------------
 def _participants() -> Any:
     """Every (session, client) place with its attendance: first clients and a group's others."""
-    first = select(sessions.c.id, sessions.c.start, sessions.c.trainer_id, sessions.c.status,
-                   sessions.c.attendance).where(sessions.c.client_id.is_not(None))
-    others = select(sessions.c.id, sessions.c.start, sessions.c.trainer_id, sessions.c.status,
-                    session_clients.c.attendance).join(session_clients,
-                                                       session_clients.c.session_id == sessions.c.id)
+    first = select(
+        sessions.c.id, sessions.c.start, sessions.c.trainer_id, sessions.c.status, sessions.c.attendance
+    ).where(sessions.c.client_id.is_not(None))
+    others = select(
+        sessions.c.id,
+        sessions.c.start,
+        sessions.c.trainer_id,
+        sessions.c.status,
+        session_clients.c.attendance,
+    ).join(session_clients, session_clients.c.session_id == sessions.c.id)
     return union_all(first, others).subquery()
 
 
@@ -155,42 +223,70 @@ def _attendance(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[
     _, _, low, high = _range(msg)
     places = _participants()
     held = and_(places.c.status != "cancelled", places.c.start < now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    attended = or_(places.c.attendance.in_(("present", "late")),
-                   and_(places.c.attendance.is_(None), places.c.status == "completed"))
+    attended = or_(
+        places.c.attendance.in_(("present", "late")),
+        and_(places.c.attendance.is_(None), places.c.status == "completed"),
+    )
     period = _period(places.c.start, msg.by)
-    query = select(period, places.c.trainer_id,
-                   func.sum(case((held, 1), else_=0)).label("booked"),
-                   func.sum(case((and_(held, attended), 1), else_=0)).label("attended"),
-                   func.sum(case((and_(held, places.c.attendance == "no_show"), 1), else_=0)).label("no_shows"),
-                   ).where(_in_range(places.c.start, low, high))
+    query = select(
+        period,
+        places.c.trainer_id,
+        func.sum(case((held, 1), else_=0)).label("booked"),
+        func.sum(case((and_(held, attended), 1), else_=0)).label("attended"),
+        func.sum(case((and_(held, places.c.attendance == "no_show"), 1), else_=0)).label("no_shows"),
+    ).where(_in_range(places.c.start, low, high))
     if msg.trainer_id is not None:
         query = query.where(places.c.trainer_id == msg.trainer_id)
     rows = []
-    for p, trainer_id, booked, came, missed in store.db.execute(query.group_by(period, places.c.trainer_id)
-                                                                .order_by(period, places.c.trainer_id)):
-        rows.append({"period": p, "trainer_id": trainer_id, "booked": int(booked or 0), "attended": int(came or 0),
-                     "no_shows": int(missed or 0), "attendance_rate": _ratio(came or 0, booked or 0),
-                     "no_show_rate": _ratio(missed or 0, booked or 0)})
+    grouped = store.db.execute(query.group_by(period, places.c.trainer_id))
+    for p, trainer_id, booked, came, missed in _rollup(grouped, msg.by, 1):
+        rows.append(
+            {
+                "period": p,
+                "trainer_id": trainer_id,
+                "booked": int(booked or 0),
+                "attended": int(came or 0),
+                "no_shows": int(missed or 0),
+                "attendance_rate": _ratio(came or 0, booked or 0),
+                "no_show_rate": _ratio(missed or 0, booked or 0),
+            }
+        )
     booked_t = sum(r["booked"] for r in rows)
     came_t, missed_t = sum(r["attended"] for r in rows), sum(r["no_shows"] for r in rows)
-    return rows, {"booked": booked_t, "attended": came_t, "no_shows": missed_t,
-                  "attendance_rate": _ratio(came_t, booked_t), "no_show_rate": _ratio(missed_t, booked_t)}
+    return rows, {
+        "booked": booked_t,
+        "attended": came_t,
+        "no_shows": missed_t,
+        "attendance_rate": _ratio(came_t, booked_t),
+        "no_show_rate": _ratio(missed_t, booked_t),
+    }
 
 
-def _cancellations(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _cancellations(
+    store: Store, msg: ReportRun, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     _, _, low, high = _range(msg)
     window_h = float(settings.read(store).get("cancellation_window_h") or 24)
     late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
     period = _period(sessions.c.start, msg.by)
-    query = select(period, sessions.c.trainer_id,
-                   func.sum(case((late, 1), else_=0)).label("late"),
-                   func.sum(case((late, 0), else_=1)).label("timely"),
-                   ).where(_in_range(sessions.c.start, low, high), sessions.c.status == "cancelled")
+    query = select(
+        period,
+        sessions.c.trainer_id,
+        func.sum(case((late, 1), else_=0)).label("late"),
+        func.sum(case((late, 0), else_=1)).label("timely"),
+    ).where(_in_range(sessions.c.start, low, high), sessions.c.status == "cancelled")
     if msg.trainer_id is not None:
         query = query.where(sessions.c.trainer_id == msg.trainer_id)
-    rows = [{"period": p, "trainer_id": t, "late": int(a or 0), "timely": int(b or 0), "cancelled": int((a or 0) + (b or 0))}
-            for p, t, a, b in store.db.execute(query.group_by(period, sessions.c.trainer_id)
-                                               .order_by(period, sessions.c.trainer_id))]
+    rows = [
+        {
+            "period": p,
+            "trainer_id": t,
+            "late": int(a or 0),
+            "timely": int(b or 0),
+            "cancelled": int((a or 0) + (b or 0)),
+        }
+        for p, t, a, b in _rollup(store.db.execute(query.group_by(period, sessions.c.trainer_id)), msg.by, 1)
+    ]
     late_t, timely_t = sum(r["late"] for r in rows), sum(r["timely"] for r in rows)
     return rows, {"late": late_t, "timely": timely_t, "cancelled": late_t + timely_t}
 
@@ -200,35 +296,65 @@ def _credits(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str
     _, _, low, high = _range(msg)
     reason, delta = credit_ledger.c.reason, credit_ledger.c.delta
     period = _period(credit_ledger.c.at, msg.by)
-    query = select(period,
-                   func.sum(case((reason == "sale", delta), else_=0)).label("sold"),
-                   func.sum(case((reason.in_(("booking", "completion", "refund")), -delta), else_=0)).label("spent"),
-                   func.sum(case((reason == "expiry", -delta), else_=0)).label("lapsed"),
-                   func.sum(case((reason == "adjustment", delta), else_=0)).label("adjusted"),
-                   ).where(_in_range(credit_ledger.c.at, low, high))
-    rows = [{"period": p, "sold": int(a or 0), "spent": int(b or 0), "lapsed": int(c or 0), "adjusted": int(d or 0)}
-            for p, a, b, c, d in store.db.execute(query.group_by(period).order_by(period))]
+    query = select(
+        period,
+        func.sum(case((reason == "sale", delta), else_=0)).label("sold"),
+        func.sum(case((reason.in_(("booking", "completion", "refund")), -delta), else_=0)).label("spent"),
+        func.sum(case((reason == "expiry", -delta), else_=0)).label("lapsed"),
+        func.sum(case((reason == "adjustment", delta), else_=0)).label("adjusted"),
+    ).where(_in_range(credit_ledger.c.at, low, high))
+    rows = [
+        {
+            "period": p,
+            "sold": int(a or 0),
+            "spent": int(b or 0),
+            "lapsed": int(c or 0),
+            "adjusted": int(d or 0),
+        }
+        for p, a, b, c, d in _rollup(store.db.execute(query.group_by(period)), msg.by, 0)
+    ]
     return rows, {k: sum(r[k] for r in rows) for k in ("sold", "spent", "lapsed", "adjusted")}
 
 
 def _revenue(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     _, _, low, high = _range(msg)
     period = _period(package_sales.c.sold_at, msg.by)
-    query = (select(period, package_sales.c.package_id, packages.c.name,
-                    func.count().label("sales"), func.sum(package_sales.c.price_paid_cents).label("cents"),
-                    func.sum(package_sales.c.credits).label("credits"))
-             .join(packages, packages.c.id == package_sales.c.package_id)
-             .where(_in_range(package_sales.c.sold_at, low, high))
-             .group_by(period, package_sales.c.package_id, packages.c.name)
-             .order_by(period, package_sales.c.package_id))
+    query = (
+        select(
+            period,
+            package_sales.c.package_id,
+            packages.c.name,
+            func.count().label("sales"),
+            func.sum(package_sales.c.price_paid_cents).label("cents"),
+            func.sum(package_sales.c.credits).label("credits"),
+        )
+        .join(packages, packages.c.id == package_sales.c.package_id)
+        .where(_in_range(package_sales.c.sold_at, low, high))
+        .group_by(period, package_sales.c.package_id, packages.c.name)
+    )
     currency = settings.read(store).get("currency") or "EUR"
-    rows = [{"period": p, "package_id": pid, "package": name, "sales": int(n), "revenue_cents": int(c or 0),
-             "credits": int(k or 0)} for p, pid, name, n, c, k in store.db.execute(query)]
-    return rows, {"sales": sum(r["sales"] for r in rows), "revenue_cents": sum(r["revenue_cents"] for r in rows),
-                  "currency": currency}
+    rows = [
+        {
+            "period": p,
+            "package_id": pid,
+            "package": name,
+            "sales": int(n),
+            "revenue_cents": int(c or 0),
+            "credits": int(k or 0),
+        }
+        for p, pid, name, n, c, k in _rollup(store.db.execute(query), msg.by, 2)
+    ]
+    return rows, {
+        "sales": sum(r["sales"] for r in rows),
+        "revenue_cents": sum(r["revenue_cents"] for r in rows),
+        "currency": currency,
+    }
 
 
-_KINDS = {"utilisation": _utilisation, "attendance": _attendance, "cancellations": _cancellations,
-          "credits": _credits, "revenue": _revenue}
-
-
+_KINDS = {
+    "utilisation": _utilisation,
+    "attendance": _attendance,
+    "cancellations": _cancellations,
+    "credits": _credits,
+    "revenue": _revenue,
+}

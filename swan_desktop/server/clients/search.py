@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
 
 from ...protocol.timefmt import format_ts
 from ..storage import dialect
@@ -48,12 +48,14 @@ def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
         query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
     if not msg.include_archived:
         query = query.where(clients.c.archived == 0)
-    rows = store.db.execute(query.order_by(func.lower(clients.c.name), clients.c.id).limit(msg.limit)).mappings()
+    order = (func.lower(clients.c.name), clients.c.id)
+    rows = list(store.db.execute(query.order_by(*order).limit(msg.limit)).mappings())
+    upcoming, last = _nearest(store, [r["id"] for r in rows], now)
     found = []
     for row in rows:
         record = records.wire(row)
-        record["next_session"] = _nearest(store, row["id"], now, upcoming=True)
-        record["last_session"] = _nearest(store, row["id"], now, upcoming=False)
+        record["next_session"] = upcoming.get(row["id"])
+        record["last_session"] = last.get(row["id"])
         found.append(record)
     return {"clients": found, "sessions": _sessions(store, msg.q)}
 
@@ -62,29 +64,59 @@ def _sessions(store: Store, q: str) -> list[dict[str, Any]]:
     if not any(len(w) >= dialect.TEXT_INDEX_MIN for w in q.split()):
         return []
     hits = dialect.text_matches(SEARCH_INDEX, q).subquery()
-    rows = store.db.execute(select(sessions).join(hits, hits.c.rowid == sessions.c.id)
-                            .order_by(sessions.c.start.desc()).limit(SESSION_HITS)).mappings()
+    rows = store.db.execute(
+        select(sessions)
+        .join(hits, hits.c.rowid == sessions.c.id)
+        .order_by(sessions.c.start.desc())
+        .limit(SESSION_HITS)
+    ).mappings()
     wires = [session_from_row(r).to_wire() for r in rows]
     groups.decorate(store, wires)
     return wires
 
 
-def _nearest(store: Store, client_id: int, now: datetime, *, upcoming: bool) -> dict[str, Any] | None:
-    """The client's next (from ``now``, not cancelled) or last (before ``now``) session."""
+def _nearest(store: Store, ids: list[int], now: datetime) -> tuple[dict[int, Any], dict[int, Any]]:
+    """Each client's next session (from ``now``, not cancelled) and last one (before ``now``):
+    one grouped query each over the clients' places, then the sessions themselves."""
+    if not ids:
+        return {}, {}
     moment = format_ts(now)
-    best: dict[str, Any] | None = None
-    for query in (select(sessions).where(sessions.c.client_id == client_id),
-                  select(sessions).join(session_clients, session_clients.c.session_id == sessions.c.id)
-                  .where(session_clients.c.client_id == client_id)):
-        if upcoming:
-            query = query.where(sessions.c.start >= moment, sessions.c.status != "cancelled")
-            query = query.order_by(sessions.c.start).limit(1)
-        else:
-            query = query.where(sessions.c.start < moment).order_by(sessions.c.start.desc()).limit(1)
-        row = store.db.execute(query).mappings().first()
-        if row is not None and (best is None or (row["start"] < best["start"]) == upcoming):
-            best = dict(row)
-    return groups.session_wire(store, session_from_row(best)) if best is not None else None
+    places = union_all(
+        select(sessions.c.id, sessions.c.client_id.label("cid"), sessions.c.start, sessions.c.status).where(
+            sessions.c.client_id.in_(ids)
+        ),
+        select(sessions.c.id, session_clients.c.client_id.label("cid"), sessions.c.start, sessions.c.status)
+        .join(session_clients, session_clients.c.session_id == sessions.c.id)
+        .where(session_clients.c.client_id.in_(ids)),
+    ).subquery()
+    soonest = store.db.execute(
+        select(places.c.cid, func.min(places.c.start))
+        .where(places.c.start >= moment, places.c.status != "cancelled")
+        .group_by(places.c.cid)
+    ).all()
+    latest = store.db.execute(
+        select(places.c.cid, func.max(places.c.start)).where(places.c.start < moment).group_by(places.c.cid)
+    ).all()
+    wanted = [(cid, at) for cid, at in (*soonest, *latest)]
+    if not wanted:
+        return {}, {}
+    picked = store.db.execute(
+        select(places.c.cid, places.c.start, places.c.id).where(
+            tuple_(places.c.cid, places.c.start).in_(wanted)
+        )
+    ).all()
+    by_id = {
+        r["id"]: session_from_row(r).to_wire()
+        for r in store.db.execute(
+            select(sessions).where(sessions.c.id.in_({p.id for p in picked}))
+        ).mappings()
+    }
+    groups.decorate(store, by_id.values())
+    at = {(p.cid, p.start): by_id[p.id] for p in picked}
+    return (
+        {cid: at[(cid, when)] for cid, when in soonest if (cid, when) in at},
+        {cid: at[(cid, when)] for cid, when in latest if (cid, when) in at},
+    )
 
 
 # -- client.get --------------------------------------------------------------------------------
@@ -93,56 +125,104 @@ def card(store: Store, client_id: int, now: datetime, window_h: float) -> dict[s
     mine = groups.sessions_of(client_id).subquery()
     moment = format_ts(now)
     base = select(sessions).where(sessions.c.id.in_(select(mine.c.session_id)))
-    upcoming = store.db.execute(base.where(sessions.c.start >= moment).order_by(sessions.c.start)
-                                .limit(PAST)).mappings()
-    past = store.db.execute(base.where(sessions.c.start < moment).order_by(sessions.c.start.desc())
-                            .limit(PAST)).mappings()
+    upcoming = store.db.execute(
+        base.where(sessions.c.start >= moment).order_by(sessions.c.start).limit(PAST)
+    ).mappings()
+    past = store.db.execute(
+        base.where(sessions.c.start < moment).order_by(sessions.c.start.desc()).limit(PAST)
+    ).mappings()
     up_wires = [session_from_row(r).to_wire() for r in upcoming]
     past_wires = [session_from_row(r).to_wire() for r in past]
     groups.decorate(store, up_wires + past_wires)
-    return {"client": record, "upcoming": up_wires, "past": past_wires,
-            "stats": stats(store, client_id, window_h),
-            "ledger": ledger.page(store, client_id, limit=PAST)["entries"],
-            "packages": sales(store, client_id), "messages": messages(store, client_id)}
+    return {
+        "client": record,
+        "upcoming": up_wires,
+        "past": past_wires,
+        "stats": stats(store, client_id, window_h),
+        "ledger": ledger.page(store, client_id, limit=PAST)["entries"],
+        "packages": sales(store, client_id),
+        "messages": messages(store, client_id),
+    }
 
 
 def stats(store: Store, client_id: int, window_h: float) -> dict[str, int]:
     """Attended, no-shows, late and timely cancellations over all time (one query)."""
     extra = select(session_clients.c.session_id, session_clients.c.attendance).where(
-        session_clients.c.client_id == client_id)
+        session_clients.c.client_id == client_id
+    )
     first = select(sessions.c.id.label("session_id"), sessions.c.attendance).where(
-        sessions.c.client_id == client_id)
+        sessions.c.client_id == client_id
+    )
     mine = first.union_all(extra).subquery()
     late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
     cancelled = sessions.c.status == "cancelled"
-    row = store.db.execute(select(
-        func.sum(case((or_(mine.c.attendance.in_(("present", "late")),
-                           and_(mine.c.attendance.is_(None), sessions.c.status == "completed")), 1), else_=0)),
-        func.sum(case((mine.c.attendance == "no_show", 1), else_=0)),
-        func.sum(case((and_(cancelled, late), 1), else_=0)),
-        func.sum(case((and_(cancelled, ~late), 1), else_=0)),
-    ).select_from(mine.join(sessions, sessions.c.id == mine.c.session_id))).one()
-    return {"attended": int(row[0] or 0), "no_shows": int(row[1] or 0),
-            "late_cancellations": int(row[2] or 0), "timely_cancellations": int(row[3] or 0)}
+    row = store.db.execute(
+        select(
+            func.sum(
+                case(
+                    (
+                        or_(
+                            mine.c.attendance.in_(("present", "late")),
+                            and_(mine.c.attendance.is_(None), sessions.c.status == "completed"),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            func.sum(case((mine.c.attendance == "no_show", 1), else_=0)),
+            func.sum(case((and_(cancelled, late), 1), else_=0)),
+            func.sum(case((and_(cancelled, ~late), 1), else_=0)),
+        ).select_from(mine.join(sessions, sessions.c.id == mine.c.session_id))
+    ).one()
+    return {
+        "attended": int(row[0] or 0),
+        "no_shows": int(row[1] or 0),
+        "late_cancellations": int(row[2] or 0),
+        "timely_cancellations": int(row[3] or 0),
+    }
 
 
 def sale_wire(row: Any) -> dict[str, Any]:
-    return {"id": row["id"], "client_id": row["client_id"], "package_id": row["package_id"],
-            "credits": row["credits"], "price_paid_cents": row["price_paid_cents"], "sold_at": row["sold_at"],
-            "expires_at": row["expires_at"]}
+    return {
+        "id": row["id"],
+        "client_id": row["client_id"],
+        "package_id": row["package_id"],
+        "credits": row["credits"],
+        "price_paid_cents": row["price_paid_cents"],
+        "sold_at": row["sold_at"],
+        "expires_at": row["expires_at"],
+    }
 
 
 def sales(store: Store, client_id: int) -> list[dict[str, Any]]:
-    rows = store.db.execute(select(package_sales, packages.c.name.label("package_name"))
-                            .join(packages, packages.c.id == package_sales.c.package_id)
-                            .where(package_sales.c.client_id == client_id)
-                            .order_by(package_sales.c.sold_at.desc(), package_sales.c.id.desc())).mappings()
+    rows = store.db.execute(
+        select(package_sales, packages.c.name.label("package_name"))
+        .join(packages, packages.c.id == package_sales.c.package_id)
+        .where(package_sales.c.client_id == client_id)
+        .order_by(package_sales.c.sold_at.desc(), package_sales.c.id.desc())
+    ).mappings()
     return [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
 
 
 def messages(store: Store, client_id: int) -> list[dict[str, Any]]:
-    rows = store.db.execute(select(client_emails).where(client_emails.c.client_id == client_id)
-                            .order_by(client_emails.c.id.desc()).limit(MESSAGES)).mappings()
-    return [{"id": r["id"], "session_id": r["session_id"], "kind": r["kind"], "status": r["status"],
-             "to": r["to_addr"], "subject": r["subject"], "due_at": r["due_at"], "sent_at": r["sent_at"],
-             "message_id": r["message_id"]} for r in rows]
+    rows = store.db.execute(
+        select(client_emails)
+        .where(client_emails.c.client_id == client_id)
+        .order_by(client_emails.c.id.desc())
+        .limit(MESSAGES)
+    ).mappings()
+    return [
+        {
+            "id": r["id"],
+            "session_id": r["session_id"],
+            "kind": r["kind"],
+            "status": r["status"],
+            "to": r["to_addr"],
+            "subject": r["subject"],
+            "due_at": r["due_at"],
+            "sent_at": r["sent_at"],
+            "message_id": r["message_id"],
+        }
+        for r in rows
+    ]

@@ -81,8 +81,12 @@ _MAIL_EVENTS = ("session:", "client:")
 
 
 class ClientsFeature:
-    def __init__(self, ctx: FeatureContext, smtp: Callable[[], SmtpConfig | None],
-                 clock: Callable[[], datetime] = now_utc) -> None:
+    def __init__(
+        self,
+        ctx: FeatureContext,
+        smtp: Callable[[], SmtpConfig | None],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
         self.ctx = ctx
         self.clock = clock
         self.outbox = emails.Outbox(ctx.store, smtp, clock)
@@ -146,12 +150,14 @@ class ClientsFeature:
         def read(store: Store) -> dict[str, Any]:
             window = calendar_studio.cancellation_window(store).total_seconds() / 3600
             return search.card(store, msg.id, self.clock(), window)
+
         return dict(await self.ctx.store.run(read))
 
     async def credits_ledger(self, conn: Connection, msg: CreditsLedger) -> dict[str, Any]:
         def read(store: Store) -> dict[str, Any]:
             records.row(store, msg.client_id, "client_id")
             return ledger.page(store, msg.client_id, msg.before, msg.limit)
+
         return dict(await self.ctx.store.run(read))
 
     async def package_list(self, conn: Connection, msg: Message) -> dict[str, Any]:
@@ -165,18 +171,26 @@ class ClientsFeature:
         return dict(await self.ctx.store.run(reports.run, msg, self.clock()))
 
     # -- after a place freed -------------------------------------------------------------------
-    async def _offered(self, actor: Account, msg: Message, reply: dict[str, Any],
-                       notes: dict[str, Any]) -> None:
+    async def _offered(
+        self, actor: Account, msg: Message, reply: dict[str, Any], notes: dict[str, Any]
+    ) -> None:
         offer = notes.get(bookings.OFFER)
         if offer is None:
             return
         trainer_user = await self.ctx.store.run(_trainer_user, offer["trainer_id"])
-        recipients = Recipients(user_ids=frozenset({trainer_user}) if trainer_user else frozenset(),
-                                roles=frozenset({"admin"}))
-        await self.ctx.notifier.notify(recipients, Notice(
-            "A place is free", f"{offer['client_name']} is first on the waitlist for the session at "
-            f"{offer['start']}; book them with booking.add", category="schedule",
-            links={"session": offer["session_id"]}))
+        recipients = Recipients(
+            user_ids=frozenset({trainer_user}) if trainer_user else frozenset(), roles=frozenset({"admin"})
+        )
+        await self.ctx.notifier.notify(
+            recipients,
+            Notice(
+                "A place is free",
+                f"{offer['client_name']} is first on the waitlist for the session at "
+                f"{offer['start']}; book them with booking.add",
+                category="schedule",
+                links={"session": offer["session_id"]},
+            ),
+        )
 
 
 def _own_only(account: Account, msg: ReportRun) -> ReportRun:
@@ -186,8 +200,11 @@ def _own_only(account: Account, msg: ReportRun) -> ReportRun:
     if account.trainer_id is None:
         raise ProtocolError(ErrorCode.FORBIDDEN, "your account is not linked to a trainer")
     if msg.trainer_id is not None and msg.trainer_id != account.trainer_id:
-        raise ProtocolError(ErrorCode.FORBIDDEN, "a trainer may run reports on their own sessions only",
-                            {"field": "trainer_id"})
+        raise ProtocolError(
+            ErrorCode.FORBIDDEN,
+            "a trainer may run reports on their own sessions only",
+            {"field": "trainer_id"},
+        )
     return ReportRun(kind=msg.kind, start=msg.start, end=msg.end, by=msg.by, trainer_id=account.trainer_id)
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Table, Text, UniqueCo
 from ..storage.metadata import metadata
 
 packages = Table(
-    "packages", metadata,
+    "packages",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", Text, nullable=False),
     Column("credits", Integer, nullable=False),
@@ -25,7 +26,8 @@ packages = Table(
 )
 
 package_sales = Table(
-    "package_sales", metadata,
+    "package_sales",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("client_id", Integer, ForeignKey("clients.id"), nullable=False),
     Column("package_id", Integer, ForeignKey("packages.id"), nullable=False),
@@ -43,7 +45,8 @@ Index("package_sales_by_expiry", package_sales.c.expires_at)
 Index("package_sales_by_time", package_sales.c.sold_at)
 
 credit_ledger = Table(
-    "credit_ledger", metadata,
+    "credit_ledger",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("client_id", Integer, ForeignKey("clients.id"), nullable=False),
     Column("delta", Integer, nullable=False),
@@ -64,9 +67,15 @@ Index("credit_ledger_by_time", credit_ledger.c.at)
 
 #: The clients of a group session beyond the first (the first is ``sessions.client_id``).
 session_clients = Table(
-    "session_clients", metadata,
-    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
+    "session_clients",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("client_id", Integer, ForeignKey("clients.id"), primary_key=True, autoincrement=False),
     Column("attendance", Text),
     Column("added_at", Text, nullable=False),
@@ -74,7 +83,8 @@ session_clients = Table(
 Index("session_clients_by_client", session_clients.c.client_id)
 
 waitlist = Table(
-    "waitlist", metadata,
+    "waitlist",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("client_id", Integer, ForeignKey("clients.id"), nullable=False),
@@ -86,7 +96,8 @@ waitlist = Table(
 
 #: Emails to clients: one row per (session, client, kind), so each is sent at most once.
 client_emails = Table(
-    "client_emails", metadata,
+    "client_emails",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("session_id", Integer, nullable=False),
     Column("client_id", Integer, nullable=False),

@@ -34,9 +34,7 @@ from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
-    Integer,
     Table,
-    cast,
     column,
     create_engine,
     event,
@@ -301,11 +299,9 @@ def text_matches(name: str, words: str) -> Any:
     return select(fts.c.rowid).where(fts.c[name].op("MATCH")(literal(query))).where(literal(bool(terms)))
 
 
-def iso_week(ts: Any) -> Any:
-    """``YYYY-Www`` (ISO 8601 week) of a stored UTC time."""
-    thursday = func.date(ts, "-3 days", "weekday 4")
-    week = (cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1
-    return func.strftime("%Y", thursday).concat("-W").concat(func.printf("%02d", week))
+def day(ts: Any) -> Any:
+    """``YYYY-MM-DD`` of a stored UTC time."""
+    return func.substr(ts, 1, 10)
 
 
 def month(ts: Any) -> Any:

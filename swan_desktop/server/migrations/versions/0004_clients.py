@@ -24,6 +24,7 @@ from alembic import op
 
 from swan_desktop.protocol.timefmt import format_ts, now_utc
 from swan_desktop.server.storage import dialect
+from swan_desktop.server.storage.schema import SEARCH_INDEX
 
 revision = "0004_clients"
 down_revision: str | None = "0003_studio_admin"
@@ -31,7 +32,6 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 TEXT, INT = sa.Text(), sa.Integer()
-from swan_desktop.server.storage.schema import SEARCH_INDEX
 
 _TEXT_COLUMNS = ("email", "phone", "emergency_contact", "notes", "email_key", "search_text")
 _INT_COLUMNS = ("consent_reminders", "consent_marketing", "archived")
@@ -100,8 +100,13 @@ def _tables() -> None:
     op.create_index("credit_ledger_by_time", "credit_ledger", ["at"])
     op.create_table(
         "session_clients",
-        sa.Column("session_id", INT, sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True,
-                  autoincrement=False),
+        sa.Column(
+            "session_id",
+            INT,
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        ),
         sa.Column("client_id", INT, sa.ForeignKey("clients.id"), primary_key=True, autoincrement=False),
         sa.Column("attendance", TEXT),
         sa.Column("added_at", TEXT, nullable=False),
@@ -144,16 +149,19 @@ def _opening_rows() -> None:
     now = format_ts(now_utc())
     charged: dict[int, list[tuple[int, int]]] = {}
     for session_id, client_id, credits in db.exec_driver_sql(
-            "SELECT session_id, client_id, credits FROM credit_charges WHERE restored_at IS NULL "
-            "ORDER BY session_id"):
+        "SELECT session_id, client_id, credits FROM credit_charges WHERE restored_at IS NULL "
+        "ORDER BY session_id"
+    ):
         charged.setdefault(int(client_id), []).append((int(session_id), int(credits)))
     rows: list[dict[str, object]] = []
     for client_id, name, credits in db.exec_driver_sql("SELECT id, name, credits FROM clients ORDER BY id"):
         spent = charged.get(int(client_id), [])
         balance = int(credits) + sum(c for _, c in spent)
         search = " ".join(str(name).lower().split())
-        db.execute(sa.text("UPDATE clients SET created_at = :now, search_text = :search WHERE id = :id"),
-                   {"now": now, "search": search, "id": client_id})
+        db.execute(
+            sa.text("UPDATE clients SET created_at = :now, search_text = :search WHERE id = :id"),
+            {"now": now, "search": search, "id": client_id},
+        )
         if balance == 0 and not spent:
             continue
         rows.append(_row(client_id, balance, balance, "opening", None, now))
@@ -161,33 +169,57 @@ def _opening_rows() -> None:
             balance -= cost
             rows.append(_row(client_id, -cost, balance, "completion", session_id, now))
     if rows:
-        db.execute(sa.text(
-            "INSERT INTO credit_ledger (client_id, delta, balance_after, reason, session_id, note, at) "
-            "VALUES (:client_id, :delta, :balance_after, :reason, :session_id, :note, :at)"), rows)
+        db.execute(
+            sa.text(
+                "INSERT INTO credit_ledger (client_id, delta, balance_after, reason, session_id, note, at) "
+                "VALUES (:client_id, :delta, :balance_after, :reason, :session_id, :note, :at)"
+            ),
+            rows,
+        )
 
 
-def _row(client_id: int, delta: int, balance: int, reason: str, session_id: int | None,
-         at: str) -> dict[str, object]:
+def _row(
+    client_id: int, delta: int, balance: int, reason: str, session_id: int | None, at: str
+) -> dict[str, object]:
     note = "credits held before the ledger" if reason == "opening" else "charged before the ledger"
-    return {"client_id": client_id, "delta": delta, "balance_after": balance, "reason": reason,
-            "session_id": session_id, "note": note, "at": at}
+    return {
+        "client_id": client_id,
+        "delta": delta,
+        "balance_after": balance,
+        "reason": reason,
+        "session_id": session_id,
+        "note": note,
+        "at": at,
+    }
 
 
 def downgrade() -> None:
     dialect.drop_text_index(op.get_bind(), SEARCH_INDEX)
-    for index, table in (("client_emails_by_client", "client_emails"), ("client_emails_due", "client_emails"),
-                         ("session_clients_by_client", "session_clients"),
-                         ("credit_ledger_by_time", "credit_ledger"), ("credit_ledger_by_session", "credit_ledger"),
-                         ("credit_ledger_by_client", "credit_ledger"), ("package_sales_by_time", "package_sales"),
-                         ("package_sales_by_expiry", "package_sales"), ("package_sales_by_client", "package_sales"),
-                         ("sessions_by_client", "sessions"), ("clients_by_email", "clients")):
+    for index, table in (
+        ("client_emails_by_client", "client_emails"),
+        ("client_emails_due", "client_emails"),
+        ("session_clients_by_client", "session_clients"),
+        ("credit_ledger_by_time", "credit_ledger"),
+        ("credit_ledger_by_session", "credit_ledger"),
+        ("credit_ledger_by_client", "credit_ledger"),
+        ("package_sales_by_time", "package_sales"),
+        ("package_sales_by_expiry", "package_sales"),
+        ("package_sales_by_client", "package_sales"),
+        ("sessions_by_client", "sessions"),
+        ("clients_by_email", "clients"),
+    ):
         op.drop_index(index, table)
-    for name in ("client_emails", "waitlist", "session_clients", "credit_ledger", "package_sales", "packages"):
+    for name in (
+        "client_emails",
+        "waitlist",
+        "session_clients",
+        "credit_ledger",
+        "package_sales",
+        "packages",
+    ):
         op.drop_table(name)
     with op.batch_alter_table("session_types") as batch:
         batch.drop_column("capacity")
     with op.batch_alter_table("clients") as batch:
         for name in (*_TEXT_COLUMNS, "tags", *_INT_COLUMNS, "birthday", "created_at"):
             batch.drop_column(name)
-
-
