@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ...protocol.entities import Session, Status
-from ...protocol.errors import ProtocolError, invalid, not_found
+from ...protocol.errors import invalid, not_found
 from ...protocol.timefmt import format_ts
 from .. import schedule
 from ..calendar import credits
@@ -184,9 +184,15 @@ def offer(change: Change, session: Session) -> None:
 
 # -- steps in session.create / update / delete ----------------------------------------------------
 def created(change: Change) -> None:
+    """A booked client hears of it: a confirmation and a reminder; an occurrence of a new recurring
+    series gets its reminder only (one booking, not a confirmation per week)."""
     after = change.after
-    if after is not None and after.client_id is not None and after.status in _BOOKED:
+    if after is None or after.client_id is None or after.status not in _BOOKED:
+        return
+    if change.parent is None:
         emails.booked(change.store, after, after.client_id, change.now)
+    else:
+        emails.queue(change.store, after, after.client_id, "reminder", change.now)
 
 
 _BOOKED = (Status.SCHEDULED, Status.CONFIRMED, Status.REQUESTED)
@@ -221,26 +227,3 @@ def updated(change: Change) -> None:
 def deleted(change: Change) -> None:
     if change.before is not None:
         emails.drop(change.store, change.before.id)
-
-
-def count_waiting(store: Store, session_id: int) -> int:
-    return int(
-        store.db.execute(
-            select(func.count()).select_from(waitlist).where(waitlist.c.session_id == session_id)
-        ).scalar_one()
-    )
-
-
-__all__ = [
-    "OFFER",
-    "ProtocolError",
-    "add",
-    "count_waiting",
-    "created",
-    "deleted",
-    "join",
-    "leave",
-    "remove",
-    "updated",
-    "waitlist_of",
-]

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, union_all, update
+from sqlalchemy import Select, delete, insert, select, union_all, update
 
 from ...protocol.entities import Session
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
-from ...protocol.timefmt import format_ts
 from ..store import Store
 from ..tables import clients, session_types, sessions
 from .tables import session_clients
@@ -165,14 +164,3 @@ def set_attendance(store: Store, session_id: int, client_id: int, attendance: st
         .values(attendance=attendance)
     )
     return bool(result.rowcount)
-
-
-def booked_count(store: Store, session: Session) -> int:
-    extra = store.db.execute(
-        select(func.count()).select_from(session_clients).where(session_clients.c.session_id == session.id)
-    ).scalar_one()
-    return int(extra) + (1 if session.client_id is not None else 0)
-
-
-def now_text(at: Any) -> str:
-    return format_ts(at)

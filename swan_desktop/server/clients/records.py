@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping, func, insert, select, update
+from sqlalchemy import RowMapping, insert, select, update
 
 from ...protocol.errors import ProtocolError, invalid, not_found
 from ...protocol.messages import decode, present
@@ -137,7 +137,7 @@ def create(change: Change) -> None:
 def update_client(change: Change) -> None:
     msg, store = change.msg, change.store
     assert isinstance(msg, ClientUpdate)
-    before = get(store, msg.id)
+    row(store, msg.id)  # not_found for an unknown id
     given = present(msg.changes)
     if not given:
         raise invalid("changes is empty", field="changes")
@@ -150,24 +150,11 @@ def update_client(change: Change) -> None:
         update(clients).where(clients.c.id == msg.id).values(**_with_search(store, values, msg.id))
     )
     record = get(store, msg.id)
-    if "name" in values and values["name"] != before["name"]:
-        _rename_sessions(store, msg.id, before["name"], values["name"])
     change.emit("client:updated", {"client": record}, primary=True)
     change.reply = {
         "client": record,
         "duplicates": duplicates(store, values["email_key"], msg.id) if "email_key" in values else [],
     }
-
-
-def _rename_sessions(store: Store, client_id: int, old: str, new: str) -> None:
-    """Sessions that showed the client's old name show the new one (their text is searched)."""
-    from ..tables import sessions
-
-    store.db.execute(
-        update(sessions)
-        .where(sessions.c.client_id == client_id, sessions.c.client_name == old)
-        .values(client_name=new)
-    )
 
 
 def import_clients(change: Change) -> None:
@@ -210,7 +197,3 @@ def import_clients(change: Change) -> None:
         client_id = insert_client(store, values, at)
         change.emit("client:created", {"client": get(store, client_id)})
     change.reply = {"created": len(ready), "skipped": skipped}
-
-
-def count(store: Store) -> int:
-    return int(store.db.execute(select(func.count()).select_from(clients)).scalar_one())
