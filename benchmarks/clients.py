@@ -189,16 +189,19 @@ def line(what: str, median: float, worst: float, target: float) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the data")
+    parser.add_argument("--db", type=Path, help="keep the seeded file here (and reuse it when it exists)")
     args = parser.parse_args()
     n_clients, n_sessions = (2_000, 50_000) if args.quick else (20_000, 500_000)
-    rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.sqlite3")
+        path = args.db or Path(tmp) / "bench.sqlite3"
+        fresh = not path.exists()
+        store = Store(path)
         try:
-            began = time.perf_counter()
-            seed(store, n_clients, n_sessions, rng)
-            took = time.perf_counter() - began
-            print(f"seeded {n_clients:,} clients and {n_sessions:,} sessions in {took:.1f} s")
+            if fresh:
+                began = time.perf_counter()
+                seed(store, n_clients, n_sessions, random.Random(7))
+                took = time.perf_counter() - began
+                print(f"seeded {n_clients:,} clients and {n_sessions:,} sessions in {took:.1f} s")
             return 0 if run(store) else 1
         finally:
             store.close()

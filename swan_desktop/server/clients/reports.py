@@ -99,24 +99,24 @@ def _utilisation(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict
     if msg.trainer_id is not None:
         where = and_(where, sessions.c.trainer_id == msg.trainer_id)
     period = _period(sessions.c.start, msg.by)
-    by_trainer = _rollup(
+    # one pass: per day (or month), trainer and room; the trainers' and the rooms' rows are its sums
+    grouped = _rollup(
         store.db.execute(
-            select(period, sessions.c.trainer_id, hours.label("hours"))
+            select(period, sessions.c.trainer_id, sessions.c.location, hours.label("hours"))
             .where(where)
-            .group_by(period, sessions.c.trainer_id)
+            .group_by(period, sessions.c.trainer_id, sessions.c.location)
         ),
         msg.by,
-        1,
+        2,
     )
-    by_room = _rollup(
-        store.db.execute(
-            select(period, sessions.c.location, hours.label("hours"))
-            .where(where, sessions.c.location != "")
-            .group_by(period, sessions.c.location)
-        ),
-        msg.by,
-        1,
-    )
+    trainer_sums: dict[tuple[str, int], float] = defaultdict(float)
+    room_sums: dict[tuple[str, str], float] = defaultdict(float)
+    for p, trainer_id, room, booked in grouped:
+        trainer_sums[(p, trainer_id)] += booked or 0
+        if room:
+            room_sums[(p, room)] += booked or 0
+    by_trainer = [(p, t, h) for (p, t), h in trainer_sums.items()]
+    by_room = [(p, r, h) for (p, r), h in room_sums.items()]
     working = _working_hours(store, first, last, msg.by, msg.trainer_id)
     opening = _opening_hours(store, first, last, msg.by)
     rows: list[dict[str, Any]] = []

@@ -25,6 +25,10 @@ from .messages import ClientSearch
 from .tables import client_emails, package_sales, packages, session_clients
 
 SESSION_HITS = 20
+#: Matching sessions ordered by start: those among the last this many added (all of them for a word in
+#: fewer sessions). Sorting every match of a common word (one session in eight says "knee") by its
+#: start cost 230 ms at 500,000 sessions; these few cost a few ms.
+SESSION_CANDIDATES = 2000
 PAST, MESSAGES = 200, 100
 
 
@@ -63,12 +67,9 @@ def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
 def _sessions(store: Store, q: str) -> list[dict[str, Any]]:
     if not any(len(w) >= dialect.TEXT_INDEX_MIN for w in q.split()):
         return []
-    hits = dialect.text_matches(SEARCH_INDEX, q).subquery()
+    hits = dialect.text_matches(SEARCH_INDEX, q, newest=SESSION_CANDIDATES)
     rows = store.db.execute(
-        select(sessions)
-        .join(hits, hits.c.rowid == sessions.c.id)
-        .order_by(sessions.c.start.desc())
-        .limit(SESSION_HITS)
+        select(sessions).where(sessions.c.id.in_(hits)).order_by(sessions.c.start.desc()).limit(SESSION_HITS)
     ).mappings()
     wires = [session_from_row(r).to_wire() for r in rows]
     groups.decorate(store, wires)

@@ -289,14 +289,16 @@ def drop_text_index(db: Connection, name: str) -> None:
 TEXT_INDEX_MIN = 3
 
 
-def text_matches(name: str, words: str) -> Any:
+def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
     as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
-    find nothing."""
+    find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
+    key order without reading the other matches)."""
     terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
     query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
     fts = table(name, column("rowid"), column(name))
-    return select(fts.c.rowid).where(fts.c[name].op("MATCH")(literal(query))).where(literal(bool(terms)))
+    found = select(fts.c.rowid).where(fts.c[name].op("MATCH")(literal(query))).where(literal(bool(terms)))
+    return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
 
 
 def day(ts: Any) -> Any:

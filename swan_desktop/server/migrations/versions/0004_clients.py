@@ -48,6 +48,8 @@ def upgrade() -> None:
     op.add_column("session_types", sa.Column("capacity", INT, nullable=False, server_default=sa.text("1")))
     op.create_index("clients_by_email", "clients", ["email_key"])
     op.create_index("sessions_by_client", "sessions", ["client_id", "start"])
+    op.create_index("sessions_for_reports", "sessions", ["start", "trainer_id", "status", "location", "end",
+                                                        "client_id", "attendance", "updated_at"])
     _tables()
     _opening_rows()
     dialect.create_text_index(op.get_bind(), SEARCH_INDEX, "sessions", "id", ("client_name", "notes"))
@@ -205,6 +207,7 @@ def downgrade() -> None:
         ("package_sales_by_time", "package_sales"),
         ("package_sales_by_expiry", "package_sales"),
         ("package_sales_by_client", "package_sales"),
+        ("sessions_for_reports", "sessions"),
         ("sessions_by_client", "sessions"),
         ("clients_by_email", "clients"),
     ):
