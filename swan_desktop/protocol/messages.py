@@ -272,6 +272,8 @@ class SessionUpdate(Message):
     allow_outside_hours: bool = False
     scope: Scope = "this"
     lock_token: Id | None = None
+    #: An admin's cancellation inside the cancellation window that still refunds spent credits.
+    restore_credit: bool = False
 
 
 class SessionDelete(Message):

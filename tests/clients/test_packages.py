@@ -118,3 +118,21 @@ async def test_expired_credits_lapse_oldest_sale_first(server: EmbeddedServer, c
     assert ledger["entries"][0]["reason"] == "expiry" and ledger["entries"][0]["delta"] == -3
     assert ledger["balance"] == 3
     assert await on_server(server, server.server.clients.lapse) == 0  # once only
+
+
+async def test_an_admin_may_refund_a_late_cancellation_and_a_trainer_may_not(clients: Clients) -> None:
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    rita = await new_client(boss, "Rita")
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 5, "reason": "start"})
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)  # inside the 24 h window
+    span = {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)), "location": "Rooftop",
+            "allow_overlap": True}
+    session = (await boss.ok("session.create", session_data(client_id=rita["id"], **span)))["session"]
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    cancel = {"id": done["id"], "version": done["version"], "restore_credit": True,
+              "changes": {"status": "cancelled", "cancel_reason": "the trainer was ill"}}
+    assert (await ana.error("session.update", cancel))["code"] == "forbidden"
+    await boss.ok("session.update", cancel)
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert ledger["entries"][0]["reason"] == "refund" and ledger["balance"] == 5

@@ -19,6 +19,7 @@ from ...protocol.timefmt import format_ts
 from .. import schedule
 from ..calendar import credits
 from ..calendar import studio as calendar_studio
+from ..calendar.booking import refund_window
 from ..pipeline import Change
 from ..store import Store
 from . import emails, groups, records
@@ -210,7 +211,7 @@ def updated(change: Change) -> None:
         for client_id in others:
             credits.charge(store, change.tx, change.actor, after, now, client_id=client_id)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
-        window = after.start - calendar_studio.cancellation_window(store)
+        window = refund_window(change, after)
         for client_id in others:
             credits.restore(store, change.tx, change.actor, after, now, window, client_id=client_id)
         for client_id in groups.client_ids(store, after):
