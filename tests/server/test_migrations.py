@@ -25,7 +25,7 @@ from websockets.asyncio.client import connect
 
 from swan_desktop.server import cli
 from swan_desktop.server.storage import dialect, migrate
-from swan_desktop.server.storage.schema import SEARCH_INDEX, include_name, metadata
+from swan_desktop.server.storage.schema import CLIENT_INDEX, SEARCH_INDEX, include_name, metadata
 from swan_desktop.server.store import Store
 
 from .support import WsClient
@@ -42,7 +42,8 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 #: Tables and columns that revisions after the release added, and what existing rows get.
 NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitlist", "client_emails"}
 #: New tables the upgrade fills from what the file held: the opening credit rows, the session search index.
-FILLED_TABLES = {"credit_ledger", *dialect.text_index_tables(SEARCH_INDEX)} - {"sessions_search_content"}
+_INDEXES = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
+FILLED_TABLES = {"credit_ledger", *_INDEXES} - {"sessions_search_content", "clients_search_content"}
 ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
                  ("locations", "capacity"): 1, ("users", "active"): 1, ("session_types", "capacity"): 1,
                  ("clients", "archived"): 0, ("clients", "consent_reminders"): 0}

@@ -1,8 +1,8 @@
 """``client.search`` and ``client.get``: reads on the store's thread, bounded and index-backed.
 
-A client matches when every word of the query is in its ``search_text`` (a
-``LIKE`` over one lower-case column of the clients, a few thousand rows to
-tens of thousands); sessions of all time match through the dialect's full-text
+A client matches when every word of the query is in its ``search_text`` (the
+dialect's full-text index over that one lower-case column; a ``LIKE`` scan of
+it when a word is shorter than the index can find); sessions of all time match through the dialect's full-text
 index over their client name and notes, newest first. Each client's next and
 last session come from ``sessions_by_client`` (and the group table's index).
 """
@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
 
 from ...protocol.timefmt import format_ts
 from ..storage import dialect
-from ..storage.schema import SEARCH_INDEX
+from ..storage.schema import CLIENT_INDEX, SEARCH_INDEX
 from ..store import Store, session_from_row
 from ..tables import clients, sessions
 from . import groups, ledger, records
@@ -28,7 +28,7 @@ SESSION_HITS = 20
 #: Matching sessions ordered by start: those among the last this many added (all of them for a word in
 #: fewer sessions). Sorting every match of a common word (one session in eight says "knee") by its
 #: start cost 230 ms at 500,000 sessions; these few cost a few ms.
-SESSION_CANDIDATES = 2000
+SESSION_CANDIDATES = 500
 PAST, MESSAGES = 200, 100
 
 
@@ -48,8 +48,11 @@ def _terms(q: str) -> list[str]:
 def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
     terms = _terms(msg.q)
     query = select(clients)
-    for term in terms:
-        query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
+    if terms and all(len(t) >= dialect.TEXT_INDEX_MIN for t in terms):
+        query = query.where(clients.c.id.in_(dialect.text_matches(CLIENT_INDEX, " ".join(terms))))
+    else:  # a word too short for the index: a scan of the one normalized column
+        for term in terms:
+            query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
     if not msg.include_archived:
         query = query.where(clients.c.archived == 0)
     order = (func.lower(clients.c.name), clients.c.id)

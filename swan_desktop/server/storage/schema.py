@@ -16,8 +16,10 @@ from ..notifications import tables as notification_tables
 from . import dialect
 from .metadata import metadata
 
-#: The session search index (revision 0004_clients): the dialect's own tables, not the metadata's.
+#: The search indexes (revision 0004_clients) over sessions' client name and notes, and over clients'
+#: ``search_text``: the dialect's own tables, not the metadata's.
 SEARCH_INDEX = "sessions_search"
+CLIENT_INDEX = "clients_search"
 
 #: Each feature's table module (its tables are all in :data:`metadata`).
 FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, monitor_tables,
@@ -27,7 +29,8 @@ FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, mo
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """For Alembic's comparisons: leave out the tables behind the dialect's full-text index."""
-    return not (type_ == "table" and name in dialect.text_index_tables(SEARCH_INDEX))
+    own = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
+    return not (type_ == "table" and name in own)
 
 
-__all__ = ["FEATURES", "SEARCH_INDEX", "include_name", "metadata"]
+__all__ = ["CLIENT_INDEX", "FEATURES", "SEARCH_INDEX", "include_name", "metadata"]

@@ -14,7 +14,8 @@ Create Date: 2026-11-30
 - every existing client gets an ``opening`` ledger row, so the balance stays the ledger's sum:
   its credits plus what sessions charged and did not give back, followed by one ``completion``
   row per such session (a timely cancel later refunds it through the ledger);
-- ``sessions_search``: a full-text index over sessions' client name and notes (the dialect's).
+- ``sessions_search`` and ``clients_search``: full-text indexes over sessions' client name and
+  notes and over clients' ``search_text`` (the dialect's).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from alembic import op
 
 from swan_desktop.protocol.timefmt import format_ts, now_utc
 from swan_desktop.server.storage import dialect
-from swan_desktop.server.storage.schema import SEARCH_INDEX
+from swan_desktop.server.storage.schema import CLIENT_INDEX, SEARCH_INDEX
 
 revision = "0004_clients"
 down_revision: str | None = "0003_studio_admin"
@@ -53,6 +54,7 @@ def upgrade() -> None:
     _tables()
     _opening_rows()
     dialect.create_text_index(op.get_bind(), SEARCH_INDEX, "sessions", "id", ("client_name", "notes"))
+    dialect.create_text_index(op.get_bind(), CLIENT_INDEX, "clients", "id", ("search_text",))
 
 
 def _tables() -> None:
@@ -196,6 +198,7 @@ def _row(
 
 
 def downgrade() -> None:
+    dialect.drop_text_index(op.get_bind(), CLIENT_INDEX)
     dialect.drop_text_index(op.get_bind(), SEARCH_INDEX)
     for index, table in (
         ("client_emails_by_client", "client_emails"),
