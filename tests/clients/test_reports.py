@@ -129,3 +129,20 @@ async def test_a_trainer_gets_reports_on_their_own_sessions_only(clients: Client
     assert {r["trainer_id"] for r in attendance["rows"]} <= {1}
     vic = await clients.signed_in("vic")
     assert (await vic.error("report.run", {"kind": "utilisation", **span}))["code"] == "forbidden"
+
+
+async def test_attendance_counts_every_place_of_past_sessions(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"timezone": "UTC"})
+    rita, ines = await new_client(boss, "Rita"), await new_client(boss, "Ines")
+    kind = (await boss.ok("session_type.create", {"name": "Pair", "capacity": 2}))["session_type"]["id"]
+    came = await _book(boss, 1, "2025-01-06", rita["id"], session_type_id=kind, allow_overlap=True)
+    grown = (await boss.ok("booking.add", {"session_id": came["id"], "client_id": ines["id"]}))["session"]
+    await boss.ok("session.update", {"id": came["id"], "version": grown["version"],
+                                     "changes": {"status": "completed"}})
+    missed = await _book(boss, 1, "2025-01-07", rita["id"], allow_overlap=True)
+    await boss.ok("session.checkin", {"id": missed["id"], "attendance": "no_show"})
+    report = await boss.ok("report.run", {"kind": "attendance", "start": "2025-01-06", "end": "2025-01-12",
+                                          "by": "week"})
+    assert report["rows"] == [{"period": "2025-W02", "trainer_id": 1, "booked": 3, "attended": 2, "no_shows": 1,
+                               "attendance_rate": 0.6667, "no_show_rate": 0.3333}]

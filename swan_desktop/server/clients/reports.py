@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ...protocol.errors import invalid
 from ..calendar.tables import trainer_hours
@@ -51,13 +51,13 @@ def _period(column: Any, by: str) -> Any:
 
 
 def _rollup(rows: Any, by: str, keys: int) -> list[tuple[Any, ...]]:
-    """Rows ``(period, *keys, *figures)`` from the database with days folded into weeks (figures
-    summed); months pass as they are. Sorted by period and keys."""
-    if by != "week":
-        return sorted((tuple(r) for r in rows), key=lambda r: tuple(str(v) for v in r[: keys + 1]))
+    """Rows ``(period, *keys, *figures)`` from the database, days folded into ISO weeks and rows of
+    the same period and keys summed (two queries' rows may be given together). Sorted by period
+    and keys."""
     out: dict[tuple[Any, ...], list[Any]] = {}
     for row in rows:
-        key = (_label(date.fromisoformat(row[0]), "week"), *row[1 : keys + 1])
+        label = _label(date.fromisoformat(row[0]), "week") if by == "week" else row[0]
+        key = (label, *row[1 : keys + 1])
         figures = [v or 0 for v in row[keys + 1 :]]
         held = out.get(key)
         out[key] = figures if held is None else [a + b for a, b in zip(held, figures, strict=True)]
@@ -204,41 +204,39 @@ def _opening_hours(store: Store, first: date, last: date, by: str) -> dict[str, 
 
 
 # -- attendance and cancellations ----------------------------------------------------------------
-def _participants() -> Any:
-    """Every (session, client) place with its attendance: first clients and a group's others."""
-    first = select(
-        sessions.c.id, sessions.c.start, sessions.c.trainer_id, sessions.c.status, sessions.c.attendance
-    ).where(sessions.c.client_id.is_not(None))
-    others = select(
-        sessions.c.id,
-        sessions.c.start,
+def _places(msg: ReportRun, low: str, high: str, now: datetime, group: bool) -> Any:
+    """Per period and trainer: places held before ``now``, attended and no-shows, of the sessions'
+    own clients (``group`` False: read from the reports' covering index) or of a group's others."""
+    attendance = session_clients.c.attendance if group else sessions.c.attendance
+    held = and_(sessions.c.status != "cancelled", sessions.c.start < now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    attended = or_(
+        attendance.in_(("present", "late")),
+        and_(attendance.is_(None), sessions.c.status == "completed"),
+    )
+    period = _period(sessions.c.start, msg.by)
+    query = select(
+        period,
         sessions.c.trainer_id,
-        sessions.c.status,
-        session_clients.c.attendance,
-    ).join(session_clients, session_clients.c.session_id == sessions.c.id)
-    return union_all(first, others).subquery()
+        func.sum(case((held, 1), else_=0)).label("booked"),
+        func.sum(case((and_(held, attended), 1), else_=0)).label("attended"),
+        func.sum(case((and_(held, attendance == "no_show"), 1), else_=0)).label("no_shows"),
+    ).where(_in_range(sessions.c.start, low, high))
+    if group:
+        query = query.join(session_clients, session_clients.c.session_id == sessions.c.id)
+    else:
+        query = query.where(sessions.c.client_id.is_not(None))
+    if msg.trainer_id is not None:
+        query = query.where(sessions.c.trainer_id == msg.trainer_id)
+    return query.group_by(period, sessions.c.trainer_id)
 
 
 def _attendance(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     _, _, low, high = _range(msg)
-    places = _participants()
-    held = and_(places.c.status != "cancelled", places.c.start < now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    attended = or_(
-        places.c.attendance.in_(("present", "late")),
-        and_(places.c.attendance.is_(None), places.c.status == "completed"),
-    )
-    period = _period(places.c.start, msg.by)
-    query = select(
-        period,
-        places.c.trainer_id,
-        func.sum(case((held, 1), else_=0)).label("booked"),
-        func.sum(case((and_(held, attended), 1), else_=0)).label("attended"),
-        func.sum(case((and_(held, places.c.attendance == "no_show"), 1), else_=0)).label("no_shows"),
-    ).where(_in_range(places.c.start, low, high))
-    if msg.trainer_id is not None:
-        query = query.where(places.c.trainer_id == msg.trainer_id)
+    grouped = [
+        *store.db.execute(_places(msg, low, high, now, group=False)),
+        *store.db.execute(_places(msg, low, high, now, group=True)),
+    ]
     rows = []
-    grouped = store.db.execute(query.group_by(period, places.c.trainer_id))
     for p, trainer_id, booked, came, missed in _rollup(grouped, msg.by, 1):
         rows.append(
             {
