@@ -144,5 +144,5 @@ async def test_attendance_counts_every_place_of_past_sessions(clients: Clients) 
     await boss.ok("session.checkin", {"id": missed["id"], "attendance": "no_show"})
     report = await boss.ok("report.run", {"kind": "attendance", "start": "2025-01-06", "end": "2025-01-12",
                                           "by": "week"})
-    assert report["rows"] == [{"period": "2025-W02", "trainer_id": 1, "booked": 3, "attended": 2, "no_shows": 1,
-                               "attendance_rate": 0.6667, "no_show_rate": 0.3333}]
+    assert report["rows"] == [{"period": "2025-W02", "trainer_id": 1, "booked": 3, "attended": 2,
+                               "no_shows": 1, "attendance_rate": 0.6667, "no_show_rate": 0.3333}]
