@@ -168,21 +168,21 @@ def seed(store: Store, n_clients: int, n_sessions: int, rng: random.Random) -> N
         db.execute(insert(credit_ledger), ledger)
 
 
-def timed(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[float, float]:
+def timed(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[float, float, float]:
     runs = []
     for _ in range(repeats):
         began = time.perf_counter()
         fn()
         runs.append((time.perf_counter() - began) * 1000)
-    return statistics.median(runs), max(runs)
+    return statistics.median(runs), max(runs), min(runs)
 
 
-def line(what: str, median: float, worst: float, target: float) -> bool:
+def line(what: str, times: tuple[float, float, float], target: float) -> bool:
+    """One measurement: the median decides PASS/FAIL; best shows what a quiet machine does."""
+    median, worst, best = times
     ok = median <= target
-    print(
-        f"{what:<58} median {median:8.1f} ms  worst {worst:8.1f} ms  target {target:6.0f} ms  "
-        f"{'PASS' if ok else 'FAIL'}"
-    )
+    print(f"{what:<54} median {median:7.1f} ms  best {best:7.1f}  worst {worst:7.1f}  target {target:5.0f} ms  "
+          f"{'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -211,15 +211,15 @@ def run(store: Store) -> bool:
     now = datetime(2032, 6, 1, tzinfo=UTC)
     ok = True
     for q in ("rita", "silva 123", "client1234@example", "351 9", "knee", "shoulder", "towel", "zz-nothing"):
-        median, worst = timed(lambda q=q: search.search(store, ClientSearch(q=q), now))  # type: ignore[misc]
-        ok &= line(f"client.search {q!r}", median, worst, SEARCH_TARGET_MS)
-    median, worst = timed(lambda: search.card(store, 1234, now, 24.0))
-    ok &= line("client.get (card: sessions, stats, ledger, packages)", median, worst, CARD_TARGET_MS)
+        times = timed(lambda q=q: search.search(store, ClientSearch(q=q), now))  # type: ignore[misc]
+        ok &= line(f"client.search {q!r}", times, SEARCH_TARGET_MS)
+    times = timed(lambda: search.card(store, 1234, now, 24.0))
+    ok &= line("client.get (card: sessions, stats, ledger, packages)", times, CARD_TARGET_MS)
     for kind in ("utilisation", "attendance", "cancellations", "credits", "revenue"):
         for by in ("week", "month"):
             msg = ReportRun(kind=kind, start="2031-01-01", end="2031-12-31", by=by)
-            median, worst = timed(lambda msg=msg: reports.run(store, msg, now), 3)  # type: ignore[misc]
-            ok &= line(f"report.run {kind} by {by}, a year", median, worst, REPORT_TARGET_MS)
+            times = timed(lambda msg=msg: reports.run(store, msg, now), 3)  # type: ignore[misc]
+            ok &= line(f"report.run {kind} by {by}, a year", times, REPORT_TARGET_MS)
     return ok
 
 

@@ -83,3 +83,13 @@ async def test_a_viewer_may_not_book(clients: Clients) -> None:
     assert (await vic.error("waitlist.join", {"session_id": session["id"], "client_id": 1}))[
         "code"
     ] == "forbidden"
+
+
+async def test_a_groups_other_client_finds_it_as_their_next_session(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    session, people = await _group(boss, 2)
+    await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    [found] = (await boss.ok("client.search", {"q": "Bruno"}))["clients"]
+    assert found["next_session"]["id"] == session["id"] and found["next_session"]["booked"] == 2
+    card = await boss.ok("client.get", {"id": people[1]["id"]})
+    assert [s["id"] for s in card["upcoming"]] == [session["id"]]

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, case, func, or_, select
 
 from ...protocol.timefmt import format_ts
 from ..storage import dialect
@@ -48,10 +48,11 @@ def _terms(q: str) -> list[str]:
 def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
     terms = _terms(msg.q)
     query = select(clients)
-    if terms and all(len(t) >= dialect.TEXT_INDEX_MIN for t in terms):
-        query = query.where(clients.c.id.in_(dialect.text_matches(CLIENT_INDEX, " ".join(terms))))
-    else:  # a word too short for the index: a scan of the one normalized column
-        for term in terms:
+    indexed = [t for t in terms if len(t) >= dialect.TEXT_INDEX_MIN]
+    if indexed:
+        query = query.where(clients.c.id.in_(dialect.text_matches(CLIENT_INDEX, " ".join(indexed))))
+    for term in terms:  # words too short for the index: LIKE, over what the index found (or all)
+        if len(term) < dialect.TEXT_INDEX_MIN:
             query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
     if not msg.include_archived:
         query = query.where(clients.c.archived == 0)
@@ -80,46 +81,47 @@ def _sessions(store: Store, q: str) -> list[dict[str, Any]]:
 
 
 def _nearest(store: Store, ids: list[int], now: datetime) -> tuple[dict[int, Any], dict[int, Any]]:
-    """Each client's next session (from ``now``, not cancelled) and last one (before ``now``):
-    one grouped query each over the clients' places, then the sessions themselves."""
+    """Each client's next session (from ``now``, not cancelled) and last one (before ``now``), as
+    sessions' own clients and as a group's others: grouped queries on ``sessions_by_client`` and
+    ``session_clients_by_client``, then the sessions themselves by key."""
     if not ids:
         return {}, {}
     moment = format_ts(now)
-    places = union_all(
-        select(sessions.c.id, sessions.c.client_id.label("cid"), sessions.c.start, sessions.c.status).where(
-            sessions.c.client_id.in_(ids)
-        ),
-        select(sessions.c.id, session_clients.c.client_id.label("cid"), sessions.c.start, sessions.c.status)
-        .join(session_clients, session_clients.c.session_id == sessions.c.id)
-        .where(session_clients.c.client_id.in_(ids)),
-    ).subquery()
-    soonest = store.db.execute(
-        select(places.c.cid, func.min(places.c.start))
-        .where(places.c.start >= moment, places.c.status != "cancelled")
-        .group_by(places.c.cid)
-    ).all()
-    latest = store.db.execute(
-        select(places.c.cid, func.max(places.c.start)).where(places.c.start < moment).group_by(places.c.cid)
-    ).all()
-    wanted = [(cid, at) for cid, at in (*soonest, *latest)]
+    own, other = sessions.c.client_id, session_clients.c.client_id
+    joined = sessions.join(session_clients, session_clients.c.session_id == sessions.c.id)
+    soonest: dict[int, str] = {}
+    latest: dict[int, str] = {}
+    for who, source in ((own, sessions), (other, joined)):
+        upcoming = (
+            select(who, func.min(sessions.c.start))
+            .select_from(source)
+            .where(who.in_(ids), sessions.c.start >= moment, sessions.c.status != "cancelled")
+            .group_by(who)
+        )
+        for cid, at in store.db.execute(upcoming):
+            soonest[cid] = min(at, soonest.get(cid, at))
+        before = (
+            select(who, func.max(sessions.c.start))
+            .select_from(source)
+            .where(who.in_(ids), sessions.c.start < moment)
+            .group_by(who)
+        )
+        for cid, at in store.db.execute(before):
+            latest[cid] = max(at, latest.get(cid, at))
+    wanted = [*soonest.items(), *latest.items()]
     if not wanted:
         return {}, {}
-    picked = store.db.execute(
-        select(places.c.cid, places.c.start, places.c.id).where(
-            tuple_(places.c.cid, places.c.start).in_(wanted)
-        )
-    ).all()
-    by_id = {
-        r["id"]: session_from_row(r).to_wire()
-        for r in store.db.execute(
-            select(sessions).where(sessions.c.id.in_({p.id for p in picked}))
-        ).mappings()
-    }
-    groups.decorate(store, by_id.values())
-    at = {(p.cid, p.start): by_id[p.id] for p in picked}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
+    for who, source in ((own, sessions), (other, joined)):
+        # one indexed lookup per (client, start): a row-value IN list is not served by the index
+        pick = or_(*(and_(who == cid, sessions.c.start == when) for cid, when in wanted))
+        query = select(who.label("cid"), sessions).select_from(source).where(pick)
+        for row in store.db.execute(query).mappings():
+            found.setdefault((row["cid"], row["start"]), session_from_row(row).to_wire())
+    groups.decorate(store, list(found.values()))
     return (
-        {cid: at[(cid, when)] for cid, when in soonest if (cid, when) in at},
-        {cid: at[(cid, when)] for cid, when in latest if (cid, when) in at},
+        {cid: found[(cid, when)] for cid, when in soonest.items() if (cid, when) in found},
+        {cid: found[(cid, when)] for cid, when in latest.items() if (cid, when) in found},
     )
 
 
