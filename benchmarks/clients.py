@@ -181,8 +181,9 @@ def line(what: str, times: tuple[float, float, float], target: float) -> bool:
     """One measurement: the median decides PASS/FAIL; best shows what a quiet machine does."""
     median, worst, best = times
     ok = median <= target
-    print(f"{what:<54} median {median:7.1f} ms  best {best:7.1f}  worst {worst:7.1f}  target {target:5.0f} ms  "
-          f"{'PASS' if ok else 'FAIL'}")
+    verdict = "PASS" if ok else "FAIL"
+    print(f"{what:<54} median {median:7.1f} ms  best {best:7.1f}  worst {worst:7.1f}  "
+          f"target {target:5.0f} ms  {verdict}")
     return ok
 
 
