@@ -27,6 +27,7 @@ from .backup.files import ServerLock
 from .backup.service import LABEL as BACKUPS_LABEL
 from .backup.service import Backups
 from .calendar import Calendar
+from .clients.service import ClientsFeature
 from .collab import Collaboration
 from .connection import Connection
 from .features import FeatureContext, HttpRoute
@@ -134,11 +135,14 @@ class SwanServer:
         #: Notifications: stored per recipient, sent as events and (opted in) email.
         self.notifications = NotificationService(self.store, self.hub, smtp_config=smtp)
         self.notifier = self.notifications
+        #: Client records, packages and the credit ledger, group sessions, reports, client emails.
+        self.clients = ClientsFeature(features, lambda: self.notifications.smtp_config)
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()
         self.admin.install()
         self.notifications.install(features)
+        self.clients.install()
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         #: Held while serving, so ``swan-server restore`` refuses to replace the file under us.
@@ -201,6 +205,7 @@ class SwanServer:
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()
+        await self.clients.start()
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
             self.dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
@@ -237,6 +242,7 @@ class SwanServer:
                 await self._prune_task
             self._prune_task = None
         await self._bounded("reactions", self.dispatcher.settle())
+        await self._bounded("clients", self.clients.stop())
         await self._bounded("collaboration", self.collab.stop())
         await self._bounded("notifications", self.notifications.stop())
         if self._gateway is not None:

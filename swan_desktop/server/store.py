@@ -33,6 +33,7 @@ from ..protocol.entities import Client, Location, Role, Session, SessionType, St
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
 from . import db
+from .clients.tables import credit_ledger
 from .storage import dialect
 from .tables import (
     clients,
@@ -169,6 +170,10 @@ def _session_from_row(row: Mapping[str, Any] | RowMapping) -> Session:
         attendance=row["attendance"],
         checked_in_at=parse_ts(row["checked_in_at"]) if row["checked_in_at"] else None,
     )
+
+
+#: A ``sessions`` row as a :class:`Session` (for features reading sessions with their own queries).
+session_from_row = _session_from_row
 
 
 def _session_values(s: Session) -> dict[str, Any]:
@@ -482,7 +487,17 @@ class Store:
         return Trainer(new_id, name, tuple(specialties), color)
 
     def add_client(self, name: str, credits: int = 0, source: str = "swanstudios") -> Client:
-        return Client(self._insert(clients, name=name, credits=credits, source=source), name, credits, source)
+        """A client (seeds and tests); credits given arrive as an ``opening`` ledger row, so the
+        balance is the ledger's sum (see server/clients/ledger.py)."""
+        now = format_ts(now_utc())
+        with self.transaction():
+            new_id = dialect.new_id(self._db.execute(insert(clients).values(
+                name=name, credits=credits, source=source, created_at=now,
+                search_text=" ".join(name.lower().split()))))
+            if credits:
+                self._db.execute(insert(credit_ledger).values(
+                    client_id=new_id, delta=credits, balance_after=credits, reason="opening", at=now))
+        return Client(new_id, name, credits, source)
 
     def add_session_type(
         self, name: str, duration_min: int = 60, color: str = "#4f8fba", credits: int = 1

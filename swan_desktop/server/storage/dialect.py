@@ -38,14 +38,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, create_engine, event, exc, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Table,
+    column,
+    create_engine,
+    event,
+    exc,
+    func,
+    literal,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.types import Boolean, Float
 
 from . import postgres
 
@@ -347,3 +362,121 @@ def new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "not a single-row insert"
     return int(key[0])
+
+
+# -- text search, periods and durations (the clients feature's search and reports) -------------
+#: Tables SQLite makes for a full-text index (``<name>``, ``<name>_data`` …): not the metadata's own.
+_FTS_SHADOWS = ("", "_data", "_idx", "_docsize", "_config", "_content")
+
+
+def text_index_tables(name: str) -> tuple[str, ...]:
+    """The tables behind the full-text index ``name`` (left out when schemas are compared)."""
+    return tuple(name + suffix for suffix in _FTS_SHADOWS)
+
+
+def create_text_index(db: Connection, name: str, table: str, key: str, columns: Sequence[str]) -> None:
+    """A full-text index ``name`` over ``table``'s ``columns`` (substring matches of 3+ characters:
+    FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
+    if is_postgres(db):
+        # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
+        # own full-text search (``@@``: whole words rather than SQLite's trigram substrings).
+        text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+        db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
+        return
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    remove = f"INSERT INTO {name}({name}, rowid, {cols}) VALUES ('delete', old.{key}, {old});"
+    add = f"INSERT INTO {name}(rowid, {cols}) VALUES (new.{key}, {new});"
+    for sql in (
+        f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='{table}', content_rowid='{key}', "
+        "tokenize='trigram')",
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF {cols} ON {table} BEGIN {remove} {add} END",
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",
+    ):
+        db.exec_driver_sql(sql)
+
+
+def drop_text_index(db: Connection, name: str) -> None:
+    if is_postgres(db):
+        db.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+        return
+    for suffix in ("_ai", "_ad", "_au"):
+        db.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
+    db.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+#: The shortest text the full-text index can find (trigrams).
+TEXT_INDEX_MIN = 3
+
+
+def text_matches(name: str, words: str, newest: int | None = None) -> Any:
+    """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
+    as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
+    find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
+    key order without reading the other matches)."""
+    terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
+    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
+    fts = table(name, column("rowid"), column(name))
+    found = select(fts.c.rowid).where(_TextMatch(fts.c[name], literal(query))).where(literal(bool(terms)))
+    return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
+
+
+def day(ts: Any) -> Any:
+    """``YYYY-MM-DD`` of a stored UTC time."""
+    return func.substr(ts, 1, 10)
+
+
+def month(ts: Any) -> Any:
+    """``YYYY-MM`` of a stored UTC time."""
+    return func.substr(ts, 1, 7)
+
+
+class _TextMatch(ColumnElement[bool]):
+    """``column MATCH query`` on SQLite's FTS5; ``column @@ plainto_tsquery(query)`` on PostgreSQL."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, column: Any, query: Any) -> None:
+        self.column, self.query = column, query
+
+
+@compiles(_TextMatch)
+def _text_match_sqlite(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} MATCH {compiler.process(element.query, **kw)}"
+
+
+@compiles(_TextMatch, "postgresql")
+def _text_match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    words = f"replace({compiler.process(element.query, **kw)}, ' AND ', ' ')"
+    return f"{compiler.process(element.column, **kw)} @@ plainto_tsquery('simple', {words})"
+
+
+class _HoursBetween(ColumnElement[float]):
+    """Hours between two stored UTC times (``…Z`` text), in each database's own arithmetic."""
+
+    inherit_cache = True
+    type = Float()
+
+    def __init__(self, start: Any, end: Any) -> None:
+        self.start, self.end = start, end
+
+
+@compiles(_HoursBetween)
+def _hours_sqlite(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+@compiles(_HoursBetween, "postgresql")
+def _hours_postgresql(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
+    return f"(EXTRACT(EPOCH FROM (CAST({end} AS timestamptz) - CAST({start} AS timestamptz))) / 3600.0)"
+
+
+def hours_between(start: Any, end: Any) -> Any:
+    """Hours from ``start`` to ``end`` (stored UTC times), as a number."""
+    return _HoursBetween(start, end)
