@@ -17,7 +17,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from sqlalchemy import select, update
@@ -224,8 +223,6 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | No
         + f"\n{studio_name}\n"
     )
     msg = smtp.build_message(sender, row["to_addr"], f"{studio_name}: {row['subject']}", body)
-    msg["Date"] = format_datetime(now_utc())
-    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "swan.local")
     if row["kind"] == "confirmation":
         ics = export_sessions(
             [session],

@@ -36,7 +36,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Connection,
@@ -57,10 +57,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql import ClauseElement, ColumnElement
+from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.types import Boolean, Float
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Float
 
 from . import postgres
 
@@ -379,7 +380,8 @@ def create_text_index(db: Connection, name: str, table: str, key: str, columns: 
     FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
     if is_postgres(db):
         # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
-        # own full-text search (``@@``: whole words rather than SQLite's trigram substrings).
+        # own full-text search (``@@ plainto_tsquery``: whole words rather than SQLite's trigram
+        # substrings).
         text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
         db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
         return
@@ -420,7 +422,8 @@ def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
     query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
     fts = table(name, column("rowid"), column(name))
-    found = select(fts.c.rowid).where(_TextMatch(fts.c[name], literal(query))).where(literal(bool(terms)))
+    # ``match`` is SQLite's ``MATCH`` (FTS5) and PostgreSQL's ``@@ plainto_tsquery`` (whole words).
+    found = select(fts.c.rowid).where(fts.c[name].match(literal(query))).where(literal(bool(terms)))
     return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
 
 
@@ -434,35 +437,17 @@ def month(ts: Any) -> Any:
     return func.substr(ts, 1, 7)
 
 
-class _TextMatch(ColumnElement[bool]):
-    """``column MATCH query`` on SQLite's FTS5; ``column @@ plainto_tsquery(query)`` on PostgreSQL."""
-
-    inherit_cache = True
-    type = Boolean()
-
-    def __init__(self, column: Any, query: Any) -> None:
-        self.column, self.query = column, query
-
-
-@compiles(_TextMatch)
-def _text_match_sqlite(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"{compiler.process(element.column, **kw)} MATCH {compiler.process(element.query, **kw)}"
-
-
-@compiles(_TextMatch, "postgresql")
-def _text_match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
-    words = f"replace({compiler.process(element.query, **kw)}, ' AND ', ' ')"
-    return f"{compiler.process(element.column, **kw)} @@ plainto_tsquery('simple', {words})"
-
-
 class _HoursBetween(ColumnElement[float]):
     """Hours between two stored UTC times (``…Z`` text), in each database's own arithmetic."""
 
     inherit_cache = True
     type = Float()
+    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [
+        ("start", InternalTraversal.dp_clauseelement), ("end", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, start: Any, end: Any) -> None:
-        self.start, self.end = start, end
+        self.start = coercions.expect(roles.ExpressionElementRole, start)
+        self.end = coercions.expect(roles.ExpressionElementRole, end)
 
 
 @compiles(_HoursBetween)
