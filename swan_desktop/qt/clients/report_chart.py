@@ -1,0 +1,54 @@
+"""A report's figures per period as a QtCharts bar chart (one bar set per figure)."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ...core.client_records import Report
+from ...core.report_csv import title_of
+from ..monitor.charts import PALETTE
+
+
+class ReportChart(QChartView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.setChart(QChart())
+        self.show_report(None)
+
+    def show_report(self, report: Report | None) -> None:
+        chart = QChart()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        if report is None or not report.rows:
+            chart.setTitle("No figures for this range" if report is not None
+                           else "Run a report to see it here")
+            self.setChart(chart)
+            return
+        chart.setTitle(f"{title_of(report.kind)} by {report.by}")
+        series = QBarSeries()
+        periods = [str(r.get("period", "")) for r in report.rows]
+        top = 0.0
+        for i, figure in enumerate(report.figures()):
+            bars = QBarSet(title_of(figure))
+            bars.setColor(QColor(PALETTE[i % len(PALETTE)]))
+            for row in report.rows:
+                value = float(row.get(figure, 0) or 0)
+                bars.append(value)
+                top = max(top, value)
+            series.append(bars)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(periods)
+        y = QValueAxis()
+        y.setRange(0, top * 1.1 if top > 0 else 1)
+        y.setLabelFormat("%.0f")
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        self.setChart(chart)
