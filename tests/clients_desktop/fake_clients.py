@@ -197,7 +197,8 @@ class FakeClients:
 
     def _client_create(self, data: dict[str, Any]) -> dict[str, Any]:
         self._check_fields(data, creating=True)
-        row: dict[str, Any] = {"id": next(self._ids), "name": str(data["name"]).strip(), "email": data.get("email") or "",
+        row: dict[str, Any] = {
+               "id": next(self._ids), "name": str(data["name"]).strip(), "email": data.get("email") or "",
                "phone": data.get("phone") or "", "birthday": data.get("birthday") or None,
                "emergency_contact": data.get("emergency_contact") or "", "notes": data.get("notes") or "",
                "tags": list(data.get("tags") or []),

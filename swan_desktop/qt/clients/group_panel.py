@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -58,6 +59,7 @@ class GroupPanel(QFrame):
         self.can_edit = can_edit
         self.session_id: int | None = None
         self.question: QMessageBox | None = None
+        self.remove_confirm: QAbstractButton | None = None
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight: 600;")
         self.members = QListWidget()
