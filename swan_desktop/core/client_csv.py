@@ -30,7 +30,7 @@ FIELDS: dict[str, str] = {
 ALIASES = {"name": ("name", "full name", "client", "client name"), "first_name": ("first name", "firstname",
            "given name"), "last_name": ("last name", "lastname", "surname", "family name"),
            "email": ("email", "e-mail", "mail", "email address"), "phone": ("phone", "mobile", "telephone",
-           "phone number", "tel"), "birthday": ("birthday", "birth date", "date of birth", "dob"),
+           "phone number", "tel"), "birthday": ("birthday", "born", "birth date", "date of birth", "dob"),
            "emergency_contact": ("emergency contact", "emergency"), "notes": ("notes", "note", "comments"),
            "tags": ("tags", "labels", "groups"), "consent_reminders": ("reminders", "consent reminders"),
            "consent_marketing": ("marketing", "newsletter", "consent marketing")}

@@ -134,7 +134,8 @@ async def test_a_late_removal_keeps_the_credit(qtbot, studio: FakeClients, desk:
     pick_member(panel, "Bruno Diaz")
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     text = await answer_remove(panel)
-    assert text.endswith("Late cancellation (less than 24 hours before the start): the credit is not given back.")
+    assert text.endswith("Late cancellation (less than 24 hours before the start): "
+                         "the credit is not given back.")
     await until(lambda: panel.heading.text() == "Clients — 1/3 booked, 2 free")
     assert studio._balance(ids["Bruno Diaz"]) == 4, "no refund"
     assert all(e["reason"] != "refund" for e in studio.ledger)

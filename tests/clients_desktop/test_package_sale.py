@@ -3,7 +3,6 @@ the client card; an admin's credit adjustment needs a reason."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 
 from swan_desktop.qt.clients.adjust_dialog import AdjustCreditsDialog
@@ -14,6 +13,7 @@ from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.admin_desktop.opened import opened
 from tests.support.poll import until
 
+from .cells import cell
 from .fake_clients import PT, TRAINER, Desktop, FakeClients
 
 
@@ -43,9 +43,8 @@ async def test_a_package_sold_at_list_price_then_a_session_booked_against_it(qtb
     qtbot.mouseClick(dialog.sell_button, Qt.MouseButton.LeftButton)
     await until(lambda: page.card.balance.text() == "10 credits", what="the balance after the sale")
     assert ("package.sell", {"client_id": anna["id"], "package_id": ten["id"]}) in studio.calls
-    await until(lambda: page.card.packages.rowCount() == 1 and page.card.packages.item(0, 1) is not None
-                and page.card.packages.item(0, 1).text() == "Ten sessions", what="the sale on the card")
-    assert page.card.packages.item(0, 3).text() == "450.00 EUR"
+    await until(lambda: cell(page.card.packages, 0, 1) == "Ten sessions", what="the sale on the card")
+    assert cell(page.card.packages, 0, 3) == "450.00 EUR"
 
     schedule = SchedulePane(desk.store, desk.actions)
     qtbot.addWidget(schedule)
@@ -58,8 +57,8 @@ async def test_a_package_sold_at_list_price_then_a_session_booked_against_it(qtb
     editor.form.type_combo.setCurrentIndex(editor.form.type_combo.findData(PT))
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     await until(lambda: page.card.balance.text() == "9 credits", what="one credit spent on the booking")
-    await until(lambda: page.card.ledger.rowCount() == 2 and page.card.ledger.item(0, 3).text() == "Booked")
-    assert page.card.ledger.item(0, 1).text() == "-1"
+    await until(lambda: page.card.ledger.rowCount() == 2 and cell(page.card.ledger, 0, 3) == "Booked")
+    assert cell(page.card.ledger, 0, 1) == "-1"
     assert page.card.upcoming.rowCount() == 1
     assert desk.store.directory.clients[anna["id"]].credits == 9, "the editor's picker shows the balance"
     page.stop()
@@ -96,6 +95,5 @@ async def test_an_admin_adjusts_credits_with_a_reason(qtbot, studio: FakeClients
     qtbot.keyClicks(dialog.reason, "goodwill: studio closed on Monday")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     await until(lambda: page.card.balance.text() == "2 credits")
-    await until(lambda: page.card.ledger.rowCount() == 1 and page.card.ledger.item(0, 5) is not None
-                and page.card.ledger.item(0, 5).text() == "goodwill: studio closed on Monday")
+    await until(lambda: cell(page.card.ledger, 0, 5) == "goodwill: studio closed on Monday")
     page.stop()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPoint, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView
 
 from ...core.client_records import Report
 from ...core.report_csv import table
 
 
-def write_pdf(path: str | Path, title: str, report: Report, chart: QWidget) -> Path:
+def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView) -> Path:
     target = Path(path)
     writer = QPdfWriter(str(target))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
@@ -29,7 +29,7 @@ def write_pdf(path: str | Path, title: str, report: Report, chart: QWidget) -> P
         line = painter.fontMetrics().height()
         painter.drawText(QRectF(0, 0, page.width(), line * 1.4), Qt.AlignmentFlag.AlignLeft, title)
         chart_box = QRectF(0, line * 1.6, page.width(), page.height() * 0.5)
-        _draw_scaled(painter, chart, chart_box)
+        chart.render(painter, chart_box)  # the scene, drawn as vectors at the page's resolution
         font.setPointSizeF(9)
         font.setBold(False)
         painter.setFont(font)
@@ -53,12 +53,3 @@ def write_pdf(path: str | Path, title: str, report: Report, chart: QWidget) -> P
         painter.end()
     return target
 
-
-def _draw_scaled(painter: QPainter, widget: QWidget, box: QRectF) -> None:
-    size = widget.size()
-    scale = min(box.width() / max(1, size.width()), box.height() / max(1, size.height()))
-    painter.save()
-    painter.translate(box.topLeft())
-    painter.scale(scale, scale)
-    widget.render(painter, QPoint(0, 0))
-    painter.restore()
