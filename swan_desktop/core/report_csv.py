@@ -1,5 +1,6 @@
 """A report (``report.run``) as CSV: one row per period (and trainer or room when the
-server splits by them), the figures as columns, then a ``Total`` row."""
+server splits by them), the figures as columns, then a ``Total`` row. Money (the
+server's ``*_cents`` figures) is written as amounts in the studio's currency."""
 
 from __future__ import annotations
 
@@ -7,31 +8,42 @@ import csv
 import io
 from pathlib import Path
 
-from .client_records import Report
+from .client_records import Report, money
 
 KEYS = ("period", "trainer_id", "room")
 
 
-def title_of(name: str) -> str:
-    """``revenue_cents`` → ``Revenue (cents)``; ``no_shows`` → ``No shows``."""
-    if name.endswith("_cents"):
-        return title_of(name[: -len("_cents")]) + " (cents)"
+def is_money(name: str) -> bool:
+    return name.endswith("_cents")
+
+
+def title_of(name: str, currency: str = "EUR") -> str:
+    """``revenue_cents`` → ``Revenue (EUR)``; ``no_shows`` → ``No shows``."""
+    if is_money(name):
+        return title_of(name[: -len("_cents")]) + f" ({currency})"
     return name.replace("_", " ").capitalize()
 
 
-def table(report: Report) -> tuple[list[str], list[list[str]]]:
+def figure_text(name: str, value: object) -> str:
+    """A figure as shown and exported: amounts of money as ``450.00``, counts as they are."""
+    if is_money(name) and isinstance(value, int):
+        return money(value).split()[0]
+    return "" if value is None else str(value)
+
+
+def table(report: Report, currency: str = "EUR") -> tuple[list[str], list[list[str]]]:
     """Headers and rows (the last one the totals) as the page and the files show them."""
     keys = [k for k in KEYS if any(k in row for row in report.rows)] or ["period"]
     figures = report.figures()
-    headers = [title_of(k) for k in keys] + [title_of(f) for f in figures]
-    rows = [[str(row.get(k, "")) for k in keys] + [str(row.get(f, 0)) for f in figures]
+    headers = [title_of(k) for k in keys] + [title_of(f, currency) for f in figures]
+    rows = [[str(row.get(k, "")) for k in keys] + [figure_text(f, row.get(f, 0)) for f in figures]
             for row in report.rows]
-    total = ["Total"] + [""] * (len(keys) - 1) + [str(report.totals.get(f, "")) for f in figures]
+    total = ["Total"] + [""] * (len(keys) - 1) + [figure_text(f, report.totals.get(f)) for f in figures]
     return headers, [*rows, total]
 
 
-def to_text(report: Report) -> str:
-    headers, rows = table(report)
+def to_text(report: Report, currency: str = "EUR") -> str:
+    headers, rows = table(report, currency)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headers)
@@ -39,7 +51,7 @@ def to_text(report: Report) -> str:
     return out.getvalue()
 
 
-def write(path: str | Path, report: Report) -> Path:
+def write(path: str | Path, report: Report, currency: str = "EUR") -> Path:
     target = Path(path)
-    target.write_text(to_text(report), encoding="utf-8")
+    target.write_text(to_text(report, currency), encoding="utf-8")
     return target

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from swan_desktop.core.client_records import cents_of
 from swan_desktop.qt.clients.reports_page import ReportsPage
 from tests.support.poll import until
 
@@ -59,9 +60,10 @@ async def test_a_revenue_report_exported_to_csv_has_the_studios_totals(qtbot, st
         rows = list(csv.DictReader(handle))
     total = rows[-1]
     assert total["Period"] == "Total"
-    assert int(total["Revenue (cents)"]) == expected["totals"]["revenue_cents"] == 45000 + 20000 + 45000
+    assert total["Revenue (EUR)"] == "1100.00"
+    assert cents_of(total["Revenue (EUR)"]) == expected["totals"]["revenue_cents"] == 45000 + 20000 + 45000
     assert int(total["Sales"]) == 3
-    assert sum(int(r["Revenue (cents)"]) for r in rows[:-1]) == expected["totals"]["revenue_cents"]
+    assert sum(cents_of(r["Revenue (EUR)"]) or 0 for r in rows[:-1]) == expected["totals"]["revenue_cents"]
     assert [r["Period"] for r in rows[:-1]] == [r["period"] for r in expected["rows"]]
 
     pdf = page.export(tmp_path / "revenue.pdf")

@@ -70,6 +70,9 @@ class GroupPanel(QFrame):
         self.picker = QComboBox()
         self.picker.setEditable(True)
         self.picker.setAccessibleName("Client to add")
+        line = self.picker.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Choose a client to add")
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self.add_chosen)
         self.waitlist = QListWidget()

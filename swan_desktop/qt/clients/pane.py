@@ -32,7 +32,8 @@ class ClientsPane(QTabWidget):
         self.clients = clients
         currency = lambda: settings().get("currency") or "EUR"  # noqa: E731
         self.page = ClientsPage(clients, directory, is_admin=is_admin, can_edit=can_edit, currency=currency)
-        self.reports = ReportsPage(clients, directory, own_trainer=None if is_admin else own_trainer)
+        self.reports = ReportsPage(clients, directory, own_trainer=None if is_admin else own_trainer,
+                                   currency=currency)
         self.packages: PackagesPage | None = PackagesPage(clients, currency()) if is_admin else None
         self.addTab(self.page, "Clients")
         if is_admin or own_trainer is not None:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...core.client_records import Report
-from ...core.report_csv import title_of
+from ...core.report_csv import is_money, title_of
 from ..monitor.charts import PALETTE
 
 
@@ -20,7 +20,8 @@ class ReportChart(QChartView):
         self.setChart(QChart())
         self.show_report(None)
 
-    def show_report(self, report: Report | None) -> None:
+    def show_report(self, report: Report | None, currency: str = "EUR") -> None:
+        """Amounts of money are drawn alone when the report has any (counts would be lost beside them)."""
         chart = QChart()
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -33,11 +34,13 @@ class ReportChart(QChartView):
         series = QBarSeries()
         periods = [str(r.get("period", "")) for r in report.rows]
         top = 0.0
-        for i, figure in enumerate(report.figures()):
-            bars = QBarSet(title_of(figure))
+        figures = report.figures()
+        drawn = [f for f in figures if is_money(f)] or figures
+        for i, figure in enumerate(drawn):
+            bars = QBarSet(title_of(figure, currency))
             bars.setColor(QColor(PALETTE[i % len(PALETTE)]))
             for row in report.rows:
-                value = float(row.get(figure, 0) or 0)
+                value = float(row.get(figure, 0) or 0) / (100 if is_money(figure) else 1)
                 bars.append(value)
                 top = max(top, value)
             series.append(bars)
@@ -47,6 +50,7 @@ class ReportChart(QChartView):
         y = QValueAxis()
         y.setRange(0, top * 1.1 if top > 0 else 1)
         y.setLabelFormat("%.0f")
+        y.applyNiceNumbers()
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)

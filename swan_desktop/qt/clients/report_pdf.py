@@ -13,7 +13,8 @@ from ...core.client_records import Report
 from ...core.report_csv import table
 
 
-def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView) -> Path:
+def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView,
+              currency: str = "EUR") -> Path:
     target = Path(path)
     writer = QPdfWriter(str(target))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
@@ -34,7 +35,7 @@ def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView
         font.setBold(False)
         painter.setFont(font)
         row_h = painter.fontMetrics().height() * 1.3
-        headers, rows = table(report)
+        headers, rows = table(report, currency)
         col_w = page.width() / max(1, len(headers))
         y = chart_box.bottom() + row_h
         for r, cells in enumerate([headers, *rows]):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,12 +56,13 @@ class ReportsPage(QWidget):
 
     def __init__(self, clients: ClientsClient, directory: Callable[[], Directory], *,
                  own_trainer: int | None = None, today: date | None = None,
-                 parent: QWidget | None = None) -> None:
+                 currency: Callable[[], str] = lambda: "EUR", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Reports")
         self.clients = clients
         self._directory = directory
         self.own_trainer = own_trainer
+        self._currency = currency
         self.report: Report | None = None
         self._task: asyncio.Future[None] | None = None
         self.file_dialog: QFileDialog | None = None
@@ -160,14 +161,16 @@ class ReportsPage(QWidget):
 
     def show_report(self, report: Report) -> None:
         self.report = report
-        self.chart.show_report(report)
-        headers, rows = table(report)
+        self.chart.show_report(report, self._currency())
+        headers, rows = table(report, self._currency())
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if c > 0:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r == len(rows) - 1:
                     font = item.font()
                     font.setBold(True)
@@ -201,9 +204,9 @@ class ReportsPage(QWidget):
             return None
         try:
             if path.suffix.lower() == ".pdf":
-                write_pdf(path, self.title(), self.report, self.chart)
+                write_pdf(path, self.title(), self.report, self.chart, self._currency())
             else:
-                write_csv(path, self.report)
+                write_csv(path, self.report, self._currency())
         except OSError as exc:
             self._problem(f"The report could not be written to {path}: {exc.strerror or exc}")
             return None

@@ -42,7 +42,7 @@ class SellPackageDialog(QDialog):
         self.setMinimumWidth(420)
         self.package = QComboBox()
         for p in clients.store.active_packages():
-            self.package.addItem(f"{p.name} — {p.credits} credits", p.id)
+            self.package.addItem(f"{p.name} — {p.credits} credit{'' if p.credits == 1 else 's'}", p.id)
         self.price = QLineEdit()
         self.price.setAccessibleName("Price paid")
         self.list_price = QLabel()
