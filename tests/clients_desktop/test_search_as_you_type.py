@@ -82,3 +82,22 @@ async def test_picking_a_result_opens_the_card_and_edits_are_saved(qtbot, studio
     await until(lambda: page.card.error.isVisible())
     assert "email" in page.card.error.text()
     page.stop()
+
+
+async def test_an_archived_client_is_found_only_when_asked_for(qtbot, studio: FakeClients,
+                                                               desk: Desktop) -> None:
+    studio.add_client("Anna Berg")
+    page = page_for(qtbot, desk)
+    page.start()
+    await until(lambda: names(page) == ["Anna Berg"])
+    page.table.selectRow(0)
+    await until(lambda: page.card.client_id is not None)
+    qtbot.mouseClick(page.card.archive_button, Qt.MouseButton.LeftButton)
+    await until(lambda: page.card.archive_button.text() == "Restore client", what="archived")
+    page.search.run_now()
+    await until(lambda: names(page) == [])
+    page.archived.setFocus()
+    qtbot.keyClick(page.archived, Qt.Key.Key_Space)
+    await until(lambda: names(page) == ["Anna Berg"], what="listed with the archived")
+    assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.DisplayRole) == "Anna Berg (archived)"
+    page.stop()

@@ -72,6 +72,8 @@ class ClientCardView(QWidget):
     bookRequested = Signal(int)
     sellRequested = Signal(int)
     adjustRequested = Signal(int)
+    #: ``(client_id, archived)``
+    archiveRequested = Signal(int, bool)
 
     def __init__(self, zone: tzinfo, *, can_adjust: bool = False, can_edit: bool = True,
                  currency: str = "EUR", parent: QWidget | None = None) -> None:
@@ -124,11 +126,16 @@ class ClientCardView(QWidget):
         self.sell_button = QPushButton("Sell a package…")
         self.adjust_button = QPushButton("Adjust credits…")
         self.adjust_button.setVisible(can_adjust)
+        self.archive_button = QPushButton("Archive client")
+        self.archive_button.setToolTip("Archived clients are left out of searches and pickers; "
+                                       "their history stays")
+        self.archive_button.clicked.connect(self._archive)
         self.book_button.clicked.connect(lambda: self._ask(self.bookRequested))
         self.sell_button.clicked.connect(lambda: self._ask(self.sellRequested))
         self.adjust_button.clicked.connect(lambda: self._ask(self.adjustRequested))
         editable: tuple[QWidget, ...] = (*self.fields.values(), self.reminders, self.marketing, self.notes,
-                                         self.save_button, self.book_button, self.sell_button)
+                                         self.save_button, self.book_button, self.sell_button,
+                                         self.archive_button)
         for part in editable:
             part.setEnabled(can_edit)
 
@@ -150,6 +157,7 @@ class ClientCardView(QWidget):
         actions.addWidget(self.sell_button)
         actions.addWidget(self.adjust_button)
         actions.addStretch(1)
+        actions.addWidget(self.archive_button)
         actions.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -205,6 +213,7 @@ class ClientCardView(QWidget):
         if self.card is not None and self.card.client.id == record.id:
             self.card = replace(self.card, client=record)
         self.title.setText(record.name + (" (archived)" if record.archived else ""))
+        self.archive_button.setText("Restore client" if record.archived else "Archive client")
         self.balance.setText(f"{record.balance} credit" + ("" if record.balance == 1 else "s"))
         self.name.setText(record.name)
         self.email.setText(record.email)
@@ -252,6 +261,10 @@ class ClientCardView(QWidget):
             "consent": Consent(self.reminders.isChecked(), self.marketing.isChecked()).to_wire()}
         before = record.editable_wire()
         return {k: v for k, v in values.items() if before.get(k) != v}
+
+    def _archive(self) -> None:
+        if self.card is not None:
+            self.archiveRequested.emit(self.card.client.id, not self.card.client.archived)
 
     def _save(self) -> None:
         changes = self.changes()

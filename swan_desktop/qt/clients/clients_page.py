@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -40,6 +41,7 @@ from .search import ClientSearch
 from .sell_dialog import SellPackageDialog
 
 RELOAD_MS = 100
+SEARCH_LIMIT = 20   # client.search's default
 
 
 class ClientsPage(QWidget):
@@ -66,6 +68,8 @@ class ClientsPage(QWidget):
         self.search_edit.setAccessibleName("Search clients")
         self.search_edit.textChanged.connect(self.search.set_text)
         self.search_edit.returnPressed.connect(self.search.run_now)
+        self.archived = QCheckBox("Show archived")
+        self.archived.toggled.connect(self._show_archived)
         self.busy = QLabel("")
         self.busy.setMinimumWidth(80)
         self.new_button = QPushButton("New client…")
@@ -97,10 +101,13 @@ class ClientsPage(QWidget):
         self.card.bookRequested.connect(self._book)
         self.card.sellRequested.connect(self.open_sale)
         self.card.adjustRequested.connect(self.open_adjust)
+        self.card.archiveRequested.connect(
+            lambda cid, archived: self.save_details(cid, {"archived": archived}))
         self.dialog: SellPackageDialog | AdjustCreditsDialog | QInputDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
+        top.addWidget(self.archived)
         top.addWidget(self.busy)
         top.addWidget(self.new_button)
         top.addWidget(self.import_button)
@@ -142,13 +149,21 @@ class ClientsPage(QWidget):
         self.search.run_now()
 
     # -- search ----------------------------------------------------------------------------
+    def _show_archived(self, shown: bool) -> None:
+        self.search.include_archived = shown
+        self.search.run_now()
+
     def show_result(self, result: SearchResult) -> None:
         chosen = self.card.client_id
         self.model.set_rows(list(result.clients))
         n = len(result.clients)
         where = f" for “{result.query}”" if result.query else ""
-        self.summary.setText(f"{n} client{'' if n == 1 else 's'}{where}." if n else
-                             f"No client found{where}.")
+        if not n:
+            self.summary.setText(f"No client found{where}.")
+        elif n >= SEARCH_LIMIT:
+            self.summary.setText(f"The first {n} clients{where}; type more to narrow the list.")
+        else:
+            self.summary.setText(f"{n} client{'' if n == 1 else 's'}{where}.")
         self.session_hits.clear()
         directory = self._directory()
         for s in result.sessions:

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -103,13 +103,21 @@ class GroupPanel(QFrame):
         layout.addWidget(self.offer_button)
         layout.addWidget(self.error)
         clients.store.listeners.append(self._clients_changed)
-        store.add_listener(self.refresh)
+        # The store tells of every change on the schedule: a burst becomes one look, and the
+        # panel is rebuilt only when what it shows changed.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._follow)
+        self._shown: tuple[object, ...] = ()
+        store.add_listener(self._timer.start)
         self.hide()
 
     def stop(self) -> None:
         if self._clients_changed in self.clients.store.listeners:
             self.clients.store.listeners.remove(self._clients_changed)
-        self.store.remove_listener(self.refresh)
+        self.store.remove_listener(self._timer.start)
+        self._timer.stop()
 
     # -- what is shown ---------------------------------------------------------------------
     @property
@@ -131,7 +139,15 @@ class GroupPanel(QFrame):
         if what == "waitlist" and key == self.session_id:
             self.refresh()
 
+    def _follow(self) -> None:
+        session = self.session
+        stamp = (session.version, session.extra, len(self.store.directory.clients)) if session else ()
+        if stamp != self._shown:
+            self.refresh()
+
     def refresh(self) -> None:
+        session = self.session
+        self._shown = (session.version, session.extra, len(self.store.directory.clients)) if session else ()
         group = self.group
         self.setVisible(group is not None)
         if group is None:

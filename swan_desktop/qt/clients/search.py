@@ -38,6 +38,8 @@ class ClientSearch(QObject):
         self.timer.timeout.connect(self.run_now)
         #: How many searches were sent (a test reads it: typing fast sends one).
         self.sent = 0
+        #: Archived clients are listed too.
+        self.include_archived = False
 
     @property
     def busy(self) -> bool:
@@ -65,7 +67,7 @@ class ClientSearch(QObject):
 
     async def _run(self, generation: int, text: str) -> None:
         try:
-            result = await self.clients.search(text)
+            result = await self.clients.search(text, include_archived=self.include_archived)
         except FAILURES as exc:
             if generation == self._generation:
                 self.busyChanged.emit(False)
