@@ -358,7 +358,13 @@ class FakeClients:
     def _credits_ledger(self, data: dict[str, Any]) -> dict[str, Any]:
         client = self._get_client(data.get("client_id"))
         entries = [dict(e) for e in reversed(self.ledger) if e["client_id"] == client["id"]]
-        return {"entries": entries, "balance": self._balance(client["id"]), "more": False, "before": None}
+        before = data.get("before")
+        if isinstance(before, int):
+            entries = [e for e in entries if e["id"] < before]
+        limit = int(data.get("limit") or 100)
+        page = entries[:limit]
+        return {"entries": page, "balance": self._balance(client["id"]), "more": len(entries) > limit,
+                "before": page[-1]["id"] if page else None}
 
     # sessions (what the editor sends) and bookings
     def _credits_of(self, session: dict[str, Any]) -> int:

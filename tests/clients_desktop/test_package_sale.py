@@ -97,3 +97,19 @@ async def test_an_admin_adjusts_credits_with_a_reason(qtbot, studio: FakeClients
     await until(lambda: page.card.balance.text() == "2 credits")
     await until(lambda: cell(page.card.ledger, 0, 5) == "goodwill: studio closed on Monday")
     page.stop()
+
+
+async def test_a_long_ledger_shows_its_older_entries_on_request(qtbot, studio: FakeClients,
+                                                               desk: Desktop) -> None:
+    anna = studio.add_client("Anna Berg")
+    for i in range(230):
+        studio._credits_adjust({"client_id": anna["id"], "delta": 1, "reason": f"visit {i}"})
+    page = await open_card(qtbot, desk, anna["id"])
+    assert page.card.ledger.rowCount() == 200
+    page.card.tabs.setCurrentIndex(2)   # Credits
+    assert page.card.older_button.isVisible()
+    qtbot.mouseClick(page.card.older_button, Qt.MouseButton.LeftButton)
+    await until(lambda: page.card.ledger.rowCount() == 230, what="the 30 older entries")
+    assert cell(page.card.ledger, 229, 5) == "visit 0"
+    assert not page.card.older_button.isVisible()
+    page.stop()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.client_records import ClientCard, ClientRecord, Consent, money
+from ...core.client_records import ClientCard, ClientRecord, Consent, LedgerEntry, money
 from ...core.directory import Directory
 from ...protocol.entities import Session
 from ..session_text import client_label, local, short_date, time_range
@@ -36,6 +36,8 @@ from ..style import status_label
 REASONS = {"sale": "Package sold", "booking": "Booked", "completion": "Completed", "refund": "Refund",
            "adjustment": "Adjustment", "expiry": "Expired"}
 ERROR_STYLE = "color: #b3261e;"
+#: ``client.get`` sends at most this many ledger entries; older ones come from ``credits.ledger``.
+LEDGER_PAGE = 200
 
 
 def _table(headers: Sequence[str]) -> QTableWidget:
@@ -72,6 +74,8 @@ class ClientCardView(QWidget):
     bookRequested = Signal(int)
     sellRequested = Signal(int)
     adjustRequested = Signal(int)
+    #: ``(client_id, before_entry_id)``: the ledger's older entries are wanted.
+    olderRequested = Signal(int, int)
     #: ``(client_id, archived)``
     archiveRequested = Signal(int, bool)
 
@@ -144,10 +148,18 @@ class ClientCardView(QWidget):
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
         self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires"))
         self.emails = _table(("Sent", "Kind", "Subject", "To"))
+        self.older_button = QPushButton("Show older entries")
+        self.older_button.clicked.connect(self._older)
+        credits = QWidget()
+        credits_layout = QVBoxLayout(credits)
+        credits_layout.setContentsMargins(0, 0, 0, 0)
+        credits_layout.addWidget(self.ledger, 1)
+        credits_layout.addWidget(self.older_button)
         self.tabs = QTabWidget()
-        for table, title in ((self.upcoming, "Upcoming"), (self.past, "Past"), (self.ledger, "Credits"),
-                             (self.packages, "Packages"), (self.emails, "Emails sent")):
-            self.tabs.addTab(table, title)
+        for page, title in ((self.upcoming, "Upcoming"), (self.past, "Past"), (credits, "Credits"),
+                            (self.packages, "Packages"), (self.emails, "Emails sent")):
+            self.tabs.addTab(page, title)
+        self.entries: list[LedgerEntry] = []
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -191,6 +203,7 @@ class ClientCardView(QWidget):
             self.stats.setText("Search above and pick a client to see their card.")
             for table in (self.upcoming, self.past, self.ledger, self.packages, self.emails):
                 _fill(table, (), "")
+            self.older_button.hide()
             return
         self.show_record(card.client)
         s = card.stats
@@ -199,14 +212,28 @@ class ClientCardView(QWidget):
         _fill(self.upcoming, [self._session_row(x) for x in card.upcoming], "Nothing booked.")
         _fill(self.past, [(*self._session_row(x), _attendance(x.attendance)) for x in card.past],
               "No past sessions.")
-        _fill(self.ledger, [(self._when(e.at), f"{e.delta:+d}", str(e.balance_after),
-                             REASONS.get(e.reason, e.reason), e.actor or "—", e.note) for e in card.ledger],
-              "No credits yet.")
+        self.entries = list(card.ledger)
+        self.show_ledger(more=len(card.ledger) >= LEDGER_PAGE)
         _fill(self.packages, [(self._when(p.sold_at), self._package_name(p.package_id), str(p.credits),
                                money(p.price_paid_cents, self.currency), self._when(p.expires_at))
                               for p in card.packages], "No packages sold.")
         _fill(self.emails, [(self._when(m.at), m.kind, m.subject, m.to) for m in card.messages],
               "No emails sent.")
+
+    def show_ledger(self, more: bool) -> None:
+        _fill(self.ledger, [(self._when(e.at), f"{e.delta:+d}", str(e.balance_after),
+                             REASONS.get(e.reason, e.reason), e.actor or "—", e.note) for e in self.entries],
+              "No credits yet.")
+        self.older_button.setVisible(more)
+
+    def add_older(self, entries: Sequence[LedgerEntry], more: bool) -> None:
+        known = {e.id for e in self.entries}
+        self.entries.extend(e for e in entries if e.id not in known)
+        self.show_ledger(more)
+
+    def _older(self) -> None:
+        if self.card is not None and self.entries:
+            self.olderRequested.emit(self.card.client.id, self.entries[-1].id)
 
     def show_record(self, record: ClientRecord) -> None:
         """The details and balance (an event or a sale changed them)."""

@@ -101,6 +101,7 @@ class ClientsPage(QWidget):
         self.card.bookRequested.connect(self._book)
         self.card.sellRequested.connect(self.open_sale)
         self.card.adjustRequested.connect(self.open_adjust)
+        self.card.olderRequested.connect(lambda cid, before: spawn(self._older(cid, before)))
         self.card.archiveRequested.connect(
             lambda cid, archived: self.save_details(cid, {"archived": archived}))
         self.dialog: SellPackageDialog | AdjustCreditsDialog | QInputDialog | None = None
@@ -213,6 +214,15 @@ class ClientsPage(QWidget):
             if record is not None:
                 self.card.show_record(record)
             self._reload.start()   # the ledger, packages and sessions behind the change
+
+    async def _older(self, client_id: int, before: int) -> None:
+        try:
+            entries, more = await self.clients.ledger(client_id, before=before)
+        except FAILURES as exc:
+            self.told.emit(outcome_of(exc).message, True)
+            return
+        if self.card.client_id == client_id:
+            self.card.add_older(entries, more)
 
     # -- changes ---------------------------------------------------------------------------
     def save_details(self, client_id: int, changes: dict[str, object]) -> None:
