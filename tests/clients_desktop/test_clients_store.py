@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from swan_desktop.core.groups import group_of
@@ -29,8 +31,6 @@ async def test_another_pcs_sale_reaches_this_pcs_store_and_directory(studio: Fak
 
 async def test_a_full_group_session_is_a_typed_refusal_and_the_waitlist_follows(studio: FakeClients,
                                                                                desk: Desktop) -> None:
-    from datetime import datetime
-
     session = studio.add_session(datetime.fromisoformat("2031-03-06T10:00:00+00:00"), GROUP)
     people = [studio.add_client(n)["id"] for n in ("A", "B", "C", "D")]
     for cid in people[:3]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 
 from PySide6.QtCore import Qt
 
 from swan_desktop.qt.clients.clients_page import ClientsPage
+from swan_desktop.qt.clients.results_model import ClientResultsModel
 from tests.support.poll import until
 
 from .fake_clients import Desktop, FakeClients
@@ -101,3 +103,13 @@ async def test_an_archived_client_is_found_only_when_asked_for(qtbot, studio: Fa
     await until(lambda: names(page) == ["Anna Berg"], what="listed with the archived")
     assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.DisplayRole) == "Anna Berg (archived)"
     page.stop()
+
+
+async def test_the_results_model_is_a_well_behaved_qt_model(qtmodeltester, studio: FakeClients,
+                                                            desk: Desktop) -> None:
+    for name in ("Anna Berg", "Bruno Diaz"):
+        studio.add_client(name, tags=["morning"])
+    result = await desk.clients.search("")
+    model = ClientResultsModel(UTC)
+    model.set_rows(list(result.clients))
+    qtmodeltester.check(model)
