@@ -107,7 +107,7 @@ async def main() -> None:
     await settle(0.6)
     window.grab().save(str(OUT / "clients-pane.png"))
 
-    pane.page.card.tabs.setCurrentWidget(pane.page.card.ledger)
+    pane.page.card.tabs.setCurrentIndex(2)   # Credits: the ledger
     pane.page.card.resize(760, 760)
     await settle()
     pane.page.card.grab().save(str(OUT / "client-card.png"))
