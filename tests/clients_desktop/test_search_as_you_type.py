@@ -11,6 +11,7 @@ from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.results_model import ClientResultsModel
 from tests.support.poll import until
 
+from .cells import cell
 from .fake_clients import Desktop, FakeClients
 
 
@@ -113,3 +114,19 @@ async def test_the_results_model_is_a_well_behaved_qt_model(qtmodeltester, studi
     model = ClientResultsModel(UTC)
     model.set_rows(list(result.clients))
     qtmodeltester.check(model)
+
+
+async def test_details_being_typed_survive_another_pcs_change(qtbot, studio: FakeClients,
+                                                              desk: Desktop) -> None:
+    anna = studio.add_client("Anna Berg")
+    page = page_for(qtbot, desk)
+    page.start()
+    await until(lambda: names(page) == ["Anna Berg"])
+    page.table.selectRow(0)
+    await until(lambda: page.card.client_id == anna["id"])
+    qtbot.keyClicks(page.card.phone, "+49 30 999")
+    studio._credits_adjust({"client_id": anna["id"], "delta": 3, "reason": "another PC"})
+    await until(lambda: page.card.balance.text() == "3 credits", what="the balance follows")
+    await until(lambda: cell(page.card.ledger, 0, 5) == "another PC", what="the card reloaded")
+    assert page.card.phone.text() == "+49 30 999", "the typing is kept"
+    page.stop()

@@ -191,6 +191,7 @@ class ClientCardView(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
     def show_card(self, card: ClientCard | None, directory: Directory | None = None) -> None:
+        keep = card is not None and self.editing(card.client.id)
         self.card = card
         if directory is not None:
             self.directory = directory
@@ -205,7 +206,7 @@ class ClientCardView(QWidget):
                 _fill(table, (), "")
             self.older_button.hide()
             return
-        self.show_record(card.client)
+        self.show_record(card.client, keep_details=keep)
         s = card.stats
         self.stats.setText(f"Attended {s.attended} · no-shows {s.no_shows} · cancellations "
                            f"{s.timely_cancellations} in time, {s.late_cancellations} late")
@@ -235,13 +236,22 @@ class ClientCardView(QWidget):
         if self.card is not None and self.entries:
             self.olderRequested.emit(self.card.client.id, self.entries[-1].id)
 
-    def show_record(self, record: ClientRecord) -> None:
-        """The details and balance (an event or a sale changed them)."""
+    def editing(self, client_id: int) -> bool:
+        """Details of this client typed here and not saved yet (an update must not wipe them)."""
+        return self.card is not None and self.card.client.id == client_id and bool(self.changes())
+
+    def show_record(self, record: ClientRecord, keep_details: bool | None = None) -> None:
+        """The details and balance (an event or a sale changed them); details being typed stay."""
+        keep = self.editing(record.id) if keep_details is None else keep_details
         if self.card is not None and self.card.client.id == record.id:
             self.card = replace(self.card, client=record)
         self.title.setText(record.name + (" (archived)" if record.archived else ""))
         self.archive_button.setText("Restore client" if record.archived else "Archive client")
         self.balance.setText(f"{record.balance} credit" + ("" if record.balance == 1 else "s"))
+        if not keep:
+            self._fill_details(record)
+
+    def _fill_details(self, record: ClientRecord) -> None:
         self.name.setText(record.name)
         self.email.setText(record.email)
         self.phone.setText(record.phone)
