@@ -80,7 +80,9 @@ async def test_a_full_group_session_takes_a_waitlist_and_offers_a_freed_place(
     assert client_label(session, desk.store.directory) == "Group 3/3", "the block says how many are booked"
     await click_session(qtbot, schedule, session_id)
     await until(lambda: panel.isVisible(), what="the group's clients in the details")
-    assert schedule.details._title.text() == "Group 3/3"
+    assert schedule.details.value_text("Client") == "Group 3/3"
+    day_lines = {p.item.session.id: p.item.lines for p in schedule.day_view.canvas._placed}
+    assert "Group 3/3" in day_lines[session_id]
     assert panel.heading.text() == "Clients — 3/3 booked (full)"
     assert [panel.members.item(i).text() for i in range(3)] == ["Anna Berg", "Bruno Diaz", "Clara Holm"]
     assert panel.add_button.text() == "Join waitlist"
@@ -105,6 +107,9 @@ async def test_a_full_group_session_takes_a_waitlist_and_offers_a_freed_place(
     session = desk.store.get(session_id)
     assert session is not None and client_label(session, desk.store.directory) == "Group 3/3"
     assert studio._balance(ids["Dora Lind"]) == 4
+    schedule.set_view("week")
+    week_lines = {p.item.session.id: p.item.lines for p in schedule.week_view.canvas._placed}
+    assert "Group 3/3" in week_lines[session_id], "the week's block says it too"
     panel.stop()
 
 
