@@ -86,3 +86,8 @@ async def test_rows_the_server_refuses_are_shown_and_nothing_is_imported(qtbot, 
     assert "Nothing was imported" in dialog.error.text()
     assert problems(dialog)[1] == "email: a client with this email exists"
     assert len(studio.clients) == 1, "all or nothing"
+    dialog.skip.setFocus()
+    qtbot.keyClick(dialog.skip, Qt.Key.Key_Space)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    await until(lambda: len(studio.clients) == 2, what="Anna imported, Bruno skipped by the studio")
+    assert sorted(c["name"] for c in studio.clients.values()) == ["Anna Berg", "Bruno Old"]

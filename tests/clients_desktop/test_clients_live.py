@@ -1,7 +1,7 @@
 """The clients feature against the real server: a package sold from the card and a
 session booked against it; a timely cancellation refunds and a late one does not; a
 full group session's waitlist and the freed place; a report whose CSV totals are
-the server's.
+the server's; a CSV import the server refuses whole, then takes with duplicates skipped.
 
 These need the server's clients requests (``swan_desktop.server.clients``) and are
 skipped until that part of the studio server is in this tree.
@@ -29,6 +29,7 @@ from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.group_panel import GroupPanel
+from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.clients.reports_page import ReportsPage
 from swan_desktop.qt.clients.sell_dialog import SellPackageDialog
 from swan_desktop.server.embedded import EmbeddedServer
@@ -192,3 +193,26 @@ async def test_a_revenue_report_exported_to_csv_has_the_servers_totals(qtbot, on
         assert total[title_of(figure)] == figure_text(figure, server.totals[figure])
     assert {"850.00", "85000"} & set(total.values()), "the revenue paid, in the CSV's total row"
     assert all(len(r["Period"]) == len("2031-03") for r in rows[:-1]), "by month"
+
+
+async def test_a_csv_import_is_all_or_nothing_on_the_server(qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    await boss.clients.create({"name": "Bruno Old", "email": "bruno@example.org"})
+    other = await on_server("boss")     # a second PC: it has never seen Bruno's record
+    pane = ClientsPane(other.clients, lambda: other.store.directory, is_admin=True, can_edit=True)
+    qtbot.addWidget(pane)
+    text = "Name,Email\nAnna Berg,anna@example.org\nBruno Diaz,bruno@example.org\n"
+    dialog = pane.preview_import(text, "clients.csv")
+    assert dialog.import_button.isEnabled(), "nothing wrong that this PC can see"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    await until(lambda: dialog.error.isVisible(), what="the server's refusal")
+    assert "Nothing was imported" in dialog.error.text()
+    found = await boss.clients.search("anna")
+    assert not found.clients, "all or nothing"
+
+    dialog.skip.setFocus()
+    qtbot.keyClick(dialog.skip, Qt.Key.Key_Space)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    await until(lambda: pane.import_dialog is None, what="the import done")
+    found = await boss.clients.search("anna")
+    assert [f.client.name for f in found.clients] == ["Anna Berg"]
