@@ -185,6 +185,7 @@ class StudioClient:
             await self._load_directory()
             await self._load_notifications()
             await self._load_collab()
+            self.clients.store.resynced()  # missed events: the clients views fetch again
             if self.on_resynced is not None:
                 self.on_resynced()
 

@@ -42,7 +42,8 @@ from .schedule import ScheduleStore
 log = logging.getLogger(__name__)
 
 Request = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
-#: ``(what, id)``: "client" (a client id), "package" (a package id), "waitlist" (a session id).
+#: ``(what, id)``: "client" (a client id), "package" (a package id), "waitlist" (a session id),
+#: "resync" (0: everything may have changed).
 Listener = Callable[[str, int], None]
 
 #: The event prefixes the store registers with the router.
@@ -86,6 +87,13 @@ class ClientsStore:
             self.put_client(_with_balance(record, balance))
         elif entry is not None or record is None:
             self._tell("client", client_id)
+
+    def resynced(self) -> None:
+        """Events were missed (the server could not replay them): what came from events is
+        dropped and the views are told (``("resync", 0)``) to fetch what they show again."""
+        self.waitlists.clear()
+        self.entries.clear()
+        self._tell("resync", 0)
 
     def active_packages(self) -> list[Package]:
         return sorted((p for p in self.packages.values() if p.active), key=lambda p: p.name.lower())

@@ -9,6 +9,8 @@ import pytest
 from swan_desktop.core.groups import group_of
 from swan_desktop.core.outcomes import Full, outcome_of
 from swan_desktop.protocol.errors import ProtocolError
+from swan_desktop.qt.clients.pane import ClientsPane
+from tests.support.poll import until
 
 from .fake_clients import GROUP, Desktop, FakeClients
 
@@ -56,3 +58,19 @@ async def test_adjusting_credits_needs_a_reason(studio: FakeClients, desk: Deskt
     assert entry.balance_after == -1
     entries, more = await desk.clients.ledger(anna.id)
     assert [e.note for e in entries] == ["charged for a missed session"] and not more
+
+
+async def test_after_a_resync_the_pane_fetches_what_it_shows_again(qtbot, studio: FakeClients,
+                                                                  desk: Desktop) -> None:
+    anna = studio.add_client("Anna Berg")
+    pane = ClientsPane(desk.clients, lambda: desk.store.directory, is_admin=True, can_edit=True)
+    qtbot.addWidget(pane)
+    pane.load()
+    await until(lambda: pane.page.model.rowCount() == 1)
+    pane.page.open_client(anna["id"])
+    await until(lambda: pane.page.card.client_id == anna["id"])
+    studio.calls.clear()
+    desk.clients.store.resynced()
+    await until(lambda: {c[0] for c in studio.calls} == {"package.list", "client.search", "client.get"},
+                what="packages, the list and the card fetched again")
+    pane.stop()

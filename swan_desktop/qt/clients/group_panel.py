@@ -136,7 +136,7 @@ class GroupPanel(QFrame):
         self.refresh()
 
     def _clients_changed(self, what: str, key: int) -> None:
-        if what == "waitlist" and key == self.session_id:
+        if (what == "waitlist" and key == self.session_id) or what == "resync":
             self.refresh()
 
     def _follow(self) -> None:

@@ -50,6 +50,13 @@ class ClientsPane(QTabWidget):
         self.page.importRequested.connect(self.choose_import)
         self.import_dialog: ClientImportDialog | None = None
         self.file_dialog: QFileDialog | None = None
+        clients.store.listeners.append(self._store_changed)
+
+    def _store_changed(self, what: str, _key: int) -> None:
+        if what == "resync":
+            spawn(self._load_packages())
+            self.page.search.run_now()
+            self.page.reload_card()
 
     def load(self) -> None:
         """Packages on sale and the first list of clients."""
@@ -63,6 +70,8 @@ class ClientsPane(QTabWidget):
             log.info("packages not loaded: %s", outcome_of(exc).message)
 
     def stop(self) -> None:
+        if self._store_changed in self.clients.store.listeners:
+            self.clients.store.listeners.remove(self._store_changed)
         self.page.stop()
         if self.packages is not None:
             self.packages.stop()
