@@ -122,11 +122,13 @@ class Sale:
     price_paid_cents: int
     sold_at: datetime | None
     expires_at: datetime | None
+    package_name: str = ""            # in client.get's packages
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Sale:
         return cls(int(d["id"]), int(d["client_id"]), int(d["package_id"]), int(d.get("credits") or 0),
-                   int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")))
+                   int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")),
+                   str(d.get("package_name") or ""))
 
 
 @dataclass(frozen=True)
@@ -167,16 +169,20 @@ class WaitlistEntry:
 
 @dataclass(frozen=True)
 class SentEmail:
+    """An email to the client: confirmation, reminder, cancellation or offer, and where it stands."""
+
     kind: str
     subject: str
     to: str
-    at: datetime | None
+    at: datetime | None               # sent, or (not sent yet) due
     session_id: int | None = None
+    status: str = "sent"              # pending | sending | sent | failed | dropped
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> SentEmail:
         return cls(str(d.get("kind") or ""), str(d.get("subject") or ""), str(d.get("to") or ""),
-                   _ts(d.get("sent_at") or d.get("at")), _opt_int(d.get("session_id")))
+                   _ts(d.get("sent_at") or d.get("due_at")), _opt_int(d.get("session_id")),
+                   str(d.get("status") or "sent"))
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,10 @@ class ClientCard:
                    many("messages", SentEmail.from_wire))
 
 
+#: A report row's keys that say what the row is about (the rest are figures).
+ROW_KEYS = ("period", "trainer_id", "room", "package_id", "package")
+
+
 @dataclass(frozen=True)
 class Report:
     kind: str
@@ -233,7 +243,7 @@ class Report:
         names: list[str] = []
         for row in self.rows:
             for key, value in row.items():
-                if key not in ("period", "trainer_id", "room") and key not in names \
+                if key not in ROW_KEYS and key not in names \
                         and isinstance(value, int | float) and not isinstance(value, bool):
                     names.append(key)
         for key, value in self.totals.items():

@@ -148,6 +148,8 @@ class ClientsClient:
         self.store = store if store is not None else ClientsStore()
         if feed is not None:
             self.store.on_client = lambda r: feed.put_client(Client(r.id, r.name, r.balance))
+        #: Other clients with the same email, as the last create/update of a client said (id → names).
+        self.duplicates: dict[int, tuple[str, ...]] = {}
 
     # -- clients ----------------------------------------------------------------------------
     async def search(self, query: str, *, limit: int = 20, include_archived: bool = False) -> SearchResult:
@@ -184,6 +186,8 @@ class ClientsClient:
 
     def _client(self, reply: dict[str, Any]) -> ClientRecord:
         record = ClientRecord.from_wire(reply["client"])
+        self.duplicates[record.id] = tuple(str(d.get("name") or "") for d in reply.get("duplicates") or ()
+                                           if isinstance(d, dict))
         self.store.put_client(record)
         return record
 

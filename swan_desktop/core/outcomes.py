@@ -12,6 +12,8 @@ outcome             what the server (or the link) said
                     import) or ``too_large``
 ``Unauthorized``    ``unauthorized``: bad sign-in, or not signed in
 ``Forbidden``       ``forbidden``: the role may not do this
+``UpdateRequired``  ``forbidden``/``update_required``: this desktop is older than the
+                    server serves; with the version to install and where it is
 ``NotFound``        ``not_found`` (``field`` says what was missing)
 ``StaleVersion``    ``conflict``/``stale_version``, with a ``Merge`` when the studio's
                     conflict strategy refused to merge
@@ -40,6 +42,8 @@ from ..protocol.entities import Session
 from ..protocol.errors import ErrorCode, ProtocolError
 from .collab.locks import LockInfo
 
+#: ``error.data.reason`` of the ``forbidden`` refusal of a desktop too old for the server.
+UPDATE_REQUIRED = "update_required"
 #: ``error.data.reason`` values of ``conflict`` refusals.
 STALE_VERSION = "stale_version"
 SCHEDULE_CONFLICT = "schedule:conflict"
@@ -93,6 +97,13 @@ class Unauthorized:
 @dataclass(frozen=True)
 class Forbidden:
     message: str
+
+
+@dataclass(frozen=True)
+class UpdateRequired:
+    message: str
+    latest: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,8 +182,8 @@ class Internal:
     message: str
 
 
-Outcome = (Invalid | Unauthorized | Forbidden | NotFound | StaleVersion | Clash | OutsideHours | Locked
-           | InUse | Full | RateLimited | Queued | Offline | Internal)
+Outcome = (Invalid | Unauthorized | Forbidden | UpdateRequired | NotFound | StaleVersion | Clash
+           | OutsideHours | Locked | InUse | Full | RateLimited | Queued | Offline | Internal)
 
 #: What a command may raise that :func:`outcome_of` reads (anything else is a bug: log it).
 FAILURES: tuple[type[Exception], ...] = (ProtocolError, QueuedEntry, ConnectionLost, RequestTimeout,
@@ -209,6 +220,10 @@ def _refusal(err: ProtocolError, may_override: bool) -> Outcome:
     if code is ErrorCode.UNAUTHORIZED:
         return Unauthorized(err.message)
     if code is ErrorCode.FORBIDDEN:
+        if data.get("reason") == UPDATE_REQUIRED:
+            update = data.get("update")
+            update = update if isinstance(update, dict) else {}
+            return UpdateRequired(err.message, _text(update.get("latest")), _text(update.get("url")))
         return Forbidden(err.message)
     if code is ErrorCode.NOT_FOUND:
         return NotFound(err.message, _text(data.get("field")))

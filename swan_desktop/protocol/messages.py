@@ -169,13 +169,22 @@ def present(struct: Struct) -> dict[str, Any]:
 # -- the core protocol (PROTOCOL.md) ---------------------------------------------------------
 
 
+class ClientInfo(Message):
+    """Which program signs in, and its version (``{"app": "swan-desktop", "version": "0.1.0"}``)."""
+
+    app: Annotated[str, Meta(min_length=1, max_length=64)]
+    version: Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^\d+(\.\d+){0,3}([-+.].*)?$")]
+
+
 class PasswordAuth(Message):
     username: str
     password: str
+    client: ClientInfo | None = None
 
 
 class TokenAuth(Message):
     token: Annotated[str, Meta(min_length=1)]
+    client: ClientInfo | None = None
 
 
 class SyncMarker(Message):
@@ -272,6 +281,8 @@ class SessionUpdate(Message):
     allow_outside_hours: bool = False
     scope: Scope = "this"
     lock_token: Id | None = None
+    #: Admins, when cancelling: give a used credit back even inside the cancellation window.
+    restore_credit: bool = False
 
 
 class SessionDelete(Message):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..core import offline_cache
 from ..core.client import StudioClient
+from ..core.outcomes import UpdateRequired, outcome_of
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
 from ..protocol.entities import Role
@@ -31,13 +32,14 @@ from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
-from . import crash_dialog, resources, single_instance
+from . import crash_dialog, quitting, resources, single_instance
 from .admin.install import install as install_administration
 from .clients.install import install as install_clients
 from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
+from .edit_menu import install_edit_menu
 from .file_actions import FileActions
 from .gc_guard import GuiThreadCollector
 from .login_dialog import LoginDialog
@@ -50,6 +52,7 @@ from .schedule_menu import ScheduleMenu
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
+from .update_notice import show_available as show_update_available
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +116,14 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
 
     dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
     dialog.rejected.connect(lambda: _resolve(done, None))
+    quitting.when_asked(dialog.reject)  # a log-out now: no sign-in
     dialog.open()
     if notice:
         dialog.show_error(notice)
-    return await done
+    try:
+        return await done
+    finally:
+        quitting.when_asked(None)
 
 
 async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | None = None,
@@ -138,6 +145,9 @@ async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | No
             if is_auth_failure(exc):
                 secrets.forget_token(url, username)
             log.info("remembered sign-in refused: %s", exc.message)
+            refused = outcome_of(exc)
+            if isinstance(refused, UpdateRequired):  # said at once, not after a password
+                return await _wait_dialog(LoginDialog(url, username), settings, ssl_context, refused.message)
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
@@ -230,10 +240,12 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
     attach_studio_settings(shell, client)  # admins: the Studio settings page
+    show_update_available(window, client.auth.update if client.auth else None)  # a newer desktop exists
     files = FileActions(window, pane, client)  # import/export .ics, PDF, print
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
+    install_edit_menu(window, pane)  # labelled Undo/Redo; the status bar follows the schedule
     clients = install_clients(window, pane, client)  # the Clients tab; group places in the details
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
@@ -252,6 +264,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
+    loaded.add_done_callback(_log_shown)
     controller.start()
     if args.self_test:
         _report_first_paint(window)
@@ -268,7 +281,9 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
             print(f"self-test: FAILED, resources: {'; '.join(missing)}", flush=True)
             code = 1
         window.quit()
+    quitting.when_asked(window.quit)  # a log-out (SIGTERM, the session manager) is File ▸ Quit
     await closed
+    quitting.when_asked(None)
     controller.stop()
     collaboration.stop()
     administration.stop()
@@ -277,6 +292,11 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         monitor.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
+
+
+def _log_shown(loaded: asyncio.Future[int]) -> None:
+    if not loaded.cancelled():
+        log.info("schedule shown: %d sessions in view", loaded.result())
 
 
 class _FirstPaint(QObject):
@@ -320,12 +340,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     collector = GuiThreadCollector()
     collector.start()
+    quitter = quitting.OrderlyQuit(app)
+    quitter.install()
     try:
         code = qasync.run(run(args, instance))
     except (ConnectionLost, RequestTimeout) as exc:
         print(f"swan-desktop: cannot start: {exc}", file=sys.stderr)
         return 1
     finally:
+        quitter.uninstall()
         collector.stop()
         instance.close()
     return int(code or 0)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 
 from ..protocol.entities import Status
+from .fit_text import fitting
 from .style import LIGHT, STATUS_LOOK, CanvasColors, block_colors
 
 RADIUS = 5.0
@@ -74,7 +75,7 @@ def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QC
         if y + fm.height() > inner.bottom() + 2 and i > 0:
             break
         width = inner.width() - (glyph_w if i == 0 else 0.0)
-        text = fm.elidedText(line, Qt.TextElideMode.ElideRight, max(0, int(width)))
+        text = fitting(fm, line, width)
         painter.setFont(f)
         painter.drawText(QPointF(inner.left(), y + fm.ascent()), text)
         y += fm.height()

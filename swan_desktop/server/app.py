@@ -17,7 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
-from ..protocol.timefmt import format_ts
+from ..protocol.timefmt import format_ts, now_utc
 from . import demo, logs, schedule
 from .account_watch import AccountWatch
 from .admin.passwords import PasswordWork
@@ -41,8 +41,10 @@ from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
+from .retention import Retention, prune_old
 from .store import Store
 from .throttle import SignInThrottle
+from .updates import DesktopUpdates
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -138,6 +140,10 @@ class SwanServer:
         #: Closes or downgrades connections of users changed by another process.
         self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
         self._prune_task: asyncio.Task[None] | None = None
+        #: How long notifications and activity entries are kept (``serve --keep-*-days``).
+        self.retention = Retention()
+        #: The oldest desktop served and the newest there is (``serve --min-desktop-version`` …).
+        self.updates = DesktopUpdates()
         self._started = time.monotonic()
         self._core_installed = False
         self.port = 0
@@ -176,7 +182,8 @@ class SwanServer:
         self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started,
-                         connections=lambda: self.connections, limits=self.limits).install()
+                         connections=lambda: self.connections, limits=self.limits,
+                         updates=lambda: self.updates).install()
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()
@@ -237,12 +244,19 @@ class SwanServer:
     async def _prune_loop(self) -> None:
         while True:
             try:
-                dropped = await self.store.run(Store.prune)
-                if dropped:
-                    log.info("pruned %d old events", dropped)
+                await self.prune_once()
             except Exception:
                 log.exception("pruning failed")
             await asyncio.sleep(PRUNE_INTERVAL_S)
+
+    async def prune_once(self) -> None:
+        """Old events and request-log replies, then notifications and activity past their retention."""
+        dropped = await self.store.run(Store.prune)
+        if dropped:
+            log.info("pruned %d old events", dropped)
+        notes, entries = await self.store.run(prune_old, self.retention, now_utc())
+        if notes or entries:
+            log.info("pruned %d old notifications and %d old activity entries", notes, entries)
 
     async def issue_token(self, username: str = "admin") -> dict[str, Any]:
         """A token for ``username`` without a password: ``{"token", "expires_at", "user"}``."""

@@ -39,9 +39,11 @@ from .limits import (
     Limits,
 )
 from .notifications import SmtpConfig
+from .retention import Retention
 from .store import Store
 from .studio_pki import StudioCertificates
 from .tls import server_context
+from .updates import DesktopUpdates
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,6 +152,17 @@ def _parser() -> argparse.ArgumentParser:
         help="a browser origin (e.g. https://studio.example:8443) allowed to open a WebSocket besides "
         "the server's own host; repeat for more (desktops send no Origin and are always allowed)",
     )
+    desk = serve.add_argument_group("desktop updates (told to each Swan Desktop when it signs in)")
+    desk.add_argument("--min-desktop-version", metavar="X.Y.Z",
+                      help="refuse older desktops with 'update required'")
+    desk.add_argument("--latest-desktop-version", metavar="X.Y.Z",
+                      help="tell older desktops that this version is available")
+    desk.add_argument("--installer-url", metavar="URL", help="where the latest installer is")
+    keep = serve.add_argument_group("retention (pruned every ten minutes)")
+    keep.add_argument("--keep-notifications-days", type=_days, default=Retention.notifications_days,
+                      metavar="DAYS", help="keep notifications this long (default %(default)s)")
+    keep.add_argument("--keep-activity-days", type=_days, default=Retention.activity_days,
+                      metavar="DAYS", help="keep activity-feed entries this long (default %(default)s)")
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
         "the password only from SWAN_SMTP_PASSWORD)")
@@ -174,6 +187,13 @@ def _parser() -> argparse.ArgumentParser:
     db_cli.add_parser(commands)
     studio_cli.add_parsers(commands)
     return parser
+
+
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError("keep at least one day")
+    return days
 
 
 def _read_password() -> str | None:
@@ -257,6 +277,11 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
     return limits, context
 
 
+def desktop_updates(args: argparse.Namespace) -> DesktopUpdates:
+    """``--min-desktop-version``, ``--latest-desktop-version``, ``--installer-url``; ValueError in words."""
+    return DesktopUpdates(args.min_desktop_version, args.latest_desktop_version, args.installer_url)
+
+
 def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | None:
     """Email settings from flags, falling back to the environment (the password only from there)."""
     for flag, var in (("smtp_host", "HOST"), ("smtp_port", "PORT"), ("smtp_security", "SECURITY"),
@@ -275,6 +300,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     server.monitor.metrics_token = args.metrics_token
     server.monitor.metrics_open = args.metrics_open
     server.allowed_origins = frozenset(args.allow_origin)
+    server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
+    server.updates = desktop_updates(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -304,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logs.configure(args.log_level)
         try:
             limits, context = _serve_options(args)
+            desktop_updates(args)  # a version that is not one is said here, in words
         except ValueError as exc:  # TlsConfigError is one
             print(f"swan-server: {exc}", file=sys.stderr)
             return 2

@@ -28,7 +28,7 @@ from ..protocol.frames import FrameError, Request, decode_request, error_frame, 
 from ..protocol.messages import Message, decode
 from . import account_watch
 from .connection import Connection
-from .metrics import Metrics
+from .metrics import Metrics, outcome_label
 from .pipeline import Pipeline
 from .store import Account, Store
 from .worker import AsyncStore
@@ -168,7 +168,7 @@ class Dispatcher:
             entry, msg = self._admit(conn, req)
             data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
-            outcome = err.code.value
+            outcome = outcome_label(err)
             conn.abort_sync()
             conn.send(reply_error(req.id, err))
         except Exception:

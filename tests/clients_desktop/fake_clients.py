@@ -6,10 +6,13 @@ Following the pattern of ``tests/admin_desktop/fake_studio.py``, it answers
 shapes and refusals the real server sends: ``invalid`` with a ``field`` (or
 import ``rows``), ``conflict``/``full`` with capacity and booked, ``not_found``.
 Each change's events go to every desktop attached with :meth:`FakeClients.attach`
-(as the hub fans out to PCs). The rules are the protocol's: the balance is the
-ledger's sum, a booking spends the type's credits once, a cancellation before
-the studio's window refunds through the ledger and a late one does not, a freed
-place in a group session is offered to the first on its waitlist.
+(as the hub fans out to PCs). The rules are the protocol's, with the server's
+"Changes": the balance is the ledger's sum; credits are spent when a session is
+completed (each client of a group once), never at booking; cancelling a
+completed session (or a place in one) before the studio's window refunds through
+the ledger and a late one does not; ``waitlist.join`` is refused while a place is
+free, and a freed place is offered to the first on the waitlist, who stays on it
+until booked.
 
 It is the only thing that plays the server; the desktop side (``ClientsClient``,
 the stores, the widgets) is the real code. ``calls`` records what was sent;
@@ -107,6 +110,8 @@ class FakeClients:
         self.sessions: dict[int, dict[str, Any]] = {}
         self.waitlists: dict[int, list[dict[str, Any]]] = {}
         self.offers: list[tuple[int, int]] = []   # (session, client) offered a freed place
+        self.charged: set[tuple[int, int]] = set()  # (session, client) whose credits were spent
+        self.cancellations: list[tuple[int, bool]] = []  # (client, late)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.gate: asyncio.Event | None = None
         self._ids = itertools.count(100)
@@ -206,7 +211,12 @@ class FakeClients:
                "archived": False, "created_at": format_ts(self.now)}
         self.clients[row["id"]] = row
         self._emit("client:created", {"client": self._record(row)})
-        return {"client": self._record(row)}
+        return {"client": self._record(row), "duplicates": self._duplicates(row)}
+
+    def _duplicates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        email = str(row.get("email") or "").lower()
+        return [{"id": c["id"], "name": c["name"]} for c in self.clients.values()
+                if email and c["id"] != row["id"] and c["email"].lower() == email]
 
     def _client_update(self, data: dict[str, Any]) -> dict[str, Any]:
         row = self._get_client(data.get("id"))
@@ -214,7 +224,7 @@ class FakeClients:
         self._check_fields(changes, creating=False)
         row.update(changes)
         self._emit("client:updated", {"client": self._record(row)})
-        return {"client": self._record(row)}
+        return {"client": self._record(row), "duplicates": self._duplicates(row)}
 
     def _sessions_of(self, client_id: int) -> list[dict[str, Any]]:
         return [s for s in self.sessions.values() if s.get("client_id") == client_id
@@ -247,15 +257,16 @@ class FakeClients:
         ledger = [dict(e) for e in reversed(self.ledger) if e["client_id"] == row["id"]]
         stats = {"attended": sum(1 for s in past if s.get("attendance") in ("present", "late")),
                  "no_shows": sum(1 for s in past if s.get("attendance") == "no_show"),
-                 "late_cancellations": sum(1 for e in self.ledger if e["client_id"] == row["id"]
-                                           and e["note"] == "late cancellation"),
-                 "timely_cancellations": sum(1 for e in ledger if e["reason"] == "refund")}
-        messages = [{"kind": "confirmation", "subject": "Your session is booked", "to": row["email"],
-                     "sent_at": format_ts(self.now), "session_id": s["id"]}
+                 "late_cancellations": self.cancellations.count((row["id"], True)),
+                 "timely_cancellations": self.cancellations.count((row["id"], False))}
+        messages = [{"id": 9000 + s["id"], "session_id": s["id"], "kind": "confirmation", "status": "sent",
+                     "to": row["email"], "subject": "Your session is booked", "due_at": format_ts(self.now),
+                     "sent_at": format_ts(self.now), "message_id": f"<{s['id']}@swan.example>"}
                     for s in upcoming if row["email"] and row["consent"].get("reminders")]
         return {"client": self._record(row), "upcoming": upcoming, "past": past[:200], "stats": stats,
                 "ledger": ledger[:200],
-                "packages": [dict(s) for s in self.sales if s["client_id"] == row["id"]],
+                "packages": [{**s, "package_name": self.packages[s["package_id"]]["name"]}
+                             for s in self.sales if s["client_id"] == row["id"]],
                 "messages": messages}
 
     def _client_import(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -396,8 +407,6 @@ class FakeClients:
             self._group_fields(session)
         self.sessions[session["id"]] = session
         self._emit("session:created", {"session": dict(session)})
-        if client_id is not None:
-            self._entry(client_id, -self._credits_of(session), "booking", session_id=session["id"])
         return {"session": dict(session)}
 
     def _session_update(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -406,12 +415,22 @@ class FakeClients:
             raise not_found("session")
         changes = dict(data["changes"])
         cancelling = changes.get("status") == "cancelled" and session["status"] != "cancelled"
+        completing = changes.get("status") == "completed" and session["status"] != "completed"
         session.update(changes)
         session["version"] += 1
         self._emit("session:updated", {"session": dict(session)})
-        if cancelling and session.get("client_id") is not None:
-            self._cancel_credit(session, session["client_id"], bool(data.get("restore_credit")))
+        for client_id in self._booked(session):
+            if completing:
+                self.charged.add((session["id"], client_id))
+                self._entry(client_id, -self._credits_of(session), "completion", session_id=session["id"])
+            elif cancelling:
+                self._cancel_credit(session, client_id, bool(data.get("restore_credit")))
         return {"session": dict(session)}
+
+    @staticmethod
+    def _booked(session: dict[str, Any]) -> list[int]:
+        members = [m["client_id"] for m in session.get("clients") or ()]
+        return members or ([session["client_id"]] if session.get("client_id") is not None else [])
 
     def _session_delete(self, data: dict[str, Any]) -> dict[str, Any]:
         self.sessions.pop(data["id"], None)
@@ -419,12 +438,12 @@ class FakeClients:
         return {}
 
     def _cancel_credit(self, session: dict[str, Any], client_id: int, restore: bool = False) -> None:
-        if self._late(session) and not restore:
-            self.ledger.append({"id": next(self._ids), "client_id": client_id, "delta": 0,
-                                "balance_after": self._balance(client_id), "reason": "booking",
-                                "session_id": session["id"], "sale_id": None, "actor": None,
-                                "note": "late cancellation", "at": format_ts(self.now)})
+        """Spent credits come back before the window (or when an admin restores them)."""
+        late = self._late(session)
+        self.cancellations.append((client_id, late))
+        if (session["id"], client_id) not in self.charged or (late and not restore):
             return
+        self.charged.discard((session["id"], client_id))
         self._entry(client_id, self._credits_of(session), "refund", session_id=session["id"])
 
     def _group(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -450,7 +469,6 @@ class FakeClients:
             self.waitlists[session["id"]] = [e for e in waiting if e["client_id"] != client["id"]]
             self._renumber(session["id"])
         self._emit("session:updated", {"session": dict(session)})
-        self._entry(client["id"], -self._credits_of(session), "booking", session_id=session["id"])
         return {"session": dict(session)}
 
     def _booking_remove(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -478,6 +496,8 @@ class FakeClients:
 
     def _waitlist_join(self, data: dict[str, Any]) -> dict[str, Any]:
         session, client = self._group(data)
+        if len(session.get("clients") or ()) < session.get("capacity", 1):
+            raise invalid("the session has a free place: book the client instead", "session_id")
         entries = self.waitlists.setdefault(session["id"], [])
         if any(e["client_id"] == client["id"] for e in entries):
             raise invalid("this client is on the waitlist already", "client_id")
@@ -518,8 +538,8 @@ class FakeClients:
         elif kind == "credits":
             for e in self.ledger:
                 add(parse_ts(e["at"]), sold=max(e["delta"], 0) if e["reason"] == "sale" else 0,
-                    spent=-e["delta"] if e["reason"] == "booking" else 0,
-                    refunded=e["delta"] if e["reason"] == "refund" else 0)
+                    spent=-e["delta"] if e["reason"] == "completion" else 0,
+                    adjusted=e["delta"] if e["reason"] in ("adjustment", "refund") else 0)
         else:
             for s in self.sessions.values():
                 people = len(s.get("clients") or ()) or (1 if s.get("client_id") else 0)

@@ -1,5 +1,6 @@
-"""The clients feature against the real server: a package sold from the card and a
-session booked against it; a timely cancellation refunds and a late one does not; a
+"""The clients feature against the real server: a package sold from the card and
+sessions booked against it (credits are spent at completion); cancelling a completed
+session before the window refunds and a late one does not; a
 full group session's waitlist and the freed place; a report whose CSV totals are
 the server's; a CSV import the server refuses whole, then takes with duplicates skipped.
 
@@ -115,14 +116,15 @@ async def test_a_package_sold_from_the_card_and_sessions_booked_and_cancelled(qt
     timely = await boss.create_session(session_fields(ids, at_ten(45), "pt", anna.id))
     card = await boss.clients.get(anna.id)
     assert {s.id for s in card.upcoming} >= {late.id, timely.id}
-    spent = card.client.balance
-    assert spent <= 10
-    await boss.update_session(timely.id, timely.version, {"status": "cancelled", "cancel_reason": "holiday"})
-    await boss.update_session(late.id, late.version, {"status": "cancelled", "cancel_reason": "ill"})
+    assert card.client.balance == 10, "credits are spent at completion, not at booking"
+    for session in (late, timely):   # completed (an admin's correction), then cancelled
+        done = await boss.update_session(session.id, session.version, {"status": "completed"})
+        await boss.update_session(done.id, done.version, {"status": "cancelled", "cancel_reason": "ill"})
     card = await boss.clients.get(anna.id)
     refunds = {e.session_id for e in card.ledger if e.reason == "refund"}
     assert timely.id in refunds, "a cancellation before the window refunds"
     assert late.id not in refunds, "a late cancellation does not"
+    assert card.client.balance == 9
     assert card.client.balance == sum(e.delta for e in card.ledger), "the balance is the ledger's sum"
     await until(lambda: page.card.balance.text() == f"{card.client.balance} credits",
                 what="the card follows the server's events")

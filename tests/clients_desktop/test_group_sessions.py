@@ -1,6 +1,8 @@
 """Group sessions on the schedule: "3/3" on the block, the clients with their attendance
 in the details, a full session's waitlist and the offer when a place frees, and the
-cancellation rule said in words — a timely removal refunds, a late one does not."""
+cancellation rule said in words — credits are spent at completion, so removing a
+client from a completed session refunds before the window and not after it, and
+from one not completed costs nothing."""
 
 from __future__ import annotations
 
@@ -96,7 +98,8 @@ async def test_a_full_group_session_takes_a_waitlist_and_offers_a_freed_place(
     pick_member(panel, "Anna Berg")
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     text = await answer_remove(panel)
-    assert "credit goes back" in text
+    assert text.endswith("No credit has been used yet (credits are taken when a session is completed), "
+                         "so Anna loses nothing.")
     await until(lambda: panel.offer.isVisible(), what="the freed place offered")
     assert panel.offer.text() == "A place is free: Dora Lind is first on the waitlist."
     assert studio.offers == [(session_id, ids["Dora Lind"])]
@@ -106,15 +109,22 @@ async def test_a_full_group_session_takes_a_waitlist_and_offers_a_freed_place(
     assert "Dora Lind" in [panel.members.item(i).text() for i in range(panel.members.count())]
     session = desk.store.get(session_id)
     assert session is not None and client_label(session, desk.store.directory) == "Group 3/3"
-    assert studio._balance(ids["Dora Lind"]) == 4
+    assert studio._balance(ids["Dora Lind"]) == 5, "nothing spent before completion"
     schedule.set_view("week")
     week_lines = {p.item.session.id: p.item.lines for p in schedule.week_view.canvas._placed}
     assert "Group 3/3" in week_lines[session_id], "the week's block says it too"
     panel.stop()
 
 
+def complete(studio: FakeClients, session_id: int) -> None:
+    """The studio marks the session completed: each client's credit is spent."""
+    studio._session_update({"id": session_id, "version": studio.sessions[session_id]["version"],
+                            "changes": {"status": "completed"}})
+
+
 async def test_a_timely_removal_gives_the_credit_back(qtbot, studio: FakeClients, desk: Desktop) -> None:
     session_id, ids = group_session(studio, ["Anna Berg", "Bruno Diaz"])
+    complete(studio, session_id)
     schedule, panel = schedule_with_panel(qtbot, studio, desk)
     await click_session(qtbot, schedule, session_id)
     await until(lambda: panel.isVisible())
@@ -122,7 +132,7 @@ async def test_a_timely_removal_gives_the_credit_back(qtbot, studio: FakeClients
     pick_member(panel, "Bruno Diaz")
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     text = await answer_remove(panel)
-    assert text.endswith("Cancelled more than 24 hours before the start: the credit goes back to the client.")
+    assert text.endswith("Bruno's credit comes back: cancelled more than 24 hours before the start.")
     await until(lambda: panel.heading.text() == "Clients — 1/3 booked, 2 free")
     await until(lambda: desk.clients.store.entries.get(ids["Bruno Diaz"], [])[-1:] and
                 desk.clients.store.entries[ids["Bruno Diaz"]][-1].reason == "refund")
@@ -132,6 +142,7 @@ async def test_a_timely_removal_gives_the_credit_back(qtbot, studio: FakeClients
 
 async def test_a_late_removal_keeps_the_credit(qtbot, studio: FakeClients, desk: Desktop) -> None:
     session_id, ids = group_session(studio, ["Anna Berg", "Bruno Diaz"])
+    complete(studio, session_id)
     studio.now = START - timedelta(hours=2)
     schedule, panel = schedule_with_panel(qtbot, studio, desk)
     await click_session(qtbot, schedule, session_id)
@@ -139,8 +150,8 @@ async def test_a_late_removal_keeps_the_credit(qtbot, studio: FakeClients, desk:
     pick_member(panel, "Bruno Diaz")
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     text = await answer_remove(panel)
-    assert text.endswith("Late cancellation (less than 24 hours before the start): "
-                         "the credit is not given back.")
+    assert text.endswith("Bruno's credit does not come back: it is within the studio's 24-hour window "
+                         "for cancelling.")
     await until(lambda: panel.heading.text() == "Clients — 1/3 booked, 2 free")
     assert studio._balance(ids["Bruno Diaz"]) == 4, "no refund"
     assert all(e["reason"] != "refund" for e in studio.ledger)

@@ -1,7 +1,10 @@
 """Selling a package (list price by default, expiry shown) and booking against it from
-the client card; an admin's credit adjustment needs a reason."""
+the client card — the credit is spent when the session is completed; an admin's
+credit adjustment needs a reason; a long ledger pages back."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
@@ -32,6 +35,7 @@ async def open_card(qtbot, desk: Desktop, client_id: int) -> ClientsPage:
 
 async def test_a_package_sold_at_list_price_then_a_session_booked_against_it(qtbot, studio: FakeClients,
                                                                               desk: Desktop) -> None:
+    studio.now = datetime.now(UTC) - timedelta(days=2)   # the editor books on today: still to come
     anna = studio.add_client("Anna Berg")
     ten = studio.add_package("Ten sessions", credits=10, price_cents=45000, validity_days=90)
     page = await open_card(qtbot, desk, anna["id"])
@@ -56,10 +60,16 @@ async def test_a_package_sold_at_list_price_then_a_session_booked_against_it(qtb
     editor.form.trainer_combo.setCurrentIndex(editor.form.trainer_combo.findData(TRAINER))
     editor.form.type_combo.setCurrentIndex(editor.form.type_combo.findData(PT))
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    await until(lambda: page.card.balance.text() == "9 credits", what="one credit spent on the booking")
-    await until(lambda: page.card.ledger.rowCount() == 2 and cell(page.card.ledger, 0, 3) == "Booked")
+    await until(lambda: cell(page.card.upcoming, 0, 2) == "Personal training", what="the booking on the card")
+    assert page.card.balance.text() == "10 credits", "credits are spent when the session is completed"
+
+    booked = next(s for s in desk.store.all_sessions() if s.client_id == anna["id"])
+    done = opened(schedule.open_editor(booked.id))
+    done.form.status_combo.setCurrentIndex(done.form.status_combo.findData("completed"))
+    qtbot.mouseClick(done.save_button, Qt.MouseButton.LeftButton)
+    await until(lambda: page.card.balance.text() == "9 credits", what="one credit spent on completion")
+    await until(lambda: cell(page.card.ledger, 0, 3) == "Completed")
     assert cell(page.card.ledger, 0, 1) == "-1"
-    assert page.card.upcoming.rowCount() == 1
     assert desk.store.directory.clients[anna["id"]].credits == 9, "the editor's picker shows the balance"
     page.stop()
 

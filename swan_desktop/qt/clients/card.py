@@ -33,8 +33,8 @@ from ...protocol.entities import Session
 from ..session_text import client_label, local, short_date, time_range
 from ..style import status_label
 
-REASONS = {"sale": "Package sold", "booking": "Booked", "completion": "Completed", "refund": "Refund",
-           "adjustment": "Adjustment", "expiry": "Expired"}
+REASONS = {"opening": "Opening balance", "sale": "Package sold", "booking": "Booked",
+           "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired"}
 ERROR_STYLE = "color: #b3261e;"
 #: ``client.get`` sends at most this many ledger entries; older ones come from ``credits.ledger``.
 LEDGER_PAGE = 200
@@ -147,7 +147,7 @@ class ClientCardView(QWidget):
         self.past = _table(("When", "Trainer", "Type", "Status", "Attendance"))
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
         self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires"))
-        self.emails = _table(("Sent", "Kind", "Subject", "To"))
+        self.emails = _table(("When", "Kind", "Status", "Subject", "To"))
         self.older_button = QPushButton("Show older entries")
         self.older_button.clicked.connect(self._older)
         credits = QWidget()
@@ -215,11 +215,12 @@ class ClientCardView(QWidget):
               "No past sessions.")
         self.entries = list(card.ledger)
         self.show_ledger(more=len(card.ledger) >= LEDGER_PAGE)
-        _fill(self.packages, [(self._when(p.sold_at), self._package_name(p.package_id), str(p.credits),
+        _fill(self.packages, [(self._when(p.sold_at), p.package_name or self._package_name(p.package_id),
+                               str(p.credits),
                                money(p.price_paid_cents, self.currency), self._when(p.expires_at))
                               for p in card.packages], "No packages sold.")
-        _fill(self.emails, [(self._when(m.at), m.kind, m.subject, m.to) for m in card.messages],
-              "No emails sent.")
+        _fill(self.emails, [(self._when(m.at), m.kind.capitalize(), m.status, m.subject, m.to)
+                            for m in card.messages], "No emails sent.")
 
     def show_ledger(self, more: bool) -> None:
         _fill(self.ledger, [(self._when(e.at), f"{e.delta:+d}", str(e.balance_after),

@@ -9,6 +9,7 @@ opened with ``open()``; nothing here waits on the Qt thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
@@ -41,6 +42,7 @@ from .search import ClientSearch
 from .sell_dialog import SellPackageDialog
 
 RELOAD_MS = 100
+SCHEDULE_RELOAD_MS = 500
 SEARCH_LIMIT = 20   # client.search's default
 
 
@@ -138,10 +140,24 @@ class ClientsPage(QWidget):
         self._reload.setInterval(RELOAD_MS)
         self._reload.timeout.connect(self.reload_card)
         clients.store.listeners.append(self._store_changed)
+        # A session booked, moved or completed for the shown client changes the card without a
+        # client event: while the page is in view, the card is fetched again, at most twice a second.
+        self._sessions_changed = QTimer(self)
+        self._sessions_changed.setSingleShot(True)
+        self._sessions_changed.setInterval(SCHEDULE_RELOAD_MS)
+        self._sessions_changed.timeout.connect(self.reload_card)
+        clients.schedule.add_listener(self._schedule_changed)
+
+    def _schedule_changed(self) -> None:
+        if self.card.client_id is not None and self.isVisible() and not self._sessions_changed.isActive():
+            self._sessions_changed.start()
 
     def stop(self) -> None:
         self.search.stop()
         self._reload.stop()
+        self._sessions_changed.stop()
+        with contextlib.suppress(ValueError):
+            self.clients.schedule.remove_listener(self._schedule_changed)
         if self._store_changed in self.clients.store.listeners:
             self.clients.store.listeners.remove(self._store_changed)
 
@@ -235,7 +251,13 @@ class ClientsPage(QWidget):
             outcome = outcome_of(exc)
             self.card.show_error(outcome.message, outcome.field if isinstance(outcome, Invalid) else None)
             return
-        self.told.emit(f"{record.name}'s details were saved.", False)
+        self.told.emit(f"{record.name}'s details were saved.{self._duplicates(record.id)}", False)
+
+    def _duplicates(self, client_id: int) -> str:
+        names = self.clients.duplicates.get(client_id) or ()
+        if not names:
+            return ""
+        return f" Note: {', '.join(names)} {'has' if len(names) == 1 else 'have'} the same email."
 
     def ask_new_client(self) -> QInputDialog:
         ask = QInputDialog(self)
@@ -253,7 +275,7 @@ class ClientsPage(QWidget):
         except FAILURES as exc:
             self.told.emit(outcome_of(exc).message, True)
             return
-        self.told.emit(f"{record.name} was added.", False)
+        self.told.emit(f"{record.name} was added.{self._duplicates(record.id)}", False)
         self.search_edit.setText(record.name)
         self.search.run_now()
         self.open_client(record.id)

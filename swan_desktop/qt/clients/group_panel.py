@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.cancellation import rule_for, window_hours
+from ...core.cancellation import window_hours
 from ...core.client_records import WaitlistEntry
 from ...core.clients import ClientsClient
-from ...core.groups import Group, Member, group_of
+from ...core.groups import Group, Member, group_of, removal_outlook
 from ...core.outcomes import FAILURES, Full, outcome_of
 from ...core.schedule import ScheduleStore
 from ...protocol.entities import Session
@@ -264,9 +264,7 @@ class GroupPanel(QFrame):
         if member is None or session is None:
             self._fail("Choose the client to remove in the list first.")
             return None
-        credits = self.store.directory.session_types.get(session.session_type_id or 0)
-        rule = rule_for(session.start, self._now(), window_hours(self._settings()),
-                        credits.credits if credits is not None else 1)
+        rule = removal_outlook(session, member, window_hours(self._settings()), self._now())
         box = QMessageBox(QMessageBox.Icon.Question, "Remove from the session",
                           f"Remove {member.name} from this session?\n\n{rule.text}",
                           QMessageBox.StandardButton.NoButton, self)

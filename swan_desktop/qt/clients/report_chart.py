@@ -32,15 +32,27 @@ class ReportChart(QChartView):
             return
         chart.setTitle(f"{title_of(report.kind)} by {report.by}")
         series = QBarSeries()
-        periods = [str(r.get("period", "")) for r in report.rows]
-        top = 0.0
+        # Rows split by trainer, room or package add up per period; rates do not add up and are
+        # left to the table (unless they are all there is).
+        periods: list[str] = []
+        sums: dict[tuple[str, str], float] = {}
+        for row in report.rows:
+            period = str(row.get("period", ""))
+            if period not in periods:
+                periods.append(period)
+            for figure in report.figures():
+                value = row.get(figure)
+                if isinstance(value, int | float):
+                    sums[period, figure] = sums.get((period, figure), 0.0) + float(value)
         figures = report.figures()
-        drawn = [f for f in figures if is_money(f)] or figures
+        counts = [f for f in figures if not (f.endswith("_rate") or f == "utilisation")] or figures
+        drawn = [f for f in counts if is_money(f)] or counts
+        top = 0.0
         for i, figure in enumerate(drawn):
             bars = QBarSet(title_of(figure, currency))
             bars.setColor(QColor(PALETTE[i % len(PALETTE)]))
-            for row in report.rows:
-                value = float(row.get(figure, 0) or 0) / (100 if is_money(figure) else 1)
+            for period in periods:
+                value = sums.get((period, figure), 0.0) / (100 if is_money(figure) else 1)
                 bars.append(value)
                 top = max(top, value)
             series.append(bars)

@@ -3,6 +3,7 @@ one landscape A4 page (PDF through ``QPdfWriter``, as the schedule's printing do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
@@ -14,7 +15,7 @@ from ...core.report_csv import table
 
 
 def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView,
-              currency: str = "EUR") -> Path:
+              currency: str = "EUR", trainer_name: Callable[[int], str] = str) -> Path:
     target = Path(path)
     writer = QPdfWriter(str(target))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
@@ -35,7 +36,7 @@ def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView
         font.setBold(False)
         painter.setFont(font)
         row_h = painter.fontMetrics().height() * 1.3
-        headers, rows = table(report, currency)
+        headers, rows = table(report, currency, trainer_name)
         col_w = page.width() / max(1, len(headers))
         y = chart_box.bottom() + row_h
         for r, cells in enumerate([headers, *rows]):

@@ -162,7 +162,7 @@ class ReportsPage(QWidget):
     def show_report(self, report: Report) -> None:
         self.report = report
         self.chart.show_report(report, self._currency())
-        headers, rows = table(report, self._currency())
+        headers, rows = table(report, self._currency(), self._directory().trainer_name)
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
@@ -204,9 +204,10 @@ class ReportsPage(QWidget):
             return None
         try:
             if path.suffix.lower() == ".pdf":
-                write_pdf(path, self.title(), self.report, self.chart, self._currency())
+                write_pdf(path, self.title(), self.report, self.chart, self._currency(),
+                          self._directory().trainer_name)
             else:
-                write_csv(path, self.report, self._currency())
+                write_csv(path, self.report, self._currency(), self._directory().trainer_name)
         except OSError as exc:
             self._problem(f"The report could not be written to {path}: {exc.strerror or exc}")
             return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from ...core.directory import Directory
 from ...protocol.entities import Session
+from ..enter_button import EnterButton
 from ..session_text import client_label, local, long_date, time_range
 from ..style import STATUS_LOOK, block_colors, is_dark
 
@@ -47,7 +48,7 @@ class DetailsPanel(QFrame):
             form.addRow(label, value)
             self._values[name] = value
         self._form = form
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = EnterButton("Edit…")
         self.edit_button.setAccessibleName("Edit session")
         self.edit_button.clicked.connect(self._on_edit)
         layout = QVBoxLayout(self)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFocusEvent,
     QFont,
     QFontMetrics,
     QHelpEvent,
@@ -44,6 +45,8 @@ from ...protocol.entities import Session
 from .. import style
 from ..session_block import paint_block, paint_mark
 from .drag import SessionDrag, ghost_rect
+from .grid_focus import announce_selection, handle_key, paint_focus
+from .grid_keys import Spot
 from .lanes import assign_lanes
 from .outline import Outline, paint_outline
 
@@ -117,6 +120,11 @@ class TimeGridCanvas(QWidget):
     sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
     multiSelectionChanged = Signal(list)  # session ids picked with Ctrl+click (for bulk actions)
     dropRefused = Signal(str)        # why a drop was refused (it snapped back)
+    #: Keyboard: Delete on a session (asks to cancel it), and Ctrl+arrows (session id,
+    #: minutes, days) to move it by a quarter hour or a day.
+    cancelRequested = Signal(int)
+    nudgeRequested = Signal(int, int, int)
+    keyboardMoved = Signal(QRectF)  # the rect of the session the keys went to (to scroll it into view)
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
         super().__init__(parent)
@@ -134,6 +142,10 @@ class TimeGridCanvas(QWidget):
         self._outlines: dict[int, Outline] = {}
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
+        self._summary: Callable[[Session], str] = lambda s: ""
+        #: The grid's accessible name while no session is selected.
+        self.base_accessible_name = "Schedule grid"
+        self.setAccessibleName(self.base_accessible_name)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
@@ -142,6 +154,14 @@ class TimeGridCanvas(QWidget):
     # -- content -----------------------------------------------------------
     def set_tooltip_provider(self, provider: Callable[[Session], str]) -> None:
         self._tooltip = provider
+
+    def set_summary_provider(self, provider: Callable[[Session], str]) -> None:
+        """What a screen reader says for a session (``session_text.spoken_summary``)."""
+        self._summary = provider
+
+    def spoken(self, session_id: int) -> str:
+        p = self._by_id.get(session_id)
+        return self._summary(p.item.session) if p is not None else ""
 
     def set_marks(self, marks: dict[int, str]) -> None:
         """Sessions whose change is ``pending`` (not yet on the server) or ``failed``."""
@@ -306,8 +326,10 @@ class TimeGridCanvas(QWidget):
         if session_id != self._selected:
             for sid in (self._selected, session_id):
                 if sid is not None and sid in self._by_id:
-                    self.update(self._by_id[sid].rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                    self.update(self._by_id[sid].rect.toAlignedRect().adjusted(-4, -4, 4, 4))
             self._selected = session_id
+            announce_selection(self, self.spoken(session_id) if session_id is not None else "",
+                               self.base_accessible_name)
 
     # -- input -------------------------------------------------------------
     @property
@@ -377,7 +399,29 @@ class TimeGridCanvas(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
             self.sessionActivated.emit(self._selected)
             return
+        if handle_key(self, event):
+            return
         super().keyPressEvent(event)
+
+    def keyboard_spots(self) -> list[Spot]:
+        return [Spot(p.item.session.id, p.item.column, p.start_min) for p in self._placed]
+
+    def select_by_keyboard(self, session_id: int | None) -> None:
+        if session_id is None:
+            return
+        self.select(session_id)
+        self.sessionSelected.emit(session_id)
+        p = self._by_id.get(session_id)
+        if p is not None:
+            self.keyboardMoved.emit(p.rect)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -416,6 +460,9 @@ class TimeGridCanvas(QWidget):
                     paint_outline(painter, p.rect, outline, font)
         self.drag.paint(painter, font)
         self._paint_now_line(painter, colors)
+        if self.hasFocus():
+            paint_focus(painter, self._by_id[self._selected].rect if self._selected in self._by_id else None,
+                        QRectF(self.rect()), self.palette())
         painter.end()
 
     def _paint_grid(self, painter: QPainter, exposed: QRect, colors: style.CanvasColors) -> None:
@@ -545,6 +592,12 @@ class TimeGridView(QWidget):
         self.canvas.sessionSelected.connect(self.sessionSelected)
         self.canvas.sessionActivated.connect(self.sessionActivated)
         self.canvas.emptyDoubleClicked.connect(self._on_empty_double_click)
+        self.canvas.keyboardMoved.connect(self._show_rect)
+
+    def _show_rect(self, rect: QRectF) -> None:
+        centre = rect.center()
+        self.scroll_area.ensureVisible(int(centre.x()), int(centre.y()), int(rect.width() / 2) + 8,
+                                       int(rect.height() / 2) + 8)
 
     def _on_empty_double_click(self, column: int, when: datetime) -> None:
         self.newSessionRequested.emit(self.canvas.columns[column].trainer_id, when)

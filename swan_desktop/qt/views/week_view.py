@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QWidget
 from ...core.directory import Directory
 from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
-from ..session_text import client_label, hm, initials, tooltip_html
+from ..fit_text import alternatives
+from ..session_text import client_label, hm, initials, spoken_summary, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
 from .working_hours import away_words, off_hours
 
@@ -29,7 +30,9 @@ class WeekView(TimeGridView):
         self.monday = week_start(date.today())
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Week schedule")
-        self.canvas.setAccessibleName("Week schedule, one column per day")
+        self.canvas.base_accessible_name = "Week schedule, one column per day"
+        self.canvas.setAccessibleName(self.canvas.base_accessible_name)
+        self.canvas.set_summary_provider(lambda s: spoken_summary(s, self._directory))
         self.header.setAccessibleName("Day columns")
 
     def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
@@ -57,11 +60,14 @@ class WeekView(TimeGridView):
             col = (local_day(s.start, zone) - monday).days
             if not 0 <= col < 7:
                 continue
-            who = initials(directory.trainer_name(s.trainer_id))
+            name = directory.trainer_name(s.trainer_id)
+            who = initials(name)
             kind = directory.type_name(s.session_type_id)
-            # time first and alone, so it survives in the narrowest lane
-            items.append(GridItem(s, col, (hm(s.start, zone), client_label(s, directory),
-                                           f"{who} · {kind}" if kind else who),
+            # time first and alone, so it survives in the narrowest lane; the trainer's
+            # name where there is room, else their initials
+            trainer_line = alternatives(f"{name} · {kind}" if kind else "", name,
+                                        f"{who} · {kind}" if kind else "", who)
+            items.append(GridItem(s, col, (hm(s.start, zone), client_label(s, directory), trainer_line),
                                   directory.type_color(s.session_type_id)))
         self.canvas.set_content(columns, items, zone)
         self.canvas.setAccessibleDescription(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ...domain import workflow
 from ...protocol import frames
-from ...protocol.entities import Session, Status
-from ...protocol.errors import invalid
-from ...protocol.messages import time_field
+from ...protocol.entities import Role, Session, Status
+from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.messages import SessionUpdate, time_field
 from .. import schedule
 from ..handlers import Dispatcher
 from ..pipeline import Change, Stage
@@ -68,8 +68,13 @@ def effects(change: Change) -> None:
     if after.status is Status.COMPLETED and before.status is not Status.COMPLETED:
         credits.charge(store, change.tx, change.actor, after, now)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
-        credits.restore(store, change.tx, change.actor, after, now,
-                        after.start - studio.cancellation_window(store))
+        window_start = after.start - studio.cancellation_window(store)
+        if isinstance(change.msg, SessionUpdate) and change.msg.restore_credit:
+            if change.actor.role is not Role.ADMIN:
+                raise ProtocolError(ErrorCode.FORBIDDEN, "only an admin may give a credit back "
+                                    "inside the cancellation window")
+            window_start = now  # the admin's call: the credit comes back whatever the window says
+        credits.restore(store, change.tx, change.actor, after, now, window_start)
     if change.parent is None and before.series_id is not None:
         if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
             series.mark(store, after.id, "cancelled")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select
+from sqlalchemy import RowMapping, delete, insert, select
 
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
@@ -55,3 +55,10 @@ def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     rows = store.db.execute(query.order_by(a.id.desc()).limit(req.limit + 1)).mappings().all()
     found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
     return {"entries": found["items"], "more": found["more"], "before": found["before"]}
+
+
+def prune(store: Store, before: str) -> int:
+    """Drop entries older than ``before`` (a wire timestamp); how many went. Runs in its own transaction."""
+    with store.transaction():
+        gone = store.db.execute(delete(activity).where(activity.c.ts < before)).rowcount
+    return int(gone)
