@@ -65,9 +65,12 @@ def seed(studio: FakeClients, today: datetime) -> tuple[dict[str, int], int]:
     studio.now = today
     anna = ids["Anna Berg"]
     for days in (-30, -23, -16, -9, -2):
-        past = studio.sessions[studio.add_session(today + timedelta(days=days, hours=1), PT, anna)["id"]]
-        past["attendance"] = "no_show" if days == -16 else "present"
-        past["status"] = "completed"
+        studio.now = today + timedelta(days=days, hours=2)
+        past = studio.add_session(today + timedelta(days=days, hours=1), PT, anna)
+        studio._session_update({"id": past["id"], "version": past["version"],
+                                "changes": {"status": "completed",
+                                            "attendance": "no_show" if days == -16 else "present"}})
+    studio.now = today
     for days in (2, 9):
         studio.add_session(today + timedelta(days=days, hours=1), PT, anna)
     studio._credits_adjust({"client_id": anna, "delta": 1, "reason": "goodwill: the studio closed on a Monday"})
