@@ -27,7 +27,8 @@ async def test_an_admin_adds_edits_and_retires_a_package(qtbot, studio: FakeClie
     qtbot.keyClicks(page.price, "450")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     await until(lambda: page.table.rowCount() == 1, what="the package listed")
-    assert [cell(page.table, 0, c) for c in range(5)] == ["Ten sessions", "10", "450.00 EUR", "90 days", "yes"]
+    shown = [cell(page.table, 0, c) for c in range(5)]
+    assert shown == ["Ten sessions", "10", "450.00 EUR", "90 days", "yes"]
 
     page.table.selectRow(0)
     assert page.save_button.text() == "Save changes"
