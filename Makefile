@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/desktops.py
 
 screenshots: $(STAMP)
-	for script in take take_desktop notifications_shots collab_shots admin_shots calendar_shots feed_shots monitor studio_admin_shots desk_shots; do \
+	for script in take take_desktop notifications_shots collab_shots admin_shots calendar_shots feed_shots monitor studio_admin_shots desk_shots clients_shots; do \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/$$script.py || exit 1; \
 	done
 

@@ -20,6 +20,7 @@ outcome             what the server (or the link) said
 ``Clash``           ``conflict``/``schedule:conflict``: a trainer or room is taken
 ``OutsideHours``    ``conflict``/``outside-availability``: outside working hours
 ``InUse``           ``conflict``/``in_use``: sessions still name what was to be deleted
+``Full``            ``conflict``/``full``: a group session has no place left (offer the waitlist)
 ``Locked``          ``locked``: someone holds the edit lock (``held``), this user's
                     lock lapsed (``lost``) or was taken over (``fenced``)
 ``RateLimited``     ``rate_limited``, with the wait the server asked for
@@ -48,15 +49,16 @@ STALE_VERSION = "stale_version"
 SCHEDULE_CONFLICT = "schedule:conflict"
 OUTSIDE_AVAILABILITY = "outside-availability"
 IN_USE = "in_use"
+FULL = "full"
 
 LockLoss = Literal["held", "lost", "fenced"]
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One refused row of a ``directory.import``."""
+    """One refused row of a ``directory.import`` (or of a ``client.import``: no ``table``)."""
 
-    table: str                        # trainers | rooms | session_types
+    table: str                        # trainers | rooms | session_types | clients
     row: int                          # 0-based, in the order sent
     field: str
     message: str
@@ -76,6 +78,15 @@ class InUse:
 
     message: str
     sessions: int
+
+
+@dataclass(frozen=True)
+class Full:
+    """A group session with every place taken: the client may join its waitlist."""
+
+    message: str
+    capacity: int
+    booked: int
 
 
 @dataclass(frozen=True)
@@ -172,7 +183,7 @@ class Internal:
 
 
 Outcome = (Invalid | Unauthorized | Forbidden | UpdateRequired | NotFound | StaleVersion | Clash
-           | OutsideHours | Locked | InUse | RateLimited | Queued | Offline | Internal)
+           | OutsideHours | Locked | InUse | Full | RateLimited | Queued | Offline | Internal)
 
 #: What a command may raise that :func:`outcome_of` reads (anything else is a bug: log it).
 FAILURES: tuple[type[Exception], ...] = (ProtocolError, QueuedEntry, ConnectionLost, RequestTimeout,
@@ -240,6 +251,10 @@ def _conflict(message: str, data: dict[str, Any], may_override: bool) -> Outcome
     if reason == IN_USE:
         count = data.get("sessions")
         return InUse(words, count if isinstance(count, int) else 0)
+    if reason == FULL:
+        capacity, booked = data.get("capacity"), data.get("booked")
+        return Full(words, capacity if isinstance(capacity, int) else 0,
+                    booked if isinstance(booked, int) else 0)
     if reason == OUTSIDE_AVAILABILITY:
         hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"]))
                       for h in data.get("hours") or () if isinstance(h, dict))

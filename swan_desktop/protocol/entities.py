@@ -168,6 +168,10 @@ class Location:
         return cls(int(d["id"]), str(d["name"]), int(d.get("capacity") or 1), bool(d.get("active", True)))
 
 
+#: A group session's fields (CLIENTS protocol), kept as sent in ``Session.extra``.
+GROUP_FIELDS = ("clients", "capacity", "booked")
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """One training session (or a blocked slot) on the schedule."""
@@ -216,6 +220,7 @@ class Session:
             "series_id": self.series_id,
             "attendance": self.attendance,
             "checked_in_at": format_ts(self.checked_in_at) if self.checked_in_at else None,
+            **self.extra,
         }
 
     @classmethod
@@ -239,6 +244,7 @@ class Session:
             series_id=None if d.get("series_id") is None else int(d["series_id"]),
             attendance=None if d.get("attendance") is None else str(d["attendance"]),
             checked_in_at=parse_ts(d["checked_in_at"], "checked_in_at") if d.get("checked_in_at") else None,
+            extra={k: d[k] for k in GROUP_FIELDS if k in d},
         )
 
     def with_changes(self, **changes: Any) -> Session:

@@ -34,6 +34,7 @@ from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, quitting, resources, single_instance
 from .admin.install import install as install_administration
+from .clients.install import install as install_clients
 from .collab.install import attach_settings as attach_studio_settings
 from .collab.install import install as install_collaboration
 from .controller import ScheduleController
@@ -245,6 +246,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
     install_edit_menu(window, pane)  # labelled Undo/Redo; the status bar follows the schedule
+    clients = install_clients(window, pane, client)  # the Clients tab; group places in the details
     monitor: MonitorPane | None = None
     if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
@@ -285,6 +287,7 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     controller.stop()
     collaboration.stop()
     administration.stop()
+    clients.stop()
     if monitor is not None:
         monitor.stop()
     shell.tray.hide()

@@ -6,6 +6,7 @@ import html
 from datetime import date, datetime, tzinfo
 
 from ..core.directory import Directory
+from ..core.groups import group_of
 from ..core.wallclock import in_zone, local_zone
 from ..protocol.entities import Session, Status
 from .style import status_label
@@ -35,7 +36,11 @@ def short_date(day: date) -> str:
 
 
 def client_label(s: Session, directory: Directory) -> str:
-    """Who the session is with, or what the slot is when nobody is."""
+    """Who the session is with (a group session: its places, "Group 3/6"), or what the slot
+    is when nobody is."""
+    group = group_of(s)
+    if group is not None:
+        return f"Group {group.label()}"
     if s.client_name:
         return s.client_name
     if s.client_id is not None and s.client_id in directory.clients:

@@ -62,6 +62,12 @@ class DetailsPanel(QFrame):
         self._read_only = False
         self.show_session(None, Directory())
 
+    def add_section(self, widget: QWidget) -> None:
+        """A feature's part of the details (a group session's clients), above Edit."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 2, widget)
+
     @property
     def session_id(self) -> int | None:
         return self._session.id if self._session else None
