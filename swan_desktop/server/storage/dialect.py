@@ -36,7 +36,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -442,7 +442,7 @@ class _HoursBetween(ColumnElement[float]):
 
     inherit_cache = True
     type = Float()
-    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
         ("start", InternalTraversal.dp_clauseelement), ("end", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, start: Any, end: Any) -> None:
