@@ -345,6 +345,7 @@ def _revenue(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str
     return rows, {
         "sales": sum(r["sales"] for r in rows),
         "revenue_cents": sum(r["revenue_cents"] for r in rows),
+        "credits": sum(r["credits"] for r in rows),
         "currency": currency,
     }
 
