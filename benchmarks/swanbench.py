@@ -110,7 +110,9 @@ def start_server(db: Path, *options: str, pythonpath: str | None = None) -> Serv
     command = [sys.executable, "-m", "swan_desktop.server.cli", "serve", "--db", str(db), "--tls", "off",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING", *options]
     log = open(db.with_suffix(".log"), "w")  # noqa: SIM115 - the server process writes it until it ends
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+    # From the database's folder: ``python -m`` puts its working folder first on sys.path, and the
+    # server must import swan_desktop from PYTHONPATH (another checkout, for before/after), not from it.
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=db.parent)
     log.close()
     server = ServerProcess(proc, f"ws://127.0.0.1:{port}/")
     deadline = time.monotonic() + START_TIMEOUT_S

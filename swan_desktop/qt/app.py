@@ -64,7 +64,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="swan-desktop", description="Swan Desktop")
     parser.add_argument("--server", metavar="URL",
                         help="connect to this swan-server (ws://HOST:PORT or wss://…) "
-                             "instead of the embedded demo studio")
+                             "instead of the embedded demo studio; several comma-separated "
+                             "(a studio group's instances) are tried in turn")
     parser.add_argument("--ca-file", metavar="PEM",
                         help="trust this certificate authority (a studio's own) for wss:// servers")
     parser.add_argument("--self-test", action="store_true",

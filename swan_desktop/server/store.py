@@ -19,6 +19,7 @@ own tables through :attr:`Store.db`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -264,8 +265,12 @@ class Store:
         Raises the driver's error while the database is still away."""
         if not dialect.connection_lost(self._db):
             return False
-        self._db.close()
-        self._engine.dispose()
+        if not self._db.closed:
+            with contextlib.suppress(*dialect.ERRORS):
+                self._db.invalidate()  # what SQLAlchemy still thinks is open goes with the dead connection
+            with contextlib.suppress(*dialect.ERRORS):
+                self._db.close()
+            self._engine.dispose()
         self._engine, self._db = db.connect(self.target)
         self._hot = _RequestPath(self._db)
         return True

@@ -140,3 +140,16 @@ async def test_a_sync_resumes_on_another_instance(group) -> None:
         await again.ws.close()
 
 
+
+
+def test_the_database_password_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    url = pg.database_for(tmp_path / "secret").replace("postgresql://postgres@", "postgresql://postgres:Pa55-top-secret@")
+    caplog.set_level("DEBUG")
+    server = EmbeddedServer(url, demo=True, hasher=FAST_HASHER)
+    try:
+        server.start()
+        assert server.server.db_name.startswith("postgresql://postgres:***@")
+    finally:
+        server.stop()
+        pg.drop_all()
+    assert "listening on" in caplog.text and "Pa55-top-secret" not in caplog.text

@@ -299,7 +299,9 @@ def events_written(db: Connection, last_seq: int) -> None:
 
 def connection_lost(db: Connection) -> bool:
     """Whether ``db``'s connection is gone (a PostgreSQL restart); a SQLite file's never is."""
-    return is_postgres(db) and postgres.broken(_driver(db))
+    if not is_postgres(db):
+        return False
+    return db.closed or db.invalidated or postgres.broken(_driver(db))
 
 
 def file_check(path: str | Path, pragma: str = "integrity_check") -> str:
