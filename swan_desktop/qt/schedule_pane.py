@@ -123,6 +123,7 @@ class SchedulePane(QWidget):
         self.day_view.newSessionRequested.connect(self._on_new_requested)
         self.month_view.dayActivated.connect(self._open_day)
         self.week_view.newSessionRequested.connect(self._on_new_requested)
+        self.week_view.dayRequested.connect(self._open_day)
         self.details.editRequested.connect(self.open_editor)
         self.bridge.changed.connect(self.refresh)
 

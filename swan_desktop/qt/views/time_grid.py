@@ -40,12 +40,13 @@ from ...core.wallclock import (
     skipped_minutes,
     wall_span,
 )
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from .. import style
 from ..session_block import paint_block, paint_mark
 from .drag import SessionDrag, ghost_rect
 from .lanes import assign_lanes
 from .outline import Outline, paint_outline
+from .week_summary import SUMMARY_COLOR, Summary
 
 AXIS_W = 58
 TOP_PAD = 10
@@ -117,6 +118,7 @@ class TimeGridCanvas(QWidget):
     sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
     multiSelectionChanged = Signal(list)  # session ids picked with Ctrl+click (for bulk actions)
     dropRefused = Signal(str)        # why a drop was refused (it snapped back)
+    summaryActivated = Signal(int)   # column index of a summary block double-clicked
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
         super().__init__(parent)
@@ -132,6 +134,7 @@ class TimeGridCanvas(QWidget):
         self._picked: list[int] = []
         self._marks: dict[int, str] = {}
         self._outlines: dict[int, Outline] = {}
+        self._summaries: list[tuple[Summary, QRectF]] = []
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -146,8 +149,10 @@ class TimeGridCanvas(QWidget):
     def set_marks(self, marks: dict[int, str]) -> None:
         """Sessions whose change is ``pending`` (not yet on the server) or ``failed``."""
         if marks != self._marks:
+            changed = {sid for sid in marks.keys() | self._marks.keys()
+                       if marks.get(sid) != self._marks.get(sid)}
             self._marks = dict(marks)
-            self.update()
+            self._update_blocks(changed)
 
     def mark_of(self, session_id: int) -> str | None:
         return self._marks.get(session_id)
@@ -155,19 +160,37 @@ class TimeGridCanvas(QWidget):
     def set_outlines(self, outlines: dict[int, Outline]) -> None:
         """Sessions others are looking at or editing: a ring in their colour (over any mark)."""
         if outlines != self._outlines:
+            changed = {sid for sid in outlines.keys() | self._outlines.keys()
+                       if outlines.get(sid) != self._outlines.get(sid)}
             self._outlines = dict(outlines)
-            self.update()
+            self._update_blocks(changed)
+
+    def _update_blocks(self, session_ids: set[int]) -> None:
+        """Repaint only the blocks of ``session_ids`` (a ring or tag reaches 3 px out)."""
+        for sid in session_ids:
+            p = self._by_id.get(sid)
+            if p is not None:
+                self.update(p.rect.toAlignedRect().adjusted(-3, -3, 3, 3))
 
     def outline_of(self, session_id: int) -> Outline | None:
         return self._outlines.get(session_id)
 
-    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo) -> None:
-        """Show ``items`` in ``columns``, placed on the wall clock of ``zone``."""
+    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo,
+                    summaries: Sequence[Summary] = ()) -> None:
+        """Show ``items`` in ``columns``, placed on the wall clock of ``zone``, and
+        ``summaries`` (busy hours shown as one block each).
+
+        When only some blocks changed (the same columns and hours), only their
+        rectangles are repainted: a stream of events costs its own blocks.
+        """
+        frame = (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries)
+        old = {sid: (p.item, p.rect) for sid, p in self._by_id.items()}
         self.zone = zone
         self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
         spans = [wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
                  for it in items]
-        self.first_hour, self.last_hour = hour_span(spans)
+        self.first_hour, self.last_hour = hour_span(spans + [(m.start_min, m.end_min) for m in summaries])
+        self._summaries = [(m, QRectF()) for m in summaries]
         placed: list[_Placed] = []
         lo, hi = self.first_hour * 60, self.last_hour * 60
         for it, (first, last) in zip(items, spans, strict=True):
@@ -191,7 +214,17 @@ class TimeGridCanvas(QWidget):
             self.multiSelectionChanged.emit(list(kept))
         self._update_minimum()
         self._relayout()
-        self.update()
+        if frame != (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries):
+            self.update()
+            return
+        for sid, p in self._by_id.items():
+            before = old.pop(sid, None)
+            if before is None or before[0] != p.item or before[1] != p.rect:
+                self.update(p.rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                if before is not None:
+                    self.update(before[1].toAlignedRect().adjusted(-3, -3, 3, 3))
+        for _item, rect in old.values():  # gone from the view
+            self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))
 
     # -- geometry ----------------------------------------------------------
     def _update_minimum(self) -> None:
@@ -271,6 +304,10 @@ class TimeGridCanvas(QWidget):
             top = self.y_for_minutes(p.start_min)
             bottom = max(self.y_for_minutes(p.end_min), top + 18)
             p.rect = QRectF(x + 1, top + 1, lane_w - 2, bottom - top - 2)
+        for m, rect in self._summaries:
+            top = self.y_for_minutes(m.start_min)
+            rect.setRect(self.column_x(m.column) + 4, top + 2, col_w - 8,
+                         self.y_for_minutes(m.end_min) - top - 4)
         self.geometryChanged.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -288,6 +325,14 @@ class TimeGridCanvas(QWidget):
             if p.rect.contains(pt):
                 return p.item.session.id
         return None
+
+    def summary_at(self, point: QPointF | QPoint) -> Summary | None:
+        pt = QPointF(point)
+        return next((m for m, rect in self._summaries if rect.contains(pt)), None)
+
+    @property
+    def summaries(self) -> list[Summary]:
+        return [m for m, _rect in self._summaries]
 
     def session_ids(self) -> list[int]:
         return [p.item.session.id for p in self._placed]
@@ -368,6 +413,10 @@ class TimeGridCanvas(QWidget):
             self.select(sid)
             self.sessionActivated.emit(sid)
             return
+        summary = self.summary_at(event.position())
+        if summary is not None:
+            self.summaryActivated.emit(summary.column)
+            return
         col = self.column_at(event.position().x())
         when = self.time_at(event.position())
         if col is not None and when is not None:
@@ -383,9 +432,12 @@ class TimeGridCanvas(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             sid = self.session_at(event.pos())
             p = self._by_id.get(sid) if sid is not None else None
+            summary = self.summary_at(event.pos()) if p is None else None
             if p is not None:
                 QToolTip.showText(event.globalPos(), self._tooltip(p.item.session), self,
                                   p.rect.toAlignedRect())
+            elif summary is not None:
+                QToolTip.showText(event.globalPos(), summary.tooltip, self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -403,6 +455,9 @@ class TimeGridCanvas(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
         marks = self._marks
+        for m, rect in self._summaries:
+            if rect.intersects(exposed_f):
+                paint_block(painter, rect, SUMMARY_COLOR, Status.SCHEDULED, m.lines, font=font, canvas=colors)
         for p in self._placed:
             if p.rect.intersects(exposed_f):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from ...core.directory import Directory
@@ -12,6 +13,7 @@ from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
 from ..session_text import client_label, hm, initials, tooltip_html
 from .time_grid import Column, GridItem, TimeGridView
+from .week_summary import summarise
 from .working_hours import away_words, off_hours
 
 
@@ -21,7 +23,13 @@ def week_start(day: date) -> date:
 
 
 class WeekView(TimeGridView):
-    """A Monday-to-Sunday grid; blocks show time, trainer initials and client."""
+    """A Monday-to-Sunday grid; blocks show time, trainer initials and client.
+
+    At a big studio's size an hour with more sessions than fit side by side is
+    one summary block (see ``week_summary``); double-clicking it asks for that day.
+    """
+
+    dayRequested = Signal(object)  # datetime.date: a summary block was double-clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, hour_px=52)
@@ -31,6 +39,8 @@ class WeekView(TimeGridView):
         self.setAccessibleName("Week schedule")
         self.canvas.setAccessibleName("Week schedule, one column per day")
         self.header.setAccessibleName("Day columns")
+        self.canvas.summaryActivated.connect(
+            lambda column: self.dayRequested.emit(self.monday + timedelta(days=column)))
 
     def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
                   trainer_id: int = 0) -> None:
@@ -52,6 +62,13 @@ class WeekView(TimeGridView):
             columns.append(Column(day=day, title=f"{day:%a}", subtitle=f"{day.day} {day:%b}{away}",
                                   trainer_id=trainer_id, highlight=day == today,
                                   off_hours=off_hours(trainer, day, directory.timezone, zone)))
+        summaries = summarise(sessions, monday, zone)
+        if summaries is not None:
+            self.canvas.set_content(columns, [], zone, summaries)
+            self.canvas.setAccessibleDescription(
+                f"Week of {monday.day} {monday:%B %Y}: {sum(m.count for m in summaries)} sessions, "
+                "shown as busy hours")
+            return
         items = []
         for s in sessions:
             col = (local_day(s.start, zone) - monday).days
