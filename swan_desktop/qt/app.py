@@ -19,7 +19,7 @@ os.environ.setdefault("QT_API", "pyside6")
 
 import psutil
 import qasync
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
@@ -39,7 +39,7 @@ from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
 from .file_actions import FileActions
-from .gc_guard import GuiThreadCollector
+from .gc_guard import APP_THRESHOLDS, GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .monitor import MonitorPane
@@ -54,6 +54,8 @@ from .single_instance import InstanceServer
 log = logging.getLogger(__name__)
 
 SELF_TEST_TIMEOUT_S = 60.0
+#: When start-up is over (window shown, today's schedule loaded) for the collector.
+SETTLE_AFTER_MS = 3000
 SIGNED_OUT = -1  # _show's result when the user signed out: ask to sign in again
 
 
@@ -319,8 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if instance is None:
         print("swan-desktop: already running; brought it to the front", file=sys.stderr)
         return 0
-    collector = GuiThreadCollector()
+    collector = GuiThreadCollector(thresholds=APP_THRESHOLDS)
     collector.start()
+    QTimer.singleShot(SETTLE_AFTER_MS, collector.settle)  # start-up's objects: frozen, never walked again
     try:
         code = qasync.run(run(args, instance))
     except (ConnectionLost, RequestTimeout) as exc:

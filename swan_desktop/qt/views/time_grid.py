@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -94,6 +95,23 @@ class _Placed:
     rect: QRectF = field(default_factory=QRectF)
 
 
+#: More separate rectangles to repaint than this: test blocks against their bounding box.
+MAX_PAINT_PARTS = 16
+#: Placed spans remembered per canvas; emptied when it would hold more.
+SPAN_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=1024)
+def _skipped(day: date, zone: tzinfo) -> tuple[tuple[int, int], ...]:
+    return tuple(skipped_minutes(day, zone))
+
+
+def _looks_alike(a: GridItem, b: GridItem) -> bool:
+    """Would the two paint the same block? (A change to notes alone repaints nothing.)"""
+    return (a.lines == b.lines and a.color == b.color and a.column == b.column
+            and a.session.status is b.session.status)
+
+
 def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
     """The first instant of ``day`` in ``zone`` (this computer's when not given)."""
     return day_start(day, zone if zone is not None else local_zone())
@@ -101,11 +119,12 @@ def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
 
 def hour_span(spans: Sequence[tuple[float, float]]) -> tuple[int, int]:
     """First and last hour to show: the working day, widened to fit every (wall-clock) span."""
-    first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
-    for lo, hi in spans:
-        first = min(first, max(0, math.floor(lo / 60)))
-        last = max(last, min(24, math.ceil(hi / 60)))
-    return first, last
+    if not spans:
+        return DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
+    lo = min(span[0] for span in spans)
+    hi = max(span[1] for span in spans)
+    return (min(DEFAULT_FIRST_HOUR, max(0, math.floor(lo / 60))),
+            max(DEFAULT_LAST_HOUR, min(24, math.ceil(hi / 60))))
 
 
 class TimeGridCanvas(QWidget):
@@ -135,6 +154,7 @@ class TimeGridCanvas(QWidget):
         self._marks: dict[int, str] = {}
         self._outlines: dict[int, Outline] = {}
         self._summaries: list[tuple[Summary, QRectF]] = []
+        self._spans: dict[tuple[datetime, datetime, date], tuple[float, float]] = {}
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -185,10 +205,11 @@ class TimeGridCanvas(QWidget):
         """
         frame = (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries)
         old = {sid: (p.item, p.rect) for sid, p in self._by_id.items()}
+        if zone is not self.zone or len(self._spans) > SPAN_CACHE_SIZE:
+            self._spans.clear()
         self.zone = zone
-        self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
-        spans = [wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
-                 for it in items]
+        self.columns = [replace(c, skipped=_skipped(c.day, zone)) for c in columns]
+        spans = [self._span(it.session, self.columns[it.column].day) for it in items]
         self.first_hour, self.last_hour = hour_span(spans + [(m.start_min, m.end_min) for m in summaries])
         self._summaries = [(m, QRectF()) for m in summaries]
         placed: list[_Placed] = []
@@ -199,8 +220,10 @@ class TimeGridCanvas(QWidget):
                 continue
             placed.append(_Placed(it, start, end))
         placed.sort(key=lambda p: (p.item.column, p.start_min, -p.end_min))
-        for col in range(len(self.columns)):
-            group = [p for p in placed if p.item.column == col]
+        by_column: dict[int, list[_Placed]] = {}
+        for p in placed:
+            by_column.setdefault(p.item.column, []).append(p)
+        for group in by_column.values():
             for p, (lane, lanes) in zip(group, assign_lanes([(p.start_min, p.end_min) for p in group]),
                                         strict=True):
                 p.lane, p.lanes = lane, lanes
@@ -219,12 +242,20 @@ class TimeGridCanvas(QWidget):
             return
         for sid, p in self._by_id.items():
             before = old.pop(sid, None)
-            if before is None or before[0] != p.item or before[1] != p.rect:
+            if before is None or not _looks_alike(before[0], p.item) or before[1] != p.rect:
                 self.update(p.rect.toAlignedRect().adjusted(-3, -3, 3, 3))
                 if before is not None:
                     self.update(before[1].toAlignedRect().adjusted(-3, -3, 3, 3))
         for _item, rect in old.values():  # gone from the view
             self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+
+    def _span(self, session: Session, day: date) -> tuple[float, float]:
+        """Wall-clock minutes of ``session`` on ``day`` (zone arithmetic done once per session)."""
+        key = (session.start, session.end, day)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = wall_span(session.start, session.end, day, self.zone)
+        return found
 
     # -- geometry ----------------------------------------------------------
     def _update_minimum(self) -> None:
@@ -298,11 +329,12 @@ class TimeGridCanvas(QWidget):
 
     def _relayout(self) -> None:
         col_w = self.column_width()
+        scale, origin = self.hour_px / 60, TOP_PAD - self.first_hour * self.hour_px
         for p in self._placed:
             lane_w = (col_w - 6) / p.lanes
-            x = self.column_x(p.item.column) + 3 + p.lane * lane_w
-            top = self.y_for_minutes(p.start_min)
-            bottom = max(self.y_for_minutes(p.end_min), top + 18)
+            x = AXIS_W + p.item.column * col_w + 3 + p.lane * lane_w
+            top = origin + p.start_min * scale
+            bottom = max(origin + p.end_min * scale, top + 18)
             p.rect = QRectF(x + 1, top + 1, lane_w - 2, bottom - top - 2)
         for m, rect in self._summaries:
             top = self.y_for_minutes(m.start_min)
@@ -452,6 +484,10 @@ class TimeGridCanvas(QWidget):
         painter.fillRect(exposed, colors.background)
         self._paint_grid(painter, exposed, colors)
         exposed_f = QRectF(exposed)
+        # A few far-apart blocks changed: paint the blocks in their rectangles, not in all between.
+        parts = [QRectF(r) for r in event.region()]  # type: ignore[attr-defined]  # iterable in Qt 6
+        if len(parts) > MAX_PAINT_PARTS:
+            parts = [exposed_f]
         font = QFont(self.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
         marks = self._marks
@@ -459,7 +495,7 @@ class TimeGridCanvas(QWidget):
             if rect.intersects(exposed_f):
                 paint_block(painter, rect, SUMMARY_COLOR, Status.SCHEDULED, m.lines, font=font, canvas=colors)
         for p in self._placed:
-            if p.rect.intersects(exposed_f):
+            if p.rect.intersects(exposed_f) and any(p.rect.intersects(part) for part in parts):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
                             selected=p.item.session.id == self._selected or p.item.session.id in self._picked,
                             font=font, canvas=colors)

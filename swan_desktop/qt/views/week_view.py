@@ -12,6 +12,7 @@ from ...core.directory import Directory
 from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
 from ..session_text import client_label, hm, initials, tooltip_html
+from .item_texts import ItemTexts, Texts
 from .time_grid import Column, GridItem, TimeGridView
 from .week_summary import summarise
 from .working_hours import away_words, off_hours
@@ -34,6 +35,7 @@ class WeekView(TimeGridView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, hour_px=52)
         self._directory = Directory()
+        self._texts = ItemTexts(_week_texts)
         self.monday = week_start(date.today())
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Week schedule")
@@ -74,12 +76,16 @@ class WeekView(TimeGridView):
             col = (local_day(s.start, zone) - monday).days
             if not 0 <= col < 7:
                 continue
-            who = initials(directory.trainer_name(s.trainer_id))
-            kind = directory.type_name(s.session_type_id)
-            # time first and alone, so it survives in the narrowest lane
-            items.append(GridItem(s, col, (hm(s.start, zone), client_label(s, directory),
-                                           f"{who} · {kind}" if kind else who),
-                                  directory.type_color(s.session_type_id)))
+            lines, color = self._texts(s, directory)
+            items.append(GridItem(s, col, lines, color))
         self.canvas.set_content(columns, items, zone)
         self.canvas.setAccessibleDescription(
             f"Week of {monday.day} {monday:%B %Y}: {len(items)} sessions")
+
+
+def _week_texts(s: Session, directory: Directory) -> Texts:
+    """Time first and alone, so it survives in the narrowest lane; client; initials · type."""
+    who = initials(directory.trainer_name(s.trainer_id))
+    kind = directory.type_name(s.session_type_id)
+    return ((hm(s.start, directory.zone), client_label(s, directory), f"{who} · {kind}" if kind else who),
+            directory.type_color(s.session_type_id))
