@@ -208,9 +208,11 @@ def rss_mib() -> float:
 
 class ServerProcess:
     def __init__(self, folder: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", folder], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     env=dict(os.environ, PYTHONPATH=os.getcwd()))
+        self.log = Path(folder) / "server.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen([sys.executable, __file__, "--serve", folder], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=log, text=True,
+                                         env=dict(os.environ, PYTHONPATH=os.getcwd()))
         self.info = json.loads(self._line())
 
     def _line(self) -> str:
@@ -226,6 +228,10 @@ class ServerProcess:
         self.proc.stdin.flush()
         line = await asyncio.get_running_loop().run_in_executor(None, self._line)
         return line.split()[1:]
+
+    def dropped(self) -> int:
+        """How often the server dropped the desktop for not reading fast enough."""
+        return self.log.read_text(errors="replace").count("it stopped reading")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -269,10 +275,10 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
     await asyncio.wait_for(loaded, 30)
     failures = 0
     probe, watch = LagProbe(), GcWatch()
-    gc.callbacks.append(watch)
     try:
         await asyncio.sleep(1.0)
         collector.settle()  # as the app does a few seconds after it starts
+        gc.callbacks.append(watch)
         rss_start = rss_mib()
         print(f"storm: {args.rate:.0f} events/s for {args.seconds:.0f} s, {SESSIONS} sessions on screen "
               f"(day view, {len(client.store)} in the store)", flush=True)
@@ -280,7 +286,8 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         sent, _versions, achieved = await server.command(f"storm {args.seconds} {args.rate}")
         await asyncio.sleep(0.5)
         probe.stop()
-        print(f"{'storm':<28} {sent} changes, {achieved} a second reached by the writer", flush=True)
+        print(f"{'storm':<28} {sent} changes, {achieved} a second reached by the writer; "
+              f"the server dropped the desktop {server.dropped()} times for not reading", flush=True)
         failures += not probe.report("storm")
         rss_end = rss_mib()
         grew = rss_end - rss_start
@@ -313,7 +320,8 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         failures += not probe.report("during the resync")
         failures += not watch.report()
     finally:
-        gc.callbacks.remove(watch)
+        if watch in gc.callbacks:
+            gc.callbacks.remove(watch)
         controller.stop()
         window.quit()
         await client.close()

@@ -12,7 +12,7 @@ import logging
 import os
 import ssl
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
@@ -33,20 +33,13 @@ from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, resources, single_instance
-from .admin.install import install as install_administration
-from .collab.install import attach_settings as attach_studio_settings
-from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
-from .file_actions import FileActions
+from .features import Features, install_features
 from .gc_guard import APP_THRESHOLDS, GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
-from .monitor import MonitorPane
-from .notifications.install import attach_settings as attach_notification_settings
-from .notifications.install import install as install_notifications
 from .preferences import Preferences
-from .schedule_menu import ScheduleMenu
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
@@ -177,13 +170,20 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
     embedded: Any = None
     client: StudioClient | None
     ssl_context: ssl.SSLContext | None = None
+    early: tuple[SchedulePane, MainWindow] | None = None
     if not url:
+        # The window shows while the embedded server starts (its imports and database
+        # take most of a second); the client learns the address once it listens.
+        client = StudioClient("ws://127.0.0.1/", outbox_dir=paths.outbox_dir())
+        if args.self_test or not (args.minimized or Preferences().get("startup/minimized")):
+            early = _early_window(client, args)
+            await _first_paint(early[1])
         from ..server.embedded import EmbeddedServer
 
         embedded = EmbeddedServer(paths.embedded_db_path(), demo=True)
         await loop.run_in_executor(None, embedded.start)
         grant = await loop.run_in_executor(None, embedded.issue_local_token)
-        client = StudioClient(embedded.url, outbox_dir=paths.outbox_dir())
+        client.set_url(embedded.url)
         await client.sign_in({"token": grant["token"]})
     else:
         try:
@@ -195,7 +195,7 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
         if client is None:
             return 0
     try:
-        code = await _show(client, args, settings, instance, embedded=embedded is not None)
+        code = await _show(client, args, settings, instance, embedded=embedded is not None, early=early)
         while code == SIGNED_OUT:
             offline_cache.forget(paths.outbox_dir(), client.url, settings.last_username)
             notice = ended_notice(client.link.ended_reason)
@@ -216,30 +216,45 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
             await loop.run_in_executor(None, embedded.stop)
 
 
-async def _show(client: StudioClient, args: argparse.Namespace, settings: Settings | None = None,
-                instance: InstanceServer | None = None, embedded: bool = False) -> int:
+def _early_window(client: StudioClient, args: argparse.Namespace) -> tuple[SchedulePane, MainWindow]:
+    """The schedule pane and the window, shown before the embedded server has started."""
     pane = SchedulePane(client.store, client)
     window = MainWindow(pane)
+    window.statusBar().showMessage("Starting the studio…")
+    if args.self_test:
+        _report_first_paint(window)
+    window.show()
+    return pane, window
+
+
+async def _first_paint(window: MainWindow, timeout: float = 1.0) -> None:
+    """Let the window paint before more work takes the loop (bounded by ``timeout``)."""
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    spy = _FirstPaint(window, lambda: _resolve(painted, None))
+    window.installEventFilter(spy)
+    try:
+        await asyncio.wait_for(painted, timeout)
+    except TimeoutError:
+        log.info("the window did not paint within %.1f s", timeout)
+    finally:
+        window.removeEventFilter(spy)
+        spy.deleteLater()
+    await asyncio.sleep(0)
+
+
+async def _show(client: StudioClient, args: argparse.Namespace, settings: Settings | None = None,
+                instance: InstanceServer | None = None, embedded: bool = False,
+                early: tuple[SchedulePane, MainWindow] | None = None) -> int:
+    pane, window = early if early is not None else (SchedulePane(client.store, client), None)
+    window = window or MainWindow(pane)
+    window.statusBar().clearMessage()
     controller = ScheduleController(client, window, pane)
     settings = settings or Settings.load()
     prefs = Preferences()
     account = Account(client.user.name if client.user else "", settings.last_username, client.url, embedded)
     shell = DesktopShell(window, pane, prefs, settings, account, instance)
     controller.linkStateChanged.connect(shell.tray.set_link_state)
-    notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
-    notifications.pane.titleChanged.connect(
-        lambda _title: shell.tray.set_unread(client.notifications.store.unread))
-    attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
-    collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
-    attach_studio_settings(shell, client)  # admins: the Studio settings page
-    files = FileActions(window, pane, client)  # import/export .ics, PDF, print
-    files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
-    ScheduleMenu(window, pane, client)  # find a free slot, check-in
-    administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
-    monitor: MonitorPane | None = None
-    if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
-        monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
-        window.add_pane(monitor, "Monitor")
+    features: Features | None = None
     signed_out = False
 
     def sign_out() -> None:
@@ -254,10 +269,17 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
     controller.start()
-    if args.self_test:
+    if args.self_test and early is None:
         _report_first_paint(window)
     shell.show(minimized=not args.self_test and (args.minimized or prefs.get("startup/minimized")))
     pane.go_today()
+    # The other panes (notifications, collaboration, administration, monitor) and the
+    # file and schedule menus are built once the schedule has painted: they are not
+    # what the first second is for.
+    if window.isVisible():
+        await _first_paint(window, timeout=0.3)
+    features = install_features(window, pane, client, shell, admin=client.user is not None
+                                and client.user.role is Role.ADMIN)
     code = 0
     if args.self_test:
         code = await _self_test(controller, loaded)
@@ -271,24 +293,29 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
         window.quit()
     await closed
     controller.stop()
-    collaboration.stop()
-    administration.stop()
-    if monitor is not None:
-        monitor.stop()
+    if features is not None:
+        features.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
 
 
 class _FirstPaint(QObject):
+    """Calls ``then`` at the watched widget's first paint, once."""
+
+    def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._then: Callable[[], None] | None = then
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            print("self-test: first paint", flush=True)
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            then()
             watched.removeEventFilter(self)
         return False
 
 
 def _report_first_paint(window: MainWindow) -> None:
-    spy = _FirstPaint(window)
+    spy = _FirstPaint(window, lambda: print("self-test: first paint", flush=True))
     window.installEventFilter(spy)
 
 
@@ -299,9 +326,10 @@ async def _self_test(controller: ScheduleController, loaded: asyncio.Future[int]
         print("self-test: FAILED, the schedule did not load", flush=True)
         return 1
     print(f"self-test: ok, {count} sessions in view, {len(controller.client.store)} loaded", flush=True)
-    await asyncio.sleep(0.5)  # idle: what the first moments leave behind (benchmarks read it)
-    rss = psutil.Process().memory_info().rss / (1024 * 1024)
-    print(f"self-test: idle rss {rss:.1f} MiB", flush=True)
+    if os.environ.get("SWAN_SELF_TEST_RSS"):  # benchmarks: the memory held once idle
+        await asyncio.sleep(1.0)
+        rss = psutil.Process().memory_info().rss / (1024 * 1024)
+        print(f"self-test: idle rss {rss:.1f} MiB", flush=True)
     return 0
 
 

@@ -1,0 +1,58 @@
+"""The panes and menus beside the schedule, installed once the schedule has painted.
+
+Notifications, collaboration (avatars, outlines, edit locks, chat), the
+administration tab, the system monitor, file actions (.ics, PDF, print) and
+the schedule menu are imported and built here, after the first paint, so the
+window shows in well under a second; they appear a moment later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.client import StudioClient
+from .desktop_shell import DesktopShell
+from .main_window import MainWindow
+from .schedule_pane import SchedulePane
+
+
+@dataclass
+class Features:
+    collaboration: Any
+    administration: Any
+    monitor: Any | None
+
+    def stop(self) -> None:
+        self.collaboration.stop()
+        self.administration.stop()
+        if self.monitor is not None:
+            self.monitor.stop()
+
+
+def install_features(window: MainWindow, pane: SchedulePane, client: StudioClient, shell: DesktopShell,
+                     *, admin: bool) -> Features:
+    from .admin.install import install as install_administration
+    from .collab.install import attach_settings as attach_studio_settings
+    from .collab.install import install as install_collaboration
+    from .file_actions import FileActions
+    from .monitor import MonitorPane
+    from .notifications.install import attach_settings as attach_notification_settings
+    from .notifications.install import install as install_notifications
+    from .schedule_menu import ScheduleMenu
+
+    notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
+    notifications.pane.titleChanged.connect(
+        lambda _title: shell.tray.set_unread(client.notifications.store.unread))
+    attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
+    collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
+    attach_studio_settings(shell, client)  # admins: the Studio settings page
+    files = FileActions(window, pane, client)  # import/export .ics, PDF, print
+    files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
+    ScheduleMenu(window, pane, client)  # find a free slot, check-in
+    administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
+    monitor: MonitorPane | None = None
+    if admin:  # the server refuses others anyway
+        monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
+        window.add_pane(monitor, "Monitor")
+    return Features(collaboration, administration, monitor)
