@@ -33,7 +33,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/schedule_views.py
+	PYTHONPATH=$(CURDIR) QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/schedule_views.py
+	PYTHONPATH=$(CURDIR) QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/event_storm.py
 	$(BIN)/python benchmarks/realtime.py
 	$(BIN)/python benchmarks/outbox.py
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import ssl
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT_S = 60.0
 #: When start-up is over (window shown, today's schedule loaded) for the collector.
 SETTLE_AFTER_MS = 3000
+#: The other panes are built once today's schedule is in, or after this long at most.
+FEATURES_AFTER_S = 2.0
 SIGNED_OUT = -1  # _show's result when the user signed out: ask to sign in again
 
 
@@ -268,6 +271,8 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
+    first_load: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    controller.rangeLoaded.connect(lambda n: _resolve(first_load, n))
     controller.start()
     if args.self_test and early is None:
         _report_first_paint(window)
@@ -276,13 +281,17 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     # The other panes (notifications, collaboration, administration, monitor) and the
     # file and schedule menus are built once the schedule has painted: they are not
     # what the first second is for.
-    if window.isVisible():
+    # The self-test reports the schedule as soon as it is in (the panes below come after).
+    self_test = asyncio.ensure_future(_self_test(controller, loaded)) if args.self_test else None
+    if window.isVisible():  # the schedule first: painted, and today's sessions in (bounded waits)
         await _first_paint(window, timeout=0.3)
-    features = install_features(window, pane, client, shell, admin=client.user is not None
-                                and client.user.role is Role.ADMIN)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(first_load), FEATURES_AFTER_S)
+    features = await install_features(window, pane, client, shell, admin=client.user is not None
+                                      and client.user.role is Role.ADMIN)
     code = 0
-    if args.self_test:
-        code = await _self_test(controller, loaded)
+    if self_test is not None:
+        code = await self_test
         if args.screenshot:
             await asyncio.sleep(0.1)  # let the coalesced repaint land before the grab
             window.grab().save(args.screenshot)

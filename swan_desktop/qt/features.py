@@ -8,6 +8,7 @@ window shows in well under a second; they appear a moment later.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,9 @@ class Features:
             self.monitor.stop()
 
 
-def install_features(window: MainWindow, pane: SchedulePane, client: StudioClient, shell: DesktopShell,
-                     *, admin: bool) -> Features:
+async def install_features(window: MainWindow, pane: SchedulePane, client: StudioClient,
+                           shell: DesktopShell, *, admin: bool) -> Features:
+    """Install them one by one, letting the loop run in between (the window stays responsive)."""
     from .admin.install import install as install_administration
     from .collab.install import attach_settings as attach_studio_settings
     from .collab.install import install as install_collaboration
@@ -41,15 +43,19 @@ def install_features(window: MainWindow, pane: SchedulePane, client: StudioClien
     from .notifications.install import install as install_notifications
     from .schedule_menu import ScheduleMenu
 
+    await asyncio.sleep(0)
     notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
     notifications.pane.titleChanged.connect(
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
+    await asyncio.sleep(0)
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
     attach_studio_settings(shell, client)  # admins: the Studio settings page
+    await asyncio.sleep(0)
     files = FileActions(window, pane, client)  # import/export .ics, PDF, print
     files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
+    await asyncio.sleep(0)
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
     monitor: MonitorPane | None = None
     if admin:  # the server refuses others anyway
