@@ -113,3 +113,19 @@ def test_a_week_that_fits_shows_every_block(qtbot, store: ScheduleStore) -> None
     monday = week_start(DAY)
     view.show_week(DAY, store.between(at(monday, 0), at(monday, 0) + timedelta(days=7)), store.directory)
     assert view.canvas.summaries == [] and view.shown_ids()
+
+
+def test_a_trainer_renamed_in_place_is_shown_at_the_next_refresh(qtbot, store: ScheduleStore) -> None:
+    view = WeekView()
+    qtbot.addWidget(view)
+    monday = week_start(DAY)
+    week = store.between(at(monday, 0), at(monday, 0) + timedelta(days=7))
+    view.show_week(DAY, week, store.directory, 0, store.directory_revision)
+    assert {p.item.lines[2] for p in view.canvas._placed if p.item.session.trainer_id == 1} == {
+        "AK · Personal training"}
+    trainer = store.directory.trainers[1]
+    store.directory.trainers[1] = replace(trainer, name="Zed Young")  # as the directory feed does
+    store.set_directory(store.directory)
+    view.show_week(DAY, week, store.directory, 0, store.directory_revision)
+    assert {p.item.lines[2] for p in view.canvas._placed if p.item.session.trainer_id == 1} == {
+        "ZY · Personal training"}

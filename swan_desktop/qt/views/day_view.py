@@ -22,6 +22,7 @@ class DayView(TimeGridView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, hour_px=64)
         self._directory = Directory()
+        self._directory_revision: int | None = None
         self._texts = ItemTexts(_day_texts)
         self.day = date.today()
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
@@ -30,13 +31,18 @@ class DayView(TimeGridView):
         self.header.setAccessibleName("Trainer columns")
 
     def show_day(self, day: date, sessions: Sequence[Session], directory: Directory,
-                 trainer_ids: Sequence[int] | None = None) -> None:
+                 trainer_ids: Sequence[int] | None = None, directory_revision: int | None = None) -> None:
         """Show ``sessions`` (already limited to ``day``) in trainer columns.
 
         ``trainer_ids`` fixes the columns (e.g. one trainer when filtered);
         otherwise every trainer in the directory gets a column, plus any
         trainer a session names that the directory does not know yet.
+        ``directory_revision`` (the store's) tells a directory changed in place.
         """
+        if (directory is not self._directory or directory_revision is None
+                or directory_revision != self._directory_revision):
+            self._texts.forget()  # no revision given: nothing worked out earlier is trusted
+            self._directory_revision = directory_revision
         self._directory = directory
         self.day = day
         if trainer_ids is None:

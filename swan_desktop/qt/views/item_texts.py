@@ -24,6 +24,10 @@ class ItemTexts:
         self._directory: Directory | None = None
         self._cache: dict[int, tuple[Session, Texts]] = {}
 
+    def forget(self) -> None:
+        """The directory changed in place (a trainer renamed, a type recoloured)."""
+        self._cache.clear()
+
     def __call__(self, session: Session, directory: Directory) -> Texts:
         if directory is not self._directory or len(self._cache) > CACHE_SIZE:
             self._cache.clear()

@@ -35,6 +35,7 @@ class WeekView(TimeGridView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, hour_px=52)
         self._directory = Directory()
+        self._directory_revision: int | None = None
         self._texts = ItemTexts(_week_texts)
         self.monday = week_start(date.today())
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
@@ -45,12 +46,17 @@ class WeekView(TimeGridView):
             lambda column: self.dayRequested.emit(self.monday + timedelta(days=column)))
 
     def show_week(self, any_day: date, sessions: Sequence[Session], directory: Directory,
-                  trainer_id: int = 0) -> None:
+                  trainer_id: int = 0, directory_revision: int | None = None) -> None:
         """Show the week containing ``any_day``; sessions sit on the day they start in the studio.
 
         ``trainer_id`` (when a trainer filter is on) is what a double-click on
-        empty space proposes for a new session.
+        empty space proposes for a new session. ``directory_revision`` (the
+        store's) tells a directory changed in place.
         """
+        if (directory is not self._directory or directory_revision is None
+                or directory_revision != self._directory_revision):
+            self._texts.forget()  # no revision given: nothing worked out earlier is trusted
+            self._directory_revision = directory_revision
         self._directory = directory
         zone = directory.zone
         monday = week_start(any_day)
