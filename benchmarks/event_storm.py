@@ -64,6 +64,10 @@ def serve(folder: str) -> None:
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     server = EmbeddedServer(Path(folder) / "storm.db", demo=True, hasher=hasher, limits=limits)
     server.start()
+    import logging
+    import traceback
+
+    logging.basicConfig(level=logging.WARNING)
     try:
         viewer = server.issue_local_token()["token"]
         print(json.dumps({"url": server.url, "viewer": viewer}), flush=True)
@@ -83,11 +87,15 @@ def serve(folder: str) -> None:
                 print("done", sent, versions, f"{sent / (time.monotonic() - began):.0f}", flush=True)
             elif command == "quit":
                 break
+    except Exception:
+        traceback.print_exc()  # into the log the desktop's side prints
+        raise
     finally:
         server.stop()
 
 
 BATCH_S = 0.01  # a storm commits every 10 ms; a burst in transactions of 500
+MAX_BATCH = 500
 
 
 def _create(store: Any, day: datetime, count: int) -> list[int]:
@@ -126,14 +134,18 @@ def _changes(store: Any, ids: list[int], count: int, rate: float | None) -> int:
     done = 0
     while done < count:
         if rate is None:
-            batch = min(500, count - done)
+            batch = min(MAX_BATCH, count - done)
         else:
             due = min(count, int((time.monotonic() - began) * rate))
-            batch = due - done
+            batch = min(due - done, MAX_BATCH)  # behind the pace: not one giant transaction
             if batch <= 0:
                 time.sleep(BATCH_S)
                 continue
-        store.submit(_update, ids, done, batch)
+        try:
+            store.submit(_update, ids, done, batch)
+        except TimeoutError:  # the store's thread was busy (pruning the event log): go on
+            print(f"writer: a batch of {batch} waited over 30 s", file=sys.stderr, flush=True)
+            continue
         done += batch
     return done
 
@@ -219,7 +231,10 @@ class ServerProcess:
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError("the server process ended")
+            text = self.log.read_text(errors="replace")
+            first = text.find("Traceback")
+            tail = text[first:first + 3000] if first >= 0 else text[-2000:]
+            raise RuntimeError(f"the server process ended; its log ends:\n{tail}")
         return line
 
     async def command(self, text: str) -> list[str]:
