@@ -76,7 +76,7 @@ class StudioClient:
         #: The system monitor's figures (filled by the monitor pane; admins only).
         self.monitor = MonitorStore()
         self.router.register("monitor:", self.monitor.apply_event)
-        self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, url, auth.user.id)),
+        self.link = Link(url, lambda auth: Outbox(outbox_path(outbox_dir, self.url, auth.user.id)),
                          ssl_context=ssl_context, **link_options)
         #: The user's notifications (fed by ``notification:*`` events, loaded after sign-in and resync).
         self.notifications = NotificationCenter(self.link)
@@ -146,6 +146,12 @@ class StudioClient:
         self._signed_in = True
         self.results.restore(self.link.outbox.pending())
         return auth
+
+    def set_url(self, url: str) -> None:
+        """Before signing in: the server's address, when it is known only later (the
+        embedded server listens once started, while the window already shows)."""
+        self.url = url
+        self.link.url = url
 
     def start_offline(self, token: str, snapshot: Snapshot) -> None:
         """Open on the last copy of the schedule while the server cannot be reached.

@@ -38,7 +38,9 @@ class ScheduleFilter:
         return (self.trainer_ids is None and self.statuses is None
                 and self.locations is None and not self.text.strip())
 
-    def matches(self, s: Session, directory: Directory) -> bool:
+    def matches(self, s: Session, directory: Directory,
+                haystack: Callable[[Session], str] | None = None) -> bool:
+        """Does ``s`` pass? ``haystack`` (the store's cache) gives the words the text is sought in."""
         if self.trainer_ids is not None and s.trainer_id not in self.trainer_ids:
             return False
         if self.statuses is not None and s.status not in self.statuses:
@@ -47,11 +49,20 @@ class ScheduleFilter:
             return False
         needle = self.text.strip().lower()
         if needle:
-            hay = " ".join((s.client_name, s.notes, s.location, directory.trainer_name(s.trainer_id),
-                            directory.type_name(s.session_type_id), s.status.value)).lower()
+            hay = haystack(s) if haystack is not None else words_of(s, directory)
             if needle not in hay:
                 return False
         return True
+
+
+def words_of(s: Session, directory: Directory) -> str:
+    """What a free-text search looks in: client, notes, room, trainer, type and status."""
+    return " ".join((s.client_name, s.notes, s.location, directory.trainer_name(s.trainer_id),
+                     directory.type_name(s.session_type_id), s.status.value)).lower()
+
+
+#: Search words kept per session (each keystroke searches the same sessions again).
+WORDS_CACHE_SIZE = 50_000
 
 
 class ScheduleStore:
@@ -70,6 +81,9 @@ class ScheduleStore:
         #: sessions whose queued change the server refused (id → its words).
         self.pending: dict[int, str] = {}
         self.failed: dict[int, str] = {}
+        self._words: dict[int, tuple[Session, Directory, str]] = {}
+        #: Counts ``set_directory`` calls: what was worked out from names and colours is stale.
+        self.directory_revision = 0
 
     # -- listeners -------------------------------------------------------
     def add_listener(self, callback: Callable[[], None]) -> None:
@@ -107,14 +121,27 @@ class ScheduleStore:
             s = sessions[sid]
             if s.end <= start:
                 continue
-            if check and not flt.matches(s, directory):  # type: ignore[union-attr]
+            if check and not flt.matches(s, directory, self._words_of):  # type: ignore[union-attr]
                 continue
             out.append(s)
         return out
 
+    def _words_of(self, s: Session) -> str:
+        hit = self._words.get(s.id)
+        if hit is not None and hit[0] is s and hit[1] is self.directory:
+            return hit[2]
+        if len(self._words) >= WORDS_CACHE_SIZE:
+            self._words.clear()
+        words = words_of(s, self.directory)
+        self._words[s.id] = (s, self.directory, words)
+        return words
+
     # -- writes ----------------------------------------------------------
     def set_directory(self, directory: Directory) -> None:
+        """A new or changed directory (the feed changes the same object in place)."""
         self.directory = directory
+        self.directory_revision += 1
+        self._words.clear()  # trainer and type names may have changed
         self._changed()
 
     def _put(self, s: Session) -> None:

@@ -27,6 +27,7 @@ import math
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from time import monotonic
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_MINUTES = 24 * 60
@@ -56,6 +57,22 @@ def local_zone() -> tzinfo:
         zone = zone_named(spec) if not spec.startswith("/") else _zone_file(Path(spec))
         if zone is not None:
             return zone
+    global _system_zone
+    now = monotonic()
+    if _system_zone is not None and now - _system_zone[0] < SYSTEM_ZONE_TTL_S:
+        return _system_zone[1]
+    system = _read_system_zone()
+    _system_zone = (now, system)
+    return system
+
+
+#: How long the system's zone (where /etc/localtime points) is taken as read: views
+#: ask for it many times a second, and finding it touches the file system.
+SYSTEM_ZONE_TTL_S = 1.0
+_system_zone: tuple[float, tzinfo] | None = None
+
+
+def _read_system_zone() -> tzinfo:
     localtime = Path("/etc/localtime")
     try:
         target = str(localtime.resolve())

@@ -261,14 +261,17 @@ class Link:
             await self._reconnect()
 
     async def _reconnect(self) -> None:
+        at_once = False  # "Retry now" was pressed: no backoff before this attempt
         while not self._stopped:
             if not self.breaker.allow():
                 wait = self.breaker.seconds_until_probe() or 0.0
                 self._set_state(LinkState.CIRCUIT_OPEN,
                                 f"server unreachable; trying again in {wait:.0f} s")
-                await self._pause(wait)
+                at_once = await self._pause(wait)
                 continue
-            await self._pause(self.backoff.next_delay())
+            if not at_once:
+                await self._pause(self.backoff.next_delay())
+            at_once = False
             if self._stopped:
                 return
             try:
@@ -295,12 +298,13 @@ class Link:
             self.metrics.record_reconnect()
             return
 
-    async def _pause(self, seconds: float) -> None:
-        """Sleep, unless the user asks to retry now."""
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep, unless the user asks to retry now; True when they did."""
         self._retry_now.clear()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):  # not wait_for: it can drop a cancellation on 3.11
                 await self._retry_now.wait()
+        return self._retry_now.is_set()
 
     async def _wait_retry_now(self) -> None:
         self._retry_now.clear()

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import ssl
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
 
+import psutil
 import qasync
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
@@ -33,22 +35,14 @@ from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, quitting, resources, single_instance
-from .admin.install import install as install_administration
-from .clients.install import install as install_clients
-from .collab.install import attach_settings as attach_studio_settings
-from .collab.install import install as install_collaboration
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
 from .edit_menu import install_edit_menu
-from .file_actions import FileActions
-from .gc_guard import GuiThreadCollector
+from .features import Features, install_features
+from .gc_guard import APP_THRESHOLDS, GuiThreadCollector
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
-from .monitor import MonitorPane
-from .notifications.install import attach_settings as attach_notification_settings
-from .notifications.install import install as install_notifications
 from .preferences import Preferences
-from .schedule_menu import ScheduleMenu
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
@@ -57,6 +51,10 @@ from .update_notice import show_available as show_update_available
 log = logging.getLogger(__name__)
 
 SELF_TEST_TIMEOUT_S = 60.0
+#: When start-up is over (window shown, today's schedule loaded) for the collector.
+SETTLE_AFTER_MS = 3000
+#: The other panes are built once today's schedule is in, or after this long at most.
+FEATURES_AFTER_S = 2.0
 SIGNED_OUT = -1  # _show's result when the user signed out: ask to sign in again
 
 
@@ -186,13 +184,20 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
     embedded: Any = None
     client: StudioClient | None
     ssl_context: ssl.SSLContext | None = None
+    early: tuple[SchedulePane, MainWindow] | None = None
     if not url:
+        # The window shows while the embedded server starts (its imports and database
+        # take most of a second); the client learns the address once it listens.
+        client = StudioClient("ws://127.0.0.1/", outbox_dir=paths.outbox_dir())
+        if args.self_test or not (args.minimized or Preferences().get("startup/minimized")):
+            early = _early_window(client, args)
+            await _first_paint(early[1])
         from ..server.embedded import EmbeddedServer
 
         embedded = EmbeddedServer(paths.embedded_db_path(), demo=True)
         await loop.run_in_executor(None, embedded.start)
         grant = await loop.run_in_executor(None, embedded.issue_local_token)
-        client = StudioClient(embedded.url, outbox_dir=paths.outbox_dir())
+        client.set_url(embedded.url)
         await client.sign_in({"token": grant["token"]})
     else:
         try:
@@ -204,7 +209,7 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
         if client is None:
             return 0
     try:
-        code = await _show(client, args, settings, instance, embedded=embedded is not None)
+        code = await _show(client, args, settings, instance, embedded=embedded is not None, early=early)
         while code == SIGNED_OUT:
             offline_cache.forget(paths.outbox_dir(), client.url, settings.last_username)
             notice = ended_notice(client.link.ended_reason)
@@ -225,33 +230,47 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
             await loop.run_in_executor(None, embedded.stop)
 
 
-async def _show(client: StudioClient, args: argparse.Namespace, settings: Settings | None = None,
-                instance: InstanceServer | None = None, embedded: bool = False) -> int:
+def _early_window(client: StudioClient, args: argparse.Namespace) -> tuple[SchedulePane, MainWindow]:
+    """The schedule pane and the window, shown before the embedded server has started."""
     pane = SchedulePane(client.store, client)
     window = MainWindow(pane)
+    window.statusBar().showMessage("Starting the studio…")
+    if args.self_test:
+        _report_first_paint(window)
+    window.show()
+    return pane, window
+
+
+async def _first_paint(window: MainWindow, timeout: float = 1.0) -> None:
+    """Let the window paint before more work takes the loop (bounded by ``timeout``)."""
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    spy = _FirstPaint(window, lambda: _resolve(painted, None))
+    window.installEventFilter(spy)
+    try:
+        await asyncio.wait_for(painted, timeout)
+    except TimeoutError:
+        log.info("the window did not paint within %.1f s", timeout)
+    finally:
+        window.removeEventFilter(spy)
+        spy.deleteLater()
+    await asyncio.sleep(0)
+
+
+async def _show(client: StudioClient, args: argparse.Namespace, settings: Settings | None = None,
+                instance: InstanceServer | None = None, embedded: bool = False,
+                early: tuple[SchedulePane, MainWindow] | None = None) -> int:
+    pane, window = early if early is not None else (SchedulePane(client.store, client), None)
+    window = window or MainWindow(pane)
+    window.statusBar().clearMessage()
     controller = ScheduleController(client, window, pane)
     settings = settings or Settings.load()
     prefs = Preferences()
     account = Account(client.user.name if client.user else "", settings.last_username, client.url, embedded)
     shell = DesktopShell(window, pane, prefs, settings, account, instance)
     controller.linkStateChanged.connect(shell.tray.set_link_state)
-    notifications = install_notifications(window, client.notifications, tray=shell.tray.icon)
-    notifications.pane.titleChanged.connect(
-        lambda _title: shell.tray.set_unread(client.notifications.store.unread))
-    attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
-    collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
-    attach_studio_settings(shell, client)  # admins: the Studio settings page
     show_update_available(window, client.auth.update if client.auth else None)  # a newer desktop exists
-    files = FileActions(window, pane, client)  # import/export .ics, PDF, print
-    files.message.connect(lambda text: pane.editing.show_notice(text, error=False))
-    ScheduleMenu(window, pane, client)  # find a free slot, check-in
-    administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
     install_edit_menu(window, pane)  # labelled Undo/Redo; the status bar follows the schedule
-    clients = install_clients(window, pane, client)  # the Clients tab; group places in the details
-    monitor: MonitorPane | None = None
-    if client.user is not None and client.user.role is Role.ADMIN:  # the server refuses others anyway
-        monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
-        window.add_pane(monitor, "Monitor")
+    features: Features | None = None  # the other panes and menus: after the first paint (below)
     signed_out = False
 
     def sign_out() -> None:
@@ -266,14 +285,28 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
     loaded.add_done_callback(_log_shown)
+    first_load: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    controller.rangeLoaded.connect(lambda n: _resolve(first_load, n))
     controller.start()
-    if args.self_test:
+    if args.self_test and early is None:
         _report_first_paint(window)
     shell.show(minimized=not args.self_test and (args.minimized or prefs.get("startup/minimized")))
+    quitting.when_asked(window.quit)  # a log-out (SIGTERM, the session manager) is File ▸ Quit
     pane.go_today()
+    # The other panes (notifications, collaboration, administration, clients, monitor)
+    # and the file and schedule menus are built once the schedule has painted: they are not
+    # what the first second is for.
+    # The self-test reports the schedule as soon as it is in (the panes below come after).
+    self_test = asyncio.ensure_future(_self_test(controller, loaded)) if args.self_test else None
+    if window.isVisible():  # the schedule first: painted, and today's sessions in (bounded waits)
+        await _first_paint(window, timeout=0.3)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(first_load), FEATURES_AFTER_S)
+    features = await install_features(window, pane, client, shell, admin=client.user is not None
+                                      and client.user.role is Role.ADMIN)
     code = 0
-    if args.self_test:
-        code = await _self_test(controller, loaded)
+    if self_test is not None:
+        code = await self_test
         if args.screenshot:
             await asyncio.sleep(0.1)  # let the coalesced repaint land before the grab
             window.grab().save(args.screenshot)
@@ -282,15 +315,11 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
             print(f"self-test: FAILED, resources: {'; '.join(missing)}", flush=True)
             code = 1
         window.quit()
-    quitting.when_asked(window.quit)  # a log-out (SIGTERM, the session manager) is File ▸ Quit
     await closed
     quitting.when_asked(None)
     controller.stop()
-    collaboration.stop()
-    administration.stop()
-    clients.stop()
-    if monitor is not None:
-        monitor.stop()
+    if features is not None:
+        features.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
 
@@ -301,15 +330,22 @@ def _log_shown(loaded: asyncio.Future[int]) -> None:
 
 
 class _FirstPaint(QObject):
+    """Calls ``then`` at the watched widget's first paint, once."""
+
+    def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._then: Callable[[], None] | None = then
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            print("self-test: first paint", flush=True)
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            then()
             watched.removeEventFilter(self)
         return False
 
 
 def _report_first_paint(window: MainWindow) -> None:
-    spy = _FirstPaint(window)
+    spy = _FirstPaint(window, lambda: print("self-test: first paint", flush=True))
     window.installEventFilter(spy)
 
 
@@ -320,6 +356,10 @@ async def _self_test(controller: ScheduleController, loaded: asyncio.Future[int]
         print("self-test: FAILED, the schedule did not load", flush=True)
         return 1
     print(f"self-test: ok, {count} sessions in view, {len(controller.client.store)} loaded", flush=True)
+    if os.environ.get("SWAN_SELF_TEST_RSS"):  # benchmarks: the memory held once idle
+        await asyncio.sleep(1.0)
+        rss = psutil.Process().memory_info().rss / (1024 * 1024)
+        print(f"self-test: idle rss {rss:.1f} MiB", flush=True)
     return 0
 
 
@@ -339,10 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if instance is None:
         print("swan-desktop: already running; brought it to the front", file=sys.stderr)
         return 0
-    collector = GuiThreadCollector()
+    collector = GuiThreadCollector(thresholds=APP_THRESHOLDS)
     collector.start()
     quitter = quitting.OrderlyQuit(app)
     quitter.install()
+    QTimer.singleShot(SETTLE_AFTER_MS, collector.settle)  # start-up's objects: frozen, never walked again
     try:
         code = qasync.run(run(args, instance))
     except (ConnectionLost, RequestTimeout) as exc:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.bulk import BulkOp, BulkResult, run_bulk
-from ..domain.ics import export_sessions
 from .tasks import spawn
 from .undo import bulk_changes
 
@@ -118,6 +117,8 @@ class BulkBar(QWidget):
     def export_to(self, path: str) -> int:
         sessions = [s for i in self.ids if (s := self.pane.store.get(i)) is not None]
         directory = self.pane.store.directory
+        from ..domain.ics import export_sessions  # icalendar takes a quarter second to import: not at start
+
         data = export_sessions(sorted(sessions, key=lambda s: s.start), calendar_name="Swan – selection",
                                trainer_name=directory.trainer_name, type_name=directory.type_name)
         Path(path).write_bytes(data)

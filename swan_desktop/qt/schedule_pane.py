@@ -140,6 +140,7 @@ class SchedulePane(QWidget):
         self.day_view.newSessionRequested.connect(self._on_new_requested)
         self.month_view.dayActivated.connect(self._open_day)
         self.week_view.newSessionRequested.connect(self._on_new_requested)
+        self.week_view.dayRequested.connect(self._open_day)
         self.details.editRequested.connect(self.open_editor)
         self.bridge.changed.connect(self.refresh)
 
@@ -266,11 +267,13 @@ class SchedulePane(QWidget):
         self.week_view.set_marks(marks)
         if self._view == "day":
             self.day_view.show_day(self._date, sessions, directory,
-                                   [trainer] if trainer is not None else None)
+                                   [trainer] if trainer is not None else None,
+                                   self.store.directory_revision)
             self.day_view.select(self._selected)
             self.toolbar.range_label.setText(long_date(self._date))
         elif self._view == "week":
-            self.week_view.show_week(self._date, sessions, directory, trainer or 0)
+            self.week_view.show_week(self._date, sessions, directory, trainer or 0,
+                                     self.store.directory_revision)
             self.week_view.select(self._selected)
             monday = week_start(self._date)
             self.toolbar.range_label.setText(

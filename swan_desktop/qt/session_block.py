@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QStaticText
 
 from ..protocol.entities import Status
 from .fit_text import fitting
@@ -54,6 +54,25 @@ def _font(family: str, point_size: float, bold: bool, strike: bool) -> tuple[QFo
     return f, QFontMetrics(f)
 
 
+#: Laid-out text by (line, width in px, font key): shaping and eliding a line once,
+#: not at every paint. Emptied when full, so it holds what is on screen lately.
+_LAYOUTS: dict[tuple[str, int, tuple[str, float, bool, bool]], QStaticText] = {}
+LAYOUT_CACHE_SIZE = 8000
+
+
+def _layout(line: str, width: int, key: tuple[str, float, bool, bool]) -> QStaticText:
+    found = _LAYOUTS.get((line, width, key))
+    if found is None:
+        f, fm = _font(*key)
+        found = QStaticText(fitting(fm, line, width))
+        found.setTextFormat(Qt.TextFormat.PlainText)
+        found.prepare(font=f)
+        if len(_LAYOUTS) >= LAYOUT_CACHE_SIZE:
+            _LAYOUTS.clear()
+        _LAYOUTS[(line, width, key)] = found
+    return found
+
+
 def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QColor,
                 glyph: str, strike: bool, font: QFont | None) -> None:
     base = font if font is not None else painter.font()
@@ -71,13 +90,13 @@ def _paint_text(painter: QPainter, rect: QRectF, lines: Sequence[str], color: QC
             glyph_w = 0.0
     y = inner.top()
     for i, line in enumerate(lines):
-        f, fm = _font(family, size, i == 1 or len(lines) == 1, strike)
+        key = (family, size, i == 1 or len(lines) == 1, strike)
+        f, fm = _font(*key)
         if y + fm.height() > inner.bottom() + 2 and i > 0:
             break
         width = inner.width() - (glyph_w if i == 0 else 0.0)
-        text = fitting(fm, line, width)
         painter.setFont(f)
-        painter.drawText(QPointF(inner.left(), y + fm.ascent()), text)
+        painter.drawStaticText(QPointF(inner.left(), y), _layout(line, max(0, int(width)), key))
         y += fm.height()
 
 

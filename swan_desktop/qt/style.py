@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -191,6 +192,7 @@ _BLACK = QColor("#000000")
 _GREY = QColor("#9aa3ad")
 
 
+@lru_cache(maxsize=512)
 def block_colors(type_color: str, status: Status, dark: bool = False) -> BlockColors:
     """Fill, outline and text colour of a session block of this type and status,
     on the light canvas or (``dark``) the dark one; the text always reads."""

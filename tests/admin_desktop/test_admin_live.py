@@ -47,7 +47,7 @@ from tests.support.qt import shown
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) va")
+    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEXT = QWizard.WizardButton.NextButton

@@ -30,7 +30,7 @@ from tests.support.qt import shown
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) va")
+    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from swan_desktop.net.backoff import Backoff
 from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.store import Store
@@ -52,6 +53,19 @@ async def test_breaker_opens_after_five_failures_and_retry_now_probes_at_once(pr
     ana.link.retry_now()
     await until(is_live(ana))
     assert states[-1] is LinkState.LIVE and breaker.state.value == "closed"
+
+
+async def test_retry_now_while_the_circuit_is_open_skips_the_backoff(proxy, connect) -> None:
+    breaker = CircuitBreaker(failure_threshold=5, open_seconds=60.0)
+    ana = await connect(f"ws://127.0.0.1:{proxy.port}/", "ana", breaker=breaker)
+    proxy.refuse(True)
+    proxy.cut()
+    await until(lambda: ana.link.state is LinkState.CIRCUIT_OPEN)
+    proxy.refuse(False)
+    ana.link.backoff = Backoff(30.0, 30.0)  # any backoff pause now would outlast the wait below
+    ana.link.retry_now()
+    await until(is_live(ana), timeout=5)
+    assert breaker.state.value == "closed"
 
 
 async def test_missed_events_are_replayed_in_order_after_a_drop(proxy, studio, connect) -> None:

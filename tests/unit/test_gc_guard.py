@@ -33,3 +33,16 @@ def test_automatic_collection_is_off_and_the_timer_collects(qapp) -> None:
         collector.stop()
         gc.set_threshold(*thresholds)
     assert gc.isenabled()
+
+
+def test_settling_freezes_the_survivors_and_stopping_thaws_them(qapp) -> None:
+    collector = GuiThreadCollector(thresholds=(5000, 10, 10))
+    collector.start()
+    try:
+        assert gc.get_threshold() == (5000, 10, 10)
+        kept = [Node() for _ in range(100)]
+        collector.settle()
+        assert gc.get_freeze_count() >= len(kept)  # later collections do not walk them
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() != (5000, 10, 10)

@@ -11,6 +11,7 @@ from ...core.directory import Directory
 from ...core.wallclock import today_in
 from ...protocol.entities import Session, Status
 from ..session_text import client_label, long_date, spoken_summary, time_range, tooltip_html
+from .item_texts import ItemTexts, Texts
 from .time_grid import Column, GridItem, TimeGridView
 from .working_hours import away_words, off_hours
 
@@ -21,6 +22,8 @@ class DayView(TimeGridView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, hour_px=64)
         self._directory = Directory()
+        self._directory_revision: int | None = None
+        self._texts = ItemTexts(_day_texts)
         self.day = date.today()
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Day schedule")
@@ -30,13 +33,18 @@ class DayView(TimeGridView):
         self.header.setAccessibleName("Trainer columns")
 
     def show_day(self, day: date, sessions: Sequence[Session], directory: Directory,
-                 trainer_ids: Sequence[int] | None = None) -> None:
+                 trainer_ids: Sequence[int] | None = None, directory_revision: int | None = None) -> None:
         """Show ``sessions`` (already limited to ``day``) in trainer columns.
 
         ``trainer_ids`` fixes the columns (e.g. one trainer when filtered);
         otherwise every trainer in the directory gets a column, plus any
         trainer a session names that the directory does not know yet.
+        ``directory_revision`` (the store's) tells a directory changed in place.
         """
+        if (directory is not self._directory or directory_revision is None
+                or directory_revision != self._directory_revision):
+            self._texts.forget()  # no revision given: nothing worked out earlier is trusted
+            self._directory_revision = directory_revision
         self._directory = directory
         self.day = day
         if trainer_ids is None:
@@ -62,14 +70,19 @@ class DayView(TimeGridView):
             col = index.get(s.trainer_id)
             if col is None:
                 continue
-            type_name = directory.type_name(s.session_type_id)
-            if s.status is Status.BLOCKED:
-                third = s.notes
-            else:
-                third = " · ".join(x for x in (type_name, s.location) if x)
-            items.append(GridItem(s, col, (time_range(s, zone), client_label(s, directory), third),
-                                  directory.type_color(s.session_type_id)))
+            lines, color = self._texts(s, directory)
+            items.append(GridItem(s, col, lines, color))
         self.canvas.set_content(columns, items, zone)
         self.canvas.setAccessibleDescription(
             f"{long_date(day)}{' (today)' if today else ''}: {len(items)} sessions, "
             f"{len(columns)} trainers")
+
+
+def _day_texts(s: Session, directory: Directory) -> Texts:
+    """Time range, client, and type · room (a blocked slot: its note)."""
+    if s.status is Status.BLOCKED:
+        third = s.notes
+    else:
+        third = " · ".join(x for x in (directory.type_name(s.session_type_id), s.location) if x)
+    return ((time_range(s, directory.zone), client_label(s, directory), third),
+            directory.type_color(s.session_type_id))

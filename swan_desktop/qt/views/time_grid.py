@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -41,7 +42,7 @@ from ...core.wallclock import (
     skipped_minutes,
     wall_span,
 )
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from .. import style
 from ..session_block import paint_block, paint_mark
 from .drag import SessionDrag, ghost_rect
@@ -49,6 +50,7 @@ from .grid_focus import announce_selection, handle_key, paint_focus
 from .grid_keys import Spot
 from .lanes import assign_lanes
 from .outline import Outline, paint_outline
+from .week_summary import SUMMARY_COLOR, Summary
 
 AXIS_W = 58
 TOP_PAD = 10
@@ -96,6 +98,23 @@ class _Placed:
     rect: QRectF = field(default_factory=QRectF)
 
 
+#: More separate rectangles to repaint than this: test blocks against their bounding box.
+MAX_PAINT_PARTS = 16
+#: Placed spans remembered per canvas; emptied when it would hold more.
+SPAN_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=1024)
+def _skipped(day: date, zone: tzinfo) -> tuple[tuple[int, int], ...]:
+    return tuple(skipped_minutes(day, zone))
+
+
+def _looks_alike(a: GridItem, b: GridItem) -> bool:
+    """Would the two paint the same block? (A change to notes alone repaints nothing.)"""
+    return (a.lines == b.lines and a.color == b.color and a.column == b.column
+            and a.session.status is b.session.status)
+
+
 def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
     """The first instant of ``day`` in ``zone`` (this computer's when not given)."""
     return day_start(day, zone if zone is not None else local_zone())
@@ -103,11 +122,12 @@ def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
 
 def hour_span(spans: Sequence[tuple[float, float]]) -> tuple[int, int]:
     """First and last hour to show: the working day, widened to fit every (wall-clock) span."""
-    first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
-    for lo, hi in spans:
-        first = min(first, max(0, math.floor(lo / 60)))
-        last = max(last, min(24, math.ceil(hi / 60)))
-    return first, last
+    if not spans:
+        return DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
+    lo = min(span[0] for span in spans)
+    hi = max(span[1] for span in spans)
+    return (min(DEFAULT_FIRST_HOUR, max(0, math.floor(lo / 60))),
+            max(DEFAULT_LAST_HOUR, min(24, math.ceil(hi / 60))))
 
 
 class TimeGridCanvas(QWidget):
@@ -125,6 +145,7 @@ class TimeGridCanvas(QWidget):
     cancelRequested = Signal(int)
     nudgeRequested = Signal(int, int, int)
     keyboardMoved = Signal(QRectF)  # the rect of the session the keys went to (to scroll it into view)
+    summaryActivated = Signal(int)   # column index of a summary block double-clicked
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
         super().__init__(parent)
@@ -140,6 +161,8 @@ class TimeGridCanvas(QWidget):
         self._picked: list[int] = []
         self._marks: dict[int, str] = {}
         self._outlines: dict[int, Outline] = {}
+        self._summaries: list[tuple[Summary, QRectF]] = []
+        self._spans: dict[tuple[datetime, datetime, date], tuple[float, float]] = {}
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
         self._summary: Callable[[Session], str] = lambda s: ""
@@ -166,8 +189,10 @@ class TimeGridCanvas(QWidget):
     def set_marks(self, marks: dict[int, str]) -> None:
         """Sessions whose change is ``pending`` (not yet on the server) or ``failed``."""
         if marks != self._marks:
+            changed = {sid for sid in marks.keys() | self._marks.keys()
+                       if marks.get(sid) != self._marks.get(sid)}
             self._marks = dict(marks)
-            self.update()
+            self._update_blocks(changed)
 
     def mark_of(self, session_id: int) -> str | None:
         return self._marks.get(session_id)
@@ -175,19 +200,44 @@ class TimeGridCanvas(QWidget):
     def set_outlines(self, outlines: dict[int, Outline]) -> None:
         """Sessions others are looking at or editing: a ring in their colour (over any mark)."""
         if outlines != self._outlines:
+            changed = {sid for sid in outlines.keys() | self._outlines.keys()
+                       if outlines.get(sid) != self._outlines.get(sid)}
             self._outlines = dict(outlines)
-            self.update()
+            self._update_blocks(changed)
+
+    def _update_blocks(self, session_ids: set[int]) -> None:
+        """Repaint only the blocks of ``session_ids`` (a ring or tag reaches 3 px out)."""
+        for sid in session_ids:
+            p = self._by_id.get(sid)
+            if p is not None:
+                self._update_block(sid, p.rect)
+
+    def _update_block(self, session_id: int, rect: QRectF) -> None:
+        """Repaint one block: 3 px round it for a ring or tag, 4 px round the selected one
+        (the keyboard focus outline reaches that far)."""
+        out = 4 if session_id == self._selected else 3
+        self.update(rect.toAlignedRect().adjusted(-out, -out, out, out))
 
     def outline_of(self, session_id: int) -> Outline | None:
         return self._outlines.get(session_id)
 
-    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo) -> None:
-        """Show ``items`` in ``columns``, placed on the wall clock of ``zone``."""
+    def set_content(self, columns: Sequence[Column], items: Sequence[GridItem], zone: tzinfo,
+                    summaries: Sequence[Summary] = ()) -> None:
+        """Show ``items`` in ``columns``, placed on the wall clock of ``zone``, and
+        ``summaries`` (busy hours shown as one block each).
+
+        When only some blocks changed (the same columns and hours), only their
+        rectangles are repainted: a stream of events costs its own blocks.
+        """
+        frame = (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries)
+        old = {sid: (p.item, p.rect) for sid, p in self._by_id.items()}
+        if zone is not self.zone or len(self._spans) > SPAN_CACHE_SIZE:
+            self._spans.clear()
         self.zone = zone
-        self.columns = [replace(c, skipped=skipped_minutes(c.day, zone)) for c in columns]
-        spans = [wall_span(it.session.start, it.session.end, self.columns[it.column].day, zone)
-                 for it in items]
-        self.first_hour, self.last_hour = hour_span(spans)
+        self.columns = [replace(c, skipped=_skipped(c.day, zone)) for c in columns]
+        spans = [self._span(it.session, self.columns[it.column].day) for it in items]
+        self.first_hour, self.last_hour = hour_span(spans + [(m.start_min, m.end_min) for m in summaries])
+        self._summaries = [(m, QRectF()) for m in summaries]
         placed: list[_Placed] = []
         lo, hi = self.first_hour * 60, self.last_hour * 60
         for it, (first, last) in zip(items, spans, strict=True):
@@ -196,13 +246,16 @@ class TimeGridCanvas(QWidget):
                 continue
             placed.append(_Placed(it, start, end))
         placed.sort(key=lambda p: (p.item.column, p.start_min, -p.end_min))
-        for col in range(len(self.columns)):
-            group = [p for p in placed if p.item.column == col]
+        by_column: dict[int, list[_Placed]] = {}
+        for p in placed:
+            by_column.setdefault(p.item.column, []).append(p)
+        for group in by_column.values():
             for p, (lane, lanes) in zip(group, assign_lanes([(p.start_min, p.end_min) for p in group]),
                                         strict=True):
                 p.lane, p.lanes = lane, lanes
         self._placed = placed
         self._by_id = {p.item.session.id: p for p in placed}
+        selected_before = self._selected
         if self._selected not in self._by_id:
             self._selected = None
         kept = [sid for sid in self._picked if sid in self._by_id]
@@ -211,7 +264,31 @@ class TimeGridCanvas(QWidget):
             self.multiSelectionChanged.emit(list(kept))
         self._update_minimum()
         self._relayout()
-        self.update()
+        if self._selected is not None:
+            # what a screen reader says follows the selected session's latest state
+            announce_selection(self, self.spoken(self._selected), self.base_accessible_name)
+        elif selected_before is not None:
+            announce_selection(self, "", self.base_accessible_name)
+        if (frame != (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries)
+                or (selected_before is not None and self._selected is None and self.hasFocus())):
+            self.update()  # (a focus outline round the selected block goes back round the grid)
+            return
+        for sid, p in self._by_id.items():
+            before = old.pop(sid, None)
+            if before is None or not _looks_alike(before[0], p.item) or before[1] != p.rect:
+                self._update_block(sid, p.rect)
+                if before is not None:
+                    self._update_block(sid, before[1])
+        for sid, (_item, rect) in old.items():  # gone from the view
+            self._update_block(sid, rect)
+
+    def _span(self, session: Session, day: date) -> tuple[float, float]:
+        """Wall-clock minutes of ``session`` on ``day`` (zone arithmetic done once per session)."""
+        key = (session.start, session.end, day)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = wall_span(session.start, session.end, day, self.zone)
+        return found
 
     # -- geometry ----------------------------------------------------------
     def _update_minimum(self) -> None:
@@ -285,12 +362,17 @@ class TimeGridCanvas(QWidget):
 
     def _relayout(self) -> None:
         col_w = self.column_width()
+        scale, origin = self.hour_px / 60, TOP_PAD - self.first_hour * self.hour_px
         for p in self._placed:
             lane_w = (col_w - 6) / p.lanes
-            x = self.column_x(p.item.column) + 3 + p.lane * lane_w
-            top = self.y_for_minutes(p.start_min)
-            bottom = max(self.y_for_minutes(p.end_min), top + 18)
+            x = AXIS_W + p.item.column * col_w + 3 + p.lane * lane_w
+            top = origin + p.start_min * scale
+            bottom = max(origin + p.end_min * scale, top + 18)
             p.rect = QRectF(x + 1, top + 1, lane_w - 2, bottom - top - 2)
+        for m, rect in self._summaries:
+            top = self.y_for_minutes(m.start_min)
+            rect.setRect(self.column_x(m.column) + 4, top + 2, col_w - 8,
+                         self.y_for_minutes(m.end_min) - top - 4)
         self.geometryChanged.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -308,6 +390,14 @@ class TimeGridCanvas(QWidget):
             if p.rect.contains(pt):
                 return p.item.session.id
         return None
+
+    def summary_at(self, point: QPointF | QPoint) -> Summary | None:
+        pt = QPointF(point)
+        return next((m for m, rect in self._summaries if rect.contains(pt)), None)
+
+    @property
+    def summaries(self) -> list[Summary]:
+        return [m for m, _rect in self._summaries]
 
     def session_ids(self) -> list[int]:
         return [p.item.session.id for p in self._placed]
@@ -390,6 +480,10 @@ class TimeGridCanvas(QWidget):
             self.select(sid)
             self.sessionActivated.emit(sid)
             return
+        summary = self.summary_at(event.position())
+        if summary is not None:
+            self.summaryActivated.emit(summary.column)
+            return
         col = self.column_at(event.position().x())
         when = self.time_at(event.position())
         if col is not None and when is not None:
@@ -427,9 +521,12 @@ class TimeGridCanvas(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             sid = self.session_at(event.pos())
             p = self._by_id.get(sid) if sid is not None else None
+            summary = self.summary_at(event.pos()) if p is None else None
             if p is not None:
                 QToolTip.showText(event.globalPos(), self._tooltip(p.item.session), self,
                                   p.rect.toAlignedRect())
+            elif summary is not None:
+                QToolTip.showText(event.globalPos(), summary.tooltip, self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -444,11 +541,18 @@ class TimeGridCanvas(QWidget):
         painter.fillRect(exposed, colors.background)
         self._paint_grid(painter, exposed, colors)
         exposed_f = QRectF(exposed)
+        # A few far-apart blocks changed: paint the blocks in their rectangles, not in all between.
+        parts = [QRectF(r) for r in event.region()]  # type: ignore[attr-defined]  # iterable in Qt 6
+        if len(parts) > MAX_PAINT_PARTS:
+            parts = [exposed_f]
         font = QFont(self.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() - 0.5))
         marks = self._marks
+        for m, rect in self._summaries:
+            if rect.intersects(exposed_f):
+                paint_block(painter, rect, SUMMARY_COLOR, Status.SCHEDULED, m.lines, font=font, canvas=colors)
         for p in self._placed:
-            if p.rect.intersects(exposed_f):
+            if p.rect.intersects(exposed_f) and any(p.rect.intersects(part) for part in parts):
                 paint_block(painter, p.rect, p.item.color, p.item.session.status, p.item.lines,
                             selected=p.item.session.id == self._selected or p.item.session.id in self._picked,
                             font=font, canvas=colors)

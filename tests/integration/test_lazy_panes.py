@@ -1,0 +1,74 @@
+"""The window paints before the panes beside the schedule are built: notifications,
+collaboration, administration and the monitor are installed right after the first paint."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtWidgets import QApplication
+
+from swan_desktop.qt import app as app_module
+from swan_desktop.qt.app import parse_args, run
+from swan_desktop.qt.login_dialog import LoginDialog
+from swan_desktop.qt.main_window import MainWindow
+from swan_desktop.qt.theme import apply_theme
+from tests.support.poll import until
+from tests.support.qt import shown
+from tests.support.server import PASSWORDS
+
+from .test_sign_in_dialog import submit
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
+
+
+@pytest.fixture(autouse=True)
+def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    yield
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
+    apply_theme("system")
+
+
+class CountingWindow(MainWindow):
+    """The app's window, counting its paints."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paints = 0
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return super().event(event)
+
+
+async def test_the_feature_panes_are_built_after_the_first_paint(server, monkeypatch) -> None:
+    seen: list[tuple[bool, int]] = []
+    real = app_module.install_features
+
+    def recording(window: MainWindow, *args: Any, **kwargs: Any) -> Any:
+        seen.append((window.isVisible(), getattr(window, "paints", -1)))
+        return real(window, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "install_features", recording)
+    monkeypatch.setattr(app_module, "MainWindow", CountingWindow)
+    task = asyncio.ensure_future(run(parse_args(["--server", server.url])))
+    await submit(await shown(LoginDialog), "ana", PASSWORDS["ana"], remember=False)
+    window = await shown(MainWindow)
+    await until(lambda: bool(seen))
+    visible, paints = seen[0]
+    assert visible and paints >= 1  # shown and painted before any feature pane existed
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[0] == "Schedule" and len(titles) > 1  # and then the panes were added
+    window.quit()
+    assert await asyncio.wait_for(task, 10) == 0
+    assert not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
