@@ -175,5 +175,9 @@ class CoreRequests:
             raise invalid("end must be after start", field="end")
         if end - start > MAX_QUERY_RANGE:
             raise invalid(f"a query may span at most {MAX_QUERY_RANGE.days} days", field="end")
-        sessions, head = await self._store.run(_query_snapshot, start, end, msg.trainer_id)
-        return {"sessions": [s.to_wire() for s in sessions], "epoch": self._store.epoch, "seq": head}
+        def read(store: Store) -> dict[str, Any]:
+            sessions, head = _query_snapshot(store, start, end, msg.trainer_id)
+            reply = {"sessions": [s.to_wire() for s in sessions], "epoch": self._store.epoch, "seq": head}
+            return self._dispatcher.extended(frames.SCHEDULE_QUERY, store, msg, reply)
+
+        return await self._store.run(read)

@@ -93,3 +93,27 @@ async def test_a_groups_other_client_finds_it_as_their_next_session(clients: Cli
     assert found["next_session"]["id"] == session["id"] and found["next_session"]["booked"] == 2
     card = await boss.ok("client.get", {"id": people[1]["id"]})
     assert [s["id"] for s in card["upcoming"]] == [session["id"]]
+
+
+async def test_a_group_session_reads_as_a_group_from_the_schedule_and_its_changes(clients: Clients) -> None:
+    """A desktop that starts later, or hears of a change, sees the group's places without asking again."""
+    boss, watcher = await clients.signed_in("boss"), await clients.signed_in("vic")
+    session, people = await _group(boss, 3)
+    assert session["capacity"] == 3 and session["booked"] == 1  # the create reply
+    await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    span = {"start": session["start"], "end": session["end"]}
+    shown = (await watcher.ok("schedule.query", span))["sessions"]
+    mine = next(s for s in shown if s["id"] == session["id"])
+    assert (mine["capacity"], mine["booked"]) == (3, 2)
+    assert [c["name"] for c in mine["clients"]] == ["Ana Maria", "Bruno"]
+    moved = await boss.ok("session.update", {"id": session["id"], "version": mine["version"],
+                                             "changes": {"notes": "bring mats"}})
+    assert (moved["session"]["capacity"], moved["session"]["booked"]) == (3, 2)
+    while True:
+        event = await watcher.next_event()
+        if event["kind"] == "session:updated" and event["data"]["changes"] == {"notes": "bring mats"}:
+            break
+    assert event["data"]["session"]["booked"] == 2
+    plain = (await boss.ok("session.create", session_data(start="2031-03-04T10:00:00Z",
+                                                          end="2031-03-04T11:00:00Z")))["session"]
+    assert "capacity" not in plain  # a session for one client reads as before

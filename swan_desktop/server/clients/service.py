@@ -35,10 +35,10 @@ from ..features import FeatureContext
 from ..hub import HubEvent
 from ..notifications.smtp import SmtpConfig
 from ..notifier_api import Notice, Recipients
-from ..pipeline import Stage
+from ..pipeline import Change, Stage
 from ..store import Account, Store
 from ..tables import clients, session_types
-from . import bookings, emails, ledger, lots, packages, records, reports, search
+from . import bookings, emails, groups, ledger, lots, packages, records, reports, search
 from .messages import (
     BookingAdd,
     BookingRemove,
@@ -101,6 +101,12 @@ class ClientsFeature:
         ctx.hook(frames.SESSION_CREATE, Stage.AFTER_WRITE, bookings.created, 30)
         ctx.hook(frames.SESSION_UPDATE, Stage.AFTER_WRITE, bookings.updated, 30)
         ctx.hook(frames.SESSION_DELETE, Stage.AFTER_WRITE, bookings.deleted, 30)
+        # A group session carries its clients, capacity and places taken wherever a session is read
+        # or changed: the schedule query, and the session.* replies and events (one dict for both).
+        ctx.extend(frames.SCHEDULE_QUERY,
+                   lambda store, _msg, reply: groups.decorate(store, reply["sessions"]))
+        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE):
+            ctx.hook(rtype, Stage.AFTER_WRITE, _with_group_fields, 90)
         ctx.request("client.search", ClientSearch, self.client_search)
         ctx.request("client.get", ClientGet, self.client_get)
         ctx.request("credits.ledger", CreditsLedger, self.credits_ledger)
@@ -231,3 +237,11 @@ def _directory(store: Store, msg: Message, reply: dict[str, Any]) -> None:
     caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
     for kind in reply.get("session_types", []):
         kind["capacity"] = caps.get(kind["id"], 1)
+
+
+def _with_group_fields(change: Change) -> None:
+    """Give the change's reply session (the same dict its event carries) the group fields."""
+    for key in ("session", "sessions"):
+        value = change.reply.get(key)
+        wires = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        groups.decorate(change.store, wires)
