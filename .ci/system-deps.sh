@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs (as root) or names (otherwise) the Debian packages Qt needs here:
 # the libraries QtWidgets loads even offscreen, fonts so text renders, and
-# Xvfb with the xcb libraries for running the app without a desktop.
+# Xvfb with the xcb libraries for running the app without a desktop; D-Bus and
+# GNOME Keyring for the tests that use a real session bus and Secret Service; and
+# PostgreSQL 15 for the server tests' PostgreSQL half (.ci/pg-cluster starts a throwaway cluster).
 set -euo pipefail
 
 PACKAGES=(
@@ -9,7 +11,8 @@ PACKAGES=(
   libpulse0 xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xinerama0 libxcb-randr0 libxcb-shape0 libxkbcommon-x11-0 libxcb-xkb1 libx11-xcb1
   desktop-file-utils appstream trayer
-  dbus
+  dbus gnome-keyring
+  postgresql-15
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install the Qt 6 runtime libraries yourself: ${PACKAGES[*]}"; exit 0; }

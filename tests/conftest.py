@@ -15,6 +15,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from tests.support import pg
+
 #: Shared fixtures (a real server, its clients): tests/support/fixtures.py.
 pytest_plugins = ("tests.support.fixtures",)
 
@@ -27,6 +29,62 @@ os.environ.setdefault("QT_API", "pyside6")
 _SESSION_CONFIG = tempfile.mkdtemp(prefix="swan-tests-config-")
 os.environ["XDG_CONFIG_HOME"] = _SESSION_CONFIG
 atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
+
+
+#: Server tests run on PostgreSQL too when a throwaway cluster is up (``SWAN_TEST_PG_URL``, set by
+#: ``make test``): these files by default, every file under these folders with ``SWAN_TEST_PG=all``.
+PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security")
+PG_SUBSET = (
+    "server/test_sync.py", "server/test_schedule.py",
+    "collab/test_locks.py", "collab/test_strategies.py",
+    "studio_calendar/test_series.py", "pipeline/test_pipeline.py", "admin/test_directory.py",
+    "security/test_idempotency.py",
+)
+
+
+#: Tests that look into the SQLite file itself (sqlite3, the backup files, the CLI given its path):
+#: SQLite only, also with ``SWAN_TEST_PG=all``.
+SQLITE_ONLY = frozenset({
+    "studio_calendar/test_feeds.py::test_the_token_is_stored_only_hashed",
+    "admin/test_accounts.py::test_a_new_account_signs_in_with_its_one_time_password_which_is_not_stored",
+    "admin/test_backups.py::test_admins_are_notified_when_the_last_good_backup_is_too_old",
+    "security/test_amplification.py::test_a_presence_flood_stores_at_most_one_event_a_second",
+    "security/test_amplification.py::test_chat_text_is_stored_as_utf8_not_escapes",
+    "security/test_sign_out.py::test_user_add_in_another_process_closes_the_users_open_connections",
+    "security/test_sign_out.py::test_a_deleted_admins_open_connection_cannot_announce",
+})
+
+
+def _on_postgresql_too(item: pytest.Function) -> bool:
+    rel = Path(str(item.fspath)).resolve().relative_to(Path(__file__).resolve().parent).as_posix()
+    if f"{rel}::{item.name}" in SQLITE_ONLY:
+        return False
+    if os.environ.get("SWAN_TEST_PG") == "all":
+        return rel.split("/", 1)[0] in PG_FOLDERS
+    return rel in PG_SUBSET
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    engines = ["sqlite"]
+    if pg.admin_url() and _on_postgresql_too(metafunc.definition):
+        engines.append("postgresql")
+    if len(engines) > 1:
+        metafunc.parametrize("db_engine", engines, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def db_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The engine this test's servers run on (see ``tests/support/pg.py``)."""
+    engine = getattr(request, "param", "sqlite")
+    pg.current = engine
+    try:
+        yield engine
+    finally:
+        pg.current = "sqlite"
+        if engine == "postgresql":
+            pg.drop_all()
 
 
 class MemoryKeyring(KeyringBackend):

@@ -35,6 +35,7 @@ from swan_desktop.qt.schedule_pane import SchedulePane  # noqa: E402
 from swan_desktop.qt.settings_dialog import SettingsDialog  # noqa: E402
 from swan_desktop.qt.settings_pages.connection import Account  # noqa: E402
 from swan_desktop.qt.settings_pages.studio import StudioSettingsPage  # noqa: E402
+from swan_desktop.qt.theme import apply_theme  # noqa: E402
 from swan_desktop.settings.config import Settings  # noqa: E402
 from tests.support.server import PASSWORDS, start_server  # noqa: E402
 
@@ -111,8 +112,12 @@ async def main(folder: Path) -> None:
         dialog.show()
         await settle(0.6)
         dialog.grab().save(str(OUT / "studio-settings.png"))
+        apply_theme("dark")
+        await settle(0.4)
+        dialog.grab().save(str(OUT / "studio-settings-dark.png"))
+        apply_theme("light")
         dialog.close()
-        for name in ("avatar-menu", "people-panel", "studio-settings"):
+        for name in ("avatar-menu", "people-panel", "studio-settings", "studio-settings-dark"):
             print("wrote", OUT / f"{name}.png")
         collab.stop()
     finally:

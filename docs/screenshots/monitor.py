@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import qasync  # noqa: E402
+from PySide6.QtCore import QRect  # noqa: E402
 from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from swan_desktop.core.client import StudioClient  # noqa: E402
 from swan_desktop.protocol.errors import ProtocolError  # noqa: E402
 from swan_desktop.qt.monitor import MonitorPane  # noqa: E402
+from swan_desktop.qt.theme import apply_theme  # noqa: E402
 from tests.monitor.conftest import make_server  # noqa: E402
 from tests.support.clock import FakeClock  # noqa: E402
 from tests.support.server import PASSWORDS, on_server, session_data  # noqa: E402
@@ -53,6 +55,10 @@ async def main(folder: Path) -> None:
                 day = f"2031-04-{1 + tick // 9:02d}"
                 await ana.link.request("session.create", session_data(
                     start=f"{day}T10:00:00Z", end=f"{day}T11:00:00Z"))
+            if tick % 17 == 5:  # the same trainer twice at one time: refused as a clash
+                with contextlib.suppress(ProtocolError):
+                    await ana.link.request("session.create", session_data(
+                        start="2031-04-01T10:30:00Z", end="2031-04-01T11:30:00Z"))
             if tick % 13 == 0:
                 with contextlib.suppress(ProtocolError):  # refused on purpose: it counts as an error
                     await vic.link.request("session.delete", {"id": 1, "version": 1})
@@ -68,8 +74,16 @@ async def main(folder: Path) -> None:
         await pane.refresh_now()
         pane.redraw()
         await asyncio.sleep(0.3)
+        pane.grab(QRect(0, 0, pane.width(), 150)).save(str(OUT / "monitor-summary.png"))
+        pane.show_details(True)
+        await asyncio.sleep(0.3)
         pane.grab().save(str(OUT / "monitor.png"))
-        print("wrote", OUT / "monitor.png")
+        apply_theme("dark")
+        await asyncio.sleep(0.3)
+        pane.grab().save(str(OUT / "monitor-dark.png"))
+        apply_theme("light")
+        for name in ("monitor-summary", "monitor", "monitor-dark"):
+            print("wrote", OUT / f"{name}.png")
         pane.stop()
     finally:
         for client in clients:
@@ -80,5 +94,6 @@ async def main(folder: Path) -> None:
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
     app.setFont(QFont("DejaVu Sans", 9))
+    apply_theme("light")
     with tempfile.TemporaryDirectory() as tmp:
         qasync.run(main(Path(tmp)))

@@ -28,10 +28,12 @@ from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import (
     Client,
     Location,
+    Role,
     Session,
     SessionType,
     Status,
     Trainer,
+    User,
 )
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
@@ -55,6 +57,8 @@ DIRECTORY = Directory(
                    2: SessionType(2, "Assessment", 90, "#f6b26b"),
                    3: SessionType(3, "Small Group", 45, "#93c47d")},
     locations=[Location(1, "Studio A"), Location(2, "Studio B")],
+    users={1: User(1, "Rosa Delgado", Role.ADMIN), 2: User(2, "Marcus Lee", Role.TRAINER),
+           3: User(3, "Ana Ribeiro", Role.TRAINER), 4: User(4, "Jonah Brooks", Role.TRAINER)},
 )
 
 # (trainer, hour, minute, minutes, type, client index or 0, status, room)

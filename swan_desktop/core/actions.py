@@ -38,6 +38,14 @@ class SeriesActions(Protocol):
     async def delete_scoped(self, session_id: int, version: int, scope: str) -> list[int]:
         ...
 
+    async def checkin(self, session_id: int, attendance: str) -> Session:
+        """Record attendance (``present``, ``late``, ``no_show``); returns the session as stored."""
+        ...
+
+    async def cancel_giving_credit_back(self, session_id: int, version: int, reason: str) -> Session:
+        """Admins: cancel and give a used credit back even inside the cancellation window."""
+        ...
+
 
 class ScheduleActions(Protocol):
     """Create, change and delete sessions on the server."""

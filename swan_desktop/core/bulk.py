@@ -35,6 +35,8 @@ class BulkOp:
 class BulkResult:
     op: BulkOp
     done: list[int] = field(default_factory=list)
+    #: The new sessions a duplicate made, by the id they were copied from.
+    created: dict[int, Session] = field(default_factory=dict)
     failed: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -86,7 +88,7 @@ async def run_bulk(op: BulkOp, ids: Sequence[int], store: ScheduleStore,
             if op.kind == "delete":
                 await actions.delete_session(sid, session.version)
             elif op.kind == "duplicate":
-                await actions.create_session(copy_of(session, op.offset))
+                result.created[sid] = await actions.create_session(copy_of(session, op.offset))
             else:
                 changes = changes_for(op, session)
                 if changes:

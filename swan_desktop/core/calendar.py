@@ -64,6 +64,12 @@ class CalendarClient:
         reply = await self._submit("session.checkin", data)
         return self._keep(reply)[0]
 
+    async def cancel_giving_credit_back(self, session_id: int, version: int, reason: str) -> Session:
+        """Admins: cancel with ``restore_credit`` (the credit comes back whatever the window says)."""
+        data = {"id": session_id, "version": version, "restore_credit": True,
+                "changes": {"status": "cancelled", "cancel_reason": reason}}
+        return self._keep(await self._submit("session.update", data))[0]
+
     async def availability(self) -> dict[str, Any]:
         return dict(await self._link.request("availability.get", {}))
 

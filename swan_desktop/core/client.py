@@ -34,6 +34,8 @@ from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
 from .admin import AdminClient
 from .calendar import CalendarClient
+from .clients import PREFIXES as CLIENT_EVENTS
+from .clients import ClientsClient
 from .collab import CollabClient
 from .directory import Directory
 from .directory_feed import PREFIXES as DIRECTORY_EVENTS
@@ -91,6 +93,10 @@ class StudioClient:
         for prefix in DIRECTORY_EVENTS:
             self.router.register(prefix, self.admin.feed.apply_event)
         self.router.register("user:", self.admin.accounts.apply_event)
+        #: Clients, packages, credits, waitlists, group bookings and reports.
+        self.clients = ClientsClient(self.link.request, self.store, self.admin.feed)
+        for prefix in CLIENT_EVENTS:
+            self.router.register(prefix, self.clients.store.apply_event)
         self.link.cursor = lambda: self.router.cursor
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced
@@ -185,6 +191,7 @@ class StudioClient:
             await self._load_directory()
             await self._load_notifications()
             await self._load_collab()
+            self.clients.store.resynced()  # missed events: the clients views fetch again
             if self.on_resynced is not None:
                 self.on_resynced()
 

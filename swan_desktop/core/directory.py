@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from ..protocol.entities import Client, Location, SessionType, Trainer, User
+from ..protocol.entities import Client, Location, Role, SessionType, Trainer, User
 from .wallclock import view_zone, zone_named
 
 
@@ -89,11 +89,22 @@ class Directory:
         return True
 
     def user_name(self, user_id: int | None) -> str:
-        """A staff member's name for "last changed by"; ``someone`` when unknown."""
+        """A staff member's name for "last changed by"; ``someone`` when unknown (never a number)."""
         if user_id is None:
             return "someone"
         u = self.users.get(user_id)
-        return u.name if u else f"user #{user_id}"
+        return u.name if u else "a colleague"
+
+    def learn_user(self, actor: dict[str, Any] | None) -> None:
+        """Keep the name of who made a change (an event's actor) when the directory lacks them,
+        e.g. an account added after the directory was loaded."""
+        if not actor or "id" not in actor or int(actor["id"]) in self.users or not actor.get("name"):
+            return
+        try:
+            role = Role(actor.get("role") or "viewer")
+        except ValueError:
+            role = Role.VIEWER
+        self.users[int(actor["id"])] = User(int(actor["id"]), str(actor["name"]), role)
 
     def trainer_name(self, trainer_id: int) -> str:
         t = self.trainers.get(trainer_id)

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from ..protocol.entities import Location, Role, SessionType, TimeOff, Trainer, User
+from ..protocol.entities import Client, Location, Role, SessionType, TimeOff, Trainer, User
 from ..protocol.frames import Event
 from .directory import Directory, StudioProfile
 from .schedule import ScheduleStore
@@ -113,6 +113,15 @@ class DirectoryFeed:
             return
         if self.directory.users.get(user.id) != user:
             self.directory.users[user.id] = user
+            self._changed()
+
+    def put_client(self, client: Client) -> None:
+        """A client's name and balance as pickers show them (the clients feature's records)."""
+        known = self.directory.clients.get(client.id)
+        new = client if known is None else dataclasses.replace(known, name=client.name,
+                                                                credits=client.credits)
+        if new != known:
+            self.directory.clients[client.id] = new
             self._changed()
 
     # -- events ------------------------------------------------------------------------

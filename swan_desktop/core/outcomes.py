@@ -12,12 +12,15 @@ outcome             what the server (or the link) said
                     import) or ``too_large``
 ``Unauthorized``    ``unauthorized``: bad sign-in, or not signed in
 ``Forbidden``       ``forbidden``: the role may not do this
+``UpdateRequired``  ``forbidden``/``update_required``: this desktop is older than the
+                    server serves; with the version to install and where it is
 ``NotFound``        ``not_found`` (``field`` says what was missing)
 ``StaleVersion``    ``conflict``/``stale_version``, with a ``Merge`` when the studio's
                     conflict strategy refused to merge
 ``Clash``           ``conflict``/``schedule:conflict``: a trainer or room is taken
 ``OutsideHours``    ``conflict``/``outside-availability``: outside working hours
 ``InUse``           ``conflict``/``in_use``: sessions still name what was to be deleted
+``Full``            ``conflict``/``full``: a group session has no place left (offer the waitlist)
 ``Locked``          ``locked``: someone holds the edit lock (``held``), this user's
                     lock lapsed (``lost``) or was taken over (``fenced``)
 ``RateLimited``     ``rate_limited``, with the wait the server asked for
@@ -39,20 +42,23 @@ from ..protocol.entities import Session
 from ..protocol.errors import ErrorCode, ProtocolError
 from .collab.locks import LockInfo
 
+#: ``error.data.reason`` of the ``forbidden`` refusal of a desktop too old for the server.
+UPDATE_REQUIRED = "update_required"
 #: ``error.data.reason`` values of ``conflict`` refusals.
 STALE_VERSION = "stale_version"
 SCHEDULE_CONFLICT = "schedule:conflict"
 OUTSIDE_AVAILABILITY = "outside-availability"
 IN_USE = "in_use"
+FULL = "full"
 
 LockLoss = Literal["held", "lost", "fenced"]
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One refused row of a ``directory.import``."""
+    """One refused row of a ``directory.import`` (or of a ``client.import``: no ``table``)."""
 
-    table: str                        # trainers | rooms | session_types
+    table: str                        # trainers | rooms | session_types | clients
     row: int                          # 0-based, in the order sent
     field: str
     message: str
@@ -75,6 +81,15 @@ class InUse:
 
 
 @dataclass(frozen=True)
+class Full:
+    """A group session with every place taken: the client may join its waitlist."""
+
+    message: str
+    capacity: int
+    booked: int
+
+
+@dataclass(frozen=True)
 class Unauthorized:
     message: str
 
@@ -82,6 +97,13 @@ class Unauthorized:
 @dataclass(frozen=True)
 class Forbidden:
     message: str
+
+
+@dataclass(frozen=True)
+class UpdateRequired:
+    message: str
+    latest: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,8 +182,8 @@ class Internal:
     message: str
 
 
-Outcome = (Invalid | Unauthorized | Forbidden | NotFound | StaleVersion | Clash | OutsideHours | Locked
-           | InUse | RateLimited | Queued | Offline | Internal)
+Outcome = (Invalid | Unauthorized | Forbidden | UpdateRequired | NotFound | StaleVersion | Clash
+           | OutsideHours | Locked | InUse | Full | RateLimited | Queued | Offline | Internal)
 
 #: What a command may raise that :func:`outcome_of` reads (anything else is a bug: log it).
 FAILURES: tuple[type[Exception], ...] = (ProtocolError, QueuedEntry, ConnectionLost, RequestTimeout,
@@ -198,6 +220,10 @@ def _refusal(err: ProtocolError, may_override: bool) -> Outcome:
     if code is ErrorCode.UNAUTHORIZED:
         return Unauthorized(err.message)
     if code is ErrorCode.FORBIDDEN:
+        if data.get("reason") == UPDATE_REQUIRED:
+            update = data.get("update")
+            update = update if isinstance(update, dict) else {}
+            return UpdateRequired(err.message, _text(update.get("latest")), _text(update.get("url")))
         return Forbidden(err.message)
     if code is ErrorCode.NOT_FOUND:
         return NotFound(err.message, _text(data.get("field")))
@@ -225,6 +251,10 @@ def _conflict(message: str, data: dict[str, Any], may_override: bool) -> Outcome
     if reason == IN_USE:
         count = data.get("sessions")
         return InUse(words, count if isinstance(count, int) else 0)
+    if reason == FULL:
+        capacity, booked = data.get("capacity"), data.get("booked")
+        return Full(words, capacity if isinstance(capacity, int) else 0,
+                    booked if isinstance(booked, int) else 0)
     if reason == OUTSIDE_AVAILABILITY:
         hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"]))
                       for h in data.get("hours") or () if isinstance(h, dict))

@@ -241,6 +241,7 @@ class ScheduleStore:
     def apply_event(self, event: Event) -> None:
         """Apply one ``session:*`` event (ordering is the event router's job)."""
         data: dict[str, Any] = event.data
+        self.directory.learn_user(event.actor)  # "changed by" shows a name, also for new accounts
         if event.kind == "session:deleted":
             self._touched[int(data["id"])] = event.seq
             self.remove(int(data["id"]))

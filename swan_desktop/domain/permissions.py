@@ -54,6 +54,20 @@ MIN_ROLE: dict[str, Role] = {
     "account.set_password": Role.VIEWER,
     "timeoff.add": Role.TRAINER,
     "timeoff.remove": Role.TRAINER,
+    # Clients (server/clients/); client.import, package.create/update, credits.adjust and
+    # reminder.settings are admin-only. report.run: a trainer only for their own trainer (checked there).
+    "client.search": Role.VIEWER,
+    "client.get": Role.VIEWER,
+    "client.create": Role.TRAINER,
+    "client.update": Role.TRAINER,
+    "package.list": Role.VIEWER,
+    "package.sell": Role.TRAINER,
+    "credits.ledger": Role.VIEWER,
+    "waitlist.join": Role.TRAINER,
+    "waitlist.leave": Role.TRAINER,
+    "booking.add": Role.TRAINER,
+    "booking.remove": Role.TRAINER,
+    "report.run": Role.TRAINER,
 }
 
 #: The studio administration's requests only an admin may send (listed for the tests and the docs;
@@ -65,6 +79,7 @@ ADMIN_ONLY = (
     "session_type.create", "session_type.update", "session_type.delete",
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
+    "client.import", "package.create", "package.update", "credits.adjust", "reminder.settings",
 )
 MIN_ROLE.update(dict.fromkeys(ADMIN_ONLY, Role.ADMIN))
 

@@ -19,6 +19,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 
+from .. import __version__
 from ..protocol.entities import User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import MAX_FRAME_BYTES, Event, encode
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 YIELD_EVERY_FRAMES = 32
 
 DEFAULT_TIMEOUT = 10.0
+#: What the desktop says about itself when it signs in (``authenticate``'s optional ``client``).
+CLIENT = {"app": "swan-desktop", "version": __version__}
 
 
 class ConnectionLost(ConnectionError):
@@ -59,6 +62,8 @@ class AuthInfo:
     server_time: str
     epoch: str
     seq: int
+    #: ``{"required": False, "latest", "url"}`` when the server knows of a newer desktop.
+    update: dict[str, Any] | None = None
 
 
 def new_request_id() -> str:
@@ -108,10 +113,19 @@ class Connection:
         self._reader = asyncio.ensure_future(self._read_loop(self._ws))
 
     async def authenticate(self, credentials: dict[str, Any]) -> AuthInfo:
-        data = await self.request("authenticate", credentials)
+        """Sign in, saying which desktop this is (a server older than that field is asked again
+        without it). A desktop the server no longer serves gets ``forbidden`` (``update_required``)."""
+        try:
+            data = await self.request("authenticate", {**credentials, "client": CLIENT})
+        except ProtocolError as exc:
+            if exc.code is not ErrorCode.INVALID or "client" not in (exc.data or {}).get("fields", ()):
+                raise
+            data = await self.request("authenticate", credentials)
+        update = data.get("update")
         self.auth = AuthInfo(token=data["token"], expires_at=data["expires_at"],
                              user=User.from_wire(data["user"]), server_time=data["server_time"],
-                             epoch=data["epoch"], seq=int(data["seq"]))
+                             epoch=data["epoch"], seq=int(data["seq"]),
+                             update=update if isinstance(update, dict) else None)
         return self.auth
 
     async def sync(self, since: tuple[str, int] | None = None,

@@ -91,7 +91,11 @@ class Link:
                  heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
                  heartbeat_timeout: float = HEARTBEAT_TIMEOUT_S,
                  request_timeout: float = 10.0) -> None:
-        self.url = url
+        #: The server's address, or several comma-separated (instances of a studio group without a
+        #: proxy in front): a connection that cannot be opened moves on to the next, in turn.
+        self.urls = [u.strip() for u in url.split(",") if u.strip()] or [url]
+        #: The address in use (or tried next).
+        self.url = self.urls[0]
         self._outbox_for = outbox_for
         self._outbox: Outbox | None = None
         self._ssl = ssl_context
@@ -173,12 +177,19 @@ class Link:
             self._supervisor = asyncio.ensure_future(self._supervise())
 
     async def _connect_once(self, credentials: dict[str, Any]) -> AuthInfo:
-        conn = Connection(self.url, ssl_context=self._ssl, request_timeout=self.request_timeout)
-        conn.on_event = self._event
-        conn.on_traffic = self._traffic
-        self._set_state(LinkState.CONNECTING if self.auth is None else LinkState.RECONNECTING,
-                        self.url)
-        await conn.open()
+        for attempt in range(len(self.urls)):
+            conn = Connection(self.url, ssl_context=self._ssl, request_timeout=self.request_timeout)
+            conn.on_event = self._event
+            conn.on_traffic = self._traffic
+            self._set_state(LinkState.CONNECTING if self.auth is None else LinkState.RECONNECTING,
+                            self.url)
+            try:
+                await conn.open()
+                break
+            except ConnectionLost:
+                if attempt == len(self.urls) - 1:
+                    raise
+                self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
         try:
             self._set_state(LinkState.AUTHENTICATING)
             auth = await conn.authenticate(credentials)

@@ -3,8 +3,8 @@
 ``ToastChannel`` shows the app's own pop-up (a presenter from the Qt layer),
 ``SoundChannel`` plays a bundled chime per priority (QSoundEffect),
 ``DesktopChannel`` asks the desktop's notification service (on Linux
-``org.freedesktop.Notifications.Notify`` over the session bus with jeepney,
-which returns an id and raises on failure; plyer elsewhere), ``TrayChannel``
+``org.freedesktop.Notifications`` over the session bus, with the pop-up's
+action buttons; plyer elsewhere; see :mod:`.desktop`), ``TrayChannel``
 uses a tray icon's balloon message when the app has one.
 """
 
@@ -14,37 +14,25 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QUrl
 from PySide6.QtMultimedia import QSoundEffect
 
+from ..settings.paths import resource_root
+from .desktop import ActionHandler, DBusNotifications, notify_plyer
+from .popup import ChannelUnavailable, Popup
+
+__all__ = ["Channel", "ChannelUnavailable", "DesktopChannel", "Popup", "SoundChannel", "ToastChannel",
+           "TrayChannel"]
+
 log = logging.getLogger(__name__)
 
-SOUNDS_DIR = Path(__file__).resolve().parents[2] / "resources" / "sounds"
-DBUS_TIMEOUT_S = 3.0
 
-
-class ChannelUnavailable(Exception):
-    """The channel cannot deliver on this desktop (no service, no tray, no audio device…)."""
-
-
-@dataclass(frozen=True)
-class Popup:
-    """What a channel shows. ``sticky`` ones stay until the user dismisses them."""
-
-    key: str                 # notification id, or "summary:<category>"
-    title: str
-    message: str
-    category: str
-    priority: str
-    note_id: int | None = None
-
-    @property
-    def sticky(self) -> bool:
-        return self.priority == "critical"
+def sounds_dir() -> Path:
+    """The chimes, wherever the app's resources are (a source checkout or the installed bundle)."""
+    return resource_root() / "sounds"
 
 
 class Channel(Protocol):
@@ -95,7 +83,8 @@ class SoundChannel:
 
     name = "sound"
 
-    def __init__(self, volume: float = 0.6, folder: Path = SOUNDS_DIR) -> None:
+    def __init__(self, volume: float = 0.6, folder: Path | None = None) -> None:
+        folder = folder or sounds_dir()
         self._effects: dict[str, QSoundEffect] = {}
         for priority in ("low", "normal", "high", "critical"):
             effect = QSoundEffect()
@@ -125,17 +114,24 @@ class SoundChannel:
 
 
 class DesktopChannel:
-    """The desktop's own notifications."""
+    """The desktop's own notifications; ``on_action(note_id, action_id)`` hears a pop-up's buttons."""
 
     name = "desktop"
 
-    def __init__(self, app_name: str = "Swan Desktop", bus_address: str | None = None) -> None:
+    def __init__(self, app_name: str = "Swan Desktop", bus_address: str | None = None,
+                 on_action: ActionHandler | None = None, *, platform: str = sys.platform,
+                 plyer_notification: Any = None) -> None:
         self.app_name = app_name
         self.bus_address = bus_address
+        self.platform = platform
+        self._plyer = plyer_notification
+        self.dbus = DBusNotifications(bus_address, on_action) if platform.startswith("linux") else None
 
     def available(self) -> bool:
-        if sys.platform.startswith("linux"):
+        if self.dbus is not None:
             return bool(self.bus_address or os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+        if self._plyer is not None:
+            return True
         try:
             import plyer  # noqa: F401
         except ImportError:
@@ -144,35 +140,11 @@ class DesktopChannel:
 
     def show(self, popup: Popup) -> str:
         """Blocking (a D-Bus round trip): the router calls it off the GUI thread."""
-        if sys.platform.startswith("linux"):
-            return f"shown id={notify_dbus(self.app_name, popup, self.bus_address)}"
-        from plyer import notification  # pragma: no cover - not Linux
-
-        notification.notify(title=popup.title, message=popup.message, app_name=self.app_name,
-                            timeout=0 if popup.sticky else 5)
+        if self.dbus is not None:
+            return f"shown id={self.dbus.notify(self.app_name, popup)}"
+        notify_plyer(self.app_name, popup, self.platform, self._plyer)
         return "handed to the desktop"
 
-
-def notify_dbus(app_name: str, popup: Popup, bus_address: str | None = None) -> int:
-    """``org.freedesktop.Notifications.Notify``; returns the id the service gave. Raises on failure."""
-    from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
-    from jeepney.io.blocking import open_dbus_connection
-
-    urgency = {"low": 0, "normal": 1, "high": 1, "critical": 2}.get(popup.priority, 1)
-    address = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop.Notifications",
-                          interface="org.freedesktop.Notifications")
-    msg = new_method_call(address, "Notify", "susssasa{sv}i", (
-        app_name, 0, "dialog-information", popup.title, popup.message, [],
-        {"urgency": ("y", urgency), "category": ("s", f"swan.{popup.category}")},
-        0 if popup.sticky else 5000,
-    ))
-    try:
-        conn = open_dbus_connection(bus=bus_address or "SESSION")
-    except (OSError, KeyError, ValueError) as err:
-        raise ChannelUnavailable(f"no session bus: {err}") from err
-    with conn:
-        reply = conn.send_and_get_reply(msg, timeout=DBUS_TIMEOUT_S)
-    if reply.header.message_type == MessageType.error:
-        name = reply.header.fields.get(HeaderFields.error_name, "D-Bus error")
-        raise ChannelUnavailable(f"{name}: {reply.body}")
-    return int(reply.body[0])
+    def close(self) -> None:
+        if self.dbus is not None:
+            self.dbus.close()

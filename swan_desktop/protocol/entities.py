@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .timefmt import format_ts, parse_ts
@@ -167,6 +168,10 @@ class Location:
         return cls(int(d["id"]), str(d["name"]), int(d.get("capacity") or 1), bool(d.get("active", True)))
 
 
+#: A group session's fields (CLIENTS protocol), kept as sent in ``Session.extra``.
+GROUP_FIELDS = ("clients", "capacity", "booked")
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """One training session (or a blocked slot) on the schedule."""
@@ -193,6 +198,10 @@ class Session:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_wire(self) -> dict[str, Any]:
+        # A change's hooks ask for the same rows' wire forms several times: made once, copied out.
+        return dict(_session_wire(self))
+
+    def _wire(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "start": format_ts(self.start),
@@ -211,6 +220,7 @@ class Session:
             "series_id": self.series_id,
             "attendance": self.attendance,
             "checked_in_at": format_ts(self.checked_in_at) if self.checked_in_at else None,
+            **self.extra,
         }
 
     @classmethod
@@ -234,6 +244,7 @@ class Session:
             series_id=None if d.get("series_id") is None else int(d["series_id"]),
             attendance=None if d.get("attendance") is None else str(d["attendance"]),
             checked_in_at=parse_ts(d["checked_in_at"], "checked_in_at") if d.get("checked_in_at") else None,
+            extra={k: d[k] for k in GROUP_FIELDS if k in d},
         )
 
     def with_changes(self, **changes: Any) -> Session:
@@ -242,3 +253,9 @@ class Session:
     @property
     def duration_min(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+
+@lru_cache(maxsize=512)
+def _session_wire(session: Session) -> dict[str, Any]:
+    """The wire form of ``session``, kept for equal sessions (never handed out: callers get a copy)."""
+    return session._wire()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..core import offline_cache
 from ..core.client import StudioClient
+from ..core.outcomes import UpdateRequired, outcome_of
 from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
 from ..net.tls import TrustFileError, client_context
 from ..protocol.entities import Role
@@ -33,9 +34,10 @@ from ..protocol.errors import ProtocolError
 from ..settings import paths, secrets
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
-from . import crash_dialog, resources, single_instance
+from . import crash_dialog, quitting, resources, single_instance
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
+from .edit_menu import install_edit_menu
 from .features import Features, install_features
 from .gc_guard import APP_THRESHOLDS, GuiThreadCollector
 from .login_dialog import LoginDialog
@@ -44,6 +46,7 @@ from .preferences import Preferences
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
+from .update_notice import show_available as show_update_available
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="swan-desktop", description="Swan Desktop")
     parser.add_argument("--server", metavar="URL",
                         help="connect to this swan-server (ws://HOST:PORT or wss://…) "
-                             "instead of the embedded demo studio")
+                             "instead of the embedded demo studio; several comma-separated "
+                             "(a studio group's instances) are tried in turn")
     parser.add_argument("--ca-file", metavar="PEM",
                         help="trust this certificate authority (a studio's own) for wss:// servers")
     parser.add_argument("--self-test", action="store_true",
@@ -111,10 +115,14 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
 
     dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
     dialog.rejected.connect(lambda: _resolve(done, None))
+    quitting.when_asked(dialog.reject)  # a log-out now: no sign-in
     dialog.open()
     if notice:
         dialog.show_error(notice)
-    return await done
+    try:
+        return await done
+    finally:
+        quitting.when_asked(None)
 
 
 async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | None = None,
@@ -136,6 +144,9 @@ async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | No
             if is_auth_failure(exc):
                 secrets.forget_token(url, username)
             log.info("remembered sign-in refused: %s", exc.message)
+            refused = outcome_of(exc)
+            if isinstance(refused, UpdateRequired):  # said at once, not after a password
+                return await _wait_dialog(LoginDialog(url, username), settings, ssl_context, refused.message)
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
@@ -257,7 +268,9 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     account = Account(client.user.name if client.user else "", settings.last_username, client.url, embedded)
     shell = DesktopShell(window, pane, prefs, settings, account, instance)
     controller.linkStateChanged.connect(shell.tray.set_link_state)
-    features: Features | None = None
+    show_update_available(window, client.auth.update if client.auth else None)  # a newer desktop exists
+    install_edit_menu(window, pane)  # labelled Undo/Redo; the status bar follows the schedule
+    features: Features | None = None  # the other panes and menus: after the first paint (below)
     signed_out = False
 
     def sign_out() -> None:
@@ -271,15 +284,17 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
     window.closed.connect(lambda: _resolve(closed, None))
     loaded: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(loaded, n))
+    loaded.add_done_callback(_log_shown)
     first_load: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     controller.rangeLoaded.connect(lambda n: _resolve(first_load, n))
     controller.start()
     if args.self_test and early is None:
         _report_first_paint(window)
     shell.show(minimized=not args.self_test and (args.minimized or prefs.get("startup/minimized")))
+    quitting.when_asked(window.quit)  # a log-out (SIGTERM, the session manager) is File ▸ Quit
     pane.go_today()
-    # The other panes (notifications, collaboration, administration, monitor) and the
-    # file and schedule menus are built once the schedule has painted: they are not
+    # The other panes (notifications, collaboration, administration, clients, monitor)
+    # and the file and schedule menus are built once the schedule has painted: they are not
     # what the first second is for.
     # The self-test reports the schedule as soon as it is in (the panes below come after).
     self_test = asyncio.ensure_future(_self_test(controller, loaded)) if args.self_test else None
@@ -301,11 +316,17 @@ async def _show(client: StudioClient, args: argparse.Namespace, settings: Settin
             code = 1
         window.quit()
     await closed
+    quitting.when_asked(None)
     controller.stop()
     if features is not None:
         features.stop()
     shell.tray.hide()
     return SIGNED_OUT if signed_out else code
+
+
+def _log_shown(loaded: asyncio.Future[int]) -> None:
+    if not loaded.cancelled():
+        log.info("schedule shown: %d sessions in view", loaded.result())
 
 
 class _FirstPaint(QObject):
@@ -360,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     collector = GuiThreadCollector(thresholds=APP_THRESHOLDS)
     collector.start()
+    quitter = quitting.OrderlyQuit(app)
+    quitter.install()
     QTimer.singleShot(SETTLE_AFTER_MS, collector.settle)  # start-up's objects: frozen, never walked again
     try:
         code = qasync.run(run(args, instance))
@@ -367,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"swan-desktop: cannot start: {exc}", file=sys.stderr)
         return 1
     finally:
+        quitter.uninstall()
         collector.stop()
         instance.close()
     return int(code or 0)

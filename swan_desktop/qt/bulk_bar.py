@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.bulk import BulkOp, BulkResult, run_bulk
 from .tasks import spawn
+from .undo import bulk_changes
 
 if TYPE_CHECKING:
     from .schedule_pane import SchedulePane
@@ -99,7 +100,7 @@ class BulkBar(QWidget):
 
     def ask_delete(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete sessions",
-                          f"Delete {len(self.ids)} sessions? This cannot be undone.",
+                          f"Delete {len(self.ids)} sessions? Edit ▸ Undo books them again as new sessions.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.accepted.connect(lambda: self.run(BulkOp("delete")))
         box.open()
@@ -131,6 +132,13 @@ class BulkBar(QWidget):
             spawn(self._run(op, list(self.ids)))
 
     async def _run(self, op: BulkOp, ids: list[int]) -> None:
+        before = {sid: s for sid in ids if (s := self.pane.store.get(sid)) is not None}
         result = await run_bulk(op, ids, self.pane.store, self.pane.schedule_actions)
         self.last = result
-        self.pane.editing.show_notice(result.summary(), error=bool(result.failed))
+        changes = bulk_changes(op, result, before, self.pane.store)
+        plural = "s" if len(changes) != 1 else ""
+        self.pane.editing.record_step(f"{op.describe().lower()} of {len(changes)} session{plural}", changes)
+        if changes and not result.failed:
+            self.pane.editing.announce(result.summary())
+        else:
+            self.pane.editing.show_notice(result.summary(), error=bool(result.failed))

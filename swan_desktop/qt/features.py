@@ -1,8 +1,9 @@
 """The panes and menus beside the schedule, installed once the schedule has painted.
 
 Notifications, collaboration (avatars, outlines, edit locks, chat), the
-administration tab, the system monitor, file actions (.ics, PDF, print) and
-the schedule menu are imported and built here, after the first paint, so the
+administration tab, the clients tab (and a group session's clients in the
+details), the system monitor, file actions (.ics, PDF, print) and the schedule
+menu are imported and built here, after the first paint, so the
 window shows in well under a second; they appear a moment later.
 """
 
@@ -22,11 +23,13 @@ from .schedule_pane import SchedulePane
 class Features:
     collaboration: Any
     administration: Any
+    clients: Any
     monitor: Any | None
 
     def stop(self) -> None:
         self.collaboration.stop()
         self.administration.stop()
+        self.clients.stop()
         if self.monitor is not None:
             self.monitor.stop()
 
@@ -35,6 +38,7 @@ async def install_features(window: MainWindow, pane: SchedulePane, client: Studi
                            shell: DesktopShell, *, admin: bool) -> Features:
     """Install them one by one, letting the loop run in between (the window stays responsive)."""
     from .admin.install import install as install_administration
+    from .clients.install import install as install_clients
     from .collab.install import attach_settings as attach_studio_settings
     from .collab.install import install as install_collaboration
     from .file_actions import FileActions
@@ -57,8 +61,12 @@ async def install_features(window: MainWindow, pane: SchedulePane, client: Studi
     ScheduleMenu(window, pane, client)  # find a free slot, check-in
     await asyncio.sleep(0)
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
+    await asyncio.sleep(0)
+    clients = install_clients(window, pane, client)  # the Clients tab; group places in the details
+    if pane.selected_session_id is not None:  # a session picked before the details' section existed
+        clients.group.show_session(pane.selected_session_id)
     monitor: MonitorPane | None = None
     if admin:  # the server refuses others anyway
         monitor = MonitorPane(client.monitor, client.link.request, client.link.metrics.snapshot)
         window.add_pane(monitor, "Monitor")
-    return Features(collaboration, administration, monitor)
+    return Features(collaboration, administration, clients, monitor)

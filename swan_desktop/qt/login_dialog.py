@@ -43,6 +43,11 @@ class LoginDialog(QDialog):
             self.remember.setEnabled(False)
             self.keyring_note.setText("This computer has no password keyring, so Swan cannot "
                                       "remember your sign-in. You will be asked each time.")
+        elif secrets.keyring_locked():
+            self.remember.setEnabled(False)
+            self.keyring_note.setText("Your password keyring is locked, so Swan cannot remember your "
+                                      "sign-in. Unlock it (for example in Passwords and Keys) and sign "
+                                      "in again to be remembered.")
         else:
             self.keyring_note.hide()
         self.error = QLabel()

@@ -1,37 +1,33 @@
-"""The one way to find the app's resources (icons, stylesheets), from a source
-checkout and from the frozen PyInstaller bundle alike.
+"""The one way to find the app's resources (icons, stylesheets, sounds), from a
+source checkout and from the frozen PyInstaller bundle alike.
 
-From source the folder is ``<repo>/resources``; frozen, PyInstaller unpacks it
-as ``resources`` under ``sys._MEIPASS`` (see ``packaging/swan_desktop.spec``).
-``SWAN_RESOURCES`` overrides both (tests and unusual installs).
+The folder is :func:`~swan_desktop.settings.paths.resource_root`: from source
+``<repo>/resources``; frozen, ``resources`` under ``sys._MEIPASS`` (see
+``packaging/swan_desktop.spec``); ``SWAN_RESOURCES`` overrides both.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import sys
+import wave
 from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPixmap
 
+from ..settings.paths import resource_root
+
+__all__ = ["ICON_NAME", "ICON_SIZES", "SOUNDS", "MissingResource", "problems", "resource_path",
+           "resource_root"]
+
 ICON_NAME = "swan-desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+#: The notification chimes, one per priority (``resources/sounds``).
+SOUNDS = tuple(f"notify-{p}.wav" for p in ("low", "normal", "high", "critical"))
 
 
 class MissingResource(FileNotFoundError):
     """A resource the app ships is not where it should be (a broken install)."""
-
-
-def resource_root() -> Path:
-    override = os.environ.get("SWAN_RESOURCES")
-    if override:
-        return Path(override)
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def resource_path(*parts: str) -> Path:
@@ -82,7 +78,7 @@ def stylesheet(name: str) -> str:
 
 def problems() -> list[str]:
     """What a broken install or bundle lacks (the self-test reports these): every shipped
-    icon and stylesheet readable, and the image plugins that read them present."""
+    icon, stylesheet and sound readable, and the Qt plugins and modules that read them present."""
     from PySide6.QtGui import QImageReader
 
     found: list[str] = []
@@ -104,4 +100,25 @@ def problems() -> list[str]:
             continue
         if path.suffix != ".qss" and QImageReader(str(path)).read().isNull():
             found.append(f"cannot read {'/'.join(parts)}")
+    return found + _sound_problems()
+
+
+def _sound_problems() -> list[str]:
+    found: list[str] = []
+    try:
+        from PySide6.QtMultimedia import QSoundEffect  # noqa: F401 - what plays them
+    except ImportError as exc:
+        found.append(f"no QtMultimedia to play sounds ({exc})")
+    for name in SOUNDS:
+        try:
+            path = resource_path("sounds", name)
+        except MissingResource as exc:
+            found.append(str(exc))
+            continue
+        try:
+            with wave.open(str(path)) as sound:
+                if sound.getnframes() == 0:
+                    found.append(f"sounds/{name} is empty")
+        except (wave.Error, EOFError, OSError) as exc:
+            found.append(f"cannot read sounds/{name} ({exc})")
     return found

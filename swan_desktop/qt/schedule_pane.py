@@ -11,29 +11,34 @@ server's answer themselves; the pane never writes the store.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.actions import ScheduleActions
+from ..core.cancellation import notified, notified_short, window_hours
 from ..core.schedule import ScheduleStore
-from ..core.wallclock import at_hour, days_range_utc
+from ..core.wallclock import at_hour, days_range_utc, in_zone
 from ..domain.permissions import can_edit_schedule, may_override_overlap
-from ..protocol.entities import Session, User
+from ..protocol.entities import Session, Status, User
 from .bridge import StoreBridge
 from .bulk_bar import BulkBar
 from .dialogs.session_dialog import SessionDialog
+from .filter_chip import FilterChip
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
+from .schedule_footer import ScheduleFooter
 from .schedule_toolbar import VIEW_NAMES, ScheduleToolbar
-from .session_text import long_date, short_date
+from .session_commands import SessionCommands
+from .session_context_menu import attach as attach_context_menu
+from .session_text import booking_words, client_label, hm, long_date, short_date
 from .views.agenda_view import AgendaView
 from .views.day_view import DayView
 from .views.details_panel import DetailsPanel
 from .views.month_view import WEEKS as MONTH_WEEKS
 from .views.month_view import MonthView, first_shown
-from .views.status_legend import StatusLegend
 from .views.week_view import WeekView, week_start
 
 AGENDA_DAYS = 14
@@ -57,6 +62,8 @@ class SchedulePane(QWidget):
     #: The session editor was opened (SessionDialog); features attach to it (e.g. the edit lock).
     editorOpened = Signal(object)
     readOnlyChanged = Signal(bool)  # a viewer's role, or a role changed while signed in
+    #: A sentence for the status bar: "Booked … · Undo", "Undone: move of …".
+    announced = Signal(str)
 
     def __init__(self, store: ScheduleStore, actions: ScheduleActions,
                  parent: QWidget | None = None) -> None:
@@ -73,6 +80,8 @@ class SchedulePane(QWidget):
         self._selected: int | None = None
         self._last_range: tuple[datetime, datetime] | None = None
         self.editor: SessionDialog | None = None
+        #: The studio settings as the collaboration client holds them (set by its install).
+        self.studio_settings: Callable[[], dict[str, str]] = dict
 
         self.toolbar = ScheduleToolbar()
         self.day_view = DayView()
@@ -94,7 +103,17 @@ class SchedulePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        self.filter_chip = FilterChip()
+        layout.addWidget(self.filter_chip)
         self.editing = DirectEditing(self)
+        self.editing.announced.connect(self.announced)
+        self.commands = SessionCommands(self)
+        self.context_menu: QMenu | None = None
+        for grid in (self.day_view, self.week_view):
+            attach_context_menu(self, grid.canvas, grid.canvas.session_at)
+        attach_context_menu(self, self.agenda_view, self.agenda_view.session_at)
+        for grid in (self.day_view, self.week_view):
+            grid.canvas.cancelRequested.connect(self.commands.ask_cancel)
         layout.addWidget(self.editing.notice)
         self.bulk = BulkBar(self)
         layout.addWidget(self.bulk)
@@ -102,12 +121,9 @@ class SchedulePane(QWidget):
         for grid in (self.day_view, self.week_view):  # Ctrl+click picks several on the grids too
             grid.canvas.multiSelectionChanged.connect(self.bulk.set_selection)
         layout.addLayout(body, 1)
-        footer = QHBoxLayout()
-        footer.setContentsMargins(10, 4, 10, 4)
-        self.legend = StatusLegend()
-        footer.addWidget(self.legend)
-        footer.addStretch(1)
-        layout.addLayout(footer)
+        self.footer = ScheduleFooter(self)
+        self.legend = self.footer.legend
+        layout.addWidget(self.footer)
 
         tb = self.toolbar
         tb.todayClicked.connect(self.go_today)
@@ -116,6 +132,7 @@ class SchedulePane(QWidget):
         tb.dateChosen.connect(self.set_date)
         tb.viewChosen.connect(self.set_view)
         tb.filterChanged.connect(self.refresh)
+        self.filter_chip.cleared.connect(lambda: tb.trainer_combo.setCurrentIndex(0))
         tb.newClicked.connect(lambda: self.open_new())
         for view in (self.day_view, self.week_view, self.agenda_view):
             view.sessionSelected.connect(self._on_selected)
@@ -147,6 +164,10 @@ class SchedulePane(QWidget):
     @property
     def read_only(self) -> bool:
         return self._read_only
+
+    @property
+    def current_user(self) -> User | None:
+        return self._user
 
     def visible_range(self) -> tuple[datetime, datetime]:
         """The UTC range the current view shows."""
@@ -238,6 +259,8 @@ class SchedulePane(QWidget):
         flt = self.toolbar.schedule_filter()
         sessions = self.store.between(start, end, flt)
         trainer = self.toolbar.trainer_id()
+        self.filter_chip.show_filter(directory.trainer_name(trainer) if trainer is not None else None)
+        self.footer.type_legend.set_types(list(directory.session_types.values()))
         marks = {sid: "pending" for sid in self.store.pending}
         marks.update({sid: "failed" for sid in self.store.failed})
         self.day_view.set_marks(marks)
@@ -326,8 +349,12 @@ class SchedulePane(QWidget):
         dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
                                trainer_id=trainer_id, read_only=self._read_only,
                                can_override=self._can_override,
-                               user_name=self.store.directory.user_name, parent=self)
+                               user_name=self.store.directory.user_name, store=self.store,
+                               cancel_window_h=window_hours(self.studio_settings()),
+                               me=self._user.id if self._user else None, parent=self)
         dialog.saved.connect(lambda saved, before=session: self._on_saved(saved, before))
+        if session is not None:
+            dialog.deleted.connect(lambda _sid, before=session: self._on_deleted(before))
         dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
         self.editor = dialog
         dialog.open()
@@ -336,9 +363,40 @@ class SchedulePane(QWidget):
 
     def _on_saved(self, session: Session, before: Session | None = None) -> None:
         # The actions already stored what the server answered; the pane only follows it.
+        if before is None:
+            self.editing.record_created(session)
+            self.editing.announce(f"Booked {booking_words(session, self.store.directory)}")
+            self.go_to_session(session)
+            return
         self._selected = session.id
-        if before is not None and before.id == session.id:
-            self.editing.record(before, session)
+        if before.id == session.id:
+            cancelled = session.status is Status.CANCELLED and before.status is not Status.CANCELLED
+            self.editing.record(before, session, "cancellation" if cancelled else "edit")
+            if cancelled:
+                directory = self.store.directory
+                heard = notified(session, directory, self._user.id if self._user else None)
+                self.editing.announce(f"Cancelled {client_label(session, directory)}'s "
+                                      f"{hm(session.start, directory.zone)} · {notified_short(heard)}")
+            else:
+                self.editing.announce(f"Saved {booking_words(session, self.store.directory)}")
+
+    def _on_deleted(self, before: Session) -> None:
+        self.editing.record_deleted(before)
+        self.editing.announce(f"Deleted {booking_words(before, self.store.directory)}")
+
+    def go_to_session(self, session: Session) -> None:
+        """Show the day of ``session`` in a view that has it, and select (highlight) it."""
+        self._selected = session.id
+        day = in_zone(session.start, self.store.directory.zone).date()
+        if self._view in ("month", "agenda"):
+            self._view = "day"
+            self.toolbar.show_view("day")
+            self.stack.setCurrentIndex(VIEW_NAMES.index("day"))
+        if day != self._date:
+            self._date = day
+            self.toolbar.show_date(day)
+        self.refresh()
+        self.sessionSelected.emit(session.id)
 
     def _forget(self, dialog: SessionDialog) -> None:
         if self.editor is dialog:

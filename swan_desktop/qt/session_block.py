@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QStaticText
 
 from ..protocol.entities import Status
+from .fit_text import fitting
 from .style import LIGHT, STATUS_LOOK, CanvasColors, block_colors
 
 RADIUS = 5.0
@@ -63,7 +64,7 @@ def _layout(line: str, width: int, key: tuple[str, float, bool, bool]) -> QStati
     found = _LAYOUTS.get((line, width, key))
     if found is None:
         f, fm = _font(*key)
-        found = QStaticText(fm.elidedText(line, Qt.TextElideMode.ElideRight, width))
+        found = QStaticText(fitting(fm, line, width))
         found.setTextFormat(Qt.TextFormat.PlainText)
         found.prepare(font=f)
         if len(_LAYOUTS) >= LAYOUT_CACHE_SIZE:

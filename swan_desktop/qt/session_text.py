@@ -6,6 +6,7 @@ import html
 from datetime import date, datetime, tzinfo
 
 from ..core.directory import Directory
+from ..core.groups import group_of
 from ..core.wallclock import in_zone, local_zone
 from ..protocol.entities import Session, Status
 from .style import status_label
@@ -35,7 +36,11 @@ def short_date(day: date) -> str:
 
 
 def client_label(s: Session, directory: Directory) -> str:
-    """Who the session is with, or what the slot is when nobody is."""
+    """Who the session is with (a group session: its places, "Group 3/6"), or what the slot
+    is when nobody is."""
+    group = group_of(s)
+    if group is not None:
+        return f"Group {group.label()}"
     if s.client_name:
         return s.client_name
     if s.client_id is not None and s.client_id in directory.clients:
@@ -82,3 +87,20 @@ def tooltip_html(s: Session, directory: Directory) -> str:
         for k, v in details(s, directory)
     )
     return f"<table>{rows}</table>"
+
+
+def booking_words(s: Session, directory: Directory) -> str:
+    """"Ava Patel with Jonah Brooks, Wed 12 Mar 10:00": a session in a status message."""
+    zone = directory.zone
+    start = local(s.start, zone)
+    return (f"{client_label(s, directory)} with {directory.trainer_name(s.trainer_id)}, "
+            f"{short_date(start.date())} {hm(s.start, zone)}")
+
+
+def spoken_summary(s: Session, directory: Directory) -> str:
+    """"Ava Patel, personal training with Jonah Brooks, 10:00 to 11:00, confirmed": what a
+    screen reader says for a session."""
+    zone = directory.zone
+    kind = directory.type_name(s.session_type_id).lower() or "session"
+    return (f"{client_label(s, directory)}, {kind} with {directory.trainer_name(s.trainer_id)}, "
+            f"{hm(s.start, zone)} to {hm(s.end, zone)}, {status_label(s.status).lower()}")

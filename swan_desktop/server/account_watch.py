@@ -46,6 +46,8 @@ def verdict(held: Account, fresh: Account | None) -> str | None:
     """Why ``held`` may not go on as it is: a close reason, "role" (take the new role), or None."""
     if fresh is None:
         return "your account was removed"
+    if not fresh.active and held.active:  # deactivated through another instance of a studio group
+        return "your account was deactivated"
     if fresh.password_hash != held.password_hash:
         return "your password or role was changed; sign in again"
     if fresh.role is not held.role or fresh.name != held.name:

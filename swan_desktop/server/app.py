@@ -17,7 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from ..protocol.frames import DEFAULT_PORT
-from ..protocol.timefmt import format_ts
+from ..protocol.timefmt import format_ts, now_utc
 from . import demo, logs, schedule
 from .account_watch import AccountWatch
 from .admin.passwords import PasswordWork
@@ -27,9 +27,11 @@ from .backup.files import ServerLock
 from .backup.service import LABEL as BACKUPS_LABEL
 from .backup.service import Backups
 from .calendar import Calendar
+from .clients.service import ClientsFeature
 from .collab import Collaboration
 from .connection import Connection
 from .features import FeatureContext, HttpRoute
+from .follower import EventFollower
 from .gateway import Gateway
 from .handlers import Dispatcher
 from .hub import Hub
@@ -41,8 +43,11 @@ from .notifications import NotificationService, SmtpConfig
 from .notifier_api import Notifier
 from .pipeline import Pipeline
 from .requests import CoreRequests
+from .retention import Retention, prune_old
+from .storage import dialect
 from .store import Store
 from .throttle import SignInThrottle
+from .updates import DesktopUpdates
 from .worker import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -56,7 +61,8 @@ STOP_STEP_S = 3.0
 
 
 class SwanServer:
-    """A complete server on one SQLite file.
+    """A complete server on one SQLite file, or one instance of a studio group on a PostgreSQL
+    database shared with other instances (``db_path`` a ``postgresql://`` URL).
 
     ``await start()`` opens the database (seeding a demo studio first when
     ``demo`` and the database has no trainers) and listens; ``port`` is then
@@ -85,7 +91,13 @@ class SwanServer:
         smtp: SmtpConfig | None = None,
         backup_dir: str | Path | None = None,
     ) -> None:
+        #: The database as given: a SQLite file's path or a ``postgresql://`` URL (never log it raw:
+        #: :attr:`db_name` hides a password).
+        self.db_target = str(db_path)
         self.db_path = Path(db_path)
+        self.db_name = dialect.display(self.db_target)
+        #: Other instances may share the database (PostgreSQL): their events are followed.
+        self.shared = dialect.is_postgres(self.db_target)
         self.host = host
         self._requested_port = port
         self._demo = demo
@@ -101,7 +113,7 @@ class SwanServer:
         self._compression = compression
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
-        self.store = AsyncStore(self.db_path, self.hub.publish)
+        self.store = AsyncStore(self.db_target, self.hub.publish)
         #: Every change's hooks, stage by stage (see server/pipeline.py).
         self.pipeline = Pipeline(lambda: self.collab.config.wall())
         self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
@@ -123,21 +135,33 @@ class SwanServer:
         #: Notifications: stored per recipient, sent as events and (opted in) email.
         self.notifications = NotificationService(self.store, self.hub, smtp_config=smtp)
         self.notifier = self.notifications
+        #: Client records, packages and the credit ledger, group sessions, reports, client emails.
+        self.clients = ClientsFeature(features, lambda: self.notifications.smtp_config)
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()
         self.admin.install()
         self.notifications.install(features)
+        self.clients.install()
         self.monitor.register(self.dispatcher)
         self._hash_pool: ThreadPoolExecutor | None = None
         #: Held while serving, so ``swan-server restore`` refuses to replace the file under us.
-        self._lock = ServerLock(self.db_path)
+        #: (None on PostgreSQL: instances share the database by design; use pg_dump for backups).
+        self._lock = ServerLock(self.db_path) if not self.shared else None
+        if self.shared and backup_dir is not None:
+            raise ValueError("--backup-dir copies a SQLite file; back a PostgreSQL database up with pg_dump")
         #: Daily backups with retention (``serve --backup-dir``); None without a directory.
         self.backups = Backups(self.db_path, Path(backup_dir)) if backup_dir is not None else None
+        #: Follows the other instances' commits (PostgreSQL only).
+        self.follower = EventFollower(self.db_target, self.store) if self.shared else None
         self._gateway: Gateway | None = None
         #: Closes or downgrades connections of users changed by another process.
         self.account_watch = AccountWatch(self.store, lambda: self.connections, self.limits.account_check_s)
         self._prune_task: asyncio.Task[None] | None = None
+        #: How long notifications and activity entries are kept (``serve --keep-*-days``).
+        self.retention = Retention()
+        #: The oldest desktop served and the newest there is (``serve --min-desktop-version`` …).
+        self.updates = DesktopUpdates()
         self._started = time.monotonic()
         self._core_installed = False
         self.port = 0
@@ -160,26 +184,28 @@ class SwanServer:
     async def start(self) -> None:
         self._started = time.monotonic()
         logs.cap_frame_logging()  # also when embedded in an app that logs at DEBUG
-        if not self._lock.acquire():
+        if self._lock is not None and not self._lock.acquire():
             log.warning("another process holds %s: is a second server using this database?", self._lock.path)
         await self.store.open()
         if self._demo:
             seeded = await self.store.run(demo.seed_if_empty)
             if seeded:
-                log.info("seeded a demo studio into %s", self.db_path)
+                log.info("seeded a demo studio into %s", self.db_name)
         if self._local_admin:
             await self.store.run(demo.ensure_local_admin)
-        self.hub.last_seq = await self.store.run(Store.head_seq)
+        self.hub.last_seq = await self.store.run(lambda store: store.published)
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
                              SignInThrottle(self.limits))
         self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started,
-                         connections=lambda: self.connections, limits=self.limits).install()
+                         connections=lambda: self.connections, limits=self.limits,
+                         updates=lambda: self.updates).install()
             self._core_installed = True
         await self.collab.start()
         await self.notifications.start()
+        await self.clients.start()
         auth.on_failure = self.notifications.sign_in_failed
         self._gateway = Gateway(
             self.dispatcher, self.hub, self.metrics, self.health, self.limits, self._compression,
@@ -195,8 +221,10 @@ class SwanServer:
             await self.backups.start()
         await self.monitor.start()
         await self.account_watch.start()
+        if self.follower is not None:
+            await self.follower.start()
         self._prune_task = asyncio.get_running_loop().create_task(self._prune_loop())
-        log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_path, self.epoch)
+        log.info("swan-server listening on %s (db %s, epoch %s)", self.url, self.db_name, self.epoch)
 
     async def stop(self) -> None:
         """Stop every part, each within a bound: a part that hangs is named in the
@@ -204,6 +232,8 @@ class SwanServer:
         store closes last, after every writer)."""
         await self._bounded("monitor", self.monitor.stop())
         await self._bounded("account watch", self.account_watch.stop())
+        if self.follower is not None:
+            await self._bounded("event follower", self.follower.stop())
         if self.backups is not None:
             await self._bounded("backups", self.backups.stop())
         if self._prune_task is not None:
@@ -212,13 +242,15 @@ class SwanServer:
                 await self._prune_task
             self._prune_task = None
         await self._bounded("reactions", self.dispatcher.settle())
+        await self._bounded("clients", self.clients.stop())
         await self._bounded("collaboration", self.collab.stop())
         await self._bounded("notifications", self.notifications.stop())
         if self._gateway is not None:
             await self._bounded("gateway", self._gateway.stop())
             self._gateway = None
         await self.store.close()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
         if self._hash_pool is not None:
             self._hash_pool.shutdown(wait=True)
             self._hash_pool = None
@@ -237,12 +269,19 @@ class SwanServer:
     async def _prune_loop(self) -> None:
         while True:
             try:
-                dropped = await self.store.run(Store.prune)
-                if dropped:
-                    log.info("pruned %d old events", dropped)
+                await self.prune_once()
             except Exception:
                 log.exception("pruning failed")
             await asyncio.sleep(PRUNE_INTERVAL_S)
+
+    async def prune_once(self) -> None:
+        """Old events and request-log replies, then notifications and activity past their retention."""
+        dropped = await self.store.run(Store.prune)
+        if dropped:
+            log.info("pruned %d old events", dropped)
+        notes, entries = await self.store.run(prune_old, self.retention, now_utc())
+        if notes or entries:
+            log.info("pruned %d old notifications and %d old activity entries", notes, entries)
 
     async def issue_token(self, username: str = "admin") -> dict[str, Any]:
         """A token for ``username`` without a password: ``{"token", "expires_at", "user"}``."""

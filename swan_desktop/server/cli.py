@@ -14,6 +14,7 @@ import signal
 import ssl
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
@@ -21,6 +22,7 @@ from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
 from . import db_cli, logs, studio_cli, studio_pki
 from .app import SwanServer
+from .db_cli import db_option
 from .limits import (
     DEFAULT_ACCOUNT_CHECK_S,
     DEFAULT_AUTH_TIMEOUT,
@@ -37,11 +39,15 @@ from .limits import (
     DEFAULT_SIGN_IN_FREE,
     DEFAULT_SYNC_REPLAY_BYTES,
     Limits,
+    raise_file_limit,
 )
 from .notifications import SmtpConfig
+from .retention import Retention
+from .storage import dialect
 from .store import Store
 from .studio_pki import StudioCertificates
 from .tls import server_context
+from .updates import DesktopUpdates
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server")
-    serve.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    serve.add_argument("--db", **db_option("SQLite database file (created if missing)"))
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
@@ -64,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         "<db name>-tls/ beside the database, the CA's fingerprint printed at start; off: plain ws://; "
         "CERT,KEY: these PEM files",
     )
+    tls.add_argument("--tls-dir", metavar="DIR",
+                     help="with --tls auto: keep the studio certificates in DIR (needed with a "
+                     "postgresql:// database, whose instances share one studio CA)")
     tls.add_argument("--tls-cert", metavar="PEM", help="server certificate (chain) in PEM (with --tls-key)")
     tls.add_argument("--tls-key", metavar="PEM", help="the certificate's private key in PEM")
     limits = serve.add_argument_group("limits")
@@ -150,6 +159,17 @@ def _parser() -> argparse.ArgumentParser:
         help="a browser origin (e.g. https://studio.example:8443) allowed to open a WebSocket besides "
         "the server's own host; repeat for more (desktops send no Origin and are always allowed)",
     )
+    desk = serve.add_argument_group("desktop updates (told to each Swan Desktop when it signs in)")
+    desk.add_argument("--min-desktop-version", metavar="X.Y.Z",
+                      help="refuse older desktops with 'update required'")
+    desk.add_argument("--latest-desktop-version", metavar="X.Y.Z",
+                      help="tell older desktops that this version is available")
+    desk.add_argument("--installer-url", metavar="URL", help="where the latest installer is")
+    keep = serve.add_argument_group("retention (pruned every ten minutes)")
+    keep.add_argument("--keep-notifications-days", type=_days, default=Retention.notifications_days,
+                      metavar="DAYS", help="keep notifications this long (default %(default)s)")
+    keep.add_argument("--keep-activity-days", type=_days, default=Retention.activity_days,
+                      metavar="DAYS", help="keep activity-feed entries this long (default %(default)s)")
     mail = serve.add_argument_group(
         "email notifications (or SWAN_SMTP_HOST, _PORT, _SECURITY, _USER, _FROM; "
         "the password only from SWAN_SMTP_PASSWORD)")
@@ -167,13 +187,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    add.add_argument("--db", **db_option("SQLite database file (created if missing)"))
     add.add_argument("--display-name", help="name shown to others (default: the username)")
     serve.add_argument("--backup-dir", metavar="DIR",
                        help="make a backup here every day (keeping 7 daily and 4 weekly ones)")
     db_cli.add_parser(commands)
     studio_cli.add_parsers(commands)
     return parser
+
+
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError("keep at least one day")
+    return days
 
 
 def _read_password() -> str | None:
@@ -223,10 +250,15 @@ def _tls_options(args: argparse.Namespace) -> tuple[ssl.SSLContext | None, Studi
     if choice == "off":
         return None, None
     if choice == "auto":
+        tls_dir = getattr(args, "tls_dir", None)
+        if tls_dir is None and dialect.is_postgres(args.db):
+            raise ValueError("with a postgresql:// database give --tls-dir DIR for the studio certificates "
+                             "(or --tls-cert/--tls-key, or --tls off behind a proxy that speaks TLS)")
+        anchor = Path(tls_dir) / "studio" if tls_dir else args.db
         try:
-            certs = studio_pki.ensure(args.db, args.host)
+            certs = studio_pki.ensure(anchor, args.host)
         except OSError as exc:
-            raise ValueError(f"cannot make the studio certificates beside {args.db}: {exc}") from exc
+            raise ValueError(f"cannot make the studio certificates beside {anchor}: {exc}") from exc
         return server_context(certs.cert, certs.key), certs
     cert, sep, key = choice.partition(",")
     if not sep or not cert or not key:
@@ -257,6 +289,11 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
     return limits, context
 
 
+def desktop_updates(args: argparse.Namespace) -> DesktopUpdates:
+    """``--min-desktop-version``, ``--latest-desktop-version``, ``--installer-url``; ValueError in words."""
+    return DesktopUpdates(args.min_desktop_version, args.latest_desktop_version, args.installer_url)
+
+
 def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | None:
     """Email settings from flags, falling back to the environment (the password only from there)."""
     for flag, var in (("smtp_host", "HOST"), ("smtp_port", "PORT"), ("smtp_security", "SECURITY"),
@@ -268,6 +305,11 @@ def smtp_config(args: argparse.Namespace, env: dict[str, str]) -> SmtpConfig | N
 
 
 async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLContext | None) -> int:
+    needed, allowed = raise_file_limit(limits.max_connections)
+    if allowed < needed:
+        logging.getLogger(__name__).warning(
+            "this process may open %d files (ulimit -n) but %d connections need about %d: raise the "
+            "limit (docs/performance.md) or lower --max-connections", allowed, limits.max_connections, needed)
     server = SwanServer(
         args.db, args.host, args.port, demo=args.demo, ssl=context, limits=limits, compression=args.compress,
         smtp=smtp_config(args, dict(os.environ)), backup_dir=args.backup_dir,
@@ -275,6 +317,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     server.monitor.metrics_token = args.metrics_token
     server.monitor.metrics_open = args.metrics_open
     server.allowed_origins = frozenset(args.allow_origin)
+    server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
+    server.updates = desktop_updates(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -289,7 +333,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     accounts = await server.store.run(Store.accounts)
     if not any(a.role is Role.ADMIN and a.active for a in accounts):
         logging.getLogger(__name__).warning(
-            "%s has no admin yet: create one with swan-server init --db %s --admin NAME", args.db, args.db)
+            "%s has no admin yet: create one with swan-server init --db %s --admin NAME",
+            dialect.display(args.db), dialect.display(args.db))
     try:
         await stop.wait()
     finally:
@@ -303,7 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         logs.configure(args.log_level)
         try:
+            if dialect.is_postgres(args.db) and args.backup_dir:
+                raise ValueError("--backup-dir copies a SQLite file; back PostgreSQL up with pg_dump")
             limits, context = _serve_options(args)
+            desktop_updates(args)  # a version that is not one is said here, in words
         except ValueError as exc:  # TlsConfigError is one
             print(f"swan-server: {exc}", file=sys.stderr)
             return 2

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from .limits import Limits
 from .metrics import Metrics
@@ -25,6 +27,9 @@ SIGNED_OUT = 4003
 SYNC_BUFFER_LIMIT = 50_000
 #: How long a replay may wait for room in the send queue.
 REPLAY_WAIT_S = 30.0
+#: Events are written straight to a socket holding at most this many unsent bytes; past it
+#: they wait in the bounded send queue (a client that stopped reading fills that, and is dropped).
+DIRECT_WRITE_BYTES = 64 * 1024
 
 
 def remote_address(ws: ServerConnection) -> str:
@@ -69,6 +74,8 @@ class Connection:
         self._queued_bytes = 0
         self._room = asyncio.Event()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limits.send_queue)
+        #: The writer task is inside ``ws.send`` (a frame of the queue is on its way).
+        self._sending = False
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
     @property
@@ -102,7 +109,29 @@ class Connection:
                 payload = await self._queue.get()
                 self._queued_bytes -= len(payload)
                 self._room.set()
-                await self.ws.send(payload, text=True)
+                self._sending = True
+                try:
+                    await self.ws.send(payload, text=True)
+                finally:
+                    self._sending = False
+
+    def _write_now(self, payloads: Sequence[bytes]) -> bool:
+        """Frame ``payloads`` and hand them to the socket at once, in one write, without a task
+        switch — when nothing waits before them (queue empty, the writer idle) and the socket's
+        buffer is nearly empty, as for a client that keeps up. Otherwise False: they go through
+        the bounded queue and its writer, which waits for a slow client to drain."""
+        ws = self.ws
+        transport = ws.transport
+        if (self._sending or self._queued_bytes or not self._queue.empty() or transport is None
+                or ws.protocol.state is not State.OPEN or transport.is_closing()
+                or getattr(ws, "send_in_progress", None) is not None
+                or transport.get_write_buffer_size() > DIRECT_WRITE_BYTES):
+            return False
+        protocol = ws.protocol
+        for payload in payloads:
+            protocol.send_text(payload)
+        transport.writelines(protocol.data_to_send())
+        return True
 
     def _fits(self, payload: bytes) -> bool:
         # One frame always fits an empty queue, however large (frames are at most about 1 MiB).
@@ -118,7 +147,7 @@ class Connection:
 
     def send_payload(self, payload: bytes) -> None:
         """Queue an already encoded frame (an event's payload is shared by every recipient)."""
-        if self.closed:
+        if self.closed or self._write_now((payload,)):
             return
         if not self._fits(payload) or self._queue.full():
             self.overflow()
@@ -179,10 +208,17 @@ class Connection:
             if len(self._buffer) > SYNC_BUFFER_LIMIT:
                 self.overflow()
             return
+        fresh = []
         for e in visible:
             if e.event.seq > self.last_seq:
                 self.last_seq = e.event.seq
-                self.send_payload(e.payload)
+                fresh.append(e.payload)
+        if not fresh:
+            return
+        if self._write_now(fresh):
+            return
+        for payload in fresh:
+            self.send_payload(payload)
 
     def begin_sync(self) -> None:
         """Start holding live events back; call before reading the head and the replay."""

@@ -21,7 +21,7 @@ def connect(path: str | Path) -> tuple[Engine, Connection]:
     :func:`.storage.dialect.begin_write`, so a mutation and its events commit together.
     """
     migrate.upgrade(path)
-    engine = dialect.open_engine(path)
+    engine = dialect.open_engine(path)  # a file's path, or a postgresql:// URL
     conn = dialect.autocommit(engine.connect())
     try:
         with dialect.write_transaction(conn):

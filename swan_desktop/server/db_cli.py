@@ -4,10 +4,22 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, TextIO
 
-from .storage import migrate
+from .storage import dialect, migrate
+
+#: The environment variable ``--db`` falls back to (a URL with a password stays out of ``ps``).
+DB_URL_ENV = "SWAN_DB_URL"
+
+
+def db_option(what: str) -> dict[str, Any]:
+    """``--db``'s argparse keywords: required unless ``$SWAN_DB_URL`` gives it."""
+    default = os.environ.get(DB_URL_ENV) or None
+    return {"default": default, "required": default is None,
+            "help": f"{what}, or a postgresql://user@host/db URL (password from the URL or ~/.pgpass; "
+                    f"default ${DB_URL_ENV})"}
 
 
 def add_parser(commands: Any) -> None:
@@ -16,11 +28,12 @@ def add_parser(commands: Any) -> None:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser(
         "upgrade", help="upgrade the database to this release's schema (a backup is written beside it first)")
-    upgrade.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    upgrade.add_argument("--db", **db_option("SQLite database file (created if missing)"))
     current = db_commands.add_parser("current", help="print the database's schema revision")
-    current.add_argument("--db", required=True, help="SQLite database file")
+    current.add_argument("--db", **db_option("SQLite database file"))
     history = db_commands.add_parser("history", help="list this release's schema revisions, oldest first")
-    history.add_argument("--db", help="SQLite database file (marks the revision it is at)")
+    history.add_argument("--db", default=os.environ.get(DB_URL_ENV) or None,
+                         help="SQLite database file or postgresql:// URL (marks the revision it is at)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,20 +59,22 @@ def _history(path: str | None) -> int:
     return 0
 
 
-def upgrade_or_refuse(path: str, *, quiet_when_current: bool = True, out: TextIO | None = None) -> bool:
+def upgrade_or_refuse(target: str, *, quiet_when_current: bool = True, out: TextIO | None = None) -> bool:
     """Upgrade ``path`` to the head, saying what happened on ``out`` (default: stderr, since ``serve``
     prints its address as the first line of stdout); False (and why, on stderr) when refused."""
     out = out or sys.stderr
+    path = dialect.display(target)
     try:
-        done = migrate.upgrade(path)
+        done = migrate.upgrade(target)
     except migrate.SchemaError as exc:
         print(f"swan-server: cannot open {path}: {exc}", file=sys.stderr)
         return False
     if done.before.empty:
         print(f"created the database schema in {path} (revision {done.after})", file=out, flush=True)
     elif done.changed:
+        copy = done.backup or "none written (back PostgreSQL up with pg_dump)"
         print(f"upgraded {path} from {done.before.describe()} to {done.after}; "
-              f"backup: {done.backup}", file=out, flush=True)
+              f"backup: {copy}", file=out, flush=True)
     elif not quiet_when_current:
         print(f"{path} is already at {done.after} (head)", file=out, flush=True)
     return True

@@ -44,7 +44,7 @@ class EmbeddedServer:
     ) -> None:
         self.db_path = Path(db_path)
         self._server = SwanServer(
-            self.db_path, host, port, demo=demo, local_admin=True, hasher=hasher, limits=limits, ssl=ssl
+            db_path, host, port, demo=demo, local_admin=True, hasher=hasher, limits=limits, ssl=ssl
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

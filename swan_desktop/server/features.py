@@ -23,8 +23,10 @@ from .pipeline import Expander, Hook, Pipeline, Stage
 from .pipeline import Reaction as ChangeReaction
 from .worker import AsyncStore
 
-#: An HTTP answer: (status, content type, body); a route answers None for paths not its own.
-HttpAnswer = tuple[int, str, bytes]
+#: An HTTP answer: (status, content type, body), optionally with headers that add to or replace the
+#: gateway's (``Cache-Control``…); a route answers None for paths not its own. The path it is given
+#: is a ``gateway.HttpGet`` (a ``str`` with ``.headers``).
+HttpAnswer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
 HttpRoute = Callable[[str], Awaitable[HttpAnswer | None]]
 
 

@@ -45,8 +45,20 @@ METRICS_CLOSED = b"metrics are closed: start swan-server with --metrics-token TO
 AUTH_TIMEOUT_CODE = 4001
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
-#: A feature's HTTP GET route: given the path, (status, content type, body), or None when not its path.
-HttpRoute = Callable[[str], Awaitable[tuple[int, str, bytes] | None]]
+#: A feature's HTTP GET route: given the path, (status, content type, body[, more headers]), or None
+#: when not its path. The path is an :class:`HttpGet`: a ``str`` that also carries the request headers.
+HttpRoute = Callable[[str], Awaitable[tuple[Any, ...] | None]]
+
+
+class HttpGet(str):
+    """A GET's path that also carries the request's headers (for validators such as If-None-Match)."""
+
+    headers: Headers
+
+    def __new__(cls, path: str, headers: Headers) -> HttpGet:
+        get = super().__new__(cls, path)
+        get.headers = headers
+        return get
 
 
 def _response(status: HTTPStatus, content_type: str, body: bytes) -> Response:
@@ -131,9 +143,14 @@ class Gateway:
                 return response
             return _response(HTTPStatus.OK, CONTENT_TYPE, self._metrics.render())
         for route in self.http_routes if path != "/" else ():
-            answer = await route(path)
+            answer = await route(HttpGet(path, request.headers))
             if answer is not None:
-                return _response(HTTPStatus(answer[0]), answer[1], answer[2])
+                response = _response(HTTPStatus(answer[0]), answer[1], answer[2])
+                for name, value in (answer[3] if len(answer) > 3 else {}).items():
+                    if name in response.headers:  # a route's own header replaces the default
+                        del response.headers[name]
+                    response.headers[name] = value
+                return response
         if path != "/":
             return _response(
                 HTTPStatus.NOT_FOUND,

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +28,10 @@ from ..protocol.frames import FrameError, Request, decode_request, error_frame, 
 from ..protocol.messages import Message, decode
 from . import account_watch
 from .connection import Connection
-from .metrics import Metrics
+from .metrics import Metrics, outcome_label
 from .pipeline import Pipeline
 from .store import Account, Store
-from .worker import AsyncStore
+from .worker import AsyncStore, GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,11 @@ Observer = Callable[[Connection], None]
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 #: Error codes that say nothing lasting about a request, so its reply is not kept.
 TRANSIENT = frozenset({ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHORIZED})
+
+#: One mutation waiting for its group: (actor, request id, request type, message).
+Mutation = tuple[Account, str, "RequestType", Message]
+#: Its outcome: the reply data and the change's notes (None for a replay).
+Outcome = tuple[dict[str, Any], dict[str, Any] | None]
 
 
 def _storable(text: str) -> bool:
@@ -111,6 +116,8 @@ class Dispatcher:
         self._extensions: dict[str, list[Extension]] = {}
         self._observers: list[Observer] = []
         self._reacting: set[asyncio.Task[None]] = set()
+        #: Mutations waiting for the worker, committed in groups (see :meth:`_execute_group`).
+        self.commits: GroupCommit[Mutation, Outcome] = GroupCommit(store, self._execute_group)
 
     # -- registration ------------------------------------------------------------------
     def register(self, rtype: str, message: type[Message] | Callable[[dict[str, Any]], Message],
@@ -168,7 +175,7 @@ class Dispatcher:
             entry, msg = self._admit(conn, req)
             data = await self._answer(conn, req, entry, msg)
         except ProtocolError as err:
-            outcome = err.code.value
+            outcome = outcome_label(err)
             conn.abort_sync()
             conn.send(reply_error(req.id, err))
         except Exception:
@@ -226,12 +233,31 @@ class Dispatcher:
         if entry.handler is not None:
             return await entry.handler(conn, msg)
         assert conn.account is not None
-        data, notes = await self._store.run(self._execute, conn.account, req.id, entry, msg)
+        data, notes = await self.commits.submit((conn.account, req.id, entry, msg))
         if notes is not None:
             self._react(conn, entry, msg, data, notes)
         return data
 
     # -- mutations (on the store's thread) -----------------------------------------------
+    def _execute_group(self, store: Store, batch: Sequence[Mutation]) -> list[Outcome | BaseException]:
+        """Run every waiting mutation in ONE write transaction, each in a savepoint of its own.
+
+        A refusal rolls back only its own change (and its events), and is kept in the
+        request log like a success; the others stay. One commit, one flush to disk, for
+        the whole group; the events of all its changes are published after it, in ``seq``
+        order, and each caller gets its own reply after it. Should the commit fail, every
+        change of the group fails with it (nothing of it was stored).
+        """
+        outcomes: list[Outcome | BaseException] = []
+        self._metrics.commit_groups.observe(len(batch))
+        with store.group():
+            for actor, request_id, entry, msg in batch:
+                try:
+                    outcomes.append(self._execute(store, actor, request_id, entry, msg))
+                except Exception as err:  # noqa: BLE001 -- its caller hears it; its savepoint is undone
+                    outcomes.append(err)
+        return outcomes
+
     def _execute(self, store: Store, actor: Account, request_id: str, entry: RequestType,
                  msg: Message) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """Run one change once per (user, request id); a repeated id gets the kept reply again.
@@ -239,8 +265,9 @@ class Dispatcher:
         The kept reply names its request type: the same id sent with another type is
         refused ``invalid`` (replies kept before the type was recorded are answered as before).
 
-        The change, its events and the kept reply commit in one transaction; a
-        lasting refusal is kept too (and raised). Returns the reply data and the
+        The change, its events and the kept reply are one ``store.transaction()`` (in a
+        group, a savepoint of the group's transaction); a lasting refusal is kept too
+        (and raised). Returns the reply data and the
         change's notes for its reactions (None for a replay: it reacts no more).
         """
         if entry.keep_reply:

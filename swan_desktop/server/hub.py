@@ -38,7 +38,9 @@ class Hub:
         """Call ``reaction`` with every committed batch of events, after the clients.
 
         Reactions run on the loop thread and must not block: one that needs the
-        database schedules its own work (``asyncio.ensure_future``).
+        database schedules its own work (``asyncio.ensure_future``). They see only
+        the events this server committed (``HubEvent.local``): in a studio group each
+        event is reacted to once, by the instance that committed it.
         """
         self._reactions.append(reaction)
 
@@ -55,8 +57,11 @@ class Hub:
                 self._metrics.events.labels(e.event.kind).inc()
         for sub in list(self._subscribers):
             sub.deliver(events)
+        own = events if all(e.local for e in events) else [e for e in events if e.local]
+        if not own:
+            return
         for reaction in list(self._reactions):
             try:
-                reaction(events)
+                reaction(own)
             except Exception:
                 log.exception("reaction to events failed")

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 DEFAULT_RATE = 50.0
 DEFAULT_BURST = 100
 #: Open WebSocket connections one server accepts; past this the handshake gets HTTP 503.
-DEFAULT_MAX_CONNECTIONS = 500
+#: A big studio's 1,000 desktops fit with room for reconnects (each needs a file descriptor:
+#: see :func:`raise_file_limit`).
+DEFAULT_MAX_CONNECTIONS = 2000
+#: File descriptors the server keeps for itself beyond its connections (database, log, listeners).
+FD_RESERVE = 64
 #: Frames, and bytes, that may wait for one client; past either it is disconnected.
 DEFAULT_SEND_QUEUE = 2000
 DEFAULT_SEND_QUEUE_BYTES = 16 * 1024 * 1024
@@ -106,3 +110,26 @@ class TokenBucket:
             self._tokens -= 1.0
             return 0.0
         return (1.0 - self._tokens) / self.rate
+
+
+def raise_file_limit(max_connections: int) -> tuple[int, int]:
+    """Raise this process's soft limit on open files (``ulimit -n``) towards what
+    ``max_connections`` needs, as far as the hard limit allows. Returns (needed, now allowed);
+    allowed < needed means connections past about ``allowed - FD_RESERVE`` would fail to be
+    accepted (the caller warns). Where there is no such limit, returns (needed, needed)."""
+    needed = (max_connections or DEFAULT_MAX_CONNECTIONS) + FD_RESERVE
+    try:
+        import resource
+    except ImportError:  # Windows: no ulimit
+        return needed, needed
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return needed, needed
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return needed, int(soft)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
+from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import REQUEST_TYPES
+
+#: The outcome label of a booking refused because it clashes (a ``conflict`` whose reason
+#: is ``schedule:conflict``), counted apart from edits that crossed (stale versions).
+CLASH = "clash"
+
+
+def outcome_label(err: ProtocolError) -> str:
+    """The ``outcome`` label of a refused request: its error code, or ``clash``."""
+    if err.code is ErrorCode.CONFLICT and (err.data or {}).get("reason") == "schedule:conflict":
+        return CLASH
+    return err.code.value
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
@@ -15,7 +27,7 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "swan_requests",
-            "Requests handled, by type and outcome (ok or error code).",
+            "Requests handled, by type and outcome (ok, an error code, or clash).",
             ["type", "outcome"],
             registry=self.registry,
         )
@@ -36,6 +48,12 @@ class Metrics:
         self.refused = Counter(
             "swan_connections_refused",
             "WebSocket handshakes refused (HTTP 503) because the server was at its connection limit.",
+            registry=self.registry,
+        )
+        self.commit_groups = Histogram(
+            "swan_commit_group_changes",
+            "Changes committed together in one transaction (group commit), per commit.",
+            buckets=(1, 2, 4, 8, 16, 32, 64),
             registry=self.registry,
         )
         self.known_types: set[str] = set(REQUEST_TYPES)

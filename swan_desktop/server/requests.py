@@ -27,6 +27,7 @@ from .connection import SIGNED_OUT, Connection
 from .handlers import Dispatcher
 from .limits import Limits
 from .store import HubEvent, Store
+from .updates import DesktopUpdates
 from .worker import AsyncStore
 
 #: Longest range one ``schedule.query`` may ask for.
@@ -63,7 +64,10 @@ class CoreRequests:
 
     def __init__(self, store: AsyncStore, auth: Authenticator, dispatcher: Dispatcher,
                  started: float, *, connections: Callable[[], frozenset[Connection]] = frozenset,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None,
+                 updates: Callable[[], DesktopUpdates] = DesktopUpdates) -> None:
+        #: What desktops are told about updates now (the server's setting, which may change live).
+        self._updates = updates
         self._store = store
         self._auth = auth
         self._dispatcher = dispatcher
@@ -81,6 +85,8 @@ class CoreRequests:
         d.register(frames.SCHEDULE_QUERY, ScheduleQuery, self.schedule_query)
 
     async def authenticate(self, conn: Connection, msg: Message) -> dict[str, Any]:
+        assert isinstance(msg, TokenAuth | PasswordAuth)
+        update = self._updates().check(msg.client)  # a desktop that must update is refused first
         if isinstance(msg, TokenAuth):
             account, expires = await self._auth.with_token(msg.token)
             token = msg.token
@@ -98,7 +104,7 @@ class CoreRequests:
         conn.account = account
         conn.token_hash = digest
         head = await self._store.run(Store.head_seq)
-        return {
+        reply = {
             "token": token,
             "expires_at": format_ts(expires),
             "user": account.user.to_wire(),
@@ -106,6 +112,9 @@ class CoreRequests:
             "epoch": self._store.epoch,
             "seq": head,
         }
+        if update is not None:
+            reply["update"] = update
+        return reply
 
     async def logout(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         """Revoke the connection's token; other connections signed in with it are closed (4003)."""

@@ -6,6 +6,12 @@ dedicated worker thread, see :mod:`.worker`). Mutations go through
 request-log reply together, and hands the new events to ``on_events`` after
 the commit — in ``seq`` order, because there is only one writer.
 
+On PostgreSQL several servers may share the database: the write lock of
+:func:`.storage.dialect.begin_write` makes them one writer between them, so
+``seq`` order is commit order. Each store hands ``on_events`` every event in
+``seq`` order, its own and the other instances' (read from the events table
+by :meth:`Store.catch_up`), each once; :attr:`HubEvent.local` tells its own.
+
 Queries are SQLAlchemy Core over the tables in :mod:`.tables`; what is
 particular to SQLite is behind :mod:`.storage.dialect`. Features query their
 own tables through :attr:`Store.db`.
@@ -13,6 +19,7 @@ own tables through :attr:`Store.db`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +34,7 @@ from ..protocol.entities import Client, Location, Role, Session, SessionType, St
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
 from . import db
+from .clients.tables import credit_ledger
 from .storage import dialect
 from .tables import (
     clients,
@@ -40,7 +48,7 @@ from .tables import (
     trainers,
     users,
 )
-from .wire import stored_json, wire_bytes
+from .wire import event_bytes, stored_json, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -57,6 +65,10 @@ class HubEvent:
     audience: frozenset[int] | None = None
     #: The event's wire frame, encoded once for every recipient (filled in on creation).
     payload: bytes = field(default=b"", compare=False, repr=False)
+    #: Committed by this server (False: read back from the events table, e.g. another instance's).
+    #: Server-side reactions (notification triggers, email) act on local events only, so each
+    #: event is reacted to once whichever instance committed it.
+    local: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         if not self.payload:
@@ -126,10 +138,12 @@ class _RequestPath:
 
     def __init__(self, db: Connection) -> None:
         self.session = dialect.Prepared(db, select(sessions).where(sessions.c.id == bindparam("session_id")))
-        self.insert_session = dialect.Prepared(db, insert(sessions), _SESSION_COLUMNS)
+        self.insert_session = dialect.Prepared(db, insert(sessions), _SESSION_COLUMNS, returning_key=True)
         self.update_session = dialect.Prepared(
             db, update(sessions).where(sessions.c.id == bindparam("session_id")), _SESSION_COLUMNS)
-        self.insert_event = dialect.Prepared(db, insert(events), _EVENT_COLUMNS)
+        #: Where the database does not number events itself (PostgreSQL), the store gives ``seq``.
+        self.insert_event = dialect.Prepared(
+            db, insert(events), _EVENT_COLUMNS + (("seq",) if dialect.is_postgres(db) else ()))
         log = request_log.c
         self.logged_reply = dialect.Prepared(db, select(log.reply).where(
             log.user_id == bindparam("user_id"), log.request_id == bindparam("request_id")))
@@ -157,6 +171,10 @@ def _session_from_row(row: Mapping[str, Any] | RowMapping) -> Session:
         attendance=row["attendance"],
         checked_in_at=parse_ts(row["checked_in_at"]) if row["checked_in_at"] else None,
     )
+
+
+#: A ``sessions`` row as a :class:`Session` (for features reading sessions with their own queries).
+session_from_row = _session_from_row
 
 
 def _session_values(s: Session) -> dict[str, Any]:
@@ -205,12 +223,24 @@ class Store:
     """All persistent state of one server, over one database connection."""
 
     def __init__(self, path: str | Path) -> None:
+        #: The database: a SQLite file's path, or a ``postgresql://`` URL (see :attr:`target`).
+        self.target = str(path)
         self.path = Path(path)
-        self._engine, self._db = db.connect(path)
+        self._engine, self._db = db.connect(self.target)
         self._hot = _RequestPath(self._db)
         self.epoch: str = self._meta("epoch")
+        #: The last seq handed to ``on_events`` (events after it are the next to hand over).
+        self.published = self.head_seq()
         #: Called (on the store's thread) with the events of each commit, in seq order.
         self.on_events: Callable[[list[HubEvent]], None] | None = None
+        #: The events of the open :meth:`group` so far (None outside one).
+        self._group: list[HubEvent] | None = None
+        self._savepoints = 0
+
+    @property
+    def shared(self) -> bool:
+        """Whether other server instances may write to this database too (PostgreSQL)."""
+        return dialect.is_postgres(self._db)
 
     @property
     def db(self) -> Connection:
@@ -229,6 +259,22 @@ class Store:
         self._db.close()
         self._engine.dispose()
 
+    def revive(self) -> bool:
+        """Reconnect when the database connection was lost (PostgreSQL restarted); True if it did.
+
+        Raises the driver's error while the database is still away."""
+        if not dialect.connection_lost(self._db):
+            return False
+        if not self._db.closed:
+            with contextlib.suppress(*dialect.ERRORS):
+                self._db.invalidate()  # what SQLAlchemy still thinks is open goes with the dead connection
+            with contextlib.suppress(*dialect.ERRORS):
+                self._db.close()
+            self._engine.dispose()
+        self._engine, self._db = db.connect(self.target)
+        self._hot = _RequestPath(self._db)
+        return True
+
     def _meta(self, key: str) -> str:
         value = self._db.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
         return str(value) if value is not None else ""
@@ -238,24 +284,93 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        """One write transaction; its events get their ``seq`` and are published after commit."""
+        """One write transaction; its events get their ``seq`` and are published after commit.
+
+        Inside :meth:`group` it is a savepoint instead: when the block raises, only its own
+        writes and events are undone, and its events are published with the group's commit.
+        """
+        if self._group is not None:
+            with self._savepoint() as tx:
+                yield tx
+            return
         tx = Tx()
         with dialect.write_transaction(self._db):
             yield tx
             written = self._write_events(tx.events)
-        if written and self.on_events is not None:
+            if written:
+                dialect.events_written(self._db, written[-1].event.seq)
+        if written:
+            self._hand_over(written)
+
+    def _hand_over(self, written: list[HubEvent]) -> None:
+        """Give ``on_events`` this commit's events, after any another instance committed before them."""
+        first = written[0].event.seq
+        if first > self.published + 1:  # another instance committed in between: those come first
+            written = self.events_between(self.published, first - 1) + written
+        self.published = written[-1].event.seq
+        if self.on_events is not None:
             self.on_events(written)
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """One write transaction for several changes, each a :meth:`transaction` (a savepoint)
+        of its own: one commit (one flush to disk) for all of them, and their events, in
+        ``seq`` order, published together after it."""
+        if self._group is not None:
+            raise RuntimeError("a group is already open")
+        written: list[HubEvent] = []
+        self._group = written
+        try:
+            with dialect.write_transaction(self._db):
+                yield
+                if written:
+                    dialect.events_written(self._db, written[-1].event.seq)
+        finally:
+            self._group = None
+        if written:
+            self._hand_over(written)
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[Tx]:
+        assert self._group is not None
+        self._savepoints += 1
+        name = f"change_{self._savepoints}"
+        tx = Tx()
+        dialect.savepoint(self._db, name)
+        try:
+            yield tx
+            written = self._write_events(tx.events)
+        except BaseException:
+            dialect.rollback_to(self._db, name)
+            raise
+        dialect.release(self._db, name)
+        self._group.extend(written)
+
+    def catch_up(self) -> int:
+        """Hand ``on_events`` what other instances committed since the last hand-over; how many."""
+        fresh = self.events_between(self.published, self.head_seq())
+        if fresh:
+            self.published = fresh[-1].event.seq
+            if self.on_events is not None:
+                self.on_events(fresh)
+        return len(fresh)
 
     def _write_events(self, pending: Sequence[PendingEvent]) -> list[HubEvent]:
         out: list[HubEvent] = []
         ts = format_ts(now_utc())
+        seq = dialect.next_seq(self._db) if pending else None
         for p in pending:
             audience = json.dumps(sorted(p.audience)) if p.audience is not None else None
+            actor, data = stored_json(p.actor) if p.actor else None, stored_json(p.data)
             cursor = self._hot.insert_event.run(self._db, {
-                "kind": p.kind, "ts": ts, "actor": json.dumps(p.actor) if p.actor else None,
-                "data": stored_json(p.data), "audience": audience})
-            seq = int(cursor.lastrowid)
-            out.append(HubEvent(Event(self.epoch, seq, p.kind, ts, p.actor, p.data), p.audience))
+                "kind": p.kind, "ts": ts, "actor": actor, "data": data, "audience": audience, "seq": seq})
+            if seq is None:
+                given = int(cursor.lastrowid)
+            else:
+                given, seq = seq, seq + 1
+            # The wire frame is made from the stored JSON: each event's data is encoded once.
+            payload = event_bytes(self.epoch, given, p.kind, ts, actor, data)
+            out.append(HubEvent(Event(self.epoch, given, p.kind, ts, p.actor, p.data), p.audience, payload))
         return out
 
     # -- events -----------------------------------------------------------
@@ -280,6 +395,7 @@ class Store:
                     json.loads(r["data"]),
                 ),
                 frozenset(json.loads(r["audience"])) if r["audience"] is not None else None,
+                local=False,
             )
             for r in rows
         ]
@@ -376,7 +492,17 @@ class Store:
         return Trainer(new_id, name, tuple(specialties), color)
 
     def add_client(self, name: str, credits: int = 0, source: str = "swanstudios") -> Client:
-        return Client(self._insert(clients, name=name, credits=credits, source=source), name, credits, source)
+        """A client (seeds and tests); credits given arrive as an ``opening`` ledger row, so the
+        balance is the ledger's sum (see server/clients/ledger.py)."""
+        now = format_ts(now_utc())
+        with self.transaction():
+            new_id = dialect.new_id(self._db.execute(insert(clients).values(
+                name=name, credits=credits, source=source, created_at=now,
+                search_text=" ".join(name.lower().split()))))
+            if credits:
+                self._db.execute(insert(credit_ledger).values(
+                    client_id=new_id, delta=credits, balance_after=credits, reason="opening", at=now))
+        return Client(new_id, name, credits, source)
 
     def add_session_type(
         self, name: str, duration_min: int = 60, color: str = "#4f8fba", credits: int = 1
@@ -435,7 +561,7 @@ class Store:
     def insert_session(self, s: Session) -> Session:
         """Insert ``s`` (its ``id`` is ignored); call inside :meth:`transaction` or alone."""
         cursor = self._hot.insert_session.run(self._db, _session_values(s))
-        return s.with_changes(id=int(cursor.lastrowid))
+        return s.with_changes(id=self._hot.insert_session.new_id(cursor))
 
     def replace_session(self, s: Session) -> None:
         self._hot.update_session.run(self._db, {**_session_values(s), "session_id": s.id})

@@ -53,7 +53,23 @@ clients = Table(
     Column("name", Text, nullable=False),
     Column("credits", Integer, nullable=False, server_default=text("0")),
     Column("source", Text, nullable=False, server_default=text("'swanstudios'")),
+    # The client record (revision 0004_clients); see server/clients/.
+    Column("email", Text, nullable=False, server_default=text("''")),
+    Column("phone", Text, nullable=False, server_default=text("''")),
+    Column("birthday", Text),
+    Column("emergency_contact", Text, nullable=False, server_default=text("''")),
+    Column("notes", Text, nullable=False, server_default=text("''")),
+    Column("tags", Text, nullable=False, server_default=text("'[]'")),
+    Column("consent_reminders", Integer, nullable=False, server_default=text("0")),
+    Column("consent_marketing", Integer, nullable=False, server_default=text("0")),
+    Column("archived", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", Text),
+    #: Lower-case email, for finding duplicates.
+    Column("email_key", Text, nullable=False, server_default=text("''")),
+    #: Name, email, phone digits and tags, lower-cased: what ``client.search`` matches.
+    Column("search_text", Text, nullable=False, server_default=text("''")),
 )
+Index("clients_by_email", clients.c.email_key)
 
 session_types = Table(
     "session_types", metadata,
@@ -63,6 +79,8 @@ session_types = Table(
     Column("color", Text, nullable=False, server_default=text("'#4f8fba'")),
     Column("credits", Integer, nullable=False, server_default=text("1")),
     Column("active", Integer, nullable=False, server_default=text("1")),
+    #: How many clients one session of this type holds (revision 0004_clients).
+    Column("capacity", Integer, nullable=False, server_default=text("1")),
 )
 
 locations = Table(
@@ -95,6 +113,11 @@ sessions = Table(
 )
 Index("sessions_by_start", sessions.c.start)
 Index("sessions_by_trainer", sessions.c.trainer_id, sessions.c.start)
+Index("sessions_by_client", sessions.c.client_id, sessions.c.start)
+#: Covers what reports read of sessions in a range of starts (revision 0004_clients): a year of a
+#: busy studio is read from the index alone, without a lookup of each row.
+Index("sessions_for_reports", sessions.c.start, sessions.c.trainer_id, sessions.c.status, sessions.c.location,
+      sessions.c.end, sessions.c.client_id, sessions.c.attendance, sessions.c.updated_at)
 
 events = Table(
     "events", metadata,

@@ -1,7 +1,10 @@
 """Sign-in tokens in the OS keyring, and only there.
 
 Without a usable keyring backend the app cannot remember credentials; it says
-so and carries on. It never falls back to plain text on disk.
+so and carries on. It never falls back to plain text on disk. A Secret Service
+keyring (GNOME Keyring, KWallet) that is locked is the same for the sign-in:
+writing to it would need an unlock prompt the desktop may never show, so it
+is not tried, and the sign-in dialog says so.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from keyring.errors import KeyringError
 log = logging.getLogger(__name__)
 
 SERVICE = "swan-desktop"
-
-
+#: The Secret Service collection keyring writes to (its default).
+DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"
 
 def _backend_is_safe() -> bool:
     backend = keyring.get_keyring()
@@ -36,13 +39,32 @@ def keyring_available() -> bool:
         return False
 
 
+def keyring_locked() -> bool:
+    """Whether the keyring is a Secret Service whose collection is locked (asked without a prompt)."""
+    try:
+        backend = keyring.get_keyring()
+        chain = getattr(backend, "backends", None) or [backend]
+        if not any(type(b).__module__ == "keyring.backends.SecretService" for b in chain):
+            return False
+        import secretstorage
+
+        connection = secretstorage.dbus_init()
+        try:
+            return bool(secretstorage.Collection(connection, DEFAULT_COLLECTION).is_locked())
+        finally:
+            connection.close()
+    except Exception:  # no bus, no collection yet (one is made unlocked on first use), …
+        log.debug("keyring lock check failed", exc_info=True)
+        return False
+
+
 def _account(server_url: str, username: str) -> str:
     return f"{username}@{server_url}"
 
 
 def save_token(server_url: str, username: str, token: str) -> bool:
-    """Store a token; False (and a log line) when no safe keyring exists."""
-    if not keyring_available():
+    """Store a token; False (and a log line) when no safe keyring exists or it is locked."""
+    if not keyring_available() or keyring_locked():
         return False
     try:
         keyring.set_password(SERVICE, _account(server_url, username), token)

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from tests.qt.signals import until
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.admin.install import AdminArea, install
@@ -22,8 +21,10 @@ from swan_desktop.qt.admin.password_dialog import ChangePasswordDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.admin_desktop.opened import opened
 from tests.server.support import start_server
 from tests.support.desktops import SignIn, desktops
+from tests.support.poll import until
 
 
 @pytest.fixture
@@ -75,10 +76,11 @@ async def test_the_admins_tab_lists_the_studios_trainers(qtbot, sign_in: SignIn)
     boss = await sign_in("boss")
     window, area = window_for(qtbot, boss)
     try:
-        assert area.pane is not None
+        pane = area.pane
+        assert pane is not None
         names = [t.name for t in boss.store.directory.all_trainers()]
-        await until(lambda: [area.pane.trainers.model.row(i).name  # type: ignore[union-attr]
-                             for i in range(area.pane.trainers.model.rowCount())] == names)
+        await until(lambda: [opened(pane.trainers.model.row(i)).name
+                             for i in range(pane.trainers.model.rowCount())] == names)
         assert names  # the demo studio's trainers
     finally:
         area.stop()

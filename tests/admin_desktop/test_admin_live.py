@@ -25,7 +25,6 @@ pytest.importorskip("swan_desktop.server.admin")
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
-from tests.qt.signals import until
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.outcomes import Invalid, outcome_of
@@ -43,6 +42,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
 from tests.support.desktops import SignIn, desktops
+from tests.support.poll import until
 from tests.support.qt import shown
 
 pytestmark = pytest.mark.qt_log_ignore(

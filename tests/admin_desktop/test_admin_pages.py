@@ -10,8 +10,8 @@ and refusals by the protocol); the same against the real server is in
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtWidgets import QMessageBox
-from tests.qt.signals import until
 
 from swan_desktop.qt.admin.accounts_page import AccountsPage
 from swan_desktop.qt.admin.list_page import ListPage
@@ -20,6 +20,7 @@ from swan_desktop.qt.admin.pane import AdministrationPane
 from swan_desktop.qt.admin.password_dialog import ChangePasswordDialog
 from swan_desktop.qt.admin.trainer_dialog import TrainerDialog
 from tests.admin_desktop.opened import opened
+from tests.support.poll import until
 
 from .fake_studio import FakeStudio
 
@@ -225,7 +226,7 @@ async def test_change_my_password_checks_length_and_repeat_and_shows_the_servers
     assert dialog.isVisible()
     dialog.current.setText("current-password")
     dialog.save_button.click()
-    await until(lambda: not dialog.isVisible())
+    await until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
     assert studio.calls[-1] == ("account.set_password", {"current": "current-password",
                                                          "new": "a long new password"})
 

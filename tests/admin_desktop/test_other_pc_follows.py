@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from tests.qt.signals import until
-
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session
 from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.qt.fake_actions import InMemoryActions
+from tests.support.poll import until
 
 from .fake_studio import FakeStudio
 

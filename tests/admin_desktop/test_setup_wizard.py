@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
-from tests.qt.signals import until
 
 from swan_desktop.qt.admin.setup_wizard import SetupWizard
 from swan_desktop.qt.admin.trainer_dialog import TrainerDialog
 from tests.admin_desktop.opened import opened
+from tests.support.poll import until
 
 from .fake_studio import FakeStudio
 

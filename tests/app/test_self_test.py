@@ -35,3 +35,20 @@ def test_second_launch_reuses_the_studio_without_reseeding(tmp_path: Path) -> No
     assert first.returncode == second.returncode == 0, second.stderr
     loaded = [r.stdout.split(", ")[-1] for r in (first, second)]
     assert loaded[0] == loaded[1]  # same sessions: the demo is seeded once
+
+
+def test_the_self_test_fails_when_a_sound_is_missing_or_broken(tmp_path: Path) -> None:
+    import shutil
+
+    resources = tmp_path / "resources"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "resources", resources)
+    (resources / "sounds" / "notify-high.wav").unlink()
+    (resources / "sounds" / "notify-low.wav").write_bytes(b"not a wave file")
+    env = dict(os.environ, SWAN_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen",
+               SWAN_RESOURCES=str(resources))
+    result = subprocess.run([sys.executable, "-m", "swan_desktop.qt.app", "--self-test"], env=env,
+                            capture_output=True, text=True, timeout=90, check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("self-test: FAILED, resources:"))
+    assert "sounds/notify-high.wav is missing" in line and "cannot read sounds/notify-low.wav" in line
+    assert "icons" not in line and "styles" not in line  # only what is really wrong

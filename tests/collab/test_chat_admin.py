@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.poll import until
 from tests.support.server import Clients, RecordingNotifier, session_data
 
 from .conftest import user_ids
@@ -25,6 +26,7 @@ async def test_a_mention_notifies_that_person(server: EmbeddedServer, clients: C
     msg = (await ana.ok("chat.send", {"room": "studio", "text": "@boss can you take the 10:00?"}))["message"]
     ids = user_ids(server)
     assert msg["mentions"] == [ids["boss"]]
+    await until(lambda: notifier.sent, what="the mention's notification")  # told after the commit
     (recipients, notice), = notifier.sent
     assert recipients.user_ids == frozenset({ids["boss"]})
     assert notice.category == "user" and notice.title == "Ana mentioned you"

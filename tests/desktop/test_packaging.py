@@ -45,13 +45,16 @@ def test_the_bundle_starts_connects_syncs_and_quits_0(bundle: Path, tmp_path: Pa
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     # "ok" needs: embedded server up, signed in, today's range synced, every icon and
-    # stylesheet found and read through the bundle's own image plugins (png, svg, ico).
+    # stylesheet found and read through the bundle's own image plugins (png, svg, ico), and
+    # every sound found and read, with QtMultimedia there to play it.
     assert "self-test: ok" in result.stdout
     assert int(result.stdout.split("self-test: ok, ")[1].split()[0]) > 0
     assert "Traceback" not in result.stderr
     internal = bundle / "_internal"
     assert not list(internal.rglob("*WebEngine*")), "WebEngine must not be bundled"
     assert (internal / "resources" / "icons" / "swan-desktop.svg").exists()
+    assert sorted(p.name for p in (internal / "resources" / "sounds").iterdir()) == [
+        "notify-critical.wav", "notify-high.wav", "notify-low.wav", "notify-normal.wav"]
 
 
 @pytest.mark.slow
@@ -67,6 +70,10 @@ def test_every_file_the_installer_takes_is_in_the_bundle(bundle: Path) -> None:
         assert matches and all(m.exists() for m in matches), f"installer.iss takes {source}: missing"
     for name in re.findall(r"^SetupIconFile=(.+)$", text, flags=re.MULTILINE):
         assert (ROOT / name.strip().replace("\\", "/")).exists()
+    # The same check the fast test runs on a Windows-shaped folder, here on the real bundle.
+    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "check_installer.py"), str(bundle),
+                             "--exe", exe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
 
 
 def test_installer_version_is_pyprojects() -> None:

@@ -104,3 +104,27 @@ def test_features_add_their_own_pages(dialog) -> None:
     assert dialog.page_titles() == ["Connection", "Appearance", "Start-up", "Notifications"]
     dialog.show_page("Notifications")
     assert dialog.stack.currentIndex() == index
+
+
+def test_the_studio_ca_file_is_chosen_checked_and_kept(dialog, data_dir, tmp_path, qtbot) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.support.tls import make_studio_pki
+
+    pki = make_studio_pki(tmp_path / "pki")
+    page = dialog.connection_page
+    broken = tmp_path / "notes.pem"
+    broken.write_text("not a certificate")
+    page.ca_edit.setText(str(broken))
+    assert page.commit_ca_file() is False
+    assert "cannot use the certificate authority file" in page.ca_error.text()
+    assert not page.ca_error.isHidden() and Settings.load().ca_file == ""
+
+    chooser = page.choose_ca_file()
+    assert isinstance(chooser, QFileDialog) and chooser.isVisible()
+    chooser.fileSelected.emit(str(pki.ca))  # the user picks the studio's CA
+    chooser.close()
+    assert page.ca_error.isHidden() and page.ca_edit.text() == str(pki.ca)
+    assert Settings.load().ca_file == str(pki.ca)  # used by the next sign-in
+    page.ca_edit.setText("")
+    assert page.commit_ca_file() is True and Settings.load().ca_file == ""

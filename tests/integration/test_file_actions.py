@@ -3,6 +3,7 @@ and PDF, and import a calendar file through the preview dialog."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -77,15 +78,18 @@ async def test_import_through_the_preview_creates_the_clash_free_events(qtbot, s
     dialog = actions.import_file(str(GOOGLE))
     assert dialog is not None and dialog.isVisible()
     plan = dialog.plan
-    assert plan is not None and dialog.table.rowCount() == len(plan.items) == 4
-    (holiday_row,) = dialog.clash_rows()  # the holiday covers Tom's session
-    assert dialog.row_texts(holiday_row)[1] == "Holiday – Porto"
+    # The two-day holiday is one row per day.
+    assert plan is not None and dialog.table.rowCount() == len(plan.items) == 5
+    rows = {r: dialog.row_texts(r) for r in dialog.clash_rows()}  # Tom's (and any demo) sessions
+    assert {t[1] for t in rows.values()} == {"Holiday – Porto"}
+    (holiday_row,) = [r for r, t in rows.items() if t[3] == "day 2 of 2"]  # 24 Nov: Tom
     assert "Tom" in dialog.row_texts(holiday_row)[2] and clash.id in {
         c.other.id for i in plan.clashing for c in i.clashes}
-    assert dialog.import_button.text() == "Import 3"
+    free = 5 - len(rows)  # the three bootcamps, and the holiday's first day if the demo left it free
+    assert dialog.import_button.text() == f"Import {free}"
     dialog.import_button.click()
     (count,) = await next_emission(dialog.imported, timeout=5)
-    assert count == 3
+    assert count == free
 
 
 async def test_an_unreadable_file_is_said_not_raised(qtbot, sign_in, tmp_path) -> None:
@@ -97,3 +101,26 @@ async def test_an_unreadable_file_is_said_not_raised(qtbot, sign_in, tmp_path) -
     dialog = actions.import_file(str(bad))
     assert dialog is not None and "not an iCalendar file" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
+
+
+async def test_an_import_refused_half_way_is_said_in_the_preview_and_nothing_stays(qtbot, sign_in) -> None:
+    boss, ana = await sign_in("boss"), await sign_in("ana")
+    _window, _pane, actions = await schedule_window(qtbot, boss)
+    january = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC))
+    await boss.load_range(*january)
+    trainer = boss.store.directory.sorted_trainers()[0].id  # the dialog's first choice (blocked time)
+    dialog = actions.import_file(str(GOOGLE.parent / "outlook_multi_day.ics"))
+    assert dialog is not None and dialog.import_button.text() == "Import 3"
+    assert "longer than 24 hours" in dialog.row_texts(3)[2]  # the expo: refused in the preview
+    await ana.create_session({"start": "2027-01-13T10:00:00Z", "end": "2027-01-13T11:00:00Z",
+                              "trainer_id": trainer, "client_name": "Booked meanwhile"}, allow_overlap=True)
+    dialog.import_button.click()
+
+    async def said() -> None:
+        while "was refused" not in dialog.summary.text():
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(said(), 10)
+    assert "nothing was imported" in dialog.summary.text() and dialog.isVisible()
+    assert dialog.import_button.text() == "Import 2"  # the preview again, with the new booking
+    await boss.load_range(*january)
+    assert [s for s in boss.store.between(*january) if s.status.value == "blocked"] == []

@@ -75,6 +75,10 @@ async def test_a_metrics_token_is_required_as_a_bearer_header_when_configured(
         assert (await http_get(server.port, "/metrics", {"Authorization": "Bearer wrong"})).status == 401
         status, _, body = await http_get(server.port, "/metrics", {"Authorization": "Bearer s3cret-token"})
         assert status == 200 and b"swan_requests" in body
+        for scheme in ("bearer", "BEARER"):  # the scheme is case-insensitive (RFC 9110, 11.1)
+            auth = {"Authorization": f"{scheme} s3cret-token"}
+            assert (await http_get(server.port, "/metrics", auth)).status == 200
+        assert (await http_get(server.port, "/metrics", {"Authorization": "bearer wrong"})).status == 401
         assert (await http_get(server.port, "/health")).status == 200  # health stays open
     finally:
         await asyncio.to_thread(server.stop)

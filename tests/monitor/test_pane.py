@@ -112,7 +112,7 @@ def test_charts_plot_only_measured_buckets_and_say_no_data_when_empty(pane: Moni
     assert latency.points("latency_p50_ms") == [(T[0], 0.5), (T[2], 0.7), (T[3], 0.8)]
     assert latency.points("latency_p99_ms") == []
     assert latency.has_data and "no data" not in latency.chart().title()
-    errors = pane.charts["Error rate"]
+    errors = pane.charts["Errors and refusals"]
     assert errors.points("error_rate") == [(T[0], 0.0), (T[2], 0.0), (T[3], 2.0)]  # percent
     memory = pane.charts["Server memory"]
     assert not memory.has_data and memory.chart().title() == f"Server memory — {NO_DATA}"

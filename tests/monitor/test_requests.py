@@ -56,3 +56,19 @@ async def test_a_history_request_with_a_bad_range_or_series_is_invalid(
     boss = await clients.signed_in("boss")
     error = await boss.error("monitor.history", data)
     assert error["code"] == "invalid" and error["data"]["field"] == field
+
+
+async def test_refusals_are_counted_apart_from_server_errors(clients: Clients,
+                                                             server: EmbeddedServer) -> None:
+    from tests.server.support import session_data
+
+    boss = await clients.signed_in("boss")
+    await boss.ok("session.create", session_data())
+    for _ in range(2):  # the same trainer at the same time: refused as a clash
+        assert (await boss.error("session.create", session_data()))["code"] == "conflict"
+    assert (await boss.error("session.update", {"id": 999_999, "version": 1, "changes": {}}))["code"]
+    figures = await on_server(server, server.server.monitor.sample_now)
+    assert figures["clashes_last_hour"] == 2
+    assert figures["refused_last_hour"] == 3
+    assert figures["server_errors_last_hour"] == 0 and figures["error_rate"] == 0.0
+    assert figures["refusal_rate"] > 0

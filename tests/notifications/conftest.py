@@ -11,6 +11,7 @@ import pytest
 from swan_desktop.core.client import StudioClient
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.server import on_server, signed_in_client, start_notifications_server
+from tests.support.session_bus import session_bus as private_bus
 
 
 @pytest.fixture
@@ -33,3 +34,10 @@ async def titles(server: EmbeddedServer, client: Any) -> list[str]:
     await on_server(server, server.server.notifications.idle)
     reply = await client.ok("notification.query", {"include_dismissed": True})
     return [n["title"] for n in reply["notifications"]]
+
+
+@pytest.fixture
+def session_bus(tmp_path: Path) -> Iterator[str]:
+    """A private session bus that starts nothing on demand (see tests/support/session_bus.py)."""
+    with private_bus(tmp_path) as address:
+        yield address

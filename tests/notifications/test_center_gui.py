@@ -3,6 +3,7 @@ acknowledging it on one PC updates the other PC of the same user."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
 from tests.support.server import on_server
+
+from .test_desktop_dbus import NotificationService
 
 
 @pytest.fixture
@@ -77,3 +80,32 @@ async def test_a_normal_toast_closes_by_itself(qtbot, server, sign_in, monkeypat
         assert ui.toasts.toasts == []
     finally:
         ui.close()
+
+
+@pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="needs dbus-daemon (apt dbus)")
+async def test_a_desktop_pop_up_button_acknowledges_on_the_server(
+        qtbot, server, sign_in, session_bus, monkeypatch) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session_bus)
+    service = NotificationService(session_bus, ("body", "actions", "body-markup"))
+    pc1, pc2 = await sign_in("boss"), await sign_in("boss")
+    window = MainWindow(QLabel("schedule"))
+    qtbot.addWidget(window)
+    ui = install(window, pc1.notifications, prefs=DeliveryPrefs(), sound=False)
+    try:
+        notice = Notice("Disk almost full", "Backups & logs <95%>", category="system", priority="high",
+                        source="monitor")
+        await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
+        await until(lambda: len(service.calls) == 1)
+        call = service.calls[0]
+        assert call[4] == "Backups &amp; logs &lt;95%&gt;" and call[5] == ["acknowledge", "Acknowledge"]
+        await until(lambda: bool(ui.router.log) and ui.router.log[-1].delivered_by == "desktop")
+        assert ui.toasts.toasts == []
+        await until(lambda: len(pc2.notifications.store) == 1 and ui.pane.model.rowCount() == 1)
+        shown_note = ui.pane.model.note(0)
+        assert shown_note is not None
+        note_id = shown_note.id
+        service.press(41, "acknowledge")  # the user clicks the pop-up's button
+        await until(lambda: pc2.notifications.store.get(note_id).acknowledged_at is not None)
+    finally:
+        ui.close()
+        service.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 from collections.abc import Iterator
@@ -140,3 +141,56 @@ async def test_mail_that_failed_once_is_sent_when_the_server_comes_back(server, 
         assert inbox.messages[0][0] == ["ana@studio.test"]
     finally:
         controller.stop()
+
+
+class EnvelopeInbox(Inbox):
+    """Keeps the MAIL FROM options too; ``offer_8bit=False`` plays a server without 8BITMIME."""
+
+    def __init__(self, offer_8bit: bool = True) -> None:
+        super().__init__()
+        self.offer_8bit = offer_8bit
+        self.options: list[list[str]] = []
+        self.raw: list[bytes] = []
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        session.host_name = hostname
+        return [r for r in responses if self.offer_8bit or "8BITMIME" not in r]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.options.append([o for o in envelope.mail_options if not o.startswith("SIZE=")])
+        self.raw.append(envelope.original_content or envelope.content)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("offer_8bit", [True, False])
+async def test_mail_has_date_and_message_id_and_sends_8bit_only_when_offered(offer_8bit: bool) -> None:
+    from email.policy import default
+    from email.utils import parsedate_to_datetime
+
+    from swan_desktop.server.notifications.smtp import build_message, send_sync
+
+    inbox = EnvelopeInbox(offer_8bit)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        config = SmtpConfig("127.0.0.1", controller.port, "none", sender="swan@studio.test")
+        text = "Sessão com Conceição às 09:30 — até já"
+        for body in (text, "Plain ASCII reminder"):
+            await asyncio.to_thread(send_sync, config, build_message(config.sender, "ana@studio.test",
+                                                                     "[Swan] Lembrete", body))
+    finally:
+        controller.stop()
+    eight, plain = inbox.raw
+    assert inbox.options[1] == []  # nothing 8-bit: no BODY parameter
+    if offer_8bit:
+        assert inbox.options[0] == ["BODY=8BITMIME"] and text.encode() in eight
+    else:
+        assert inbox.options[0] == [] and max(eight) < 128  # re-encoded as 7-bit quoted-printable
+    ids = set()
+    for raw in (eight, plain):
+        msg = message_from_bytes(raw, policy=default)
+        assert parsedate_to_datetime(msg["Date"]).tzinfo is not None
+        assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@studio.test>")
+        ids.add(msg["Message-ID"])
+    assert len(ids) == 2 and message_from_bytes(eight, policy=default).get_content().strip() == text

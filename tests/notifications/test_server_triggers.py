@@ -47,6 +47,10 @@ async def test_cancelling_and_moving_tell_the_trainer(server, clients) -> None:
                                      "changes": {"status": "cancelled", "cancel_reason": "ill"}})
     cancelled = await ana.notification_created("Session cancelled")
     assert cancelled["priority"] == "high" and "Reason: ill" in cancelled["message"]
+    # a confirmation for the one who cancelled
+    mine = await boss.notification_created("You cancelled a session")
+    assert mine["priority"] == "low" and "Reason: ill" in mine["message"]
+    assert "Session cancelled" not in await titles(server, boss)
 
 
 async def test_an_admin_overriding_an_overlap_raises_a_schedule_conflict(server, clients) -> None:

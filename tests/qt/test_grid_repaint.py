@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QRegion
 
 from swan_desktop.core.schedule import ScheduleStore
+from swan_desktop.qt.fit_text import first_wording
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.week_summary import MAX_LANES
 from swan_desktop.qt.views.week_view import WeekView, week_start
@@ -115,17 +116,21 @@ def test_a_week_that_fits_shows_every_block(qtbot, store: ScheduleStore) -> None
     assert view.canvas.summaries == [] and view.shown_ids()
 
 
+def trainer_lines(view: WeekView, trainer_id: int) -> set[str]:
+    """The fullest wording of the trainer line of each of ``trainer_id``'s blocks."""
+    return {first_wording(p.item.lines[2]) for p in view.canvas._placed
+            if p.item.session.trainer_id == trainer_id}
+
+
 def test_a_trainer_renamed_in_place_is_shown_at_the_next_refresh(qtbot, store: ScheduleStore) -> None:
     view = WeekView()
     qtbot.addWidget(view)
     monday = week_start(DAY)
     week = store.between(at(monday, 0), at(monday, 0) + timedelta(days=7))
     view.show_week(DAY, week, store.directory, 0, store.directory_revision)
-    assert {p.item.lines[2] for p in view.canvas._placed if p.item.session.trainer_id == 1} == {
-        "AK · Personal training"}
+    assert trainer_lines(view, 1) == {"Ana Kowalski · Personal training"}
     trainer = store.directory.trainers[1]
     store.directory.trainers[1] = replace(trainer, name="Zed Young")  # as the directory feed does
     store.set_directory(store.directory)
     view.show_week(DAY, week, store.directory, 0, store.directory_revision)
-    assert {p.item.lines[2] for p in view.canvas._placed if p.item.session.trainer_id == 1} == {
-        "ZY · Personal training"}
+    assert trainer_lines(view, 1) == {"Zed Young · Personal training"}

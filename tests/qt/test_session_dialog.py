@@ -127,6 +127,10 @@ async def test_overlap_message_shows_next_to_time_and_trainer_and_admin_may_save
     assert d.form.error_text("trainer_id") == "This trainer is not free at that time."
     assert d.save_anyway_button.isVisible()
     d.save_anyway_button.click()
+    box = d.override_box
+    assert box is not None and "Dana Whitfield" in box.text()
+    book = next(b for b in box.buttons() if b.text() == "Book anyway")
+    book.click()
     (saved,) = await next_emission(d.saved)
     assert actions.calls[-1][1]["allow_overlap"] is True
     assert saved.status is Status.SCHEDULED and saved.version == 2
@@ -174,7 +178,7 @@ async def test_stale_version_opens_the_side_by_side_conflict_dialog(qtbot, store
     assert set(conflict.differing) == {"Location", "Notes"}
     current_cell, mine_cell = conflict.cells["Notes"]
     assert (current_cell.text(), mine_cell.text()) == ("Theirs", "Mine: knee rehab focus")
-    assert conflict.current_heading.text().startswith("Current (saved by user #7 at ")
+    assert conflict.current_heading.text().startswith("Current (saved by Rosa Front Desk at ")
 
 
 async def test_keep_current_discards_mine_and_closes(qtbot, store, actions) -> None:
@@ -214,9 +218,9 @@ async def test_edit_again_puts_my_values_over_the_current_version(qtbot, store, 
 async def test_cancel_session_sends_status_and_reason(qtbot, store, actions) -> None:
     d = editor(qtbot, store, actions, 1)
     d.ask_cancel_reason()
-    assert d.reason_dialog is not None and d.reason_dialog.isVisible()
-    d.reason_dialog.setTextValue("Client has the flu")
-    d.reason_dialog.accept()
+    assert d.cancel_dialog is not None and d.cancel_dialog.isVisible()
+    d.cancel_dialog.detail_edit.setText("Client has the flu")
+    d.cancel_dialog.cancel_button.click()
     (saved,) = await next_emission(d.saved)
     assert actions.calls[-1][1]["changes"] == {"status": "cancelled", "cancel_reason": "Client has the flu"}
     assert saved.status is Status.CANCELLED

@@ -37,9 +37,19 @@ def test_sessions_land_on_their_day(view) -> None:
     assert view.canvas.column_x(4) <= rect.left() and rect.right() <= view.canvas.column_x(5)
 
 
-def test_blocks_show_time_trainer_initials_and_client(view) -> None:
+def test_blocks_show_time_client_and_the_trainers_name_or_initials_as_room_allows(view) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from swan_desktop.qt.fit_text import first_wording, fitting
+
     placed = {p.item.session.id: p.item.lines for p in view.canvas._placed}
-    assert placed[6] == ("10:00", "Hugo Lind", "AK · Personal training")
+    time, client, trainer = placed[6]
+    assert (time, client) == ("10:00", "Hugo Lind")
+    assert first_wording(trainer) == "Ana Kowalski · Personal training"
+    fm = QFontMetrics(view.font())
+    assert fitting(fm, trainer, 1000) == "Ana Kowalski · Personal training"
+    assert fitting(fm, trainer, fm.horizontalAdvance("Ana Kowalski")) == "Ana Kowalski"
+    assert fitting(fm, trainer, fm.horizontalAdvance("AK")) == "AK"
 
 
 def test_week_signals_match_the_day_view(qtbot, view) -> None:

@@ -12,6 +12,7 @@ from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.store import Store
 from tests.support.poll import until
+from tests.support.server import free_port
 
 from .conftest import is_live
 
@@ -99,3 +100,10 @@ async def test_lost_history_means_a_reload_and_the_user_is_told(proxy, studio, c
     await until(lambda: bool(resynced))
     assert ana.router.epoch == old_epoch and ana.router.seq == boss.router.seq
     assert ana.link.live
+
+
+async def test_a_link_given_several_addresses_moves_on_from_one_that_is_down(studio, connect) -> None:
+    dead = f"ws://127.0.0.1:{free_port()}/"  # nothing listens there
+    ana = await connect(f"{dead}, {studio.url}", "ana")
+    assert ana.link.urls == [dead, studio.url.strip()]
+    assert ana.link.url == studio.url and is_live(ana)()

@@ -25,7 +25,7 @@ from websockets.asyncio.client import connect
 
 from swan_desktop.server import cli
 from swan_desktop.server.storage import dialect, migrate
-from swan_desktop.server.storage.schema import metadata
+from swan_desktop.server.storage.schema import CLIENT_INDEX, SEARCH_INDEX, include_name, metadata
 from swan_desktop.server.store import Store
 
 from .support import WsClient
@@ -40,9 +40,13 @@ FILLED = ("sessions", "events", "notifications", "notification_recipients", "cha
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 #: Tables and columns that revisions after the release added, and what existing rows get.
-NEW_TABLES = {"time_off"}
+NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitlist", "client_emails"}
+#: New tables the upgrade fills from what the file held: the opening credit rows, the session search index.
+_INDEXES = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
+FILLED_TABLES = {"credit_ledger", *_INDEXES} - {"sessions_search_content", "clients_search_content"}
 ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
-                 ("locations", "capacity"): 1, ("users", "active"): 1}
+                 ("locations", "capacity"): 1, ("users", "active"): 1, ("session_types", "capacity"): 1,
+                 ("clients", "archived"): 0, ("clients", "consent_reminders"): 0}
 
 
 def _columns(path: Path) -> dict[str, list[str]]:
@@ -97,6 +101,17 @@ def shape(path: Path) -> dict[str, Any]:
             keys = sorted(tuple(k[2:]) for k in conn.execute(f'PRAGMA foreign_key_list("{name}")'))
             out[name] = (columns, indexes, keys)
         return out
+    finally:
+        conn.close()
+
+
+def _balances_are_ledger_sums(path: Path) -> bool:
+    """Every client's credits equal the sum of their ledger rows (the opening rows of 0004_clients)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT c.id, c.credits, COALESCE(SUM(l.delta), 0) FROM clients c "
+                            "LEFT JOIN credit_ledger l ON l.client_id = c.id GROUP BY c.id").fetchall()
+        return bool(rows) and all(credits == total for _, credits, total in rows)
     finally:
         conn.close()
 
@@ -161,8 +176,9 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
         store.close()
     assert migrate.state(release_db).describe() == f"{migrate.head()} (head)"
     after = snapshot(release_db, columns_of=FIXTURE)
-    assert set(after) == set(before) | NEW_TABLES
+    assert set(after) == set(before) | NEW_TABLES | FILLED_TABLES
     assert all(not after[table] for table in NEW_TABLES)
+    assert _balances_are_ledger_sums(release_db)
     for table in before:
         if table == "meta":  # 0002 drops the unread meta.schema row
             assert after[table] == [r for r in before[table] if r[0] != "schema"]
@@ -188,7 +204,8 @@ def test_the_migrations_make_exactly_the_tables_of_the_metadata(tmp_path: Path) 
     engine = dialect.open_engine(tmp_path / "new.sqlite3")
     try:
         with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+            assert compare_metadata(
+                MigrationContext.configure(conn, opts={"include_name": include_name}), metadata) == []
     finally:
         engine.dispose()
 

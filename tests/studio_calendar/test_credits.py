@@ -83,6 +83,24 @@ async def test_cancelling_inside_the_policy_window_keeps_the_credits_spent(clien
     assert await client_credits(boss, 5) == before - 1
 
 
+async def test_an_admin_may_give_the_credit_back_inside_the_window_and_a_trainer_may_not(
+        clients: Clients) -> None:
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    session = await _booked(clients, start=format_ts(soon), end=format_ts(soon + timedelta(hours=1)),
+                            location="Rooftop", allow_overlap=True)
+    boss = await clients.signed_in("boss")
+    ana = await clients.signed_in("ana")
+    before = await client_credits(boss, 5)
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    cancel = {"id": done["id"], "version": done["version"], "restore_credit": True,
+              "changes": {"status": "cancelled", "cancel_reason": "studio flooded"}}
+    refused = await ana.error("session.update", cancel)
+    assert refused["code"] == "forbidden" and "only an admin" in refused["message"]
+    await boss.ok("session.update", cancel)
+    assert await client_credits(boss, 5) == before
+
+
 async def test_an_impossible_status_move_is_refused_in_words(clients: Clients) -> None:
     session = await _booked(clients, status="available")
     boss = await clients.signed_in("boss")

@@ -74,3 +74,45 @@ async def test_a_trainer_may_not_make_another_trainers_feed(clients: Clients) ->
     assert error["code"] == "forbidden"
     assert (await ana.ok("feed.list"))["feeds"] == []
 
+
+
+def _get_with(server: EmbeddedServer, path: str,
+              headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    url = server.url.replace("ws://", "http://").rstrip("/") + path
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status), dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+async def test_a_feed_is_validated_and_answers_304_while_unchanged(
+        server: EmbeddedServer, clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    soon = datetime.now(UTC).replace(hour=3, minute=0, second=0, microsecond=0) + timedelta(days=10)
+    made = (await boss.ok("session.create", session_data(
+        start=format_ts(soon), end=format_ts(soon + timedelta(hours=1)), allow_overlap=True)))["session"]
+    path = (await boss.ok("feed.create", {"trainer_id": 1}))["feed"]["path"]
+    status, headers, body = await asyncio.to_thread(_get_with, server, path, {})
+    assert status == 200 and headers["Cache-Control"] == "private, max-age=0, must-revalidate"
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    assert etag.startswith('"') and modified.endswith("GMT")
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n" in body and b"X-PUBLISHED-TTL:PT15M\r\n" in body
+    # Nothing changed: the same bytes (each DTSTAMP is the session's last change), and 304s.
+    assert (await asyncio.to_thread(_get_with, server, path, {}))[2] == body
+    for asked in ({"If-None-Match": etag}, {"If-None-Match": f'"other", {etag}'},
+                  {"If-Modified-Since": modified}):
+        status, again, empty = await asyncio.to_thread(_get_with, server, path, asked)
+        assert (status, empty, again["ETag"]) == (304, b"", etag)
+    mine = next(ev for ev in icalendar.Calendar.from_ical(body).walk("VEVENT")
+                if str(ev["UID"]) == f"session-{made['id']}@swan-desktop")
+    assert format_ts(mine.decoded("DTSTAMP")) == made["updated_at"]
+
+    changed = (await boss.ok("session.update", {"id": made["id"], "version": made["version"],
+                                                "changes": {"notes": "moved room"}}))["session"]
+    status, headers, body = await asyncio.to_thread(_get_with, server, path, {"If-None-Match": etag})
+    assert status == 200 and headers["ETag"] != etag
+    mine = next(ev for ev in icalendar.Calendar.from_ical(body).walk("VEVENT")
+                if str(ev["UID"]) == f"session-{made['id']}@swan-desktop")
+    assert format_ts(mine.decoded("DTSTAMP")) == changed["updated_at"]

@@ -43,3 +43,7 @@ def visible_top_level(kind: type[W]) -> W | None:
 async def shown(kind: type[W], timeout: float = TIMEOUT_S) -> W:
     """The first top-level widget of ``kind`` to be shown (it may be shown already)."""
     return await found(lambda: visible_top_level(kind), timeout, what=f"a {kind.__name__} to be shown")
+
+
+#: What the offscreen platform logs for every top-level window it cannot size natively.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"

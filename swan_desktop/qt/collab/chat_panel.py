@@ -27,6 +27,8 @@ from ...net.connection import ConnectionLost, RequestTimeout
 from ...protocol.errors import ProtocolError
 from ..style import ERROR_TEXT
 from ..tasks import spawn
+from .chat_delegate import ChatDelegate
+from .mentions import handle, people, unknown
 from .models import ChatModel
 
 #: Reactions offered (glyphs every installed font draws).
@@ -55,6 +57,7 @@ class ChatPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setAlternatingRowColors(True)
+        self.view.setItemDelegate(ChatDelegate(self.view))
         self.reaction_buttons: dict[str, QToolButton] = {}
         actions = QHBoxLayout()
         actions.setSpacing(4)
@@ -84,9 +87,17 @@ class ChatPanel(QWidget):
         self.names = QStringListModel(self)
         self.completer = QCompleter(self.names, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "@bro" finds Jonah Brooks too
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setWidget(self.input)
         self.completer.activated.connect(self.insert_mention)
         self.input.textEdited.connect(self._maybe_complete)
+        self.input.textChanged.connect(self._check_mentions)
+        self.mention_warning = QLabel()
+        self.mention_warning.setObjectName("mentionWarning")
+        self.mention_warning.setStyleSheet("color: #8a5a00;")
+        self.mention_warning.setWordWrap(True)
+        self.mention_warning.setVisible(False)
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error.setWordWrap(True)
@@ -107,6 +118,7 @@ class ChatPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
         layout.addWidget(self.error)
+        layout.addWidget(self.mention_warning)
         layout.addLayout(entry)
 
         self.room_combo.currentIndexChanged.connect(lambda _i: self._room_changed())
@@ -156,8 +168,7 @@ class ChatPanel(QWidget):
             self.view.scrollToBottom()
         directory = self._directory()
         mine = me.id if me else None
-        self.names.setStringList(sorted({u.name.split()[0] for u in directory.users.values()
-                                         if u.id != mine and u.name}))
+        self.names.setStringList(people(directory, mine))
         self._update_buttons()
 
     # -- selection ------------------------------------------------------------------------
@@ -258,9 +269,21 @@ class ChatPanel(QWidget):
             return
         self.completer.setCompletionPrefix(match.group(1))
         if self.completer.completionCount() > 0:
-            self.completer.complete()
+            rect = self.input.cursorRect()
+            rect.setWidth(max(220, self.input.width() // 2))
+            self.completer.complete(rect)  # under the @, however long the line
         elif popup is not None:
             popup.hide()
+
+    def _check_mentions(self, text: str) -> None:
+        """Warn about @words that name nobody (the one still being typed is not judged yet)."""
+        typing = _MENTION_AT_CURSOR.search(text[: self.input.cursorPosition()])
+        judged = text[: typing.start()] + text[self.input.cursorPosition():] if typing else text
+        missing = unknown(judged, self._directory())
+        words = ", ".join(f"@{w}" for w in missing)
+        self.mention_warning.setText(f"Nobody here is called {words}; they will not be told. "
+                                     "Mentions use first names." if missing else "")
+        self.mention_warning.setVisible(bool(missing))
 
     def insert_mention(self, name: str) -> None:
         """Replace the ``@par`` before the cursor with ``@Name ``."""
@@ -268,7 +291,7 @@ class ChatPanel(QWidget):
         text = self.input.text()
         match = _MENTION_AT_CURSOR.search(text[:cursor])
         start = match.start() if match else cursor
-        mention = f"@{name} "
+        mention = f"@{handle(name)} "
         self.input.setText(text[:start] + mention + text[cursor:])
         self.input.setCursorPosition(start + len(mention))
 

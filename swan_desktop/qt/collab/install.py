@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QTabWidget, QWidget
 
 from ...core.client import StudioClient
 from ...domain.permissions import can_edit_schedule
@@ -22,6 +22,7 @@ from ..views.outline import Outline
 from .admin import AdminActions
 from .avatars import AvatarStrip
 from .bridge import ObservableBridge
+from .chat_badge import ChatBadge
 from .edit_lock import EditLock
 from .panel import CollabPanel
 from .people_panel import PeoplePanel
@@ -37,6 +38,7 @@ class Collaboration:
     bridge: ObservableBridge
     admin: AdminActions
     people: PeoplePanel
+    badge: ChatBadge | None = None
 
     def stop(self) -> None:
         self.bridge.detach()
@@ -124,8 +126,13 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
         layout.insertWidget(1, avatars)  # right under the toolbar
     panel = CollabPanel(collab, lambda: client.store.directory, pane.open_editor)
     add_pane = getattr(window, "add_pane", None)
+    badge: ChatBadge | None = None
     if add_pane is not None:
         add_pane(panel, "Collaboration")
+        tabs = getattr(window, "tabs", None)
+        if isinstance(tabs, QTabWidget):  # unread chat and mentions on the tab
+            badge = ChatBadge(tabs, panel, collab.chat, lambda: collab.me.id if collab.me else None, panel)
+            panel.bridge.changed.connect(badge.refresh)
     admin = AdminActions(collab, pane)
     avatars.menu = admin.popup  # admins: change role, disconnect
     admin.told.connect(lambda text, error: pane.editing.show_notice(text, error=error))
@@ -158,10 +165,11 @@ def install(window: QWidget, pane: SchedulePane, client: StudioClient) -> Collab
             pane.refresh()  # the studio's days and rows moved with its zone
 
     collab.settings_listeners.append(settings_changed)
+    pane.studio_settings = lambda: collab.settings  # the cancellation window, for the cancel dialog
     panel.chat.set_day(pane.current_date)
     reporter.viewing()
     refresh()
-    return Collaboration(avatars, panel, reporter, bridge, admin, people)
+    return Collaboration(avatars, panel, reporter, bridge, admin, people, badge)
 
 
 def attach_settings(shell: Any, client: StudioClient) -> bool:

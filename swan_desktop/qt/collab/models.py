@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QFont
 from ...core.collab.activity import ActivityEntry
 from ...core.collab.chat import ChatMessage
 from ...protocol.timefmt import parse_ts
+from ..human_time import human_time
 from ..models.row_table import RowTableModel
-from ..session_text import local
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_HEIGHT = 42
@@ -26,20 +26,22 @@ EntryRole = Qt.ItemDataRole.UserRole + 2
 
 
 def clock(ts: str | None) -> str:
+    """``09:05`` today, ``yesterday 09:05`` or ``Mon 3 Mar 09:05`` before, on this PC's clock."""
     if not ts:
         return ""
     try:
-        return f"{local(parse_ts(ts, 'ts')):%H:%M}"
+        text = human_time(parse_ts(ts, 'ts'))
     except Exception:  # noqa: BLE001 - a malformed time shows as nothing, never breaks the list
         return ""
+    return text.removeprefix("today ")
 
 
 def when(ts: str | None) -> str:
-    """``Mon 03 Mar 09:05`` in local time."""
+    """``today 09:05``, ``yesterday 18:03`` or ``Mon 3 Mar 09:05`` on this PC's clock."""
     if not ts:
         return ""
     try:
-        return f"{local(parse_ts(ts, 'ts')):%a %d %b %H:%M}"
+        return human_time(parse_ts(ts, 'ts'))
     except Exception:  # noqa: BLE001
         return str(ts)
 

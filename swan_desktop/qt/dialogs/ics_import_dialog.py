@@ -1,5 +1,7 @@
 """Import an .ics file: pick the trainer and whether events become blocked time
-or sessions, see every event with its clashes, then import the clash-free ones."""
+or sessions, see every row with its clashes, what cannot be imported and why,
+and what the reader decided (a note per row); then import the rest, all or
+nothing."""
 
 from __future__ import annotations
 
@@ -21,11 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.actions import ScheduleActions
-from ...core.ics_import import AS_BLOCKED, AS_SESSIONS, ImportPlan, apply_plan, plan_import
+from ...core.ics_import import AS_BLOCKED, AS_SESSIONS, ImportFailed, ImportPlan, apply_plan, plan_import
 from ...core.schedule import ScheduleStore
 from ...domain.ics import IcsError
 from ...domain.overlap import describe
-from ...protocol.errors import ProtocolError
 from ..session_text import local
 from ..tasks import spawn
 
@@ -51,9 +52,10 @@ class IcsImportDialog(QDialog):
         self.mode_combo.addItem("Sessions", AS_SESSIONS)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["When", "Event", "Clash"])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["When", "Event", "Clash", "Note"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -92,8 +94,9 @@ class IcsImportDialog(QDialog):
             start, end = local(e.start, self._tz), local(e.end, self._tz)  # the studio's wall clock
             when = (f"{start:%a %d %b} (all day)" if e.all_day
                     else f"{start:%a %d %b %H:%M}–{end:%H:%M}")
-            clash = "; ".join(describe(c, name, self._tz) for c in item.clashes) or "free"
-            cells = [QTableWidgetItem(when), QTableWidgetItem(e.summary), QTableWidgetItem(clash)]
+            clash = item.problem or "; ".join(describe(c, name, self._tz) for c in item.clashes) or "free"
+            cells = [QTableWidgetItem(when), QTableWidgetItem(e.summary), QTableWidgetItem(clash),
+                     QTableWidgetItem("; ".join(item.notes))]
             if not item.ok:
                 for cell in cells:
                     cell.setForeground(CLASH_INK)
@@ -102,8 +105,9 @@ class IcsImportDialog(QDialog):
         ok = len(plan.items) - len(plan.clashing)
         skipped = f" {len(plan.calendar.skipped)} left out: " + "; ".join(plan.calendar.skipped) \
             if plan.calendar.skipped else ""
-        self.summary.setText(f"{len(plan.items)} events for {name}: {ok} can be imported, "
-                             f"{len(plan.clashing)} clash and will be left out.{skipped}")
+        self.summary.setText(f"{len(plan.items)} rows for {name}: {ok} can be imported, "
+                             f"{len(plan.clashing)} clash or cannot be imported and will be left out."
+                             f"{skipped}")
         self.import_button.setText(f"Import {ok}")
         self.import_button.setEnabled(ok > 0)
 
@@ -115,15 +119,17 @@ class IcsImportDialog(QDialog):
     async def _import(self, plan: ImportPlan) -> None:
         try:
             made = await apply_plan(plan, self._actions)
-        except ProtocolError as exc:
-            self.summary.setText(f"The import stopped: {exc.message}")
-            self.import_button.setEnabled(True)
+        except ImportFailed as failed:
+            self.summary.setText(str(failed))
+            self.refresh()  # the preview again, against the schedule as it is now
+            self.summary.setText(f"{failed} {self.summary.text()}")
             return
         self.imported.emit(len(made))
         self.accept()
 
     def row_texts(self, row: int) -> list[str]:
-        return [(cell.text() if (cell := self.table.item(row, c)) is not None else "") for c in range(3)]
+        return [(cell.text() if (cell := self.table.item(row, c)) is not None else "")
+                for c in range(self.table.columnCount())]
 
     def clash_rows(self) -> list[int]:
         return [r for r in range(self.table.rowCount())

@@ -38,7 +38,7 @@ class RepeatControl(QWidget):
         self._length = timedelta(hours=1)
         self.kind_combo = QComboBox()
         for label, kind in (("Does not repeat", NONE), ("Every day", DAILY), ("Every week on…", WEEKLY),
-                            ("Every few weeks on…", EVERY_N_WEEKS), ("Custom rule (RRULE)", CUSTOM)):
+                            ("Every few weeks on…", EVERY_N_WEEKS), ("Custom repeat…", CUSTOM)):
             self.kind_combo.addItem(label, kind)
         self.kind_combo.setAccessibleName("Repeat")
         self.interval_spin = QSpinBox()
@@ -55,7 +55,10 @@ class RepeatControl(QWidget):
         for box, name in zip(self.day_boxes, DAY_NAMES, strict=True):
             box.setAccessibleName(f"Repeat on {name}")
         self.custom_edit = QLineEdit()
-        self.custom_edit.setPlaceholderText("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12")
+        self.custom_edit.setPlaceholderText("e.g. FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12 (every Monday and "
+                                            "Thursday, 12 times)")
+        self.custom_edit.setToolTip("A repeat rule in the calendar standard (RFC 5545), for patterns "
+                                    "the choices above do not cover")
         self.custom_edit.setAccessibleName("Custom repeat rule")
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -33,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.actions import ScheduleActions, SeriesActions
+from ...core.alternatives import Alternative
+from ...core.cancellation import DEFAULT_WINDOW_H
 from ...core.directory import Directory
 from ...core.outcomes import (
     FAILURES,
@@ -50,12 +51,16 @@ from ...core.outcomes import (
     StaleVersion,
     outcome_of,
 )
+from ...core.schedule import ScheduleStore
 from ...domain.overlap import TIME_OVERLAP
 from ...protocol.entities import Session, Status
 from ...protocol.timefmt import format_ts
 from ..session_text import client_label, local, short_date
 from ..style import ERROR_TEXT
 from ..tasks import spawn
+from .alternatives_bar import AlternativesBar
+from .cancel_dialog import CancelSessionDialog
+from .clash_watch import ClashWatch
 from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
 from .session_form import WIRE_TO_SLOT, SessionForm
 
@@ -90,7 +95,8 @@ class SessionDialog(QDialog):
                  start: datetime | None = None, trainer_id: int | None = None,
                  read_only: bool = False, can_override: bool = False,
                  user_name: Callable[[int], str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 store: ScheduleStore | None = None, cancel_window_h: float = DEFAULT_WINDOW_H,
+                 me: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
         self._actions = actions
@@ -104,8 +110,11 @@ class SessionDialog(QDialog):
         self.conflict_dialog: ConflictDialog | None = None
         self.review_dialog: ReviewDialog | None = None
         self.confirm_box: QMessageBox | None = None
-        self.reason_dialog: QInputDialog | None = None
+        self.cancel_dialog: CancelSessionDialog | None = None
+        self._cancel_window_h, self._me = cancel_window_h, me
         self.scope_box: QMessageBox | None = None
+        self.override_box: QMessageBox | None = None
+        self._clash_text = ""
         #: Series and scoped changes (None where the actions offer none).
         self.calendar: SeriesActions | None = actions.calendar
 
@@ -135,9 +144,12 @@ class SessionDialog(QDialog):
         self.delete_button.clicked.connect(self.ask_delete)
         self.close_button.clicked.connect(self.reject)
 
+        for button in (self.cancel_session_button, self.delete_button, self.close_button):
+            button.setMinimumWidth(button.sizeHint().width())  # never clipped when the dialog is narrow
         buttons = QHBoxLayout()
-        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.cancel_session_button)
+        buttons.addSpacing(24)  # cancelling keeps the session on record; deleting does not
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.busy_label)
         buttons.addWidget(self.close_button)
@@ -148,6 +160,9 @@ class SessionDialog(QDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
         layout.addWidget(self.form)
+        self.alternatives_bar = AlternativesBar()
+        self.alternatives_bar.chosen.connect(self._take_alternative)
+        layout.addWidget(self.alternatives_bar)
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
 
@@ -160,6 +175,12 @@ class SessionDialog(QDialog):
                                  "end": format_ts(begin + timedelta(minutes=60)),
                                  "trainer_id": trainer_id, "status": Status.SCHEDULED.value})
         self.form.set_repeat_visible(session is None and self.calendar is not None)
+        #: Clash checks as fields change (only with the schedule store to check against).
+        self.clash_watch: ClashWatch | None = None
+        if store is not None and not read_only:
+            self.clash_watch = ClashWatch(self.form, store, session.id if session else None, self)
+            self.clash_watch.checked.connect(self._on_checked)
+            self.clash_watch.timer.start()
         self._update_title()
         self._update_buttons()
 
@@ -361,8 +382,25 @@ class SessionDialog(QDialog):
             case _:
                 self.show_general_error(f"Could not save: {outcome.message}")
 
+    def _on_checked(self, clashes: list[Any], alternatives: list[Alternative]) -> None:
+        self.alternatives_bar.show_alternatives(alternatives)
+        watch = self.clash_watch
+        self._clash_text = watch.double_booked() if watch is not None else ""
+        if clashes and self._can_override and not self._read_only:
+            self._offer_override("Save anyway")
+        elif not clashes and self.save_anyway_button.text() == "Save anyway":
+            self.save_anyway_button.setVisible(False)
+
+    def _take_alternative(self, alternative: Alternative) -> None:
+        self.form.apply_alternative(alternative.start, alternative.trainer_id)
+        if self.clash_watch is not None:
+            self.clash_watch.check_now()
+
     def _show_clash(self, clash: Clash) -> None:
         self.form.set_error("start", clash.message)
+        self._clash_text = f"• {clash.message}"
+        if self.clash_watch is not None:
+            self.clash_watch.server_message = clash.message
         if clash.kind == TIME_OVERLAP:
             self.form.set_error("location", "This room is taken at that time.")
         else:
@@ -376,15 +414,32 @@ class SessionDialog(QDialog):
         self.save_anyway_button.setEnabled(True)
 
     def save_anyway(self) -> None:
-        """Repeat the refused request with ``allow_overlap=True`` (admins only)."""
-        if self._can_override:
+        """Save with ``allow_overlap=True`` (admins only), after saying who gets double-booked."""
+        if not self._can_override:
+            return
+        if self.save_anyway_button.text() != "Save anyway":  # outside working hours: nobody double-booked
+            self._override_answered(True)
+            return
+        detail = self._clash_text or "• It overlaps another session."
+        text = f"Book it anyway? This double-books:\n{detail}"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway", text,
+                          QMessageBox.StandardButton.NoButton, self)
+        yes = box.addButton("Book anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Go back", QMessageBox.ButtonRole.RejectRole))
+        box.buttonClicked.connect(lambda button: self._override_answered(button is yes))
+        self.override_box = box
+        box.open()
+
+    def _override_answered(self, confirmed: bool) -> None:
+        if confirmed:
             (self._retry or self.save)(True)
 
     # -- version conflicts -------------------------------------------------------------
     def _changed_by(self, current: Session) -> str:
         if current.updated_by is None:
             return "Someone"
-        return self._user_name(current.updated_by) if self._user_name else f"user #{current.updated_by}"
+        return self._user_name(current.updated_by) if self._user_name else self._directory.user_name(
+            current.updated_by)
 
     def _open_conflict(self, current: Session) -> None:
         mine = self.form.values()
@@ -433,16 +488,18 @@ class SessionDialog(QDialog):
 
     # -- cancel and delete ---------------------------------------------------------------
     def ask_cancel_reason(self) -> None:
-        """Ask (non-modally) why the session is cancelled, then cancel it."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Cancel session")
-        dialog.setLabelText("Why is this session cancelled?")
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.textValueSelected.connect(self.cancel_session)
-        self.reason_dialog = dialog
+        """Ask (non-modally) why, saying what happens to the credit and who hears of it; then cancel."""
+        base = self._session
+        if base is None:
+            return
+        dialog = CancelSessionDialog(base, self._directory, window_h=self._cancel_window_h, me=self._me,
+                                     may_override=self._can_override and self.calendar is not None,
+                                     parent=self)
+        dialog.confirmed.connect(lambda reason: self.cancel_session(reason, dialog.restore_credit()))
+        self.cancel_dialog = dialog
         dialog.open()
 
-    def cancel_session(self, reason: str) -> bool:
+    def cancel_session(self, reason: str, restore_credit: bool = False) -> bool:
         """Send status=cancelled with ``reason``; a blank reason is refused next to the field."""
         base = self._session
         if base is None or self._read_only or self._busy:
@@ -455,6 +512,10 @@ class SessionDialog(QDialog):
         changes = {"status": Status.CANCELLED.value, "cancel_reason": reason}
         self._pending = changes
         self._retry = self._send_pending
+        calendar = self.calendar
+        if restore_credit and calendar is not None:  # admins: the credit comes back despite the window
+            spawn(self._send(lambda: calendar.cancel_giving_credit_back(base.id, base.version, reason)))
+            return True
         spawn(self._send(lambda: self._actions.update_session(base.id, base.version, changes)))
         return True
 
@@ -468,7 +529,8 @@ class SessionDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session with {client_label(s, self._directory)} on "
-                          f"{short_date(local(s.start, self.form.zone).date())}? This cannot be undone.",
+                          f"{short_date(local(s.start, self.form.zone).date())}? Edit ▸ Undo books it "
+                          "again as a new session; its history stays in the activity feed.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)

@@ -13,16 +13,14 @@ import math
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QTimeEdit,
     QWidget,
 )
 
@@ -32,6 +30,7 @@ from ...protocol.entities import Status
 from ...protocol.timefmt import format_ts, parse_ts
 from ..style import ERROR_TEXT, status_label
 from .repeat_control import RepeatControl
+from .time_fields import DateField, TimeField
 
 #: Error slots, in the order their rows appear.
 SLOTS = ("date", "start", "end", "repeat", "trainer_id", "client", "credits", "location", "session_type_id",
@@ -46,6 +45,7 @@ WIRE_TO_SLOT = {
 }
 
 DEFAULT_DURATION = 60
+TYPO = "Type a time such as 10, 10:30, 1030 or 2pm."
 
 
 def _combine(day: QDate, at: QTime, zone: tzinfo) -> datetime:
@@ -54,7 +54,13 @@ def _combine(day: QDate, at: QTime, zone: tzinfo) -> datetime:
 
 
 class SessionForm(QWidget):
-    """Inputs for every editable session field, each with its own error label."""
+    """Inputs for every editable session field, each with its own error label.
+
+    ``fieldsChanged()`` whenever the date, a time, the trainer, the room or the
+    status changes: what a clash depends on.
+    """
+
+    fieldsChanged = Signal()
 
     def __init__(self, directory: Directory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,13 +69,10 @@ class SessionForm(QWidget):
         self.zone = directory.zone
         self._duration = DEFAULT_DURATION
 
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = DateField()
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.start_edit = QTimeEdit()
-        self.start_edit.setDisplayFormat("HH:mm")
-        self.end_edit = QTimeEdit()
-        self.end_edit.setDisplayFormat("HH:mm")
+        self.start_edit = TimeField()
+        self.end_edit = TimeField()
         self.duration_label = QLabel()
         self.duration_label.setStyleSheet("color: #5f6b7a;")
 
@@ -172,6 +175,12 @@ class SessionForm(QWidget):
         self.status_combo.currentIndexChanged.connect(self._status_changed)
         self.date_edit.dateChanged.connect(self._feed_repeat)
         self.client_combo.currentTextChanged.connect(self._show_credits)
+        self.start_edit.typoEntered.connect(lambda _text: self.set_error("start", TYPO))
+        self.end_edit.typoEntered.connect(lambda _text: self.set_error("end", TYPO))
+        for signal in (self.date_edit.dateChanged, self.start_edit.timeChanged, self.end_edit.timeChanged,
+                       self.trainer_combo.currentIndexChanged, self.location_combo.currentTextChanged,
+                       self.status_combo.currentIndexChanged):
+            signal.connect(self._fields_changed)
         self._status_changed()
         self._show_credits()
 
@@ -333,6 +342,19 @@ class SessionForm(QWidget):
         else:
             self.credits_label.setStyleSheet("")
             self.credits_label.setText(f"{credits} credit{'s' if credits != 1 else ''} left in the package")
+
+    def _fields_changed(self, *_args: object) -> None:
+        for slot in ("start", "end"):
+            if self.error_text(slot) == TYPO:
+                self.set_error(slot, "")
+        self.fieldsChanged.emit()
+
+    def apply_alternative(self, start: datetime, trainer_id: int) -> None:
+        """Take a suggested start (aware, any zone) and trainer, keeping the length."""
+        local_start = in_zone(start, self.zone)
+        self.date_edit.setDate(QDate(local_start.year, local_start.month, local_start.day))
+        self.start_edit.setTime(QTime(local_start.hour, local_start.minute))
+        self._select_data(self.trainer_combo, trainer_id)
 
     def _start_changed(self, at: QTime) -> None:
         self.end_edit.blockSignals(True)

@@ -7,8 +7,8 @@ a chart with no measured point at all says "no data".
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from .figures import NO_DATA
@@ -53,6 +53,7 @@ class MetricChart(QChartView):
             line.attachAxis(self._y)
             self.lines[name] = line
         self.setChart(chart)
+        self.follow_palette()
         self.has_data = False
         self.set_points({}, 0, 0, "1h")
 
@@ -73,6 +74,26 @@ class MetricChart(QChartView):
         self._y.setRange(0.0, top * 1.15 if top > 0 else 1.0)
         self.chart().setTitle(self.title if self.has_data else f"{self.title} — {NO_DATA}")
         self._y.setVisible(self.has_data)
+
+    def follow_palette(self) -> None:
+        """Light or dark chart to match the window (the theme can change while shown)."""
+        chart = self.chart()
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        theme = QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
+        if chart.theme() != theme:
+            title_font = QFont(chart.titleFont())
+            chart.setTheme(theme)  # resets pens and fonts: put ours back
+            chart.setTitleFont(title_font)
+            for i, line in enumerate(self.lines.values()):
+                line.setPen(QPen(QColor(PALETTE[i % len(PALETTE)]), 1.6))
+        chart.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
+        chart.setTitleBrush(self.palette().color(QPalette.ColorRole.Text))
+        self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.follow_palette()
 
     def points(self, name: str) -> list[tuple[float, float]]:
         """What the named line shows, as ``(t seconds, value)`` (for tests and export)."""

@@ -30,16 +30,19 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.monitor import RANGES, MonitorStore, Requester
 from ...net.metrics import MetricsSnapshot
+from ..human_time import human_iso
 from . import export
 from .charts import MetricChart
 from .figures import CLIENT_FIGURES, NO_DATA, SERVER_FIGURES, show
 from .service_model import ServiceTableModel
+from .summary import summary_sentence
 from .uptime_bar import UptimeBar
 
 #: Auto-refresh choices: label → milliseconds (0 = off).
@@ -50,7 +53,7 @@ CHARTS: dict[str, tuple[dict[str, str], str, float]] = {
     "Request latency": (
         {"latency_p50_ms": "p50", "latency_p95_ms": "p95", "latency_p99_ms": "p99"}, "ms", 1.0),
     "Throughput": ({"requests_per_s": "requests/s", "events_per_s": "events/s"}, "per s", 1.0),
-    "Error rate": ({"error_rate": "errors"}, "%", 100.0),
+    "Errors and refusals": ({"error_rate": "server errors", "refusal_rate": "refused by rule"}, "%", 100.0),
     "Server CPU": ({"cpu_percent": "CPU"}, "%", 1.0),
     "Server memory": ({"memory_rss_bytes": "resident"}, "MiB", 1 / 1024 / 1024),
 }
@@ -118,6 +121,21 @@ class MonitorPane(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.overall_label.setFont(font)
+        #: The first thing read: health and what was refused, in one sentence.
+        self.summary_label = QLabel("Not loaded yet")
+        self.summary_label.setObjectName("monitorSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setAccessibleName("Summary")
+        font = self.summary_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.summary_label.setFont(font)
+        self.details_button = QToolButton()
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setToolTip("Services, figures, latency and charts")
+        self.details_button.toggled.connect(self.show_details)
 
         bar = QHBoxLayout()
         bar.addWidget(self.overall_label)
@@ -194,12 +212,23 @@ class MonitorPane(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        self.details = scroll
         outer = QVBoxLayout(self)
+        outer.addWidget(self.summary_label)
         outer.addLayout(bar)
+        outer.addWidget(self.details_button)
         outer.addWidget(scroll, 1)
+        outer.addStretch(0)
+        scroll.setVisible(False)
 
         self.interval_box.setCurrentText("5 s")
         self.redraw()
+
+    def show_details(self, shown: bool) -> None:
+        """The technical figures, charts and tables stay under "Details" until asked for."""
+        self.details_button.setChecked(shown)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.details.setVisible(shown)
 
     # -- refreshing ----------------------------------------------------------------
     def set_interval(self, label: str) -> None:
@@ -261,13 +290,15 @@ class MonitorPane(QWidget):
         self.services_model.refresh()
         status = (store.snapshot or {}).get("status")
         self.overall_label.setText(f"System: {status}" if status else "System: no data")
+        self.summary_label.setText(summary_sentence(store.snapshot, store.error or ""))
         if store.error:
             self.status_label.setText(store.error)
             self.status_label.setStyleSheet("color: #c62828;")
         else:
             self.status_label.setStyleSheet("")
             sampled = (store.snapshot or {}).get("sampled_at")
-            self.status_label.setText(f"Measured at {sampled}" if sampled else "Not loaded yet")
+            self.status_label.setText(f"Measured {human_iso(sampled, seconds=True)}" if sampled
+                                      else "Not loaded yet")
         figures = store.figures
         for key, _, fmt in SERVER_FIGURES:
             self.figure_labels[key].setText(show(figures.get(key), fmt))

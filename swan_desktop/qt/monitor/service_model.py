@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ...core.monitor import MonitorStore
+from ..human_time import human_iso
 from ..models.row_table import RowTableModel
 from .figures import STATUS_COLORS
 
@@ -17,13 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def since_text(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return iso
-    return moment.strftime("%d %b %H:%M:%S")
+    """When a service entered its status, on this computer's clock ("today 10:42:05")."""
+    return human_iso(iso, seconds=True)
 
 
 class ServiceTableModel(RowTableModel[dict[str, Any]]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from ...core.notifications import Note, NotificationCenter
@@ -28,7 +28,14 @@ TICK_MS = 5000
 
 
 def popup_for(note: Note) -> Popup:
-    return Popup(str(note.id), note.title, note.message, note.category, note.priority, note.id)
+    return Popup(str(note.id), note.title, note.message, note.category, note.priority, note.id,
+                 tuple((a.id, a.label) for a in note.actions))
+
+
+class ActionRelay(QObject):
+    """Carries a desktop pop-up's button (heard on the D-Bus thread) to the GUI thread."""
+
+    invoked = Signal(int, str)  # notification id, action id
 
 
 class NotificationUI:
@@ -49,7 +56,19 @@ class NotificationUI:
         center.store.on_new.append(self.deliver)
         pane.detail.lookup = router.status.get
         router.on_status.append(self._status_changed)
+        #: A desktop pop-up's button runs the same server-backed action as the center's.
+        self.relay = ActionRelay(pane)
+        self.relay.invoked.connect(self.run_popup_action)
+        desktop = router._channels.get("desktop")
+        if isinstance(desktop, DesktopChannel) and desktop.dbus is not None:
+            desktop.dbus.on_action = self.relay.invoked.emit
         self._retitle(pane.tab_title)
+
+    def run_popup_action(self, nid: int, action_id: str) -> None:
+        note = self.center.store.get(nid)
+        action = next((a for a in note.actions if a.id == action_id), None) if note else None
+        if action is not None:
+            self.pane.run_action(nid, action)
 
     def _retitle(self, title: str) -> None:
         self.tabs.setTabText(self.tab_index, title)
@@ -81,6 +100,9 @@ class NotificationUI:
         sound = self.router._channels.get("sound")
         if isinstance(sound, SoundChannel):
             sound.close()
+        desktop = self.router._channels.get("desktop")
+        if isinstance(desktop, DesktopChannel):
+            desktop.close()
 
 
 def install(window: Any, center: NotificationCenter, *, tray: Any | None = None,

@@ -1,13 +1,16 @@
-"""Connection page: the server address (ws:// or wss://, validated) and the account
-(who is signed in; sign out forgets the remembered sign-in from the keyring)."""
+"""Connection page: the server address (ws:// or wss://, validated), the studio's
+certificate authority file for a wss:// server with its own CA (checked before it is
+kept; ``--ca-file`` still wins for one run), and the account (who is signed in; sign
+out forgets the remembered sign-in from the keyring)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from ...net.tls import TrustFileError, client_context
 from ...settings import schema, secrets
 from ...settings.config import Settings
 from .form import Page, error, hint
@@ -40,6 +43,7 @@ class ConnectionPage(Page):
         self.form.addRow("Server address", self.server_edit)
         self.form.addRow("", self.server_error)
         self.form.addRow("", self.server_hint)
+        self._add_ca_row(config)
 
         self.account_label = QLabel()
         self.account_label.setWordWrap(True)
@@ -85,6 +89,58 @@ class ConnectionPage(Page):
             self.config.server_url = url
             self.config.save()
             self.serverChanged.emit(url)
+        return True
+
+    # -- the studio's certificate authority ------------------------------------------
+    def _add_ca_row(self, config: Settings) -> None:
+        self.ca_edit = QLineEdit(config.ca_file)
+        self.ca_edit.setPlaceholderText("empty: only certificates this system trusts")
+        self.ca_edit.setAccessibleName("Studio certificate authority file")
+        self.ca_edit.editingFinished.connect(self.commit_ca_file)
+        self.ca_choose = QPushButton("Choose…")
+        self.ca_choose.setAccessibleName("Choose the studio certificate authority file")
+        self.ca_choose.clicked.connect(self.choose_ca_file)
+        self.ca_chooser: QFileDialog | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.ca_edit, 1)
+        row.addWidget(self.ca_choose)
+        self.ca_error = error()
+        self.ca_hint = hint("For a wss:// server whose certificate comes from the studio's own "
+                            "authority (a .pem or .crt file from your administrator). Used from the "
+                            "next sign-in.")
+        self.form.addRow("Studio CA file", row)
+        self.form.addRow("", self.ca_error)
+        self.form.addRow("", self.ca_hint)
+
+    def choose_ca_file(self) -> QFileDialog:
+        """A non-modal file chooser; the chosen file is checked and kept like a typed one."""
+        start = self.ca_edit.text() or ""
+        chooser = QFileDialog(self, "Studio certificate authority file", start,
+                              "Certificates (*.pem *.crt *.cer);;All files (*)")
+        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser.fileSelected.connect(self._ca_chosen)
+        self.ca_chooser = chooser
+        chooser.open()
+        return chooser
+
+    def _ca_chosen(self, path: str) -> None:
+        self.ca_edit.setText(path)
+        self.commit_ca_file()
+
+    def commit_ca_file(self) -> bool:
+        """Keep the file if it holds certificates TLS can use (or clear it); say why not otherwise."""
+        path = self.ca_edit.text().strip()
+        try:
+            if path:
+                client_context(path)
+        except TrustFileError as exc:
+            self.ca_error.setText(str(exc))
+            self.ca_error.setVisible(True)
+            return False
+        self.ca_error.setVisible(False)
+        if path != self.config.ca_file:
+            self.config.ca_file = path
+            self.config.save()
         return True
 
     def sign_out(self) -> None:

@@ -16,10 +16,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCompleter,
     QDoubleSpinBox,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from ...net.connection import ConnectionLost, RequestTimeout
 from ...protocol.errors import ProtocolError
 from ..tasks import spawn
 from .form import Page, error, hint
+from .zone_picker import ZonePicker
 
 #: Each strategy in one line.
 EXPLAINED = {
@@ -88,23 +87,17 @@ class StudioSettingsPage(Page):
             button.toggled.connect(lambda on, n=name: self._strategy_toggled(n, on))
         self.form.addRow(_label("When two people edit\nthe same session"), choices)
 
-        self.zone_edit = QLineEdit()
+        self.zone_edit = ZonePicker()
         self.zone_edit.setAccessibleName("Studio time zone")
-        self.zone_edit.setPlaceholderText("the server's own time zone")
-        self.zone_edit.setClearButtonEnabled(True)
-        completer = QCompleter(zone_names(), self.zone_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.zone_edit.setCompleter(completer)
-        self.zone_edit.editingFinished.connect(self.save_zone)
-        self.zone_edit.textEdited.connect(lambda _t: self._zone_problem(""))
+        self.zone_edit.zoneChosen.connect(lambda _zone: self.save_zone())
+        self.zone_edit.editTextChanged.connect(lambda _t: self._zone_problem(""))
         self.zone_error = error()
         zone_box = QWidget()
         zone_column = QVBoxLayout(zone_box)
         zone_column.setContentsMargins(0, 0, 0, 0)
         zone_column.addWidget(self.zone_edit)
-        zone_column.addWidget(hint("An IANA name such as Europe/Lisbon; working hours and free slots "
-                                   "are read in it."))
+        zone_column.addWidget(hint("The city whose clock the studio keeps; working hours, free slots "
+                                   "and the schedule's days follow it."))
         zone_column.addWidget(self.zone_error)
         self.form.addRow(_label("Time zone"), zone_box)
 
@@ -120,8 +113,8 @@ class StudioSettingsPage(Page):
         window_column = QVBoxLayout(window_box)
         window_column.setContentsMargins(0, 0, 0, 0)
         window_column.addWidget(self.window_spin, 0, Qt.AlignmentFlag.AlignLeft)
-        window_column.addWidget(hint("A client who cancels later than this before the start loses "
-                                     "the credit (0 to 720 hours)."))
+        window_column.addWidget(hint("Cancelled at least this long before the start, a used credit goes "
+                                     "back to the client; later, it does not (0 to 720 hours)."))
         self.form.addRow(_label("Cancellation window"), window_box)
 
         self.status = error()
@@ -149,8 +142,8 @@ class StudioSettingsPage(Page):
             button = self.strategy_buttons.get(settings.get("conflict_strategy", "auto-merge"))
             if button is not None:
                 button.setChecked(True)
-            if not self.zone_edit.hasFocus() or settings.get("timezone", "") != self.zone_edit.text():
-                self.zone_edit.setText(settings.get("timezone", ""))
+            if not self.zone_edit.hasFocus() or settings.get("timezone", "") != self.zone_edit.zone():
+                self.zone_edit.set_zone(settings.get("timezone", ""))
             self._zone_problem("")
             try:
                 self.window_spin.setValue(float(settings.get("cancellation_window_h", "24")))
@@ -168,12 +161,12 @@ class StudioSettingsPage(Page):
 
     # -- saving ---------------------------------------------------------------------------------
     def save_zone(self) -> None:
-        name = self.zone_edit.text().strip()
+        name = self.zone_edit.zone()
         if name == self.settings.get("timezone", ""):
             return
         if not valid_zone(name):
-            self._zone_problem(f"“{name}” is not a time zone name; pick one from the list, "
-                               "such as Europe/Lisbon.")
+            self._zone_problem(f"No city called “{name}” is known; type part of a city's name "
+                               "and pick it from the list.")
             return
         self._zone_problem("")
         self._save({"timezone": name})

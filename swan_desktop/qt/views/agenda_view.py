@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..models.session_table_model import Column, SessionRole, SessionTableModel
@@ -42,6 +42,10 @@ class AgendaView(QTableView):
             self.setColumnWidth(col, width)
         self.activated.connect(self._on_activated)
         self.selectionModel().selectionChanged.connect(self._on_selection)
+
+    def session_at(self, pos: QPoint) -> int | None:
+        """The session in the row at a viewport point (the right-click menu's)."""
+        return self._id(self.indexAt(pos))
 
     def _id(self, index: QModelIndex) -> int | None:
         value = index.siblingAtColumn(0).data(SessionRole.SessionIdRole)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from ...core.directory import Directory
 from ...core.wallclock import today_in
 from ...protocol.entities import Session, Status
-from ..session_text import client_label, long_date, time_range, tooltip_html
+from ..session_text import client_label, long_date, spoken_summary, time_range, tooltip_html
 from .item_texts import ItemTexts, Texts
 from .time_grid import Column, GridItem, TimeGridView
 from .working_hours import away_words, off_hours
@@ -27,7 +27,9 @@ class DayView(TimeGridView):
         self.day = date.today()
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Day schedule")
-        self.canvas.setAccessibleName("Day schedule, one column per trainer")
+        self.canvas.base_accessible_name = "Day schedule, one column per trainer"
+        self.canvas.setAccessibleName(self.canvas.base_accessible_name)
+        self.canvas.set_summary_provider(lambda s: spoken_summary(s, self._directory))
         self.header.setAccessibleName("Trainer columns")
 
     def show_day(self, day: date, sessions: Sequence[Session], directory: Directory,

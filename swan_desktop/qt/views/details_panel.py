@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from ...core.directory import Directory
 from ...protocol.entities import Session
+from ..enter_button import EnterButton
 from ..session_text import client_label, local, long_date, time_range
 from ..style import STATUS_LOOK, block_colors, is_dark
 
@@ -47,7 +48,7 @@ class DetailsPanel(QFrame):
             form.addRow(label, value)
             self._values[name] = value
         self._form = form
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = EnterButton("Edit…")
         self.edit_button.setAccessibleName("Edit session")
         self.edit_button.clicked.connect(self._on_edit)
         layout = QVBoxLayout(self)
@@ -60,6 +61,12 @@ class DetailsPanel(QFrame):
         layout.addWidget(self.edit_button)
         self._read_only = False
         self.show_session(None, Directory())
+
+    def add_section(self, widget: QWidget) -> None:
+        """A feature's part of the details (a group session's clients), above Edit."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 2, widget)
 
     @property
     def session_id(self) -> int | None:

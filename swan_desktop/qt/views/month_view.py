@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QWidget
 from ...core.directory import Directory
 from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session, Status
-from ..session_text import hm
+from ..fit_text import alternatives, fitting
+from ..session_text import hm, initials
 from ..style import CanvasColors, block_colors, canvas_colors
 
 HEADER_H = 26
@@ -167,9 +168,7 @@ class MonthView(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colors.fill)
             painter.drawRoundedRect(chip, 3, 3)
-            who = s.client_name or ("Blocked" if s.status is Status.BLOCKED else "Open slot")
-            text = fm.elidedText(f"{hm(s.start, self._zone)} {who}", Qt.TextElideMode.ElideRight,
-                                 int(chip.width() - 6))
+            text = self.chip_text(s, fm, chip.width() - 6)
             font.setStrikeOut(s.status is Status.CANCELLED)
             painter.setFont(font)
             painter.setPen(colors.text)
@@ -183,6 +182,15 @@ class MonthView(QWidget):
             painter.setPen(canvas.axis_text)
             painter.drawText(QRectF(cell.left() + 6, y, cell.width() - 12, LINE_H),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{hidden} more")
+
+    def chip_text(self, s: Session, fm: QFontMetrics, width: float) -> str:
+        """A session's line in a day cell: time and client, then the trainer's name where
+        there is room, else their initials."""
+        who = s.client_name or ("Blocked" if s.status is Status.BLOCKED else "Open slot")
+        trainer = self._directory.trainer_name(s.trainer_id)
+        plain = f"{hm(s.start, self._zone)} {who}"
+        wordings = alternatives(f"{plain} · {trainer}", f"{plain} · {initials(trainer)}", plain)
+        return fitting(fm, wordings, width)
 
     def hidden_count(self, day: date) -> int:
         """How many of ``day``'s sessions are summarised as "+N more" at the current size."""

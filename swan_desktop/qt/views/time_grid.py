@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFocusEvent,
     QFont,
     QFontMetrics,
     QHelpEvent,
@@ -45,6 +46,8 @@ from ...protocol.entities import Session, Status
 from .. import style
 from ..session_block import paint_block, paint_mark
 from .drag import SessionDrag, ghost_rect
+from .grid_focus import announce_selection, handle_key, paint_focus
+from .grid_keys import Spot
 from .lanes import assign_lanes
 from .outline import Outline, paint_outline
 from .week_summary import SUMMARY_COLOR, Summary
@@ -137,6 +140,11 @@ class TimeGridCanvas(QWidget):
     sessionDropped = Signal(object)  # DropTarget: a move or resize the user let go of
     multiSelectionChanged = Signal(list)  # session ids picked with Ctrl+click (for bulk actions)
     dropRefused = Signal(str)        # why a drop was refused (it snapped back)
+    #: Keyboard: Delete on a session (asks to cancel it), and Ctrl+arrows (session id,
+    #: minutes, days) to move it by a quarter hour or a day.
+    cancelRequested = Signal(int)
+    nudgeRequested = Signal(int, int, int)
+    keyboardMoved = Signal(QRectF)  # the rect of the session the keys went to (to scroll it into view)
     summaryActivated = Signal(int)   # column index of a summary block double-clicked
 
     def __init__(self, parent: QWidget | None = None, hour_px: int = 60) -> None:
@@ -157,6 +165,10 @@ class TimeGridCanvas(QWidget):
         self._spans: dict[tuple[datetime, datetime, date], tuple[float, float]] = {}
         self.drag = SessionDrag(self)
         self._tooltip: Callable[[Session], str] = lambda s: ""
+        self._summary: Callable[[Session], str] = lambda s: ""
+        #: The grid's accessible name while no session is selected.
+        self.base_accessible_name = "Schedule grid"
+        self.setAccessibleName(self.base_accessible_name)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
@@ -165,6 +177,14 @@ class TimeGridCanvas(QWidget):
     # -- content -----------------------------------------------------------
     def set_tooltip_provider(self, provider: Callable[[Session], str]) -> None:
         self._tooltip = provider
+
+    def set_summary_provider(self, provider: Callable[[Session], str]) -> None:
+        """What a screen reader says for a session (``session_text.spoken_summary``)."""
+        self._summary = provider
+
+    def spoken(self, session_id: int) -> str:
+        p = self._by_id.get(session_id)
+        return self._summary(p.item.session) if p is not None else ""
 
     def set_marks(self, marks: dict[int, str]) -> None:
         """Sessions whose change is ``pending`` (not yet on the server) or ``failed``."""
@@ -190,7 +210,13 @@ class TimeGridCanvas(QWidget):
         for sid in session_ids:
             p = self._by_id.get(sid)
             if p is not None:
-                self.update(p.rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                self._update_block(sid, p.rect)
+
+    def _update_block(self, session_id: int, rect: QRectF) -> None:
+        """Repaint one block: 3 px round it for a ring or tag, 4 px round the selected one
+        (the keyboard focus outline reaches that far)."""
+        out = 4 if session_id == self._selected else 3
+        self.update(rect.toAlignedRect().adjusted(-out, -out, out, out))
 
     def outline_of(self, session_id: int) -> Outline | None:
         return self._outlines.get(session_id)
@@ -229,6 +255,7 @@ class TimeGridCanvas(QWidget):
                 p.lane, p.lanes = lane, lanes
         self._placed = placed
         self._by_id = {p.item.session.id: p for p in placed}
+        selected_before = self._selected
         if self._selected not in self._by_id:
             self._selected = None
         kept = [sid for sid in self._picked if sid in self._by_id]
@@ -237,17 +264,23 @@ class TimeGridCanvas(QWidget):
             self.multiSelectionChanged.emit(list(kept))
         self._update_minimum()
         self._relayout()
-        if frame != (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries):
-            self.update()
+        if self._selected is not None:
+            # what a screen reader says follows the selected session's latest state
+            announce_selection(self, self.spoken(self._selected), self.base_accessible_name)
+        elif selected_before is not None:
+            announce_selection(self, "", self.base_accessible_name)
+        if (frame != (zone, self.first_hour, self.last_hour, tuple(self.columns), self.summaries)
+                or (selected_before is not None and self._selected is None and self.hasFocus())):
+            self.update()  # (a focus outline round the selected block goes back round the grid)
             return
         for sid, p in self._by_id.items():
             before = old.pop(sid, None)
             if before is None or not _looks_alike(before[0], p.item) or before[1] != p.rect:
-                self.update(p.rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                self._update_block(sid, p.rect)
                 if before is not None:
-                    self.update(before[1].toAlignedRect().adjusted(-3, -3, 3, 3))
-        for _item, rect in old.values():  # gone from the view
-            self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                    self._update_block(sid, before[1])
+        for sid, (_item, rect) in old.items():  # gone from the view
+            self._update_block(sid, rect)
 
     def _span(self, session: Session, day: date) -> tuple[float, float]:
         """Wall-clock minutes of ``session`` on ``day`` (zone arithmetic done once per session)."""
@@ -383,8 +416,10 @@ class TimeGridCanvas(QWidget):
         if session_id != self._selected:
             for sid in (self._selected, session_id):
                 if sid is not None and sid in self._by_id:
-                    self.update(self._by_id[sid].rect.toAlignedRect().adjusted(-3, -3, 3, 3))
+                    self.update(self._by_id[sid].rect.toAlignedRect().adjusted(-4, -4, 4, 4))
             self._selected = session_id
+            announce_selection(self, self.spoken(session_id) if session_id is not None else "",
+                               self.base_accessible_name)
 
     # -- input -------------------------------------------------------------
     @property
@@ -458,7 +493,29 @@ class TimeGridCanvas(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
             self.sessionActivated.emit(self._selected)
             return
+        if handle_key(self, event):
+            return
         super().keyPressEvent(event)
+
+    def keyboard_spots(self) -> list[Spot]:
+        return [Spot(p.item.session.id, p.item.column, p.start_min) for p in self._placed]
+
+    def select_by_keyboard(self, session_id: int | None) -> None:
+        if session_id is None:
+            return
+        self.select(session_id)
+        self.sessionSelected.emit(session_id)
+        p = self._by_id.get(session_id)
+        if p is not None:
+            self.keyboardMoved.emit(p.rect)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -507,6 +564,9 @@ class TimeGridCanvas(QWidget):
                     paint_outline(painter, p.rect, outline, font)
         self.drag.paint(painter, font)
         self._paint_now_line(painter, colors)
+        if self.hasFocus():
+            paint_focus(painter, self._by_id[self._selected].rect if self._selected in self._by_id else None,
+                        QRectF(self.rect()), self.palette())
         painter.end()
 
     def _paint_grid(self, painter: QPainter, exposed: QRect, colors: style.CanvasColors) -> None:
@@ -636,6 +696,12 @@ class TimeGridView(QWidget):
         self.canvas.sessionSelected.connect(self.sessionSelected)
         self.canvas.sessionActivated.connect(self.sessionActivated)
         self.canvas.emptyDoubleClicked.connect(self._on_empty_double_click)
+        self.canvas.keyboardMoved.connect(self._show_rect)
+
+    def _show_rect(self, rect: QRectF) -> None:
+        centre = rect.center()
+        self.scroll_area.ensureVisible(int(centre.x()), int(centre.y()), int(rect.width() / 2) + 8,
+                                       int(rect.height() / 2) + 8)
 
     def _on_empty_double_click(self, column: int, when: datetime) -> None:
         self.newSessionRequested.emit(self.canvas.columns[column].trainer_id, when)

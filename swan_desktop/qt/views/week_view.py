@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QWidget
 from ...core.directory import Directory
 from ...core.wallclock import local_day, today_in
 from ...protocol.entities import Session
-from ..session_text import client_label, hm, initials, tooltip_html
+from ..fit_text import alternatives
+from ..session_text import client_label, hm, initials, spoken_summary, tooltip_html
 from .item_texts import ItemTexts, Texts
 from .time_grid import Column, GridItem, TimeGridView
 from .week_summary import summarise
@@ -40,7 +41,9 @@ class WeekView(TimeGridView):
         self.monday = week_start(date.today())
         self.canvas.set_tooltip_provider(lambda s: tooltip_html(s, self._directory))
         self.setAccessibleName("Week schedule")
-        self.canvas.setAccessibleName("Week schedule, one column per day")
+        self.canvas.base_accessible_name = "Week schedule, one column per day"
+        self.canvas.setAccessibleName(self.canvas.base_accessible_name)
+        self.canvas.set_summary_provider(lambda s: spoken_summary(s, self._directory))
         self.header.setAccessibleName("Day columns")
         self.canvas.summaryActivated.connect(
             lambda column: self.dayRequested.emit(self.monday + timedelta(days=column)))
@@ -90,8 +93,12 @@ class WeekView(TimeGridView):
 
 
 def _week_texts(s: Session, directory: Directory) -> Texts:
-    """Time first and alone, so it survives in the narrowest lane; client; initials · type."""
-    who = initials(directory.trainer_name(s.trainer_id))
+    """Time first and alone, so it survives in the narrowest lane; client; the trainer's
+    name · type where there is room, else their initials."""
+    name = directory.trainer_name(s.trainer_id)
+    who = initials(name)
     kind = directory.type_name(s.session_type_id)
-    return ((hm(s.start, directory.zone), client_label(s, directory), f"{who} · {kind}" if kind else who),
+    trainer_line = alternatives(f"{name} · {kind}" if kind else "", name,
+                                f"{who} · {kind}" if kind else "", who)
+    return ((hm(s.start, directory.zone), client_label(s, directory), trainer_line),
             directory.type_color(s.session_type_id))

@@ -84,6 +84,7 @@ def checked(store: Store, table: str, msg: Message) -> dict[str, Any]:
         values["color"] = _color(msg.color) if msg.color is not None else colors.DEFAULT_TYPE_COLOR
         values["duration_min"] = msg.duration_min
         values["credits"] = msg.credits
+        values["capacity"] = msg.capacity
     return values
 
 

@@ -71,6 +71,8 @@ class SessionTypeCreate(Message):
     duration_min: Duration = 60
     color: Color | None = None
     credits: Credits = 1
+    #: Clients one session of the type holds (group sessions: more than 1).
+    capacity: Capacity = 1
 
 
 class SessionTypeChanges(Message):
@@ -78,6 +80,7 @@ class SessionTypeChanges(Message):
     duration_min: Duration | UnsetType = UNSET
     color: Color | UnsetType = UNSET
     credits: Credits | UnsetType = UNSET
+    capacity: Capacity | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
 

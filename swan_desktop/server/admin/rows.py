@@ -60,7 +60,7 @@ def room_wire(row: Row) -> dict[str, Any]:
 
 def type_wire(row: Row) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "duration_min": row["duration_min"], "color": row["color"],
-            "credits": row["credits"], "active": bool(row["active"])}
+            "credits": row["credits"], "active": bool(row["active"]), "capacity": row["capacity"]}
 
 
 def row(store: Store, table: str, row_id: int) -> Row:

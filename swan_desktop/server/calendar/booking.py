@@ -7,10 +7,12 @@ refused step leaves nothing behind and credits move together with the status.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ...domain import workflow
 from ...protocol import frames
-from ...protocol.entities import Session, Status
-from ...protocol.errors import invalid
+from ...protocol.entities import Role, Session, Status
+from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import time_field
 from .. import schedule
 from ..handlers import Dispatcher
@@ -68,13 +70,23 @@ def effects(change: Change) -> None:
     if after.status is Status.COMPLETED and before.status is not Status.COMPLETED:
         credits.charge(store, change.tx, change.actor, after, now)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
-        credits.restore(store, change.tx, change.actor, after, now,
-                        after.start - studio.cancellation_window(store))
+        credits.restore(store, change.tx, change.actor, after, now, refund_window(change, after))
     if change.parent is None and before.series_id is not None:
         if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
             series.mark(store, after.id, "cancelled")
         elif (after.start, after.end, after.trainer_id) != (before.start, before.end, before.trainer_id):
             series.mark(store, after.id, "moved")
+
+
+def refund_window(change: Change, session: Session) -> datetime:
+    """Until when cancelling ``session`` refunds its credits: the studio's window before the start,
+    or now when an admin asks for it (``restore_credit``)."""
+    if getattr(change.msg, "restore_credit", False):
+        if change.actor.role is not Role.ADMIN:
+            raise ProtocolError(ErrorCode.FORBIDDEN, "only an admin may restore credits of a late "
+                                "cancellation", {"field": "restore_credit"})
+        return change.now
+    return session.start - studio.cancellation_window(change.store)
 
 
 def mark_deleted(change: Change) -> None:

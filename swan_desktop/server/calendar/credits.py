@@ -1,10 +1,12 @@
 """Package credits: spent once when a booked session is completed, given back on a timely cancel.
 
-Every function runs inside the session change's own transaction, on the
-store's single writer. ``credit_charges`` holds one row per session, so a
-session is charged at most once however many requests (retries, or two people
-at the same moment) complete it; a restore marks the row, and only a later
-completion after a restore charges again.
+Every movement is a row of the clients' credit ledger (:mod:`..clients.ledger`),
+written inside the session change's own transaction on the store's single
+writer, so a client's balance is always the ledger's sum. What a session holds
+of a client is read from the ledger (its ``completion`` rows less its
+``refund`` rows), so a session is charged at most once however many requests
+(retries, or two people at the same moment) complete it; only a completion
+after a refund charges again.
 """
 
 from __future__ import annotations
@@ -12,66 +14,53 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
-
 from ...protocol.entities import Session
-from ...protocol.timefmt import format_ts
-from ..storage import dialect
+from ..clients import ledger
 from ..store import Account, Store, Tx
-from ..tables import clients
-from .tables import credit_charges
-
-_CHARGE = dialect.upsert(credit_charges, ("client_id", "credits", "charged_at", "restored_at"))
 
 
-def _cost(store: Store, session: Session) -> int:
+def cost(store: Store, session: Session) -> int:
     kind = store.session_type(session.session_type_id) if session.session_type_id is not None else None
     return kind.credits if kind is not None else 1
 
 
-def charge(store: Store, tx: Tx, actor: Account, session: Session, now: datetime) -> int:
-    """Spend the session type's credits from the client's package; 0 when nothing was spent."""
-    if session.client_id is None:
+def charge(store: Store, tx: Tx, actor: Account, session: Session, now: datetime,
+           client_id: int | None = None) -> int:
+    """Spend the session type's credits from the client's balance; 0 when nothing was spent.
+    ``client_id``: one of a group session's clients (the session's own client by default)."""
+    who = session.client_id if client_id is None else client_id
+    if who is None or ledger.spent_on(store, session.id, who) > 0:
         return 0
-    row = _charge(store, session.id)
-    if row is not None and row["restored_at"] is None:
-        return 0  # already charged
-    cost = _cost(store, session)
-    store.db.execute(_CHARGE, {"session_id": session.id, "client_id": session.client_id, "credits": cost,
-                               "charged_at": format_ts(now), "restored_at": None})
-    _move(store, tx, actor, session.client_id, -cost, session.id, "completed")
-    return cost
+    price = cost(store, session)
+    if price:
+        _move(store, tx, actor, who, -price, session.id, "completion", now)
+    return price
 
 
 def restore(store: Store, tx: Tx, actor: Account, session: Session, now: datetime,
-            window_start: datetime) -> int:
+            window_start: datetime, client_id: int | None = None) -> int:
     """Give spent credits back when cancelled before ``window_start``; 0 when nothing came back."""
-    row = _charge(store, session.id)
-    if row is None or row["restored_at"] is not None or now > window_start:
+    who = session.client_id if client_id is None else client_id
+    if who is None or now > window_start:
         return 0
-    store.db.execute(update(credit_charges).where(credit_charges.c.session_id == session.id)
-                     .values(restored_at=format_ts(now)))
-    _move(store, tx, actor, int(row["client_id"]), int(row["credits"]), session.id, "cancelled")
-    return int(row["credits"])
+    held = ledger.spent_on(store, session.id, who)
+    if held <= 0:
+        return 0
+    _move(store, tx, actor, who, held, session.id, "refund", now)
+    return held
 
 
-def charged(store: Store, session_id: int) -> bool:
-    row = _charge(store, session_id)
-    return row is not None and row["restored_at"] is None
-
-
-def _charge(store: Store, session_id: int) -> RowMapping | None:
-    return store.db.execute(select(credit_charges).where(credit_charges.c.session_id == session_id)
-                            ).mappings().first()
+def charged(store: Store, session_id: int, client_id: int) -> bool:
+    return ledger.spent_on(store, session_id, client_id) > 0
 
 
 def _move(store: Store, tx: Tx, actor: Account, client_id: int, change: int, session_id: int,
-          reason: str) -> None:
-    store.db.execute(update(clients).where(clients.c.id == client_id)
-                     .values(credits=clients.c.credits + change))
+          reason: str, now: datetime) -> None:
+    ledger.post(store, tx, actor, client_id, change, reason, now, session_id=session_id)
     client = store.client(client_id)
     data: dict[str, Any] = {
         "client": client.to_wire() if client else {"id": client_id},
-        "change": change, "session_id": session_id, "reason": reason,
+        "change": change, "session_id": session_id,
+        "reason": "completed" if reason == "completion" else "cancelled",
     }
     tx.emit("allocation:updated", data, actor.user)

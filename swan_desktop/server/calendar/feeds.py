@@ -30,8 +30,17 @@ PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
 PAST, AHEAD = timedelta(days=60), timedelta(days=366)
 
 
+#: How often a subscribed calendar should look again.
+REFRESH = timedelta(minutes=15)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def key(token: str) -> str:
+    """What the feed's validators are kept under (never the token itself)."""
+    return _hash(token)
 
 
 def _row_wire(row: Any) -> dict[str, Any]:
@@ -103,4 +112,4 @@ def render(store: Store, token: str) -> bytes | None:
     return export_sessions(sessions, calendar_name=f"{trainer.name} — Swan Studios",
                            trainer_name=lambda _tid: trainer.name,
                            type_name=lambda tid: types.get(tid, "Session") if tid is not None else "Session",
-                           now=now)
+                           now=now, refresh=REFRESH)

@@ -17,12 +17,14 @@ from ..features import FeatureContext, HttpAnswer
 from ..pipeline import Stage
 from ..store import Store
 from . import booking, feeds, hours, studio
+from .feed_http import Validators
 from .messages import AvailabilityGet, AvailabilitySet, FeedCreate, FeedRevoke
 
 
 class Calendar:
     def __init__(self, ctx: FeatureContext) -> None:
         self.ctx = ctx
+        self.validators = Validators()
 
     def install(self) -> None:
         ctx = self.ctx
@@ -57,9 +59,9 @@ class Calendar:
             return None
         match = feeds.PATH.match(path)
         body = await self.ctx.store.run(feeds.render, match.group(1)) if match else None
-        if body is None:
+        if match is None or body is None:
             return 404, "text/plain; charset=utf-8", b"not found\n"
-        return 200, "text/calendar; charset=utf-8", body
+        return self.validators.answer(feeds.key(match.group(1)), body, getattr(path, "headers", {}))
 
 
 def _with_hours(store: Store, msg: Message, reply: dict[str, Any]) -> None:

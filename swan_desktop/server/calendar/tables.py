@@ -34,6 +34,7 @@ trainer_hours = Table(
 )
 Index("trainer_hours_by_trainer", trainer_hours.c.trainer_id)
 
+#: Charges before the credit ledger (revision 0004_clients turned them into ledger rows; no longer written).
 credit_charges = Table(
     "credit_charges", metadata,
     Column("session_id", Integer, primary_key=True, autoincrement=False),

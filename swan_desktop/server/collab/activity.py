@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select
+from sqlalchemy import RowMapping, delete, insert, select
 
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
@@ -33,13 +33,20 @@ def _wire(r: RowMapping) -> dict[str, Any]:
     }
 
 
+_INSERT = insert(activity)
+
+
 def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, trainer_id: int | None,
            summary: str, changes: list[dict[str, Any]], day: str | None = None) -> dict[str, Any]:
-    """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``."""
-    new_id = dialect.new_id(store.db.execute(insert(activity).values(
-        ts=format_ts(now_utc()), actor_id=actor.id, actor_name=actor.name, kind=kind, session_id=session_id,
-        trainer_id=trainer_id, summary=summary, changes=stored_json(changes), day=day)))
-    return _wire(store.db.execute(select(activity).where(activity.c.id == new_id)).mappings().one())
+    """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``. Returns it as the wire has it
+    (built from what was written, not read back)."""
+    ts, stored = format_ts(now_utc()), stored_json(changes)
+    new_id = dialect.new_id(store.db.execute(_INSERT, {
+        "ts": ts, "actor_id": actor.id, "actor_name": actor.name, "kind": kind, "session_id": session_id,
+        "trainer_id": trainer_id, "summary": summary, "changes": stored, "day": day}))
+    return {"id": new_id, "ts": ts, "actor": {"id": actor.id, "name": actor.name}, "kind": kind,
+            "session_id": session_id, "trainer_id": trainer_id, "summary": summary,
+            "changes": json.loads(stored), "day": day}
 
 
 def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
@@ -55,3 +62,10 @@ def query(store: Store, req: ActivityQuery) -> dict[str, Any]:
     rows = store.db.execute(query.order_by(a.id.desc()).limit(req.limit + 1)).mappings().all()
     found = page([_wire(r) for r in rows[:req.limit]], older=len(rows) > req.limit)
     return {"entries": found["items"], "more": found["more"], "before": found["before"]}
+
+
+def prune(store: Store, before: str) -> int:
+    """Drop entries older than ``before`` (a wire timestamp); how many went. Runs in its own transaction."""
+    with store.transaction():
+        gone = store.db.execute(delete(activity).where(activity.c.ts < before)).rowcount
+    return int(gone)

@@ -47,7 +47,10 @@ def mentioned(store: Store, text: str) -> list[int]:
     return ids
 
 
-def _wire(r: RowMapping) -> dict[str, Any]:
+_INSERT = insert(chat_messages)
+
+
+def _wire(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     return {
         "id": r["id"], "room": r["room"], "kind": r["kind"],
         "author": {"id": r["author_id"], "name": r["author_name"]},
@@ -76,11 +79,12 @@ def post(store: Store, change: Change | None, author: Account | None, room: str,
     event that caused them (``data.chat``).
     """
     mentions = mentioned(store, text) if kind in ("chat", "announcement") else []
-    new_id = dialect.new_id(store.db.execute(insert(chat_messages).values(
-        room=room, kind=kind, author_id=author.id if author else None,
-        author_name=author.name if author else author_name, text=text, mentions=json.dumps(mentions),
-        session_id=session_id, created_at=format_ts(now_utc()))))
-    msg = message(store, new_id)
+    row = {"room": room, "kind": kind, "author_id": author.id if author else None,
+           "author_name": author.name if author else author_name, "text": text,
+           "mentions": json.dumps(mentions), "reactions": "{}", "session_id": session_id,
+           "created_at": format_ts(now_utc()), "edited_at": None, "deleted": 0}
+    row["id"] = dialect.new_id(store.db.execute(_INSERT, row))
+    msg = _wire(row)  # what was written, not read back
     if change is not None:
         change.emit("chat:posted", {"message": msg}, primary=True)
     return msg

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, bindparam, select, update
 
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts
@@ -59,9 +59,11 @@ def _row(r: RowMapping) -> Lock:
                 bool(r["released"]))
 
 
+_GET = select(session_locks).where(session_locks.c.session_id == bindparam("session_id"))
+
+
 def get(store: Store, session_id: int) -> Lock | None:
-    query = select(session_locks).where(session_locks.c.session_id == session_id)
-    r = store.db.execute(query).mappings().first()
+    r = store.db.execute(_GET, {"session_id": session_id}).mappings().first()
     return _row(r) if r else None
 
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...domain import merge
 from ...protocol import frames
@@ -37,16 +37,23 @@ CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SE
 CHECKIN = "session.checkin"
 
 
+_SAVE_VERSION = dialect.insert_ignore(session_versions)
+_VERSION_FIELDS = select(session_versions.c.fields).where(
+    session_versions.c.session_id == bindparam("session_id"),
+    session_versions.c.version == bindparam("version"))
+#: Set in ``change.notes`` once the row as it was is kept (by the merge step, before the write).
+_BASE_KEPT = "collab.base kept"
+
+
 def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> None:
     fields = {f: wire.get(f) for f in merge.MERGE_FIELDS}
-    store.db.execute(dialect.insert_ignore(session_versions), {
+    store.db.execute(_SAVE_VERSION, {
         "session_id": wire["id"], "version": wire["version"], "fields": stored_json(fields),
         "user_id": user_id, "ts": format_ts(now_utc())})
 
 
 def version_fields(store: Store, session_id: int, version: int) -> dict[str, Any] | None:
-    fields = store.db.execute(select(session_versions.c.fields).where(
-        session_versions.c.session_id == session_id, session_versions.c.version == version)).scalar()
+    fields = store.db.execute(_VERSION_FIELDS, {"session_id": session_id, "version": version}).scalar()
     return dict(json.loads(fields)) if fields is not None else None
 
 
@@ -86,6 +93,7 @@ def merge_stale(change: Change) -> None:
     store = change.store
     theirs = session.to_wire()
     save_version(store, theirs, session.updated_by)  # sessions from before history was kept
+    change.notes[_BASE_KEPT] = True
     if change.version == session.version:
         return
     base = version_fields(store, session.id, change.version or 0)
@@ -123,7 +131,8 @@ def record_updated(change: Change) -> None:
     assert before is not None and after is not None
     theirs, wire = before.to_wire(), after.to_wire()
     store, actor = change.store, change.actor
-    save_version(store, theirs, before.updated_by)
+    if not change.notes.get(_BASE_KEPT):
+        save_version(store, theirs, before.updated_by)
     save_version(store, wire, actor.id)
     changed = [f for f in merge.MERGE_FIELDS if theirs.get(f) != wire.get(f)]
     entry = activity.record(store, change.tx, actor, "updated", after.id, after.trainer_id,

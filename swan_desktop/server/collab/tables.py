@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import REAL, Column, Index, Integer, Table, Text, text
+from sqlalchemy import Column, Index, Integer, Table, Text, text
 
-from ..storage.metadata import metadata
+from ..storage.metadata import SECONDS, metadata
 
 collab_counters = Table(
     "collab_counters", metadata,
@@ -24,7 +24,7 @@ session_locks = Table(
     Column("user_id", Integer, nullable=False),
     Column("user_name", Text, nullable=False),
     Column("token", Integer, nullable=False),
-    Column("expires_at", REAL, nullable=False),
+    Column("expires_at", SECONDS, nullable=False),
     Column("released", Integer, nullable=False, server_default=text("0")),
 )
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from swan_desktop.server.storage.schema import metadata
+from swan_desktop.server.storage.schema import include_name, metadata
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=include_name,  # not the tables behind the dialect's search index
         render_as_batch=True,  # SQLite changes most columns by copying the table
         transactional_ddl=True,
         transaction_per_migration=False,

@@ -37,7 +37,8 @@ RANGES: dict[str, tuple[int, int]] = {
     "7d": (7 * 86_400, 600),
 }
 #: Figures that are a level at a moment: a bucket keeps the newest, not the mean.
-LAST_VALUE = frozenset({"uptime_s", "db_size_bytes", "event_log_depth", "email_queue_depth"})
+LAST_VALUE = frozenset({"uptime_s", "db_size_bytes", "event_log_depth", "email_queue_depth",
+                        "clashes_last_hour", "refused_last_hour", "server_errors_last_hour"})
 
 Row = dict[str, Any]
 

@@ -94,7 +94,7 @@ class Monitor:
     async def start(self) -> None:
         store = self._server.store
         self._started = time.monotonic()
-        path, busy = self._server.db_path, self.db_busy_timeout_s
+        path, busy = self._server.db_target, self.db_busy_timeout_s
         self.db = await store.run(lambda _store: MonitorDb(path, busy))
         self._sampler = Sampler(self._server.metrics)
         self._running = True

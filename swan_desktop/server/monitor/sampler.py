@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from ..metrics import Metrics
+from ...protocol.errors import ErrorCode
+from ..metrics import CLASH, Metrics
 
 #: Latency per request type is taken over this window.
 TYPE_WINDOW_S = 300.0
+#: Refusals and server errors are also counted over the last hour, for the plain summary.
+HOUR_S = 3600.0
 
 Buckets = dict[float, float]  # upper bound (seconds, inf last) → cumulative count
 
@@ -32,19 +35,27 @@ class Reading:
 
     at: float
     requests: float = 0.0
+    #: Server errors (``internal``): what went wrong on the server's side.
     errors: float = 0.0
     events: float = 0.0
     by_type: dict[str, Buckets] = field(default_factory=dict)
+    #: Requests the server refused by rule (a clash, forbidden, invalid, …): not server errors.
+    refused: float = 0.0
+    clashes: float = 0.0
 
 
 def read(metrics: Metrics, at: float) -> Reading:
-    requests = errors = events = 0.0
+    requests = errors = events = refused = clashes = 0.0
     for family in metrics.requests.collect():
         for s in family.samples:
             if s.name.endswith("_total"):
                 requests += s.value
-                if s.labels.get("outcome") != "ok":
+                outcome = s.labels.get("outcome")
+                if outcome == ErrorCode.INTERNAL.value:
                     errors += s.value
+                elif outcome != "ok":
+                    refused += s.value
+                    clashes += s.value if outcome == CLASH else 0.0
     for family in metrics.events.collect():
         events += sum(s.value for s in family.samples if s.name.endswith("_total"))
     by_type: dict[str, Buckets] = {}
@@ -52,7 +63,7 @@ def read(metrics: Metrics, at: float) -> Reading:
         for s in family.samples:
             if s.name.endswith("_bucket"):
                 by_type.setdefault(s.labels["type"], {})[float(s.labels["le"])] = s.value
-    return Reading(at, requests, errors, events, by_type)
+    return Reading(at, requests, errors, events, by_type, refused, clashes)
 
 
 def _minus(now: Buckets, before: Buckets | None) -> Buckets:
@@ -101,6 +112,7 @@ class Sampler:
         start = clock()
         self._previous = Reading(start)
         self._window: deque[Reading] = deque([self._previous])
+        self._hour: deque[Reading] = deque([self._previous])
         self._cpu = (start, self._cpu_seconds())
 
     def _cpu_seconds(self) -> float:
@@ -137,7 +149,15 @@ class Sampler:
             "requests_per_s": round(requests / elapsed, 3) if elapsed > 0 else None,
             "events_per_s": round((now.events - before.events) / elapsed, 3) if elapsed > 0 else None,
             "error_rate": round((now.errors - before.errors) / requests, 4) if requests > 0 else None,
+            "refusal_rate": round((now.refused - before.refused) / requests, 4) if requests > 0 else None,
         }
+        self._hour.append(now)
+        while len(self._hour) > 2 and self._hour[1].at <= now.at - HOUR_S:
+            self._hour.popleft()
+        first = self._hour[0]
+        figures["clashes_last_hour"] = now.clashes - first.clashes
+        figures["refused_last_hour"] = now.refused - first.refused
+        figures["server_errors_last_hour"] = now.errors - first.errors
         for name, value in percentiles_ms(overall).items():
             figures[f"latency_{name}"] = value
         self._window.append(now)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import REAL, CheckConstraint, Column, Integer, Table, Text
+from sqlalchemy import CheckConstraint, Column, Integer, Table, Text
 
-from ..storage.metadata import metadata
+from ..storage.metadata import SECONDS, metadata
 
 monitor_samples = Table(
     "monitor_samples", metadata,
@@ -16,5 +16,5 @@ monitor_samples = Table(
 monitor_probe = Table(
     "monitor_probe", metadata,
     Column("id", Integer, CheckConstraint("id = 1"), primary_key=True, autoincrement=False),
-    Column("at", REAL, nullable=False),
+    Column("at", SECONDS, nullable=False),
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, and_, func, insert, select, update
+from sqlalchemy import RowMapping, Select, and_, delete, func, insert, select, update
 
 from ...protocol.errors import invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
@@ -247,3 +247,16 @@ def email_targets(store: Store, user_ids: list[int]) -> list[tuple[int, str, dic
         if p["email_opt_in"] and p["email"]:
             out.append((u, str(p["email"]), p))
     return out
+
+
+def prune(store: Store, before: str) -> int:
+    """Drop notifications created before ``before`` (a wire timestamp) with their recipients,
+    deliveries and action marks; how many went. Runs in its own transaction."""
+    old = select(N.id).where(N.created_at < before).scalar_subquery()
+    with store.transaction():
+        store.db.execute(delete(notification_recipients).where(R.notification_id.in_(old)))
+        store.db.execute(delete(notification_deliveries)
+                         .where(notification_deliveries.c.notification_id.in_(old)))
+        store.db.execute(delete(notification_marks).where(notification_marks.c.created_at < before))
+        gone = store.db.execute(delete(notifications).where(N.created_at < before)).rowcount
+    return int(gone)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...domain.permissions import allowed
 from ...protocol.entities import Role
@@ -273,18 +273,28 @@ def _action(change: Change, at: datetime) -> None:
     change.reply = result
 
 
+#: A digest line claimed by the server sending it (its status until the send's outcome is recorded).
+CLAIMED = "sending"
+
+
 def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]:
+    """The waiting digest lines by user, claimed in one write transaction: in a studio group every
+    instance runs this loop, and the write lock lets only one of them claim a line (each email once)."""
     d = notification_deliveries.c
-    rows = store.db.execute(select(d.notification_id, d.user_id)
-                            .where(d.channel == "email", d.status == "digest")
-                            .order_by(d.user_id, d.notification_id)).mappings()
-    by_user: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        by_user[r["user_id"]].append(r["notification_id"])
     out = []
-    for user_id, nids in by_user.items():
-        prefs = records.prefs(store, user_id)
-        items = [n for n in (records.for_user(store, user_id, nid) for nid in nids) if n is not None]
-        if prefs["email"] and items:
-            out.append((user_id, str(prefs["email"]), items))
+    with store.transaction():
+        rows = store.db.execute(select(d.notification_id, d.user_id)
+                                .where(d.channel == "email", d.status == "digest")
+                                .order_by(d.user_id, d.notification_id)).mappings()
+        by_user: dict[int, list[int]] = defaultdict(list)
+        for r in rows:
+            by_user[r["user_id"]].append(r["notification_id"])
+        for user_id, nids in by_user.items():
+            prefs = records.prefs(store, user_id)
+            items = [n for n in (records.for_user(store, user_id, nid) for nid in nids) if n is not None]
+            if prefs["email"] and items:
+                out.append((user_id, str(prefs["email"]), items))
+                store.db.execute(update(notification_deliveries).where(
+                    d.channel == "email", d.status == "digest", d.user_id == user_id,
+                    d.notification_id.in_([n["id"] for n in items])).values(status=CLAIMED))
     return out

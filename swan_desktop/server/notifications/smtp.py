@@ -16,8 +16,12 @@ import smtplib
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from typing import Any
+
+from ...protocol.timefmt import now_utc
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +59,33 @@ class SmtpConfig:
 
 
 def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    msg = EmailMessage()
+    """A message as RFC 5322 wants it: ``Date`` and a unique ``Message-ID`` (in the sender's
+    domain), CRLF line ends; a body that is not ASCII goes as 8-bit UTF-8 (see :func:`send_sync`)."""
+    msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
+    msg["Date"] = format_datetime(now_utc())
+    domain = sender.rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid("swan", domain=domain.strip("<> ") or "localhost")
     msg.set_content(body)
     return msg
+
+
+def _eight_bit(msg: EmailMessage) -> bool:
+    return any(str(part.get("Content-Transfer-Encoding", "")).lower() == "8bit" for part in msg.walk())
+
+
+def _seven_bit(msg: EmailMessage) -> EmailMessage:
+    """The single-part text message :func:`build_message` makes, as quoted-printable, for a server
+    that does not offer 8BITMIME."""
+    copy = EmailMessage(policy=policy.SMTP)
+    for name, value in msg.items():
+        if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
+            copy[name] = value
+    text = msg.get_content()
+    copy.set_content(text, subtype=msg.get_content_subtype(), cte="quoted-printable")
+    return copy
 
 
 def send_sync(config: SmtpConfig, msg: EmailMessage) -> None:
@@ -76,7 +101,13 @@ def send_sync(config: SmtpConfig, msg: EmailMessage) -> None:
             client.starttls(context=context)
         if config.username:
             client.login(config.username, config.password)
-        client.send_message(msg)
+        client.ehlo_or_helo_if_needed()
+        if not _eight_bit(msg):
+            client.send_message(msg)
+        elif client.has_extn("8bitmime"):
+            client.send_message(msg, mail_options=["BODY=8BITMIME"])
+        else:
+            client.send_message(_seven_bit(msg))
 
 
 Sender = Callable[[SmtpConfig, EmailMessage], None]

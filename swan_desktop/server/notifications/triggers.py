@@ -84,6 +84,10 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
             out.append(Planned(_staff(store, s, actor_id), _session_notice(
                 "Session cancelled", f"{actor} cancelled {_who(store, s)} on {when}.{reason}", s, "high"),
                 (OPEN_SESSION,)))
+            if actor_id is not None:  # the one who cancelled finds it in their Notifications too
+                out.append(Planned(Recipients(user_ids=frozenset({actor_id})), _session_notice(
+                    "You cancelled a session", f"You cancelled {_who(store, s)} on {when}.{reason}", s,
+                    "low"), (OPEN_SESSION,)))
         elif ev.kind == "session:updated" and _PLACEMENT & set(ev.data.get("changes", {})):
             out.append(Planned(_staff(store, s, actor_id), _session_notice(
                 "Session moved", f"{actor} moved {_who(store, s)} to {when} ({s.location}).", s),

@@ -10,11 +10,19 @@ giving this module a sibling rather than by rewriting the store:
 - :func:`begin_write`, :func:`commit`, :func:`rollback`, :func:`write_transaction` — a
   write transaction that takes the write lock at once (``BEGIN IMMEDIATE``),
   so two writers never deadlock upgrading a read lock;
+- :func:`savepoint`, :func:`release`, :func:`rollback_to` — one change of a group commit
+  inside the write transaction, undone alone when it is refused;
 - :func:`insert_ignore`, :func:`upsert` — insert unless the key exists / insert or
   replace the row with that key;
 - :func:`head_seq` — the last ``seq`` ever handed out by an autoincrement table;
 - :data:`ERRORS` and :func:`reason` — the errors a database call may raise, in words;
 - :class:`Prepared` — a statement on the request path, compiled once and run on the driver.
+
+PostgreSQL (a ``postgresql://`` URL in place of the file) is the sibling
+:mod:`.postgres`: each function here dispatches to it for such a database, so
+the store and the features stay the same on both (see that module for what
+differs: an advisory lock for the write transaction, event seqs under it,
+``NOTIFY`` as the other instances' wake-up).
 
 Connections from :func:`open_engine` run in autocommit at the driver, and the
 store's connection in SQLAlchemy's ``AUTOCOMMIT`` mode: a read outside a
@@ -30,15 +38,53 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, create_engine, event, exc, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Table,
+    column,
+    create_engine,
+    event,
+    exc,
+    func,
+    literal,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Float
+
+from . import postgres
+
+try:
+    import psycopg
+    _PG_ERRORS: tuple[type[Exception], ...] = (psycopg.Error,)
+except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite works without it
+    _PG_ERRORS = ()
 
 #: What a failed database call raises (the driver's own errors, and SQLAlchemy's wrapping of them).
-ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, exc.SQLAlchemyError)
+ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, *_PG_ERRORS, exc.SQLAlchemyError)
+
+
+def is_postgres(target: object) -> bool:
+    """Whether ``target`` (a path, a URL, or a :class:`Connection`) is a PostgreSQL database."""
+    if isinstance(target, Connection):
+        return target.dialect.name == "postgresql"
+    return postgres.is_url(target)
+
+
+def display(target: str | Path) -> str:
+    """The database for a log line or a message: a file's path, or a URL without its password."""
+    return postgres.display(str(target)) if postgres.is_url(str(target)) else str(target)
 
 #: Default time a connection waits for a lock held by another connection.
 BUSY_TIMEOUT_S = 5.0
@@ -56,7 +102,11 @@ def open_engine(path: str | Path, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
     the connection in ``AUTOCOMMIT`` and open write transactions with
     :func:`begin_write`. ``read_only`` opens an existing file
     only to look (nothing is created or changed, not even the journal mode).
+    A ``postgresql://`` URL opens that database instead (:func:`.postgres.open_engine`).
     """
+    if postgres.is_url(str(path)):
+        return postgres.open_engine(str(path), transactional=transactional, read_only=read_only,
+                                    connect_timeout_s=busy_timeout_s)
 
     def connect() -> sqlite3.Connection:
         if read_only:
@@ -85,7 +135,11 @@ def autocommit(conn: Connection) -> Connection:
 
 
 def begin_write(db: Connection) -> None:
-    """Open a write transaction, taking the database's write lock now."""
+    """Open a write transaction, taking the database's write lock now (on PostgreSQL, an advisory
+    lock every server instance on the database takes: one writer at a time, as on SQLite)."""
+    if is_postgres(db):
+        postgres.begin_write(_driver(db))
+        return
     _driver(db).execute("BEGIN IMMEDIATE")
 
 
@@ -95,6 +149,24 @@ def commit(db: Connection) -> None:
 
 def rollback(db: Connection) -> None:
     _driver(db).execute("ROLLBACK")
+
+
+def savepoint(db: Connection, name: str) -> None:
+    """Mark a point inside the open write transaction that :func:`rollback_to` can return to
+    (standard SQL: the same on SQLite and PostgreSQL)."""
+    _driver(db).execute(f"SAVEPOINT {name}")
+
+
+def release(db: Connection, name: str) -> None:
+    """Keep what was done since ``savepoint(name)`` (it still commits only with the transaction)."""
+    _driver(db).execute(f"RELEASE SAVEPOINT {name}")
+
+
+def rollback_to(db: Connection, name: str) -> None:
+    """Undo what was done since ``savepoint(name)``, and forget the savepoint."""
+    driver = _driver(db)
+    driver.execute(f"ROLLBACK TO SAVEPOINT {name}")
+    driver.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def _driver(db: Connection) -> Any:
@@ -117,12 +189,23 @@ class Prepared:
     The SQL is still generated by SQLAlchemy for the dialect, not written for SQLite.
     """
 
-    def __init__(self, db: Connection, statement: ClauseElement, columns: Sequence[str] | None = None
-                 ) -> None:
+    def __init__(self, db: Connection, statement: ClauseElement, columns: Sequence[str] | None = None,
+                 *, returning_key: bool = False) -> None:
+        #: An insert on PostgreSQL returns its new key (there is no ``lastrowid``): see :meth:`new_id`.
+        self._returns = returning_key and is_postgres(db)
+        if self._returns:
+            assert isinstance(statement, Insert) and isinstance(statement.table, Table)
+            statement = statement.returning(*statement.table.primary_key.columns)
         compiled = statement.compile(dialect=db.dialect, column_keys=list(columns) if columns else None)
         assert isinstance(compiled, SQLCompiler)
         self.sql = str(compiled)
         self._names: Sequence[str] | None = compiled.positiontup
+
+    def new_id(self, cursor: Any) -> int:
+        """The key of the row an insert built with ``returning_key`` just added."""
+        if self._returns:
+            return int(cursor.fetchone()[0])
+        return int(cursor.lastrowid)
 
     def _params(self, values: Mapping[str, Any]) -> Any:
         return values if self._names is None else tuple(values[n] for n in self._names)
@@ -150,12 +233,28 @@ def write_transaction(db: Connection) -> Iterator[None]:
         raise
 
 
+class _OnConflict(SqliteInsert):
+    """SQLite's ``INSERT … ON CONFLICT`` carrying PostgreSQL's own for the same table, so a statement
+    built once (at import, with no connection yet) runs on either database."""
+
+    inherit_cache = True
+    postgresql: Insert | None = None
+
+
+@compiles(_OnConflict, "postgresql")
+def _on_conflict_postgresql(element: _OnConflict, compiler: SQLCompiler, **kw: Any) -> str:
+    assert element.postgresql is not None
+    return compiler.process(element.postgresql, **kw)
+
+
 def insert_ignore(table: Table) -> Insert:
     """``INSERT`` that does nothing when a row with the same key exists (``rowcount`` says which).
 
     Execute it with the row(s) as parameters: ``db.execute(insert_ignore(t), {...})``.
     """
-    return sqlite_insert(table).on_conflict_do_nothing()
+    stmt = _OnConflict(table).on_conflict_do_nothing()
+    stmt.postgresql = pg_insert(table).on_conflict_do_nothing()
+    return stmt.execution_options(preserve_rowcount=True)
 
 
 def upsert(table: Table, columns: Iterable[str]) -> Insert:
@@ -164,19 +263,45 @@ def upsert(table: Table, columns: Iterable[str]) -> Insert:
     Execute it with every column (key included) as parameters; build it once, it
     does not change between executions.
     """
-    stmt = sqlite_insert(table)
-    keys = [c for c in table.primary_key.columns]
-    return stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: stmt.excluded[name] for name in columns if name not in {c.name for c in keys}},
-    )
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = _OnConflict(table)
+    out = stmt.on_conflict_do_update(
+        index_elements=keys, set_={name: stmt.excluded[name] for name in columns if name not in keys})
+    pg = pg_insert(table)
+    out.postgresql = pg.on_conflict_do_update(
+        index_elements=keys, set_={name: pg.excluded[name] for name in columns if name not in keys})
+    return out
 
 
 def head_seq(db: Connection, table: Table) -> int:
-    """The largest key ever handed out by ``table``'s autoincrement (also after deletes), 0 for none."""
+    """The largest key ever handed out by ``table``'s autoincrement (also after deletes), 0 for none.
+
+    On PostgreSQL the events table's largest ``seq`` (pruning always keeps the newest ones)."""
+    if is_postgres(db):
+        return postgres.head_seq(_driver(db))
     row = db.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :name"),
                      {"name": table.name}).first()
     return int(row[0]) if row else 0
+
+
+def next_seq(db: Connection) -> int | None:
+    """The ``seq`` the next event written in this write transaction must take; None where the
+    database hands it out itself (SQLite's AUTOINCREMENT, under its one-writer lock)."""
+    return postgres.next_seq(_driver(db)) if is_postgres(db) else None
+
+
+def events_written(db: Connection, last_seq: int) -> None:
+    """Inside the write transaction that wrote events through ``last_seq``: wake the other server
+    instances at commit (PostgreSQL's NOTIFY; nothing to do for SQLite's one server)."""
+    if is_postgres(db):
+        postgres.notify(_driver(db), last_seq)
+
+
+def connection_lost(db: Connection) -> bool:
+    """Whether ``db``'s connection is gone (a PostgreSQL restart); a SQLite file's never is."""
+    if not is_postgres(db):
+        return False
+    return db.closed or db.invalidated or postgres.broken(_driver(db))
 
 
 def file_check(path: str | Path, pragma: str = "integrity_check") -> str:
@@ -196,12 +321,18 @@ def file_check(path: str | Path, pragma: str = "integrity_check") -> str:
 
 
 def data_version(db: Connection) -> int:
-    """SQLite's count of commits by other connections to this database file (``PRAGMA data_version``)."""
+    """SQLite's count of commits by other connections to this database file (``PRAGMA data_version``);
+    on PostgreSQL a digest of the users table (what the account watch looks for)."""
+    if is_postgres(db):
+        return postgres.users_version(_driver(db))
     return int(db.exec_driver_sql("PRAGMA data_version").scalar() or 0)
 
 
 def foreign_key_problems(db: Connection, limit: int = 5) -> list[str]:
-    """Rows whose foreign key points nowhere (at most ``limit``), in words; empty when all is well."""
+    """Rows whose foreign key points nowhere (at most ``limit``), in words; empty when all is well.
+    (PostgreSQL enforces every foreign key as it goes: nothing to check.)"""
+    if is_postgres(db):
+        return []
     rows = db.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     return [f"{table} row {rowid} refers to a missing {parent} row"
             for table, rowid, parent, _ in rows[:limit]]
@@ -234,3 +365,105 @@ def new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "not a single-row insert"
     return int(key[0])
+
+
+# -- text search, periods and durations (the clients feature's search and reports) -------------
+#: Tables SQLite makes for a full-text index (``<name>``, ``<name>_data`` …): not the metadata's own.
+_FTS_SHADOWS = ("", "_data", "_idx", "_docsize", "_config", "_content")
+
+
+def text_index_tables(name: str) -> tuple[str, ...]:
+    """The tables behind the full-text index ``name`` (left out when schemas are compared)."""
+    return tuple(name + suffix for suffix in _FTS_SHADOWS)
+
+
+def create_text_index(db: Connection, name: str, table: str, key: str, columns: Sequence[str]) -> None:
+    """A full-text index ``name`` over ``table``'s ``columns`` (substring matches of 3+ characters:
+    FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
+    if is_postgres(db):
+        # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
+        # own full-text search (``@@ plainto_tsquery``: whole words rather than SQLite's trigram
+        # substrings).
+        text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+        db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
+        return
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    remove = f"INSERT INTO {name}({name}, rowid, {cols}) VALUES ('delete', old.{key}, {old});"
+    add = f"INSERT INTO {name}(rowid, {cols}) VALUES (new.{key}, {new});"
+    for sql in (
+        f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='{table}', content_rowid='{key}', "
+        "tokenize='trigram')",
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF {cols} ON {table} BEGIN {remove} {add} END",
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",
+    ):
+        db.exec_driver_sql(sql)
+
+
+def drop_text_index(db: Connection, name: str) -> None:
+    if is_postgres(db):
+        db.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+        return
+    for suffix in ("_ai", "_ad", "_au"):
+        db.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
+    db.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+#: The shortest text the full-text index can find (trigrams).
+TEXT_INDEX_MIN = 3
+
+
+def text_matches(name: str, words: str, newest: int | None = None) -> Any:
+    """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
+    as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
+    find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
+    key order without reading the other matches)."""
+    terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
+    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
+    fts = table(name, column("rowid"), column(name))
+    # ``match`` is SQLite's ``MATCH`` (FTS5) and PostgreSQL's ``@@ plainto_tsquery`` (whole words).
+    found = select(fts.c.rowid).where(fts.c[name].match(literal(query))).where(literal(bool(terms)))
+    return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
+
+
+def day(ts: Any) -> Any:
+    """``YYYY-MM-DD`` of a stored UTC time."""
+    return func.substr(ts, 1, 10)
+
+
+def month(ts: Any) -> Any:
+    """``YYYY-MM`` of a stored UTC time."""
+    return func.substr(ts, 1, 7)
+
+
+class _HoursBetween(ColumnElement[float]):
+    """Hours between two stored UTC times (``…Z`` text), in each database's own arithmetic."""
+
+    inherit_cache = True
+    type = Float()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("start", InternalTraversal.dp_clauseelement), ("end", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, start: Any, end: Any) -> None:
+        self.start = coercions.expect(roles.ExpressionElementRole, start)
+        self.end = coercions.expect(roles.ExpressionElementRole, end)
+
+
+@compiles(_HoursBetween)
+def _hours_sqlite(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+@compiles(_HoursBetween, "postgresql")
+def _hours_postgresql(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
+    return f"(EXTRACT(EPOCH FROM (CAST({end} AS timestamptz) - CAST({start} AS timestamptz))) / 3600.0)"
+
+
+def hours_between(start: Any, end: Any) -> Any:
+    """Hours from ``start`` to ``end`` (stored UTC times), as a number."""
+    return _HoursBetween(start, end)

@@ -14,6 +14,11 @@ in one of these states (:class:`DbState`):
 
 Before any upgrade of a file that holds data, a consistent copy is written
 beside it: ``<name>.bak-<revision>-<UTC timestamp>``.
+
+A ``postgresql://`` URL in place of the path migrates that database with the
+same scripts, in one transaction under an advisory lock (instances starting
+together upgrade once); no copy is written — back it up with ``pg_dump``
+first (the log says so).
 """
 
 from __future__ import annotations
@@ -147,7 +152,7 @@ def _state(conn: Connection, location: Path = MIGRATIONS) -> DbState:
 
 def state(path: str | Path) -> DbState:
     """Where the file at ``path`` stands (read only; a missing file is reported empty, not made)."""
-    if not Path(path).exists():
+    if not dialect.is_postgres(str(path)) and not Path(path).exists():
         return DbState(None, False, head())
     engine = dialect.open_engine(path, read_only=True)
     try:
@@ -175,7 +180,9 @@ def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = M
     leaves the file as it was (a second server starting at the same moment
     waits, then finds the file already upgraded).
     """
-    path = Path(path)
+    shared = dialect.is_postgres(str(path))
+    where = dialect.display(path)
+    path = Path(path) if not shared else path
     engine = dialect.open_engine(path, transactional=True)
     try:
         with engine.connect() as conn, conn.begin():
@@ -186,7 +193,8 @@ def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = M
             if not before.needs_upgrade:
                 return Upgrade(before, before.head, None)
             copy = None
-            if not before.empty:
+            if not before.empty and not shared:
+                assert isinstance(path, Path)
                 copy = backup_path(path, str(before.revision), now)
                 dialect.backup(path, copy)
             try:
@@ -201,9 +209,12 @@ def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = M
     finally:
         engine.dispose()
     if before.empty:
-        log.info("created the schema of %s (revision %s)", path, before.head)
+        log.info("created the schema of %s (revision %s)", where, before.head)
+    elif shared:
+        log.info("upgraded %s from %s to %s (no copy written: keep pg_dump backups)", where,
+                 before.describe(), before.head)
     else:
-        log.info("upgraded %s from %s to %s (backup: %s)", path, before.describe(), before.head, copy)
+        log.info("upgraded %s from %s to %s (backup: %s)", where, before.describe(), before.head, copy)
     return Upgrade(before, before.head, copy)
 
 

@@ -9,13 +9,28 @@ from __future__ import annotations
 from .. import tables as core_tables
 from ..admin import tables as admin_tables
 from ..calendar import tables as calendar_tables
+from ..clients import tables as clients_tables
 from ..collab import tables as collab_tables
 from ..monitor import tables as monitor_tables
 from ..notifications import tables as notification_tables
+from . import dialect
 from .metadata import metadata
+
+#: The search indexes (revision 0004_clients) over sessions' client name and notes, and over clients'
+#: ``search_text``: the dialect's own tables, not the metadata's.
+SEARCH_INDEX = "sessions_search"
+CLIENT_INDEX = "clients_search"
 
 #: Each feature's table module (its tables are all in :data:`metadata`).
 FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, monitor_tables,
-            admin_tables)
+            admin_tables, clients_tables)
 
-__all__ = ["FEATURES", "metadata"]
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """For Alembic's comparisons: leave out the tables behind the dialect's full-text index."""
+    own = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
+    return not (type_ == "table" and name in own)
+
+
+__all__ = ["CLIENT_INDEX", "FEATURES", "SEARCH_INDEX", "include_name", "metadata"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0001_baseline"
 down_revision: str | None = None
@@ -21,6 +22,8 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 TEXT, INT = sa.Text(), sa.Integer()
+#: Epoch seconds: REAL on SQLite, DOUBLE PRECISION on PostgreSQL (whose REAL has 4 bytes).
+SECONDS: sa.types.TypeEngine[float] = sa.REAL().with_variant(postgresql.DOUBLE_PRECISION(), "postgresql")
 
 
 def _default(sql: str) -> sa.TextClause:
@@ -158,7 +161,7 @@ def _collab() -> None:
         sa.Column("user_id", INT, nullable=False),
         sa.Column("user_name", TEXT, nullable=False),
         sa.Column("token", INT, nullable=False),
-        sa.Column("expires_at", sa.REAL(), nullable=False),
+        sa.Column("expires_at", SECONDS, nullable=False),
         sa.Column("released", INT, nullable=False, server_default=_default("0")),
         if_not_exists=True,
     )
@@ -322,7 +325,7 @@ def _monitor() -> None:
     op.create_table(
         "monitor_probe",
         sa.Column("id", INT, sa.CheckConstraint("id = 1"), primary_key=True, autoincrement=False),
-        sa.Column("at", sa.REAL(), nullable=False),
+        sa.Column("at", SECONDS, nullable=False),
         if_not_exists=True,
     )
 

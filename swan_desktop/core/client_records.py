@@ -1,0 +1,252 @@
+"""What the clients protocol carries, as typed values (docs: CLIENTS_PROTOCOL.md).
+
+Client records, package definitions and sales, credit-ledger entries, waitlist
+entries, a client's card (``client.get``) and a report (``report.run``), each
+read from its wire form once, here. Money is integer cents; credits are ints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..protocol.entities import Session
+from ..protocol.timefmt import parse_ts
+
+#: Record fields a desktop may send in ``client.create``/``client.update``/``client.import``.
+EDITABLE = ("name", "email", "phone", "birthday", "emergency_contact", "notes", "tags", "consent")
+
+
+def money(cents: int, currency: str = "EUR") -> str:
+    """``1234`` → ``"12.34 EUR"`` (money travels in integer cents)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
+
+
+def cents_of(text: str) -> int | None:
+    """``"12.5"`` or ``"12,50"`` → ``1250``; None when it is not an amount of money."""
+    cleaned = text.strip().replace(",", ".")
+    whole, _, frac = cleaned.partition(".")
+    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+        return None
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def _ts(value: Any) -> datetime | None:
+    return parse_ts(value) if isinstance(value, str) and value else None
+
+
+def _opt_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class Consent:
+    reminders: bool = False
+    marketing: bool = False
+
+    def to_wire(self) -> dict[str, bool]:
+        return {"reminders": self.reminders, "marketing": self.marketing}
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: int
+    name: str
+    email: str = ""
+    phone: str = ""
+    birthday: str | None = None
+    emergency_contact: str = ""
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+    consent: Consent = Consent()
+    archived: bool = False
+    balance: int = 0
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> ClientRecord:
+        consent: dict[str, Any] = d["consent"] if isinstance(d.get("consent"), dict) else {}
+        return cls(int(d["id"]), str(d.get("name") or ""), str(d.get("email") or ""),
+                   str(d.get("phone") or ""), d.get("birthday") or None,
+                   str(d.get("emergency_contact") or ""), str(d.get("notes") or ""),
+                   tuple(str(t) for t in d.get("tags") or ()),
+                   Consent(bool(consent.get("reminders")), bool(consent.get("marketing"))),
+                   bool(d.get("archived")), int(d.get("balance") or 0), _ts(d.get("created_at")))
+
+    def editable_wire(self) -> dict[str, Any]:
+        return {"name": self.name, "email": self.email, "phone": self.phone, "birthday": self.birthday,
+                "emergency_contact": self.emergency_contact, "notes": self.notes,
+                "tags": list(self.tags), "consent": self.consent.to_wire()}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One ``client.search`` hit: the record with its next and last session."""
+
+    client: ClientRecord
+    next_session: Session | None = None
+    last_session: Session | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    clients: tuple[Found, ...] = ()
+    sessions: tuple[Session, ...] = ()
+
+
+@dataclass(frozen=True)
+class Package:
+    id: int
+    name: str
+    credits: int
+    price_cents: int
+    validity_days: int
+    active: bool = True
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Package:
+        return cls(int(d["id"]), str(d.get("name") or ""), int(d.get("credits") or 0),
+                   int(d.get("price_cents") or 0), int(d.get("validity_days") or 0),
+                   bool(d.get("active", True)))
+
+
+@dataclass(frozen=True)
+class Sale:
+    id: int
+    client_id: int
+    package_id: int
+    credits: int
+    price_paid_cents: int
+    sold_at: datetime | None
+    expires_at: datetime | None
+    package_name: str = ""            # in client.get's packages
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Sale:
+        return cls(int(d["id"]), int(d["client_id"]), int(d["package_id"]), int(d.get("credits") or 0),
+                   int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")),
+                   str(d.get("package_name") or ""))
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    id: int
+    client_id: int
+    delta: int
+    balance_after: int
+    reason: str                      # sale | booking | completion | refund | adjustment | expiry
+    session_id: int | None = None
+    sale_id: int | None = None
+    actor: str = ""
+    note: str = ""
+    at: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> LedgerEntry:
+        actor: dict[str, Any] = d["actor"] if isinstance(d.get("actor"), dict) else {}
+        return cls(int(d["id"]), int(d["client_id"]), int(d.get("delta") or 0),
+                   int(d.get("balance_after") or 0), str(d.get("reason") or ""),
+                   _opt_int(d.get("session_id")), _opt_int(d.get("sale_id")), str(actor.get("name") or ""),
+                   str(d.get("note") or ""), _ts(d.get("at")))
+
+
+@dataclass(frozen=True)
+class WaitlistEntry:
+    id: int
+    session_id: int
+    client_id: int
+    position: int
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> WaitlistEntry:
+        return cls(int(d["id"]), int(d["session_id"]), int(d["client_id"]), int(d.get("position") or 0),
+                   _ts(d.get("created_at")))
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """An email to the client: confirmation, reminder, cancellation or offer, and where it stands."""
+
+    kind: str
+    subject: str
+    to: str
+    at: datetime | None               # sent, or (not sent yet) due
+    session_id: int | None = None
+    status: str = "sent"              # pending | sending | sent | failed | dropped
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> SentEmail:
+        return cls(str(d.get("kind") or ""), str(d.get("subject") or ""), str(d.get("to") or ""),
+                   _ts(d.get("sent_at") or d.get("due_at")), _opt_int(d.get("session_id")),
+                   str(d.get("status") or "sent"))
+
+
+@dataclass(frozen=True)
+class Stats:
+    attended: int = 0
+    no_shows: int = 0
+    late_cancellations: int = 0
+    timely_cancellations: int = 0
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Stats:
+        return cls(*(int(d.get(k) or 0) for k in
+                     ("attended", "no_shows", "late_cancellations", "timely_cancellations")))
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    """Everything ``client.get`` tells about one client."""
+
+    client: ClientRecord
+    upcoming: tuple[Session, ...] = ()
+    past: tuple[Session, ...] = ()
+    stats: Stats = Stats()
+    ledger: tuple[LedgerEntry, ...] = ()
+    packages: tuple[Sale, ...] = ()
+    messages: tuple[SentEmail, ...] = ()
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> ClientCard:
+        def many(key: str, read: Any) -> tuple[Any, ...]:
+            return tuple(read(x) for x in d.get(key) or () if isinstance(x, dict))
+
+        return cls(ClientRecord.from_wire(d["client"]), many("upcoming", Session.from_wire),
+                   many("past", Session.from_wire), Stats.from_wire(dict(d.get("stats") or {})),
+                   many("ledger", LedgerEntry.from_wire), many("packages", Sale.from_wire),
+                   many("messages", SentEmail.from_wire))
+
+
+#: A report row's keys that say what the row is about (the rest are figures).
+ROW_KEYS = ("period", "trainer_id", "room", "package_id", "package")
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    by: str
+    rows: tuple[dict[str, Any], ...] = ()
+    totals: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Report:
+        return cls(str(d.get("kind") or ""), str(d.get("by") or ""),
+                   tuple(dict(r) for r in d.get("rows") or () if isinstance(r, dict)),
+                   dict(d.get("totals") or {}))
+
+    def figures(self) -> list[str]:
+        """The numeric columns, in the order the server sent them."""
+        names: list[str] = []
+        for row in self.rows:
+            for key, value in row.items():
+                if key not in ROW_KEYS and key not in names \
+                        and isinstance(value, int | float) and not isinstance(value, bool):
+                    names.append(key)
+        for key, value in self.totals.items():
+            if key not in names and isinstance(value, int | float) and not isinstance(value, bool):
+                names.append(key)
+        return names

@@ -1,0 +1,311 @@
+"""Emails to clients: booking confirmations (with an ``.ics``), reminders and cancellation notices.
+
+Queued inside the change that causes them (:func:`queue`), as rows of
+``client_emails`` with a unique (session, client, kind): a retried or repeated
+change cannot queue one twice. :class:`Outbox` sends what is due: it marks a
+row ``sending`` in a transaction of its own *before* it talks to the mail
+server and ``sent`` after, so a server that stops between the two never sends
+it again (at most once; it is listed as ``failed`` with the reason). Only
+clients with an email and ``consent.reminders`` get them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ...domain.ics import export_sessions
+from ...protocol.entities import Session
+from ...protocol.errors import invalid
+from ...protocol.messages import present
+from ...protocol.timefmt import format_ts, now_utc
+from ..calendar import studio as calendar_studio
+from ..collab import settings
+from ..collab.tables import studio_settings
+from ..notifications import smtp
+from ..pipeline import Change
+from ..storage import dialect
+from ..store import Store
+from ..worker import AsyncStore
+from .messages import ReminderSettings
+from .tables import client_emails
+
+log = logging.getLogger(__name__)
+
+KINDS = ("confirmation", "reminder", "cancellation", "offer")
+_SUBJECTS = {
+    "confirmation": "Booking confirmed",
+    "reminder": "Reminder",
+    "cancellation": "Booking cancelled",
+    "offer": "A place is free",
+}
+_SET = dialect.upsert(studio_settings, ("value",))
+POLL_S = 30.0
+BATCH = 50
+
+
+# -- settings ----------------------------------------------------------------------------------
+def reminder_settings(store: Store) -> dict[str, Any]:
+    values = settings.read(store)
+    return {
+        "hours_before": int(values.get("reminder_hours_before") or 24),
+        "confirmations": values.get("reminder_confirmations", "true") == "true",
+        "cancellations": values.get("reminder_cancellations", "true") == "true",
+    }
+
+
+def set_settings(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, ReminderSettings)
+    given = present(msg)
+    if not given:
+        raise invalid("give at least one of hours_before, confirmations, cancellations")
+    for key, value in given.items():
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        change.store.db.execute(_SET, {"key": f"reminder_{key}", "value": text})
+    current = reminder_settings(change.store)
+    change.emit("studio:settings-changed", {"settings": settings.read(change.store)}, primary=True)
+    change.reply = {"settings": current}
+
+
+# -- queueing (inside a change's transaction) --------------------------------------------------------
+def _address(store: Store, client_id: int) -> str:
+    from ..tables import clients
+
+    row = store.db.execute(
+        select(clients.c.email, clients.c.consent_reminders).where(clients.c.id == client_id)
+    ).first()
+    return str(row.email) if row is not None and row.email and row.consent_reminders else ""
+
+
+def queue(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> bool:
+    """Queue one email (once per session, client and kind); False when it is not to be sent."""
+    to = _address(store, client_id)
+    rules = reminder_settings(store)
+    if not to or session.start <= now:
+        return False
+    if (kind == "confirmation" and not rules["confirmations"]) or (
+        kind == "cancellation" and not rules["cancellations"]
+    ):
+        return False
+    due = now
+    if kind == "reminder":
+        due = max(now, session.start - timedelta(hours=rules["hours_before"]))
+    result = store.db.execute(
+        dialect.insert_ignore(client_emails),
+        {
+            "session_id": session.id,
+            "client_id": client_id,
+            "kind": kind,
+            "due_at": format_ts(due),
+            "status": "pending",
+            "to_addr": to,
+            "subject": _SUBJECTS[kind],
+            "created_at": format_ts(now),
+        },
+    )
+    return bool(result.rowcount)
+
+
+def booked(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    queue(store, session, client_id, "confirmation", now)
+    queue(store, session, client_id, "reminder", now)
+
+
+def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    drop(store, session.id, client_id)
+    queue(store, session, client_id, "cancellation", now)
+
+
+def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
+    """Unsent emails about a session (for one client) that no longer apply."""
+    query = update(client_emails).where(
+        client_emails.c.session_id == session_id,
+        client_emails.c.status == "pending",
+        client_emails.c.kind.in_(("confirmation", "reminder", "offer")),
+    )
+    if client_id is not None:
+        query = query.where(client_emails.c.client_id == client_id)
+    store.db.execute(query.values(status="dropped"))
+
+
+def moved(store: Store, session: Session) -> None:
+    """A session moved: its unsent reminders follow the new start."""
+    hours = reminder_settings(store)["hours_before"]
+    store.db.execute(
+        update(client_emails)
+        .where(
+            client_emails.c.session_id == session.id,
+            client_emails.c.status == "pending",
+            client_emails.c.kind == "reminder",
+        )
+        .values(due_at=format_ts(session.start - timedelta(hours=hours)))
+    )
+
+
+# -- sending -------------------------------------------------------------------------------------
+def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:
+    """Due rows, marked ``sending`` in one transaction (so each is handed out once)."""
+    with store.transaction():
+        rows = [
+            dict(r)
+            for r in store.db.execute(
+                select(client_emails)
+                .where(client_emails.c.status == "pending", client_emails.c.due_at <= format_ts(now))
+                .order_by(client_emails.c.due_at, client_emails.c.id)
+                .limit(limit)
+            ).mappings()
+        ]
+        if rows:
+            store.db.execute(
+                update(client_emails)
+                .where(client_emails.c.id.in_([r["id"] for r in rows]))
+                .values(status="sending")
+            )
+    return rows
+
+
+def _interrupted(store: Store) -> int:
+    """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed)."""
+    with store.transaction():
+        result = store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.status == "sending")
+            .values(status="failed", detail="the server stopped while sending")
+        )
+    return int(result.rowcount)
+
+
+def _finish(store: Store, email_id: int, status: str, detail: str, message_id: str | None) -> None:
+    with store.transaction():
+        store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.id == email_id)
+            .values(
+                status=status,
+                detail=detail,
+                message_id=message_id,
+                sent_at=format_ts(now_utc()) if status == "sent" else None,
+            )
+        )
+
+
+def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | None:
+    """The message for an outbox row (None when its session is gone)."""
+    session = store.session(row["session_id"])
+    if session is None:
+        return None
+    studio_name = settings.read(store).get("studio_name") or "the studio"
+    zone = calendar_studio.zone(store)
+    trainer = store.trainer(session.trainer_id)
+    kind_row = store.session_type(session.session_type_id) if session.session_type_id else None
+    what = kind_row.name if kind_row else "session"
+    local = session.start.astimezone(zone)
+    when = f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
+    name = _client_name(store, row["client_id"])
+    who = trainer.name if trainer else "your trainer"
+    lines = {
+        "confirmation": f"your {what} with {who} is booked for {when}.",
+        "reminder": f"a reminder: your {what} is on {when}.",
+        "cancellation": f"your {what} on {when} is cancelled.",
+        "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
+    }
+    body = (
+        f"Hello {name},\n\n{lines[row['kind']]}\n"
+        + (f"Room: {session.location}\n" if session.location else "")
+        + f"\n{studio_name}\n"
+    )
+    msg = smtp.build_message(sender, row["to_addr"], f"{studio_name}: {row['subject']}", body)
+    if row["kind"] == "confirmation":
+        ics = export_sessions(
+            [session],
+            calendar_name=studio_name,
+            trainer_name=lambda _: trainer.name if trainer else "",
+            type_name=lambda _: what,
+        )
+        msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
+    return msg
+
+
+def _client_name(store: Store, client_id: int) -> str:
+    client = store.client(client_id)
+    return client.name if client else "there"
+
+
+class Outbox:
+    """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called."""
+
+    def __init__(
+        self,
+        store: AsyncStore,
+        config: Callable[[], smtp.SmtpConfig | None],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
+        self._store = store
+        self._config = config
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        failed = await self._store.run(_interrupted)
+        if failed:
+            log.warning("%d client email(s) were being sent when the server stopped; not sent again", failed)
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("sending client emails failed")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(POLL_S):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def flush(self) -> int:
+        """Send everything due now; returns how many were sent."""
+        config = self._config()
+        if config is None:
+            return 0
+        sent = 0
+        while rows := await self._store.run(_claim, self.clock()):
+            for row in rows:
+                sent += await self._send(config, row)
+            if len(rows) < BATCH:
+                break
+        return sent
+
+    async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
+        msg = await self._store.run(compose, row, config.sender)
+        if msg is None:
+            await self._store.run(_finish, row["id"], "dropped", "the session is gone", None)
+            return 0
+        outcome: dict[str, str] = {}
+
+        async def record(status: str, attempts: int, detail: str) -> None:
+            outcome.update(status=status, detail=detail)
+
+        ok = await smtp.send_with_retries(config, msg, record)
+        await self._store.run(
+            _finish, row["id"], "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"])
+        )
+        return int(ok)

@@ -1,0 +1,117 @@
+"""Which credits lapse: sold credits expire ``validity_days`` after the sale, oldest sale spent first.
+
+The rules, replayed over a client's ledger in order (:func:`remaining`):
+
+- a ``sale`` row is a lot that expires when its sale does; every other credit
+  (``opening``, a ``refund``, a positive ``adjustment``) is a lot that never
+  expires;
+- a spend (a negative row that is not an ``expiry``) takes from the oldest lot
+  still valid at that moment, then the next; beyond every lot it is owed, and
+  the next lot pays what is owed first;
+- an ``expiry`` row empties its sale's lot.
+
+:func:`lapse` writes, for each sale past its expiry that has not lapsed, an
+``expiry`` row of what its lot still holds (none when nothing is left) and
+marks the sale lapsed: the server's daily task runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ...protocol.timefmt import format_ts, parse_ts
+from ..store import Store, Tx
+from . import ledger
+from .tables import credit_ledger, package_sales
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    delta: int
+    reason: str
+    at: datetime
+    sale_id: int | None = None
+
+
+@dataclass(slots=True)
+class _Lot:
+    sale_id: int | None
+    expires_at: datetime | None
+    left: int
+
+
+def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict[int, int]:
+    """What each sale's lot still holds after ``rows`` (a client's ledger, oldest first)."""
+    lots: list[_Lot] = []
+    owed = 0
+    for row in rows:
+        if row.reason == "expiry":
+            for lot in lots:
+                if lot.sale_id == row.sale_id:
+                    lot.left = 0
+        elif row.delta > 0:
+            paid = min(owed, row.delta)
+            owed -= paid
+            sale = row.sale_id if row.reason == "sale" else None
+            lots.append(_Lot(sale, expiries.get(sale) if sale is not None else None, row.delta - paid))
+        elif row.delta < 0:
+            need = -row.delta
+            for lot in lots:
+                if need == 0:
+                    break
+                if lot.left and (lot.expires_at is None or lot.expires_at > row.at):
+                    take = min(lot.left, need)
+                    lot.left -= take
+                    need -= take
+            owed += need
+    return {lot.sale_id: lot.left for lot in lots if lot.sale_id is not None}
+
+
+def client_rows(store: Store, client_id: int) -> list[Row]:
+    rows = store.db.execute(
+        select(credit_ledger.c.delta, credit_ledger.c.reason, credit_ledger.c.at, credit_ledger.c.sale_id)
+        .where(credit_ledger.c.client_id == client_id)
+        .order_by(credit_ledger.c.id)
+    )
+    return [Row(r.delta, r.reason, parse_ts(r.at), r.sale_id) for r in rows]
+
+
+def expiries(store: Store, client_id: int) -> dict[int, datetime | None]:
+    rows = store.db.execute(
+        select(package_sales.c.id, package_sales.c.expires_at).where(package_sales.c.client_id == client_id)
+    )
+    return {r.id: parse_ts(r.expires_at) if r.expires_at else None for r in rows}
+
+
+def lapse(store: Store, tx: Tx, now: datetime) -> int:
+    """Lapse every sale past its expiry (oldest first); returns the credits that lapsed. Call inside
+    a transaction."""
+    due = store.db.execute(
+        select(package_sales.c.id, package_sales.c.client_id, package_sales.c.expires_at)
+        .where(package_sales.c.expires_at <= format_ts(now), package_sales.c.lapsed_at.is_(None))
+        .order_by(package_sales.c.expires_at, package_sales.c.id)
+    ).all()
+    total = 0
+    for sale_id, client_id, expires_at in due:
+        left = remaining(client_rows(store, client_id), expiries(store, client_id)).get(sale_id, 0)
+        if left > 0:
+            ledger.post(
+                store,
+                tx,
+                None,
+                client_id,
+                -left,
+                "expiry",
+                now,
+                sale_id=sale_id,
+                note=f"unspent credits of sale {sale_id} (expired {expires_at[:10]}) lapsed",
+            )
+            total += left
+        store.db.execute(
+            update(package_sales).where(package_sales.c.id == sale_id).values(lapsed_at=format_ts(now))
+        )
+    return total

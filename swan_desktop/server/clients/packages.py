@@ -1,0 +1,135 @@
+"""``package.*``, ``package.sell`` and ``credits.adjust``: the pipeline's write hooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import RowMapping, insert, select, update
+
+from ...protocol.errors import invalid, not_found
+from ...protocol.messages import present, time_field
+from ...protocol.timefmt import format_ts
+from ..pipeline import Change
+from ..store import Store
+from . import ledger, records
+from .messages import CreditsAdjust, PackageCreate, PackageSell, PackageUpdate
+from .search import sale_wire
+from .tables import package_sales, packages
+
+
+def wire(row: RowMapping) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "credits": row["credits"],
+        "price_cents": row["price_cents"],
+        "validity_days": row["validity_days"],
+        "active": bool(row["active"]),
+    }
+
+
+def row(store: Store, package_id: int, field: str = "id") -> RowMapping:
+    found = store.db.execute(select(packages).where(packages.c.id == package_id)).mappings().first()
+    if found is None:
+        raise not_found(f"no package with id {package_id}", field=field)
+    return found
+
+
+def listing(store: Store) -> dict[str, Any]:
+    rows = store.db.execute(select(packages).order_by(packages.c.id)).mappings()
+    return {"packages": [wire(r) for r in rows]}
+
+
+def _values(given: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    values = dict(given)
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise invalid("name must not be empty", field=f"{prefix}name")
+    if "active" in values:
+        values["active"] = int(values["active"])
+    return values
+
+
+def create(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, PackageCreate)
+    result = change.store.db.execute(insert(packages).values(**_values(present(msg))))
+    key = result.inserted_primary_key
+    assert key is not None
+    package = wire(row(change.store, int(key[0])))
+    change.emit("package:created", {"package": package}, primary=True)
+    change.reply = {"package": package}
+
+
+def update_package(change: Change) -> None:
+    msg = change.msg
+    assert isinstance(msg, PackageUpdate)
+    row(change.store, msg.id)
+    given = present(msg.changes)
+    if not given:
+        raise invalid("changes is empty", field="changes")
+    change.store.db.execute(
+        update(packages).where(packages.c.id == msg.id).values(**_values(given, "changes."))
+    )
+    package = wire(row(change.store, msg.id))
+    change.emit("package:updated", {"package": package}, primary=True)
+    change.reply = {"package": package}
+
+
+def sell(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, PackageSell)
+    records.row(store, msg.client_id, "client_id")
+    package = row(store, msg.package_id, "package_id")
+    if not package["active"]:
+        raise invalid(f"package {package['name']!r} is no longer sold", field="package_id")
+    sold = time_field(msg.sold_at, "sold_at") if msg.sold_at is not None else change.now
+    days = int(package["validity_days"])
+    values = {
+        "client_id": msg.client_id,
+        "package_id": msg.package_id,
+        "credits": package["credits"],
+        "price_paid_cents": package["price_cents"] if msg.price_paid_cents is None else msg.price_paid_cents,
+        "sold_at": format_ts(sold),
+        "expires_at": format_ts(sold + timedelta(days=days)) if days else None,
+        "sold_by": change.actor.id,
+    }
+    result = store.db.execute(insert(package_sales).values(**values))
+    key = result.inserted_primary_key
+    assert key is not None
+    sale = sale_wire({**values, "id": int(key[0])})
+    entry = ledger.post(
+        store,
+        change.tx,
+        change.actor,
+        msg.client_id,
+        int(package["credits"]),
+        "sale",
+        sold,
+        sale_id=sale["id"],
+        note=str(package["name"]),
+    )
+    change.reply = {"sale": sale, "balance": entry["balance_after"]}
+
+
+def adjust(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, CreditsAdjust)
+    if msg.delta == 0:
+        raise invalid("delta must not be 0", field="delta")
+    if not msg.reason.strip():
+        raise invalid("reason is required", field="reason")
+    records.row(store, msg.client_id, "client_id")
+    entry = ledger.post(
+        store,
+        change.tx,
+        change.actor,
+        msg.client_id,
+        msg.delta,
+        "adjustment",
+        change.now,
+        note=msg.reason.strip(),
+    )
+    change.reply = {"entry": entry, "balance": entry["balance_after"]}

@@ -1,0 +1,233 @@
+"""``ClientsFeature``: installs client records, packages and the credit ledger, group sessions and
+waitlists, reports and emails to clients into a running server.
+
+- ``client.create/update/import``, ``package.*``, ``package.sell``, ``credits.adjust``,
+  ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
+  mutations with write hooks;
+- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list`` and ``report.run``
+  are reads on the store's thread;
+- its steps in ``session.create/update/delete`` (after the calendar's): a group's other
+  clients' credits, and the emails a booking, a move or a cancellation brings;
+- a daily task lapses expired credits; the :class:`~.emails.Outbox` sends client emails;
+- ``directory.query`` gains ``archived`` per client and ``capacity`` per session type, and
+  ``schedule.query`` the group fields of group sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ...protocol import frames
+from ...protocol.entities import Role
+from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.messages import Empty, Message
+from ...protocol.timefmt import now_utc
+from ..calendar import studio as calendar_studio
+from ..connection import Connection
+from ..features import FeatureContext
+from ..hub import HubEvent
+from ..notifications.smtp import SmtpConfig
+from ..notifier_api import Notice, Recipients
+from ..pipeline import Stage
+from ..store import Account, Store
+from ..tables import clients, session_types
+from . import bookings, emails, ledger, lots, packages, records, reports, search
+from .messages import (
+    BookingAdd,
+    BookingRemove,
+    ClientFields,
+    ClientGet,
+    ClientImport,
+    ClientSearch,
+    ClientUpdate,
+    CreditsAdjust,
+    CreditsLedger,
+    PackageCreate,
+    PackageSell,
+    PackageUpdate,
+    ReminderSettings,
+    ReportRun,
+    WaitlistJoin,
+    WaitlistLeave,
+)
+
+log = logging.getLogger(__name__)
+
+#: How often expired credits are lapsed.
+LAPSE_INTERVAL_S = 24 * 3600.0
+_WRITES = (
+    ("client.create", ClientFields, records.create),
+    ("client.update", ClientUpdate, records.update_client),
+    ("client.import", ClientImport, records.import_clients),
+    ("package.create", PackageCreate, packages.create),
+    ("package.update", PackageUpdate, packages.update_package),
+    ("package.sell", PackageSell, packages.sell),
+    ("credits.adjust", CreditsAdjust, packages.adjust),
+    ("booking.add", BookingAdd, bookings.add),
+    ("booking.remove", BookingRemove, bookings.remove),
+    ("waitlist.join", WaitlistJoin, bookings.join),
+    ("waitlist.leave", WaitlistLeave, bookings.leave),
+    ("reminder.settings", ReminderSettings, emails.set_settings),
+)
+#: Events after which client emails may be due at once.
+_MAIL_EVENTS = ("session:", "client:")
+
+
+class ClientsFeature:
+    def __init__(
+        self,
+        ctx: FeatureContext,
+        smtp: Callable[[], SmtpConfig | None],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
+        self.ctx = ctx
+        self.clock = clock
+        self.outbox = emails.Outbox(ctx.store, smtp, clock)
+        self._lapse_task: asyncio.Task[None] | None = None
+
+    def install(self) -> None:
+        ctx = self.ctx
+        for rtype, message, write in _WRITES:
+            ctx.mutation(rtype, message)
+            ctx.hook(rtype, Stage.WRITE, write)
+        ctx.after_commit("booking.remove", self._offered)
+        ctx.hook(frames.SESSION_CREATE, Stage.AFTER_WRITE, bookings.created, 30)
+        ctx.hook(frames.SESSION_UPDATE, Stage.AFTER_WRITE, bookings.updated, 30)
+        ctx.hook(frames.SESSION_DELETE, Stage.AFTER_WRITE, bookings.deleted, 30)
+        ctx.request("client.search", ClientSearch, self.client_search)
+        ctx.request("client.get", ClientGet, self.client_get)
+        ctx.request("credits.ledger", CreditsLedger, self.credits_ledger)
+        ctx.request("package.list", Empty, self.package_list)
+        ctx.request("report.run", ReportRun, self.report_run)
+        ctx.extend(frames.DIRECTORY_QUERY, _directory)
+        ctx.on_events(self._events)
+
+    async def start(self) -> None:
+        opened = await self.ctx.store.run(_open_ledger, self.clock())
+        if opened:
+            log.info("%d client balance(s) got an opening ledger row", opened)
+        await self.outbox.start()
+        self._lapse_task = asyncio.get_running_loop().create_task(self._lapse_loop())
+
+    async def stop(self) -> None:
+        if self._lapse_task is not None:
+            self._lapse_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lapse_task
+            self._lapse_task = None
+        await self.outbox.stop()
+
+    async def lapse(self) -> int:
+        """Lapse expired credits now (the daily task does this); returns the credits that lapsed."""
+        return int(await self.ctx.store.run(_lapse, self.clock()))
+
+    async def _lapse_loop(self) -> None:
+        while True:
+            try:
+                lapsed = await self.lapse()
+                if lapsed:
+                    log.info("%d expired credit(s) lapsed", lapsed)
+            except Exception:
+                log.exception("lapsing expired credits failed")
+            await asyncio.sleep(LAPSE_INTERVAL_S)
+
+    def _events(self, batch: list[HubEvent]) -> None:
+        if any(e.event.kind.startswith(_MAIL_EVENTS) for e in batch):
+            self.outbox.wake()
+
+    # -- reads -------------------------------------------------------------------------------
+    async def client_search(self, conn: Connection, msg: ClientSearch) -> dict[str, Any]:
+        return dict(await self.ctx.store.run(search.search, msg, self.clock()))
+
+    async def client_get(self, conn: Connection, msg: ClientGet) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            window = calendar_studio.cancellation_window(store).total_seconds() / 3600
+            return search.card(store, msg.id, self.clock(), window)
+
+        return dict(await self.ctx.store.run(read))
+
+    async def credits_ledger(self, conn: Connection, msg: CreditsLedger) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            records.row(store, msg.client_id, "client_id")
+            return ledger.page(store, msg.client_id, msg.before, msg.limit)
+
+        return dict(await self.ctx.store.run(read))
+
+    async def package_list(self, conn: Connection, msg: Message) -> dict[str, Any]:
+        return dict(await self.ctx.store.run(packages.listing))
+
+    async def report_run(self, conn: Connection, msg: ReportRun) -> dict[str, Any]:
+        account = conn.account
+        assert account is not None
+        if account.role is not Role.ADMIN:
+            msg = _own_only(account, msg)
+        return dict(await self.ctx.store.run(reports.run, msg, self.clock()))
+
+    # -- after a place freed -------------------------------------------------------------------
+    async def _offered(
+        self, actor: Account, msg: Message, reply: dict[str, Any], notes: dict[str, Any]
+    ) -> None:
+        offer = notes.get(bookings.OFFER)
+        if offer is None:
+            return
+        trainer_user = await self.ctx.store.run(_trainer_user, offer["trainer_id"])
+        recipients = Recipients(
+            user_ids=frozenset({trainer_user}) if trainer_user else frozenset(), roles=frozenset({"admin"})
+        )
+        await self.ctx.notifier.notify(
+            recipients,
+            Notice(
+                "A place is free",
+                f"{offer['client_name']} is first on the waitlist for the session at "
+                f"{offer['start']}; book them with booking.add",
+                category="schedule",
+                links={"session": offer["session_id"]},
+            ),
+        )
+
+
+def _own_only(account: Account, msg: ReportRun) -> ReportRun:
+    """A trainer's report is about their own trainer; credits and revenue are the studio's."""
+    if msg.kind in ("credits", "revenue"):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"only an admin may run the {msg.kind} report")
+    if account.trainer_id is None:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "your account is not linked to a trainer")
+    if msg.trainer_id is not None and msg.trainer_id != account.trainer_id:
+        raise ProtocolError(
+            ErrorCode.FORBIDDEN,
+            "a trainer may run reports on their own sessions only",
+            {"field": "trainer_id"},
+        )
+    return ReportRun(kind=msg.kind, start=msg.start, end=msg.end, by=msg.by, trainer_id=account.trainer_id)
+
+
+def _trainer_user(store: Store, trainer_id: int) -> int | None:
+    from ..tables import users
+
+    return store.db.execute(select(users.c.id).where(users.c.trainer_id == trainer_id)).scalar()
+
+
+def _open_ledger(store: Store, now: datetime) -> int:
+    with store.transaction():
+        return ledger.opening_rows(store, now)
+
+
+def _lapse(store: Store, now: datetime) -> int:
+    with store.transaction() as tx:
+        return lots.lapse(store, tx, now)
+
+
+def _directory(store: Store, msg: Message, reply: dict[str, Any]) -> None:
+    archived = {r.id: bool(r.archived) for r in store.db.execute(select(clients.c.id, clients.c.archived))}
+    for client in reply.get("clients", []):
+        client["archived"] = archived.get(client["id"], False)
+    caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
+    for kind in reply.get("session_types", []):
+        kind["capacity"] = caps.get(kind["id"], 1)

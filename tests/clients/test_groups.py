@@ -1,0 +1,95 @@
+"""Group sessions and waitlists over a real server: places, full, offers, each client's credits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.server import Clients, WsClient, session_data
+
+from .conftest import group_type, new_client
+
+
+async def _group(boss: WsClient, capacity: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    kind = await group_type(boss, capacity)
+    people = [await new_client(boss, name) for name in ("Ana Maria", "Bruno", "Carla", "Duarte")]
+    for person in people:
+        await boss.ok("credits.adjust", {"client_id": person["id"], "delta": 5, "reason": "start"})
+    session = (
+        await boss.ok("session.create", session_data(client_id=people[0]["id"], session_type_id=kind))
+    )["session"]
+    return session, people
+
+
+async def test_a_group_session_takes_clients_up_to_its_capacity(clients: Clients) -> None:
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    session, people = await _group(boss, 3)
+    reply = await ana.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    assert reply["session"]["capacity"] == 3 and reply["session"]["booked"] == 2
+    assert [c["client_id"] for c in reply["session"]["clients"]] == [people[0]["id"], people[1]["id"]]
+    assert reply["session"]["client_id"] == people[0]["id"]  # the first client stays the session's own
+    await ana.ok("booking.add", {"session_id": session["id"], "client_id": people[2]["id"]})
+    error = await ana.error("booking.add", {"session_id": session["id"], "client_id": people[3]["id"]})
+    assert error["code"] == "conflict"
+    assert error["data"] == {"reason": "full", "capacity": 3, "booked": 3}
+
+
+async def test_a_freed_place_is_offered_to_the_first_on_the_waitlist(clients: Clients) -> None:
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    session, people = await _group(boss, 2)
+    await ana.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    entry = (await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[2]["id"]}))[
+        "entry"
+    ]
+    assert entry["position"] == 1
+    second = await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[3]["id"]})
+    assert second["entry"]["position"] == 2
+    boss.events.clear()
+    reply = await ana.ok("booking.remove", {"session_id": session["id"], "client_id": people[0]["id"]})
+    # the next client moved up to be the session's own
+    assert reply["session"]["client_id"] == people[1]["id"] and reply["session"]["booked"] == 1
+    note = await boss.notification_created("A place is free")
+    assert people[2]["name"] in note["message"]
+    await ana.ok("booking.add", {"session_id": session["id"], "client_id": people[2]["id"]})
+    waiting = await boss.event_of("waitlist:changed")
+    while [e["client_id"] for e in waiting["data"]["waitlist"]] != [people[3]["id"]]:
+        waiting = await boss.event_of("waitlist:changed")
+    await ana.ok("waitlist.leave", {"id": second["entry"]["id"]})
+
+
+async def test_each_client_of_a_group_is_charged_once_on_completion(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    session, people = await _group(boss, 3)
+    current = (await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]}))[
+        "session"
+    ]
+    done = (
+        await boss.ok(
+            "session.update",
+            {"id": session["id"], "version": current["version"], "changes": {"status": "completed"}},
+        )
+    )["session"]
+    for person in people[:2]:
+        assert (await boss.ok("credits.ledger", {"client_id": person["id"]}))["balance"] == 4
+    assert (await boss.ok("credits.ledger", {"client_id": people[2]["id"]}))["balance"] == 5
+    await boss.ok("session.update", {"id": done["id"], "version": done["version"], "changes": {"notes": "x"}})
+    assert (await boss.ok("credits.ledger", {"client_id": people[1]["id"]}))["balance"] == 4
+
+
+async def test_a_viewer_may_not_book(clients: Clients) -> None:
+    boss, vic = await clients.signed_in("boss"), await clients.signed_in("vic")
+    session, people = await _group(boss, 2)
+    error = await vic.error("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    assert error["code"] == "forbidden"
+    assert (await vic.error("waitlist.join", {"session_id": session["id"], "client_id": 1}))[
+        "code"
+    ] == "forbidden"
+
+
+async def test_a_groups_other_client_finds_it_as_their_next_session(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    session, people = await _group(boss, 2)
+    await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    [found] = (await boss.ok("client.search", {"q": "Bruno"}))["clients"]
+    assert found["next_session"]["id"] == session["id"] and found["next_session"]["booked"] == 2
+    card = await boss.ok("client.get", {"id": people[1]["id"]})
+    assert [s["id"] for s in card["upcoming"]] == [session["id"]]

@@ -1,0 +1,138 @@
+"""Packages, sales, adjustments and the ledger over a real server; expired credits lapse."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from swan_desktop.protocol.timefmt import format_ts
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.server import Clients, WsClient, on_server, session_data
+
+from .conftest import new_client
+
+
+async def _package(boss: WsClient, credits: int = 10, price: int = 50000, days: int = 90) -> dict[str, Any]:
+    return dict(
+        (
+            await boss.ok(
+                "package.create",
+                {
+                    "name": f"{credits} sessions",
+                    "credits": credits,
+                    "price_cents": price,
+                    "validity_days": days,
+                },
+            )
+        )["package"]
+    )
+
+
+async def test_selling_a_package_adds_its_credits_through_the_ledger(clients: Clients) -> None:
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    package = await _package(boss)
+    rita = await new_client(boss, "Rita")
+    reply = await ana.ok("package.sell", {"client_id": rita["id"], "package_id": package["id"]})
+    assert reply["balance"] == 10 and reply["sale"]["price_paid_cents"] == 50000
+    assert reply["sale"]["expires_at"] is not None
+    event = await boss.event_of("credits:changed")
+    assert event["data"]["balance"] == 10 and event["data"]["entry"]["reason"] == "sale"
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert [e["delta"] for e in ledger["entries"]] == [10] and ledger["balance"] == 10
+    assert ledger["entries"][0]["actor"] == {"id": ledger["entries"][0]["actor"]["id"], "name": "Ana"}
+    assert (await boss.ok("package.list"))["packages"] == [package]
+
+
+async def test_only_admins_create_packages_and_adjust_credits(clients: Clients) -> None:
+    ana, vic, boss = (
+        await clients.signed_in("ana"),
+        await clients.signed_in("vic"),
+        await clients.signed_in("boss"),
+    )
+    assert (await ana.error("package.create", {"name": "x", "credits": 1}))["code"] == "forbidden"
+    rita = await new_client(boss, "Rita")
+    change = {"client_id": rita["id"], "delta": 3, "reason": "goodwill"}
+    assert (await ana.error("credits.adjust", change))["code"] == "forbidden"
+    assert (await vic.error("package.sell", {"client_id": rita["id"], "package_id": 1}))[
+        "code"
+    ] == "forbidden"
+    reply = await boss.ok("credits.adjust", change)
+    assert reply["balance"] == 3 and reply["entry"]["note"] == "goodwill"
+    assert (await boss.error("credits.adjust", {**change, "delta": 0}))["code"] == "invalid"
+    assert (await boss.error("credits.adjust", {**change, "reason": " "}))["code"] == "invalid"
+
+
+async def test_completion_spends_and_a_timely_cancel_refunds_through_the_ledger(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    rita = await new_client(boss, "Rita")
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 5, "reason": "start"})
+    session = (await boss.ok("session.create", session_data(client_id=rita["id"])))["session"]
+    done = (
+        await boss.ok(
+            "session.update",
+            {"id": session["id"], "version": session["version"], "changes": {"status": "completed"}},
+        )
+    )["session"]
+    await boss.ok(
+        "session.update",
+        {
+            "id": done["id"],
+            "version": done["version"],
+            "changes": {"status": "cancelled", "cancel_reason": "mistake"},
+        },
+    )
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert [(e["reason"], e["delta"]) for e in ledger["entries"]] == [
+        ("refund", 1),
+        ("completion", -1),
+        ("adjustment", 5),
+    ]
+    assert ledger["balance"] == 5 == sum(e["delta"] for e in ledger["entries"])
+
+
+async def test_the_ledger_pages_newest_first(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    rita = await new_client(boss, "Rita")
+    for n in range(1, 6):
+        await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": n, "reason": f"r{n}"})
+    page = await boss.ok("credits.ledger", {"client_id": rita["id"], "limit": 2})
+    assert [e["delta"] for e in page["entries"]] == [5, 4] and page["more"] is True
+    rest = await boss.ok("credits.ledger", {"client_id": rita["id"], "limit": 10, "before": page["before"]})
+    assert [e["delta"] for e in rest["entries"]] == [3, 2, 1] and rest["more"] is False
+
+
+async def test_expired_credits_lapse_oldest_sale_first(server: EmbeddedServer, clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    short, long = await _package(boss, 3, days=10), await _package(boss, 4, days=400)
+    rita = await new_client(boss, "Rita")
+    old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
+    await boss.ok(
+        "package.sell", {"client_id": rita["id"], "package_id": short["id"], "sold_at": format_ts(old)}
+    )
+    await boss.ok("package.sell", {"client_id": rita["id"], "package_id": long["id"]})
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -1, "reason": "spent before expiry"})
+    lapsed = await on_server(server, server.server.clients.lapse)
+    # the adjustment came after the short sale expired, so it took from the long one: all 3 lapse
+    assert lapsed == 3
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert ledger["entries"][0]["reason"] == "expiry" and ledger["entries"][0]["delta"] == -3
+    assert ledger["balance"] == 3
+    assert await on_server(server, server.server.clients.lapse) == 0  # once only
+
+
+async def test_an_admin_may_refund_a_late_cancellation_and_a_trainer_may_not(clients: Clients) -> None:
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    rita = await new_client(boss, "Rita")
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 5, "reason": "start"})
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)  # inside the 24 h window
+    span = {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)), "location": "Rooftop",
+            "allow_overlap": True}
+    session = (await boss.ok("session.create", session_data(client_id=rita["id"], **span)))["session"]
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    cancel = {"id": done["id"], "version": done["version"], "restore_credit": True,
+              "changes": {"status": "cancelled", "cancel_reason": "the trainer was ill"}}
+    assert (await ana.error("session.update", cancel))["code"] == "forbidden"
+    await boss.ok("session.update", cancel)
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert ledger["entries"][0]["reason"] == "refund" and ledger["balance"] == 5
