@@ -133,6 +133,8 @@ def _changes(store: Any, ids: list[int], count: int, rate: float | None) -> int:
     began = time.monotonic()
     done = 0
     while done < count:
+        if rate is not None and time.monotonic() > began + count / rate:
+            break  # the storm lasts its time, also when the store cannot keep its pace
         if rate is None:
             batch = min(MAX_BATCH, count - done)
         else:

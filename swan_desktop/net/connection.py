@@ -26,6 +26,9 @@ from ..protocol.frames import MAX_FRAME_BYTES, Event, encode
 
 log = logging.getLogger(__name__)
 
+#: Frames handled before the reader gives the loop a turn.
+YIELD_EVERY_FRAMES = 32
+
 DEFAULT_TIMEOUT = 10.0
 #: What the desktop says about itself when it signs in (``authenticate``'s optional ``client``).
 CLIENT = {"app": "swan-desktop", "version": __version__}
@@ -172,8 +175,14 @@ class Connection:
     async def _read_loop(self, ws: ClientConnection) -> None:
         error: Exception | None = None
         try:
+            handled = 0
             async for raw in ws:
                 self._handle_frame(raw)
+                handled += 1
+                if handled % YIELD_EVERY_FRAMES == 0:
+                    # A backlog (a storm, a replay) is read without waiting, in one go: let
+                    # the GUI loop paint and answer the user between every few dozen frames.
+                    await asyncio.sleep(0)
         except ConnectionClosed as exc:
             error = exc
         except Exception as exc:

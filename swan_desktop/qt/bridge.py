@@ -2,11 +2,15 @@
 
 Store listeners only mark the bridge dirty and (re)arm a single-shot timer, so
 a burst of thousands of store changes reaches the views as one ``changed``.
+When answering ``changed`` takes long (a big view under a stream of events),
+the next gathering waits longer too, so refreshing never takes more than about
+a fifth of the loop's time (``COALESCE_MAX_MS`` at most).
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -14,6 +18,10 @@ from ..core.schedule import ScheduleStore
 
 #: How long changes are gathered before the views hear about them.
 COALESCE_MS = 50
+#: The longest gathering, when the views take long to follow.
+COALESCE_MAX_MS = 250
+#: The gathering lasts at least this many times the views' last answer.
+COST_FACTOR = 4
 
 
 class StoreBridge(QObject):
@@ -26,6 +34,7 @@ class StoreBridge(QObject):
         super().__init__(parent)
         self._store = store
         self._dirty = False
+        self._interval_ms = interval_ms
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
@@ -48,7 +57,10 @@ class StoreBridge(QObject):
     def _flush(self) -> None:
         if self._dirty:
             self._dirty = False
+            began = time.perf_counter()
             self.changed.emit()
+            cost_ms = (time.perf_counter() - began) * 1000
+            self._timer.setInterval(int(min(COALESCE_MAX_MS, max(self._interval_ms, COST_FACTOR * cost_ms))))
 
     def flush_now(self) -> None:
         """Deliver a pending change immediately (e.g. before a screenshot)."""
