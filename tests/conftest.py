@@ -4,6 +4,7 @@ and async tests on a qasync loop (the loop the app itself runs on)."""
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -104,6 +105,21 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def collect_on_this_thread() -> Iterator[None]:
+    """Cyclic garbage is collected here, on the Qt thread, after each test — never by a worker
+    thread (an embedded server, ``asyncio.to_thread``) that happens to allocate when the collector
+    runs: destroying a Qt object there warns "Timers cannot be stopped from another thread" and can
+    crash later. The app does the same (``qt/gc_guard.py``: automatic collection off, collections
+    on the Qt thread)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
