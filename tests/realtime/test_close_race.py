@@ -40,6 +40,8 @@ class HookedConnection(Connection):
 
     hooks: ClassVar[dict[str, Callable[[], None]]] = {}
     sent: ClassVar[list[str]] = []
+    #: The types of the requests whose reply has come.
+    answered: ClassVar[list[str]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class HookedConnection(Connection):
         super()._handle_frame(raw)
         frame = json.loads(raw)
         if isinstance(frame, dict) and frame.get("type") == "reply":
+            self.answered.append(self._types.get(str(frame.get("re")), ""))
             hook = self.hooks.pop(self._types.get(str(frame.get("re")), ""), None)
             if hook is not None:
                 hook()
@@ -67,6 +70,7 @@ def hooked(monkeypatch: pytest.MonkeyPatch) -> type[HookedConnection]:
     monkeypatch.setattr(link_module, "Connection", HookedConnection)
     monkeypatch.setattr(HookedConnection, "hooks", {})
     monkeypatch.setattr(HookedConnection, "sent", [])
+    monkeypatch.setattr(HookedConnection, "answered", [])
     return HookedConnection
 
 
@@ -115,8 +119,11 @@ async def test_close_ends_when_a_reconnect_reply_arrives_at_that_moment(
 async def close_with_heartbeat_in_flight(client: StudioClient, proxy: ChaosProxy,
                                          hooked: type[HookedConnection]) -> None:
     proxy.stall(True)
-    hooked.sent.clear()
-    await until(lambda: "heartbeat" in hooked.sent, what="a heartbeat sent into the stalled line")
+
+    def waiting() -> bool:  # sent before or after the stall, its reply is not coming now
+        return hooked.sent.count("heartbeat") > hooked.answered.count("heartbeat")
+
+    await until(waiting, what="a heartbeat waiting for its reply on the stalled line")
     await closed_in_time(asyncio.ensure_future(client.close()), "with a heartbeat in flight")
     proxy.stall(False)
 

@@ -109,8 +109,9 @@ async def test_every_desktop_sees_every_instances_events_once_in_seq_order(group
     assert stored == list(range(stored[0], stored[-1] + 1)), "seq has gaps in the events table"
     for i, got in enumerate(seen):
         assert got[: len(expected)] == expected, f"watcher {i} (instance {i // WATCHERS_PER_INSTANCE})"
-    followed = [server.server.follower.followed for server in group if server.server.follower is not None]
-    assert all(n > 0 for n in followed), "each instance delivered the other's events"
+    # Watchers on both instances saw every event: each instance delivered the other's, whether its
+    # follower woke for them or its own next commit handed them over first (group commit makes
+    # the second common), so the follower's own count is not asserted.
 
 
 async def test_a_sync_resumes_on_another_instance(group) -> None:
