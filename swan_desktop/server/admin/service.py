@@ -22,7 +22,7 @@ from typing import Any
 from ...protocol import frames
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import Empty, Message
-from ..connection import Connection
+from ..connection import SIGNED_OUT, Connection
 from ..features import FeatureContext
 from ..pipeline import Stage
 from ..store import Account, Store
@@ -137,6 +137,7 @@ class StudioAdmin:
         password = one_time()
         digest = await self._work().hash(password)
         await self._run(conn, "account.reset_password", msg, {accounts.HASH: digest})
+        await self._sign_out(msg.user_id, "your password was reset; sign in again")
         return {"password": password}
 
     async def set_password(self, conn: Connection, msg: SetPassword) -> dict[str, Any]:
@@ -149,7 +150,17 @@ class StudioAdmin:
         if msg.new == msg.current:
             raise invalid("the new password is the current one", field="new")
         digest = await work.hash(msg.new)
-        return await self._run(conn, "account.set_password", msg, {accounts.HASH: digest})
+        reply = await self._run(conn, "account.set_password", msg,
+                                {accounts.HASH: digest, accounts.KEEP_TOKEN: conn.token_hash})
+        await self._sign_out(conn.account.id, "your password was changed on another computer; sign in again",
+                             keep=conn)
+        return reply
+
+    async def _sign_out(self, user_id: int, why: str, keep: Connection | None = None) -> None:
+        """Close every open connection of ``user_id`` but ``keep`` (its tokens are already revoked)."""
+        for other in self.ctx.connections():
+            if other is not keep and other.account is not None and other.account.id == user_id:
+                await other.end(SIGNED_OUT, why)
 
     # -- after an account changed ------------------------------------------------------------
     async def _account_updated(self, actor: Account, msg: Message, reply: dict[str, Any],
