@@ -29,6 +29,22 @@ async def test_setup_is_needed_on_an_empty_studio_until_a_trainer_exists(clients
     assert directory["studio"] == studio
 
 
+async def test_a_time_zone_set_in_the_studio_settings_updates_the_studios_profile_everywhere(
+        clients: Clients) -> None:
+    viewer, boss = await clients.signed_in("vic"), await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"timezone": "Asia/Tokyo"})
+    kinds: dict[str, dict[str, object]] = {}
+    while "studio:updated" not in kinds or "studio:settings-changed" not in kinds:
+        event = await viewer.next_event()
+        kinds[event["kind"]] = event["data"]
+    assert kinds["studio:updated"]["studio"] == (await viewer.ok("studio.setup.get"))["studio"]
+    assert (await viewer.ok("directory.query"))["studio"]["timezone"] == "Asia/Tokyo"
+    await boss.ok("studio.settings.set", {"conflict_strategy": "last-write-wins"})
+    assert (await viewer.next_event())["kind"] == "studio:settings-changed"  # the profile did not change
+    await boss.ok("studio.setup.set", {"name": "Swan"})
+    assert (await viewer.next_event())["kind"] == "studio:updated"
+
+
 async def test_trainer_room_and_type_are_created_and_appear_in_the_directory(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     other = await clients.signed_in("vic")

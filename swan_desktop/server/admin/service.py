@@ -89,6 +89,7 @@ class StudioAdmin:
         ctx.request("studio.setup.get", Empty, self.setup_get)
         ctx.mutation("studio.setup.set", StudioSetupSet)
         ctx.hook("studio.setup.set", Stage.WRITE, studio.setup_set)
+        ctx.hook("studio.settings.set", Stage.AFTER_WRITE, studio.settings_changed)
         ctx.extend(frames.DIRECTORY_QUERY, _directory)
         ctx.request("account.list", Empty, self.account_list)
         ctx.request("account.create", AccountCreate, self.account_create)
