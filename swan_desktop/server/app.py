@@ -30,9 +30,9 @@ from .calendar import Calendar
 from .clients.service import ClientsFeature
 from .collab import Collaboration
 from .connection import Connection
-from .features import FeatureContext, HttpRoute
+from .features import FeatureContext
 from .follower import EventFollower
-from .gateway import Gateway
+from .gateway import Gateway, HttpRoute
 from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
