@@ -29,3 +29,37 @@ def sign_in_attempts(server: EmbeddedServer) -> float:
     return sum(sample.value for metric in server.server.metrics.requests.collect()
                for sample in metric.samples
                if sample.name.endswith("_total") and sample.labels.get("type") == "authenticate")
+
+
+#: 4,000 characters a message or entry, each four bytes of UTF-8: 16 KB, so a 512 KiB page holds ~30.
+LONG = "\N{SWAN}" * 3990
+
+
+def fill_chat(server: EmbeddedServer, count: int, room: str = "studio") -> list[int]:
+    """``count`` long messages in ``room``, numbered ``#0``… in the order posted; their ids."""
+    from swan_desktop.server.collab import chat
+    from swan_desktop.server.store import Store
+
+    def fill(store: Store) -> list[int]:
+        author = store.account_by_username("ana")
+        with store.transaction():
+            return [int(chat.post(store, None, author, room, "chat", f"#{n} {LONG}")["id"])
+                    for n in range(count)]
+
+    return list(server.server.store.submit(fill))
+
+
+def fill_activity(server: EmbeddedServer, count: int) -> list[int]:
+    """``count`` long activity entries, oldest first; their ids."""
+    from swan_desktop.server.collab import activity
+    from swan_desktop.server.store import Store
+
+    def fill(store: Store) -> list[int]:
+        actor = store.account_by_username("boss")
+        assert actor is not None
+        with store.transaction() as tx:
+            return [int(activity.record(store, tx, actor, "updated", 1, 1, f"#{n}",
+                                        [{"field": "notes", "old": "", "new": LONG}])["id"])
+                    for n in range(count)]
+
+    return list(server.server.store.submit(fill))
