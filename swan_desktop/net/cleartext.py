@@ -40,7 +40,7 @@ def refused_host(url: str, allowed: Iterable[str]) -> str:
 
 def refusal(host: str) -> str:
     """What the sign-in says when it will not send credentials to ``host`` unencrypted."""
-    return (f"Swan did not sign in: {host} is another computer and the address starts with ws://, so "
-            "your password would cross the network unencrypted, readable by anyone on it. Use the "
-            "server's wss:// address, or, if this network is private, allow it in Settings → "
-            f"Connection: “Allow signing in without encryption to {host}”.")
+    return (f"Not signed in: {host} is another computer and ws:// is not encrypted, so your password "
+            "would be readable by anyone on the network. Use the server's wss:// address, or tick "
+            f"“Allow signing in without encryption to {host}” in Settings → Connection (only on a "
+            "network you trust).")

@@ -113,3 +113,4 @@ class LoginDialog(QDialog):
         self.error.setText(message)
         self.error.show()
         self.settings_button.setVisible(settings)
+        self.adjustSize()  # a long reason shows whole

@@ -76,7 +76,7 @@ async def test_a_password_is_not_sent_in_clear_to_another_computer_until_allowed
 
     await until(dialog.error.isVisible, what="the sign-in to be refused")
     text = dialog.error.text()
-    assert "unencrypted" in text and "Settings → Connection" in text
+    assert "not encrypted" in text and "Settings → Connection" in text
     assert f"Allow signing in without encryption to {LAN}" in text
     assert sign_in_attempts(lan_server) == 0  # not a frame was sent
     assert dialog.settings_button.isVisible()
@@ -107,7 +107,7 @@ async def test_a_saved_sign_in_is_not_sent_in_clear_to_another_computer_either(
 
     task = asyncio.ensure_future(sign_in(url, settings))
     dialog = await shown(LoginDialog)  # asked instead of sending the token
-    assert "unencrypted" in dialog.error.text() and dialog.settings_button.isVisible()
+    assert "not encrypted" in dialog.error.text() and dialog.settings_button.isVisible()
     assert sign_in_attempts(lan_server) == before
     dialog.reject()
     assert await asyncio.wait_for(task, 5) is None
