@@ -117,3 +117,23 @@ async def test_a_server_with_another_ca_on_the_trusted_address_is_refused_as_an_
         assert await asyncio.wait_for(task, 5) is None
     finally:
         impostor.stop()
+
+
+@pytest.mark.parametrize("offers", ["nothing", "another CA"])
+async def test_a_server_that_offers_no_ca_or_one_that_did_not_sign_its_certificate_is_not_trusted(
+        tmp_path: Path, offers: str) -> None:
+    server, _certs = studio_server(tmp_path / "studio")
+    stray = studio_pki.ensure(tmp_path / "stray" / "other.sqlite3")
+    server.server.studio_ca.pem = None if offers == "nothing" else stray.ca.read_bytes()
+    try:
+        task = asyncio.ensure_future(sign_in(server.url, Settings()))
+        dialog = await shown(LoginDialog)
+        await submit(dialog, "ana", PASSWORDS["ana"], remember=False)
+        await until(dialog.error.isVisible, what="the sign-in to be refused")
+        assert "cannot offer to trust it" in dialog.error.text()
+        assert visible_top_level(TrustPrompt) is None and sign_in_attempts(server) == 0
+        assert trusted_servers.pinned("127.0.0.1", server.port) is None
+        dialog.reject()
+        assert await asyncio.wait_for(task, 5) is None
+    finally:
+        server.stop()
