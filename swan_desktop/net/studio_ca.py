@@ -78,7 +78,7 @@ async def fetch_offered_ca(url: str, timeout: float = TIMEOUT_S) -> OfferedCa:
             body = await _get(host, port)
             try:
                 pem = body.decode("ascii").strip() + "\n"
-                print_ = fingerprint(pem)
+                printed = fingerprint(pem)
                 pinned_context(pem)
             except (UnicodeDecodeError, ValueError, ssl.SSLError) as exc:
                 raise StudioCaUnavailable("what the server offers is not a certificate") from exc
@@ -87,4 +87,4 @@ async def fetch_offered_ca(url: str, timeout: float = TIMEOUT_S) -> OfferedCa:
                                           "authority it offers")
     except (OSError, TimeoutError) as exc:
         raise StudioCaUnavailable(f"cannot reach {host}:{port}: {exc}") from exc
-    return OfferedCa(host, port, pem, print_)
+    return OfferedCa(host, port, pem, printed)
