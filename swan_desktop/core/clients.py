@@ -260,6 +260,18 @@ class ClientsClient:
         return known is None or known.version < session.version or (
             known.version == session.version and known.extra != session.extra)
 
+    async def checkin(self, session_id: int, client_id: int, attendance: str) -> Session:
+        """One client's attendance in a group session (``present``, ``late`` or ``no_show``)."""
+        return self._session(await self._request("session.checkin", {
+            "id": session_id, "client_id": client_id, "attendance": attendance}))
+
+    async def load_waitlist(self, session_id: int) -> tuple[WaitlistEntry, ...]:
+        """The session's waitlist as the server has it now (in order, with when each joined)."""
+        reply = await self._request("waitlist.get", {"session_id": session_id})
+        self.store.put_waitlist(session_id, [WaitlistEntry.from_wire(e) for e in reply.get("waitlist") or ()
+                                             if isinstance(e, dict)])
+        return self.store.waitlist(session_id)
+
     async def join_waitlist(self, session_id: int, client_id: int) -> WaitlistEntry:
         reply = await self._request("waitlist.join", {"session_id": session_id, "client_id": client_id})
         entry = WaitlistEntry.from_wire(reply["entry"])

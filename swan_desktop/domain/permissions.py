@@ -63,6 +63,7 @@ MIN_ROLE: dict[str, Role] = {
     "package.list": Role.VIEWER,
     "package.sell": Role.TRAINER,
     "credits.ledger": Role.VIEWER,
+    "waitlist.get": Role.VIEWER,
     "waitlist.join": Role.TRAINER,
     "waitlist.leave": Role.TRAINER,
     "booking.add": Role.TRAINER,

@@ -516,6 +516,12 @@ class FakeClients:
                     return {}
         raise not_found("waitlist entry")
 
+    def _waitlist_get(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("session_id") not in self.sessions:
+            raise not_found("session")
+        entries = self.waitlists.get(data["session_id"], [])
+        return {"session_id": data["session_id"], "waitlist": [dict(e) for e in entries]}
+
     # reports
     def _report_run(self, data: dict[str, Any]) -> dict[str, Any]:
         kind, by = data["kind"], data.get("by", "week")

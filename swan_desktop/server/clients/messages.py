@@ -119,6 +119,10 @@ class WaitlistLeave(Message):
     id: Id
 
 
+class WaitlistGet(Message):
+    session_id: Id
+
+
 class BookingAdd(Message):
     session_id: Id
     client_id: Id

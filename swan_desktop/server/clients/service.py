@@ -4,10 +4,11 @@ waitlists, reports and emails to clients into a running server.
 - ``client.create/update/import``, ``package.*``, ``package.sell``, ``credits.adjust``,
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
-- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list`` and ``report.run``
-  are reads on the store's thread;
+- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get`` and
+  ``report.run`` are reads on the store's thread;
 - its steps in ``session.create/update/delete`` (after the calendar's): a group's other
-  clients' credits, and the emails a booking, a move or a cancellation brings;
+  clients' credits, and the emails a booking, a move or a cancellation brings; in
+  ``session.checkin`` (before the calendar's) a group's other client's attendance;
 - a daily task lapses expired credits; the :class:`~.emails.Outbox` sends client emails;
 - ``directory.query`` gains ``archived`` per client and ``capacity`` per session type, and
   ``schedule.query`` the group fields of group sessions.
@@ -26,10 +27,11 @@ from sqlalchemy import select
 
 from ...protocol import frames
 from ...protocol.entities import Role
-from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty, Message
 from ...protocol.timefmt import now_utc
 from ..calendar import studio as calendar_studio
+from ..calendar.booking import CHECKIN
 from ..connection import Connection
 from ..features import FeatureContext
 from ..hub import HubEvent
@@ -38,7 +40,7 @@ from ..notifier_api import Notice, Recipients
 from ..pipeline import Change, Stage
 from ..store import Account, Store
 from ..tables import clients, session_types
-from . import bookings, emails, groups, ledger, lots, packages, records, reports, search
+from . import attendance, bookings, emails, groups, ledger, lots, packages, records, reports, search
 from .messages import (
     BookingAdd,
     BookingRemove,
@@ -54,6 +56,7 @@ from .messages import (
     PackageUpdate,
     ReminderSettings,
     ReportRun,
+    WaitlistGet,
     WaitlistJoin,
     WaitlistLeave,
 )
@@ -105,13 +108,16 @@ class ClientsFeature:
         # or changed: the schedule query, and the session.* replies and events (one dict for both).
         ctx.extend(frames.SCHEDULE_QUERY,
                    lambda store, _msg, reply: groups.decorate(store, reply["sessions"]))
-        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE):
+        # a group's other client checks in on their own place, before the calendar's step (50)
+        ctx.hook(CHECKIN, Stage.WRITE, attendance.checkin, 40)
+        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE, CHECKIN):
             ctx.hook(rtype, Stage.AFTER_WRITE, _with_group_fields, 90)
         ctx.request("client.search", ClientSearch, self.client_search)
         ctx.request("client.get", ClientGet, self.client_get)
         ctx.request("credits.ledger", CreditsLedger, self.credits_ledger)
         ctx.request("package.list", Empty, self.package_list)
         ctx.request("report.run", ReportRun, self.report_run)
+        ctx.request("waitlist.get", WaitlistGet, self.waitlist_get)
         ctx.extend(frames.DIRECTORY_QUERY, _directory)
         ctx.on_events(self._events)
 
@@ -168,6 +174,14 @@ class ClientsFeature:
 
     async def package_list(self, conn: Connection, msg: Message) -> dict[str, Any]:
         return dict(await self.ctx.store.run(packages.listing))
+
+    async def waitlist_get(self, conn: Connection, msg: WaitlistGet) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            if store.session(msg.session_id) is None:
+                raise not_found(f"no session with id {msg.session_id}", field="session_id")
+            return {"session_id": msg.session_id, "waitlist": bookings.waitlist_of(store, msg.session_id)}
+
+        return dict(await self.ctx.store.run(read))
 
     async def report_run(self, conn: Connection, msg: ReportRun) -> dict[str, Any]:
         account = conn.account
