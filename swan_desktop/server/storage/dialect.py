@@ -61,7 +61,7 @@ from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import Float
+from sqlalchemy.types import Float, NullType
 
 from . import postgres
 
@@ -382,8 +382,8 @@ def create_text_index(db: Connection, name: str, table: str, key: str, columns: 
     FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
     if is_postgres(db):
         # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
-        # own full-text search (``@@ plainto_tsquery``: whole words rather than SQLite's trigram
-        # substrings).
+        # own full-text search (:func:`prefix_tsquery`: the starts of words rather than SQLite's
+        # trigram substrings).
         text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
         db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
         return
@@ -416,16 +416,52 @@ def drop_text_index(db: Connection, name: str) -> None:
 TEXT_INDEX_MIN = 3
 
 
+class _TextMatch(ColumnElement[Any]):
+    """The full-text index ``column`` holds every one of ``terms``, in each database's own search."""
+
+    inherit_cache = True
+    type = NullType()  # a condition as it is: SQLite would add "= 1" to a Boolean
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("column", InternalTraversal.dp_clauseelement), ("sqlite_query", InternalTraversal.dp_clauseelement),
+        ("pg_query", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any, terms: Sequence[str]) -> None:
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.sqlite_query = literal(fts5_query(terms))
+        self.pg_query = literal(prefix_tsquery(terms))
+
+
+@compiles(_TextMatch)
+def _match_sqlite(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} MATCH {compiler.process(element.sqlite_query, **kw)}"
+
+
+@compiles(_TextMatch, "postgresql")
+def _match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    column, query = compiler.process(element.column, **kw), compiler.process(element.pg_query, **kw)
+    return f"(to_tsvector('simple', {column}) @@ to_tsquery('simple', {query}))"
+
+
+def fts5_query(terms: Sequence[str]) -> str:
+    """SQLite FTS5: every term as a quoted string (a substring, by the trigram tokenizer)."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) or '""'
+
+
+def prefix_tsquery(terms: Sequence[str]) -> str:
+    """PostgreSQL ``to_tsquery``: every term a quoted lexeme matched as a prefix (``'ann':*`` finds
+    "Anna"), joined by ``&``. Inside the quotes a quote or backslash is doubled, so the user's text
+    is only ever words to look for: ``a:* | !b & (`` is the lexemes ``a`` and ``b``, not operators."""
+    return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "':*" for t in terms)
+
+
 def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
-    as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
-    find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
-    key order without reading the other matches)."""
+    case-insensitive: on SQLite as a substring, on PostgreSQL as the start of a word); ``words`` of
+    fewer than :data:`TEXT_INDEX_MIN` characters find nothing. With ``newest``: only the ``newest``
+    highest keys (the index hands them out in key order without reading the other matches)."""
     terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
-    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
     fts = table(name, column("rowid"), column(name))
-    # ``match`` is SQLite's ``MATCH`` (FTS5) and PostgreSQL's ``@@ plainto_tsquery`` (whole words).
-    found = select(fts.c.rowid).where(fts.c[name].match(literal(query))).where(literal(bool(terms)))
+    found = select(fts.c.rowid).where(_TextMatch(fts.c[name], terms)).where(literal(bool(terms)))
     return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
 
 
