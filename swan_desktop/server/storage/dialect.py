@@ -35,20 +35,26 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
     Table,
+    case,
+    cast,
     column,
     create_engine,
     event,
     exc,
     func,
     literal,
+    literal_column,
     select,
     table,
     text,
@@ -61,7 +67,7 @@ from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import Float, NullType
+from sqlalchemy.types import TIMESTAMP, Float, NullType, String
 
 from . import postgres
 
@@ -465,14 +471,77 @@ def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
 
 
-def day(ts: Any) -> Any:
-    """``YYYY-MM-DD`` of a stored UTC time."""
-    return func.substr(ts, 1, 10)
+def zone_offsets(zone: tzinfo, low: datetime, high: datetime) -> list[tuple[datetime, timedelta]]:
+    """``(from, offset)``: ``zone``'s UTC offset from ``low`` (UTC), and from each change of it
+    (summer time) before ``high``, to the second."""
+    def offset(at: datetime) -> timedelta:
+        return at.astimezone(zone).utcoffset() or timedelta()
+
+    out = [(low, offset(low))]
+    at = low
+    while at < high:
+        nxt = min(at + timedelta(days=1), high)
+        if offset(nxt) != out[-1][1]:
+            before, after = at, nxt  # the change is in (before, after]: halve to the second
+            while after - before > timedelta(seconds=1):
+                middle = before + (after - before) / 2
+                if offset(middle) == out[-1][1]:
+                    before = middle
+                else:
+                    after = middle
+            out.append((after.replace(microsecond=0), offset(after)))
+        at = nxt
+    return out
 
 
-def month(ts: Any) -> Any:
-    """``YYYY-MM`` of a stored UTC time."""
-    return func.substr(ts, 1, 7)
+def _sql_text(value: str) -> Any:
+    """A string constant written into the statement (values the server made, never a user's text)."""
+    return literal_column("'" + value.replace("'", "''") + "'")
+
+
+class _LocalDay(ColumnElement[str]):
+    """``YYYY-MM-DD`` of a stored UTC time in a time zone: PostgreSQL converts with its own zone
+    rules (``AT TIME ZONE``); SQLite, which has none, adds the zone's offset at that moment, the
+    offsets and the moments they change given in the statement (``CASE``)."""
+
+    inherit_cache = True
+    type = String()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("sqlite_form", InternalTraversal.dp_clauseelement), ("pg_form", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> None:
+        ts = coercions.expect(roles.ExpressionElementRole, ts)
+        shifts = zone_offsets(zone, low, high)
+
+        def modifier(offset: timedelta) -> Any:
+            return _sql_text(f"{int(offset.total_seconds()):+d} seconds")
+
+        whens = [(ts < _sql_text(f"{start:%Y-%m-%dT%H:%M:%SZ}"), modifier(before))
+                 for (_, before), (start, _) in pairwise(shifts)]
+        shift = case(*whens, else_=modifier(shifts[-1][1])) if whens else modifier(shifts[-1][1])
+        self.sqlite_form = func.substr(func.datetime(ts, shift), 1, 10)
+        local = func.timezone(_sql_text(zone.key), cast(ts, TIMESTAMP(timezone=True)))
+        self.pg_form = func.to_char(local, _sql_text("YYYY-MM-DD"))
+
+
+@compiles(_LocalDay)
+def _local_day_sqlite(element: _LocalDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.sqlite_form, **kw))
+
+
+@compiles(_LocalDay, "postgresql")
+def _local_day_postgresql(element: _LocalDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.pg_form, **kw))
+
+
+def day(ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> Any:
+    """``YYYY-MM-DD`` in ``zone`` of a stored UTC time between ``low`` and ``high`` (UTC)."""
+    return _LocalDay(ts, zone, low, high)
+
+
+def month(ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> Any:
+    """``YYYY-MM`` in ``zone`` of a stored UTC time between ``low`` and ``high`` (UTC)."""
+    return func.substr(_LocalDay(ts, zone, low, high), 1, 7)
 
 
 class _HoursBetween(ColumnElement[float]):
