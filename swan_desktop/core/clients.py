@@ -30,6 +30,7 @@ from .client_records import (
     ClientRecord,
     Found,
     LedgerEntry,
+    MailSettings,
     Package,
     Report,
     Sale,
@@ -292,9 +293,18 @@ class ClientsClient:
             data["trainer_id"] = trainer_id
         return Report.from_wire(await self._request("report.run", data))
 
-    async def reminder_settings(self, **changes: Any) -> dict[str, Any]:
-        """``changes``: any of ``hours_before``, ``confirmations``, ``cancellations``."""
-        return dict((await self._request("reminder.settings", changes)).get("settings") or {})
+    async def reminder_settings(self, **changes: Any) -> MailSettings:
+        """``changes``: any of ``hours_before``, ``enabled``, ``confirmations``, ``cancellations`` and
+        ``smtp`` (``host``, ``port``, ``security``, ``user``, ``from``); admins only."""
+        return MailSettings.from_wire(await self._request("reminder.settings", changes))
+
+    async def load_reminder_settings(self) -> MailSettings:
+        return MailSettings.from_wire(await self._request("reminder.settings.get", {}))
+
+    async def send_test_email(self, to: str) -> tuple[bool, str]:
+        """Send a test email through the studio's mail server now: ``(sent, what went wrong)``."""
+        reply = await self._request("reminder.test", {"to": to})
+        return bool(reply.get("sent")), str(reply.get("detail") or "")
 
 
 def _session(value: Any) -> Session | None:

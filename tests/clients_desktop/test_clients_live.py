@@ -11,7 +11,6 @@ skipped until that part of the studio server is in this tree.
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,29 +32,14 @@ from swan_desktop.qt.clients.group_panel import GroupPanel
 from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.clients.reports_page import ReportsPage
 from swan_desktop.qt.clients.sell_dialog import SellPackageDialog
-from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
-from tests.server.support import start_server
-from tests.support.desktops import SignIn, desktops
+from tests.support.desktops import SignIn
 from tests.support.poll import until
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
 
 WINDOW_H = 720        # the longest cancellation window the studio allows (30 days)
 ALL_DAY = [(d, "06:00", "22:00") for d in range(7)]
-
-
-@pytest.fixture
-def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "clients.sqlite3", demo=False)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-async def on_server(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
-    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
-        yield open_desktop
 
 
 async def set_up(boss: StudioClient) -> dict[str, int]:
@@ -243,6 +227,7 @@ async def test_each_client_of_a_group_is_checked_in_or_marked_a_no_show_from_the
     await until(lambda: "Bruno Diaz — no-show" in _members(panel), what="Bruno marked a no-show")
     qtbot.mouseClick(panel.rows[anna.id].buttons["present"], Qt.MouseButton.LeftButton)
     await until(lambda: "Anna Berg — attended" in _members(panel), what="Anna checked in")
+    await until(lambda: len(told) == 2, what="both said in the status bar")
     assert panel.rows[anna.id].buttons["present"].isChecked()
     assert panel.rows[bruno.id].buttons["no_show"].isChecked()
     assert told == [("Bruno Diaz is marked a no-show.", False), ("Anna Berg is checked in.", False)]

@@ -32,7 +32,9 @@ transaction is exactly what :func:`begin_write` opened.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
@@ -445,7 +447,8 @@ def _match_sqlite(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(_TextMatch, "postgresql")
 def _match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     column, query = compiler.process(element.column, **kw), compiler.process(element.pg_query, **kw)
-    return f"(to_tsvector('simple', {column}) @@ to_tsquery('simple', {query}))"
+    words = f"regexp_replace({column}, '[[:punct:]]+', ' ', 'g')"
+    return f"(to_tsvector('simple', {words}) @@ to_tsquery('simple', {query}))"
 
 
 def fts5_query(terms: Sequence[str]) -> str:
@@ -453,11 +456,18 @@ def fts5_query(terms: Sequence[str]) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) or '""'
 
 
+#: ASCII punctuation: a word break on both sides of PostgreSQL's search (``rita@exa`` is the words
+#: ``rita`` and ``exa``, as ``rita@example.com`` is ``rita``, ``example``, ``com``), where its parser
+#: would keep an email, a host or ``-345`` whole.
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]+")
+
+
 def prefix_tsquery(terms: Sequence[str]) -> str:
-    """PostgreSQL ``to_tsquery``: every term a quoted lexeme matched as a prefix (``'ann':*`` finds
-    "Anna"), joined by ``&``. Inside the quotes a quote or backslash is doubled, so the user's text
-    is only ever words to look for: ``a:* | !b & (`` is the lexemes ``a`` and ``b``, not operators."""
-    return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "':*" for t in terms)
+    """PostgreSQL ``to_tsquery``: every word of the terms (split at punctuation) a quoted lexeme
+    matched as a prefix (``'ann':*`` finds "Anna"), joined by ``&``. Inside the quotes a quote or
+    backslash is doubled, so the user's text is only ever words to look for, never operators."""
+    words = [w for t in terms for w in _PUNCTUATION.split(t) if w]
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
 
 
 def text_matches(name: str, words: str, newest: int | None = None) -> Any:
