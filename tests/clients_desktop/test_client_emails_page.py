@@ -5,12 +5,17 @@ email" delivers one; a refused host is said under its field."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 from aiosmtpd.controller import Controller
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from swan_desktop.qt.clients.emails_page import ClientEmailsPage
+from swan_desktop.qt.clients.install import ClientsArea
+from swan_desktop.qt.main_window import MainWindow
+from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.support.desktops import SignIn
 from tests.support.mail import Inbox, smtp_server
 from tests.support.poll import until
@@ -84,3 +89,23 @@ async def test_a_test_email_the_mail_server_refuses_is_said_in_words(qtbot, on_s
     label = page.errors.labels["to"]
     await until(lambda: label.isVisible(), what="the failure said")
     assert label.text().startswith("The test email was not sent: ")
+
+
+async def test_only_admins_get_the_page_in_the_administration_tab(qtbot, on_server: SignIn) -> None:
+    for username, expected in (("boss", ["Studio", "Client emails"]), ("vic", ["Studio"])):
+        desktop = await on_server(username)
+        schedule = SchedulePane(desktop.store, desktop)
+        window = MainWindow(schedule)
+        qtbot.addWidget(window)
+        administration = QTabWidget()
+        administration.addTab(QWidget(), "Studio")
+        area = ClientsArea(window, schedule, desktop, administration)
+        area.start()
+        assert [administration.tabText(i) for i in range(administration.count())] == expected, username
+        if area.emails is not None:
+            await until(partial(_read, area.emails), what="the settings read once installed")
+        area.stop()
+
+
+def _read(page: ClientEmailsPage) -> bool:
+    return page.loaded is not None and page.loaded.source == "none"

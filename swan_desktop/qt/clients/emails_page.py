@@ -50,6 +50,7 @@ class ClientEmailsPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Client emails")
         self.clients = clients
+        #: The settings as the server last answered them (None until read).
         self.loaded: MailSettings | None = None
         title = QLabel("Emails to clients")
         title.setStyleSheet("font-size: 13pt; font-weight: 600;")
@@ -144,6 +145,7 @@ class ClientEmailsPage(QWidget):
         self.told.connect(lambda text, _e: self.status.setText(text))
         self.errors.clear()
         self.show_settings(MailSettings())
+        self.loaded = None  # until the server's are read
 
     # -- what is shown -----------------------------------------------------------------------
     def show_settings(self, settings: MailSettings) -> None:
