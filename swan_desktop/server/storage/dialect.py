@@ -529,7 +529,7 @@ class _LocalDay(ColumnElement[str]):
         whens = [(ts < _sql_text(f"{start:%Y-%m-%dT%H:%M:%SZ}"), modifier(before))
                  for (_, before), (start, _) in pairwise(shifts)]
         shift = case(*whens, else_=modifier(shifts[-1][1])) if whens else modifier(shifts[-1][1])
-        self.sqlite_form = func.substr(func.datetime(ts, shift), 1, 10)
+        self.sqlite_form = func.date(ts, shift)
         local = func.timezone(_sql_text(zone.key), cast(ts, TIMESTAMP(timezone=True)))
         self.pg_form = func.to_char(local, _sql_text("YYYY-MM-DD"))
 
