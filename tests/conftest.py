@@ -34,12 +34,13 @@ atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 
 #: Server tests run on PostgreSQL too when a throwaway cluster is up (``SWAN_TEST_PG_URL``, set by
 #: ``make test``): these files by default, every file under these folders with ``SWAN_TEST_PG=all``.
-PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security")
+PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security", "clients")
 PG_SUBSET = (
     "server/test_sync.py", "server/test_schedule.py",
     "collab/test_locks.py", "collab/test_strategies.py",
     "studio_calendar/test_series.py", "pipeline/test_pipeline.py", "admin/test_directory.py",
     "security/test_idempotency.py",
+    "clients/test_search.py", "clients/test_report_zones.py",
 )
 
 

@@ -1,13 +1,13 @@
 """Render the clients feature offscreen: the Clients pane, a client card, the package
-sale dialog, a group session in the schedule and the reports page.
+sale dialog, a group session in the schedule, the reports page and the client emails page.
 
     .venv/bin/python docs/screenshots/clients_shots.py
 
 The studio here is the in-memory one the clients tests use
 (``tests/clients_desktop/fake_clients.py``), which answers the clients protocol
 as the server does; everything on the desktop side is the real code. Writes
-clients-pane.png, client-card.png, package-sale.png, group-session.png and
-reports.png.
+clients-pane.png, client-card.png, package-sale.png, group-session.png,
+reports.png and client-emails.png.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import qasync  # noqa: E402
 from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from swan_desktop.qt.clients.emails_page import ClientEmailsPage  # noqa: E402
 from swan_desktop.qt.clients.group_panel import GroupPanel  # noqa: E402
 from swan_desktop.qt.clients.pane import ClientsPane  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
@@ -136,7 +137,17 @@ async def main() -> None:
     pane.reports.run()
     await settle(0.6)
     window.grab().save(str(OUT / "reports.png"))
-    for name in ("clients-pane", "client-card", "package-sale", "group-session", "reports"):
+
+    studio.smtp.update(host="smtp.example.org", port=587, user="desk@swanstudio.example",
+                       password_set=True, source="studio", **{"from": "desk@swanstudio.example"})
+    emails = ClientEmailsPage(desk.clients)
+    emails.resize(620, 640)
+    emails.show()
+    emails.load()
+    emails.test_to.setText("owner@swanstudio.example")
+    await settle()
+    emails.grab().save(str(OUT / "client-emails.png"))
+    for name in ("clients-pane", "client-card", "package-sale", "group-session", "reports", "client-emails"):
         print("wrote", OUT / f"{name}.png")
     pane.stop()
     panel.stop()

@@ -168,6 +168,42 @@ class WaitlistEntry:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Emails to clients (``reminder.settings``): what is sent and the studio's mail server.
+
+    ``source`` says where the mail server's settings come from: ``studio`` (set
+    here), ``server`` (the server's own ``--smtp-*``) or ``none``. The password is
+    never on the wire; ``password_set`` says whether the server has one."""
+
+    hours_before: int = 24
+    enabled: bool = True
+    confirmations: bool = True
+    cancellations: bool = True
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    sender: str = ""
+    password_set: bool = False
+    source: str = "none"
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> MailSettings:
+        rules: dict[str, Any] = d["settings"] if isinstance(d.get("settings"), dict) else {}
+        mail: dict[str, Any] = d["smtp"] if isinstance(d.get("smtp"), dict) else {}
+        return cls(int(rules.get("hours_before") or 24), bool(rules.get("enabled", True)),
+                   bool(rules.get("confirmations", True)), bool(rules.get("cancellations", True)),
+                   str(mail.get("host") or ""), int(mail.get("port") or 587),
+                   str(mail.get("security") or "starttls"), str(mail.get("user") or ""),
+                   str(mail.get("from") or ""), bool(mail.get("password_set")),
+                   str(mail.get("source") or "none"))
+
+    def smtp_wire(self) -> dict[str, Any]:
+        return {"host": self.host, "port": self.port, "security": self.security, "user": self.user,
+                "from": self.sender}
+
+
+@dataclass(frozen=True)
 class SentEmail:
     """An email to the client: confirmation, reminder, cancellation or offer, and where it stands."""
 

@@ -30,6 +30,7 @@ from .client_records import (
     ClientRecord,
     Found,
     LedgerEntry,
+    MailSettings,
     Package,
     Report,
     Sale,
@@ -260,6 +261,18 @@ class ClientsClient:
         return known is None or known.version < session.version or (
             known.version == session.version and known.extra != session.extra)
 
+    async def checkin(self, session_id: int, client_id: int, attendance: str) -> Session:
+        """One client's attendance in a group session (``present``, ``late`` or ``no_show``)."""
+        return self._session(await self._request("session.checkin", {
+            "id": session_id, "client_id": client_id, "attendance": attendance}))
+
+    async def load_waitlist(self, session_id: int) -> tuple[WaitlistEntry, ...]:
+        """The session's waitlist as the server has it now (in order, with when each joined)."""
+        reply = await self._request("waitlist.get", {"session_id": session_id})
+        self.store.put_waitlist(session_id, [WaitlistEntry.from_wire(e) for e in reply.get("waitlist") or ()
+                                             if isinstance(e, dict)])
+        return self.store.waitlist(session_id)
+
     async def join_waitlist(self, session_id: int, client_id: int) -> WaitlistEntry:
         reply = await self._request("waitlist.join", {"session_id": session_id, "client_id": client_id})
         entry = WaitlistEntry.from_wire(reply["entry"])
@@ -280,9 +293,18 @@ class ClientsClient:
             data["trainer_id"] = trainer_id
         return Report.from_wire(await self._request("report.run", data))
 
-    async def reminder_settings(self, **changes: Any) -> dict[str, Any]:
-        """``changes``: any of ``hours_before``, ``confirmations``, ``cancellations``."""
-        return dict((await self._request("reminder.settings", changes)).get("settings") or {})
+    async def reminder_settings(self, **changes: Any) -> MailSettings:
+        """``changes``: any of ``hours_before``, ``enabled``, ``confirmations``, ``cancellations`` and
+        ``smtp`` (``host``, ``port``, ``security``, ``user``, ``from``); admins only."""
+        return MailSettings.from_wire(await self._request("reminder.settings", changes))
+
+    async def load_reminder_settings(self) -> MailSettings:
+        return MailSettings.from_wire(await self._request("reminder.settings.get", {}))
+
+    async def send_test_email(self, to: str) -> tuple[bool, str]:
+        """Send a test email through the studio's mail server now: ``(sent, what went wrong)``."""
+        reply = await self._request("reminder.test", {"to": to})
+        return bool(reply.get("sent")), str(reply.get("detail") or "")
 
 
 def _session(value: Any) -> Session | None:

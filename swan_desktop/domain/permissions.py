@@ -55,7 +55,8 @@ MIN_ROLE: dict[str, Role] = {
     "timeoff.add": Role.TRAINER,
     "timeoff.remove": Role.TRAINER,
     # Clients (server/clients/); client.import, package.create/update, credits.adjust and
-    # reminder.settings are admin-only. report.run: a trainer only for their own trainer (checked there).
+    # reminder.settings(.get)/reminder.test are admin-only. report.run: a trainer only for their own
+    # trainer (checked there).
     "client.search": Role.VIEWER,
     "client.get": Role.VIEWER,
     "client.create": Role.TRAINER,
@@ -63,6 +64,7 @@ MIN_ROLE: dict[str, Role] = {
     "package.list": Role.VIEWER,
     "package.sell": Role.TRAINER,
     "credits.ledger": Role.VIEWER,
+    "waitlist.get": Role.VIEWER,
     "waitlist.join": Role.TRAINER,
     "waitlist.leave": Role.TRAINER,
     "booking.add": Role.TRAINER,
@@ -80,6 +82,7 @@ ADMIN_ONLY = (
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
     "client.import", "package.create", "package.update", "credits.adjust", "reminder.settings",
+    "reminder.settings.get", "reminder.test",
 )
 MIN_ROLE.update(dict.fromkeys(ADMIN_ONLY, Role.ADMIN))
 

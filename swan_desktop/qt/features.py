@@ -62,7 +62,8 @@ async def install_features(window: MainWindow, pane: SchedulePane, client: Studi
     await asyncio.sleep(0)
     administration = install_administration(window, client)  # admins: the tab and set-up; trainers: My hours
     await asyncio.sleep(0)
-    clients = install_clients(window, pane, client)  # the Clients tab; group places in the details
+    # the Clients tab; group places in the details; admins: Administration ▸ Client emails
+    clients = install_clients(window, pane, client, administration.pane)
     if pane.selected_session_id is not None:  # a session picked before the details' section existed
         clients.group.show_session(pane.selected_session_id)
     monitor: MonitorPane | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +14,15 @@ from aiosmtpd.controller import Controller
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
+from tests.support.mail import Inbox, smtp_server
 from tests.support.poll import until
-from tests.support.server import Clients, free_port, on_server, start_server
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Any]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
+from tests.support.server import Clients, WsClient, free_port, on_server, start_server
 
 
 @pytest.fixture
 def smtpd() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def _serve(db: Path, mail: Controller | None) -> EmbeddedServer:
@@ -144,7 +132,84 @@ async def test_reminder_settings_are_admin_only(tmp_path: Path) -> None:
         ana, boss = await pool.signed_in("ana"), await pool.signed_in("boss")
         assert (await ana.error("reminder.settings", {"hours_before": 2}))["code"] == "forbidden"
         reply = await boss.ok("reminder.settings", {"hours_before": 2, "confirmations": False})
-        assert reply["settings"] == {"hours_before": 2, "confirmations": False, "cancellations": True}
+        assert reply["settings"] == {"hours_before": 2, "confirmations": False, "cancellations": True,
+                                     "enabled": True}
+        await pool.close()
+    finally:
+        server.stop()
+
+
+async def _booked_in_three_days(boss: WsClient) -> dict[str, Any]:
+    """Rita (who agreed to reminders), booked three days from now."""
+    rita = (await boss.ok("client.create", {"name": "Rita", "email": "rita@example.com",
+                                            "consent": {"reminders": True}}))["client"]
+    soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=3)
+    await boss.ok("session.create", {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)),
+                                     "trainer_id": 1, "client_id": rita["id"], "allow_overlap": True})
+    return dict(rita)
+
+
+STUDIO_SMTP = {"port": 25, "security": "none", "user": "", "from": "desk@studio.test"}
+
+
+async def test_the_studios_mail_server_is_set_by_an_admin_and_a_test_email_arrives(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    controller, inbox = smtpd
+    server = _serve(tmp_path / "studio.sqlite3", None)  # no --smtp-host: the studio's settings only
+    try:
+        pool = Clients(server)
+        boss, vic = await pool.signed_in("boss"), await pool.signed_in("vic")
+        before = await boss.ok("reminder.settings.get", {})
+        assert before["smtp"]["source"] == "none" and before["settings"]["hours_before"] == 24
+        smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
+        reply = await boss.ok("reminder.settings", {"hours_before": 12, "enabled": True, "smtp": smtp})
+        assert reply["smtp"] == {**smtp, "password_set": False, "source": "studio"}
+        assert reply["settings"]["hours_before"] == 12
+        assert (await boss.ok("reminder.settings.get", {})) == reply
+
+        sent = await boss.ok("reminder.test", {"to": "boss@studio.test"})
+        assert sent["sent"] is True and sent["detail"] == ""
+        await until(lambda: len(inbox.messages) == 1, what="the test email")
+        [(rcpt, message)] = inbox.messages
+        assert rcpt == ["boss@studio.test"] and message["From"] == "desk@studio.test"
+        assert message["Subject"].endswith(": test email") and message["Message-ID"] == sent["message_id"]
+
+        # a client's booking confirmation goes through the studio's mail server too
+        await _booked_in_three_days(boss)
+        await _flush(server)
+        await until(lambda: len(inbox.messages) == 2, what="the confirmation (the reminder is not due yet)")
+        assert inbox.messages[1][1]["Subject"].endswith("Booking confirmed")
+
+        # the mail server's settings are the admins' alone, also in what every role reads
+        for request, data in (("reminder.settings.get", {}), ("reminder.test", {"to": "vic@studio.test"}),
+                              ("reminder.settings", {"smtp": smtp})):
+            assert (await vic.error(request, data))["code"] == "forbidden", request
+        shared = (await vic.ok("studio.settings.get", {}))["settings"]
+        assert not [k for k in shared if k.startswith("smtp")]
+        assert "127.0.0.1" not in str(vic.events)
+        await pool.close()
+    finally:
+        server.stop()
+
+
+async def test_reminders_switched_off_are_not_queued_and_a_failing_server_is_reported(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "studio.sqlite3")
+    try:
+        pool = Clients(server)
+        boss = await pool.signed_in("boss")
+        nobody = free_port()  # nothing listens there
+        await boss.ok("reminder.settings", {"enabled": False,
+                                            "smtp": {**STUDIO_SMTP, "host": "127.0.0.1", "port": nobody}})
+        failed = await boss.ok("reminder.test", {"to": "boss@studio.test"})
+        assert failed["sent"] is False and failed["detail"]
+        bad = await boss.error("reminder.test", {"to": "not an address"})
+        assert (bad["code"], bad["data"]["field"]) == ("invalid", "to")
+        bad = await boss.error("reminder.settings", {"smtp": {**STUDIO_SMTP, "host": "mail server; rm"}})
+        assert (bad["code"], bad["data"]["field"]) == ("invalid", "smtp.host")
+        rita = await _booked_in_three_days(boss)
+        kinds = [m["kind"] for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]]
+        assert kinds == ["confirmation"], "no reminder while reminders are off"
         await pool.close()
     finally:
         server.stop()

@@ -117,3 +117,22 @@ async def test_a_group_session_reads_as_a_group_from_the_schedule_and_its_change
     plain = (await boss.ok("session.create", session_data(start="2031-03-04T10:00:00Z",
                                                           end="2031-03-04T11:00:00Z")))["session"]
     assert "capacity" not in plain  # a session for one client reads as before
+
+
+async def test_staff_read_a_sessions_waitlist_in_order_with_when_each_joined(clients: Clients) -> None:
+    boss, ana, vic = [await clients.signed_in(n) for n in ("boss", "ana", "vic")]
+    session, people = await _group(boss, 1)
+    assert (await vic.ok("waitlist.get", {"session_id": session["id"]})) == {
+        "session_id": session["id"], "waitlist": []}
+    joined = [(await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": p["id"]}))["entry"]
+              for p in (people[2], people[1], people[3])]
+    listed = (await vic.ok("waitlist.get", {"session_id": session["id"]}))["waitlist"]
+    assert [(e["client_id"], e["position"]) for e in listed] == [
+        (people[2]["id"], 1), (people[1]["id"], 2), (people[3]["id"], 3)]
+    assert [e["created_at"] for e in listed] == [e["created_at"] for e in joined]
+    await ana.ok("waitlist.leave", {"id": joined[1]["id"]})
+    listed = (await ana.ok("waitlist.get", {"session_id": session["id"]}))["waitlist"]
+    assert [(e["client_id"], e["position"]) for e in listed] == [(people[2]["id"], 1), (people[3]["id"], 2)]
+    missing = await ana.error("waitlist.get", {"session_id": 999999})
+    assert (missing["code"], missing["data"]["field"]) == ("not_found", "session_id")
+    assert (await vic.error("waitlist.leave", {"id": joined[0]["id"]}))["code"] == "forbidden"

@@ -1,14 +1,19 @@
 """Fixtures for the clients widget tests: an in-memory studio (``fake_clients``) and a
-desktop attached to it (its stores follow the studio's events)."""
+desktop attached to it (its stores follow the studio's events); and for the live tests a
+real server with no studio yet (``empty_server``) and its signed-in desktops (``on_server``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt.theme import apply_theme
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.desktops import SignIn, desktops
+from tests.support.server import start_server
 
 from .fake_clients import Desktop, FakeClients
 
@@ -29,3 +34,16 @@ def light_theme() -> Iterator[None]:
     apply_theme("light")
     yield
     apply_theme("system")
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    srv = start_server(tmp_path / "clients.sqlite3", demo=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def on_server(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
+    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
+        yield open_desktop

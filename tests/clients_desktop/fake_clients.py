@@ -98,6 +98,11 @@ class FakeClients:
     def __init__(self, now: datetime | None = None) -> None:
         self.now = now or datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
         self.settings = {"cancellation_window_h": "24", "currency": "EUR", "timezone": "UTC"}
+        #: ``reminder.settings``: what is sent, and the studio's mail server (no password on the wire).
+        self.reminders: dict[str, Any] = {"hours_before": 24, "confirmations": True, "cancellations": True,
+                                          "enabled": True}
+        self.smtp: dict[str, Any] = {"host": "", "port": 587, "security": "starttls", "user": "", "from": "",
+                                     "password_set": False, "source": "none"}
         self.types: dict[int, dict[str, Any]] = {
             PT: {"id": PT, "name": "Personal training", "duration_min": 60, "color": "#2f6f9f",
                  "credits": 1, "capacity": 1},
@@ -515,6 +520,23 @@ class FakeClients:
                     self._renumber(session_id)
                     return {}
         raise not_found("waitlist entry")
+
+    def _waitlist_get(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("session_id") not in self.sessions:
+            raise not_found("session")
+        entries = self.waitlists.get(data["session_id"], [])
+        return {"session_id": data["session_id"], "waitlist": [dict(e) for e in entries]}
+
+    # emails to clients
+    def _reminder_settings_get(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"settings": dict(self.reminders), "smtp": dict(self.smtp)}
+
+    def _reminder_settings(self, data: dict[str, Any]) -> dict[str, Any]:
+        smtp = data.pop("smtp", None)
+        self.reminders.update(data)
+        if isinstance(smtp, dict):
+            self.smtp.update(smtp, source="studio" if smtp.get("host") else self.smtp["source"])
+        return self._reminder_settings_get({})
 
     # reports
     def _report_run(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,6 @@ skipped until that part of the studio server is in this tree.
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,29 +32,14 @@ from swan_desktop.qt.clients.group_panel import GroupPanel
 from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.clients.reports_page import ReportsPage
 from swan_desktop.qt.clients.sell_dialog import SellPackageDialog
-from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
-from tests.server.support import start_server
-from tests.support.desktops import SignIn, desktops
+from tests.support.desktops import SignIn
 from tests.support.poll import until
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
 
 WINDOW_H = 720        # the longest cancellation window the studio allows (30 days)
 ALL_DAY = [(d, "06:00", "22:00") for d in range(7)]
-
-
-@pytest.fixture
-def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "clients.sqlite3", demo=False)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-async def on_server(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
-    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
-        yield open_desktop
 
 
 async def set_up(boss: StudioClient) -> dict[str, int]:
@@ -218,3 +202,73 @@ async def test_a_csv_import_is_all_or_nothing_on_the_server(qtbot, on_server: Si
     await until(lambda: pane.import_dialog is None, what="the import done")
     found = await boss.clients.search("anna")
     assert [f.client.name for f in found.clients] == ["Anna Berg"]
+
+
+async def test_each_client_of_a_group_is_checked_in_or_marked_a_no_show_from_the_roster(
+        qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    ids = await set_up(boss)
+    package = await boss.clients.create_package({"name": "Five", "credits": 5, "price_cents": 25000})
+    anna, bruno = [await boss.clients.create({"name": n}) for n in ("Anna Berg", "Bruno Diaz")]
+    for person in (anna, bruno):
+        await boss.clients.sell(person.id, package.id)
+    session = await boss.create_session(session_fields(ids, at_ten(1), "group"))
+    await boss.clients.book(session.id, anna.id)
+    await boss.clients.book(session.id, bruno.id)
+    panel = GroupPanel(boss.clients, boss.store, lambda: boss.collab.settings)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_session(session.id)
+    assert set(panel.rows) == {anna.id, bruno.id}, "a row with its buttons for each booked client"
+    told: list[tuple[str, bool]] = []
+    panel.told.connect(lambda text, error: told.append((text, error)))
+
+    qtbot.mouseClick(panel.rows[bruno.id].buttons["no_show"], Qt.MouseButton.LeftButton)
+    await until(lambda: "Bruno Diaz — no-show" in _members(panel), what="Bruno marked a no-show")
+    qtbot.mouseClick(panel.rows[anna.id].buttons["present"], Qt.MouseButton.LeftButton)
+    await until(lambda: "Anna Berg — attended" in _members(panel), what="Anna checked in")
+    await until(lambda: len(told) == 2, what="both said in the status bar")
+    assert panel.rows[anna.id].buttons["present"].isChecked()
+    assert panel.rows[bruno.id].buttons["no_show"].isChecked()
+    assert told == [("Bruno Diaz is marked a no-show.", False), ("Anna Berg is checked in.", False)]
+    stored = boss.store.get(session.id)
+    assert stored is not None and stored.attendance == "present", "Anna is the session's own client"
+    card = await boss.clients.get(bruno.id)
+    assert (card.stats.attended, card.stats.no_shows) == (0, 1), "Bruno's own history"
+    card = await boss.clients.get(anna.id)
+    assert (card.stats.attended, card.stats.no_shows) == (1, 0), "Anna's own history"
+    panel.stop()
+
+
+async def test_the_waitlist_is_read_when_the_session_is_shown_and_someone_is_taken_off_it(
+        qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    ids = await set_up(boss)
+    people = [await boss.clients.create({"name": n}) for n in ("Anna Berg", "Bruno Diaz", "Clara Holm",
+                                                               "Dora Lind")]
+    session = await boss.create_session(session_fields(ids, at_ten(45), "group"))
+    for person in people[:2]:
+        await boss.clients.book(session.id, person.id)
+    for person in people[2:]:
+        await boss.link.request("waitlist.join", {"session_id": session.id, "client_id": person.id})
+    other = await on_server("boss")     # a PC that opens the session after the waitlist formed
+    await other.load_range(session.start, session.end)
+    other.clients.store.waitlists.clear()   # as a PC started after those events has it
+    panel = GroupPanel(other.clients, other.store, lambda: other.collab.settings)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_session(session.id)
+    await until(lambda: panel.waitlist.count() == 2, what="the waitlist read from the server")
+    lines = [panel.waitlist.item(i).text() for i in range(2)]
+    assert lines[0].startswith("1. Clara Holm — since ") and lines[1].startswith("2. Dora Lind — since ")
+    panel.waitlist.setCurrentRow(0)
+    qtbot.mouseClick(panel.leave_button, Qt.MouseButton.LeftButton)
+    await until(lambda: panel.waitlist.count() == 1, what="Clara off the waitlist")
+    assert panel.waitlist.item(0).text().startswith("1. Dora Lind")
+    reply = await boss.link.request("waitlist.get", {"session_id": session.id})
+    assert [e["client_id"] for e in reply["waitlist"]] == [people[3].id]
+    panel.stop()
+
+
+def _members(panel: GroupPanel) -> list[str]:
+    return [panel.members.item(i).text() for i in range(panel.members.count())]

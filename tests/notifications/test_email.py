@@ -17,18 +17,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from swan_desktop.server.notifications import SmtpConfig, records
 from swan_desktop.server.notifier_api import Notice, Recipients
+from tests.support.mail import Inbox
 from tests.support.poll import until
 from tests.support.server import on_server, session_data
 from tests.support.tls import client_context, make_studio_pki, server_context
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Any]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
 
 
 def free_port() -> int:

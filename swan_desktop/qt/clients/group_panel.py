@@ -1,6 +1,12 @@
 """A group session's clients in the session details: who is booked (with attendance),
 how many places are left, the waitlist, and the changes staff make there.
 
+Each booked client's row has its own "Check in" and "No-show" (``session.checkin``
+with the client's id): attendance is kept per client, and each client's credit is
+spent once when the session is completed. The waitlist is read from the server
+when a session is shown (``waitlist.get``: in order, with when each joined) and
+follows ``waitlist:changed``; staff take someone off it with "Remove from waitlist".
+
 Adding a client books a place (``booking.add``); when the session is full the
 server says so (``Full``) and the panel offers the waitlist instead. Removing a
 client first says in words whether their credit comes back (the studio's
@@ -13,8 +19,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -25,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,11 +43,36 @@ from ...core.clients import ClientsClient
 from ...core.groups import Group, Member, group_of, removal_outlook
 from ...core.outcomes import FAILURES, Full, outcome_of
 from ...core.schedule import ScheduleStore
+from ...domain.workflow import CHECKABLE
 from ...protocol.entities import Session
 from ..tasks import spawn
 from .card import ERROR_STYLE
 
 ATTENDANCE = {"present": "attended", "late": "late", "no_show": "no-show"}
+#: What each row's buttons record, and what is said once the server took it.
+CHECKIN_ACTIONS = (("Check in", "present", "{} is checked in."),
+                   ("No-show", "no_show", "{} is marked a no-show."))
+
+
+class MemberRow(QWidget):
+    """The buttons on a booked client's row (the row's own text names them)."""
+
+    def __init__(self, member: Member, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.member = member
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 2, 0)
+        layout.setSpacing(4)
+        layout.addStretch(1)
+        self.buttons: dict[str, QToolButton] = {}
+        for text, attendance, _ in CHECKIN_ACTIONS:
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setChecked(member.attendance == attendance)
+            button.setAccessibleName(f"{text}: {member.name}")
+            layout.addWidget(button)
+            self.buttons[attendance] = button
 
 
 class GroupPanel(QFrame):
@@ -78,6 +111,9 @@ class GroupPanel(QFrame):
         self.waitlist = QListWidget()
         self.waitlist.setAccessibleName("Waitlist")
         self.waitlist.setMaximumHeight(90)
+        self.leave_button = QPushButton("Remove from waitlist")
+        self.leave_button.clicked.connect(self.remove_waiting)
+        self.rows: dict[int, MemberRow] = {}
         self.offer = QLabel()
         self.offer.setWordWrap(True)
         self.offer.setStyleSheet("background: #e6f4ea; color: #1e4620; padding: 4px 6px;")
@@ -99,6 +135,7 @@ class GroupPanel(QFrame):
         self.waitlist_label = QLabel("Waitlist")
         layout.addWidget(self.waitlist_label)
         layout.addWidget(self.waitlist)
+        layout.addWidget(self.leave_button)
         layout.addWidget(self.offer)
         layout.addWidget(self.offer_button)
         layout.addWidget(self.error)
@@ -130,14 +167,26 @@ class GroupPanel(QFrame):
         return group_of(session) if session is not None else None
 
     def show_session(self, session_id: int | None) -> None:
-        if session_id != self.session_id:
+        fresh = session_id != self.session_id
+        if fresh:
             self.error.hide()
         self.session_id = session_id
         self.refresh()
+        if fresh and session_id is not None and self.group is not None:
+            spawn(self._load_waitlist(session_id))
 
     def _clients_changed(self, what: str, key: int) -> None:
+        if what == "resync" and self.session_id is not None and self.group is not None:
+            spawn(self._load_waitlist(self.session_id))
         if (what == "waitlist" and key == self.session_id) or what == "resync":
             self.refresh()
+
+    async def _load_waitlist(self, session_id: int) -> None:
+        try:
+            await self.clients.load_waitlist(session_id)
+        except FAILURES as exc:
+            if session_id == self.session_id:
+                self._fail(f"The waitlist could not be read: {outcome_of(exc).message}")
 
     def _follow(self) -> None:
         session = self.session
@@ -155,19 +204,32 @@ class GroupPanel(QFrame):
         self.heading.setText(f"Clients — {group.label()} booked"
                              + (" (full)" if group.full else f", {group.free} free"))
         self.members.clear()
+        self.rows = {}
+        checkable = session is not None and session.status in CHECKABLE and self.can_edit
         for m in group.members:
             item = QListWidgetItem(m.name + (f" — {ATTENDANCE.get(m.attendance, m.attendance)}"
                                              if m.attendance else ""))
             item.setData(256, m.client_id)
+            row = MemberRow(m)
+            for attendance, button in row.buttons.items():
+                button.setEnabled(checkable)
+                button.clicked.connect(partial(self.check_in, m, attendance))
+            item.setSizeHint(QSize(0, max(row.sizeHint().height(), 24)))
             self.members.addItem(item)
+            self.members.setItemWidget(item, row)
+            self.rows[m.client_id] = row
         self._fill_picker(group)
         self.add_button.setText("Join waitlist" if group.full else "Add")
         waiting = self.clients.store.waitlist(self.session_id or 0)
         self.waitlist.clear()
         for entry in waiting:
-            self.waitlist.addItem(f"{entry.position}. {self._name(entry.client_id)}")
+            joined = f" — since {entry.created_at.astimezone():%d %b %H:%M}" if entry.created_at else ""
+            item = QListWidgetItem(f"{entry.position}. {self._name(entry.client_id)}{joined}")
+            item.setData(256, entry.id)
+            self.waitlist.addItem(item)
         self.waitlist.setVisible(bool(waiting))
         self.waitlist_label.setVisible(bool(waiting))
+        self.leave_button.setVisible(bool(waiting) and self.can_edit)
         first = self.offered()
         self.offer.setVisible(first is not None)
         self.offer_button.setVisible(first is not None and self.can_edit)
@@ -251,6 +313,47 @@ class GroupPanel(QFrame):
         entry = self.offered()
         if entry is not None:
             spawn(self._add(entry.session_id, entry.client_id, entry))
+
+    def check_in(self, member: Member, attendance: str, *_clicked: object) -> None:
+        """Record ``member``'s attendance (a row's "Check in" or "No-show")."""
+        session_id = self.session_id
+        if session_id is None or not self.can_edit:
+            return
+        self.error.hide()
+        spawn(self._check_in(session_id, member, attendance))
+
+    async def _check_in(self, session_id: int, member: Member, attendance: str) -> None:
+        try:
+            await self.clients.checkin(session_id, member.client_id, attendance)
+        except FAILURES as exc:
+            self._fail(outcome_of(exc).message)
+            self.refresh()  # the row's buttons show what is recorded
+            return
+        said = next(t for _, a, t in CHECKIN_ACTIONS if a == attendance)
+        self.told.emit(said.format(member.name), False)
+
+    def chosen_waiting(self) -> WaitlistEntry | None:
+        item = self.waitlist.currentItem()
+        if item is None:
+            return None
+        return next((e for e in self.clients.store.waitlist(self.session_id or 0) if e.id == item.data(256)),
+                    None)
+
+    def remove_waiting(self) -> None:
+        entry = self.chosen_waiting()
+        if entry is None:
+            self._fail("Choose whom to take off the waitlist first.")
+            return
+        self.error.hide()
+        spawn(self._leave(entry))
+
+    async def _leave(self, entry: WaitlistEntry) -> None:
+        try:
+            await self.clients.leave_waitlist(entry)
+        except FAILURES as exc:
+            self._fail(outcome_of(exc).message)
+            return
+        self.told.emit(f"{self._name(entry.client_id)} is off the waitlist.", False)
 
     def chosen_member(self) -> Member | None:
         item = self.members.currentItem()

@@ -1,16 +1,19 @@
 """Puts the clients feature into the main window: the Clients tab (every role; viewers
-read only), a group session's clients in the schedule's session details, and
-"Book for this client", which opens the session editor with the client chosen."""
+read only), a group session's clients in the schedule's session details,
+"Book for this client", which opens the session editor with the client chosen, and
+for admins Administration ▸ Client emails (reminders and the studio's mail server)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QTabWidget
 
 from ...core.client import StudioClient
 from ...protocol.entities import Role
 from ..dialogs.session_dialog import SessionDialog
 from ..main_window import MainWindow
 from ..schedule_pane import SchedulePane
+from .emails_page import ClientEmailsPage
 from .group_panel import GroupPanel
 from .pane import ClientsPane
 
@@ -18,7 +21,8 @@ TOLD_FOR_MS = 8000
 
 
 class ClientsArea(QObject):
-    def __init__(self, window: MainWindow, schedule: SchedulePane, client: StudioClient) -> None:
+    def __init__(self, window: MainWindow, schedule: SchedulePane, client: StudioClient,
+                 administration: QTabWidget | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.schedule = schedule
@@ -36,9 +40,16 @@ class ClientsArea(QObject):
         self.group.told.connect(self.tell)
         schedule.details.add_section(self.group)
         schedule.sessionSelected.connect(self.group.show_session)
+        self.emails: ClientEmailsPage | None = None
+        if role is Role.ADMIN and administration is not None:
+            self.emails = ClientEmailsPage(client.clients)
+            self.emails.told.connect(self.tell)
+            administration.addTab(self.emails, "Client emails")
 
     def start(self) -> None:
         self.pane.load()
+        if self.emails is not None:
+            self.emails.load()
 
     def stop(self) -> None:
         self.pane.stop()
@@ -66,7 +77,8 @@ def book_in(schedule: SchedulePane, client_id: int, name: str) -> SessionDialog 
     return dialog
 
 
-def install(window: MainWindow, schedule: SchedulePane, client: StudioClient) -> ClientsArea:
-    area = ClientsArea(window, schedule, client)
+def install(window: MainWindow, schedule: SchedulePane, client: StudioClient,
+            administration: QTabWidget | None = None) -> ClientsArea:
+    area = ClientsArea(window, schedule, client, administration)
     area.start()
     return area

@@ -96,7 +96,7 @@ def mark_deleted(change: Change) -> None:
         series.mark(change.store, before.id, "deleted")
 
 
-# -- session.checkin {id, attendance, at?} ---------------------------------------------------
+# -- session.checkin {id, attendance, at?, client_id?} -------------------------------------------
 def prepare_checkin(change: Change) -> None:
     msg = change.msg
     assert isinstance(msg, CheckIn)
@@ -108,9 +108,14 @@ def prepare_checkin(change: Change) -> None:
 
 
 def write_checkin(change: Change) -> None:
-    """Record who came and when, on the session itself."""
+    """Record who came and when, on the session itself (its own client). Another of a group
+    session's clients is the clients feature's step, which runs first (``clients/bookings.py``)."""
     msg, session = change.msg, change.before
     assert isinstance(msg, CheckIn) and isinstance(session, Session)
+    if msg.client_id is not None and msg.client_id != session.client_id:
+        if change.after is None:
+            raise invalid(f"client {msg.client_id} is not booked on session {session.id}", field="client_id")
+        return
     at = time_field(msg.at, "at") if msg.at is not None else change.now
     before = session.to_wire()
     stored = session.with_changes(attendance=msg.attendance, checked_in_at=at, version=session.version + 1,

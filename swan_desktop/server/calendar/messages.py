@@ -17,6 +17,8 @@ class CheckIn(Message):
     attendance: Literal["present", "late", "no_show"]
     at: str | None = None
     lock_token: Id | None = None
+    #: One client of a group session (the session's own client when left out).
+    client_id: Id | None = None
 
 
 class DayHours(Message):

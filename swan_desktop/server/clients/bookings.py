@@ -98,7 +98,9 @@ def leave(change: Change) -> None:
 
 
 # -- booking.add / booking.remove ----------------------------------------------------------------
-def _store_session(change: Change, before: Session, after: Session, previous: list[dict[str, Any]]) -> None:
+def store_session(change: Change, before: Session, after: Session, previous: list[dict[str, Any]]) -> None:
+    """Store ``after`` as the next version of ``before`` and announce the change of its clients
+    (``previous``: who they were)."""
     stored = after.with_changes(version=before.version + 1, updated_at=change.now, updated_by=change.actor.id)
     change.store.replace_session(stored)
     change.before, change.after = before, stored
@@ -135,7 +137,7 @@ def add(change: Change) -> None:
     store.db.execute(
         delete(waitlist).where(waitlist.c.session_id == session.id, waitlist.c.client_id == msg.client_id)
     )
-    _store_session(change, session, after, previous)
+    store_session(change, session, after, previous)
     _announce_waitlist(change, session.id)
     emails.booked(store, after, msg.client_id, change.now)
 
@@ -148,7 +150,7 @@ def remove(change: Change) -> None:
     after = groups.remove(store, session, msg.client_id)
     window = session.start - calendar_studio.cancellation_window(store)
     credits.restore(store, change.tx, change.actor, session, change.now, window, client_id=msg.client_id)
-    _store_session(change, session, after, previous)
+    store_session(change, session, after, previous)
     emails.cancelled(store, session, msg.client_id, change.now)
     offer(change, session)
 

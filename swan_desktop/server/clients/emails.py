@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -34,6 +34,7 @@ from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store
 from ..worker import AsyncStore
+from . import mail
 from .messages import ReminderSettings
 from .tables import client_emails
 
@@ -58,6 +59,7 @@ def reminder_settings(store: Store) -> dict[str, Any]:
         "hours_before": int(values.get("reminder_hours_before") or 24),
         "confirmations": values.get("reminder_confirmations", "true") == "true",
         "cancellations": values.get("reminder_cancellations", "true") == "true",
+        "enabled": values.get("reminder_enabled", "true") == "true",
     }
 
 
@@ -66,7 +68,10 @@ def set_settings(change: Change) -> None:
     assert isinstance(msg, ReminderSettings)
     given = present(msg)
     if not given:
-        raise invalid("give at least one of hours_before, confirmations, cancellations")
+        raise invalid("give at least one of hours_before, confirmations, cancellations, enabled, smtp")
+    smtp_fields = given.pop("smtp", None)
+    if smtp_fields is not None:
+        mail.write(change.store, smtp_fields)
     for key, value in given.items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         change.store.db.execute(_SET, {"key": f"reminder_{key}", "value": text})
@@ -91,8 +96,10 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
     rules = reminder_settings(store)
     if not to or session.start <= now:
         return False
-    if (kind == "confirmation" and not rules["confirmations"]) or (
-        kind == "cancellation" and not rules["cancellations"]
+    if (
+        (kind == "confirmation" and not rules["confirmations"])
+        or (kind == "cancellation" and not rules["cancellations"])
+        or (kind == "reminder" and not rules["enabled"])
     ):
         return False
     due = now
@@ -245,7 +252,7 @@ class Outbox:
     def __init__(
         self,
         store: AsyncStore,
-        config: Callable[[], smtp.SmtpConfig | None],
+        config: Callable[[], Awaitable[smtp.SmtpConfig | None]],
         clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self._store = store
@@ -283,7 +290,7 @@ class Outbox:
 
     async def flush(self) -> int:
         """Send everything due now; returns how many were sent."""
-        config = self._config()
+        config = await self._config()
         if config is None:
             return 0
         sent = 0

@@ -119,6 +119,10 @@ class WaitlistLeave(Message):
     id: Id
 
 
+class WaitlistGet(Message):
+    session_id: Id
+
+
 class BookingAdd(Message):
     session_id: Id
     client_id: Id
@@ -139,7 +143,27 @@ class ReportRun(Message):
     trainer_id: Id | None = None
 
 
+class SmtpFields(Message):
+    """The studio's mail server for emails to clients (``host`` empty: the server's own settings).
+    The password never travels: it stays in the server's environment (``SWAN_SMTP_PASSWORD``)."""
+
+    host: Annotated[str, Meta(max_length=253)] = ""
+    port: Annotated[int, Meta(ge=1, le=65535)] = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: Name = ""
+    sender: Name = msgspec.field(default="", name="from")
+
+
 class ReminderSettings(Message):
     hours_before: Annotated[int, Meta(ge=1, le=168)] | UnsetType = UNSET
     confirmations: bool | UnsetType = UNSET
     cancellations: bool | UnsetType = UNSET
+    #: Reminders before sessions on or off.
+    enabled: bool | UnsetType = UNSET
+    smtp: SmtpFields | UnsetType = UNSET
+
+
+class ReminderTest(Message):
+    """Send a test email now to ``to`` through the mail server emails to clients use."""
+
+    to: Name

@@ -1,10 +1,12 @@
 """``report.run``: figures per week or month, each computed by the database (GROUP BY the period).
 
-Periods are taken on the stored UTC times (``YYYY-Www`` ISO weeks or
-``YYYY-MM``); the range is ``start`` 00:00 UTC to the end of ``end``. The
-database groups by month, or for weeks by day (the days' sums are folded into
-ISO weeks here: at most 366 rows a key, and a week of every row costs the
-database three date functions). Working and opening hours (a few rows per
+Periods and the range are cut in the studio's time zone (``studio.settings``
+``timezone``): ``YYYY-Www`` ISO weeks or ``YYYY-MM`` of the local day, and the
+range from ``start`` 00:00 to the end of ``end``, local time (summer time
+included). The database converts each stored UTC time to its local day
+(:func:`..storage.dialect.day`) and groups by month, or for weeks by day (the
+days' sums are folded into ISO weeks here: at most 366 rows a key, and a week
+of every row costs the database three date functions). Working and opening hours (a few rows per
 trainer) are expanded day by day in Python; sessions are never loaded.
 """
 
@@ -12,12 +14,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ...protocol.errors import invalid
+from ..calendar import studio as calendar_studio
 from ..calendar.tables import trainer_hours
 from ..collab import settings
 from ..storage import dialect
@@ -30,7 +35,32 @@ from .tables import credit_ledger, package_sales, packages, session_clients
 _BOOKED = ("scheduled", "confirmed", "completed", "requested")
 
 
-def _range(msg: ReportRun) -> tuple[date, date, str, str]:
+@dataclass(frozen=True)
+class Span:
+    """The report's days, and the UTC times they run between in the studio's zone."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+    low_at: datetime
+    high_at: datetime
+
+    @property
+    def low(self) -> str:
+        return self.low_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def high(self) -> str:
+        return self.high_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def period(self, column: Any, by: str) -> Any:
+        """What the database groups by: the local day for weeks (folded into ISO weeks by
+        :func:`_rollup`, cheaper than computing the week of every row), the local month for months."""
+        cut = dialect.day if by == "week" else dialect.month
+        return cut(column, self.zone, self.low_at, self.high_at).label("period")
+
+
+def _range(msg: ReportRun, zone: ZoneInfo) -> Span:
     try:
         first, last = date.fromisoformat(msg.start), date.fromisoformat(msg.end)
     except ValueError:
@@ -39,15 +69,9 @@ def _range(msg: ReportRun) -> tuple[date, date, str, str]:
         raise invalid("end is before start", field="end")
     if (last - first).days > 3 * 366:
         raise invalid("a report covers at most three years", field="end")
-    low = datetime.combine(first, time(), UTC)
-    high = datetime.combine(last + timedelta(days=1), time(), UTC)
-    return first, last, low.strftime("%Y-%m-%dT%H:%M:%SZ"), high.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _period(column: Any, by: str) -> Any:
-    """What the database groups by: the day for weeks (folded into ISO weeks by :func:`_rollup`,
-    cheaper than computing the week of every row), the month for months."""
-    return (dialect.day(column) if by == "week" else dialect.month(column)).label("period")
+    low = datetime.combine(first, time(), zone).astimezone(UTC)
+    high = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
+    return Span(first, last, zone, low, high)
 
 
 def _rollup(rows: Any, by: str, keys: int) -> list[tuple[Any, ...]]:
@@ -72,7 +96,7 @@ def _label(day: date, by: str) -> str:
 
 
 def run(store: Store, msg: ReportRun, now: datetime) -> dict[str, Any]:
-    rows, totals = _KINDS[msg.kind](store, msg, now)
+    rows, totals = _KINDS[msg.kind](store, msg, _range(msg, calendar_studio.zone(store)), now)
     return {
         "kind": msg.kind,
         "by": msg.by,
@@ -92,13 +116,15 @@ def _ratio(part: float, whole: float) -> float | None:
 
 
 # -- utilisation ---------------------------------------------------------------------------------
-def _utilisation(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    first, last, low, high = _range(msg)
+def _utilisation(
+    store: Store, msg: ReportRun, span: Span, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    first, last, low, high = span.first, span.last, span.low, span.high
     hours = func.sum(dialect.hours_between(sessions.c.start, sessions.c.end))
     where = and_(_in_range(sessions.c.start, low, high), sessions.c.status.in_(_BOOKED))
     if msg.trainer_id is not None:
         where = and_(where, sessions.c.trainer_id == msg.trainer_id)
-    period = _period(sessions.c.start, msg.by)
+    period = span.period(sessions.c.start, msg.by)
     # one pass: per day (or month), trainer and room; the trainers' and the rooms' rows are its sums
     grouped = _rollup(
         store.db.execute(
@@ -204,7 +230,7 @@ def _opening_hours(store: Store, first: date, last: date, by: str) -> dict[str, 
 
 
 # -- attendance and cancellations ----------------------------------------------------------------
-def _places(msg: ReportRun, low: str, high: str, now: datetime, group: bool) -> Any:
+def _places(msg: ReportRun, span: Span, now: datetime, group: bool) -> Any:
     """Per period and trainer: places held before ``now``, attended and no-shows, of the sessions'
     own clients (``group`` False: read from the reports' covering index) or of a group's others."""
     attendance = session_clients.c.attendance if group else sessions.c.attendance
@@ -213,14 +239,14 @@ def _places(msg: ReportRun, low: str, high: str, now: datetime, group: bool) -> 
         attendance.in_(("present", "late")),
         and_(attendance.is_(None), sessions.c.status == "completed"),
     )
-    period = _period(sessions.c.start, msg.by)
+    period = span.period(sessions.c.start, msg.by)
     query = select(
         period,
         sessions.c.trainer_id,
         func.sum(case((held, 1), else_=0)).label("booked"),
         func.sum(case((and_(held, attended), 1), else_=0)).label("attended"),
         func.sum(case((and_(held, attendance == "no_show"), 1), else_=0)).label("no_shows"),
-    ).where(_in_range(sessions.c.start, low, high))
+    ).where(_in_range(sessions.c.start, span.low, span.high))
     if group:
         query = query.join(session_clients, session_clients.c.session_id == sessions.c.id)
     else:
@@ -230,11 +256,12 @@ def _places(msg: ReportRun, low: str, high: str, now: datetime, group: bool) -> 
     return query.group_by(period, sessions.c.trainer_id)
 
 
-def _attendance(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    _, _, low, high = _range(msg)
+def _attendance(
+    store: Store, msg: ReportRun, span: Span, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     grouped = [
-        *store.db.execute(_places(msg, low, high, now, group=False)),
-        *store.db.execute(_places(msg, low, high, now, group=True)),
+        *store.db.execute(_places(msg, span, now, group=False)),
+        *store.db.execute(_places(msg, span, now, group=True)),
     ]
     rows = []
     for p, trainer_id, booked, came, missed in _rollup(grouped, msg.by, 1):
@@ -261,12 +288,12 @@ def _attendance(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[
 
 
 def _cancellations(
-    store: Store, msg: ReportRun, now: datetime
+    store: Store, msg: ReportRun, span: Span, now: datetime
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    _, _, low, high = _range(msg)
+    low, high = span.low, span.high
     window_h = float(settings.read(store).get("cancellation_window_h") or 24)
     late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
-    period = _period(sessions.c.start, msg.by)
+    period = span.period(sessions.c.start, msg.by)
     query = select(
         period,
         sessions.c.trainer_id,
@@ -290,10 +317,12 @@ def _cancellations(
 
 
 # -- credits and revenue --------------------------------------------------------------------------
-def _credits(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    _, _, low, high = _range(msg)
+def _credits(
+    store: Store, msg: ReportRun, span: Span, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    low, high = span.low, span.high
     reason, delta = credit_ledger.c.reason, credit_ledger.c.delta
-    period = _period(credit_ledger.c.at, msg.by)
+    period = span.period(credit_ledger.c.at, msg.by)
     query = select(
         period,
         func.sum(case((reason == "sale", delta), else_=0)).label("sold"),
@@ -314,9 +343,11 @@ def _credits(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str
     return rows, {k: sum(r[k] for r in rows) for k in ("sold", "spent", "lapsed", "adjusted")}
 
 
-def _revenue(store: Store, msg: ReportRun, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    _, _, low, high = _range(msg)
-    period = _period(package_sales.c.sold_at, msg.by)
+def _revenue(
+    store: Store, msg: ReportRun, span: Span, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    low, high = span.low, span.high
+    period = span.period(package_sales.c.sold_at, msg.by)
     query = (
         select(
             period,

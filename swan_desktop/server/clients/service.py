@@ -4,10 +4,12 @@ waitlists, reports and emails to clients into a running server.
 - ``client.create/update/import``, ``package.*``, ``package.sell``, ``credits.adjust``,
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
-- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list`` and ``report.run``
-  are reads on the store's thread;
+- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get``,
+  ``reminder.settings.get`` and ``report.run`` are reads on the store's thread; ``reminder.test``
+  sends a test email through :mod:`.mail` (a thread, never the loop);
 - its steps in ``session.create/update/delete`` (after the calendar's): a group's other
-  clients' credits, and the emails a booking, a move or a cancellation brings;
+  clients' credits, and the emails a booking, a move or a cancellation brings; in
+  ``session.checkin`` (before the calendar's) a group's other client's attendance;
 - a daily task lapses expired credits; the :class:`~.emails.Outbox` sends client emails;
 - ``directory.query`` gains ``archived`` per client and ``capacity`` per session type, and
   ``schedule.query`` the group fields of group sessions.
@@ -26,10 +28,12 @@ from sqlalchemy import select
 
 from ...protocol import frames
 from ...protocol.entities import Role
-from ...protocol.errors import ErrorCode, ProtocolError
+from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty, Message
 from ...protocol.timefmt import now_utc
 from ..calendar import studio as calendar_studio
+from ..calendar.booking import CHECKIN
+from ..collab import settings
 from ..connection import Connection
 from ..features import FeatureContext
 from ..hub import HubEvent
@@ -38,7 +42,7 @@ from ..notifier_api import Notice, Recipients
 from ..pipeline import Change, Stage
 from ..store import Account, Store
 from ..tables import clients, session_types
-from . import bookings, emails, groups, ledger, lots, packages, records, reports, search
+from . import attendance, bookings, emails, groups, ledger, lots, mail, packages, records, reports, search
 from .messages import (
     BookingAdd,
     BookingRemove,
@@ -53,7 +57,9 @@ from .messages import (
     PackageSell,
     PackageUpdate,
     ReminderSettings,
+    ReminderTest,
     ReportRun,
+    WaitlistGet,
     WaitlistJoin,
     WaitlistLeave,
 )
@@ -74,7 +80,6 @@ _WRITES = (
     ("booking.remove", BookingRemove, bookings.remove),
     ("waitlist.join", WaitlistJoin, bookings.join),
     ("waitlist.leave", WaitlistLeave, bookings.leave),
-    ("reminder.settings", ReminderSettings, emails.set_settings),
 )
 #: Events after which client emails may be due at once.
 _MAIL_EVENTS = ("session:", "client:")
@@ -89,7 +94,9 @@ class ClientsFeature:
     ) -> None:
         self.ctx = ctx
         self.clock = clock
-        self.outbox = emails.Outbox(ctx.store, smtp, clock)
+        #: The server's own mail settings (``--smtp-*``); the studio's, when set, come first.
+        self.server_smtp = smtp
+        self.outbox = emails.Outbox(ctx.store, self.smtp_config, clock)
         self._lapse_task: asyncio.Task[None] | None = None
 
     def install(self) -> None:
@@ -97,6 +104,8 @@ class ClientsFeature:
         for rtype, message, write in _WRITES:
             ctx.mutation(rtype, message)
             ctx.hook(rtype, Stage.WRITE, write)
+        ctx.mutation("reminder.settings", ReminderSettings)
+        ctx.hook("reminder.settings", Stage.WRITE, self._set_reminders)
         ctx.after_commit("booking.remove", self._offered)
         ctx.hook(frames.SESSION_CREATE, Stage.AFTER_WRITE, bookings.created, 30)
         ctx.hook(frames.SESSION_UPDATE, Stage.AFTER_WRITE, bookings.updated, 30)
@@ -105,13 +114,18 @@ class ClientsFeature:
         # or changed: the schedule query, and the session.* replies and events (one dict for both).
         ctx.extend(frames.SCHEDULE_QUERY,
                    lambda store, _msg, reply: groups.decorate(store, reply["sessions"]))
-        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE):
+        # a group's other client checks in on their own place, before the calendar's step (50)
+        ctx.hook(CHECKIN, Stage.WRITE, attendance.checkin, 40)
+        for rtype in (frames.SESSION_CREATE, frames.SESSION_UPDATE, CHECKIN):
             ctx.hook(rtype, Stage.AFTER_WRITE, _with_group_fields, 90)
         ctx.request("client.search", ClientSearch, self.client_search)
         ctx.request("client.get", ClientGet, self.client_get)
         ctx.request("credits.ledger", CreditsLedger, self.credits_ledger)
         ctx.request("package.list", Empty, self.package_list)
         ctx.request("report.run", ReportRun, self.report_run)
+        ctx.request("waitlist.get", WaitlistGet, self.waitlist_get)
+        ctx.request("reminder.settings.get", Empty, self.reminder_settings)
+        ctx.request("reminder.test", ReminderTest, self.reminder_test)
         ctx.extend(frames.DIRECTORY_QUERY, _directory)
         ctx.on_events(self._events)
 
@@ -169,12 +183,41 @@ class ClientsFeature:
     async def package_list(self, conn: Connection, msg: Message) -> dict[str, Any]:
         return dict(await self.ctx.store.run(packages.listing))
 
+    async def waitlist_get(self, conn: Connection, msg: WaitlistGet) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            if store.session(msg.session_id) is None:
+                raise not_found(f"no session with id {msg.session_id}", field="session_id")
+            return {"session_id": msg.session_id, "waitlist": bookings.waitlist_of(store, msg.session_id)}
+
+        return dict(await self.ctx.store.run(read))
+
     async def report_run(self, conn: Connection, msg: ReportRun) -> dict[str, Any]:
         account = conn.account
         assert account is not None
         if account.role is not Role.ADMIN:
             msg = _own_only(account, msg)
         return dict(await self.ctx.store.run(reports.run, msg, self.clock()))
+
+    # -- emails to clients: settings and the mail server ----------------------------------------
+    async def smtp_config(self) -> SmtpConfig | None:
+        """The mail server emails to clients go through now (the studio's, else the server's)."""
+        studio = await self.ctx.store.run(mail.studio_smtp)
+        return mail.effective(studio, self.server_smtp())
+
+    def _set_reminders(self, change: Change) -> None:
+        emails.set_settings(change)
+        change.reply["smtp"] = mail.wire(mail.studio_smtp(change.store), self.server_smtp())
+
+    async def reminder_settings(self, conn: Connection, msg: Message) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            return {"settings": emails.reminder_settings(store),
+                    "smtp": mail.wire(mail.studio_smtp(store), self.server_smtp())}
+
+        return dict(await self.ctx.store.run(read))
+
+    async def reminder_test(self, conn: Connection, msg: ReminderTest) -> dict[str, Any]:
+        name = await self.ctx.store.run(lambda store: settings.read(store).get("studio_name") or "Swan")
+        return await mail.send_test(await self.smtp_config(), msg.to, str(name))
 
     # -- after a place freed -------------------------------------------------------------------
     async def _offered(

@@ -34,10 +34,16 @@ def _check_zone(zone: str) -> None:
                       field="timezone") from None
 
 
+#: Keys kept in the same table but never sent with the studio's settings (every role reads those):
+#: the mail server for emails to clients (``clients/mail.py``, admins only).
+PRIVATE_PREFIXES = ("smtp_",)
+
+
 def read(store: Store) -> dict[str, str]:
     values = dict(DEFAULTS)
     for key, value in store.db.execute(select(studio_settings.c.key, studio_settings.c.value)):
-        values[key] = value
+        if not key.startswith(PRIVATE_PREFIXES):
+            values[key] = value
     return values
 
 

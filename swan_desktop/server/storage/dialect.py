@@ -32,23 +32,31 @@ transaction is exactly what :func:`begin_write` opened.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
     Table,
+    case,
+    cast,
     column,
     create_engine,
     event,
     exc,
     func,
     literal,
+    literal_column,
     select,
     table,
     text,
@@ -61,7 +69,7 @@ from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import Float
+from sqlalchemy.types import TIMESTAMP, Float, NullType, String
 
 from . import postgres
 
@@ -382,8 +390,8 @@ def create_text_index(db: Connection, name: str, table: str, key: str, columns: 
     FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
     if is_postgres(db):
         # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
-        # own full-text search (``@@ plainto_tsquery``: whole words rather than SQLite's trigram
-        # substrings).
+        # own full-text search (:func:`prefix_tsquery`: the starts of words rather than SQLite's
+        # trigram substrings).
         text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
         db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
         return
@@ -416,27 +424,134 @@ def drop_text_index(db: Connection, name: str) -> None:
 TEXT_INDEX_MIN = 3
 
 
+class _TextMatch(ColumnElement[Any]):
+    """The full-text index ``column`` holds every one of ``terms``, in each database's own search."""
+
+    inherit_cache = True
+    type = NullType()  # a condition as it is: SQLite would add "= 1" to a Boolean
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("column", InternalTraversal.dp_clauseelement), ("sqlite_query", InternalTraversal.dp_clauseelement),
+        ("pg_query", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any, terms: Sequence[str]) -> None:
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.sqlite_query = literal(fts5_query(terms))
+        self.pg_query = literal(prefix_tsquery(terms))
+
+
+@compiles(_TextMatch)
+def _match_sqlite(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} MATCH {compiler.process(element.sqlite_query, **kw)}"
+
+
+@compiles(_TextMatch, "postgresql")
+def _match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    column, query = compiler.process(element.column, **kw), compiler.process(element.pg_query, **kw)
+    words = f"regexp_replace({column}, '[[:punct:]]+', ' ', 'g')"
+    return f"(to_tsvector('simple', {words}) @@ to_tsquery('simple', {query}))"
+
+
+def fts5_query(terms: Sequence[str]) -> str:
+    """SQLite FTS5: every term as a quoted string (a substring, by the trigram tokenizer)."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) or '""'
+
+
+#: ASCII punctuation: a word break on both sides of PostgreSQL's search (``rita@exa`` is the words
+#: ``rita`` and ``exa``, as ``rita@example.com`` is ``rita``, ``example``, ``com``), where its parser
+#: would keep an email, a host or ``-345`` whole.
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]+")
+
+
+def prefix_tsquery(terms: Sequence[str]) -> str:
+    """PostgreSQL ``to_tsquery``: every word of the terms (split at punctuation) a quoted lexeme
+    matched as a prefix (``'ann':*`` finds "Anna"), joined by ``&``. Inside the quotes a quote or
+    backslash is doubled, so the user's text is only ever words to look for, never operators."""
+    words = [w for t in terms for w in _PUNCTUATION.split(t) if w]
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
+
+
 def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     """A selectable of the keys (``rowid``) of rows whose indexed text holds ``words`` (each word,
-    as a substring, case-insensitive); ``words`` of fewer than :data:`TEXT_INDEX_MIN` characters
-    find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
-    key order without reading the other matches)."""
+    case-insensitive: on SQLite as a substring, on PostgreSQL as the start of a word); ``words`` of
+    fewer than :data:`TEXT_INDEX_MIN` characters find nothing. With ``newest``: only the ``newest``
+    highest keys (the index hands them out in key order without reading the other matches)."""
     terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
-    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
     fts = table(name, column("rowid"), column(name))
-    # ``match`` is SQLite's ``MATCH`` (FTS5) and PostgreSQL's ``@@ plainto_tsquery`` (whole words).
-    found = select(fts.c.rowid).where(fts.c[name].match(literal(query))).where(literal(bool(terms)))
+    found = select(fts.c.rowid).where(_TextMatch(fts.c[name], terms)).where(literal(bool(terms)))
     return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
 
 
-def day(ts: Any) -> Any:
-    """``YYYY-MM-DD`` of a stored UTC time."""
-    return func.substr(ts, 1, 10)
+def zone_offsets(zone: tzinfo, low: datetime, high: datetime) -> list[tuple[datetime, timedelta]]:
+    """``(from, offset)``: ``zone``'s UTC offset from ``low`` (UTC), and from each change of it
+    (summer time) before ``high``, to the second."""
+    def offset(at: datetime) -> timedelta:
+        return at.astimezone(zone).utcoffset() or timedelta()
+
+    out = [(low, offset(low))]
+    at = low
+    while at < high:
+        nxt = min(at + timedelta(days=1), high)
+        if offset(nxt) != out[-1][1]:
+            before, after = at, nxt  # the change is in (before, after]: halve to the second
+            while after - before > timedelta(seconds=1):
+                middle = before + (after - before) / 2
+                if offset(middle) == out[-1][1]:
+                    before = middle
+                else:
+                    after = middle
+            out.append((after.replace(microsecond=0), offset(after)))
+        at = nxt
+    return out
 
 
-def month(ts: Any) -> Any:
-    """``YYYY-MM`` of a stored UTC time."""
-    return func.substr(ts, 1, 7)
+def _sql_text(value: str) -> Any:
+    """A string constant written into the statement (values the server made, never a user's text)."""
+    return literal_column("'" + value.replace("'", "''") + "'")
+
+
+class _LocalDay(ColumnElement[str]):
+    """``YYYY-MM-DD`` of a stored UTC time in a time zone: PostgreSQL converts with its own zone
+    rules (``AT TIME ZONE``); SQLite, which has none, adds the zone's offset at that moment, the
+    offsets and the moments they change given in the statement (``CASE``)."""
+
+    inherit_cache = True
+    type = String()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("sqlite_form", InternalTraversal.dp_clauseelement), ("pg_form", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> None:
+        ts = coercions.expect(roles.ExpressionElementRole, ts)
+        shifts = zone_offsets(zone, low, high)
+
+        def modifier(offset: timedelta) -> Any:
+            return _sql_text(f"{int(offset.total_seconds()):+d} seconds")
+
+        whens = [(ts < _sql_text(f"{start:%Y-%m-%dT%H:%M:%SZ}"), modifier(before))
+                 for (_, before), (start, _) in pairwise(shifts)]
+        shift = case(*whens, else_=modifier(shifts[-1][1])) if whens else modifier(shifts[-1][1])
+        self.sqlite_form = func.date(ts, shift)
+        local = func.timezone(_sql_text(zone.key), cast(ts, TIMESTAMP(timezone=True)))
+        self.pg_form = func.to_char(local, _sql_text("YYYY-MM-DD"))
+
+
+@compiles(_LocalDay)
+def _local_day_sqlite(element: _LocalDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.sqlite_form, **kw))
+
+
+@compiles(_LocalDay, "postgresql")
+def _local_day_postgresql(element: _LocalDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.pg_form, **kw))
+
+
+def day(ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> Any:
+    """``YYYY-MM-DD`` in ``zone`` of a stored UTC time between ``low`` and ``high`` (UTC)."""
+    return _LocalDay(ts, zone, low, high)
+
+
+def month(ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> Any:
+    """``YYYY-MM`` in ``zone`` of a stored UTC time between ``low`` and ``high`` (UTC)."""
+    return func.substr(_LocalDay(ts, zone, low, high), 1, 7)
 
 
 class _HoursBetween(ColumnElement[float]):

@@ -1,0 +1,109 @@
+"""The studio's mail server for emails to clients (``reminder.settings``'s ``smtp``) and the test
+email (``reminder.test``).
+
+Host, port, security, user and sender are studio settings an admin sets from a
+desktop (``smtp_*`` rows, never sent with the studio settings every role reads).
+The password never travels and is never stored: it is the server's
+(``SWAN_SMTP_PASSWORD``, as for the server's own ``--smtp-*`` settings). With no
+host set here, emails to clients go through the server's settings, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import smtplib
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ...protocol.errors import invalid
+from ..collab.tables import studio_settings
+from ..notifications import smtp
+from ..storage import dialect
+from ..store import Store
+from .messages import SmtpFields
+
+PREFIX = "smtp_"
+FIELDS = ("host", "port", "security", "user", "from")
+_SET = dialect.upsert(studio_settings, ("value",))
+_HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def studio_smtp(store: Store) -> dict[str, Any]:
+    """The studio's mail server as set by an admin (``host`` empty: none set)."""
+    query = select(studio_settings.c.key, studio_settings.c.value)
+    rows = dict(store.db.execute(query.where(studio_settings.c.key.like(PREFIX + "%"))).all())
+    return {
+        "host": rows.get(PREFIX + "host", ""),
+        "port": int(rows.get(PREFIX + "port") or 587),
+        "security": rows.get(PREFIX + "security") or "starttls",
+        "user": rows.get(PREFIX + "user", ""),
+        "from": rows.get(PREFIX + "from", ""),
+    }
+
+
+def write(store: Store, fields: SmtpFields) -> None:
+    host, sender = fields.host.strip(), fields.sender.strip()
+    if host and not _HOST.match(host):
+        raise invalid(f"{host!r} is not a host name or address", field="smtp.host")
+    if sender and not _EMAIL.match(sender):
+        raise invalid(f"{sender!r} is not an email address", field="smtp.from")
+    values = {"host": host, "port": str(fields.port), "security": fields.security,
+              "user": fields.user.strip(), "from": sender}
+    for key in FIELDS:
+        store.db.execute(_SET, {"key": PREFIX + key, "value": values[key]})
+
+
+def effective(studio: Mapping[str, Any], server: smtp.SmtpConfig | None,
+              env: Mapping[str, str] | None = None) -> smtp.SmtpConfig | None:
+    """The mail server emails to clients use: the studio's when it has a host, else the server's."""
+    if not studio.get("host"):
+        return server
+    env = os.environ if env is None else env
+    password = server.password if server is not None else env.get("SWAN_SMTP_PASSWORD", "")
+    sender = studio.get("from") or (server.sender if server is not None else "swan@localhost")
+    extra: dict[str, Any] = {}
+    if server is not None:
+        extra = {"timeout": server.timeout, "retry_delays": server.retry_delays,
+                 "ssl_context": server.ssl_context}
+    return smtp.SmtpConfig(host=studio["host"], port=int(studio["port"]), security=studio["security"],
+                           username=studio.get("user", ""), password=password, sender=sender, **extra)
+
+
+def wire(studio: Mapping[str, Any], server: smtp.SmtpConfig | None) -> dict[str, Any]:
+    """What an admin sees: the mail server in use, where its settings come from (``studio``,
+    ``server`` or ``none``) and whether a password is set (never the password)."""
+    used = effective(studio, server)
+    source = "studio" if studio.get("host") else "server" if server is not None else "none"
+    if used is None:
+        return {**dict(studio), "password_set": False, "source": source}
+    return {"host": used.host, "port": used.port, "security": used.security, "user": used.username,
+            "from": used.sender, "password_set": bool(used.password), "source": source}
+
+
+async def send_test(config: smtp.SmtpConfig | None, to: str, studio_name: str) -> dict[str, Any]:
+    """One attempt, now, in a thread (the loop never waits on the mail server). The outcome is the
+    reply: ``sent`` and the ``Message-ID``, or what went wrong in ``detail``."""
+    to = to.strip()
+    if not _EMAIL.match(to):
+        raise invalid(f"{to!r} is not an email address", field="to")
+    if config is None:
+        return {"sent": False, "to": to, "message_id": None,
+                "detail": "no mail server is set: give the studio's SMTP host first"}
+    body = (f"Hello,\n\nthis is a test email from {studio_name}: emails to clients (booking "
+            f"confirmations, reminders, cancellations) reach this address through {config.host}.\n")
+    msg = smtp.build_message(config.sender, to, f"{studio_name}: test email", body)
+    try:
+        await asyncio.to_thread(smtp.send_sync, config, msg)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:  # the mail server's failure is the answer
+        return {"sent": False, "to": to, "message_id": None, "detail": _reason(exc)}
+    return {"sent": True, "to": to, "message_id": str(msg["Message-ID"]), "detail": ""}
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 300 else text[:300] + "…"
