@@ -189,7 +189,8 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
         # The embedded server runs in a process of its own (its modules and data are not
         # the desktop's memory), started first: it starts while the window is built and
         # shown; the client learns the address once it listens.
-        embedded = EmbeddedProcess(paths.embedded_db_path(), demo=True)
+        embedded = EmbeddedProcess(paths.embedded_db_path(), demo=True,
+                                   log=paths.log_dir() / "embedded-server.log")
         embedded.start()
         try:
             client = StudioClient("ws://127.0.0.1/", outbox_dir=paths.outbox_dir())

@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", required=True,
                         help="SQLite database file (created with a demo studio if missing)")
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="do not seed a demo studio")
+    parser.add_argument("--log", metavar="FILE", help="log to this file (default: standard error)")
     return parser
 
 
@@ -91,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Ctrl+C in a terminal reaches every process of the group: the desktop decides, and
     # closing its pipe is what stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..settings.logging_setup import setup_logging
+    from . import logs
 
-    setup_logging("embedded-server")
+    logs.configure("INFO", args.log)
     return asyncio.run(serve(args.db, args.demo))
 
 

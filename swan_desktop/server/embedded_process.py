@@ -41,9 +41,10 @@ class Handover:
     grant: dict[str, Any]
 
 
-def child_command(db_path: str | Path, *, demo: bool = True) -> list[str]:
+def child_command(db_path: str | Path, *, demo: bool = True, log: str | Path | None = None) -> list[str]:
     """The command that runs the child, from a source install and from the frozen bundle alike."""
-    args = ["--db", str(db_path)] + ([] if demo else ["--no-demo"])
+    args = ["--db", str(db_path), *([] if demo else ["--no-demo"]),
+            *([] if log is None else ["--log", str(log)])]
     if getattr(sys, "frozen", False):
         return [sys.executable, FROZEN_FLAG, *args]
     return [sys.executable, "-m", "swan_desktop.server.embedded_child", *args]
@@ -52,9 +53,11 @@ def child_command(db_path: str | Path, *, demo: bool = True) -> list[str]:
 class EmbeddedProcess:
     """The embedded server as a child process that lives exactly as long as the desktop."""
 
-    def __init__(self, db_path: str | Path, *, demo: bool = True) -> None:
+    def __init__(self, db_path: str | Path, *, demo: bool = True, log: str | Path | None = None) -> None:
         self.db_path = Path(db_path)
         self._demo = demo
+        #: The child's log file (None: its standard error, the desktop's).
+        self.log = Path(log) if log is not None else None
         self._proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -67,8 +70,9 @@ class EmbeddedProcess:
             raise RuntimeError("already started")
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # Windows: no console window for it
         self._proc = subprocess.Popen(
-            child_command(self.db_path, demo=self._demo), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env=dict(os.environ, PYTHONUNBUFFERED="1"), creationflags=flags,
+            child_command(self.db_path, demo=self._demo, log=self.log),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            creationflags=flags,
         )
 
     def handover(self) -> Handover:
@@ -91,7 +95,7 @@ class EmbeddedProcess:
             self.stop()
             raise EmbeddedServerFailed(
                 f"embedded server failed to start: {why or 'it ended without a word'} "
-                f"(exit code {proc.returncode}; its log: embedded-server.log)")
+                f"(exit code {proc.returncode}; its log: {self.log or 'standard error'})")
         self.url = str(message.pop("url"))
         log.info("swan-server listening on %s (the embedded demo studio, process %d)", self.url, proc.pid)
         return Handover(self.url, str(message["token"]), message)

@@ -38,7 +38,7 @@ def wait_gone(pid: int, limit_s: float = GONE_WITHIN_S) -> None:
 @pytest.fixture
 def child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[EmbeddedProcess]:
     monkeypatch.setenv("SWAN_DATA_DIR", str(tmp_path))
-    proc = EmbeddedProcess(tmp_path / "studio.sqlite3")
+    proc = EmbeddedProcess(tmp_path / "studio.sqlite3", log=tmp_path / "embedded-server.log")
     proc.start()
     try:
         yield proc
@@ -65,7 +65,7 @@ async def test_the_handed_over_token_signs_in_as_the_local_admin_and_a_wrong_one
 def test_closing_the_pipe_stops_the_child_in_order(child: EmbeddedProcess, tmp_path: Path) -> None:
     child.handover()
     assert child.stop() == 0
-    log = (tmp_path / "logs" / "embedded-server.log").read_text("utf-8")
+    log = (tmp_path / "embedded-server.log").read_text("utf-8")
     assert "the desktop has gone: stopping" in log and "server closed" in log
 
 
@@ -82,7 +82,7 @@ def test_a_child_that_cannot_start_says_why(tmp_path: Path, monkeypatch: pytest.
 
     with sqlite3.connect(not_ours) as db:
         db.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
-    proc = EmbeddedProcess(not_ours)
+    proc = EmbeddedProcess(not_ours, log=tmp_path / "embedded-server.log")
     proc.start()
     with pytest.raises(EmbeddedServerFailed, match="not a Swan server database"):
         proc.handover()
@@ -94,7 +94,7 @@ def test_the_child_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
     parent_code = (
         "import json, sys\n"
         "from swan_desktop.server.embedded_process import EmbeddedProcess\n"
-        f"p = EmbeddedProcess({str(tmp_path / 'studio.sqlite3')!r})\n"
+        f"p = EmbeddedProcess({str(tmp_path / 'studio.sqlite3')!r}, log={str(tmp_path / 'server.log')!r})\n"
         "p.start()\n"
         "p.handover()\n"
         "print(json.dumps({'child': p.pid}), flush=True)\n"
@@ -116,14 +116,15 @@ def test_the_child_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
         if parent.poll() is None:
             parent.kill()
         parent.communicate()
-    log = (tmp_path / "logs" / "embedded-server.log").read_text("utf-8")
+    log = (tmp_path / "server.log").read_text("utf-8")
     assert "the desktop has gone: stopping" in log  # in order, not killed in turn
 
 
 def test_the_frozen_bundle_runs_the_child_with_its_own_executable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    command = child_command("/data/studio.sqlite3")
-    assert command == [sys.executable, "--embedded-server", "--db", "/data/studio.sqlite3"]
+    command = child_command("/data/studio.sqlite3", log="/data/logs/embedded-server.log")
+    assert command == [sys.executable, "--embedded-server", "--db", "/data/studio.sqlite3",
+                       "--log", "/data/logs/embedded-server.log"]
     launch = (Path(__file__).resolve().parents[2] / "packaging" / "launch.py").read_text("utf-8")
     assert "FROZEN_FLAG" in launch and "embedded_child import main" in launch
 
