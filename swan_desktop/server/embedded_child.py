@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
 
 log = logging.getLogger("swan_desktop.server.embedded_child")  # also when run as __main__
 
@@ -43,20 +43,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _watch_parent(loop: asyncio.AbstractEventLoop, stop: asyncio.Event, stdin: TextIO) -> None:
+# The pipes are read and written by file descriptor: a windowed (GUI) executable on Windows
+# may have no ``sys.stdin``/``sys.stdout`` objects even when it was given pipes.
+STDIN, STDOUT = 0, 1
+
+
+def _watch_parent(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
     """Blocks until the desktop's end of the pipe is closed (or anything is written), then stops."""
-    with contextlib.suppress(OSError, ValueError):
-        stdin.buffer.read(1)
+    with contextlib.suppress(OSError):
+        os.read(STDIN, 1)
     with contextlib.suppress(RuntimeError):  # the loop is already closed: stopping anyway
         loop.call_soon_threadsafe(stop.set)
 
 
 def _hand_over(message: dict[str, Any]) -> None:
     """The one line for the desktop; then standard output goes nowhere (the desktop stops reading)."""
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
+    data = (json.dumps(message) + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(STDOUT, data):]
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, STDOUT)
     os.close(devnull)
 
 
@@ -76,8 +82,7 @@ async def serve(db: str, demo: bool = True) -> int:
         await server.stop()
         _hand_over({"error": str(exc) or type(exc).__name__})
         return 1
-    threading.Thread(target=_watch_parent, args=(loop, stop, sys.stdin), name="swan-parent-watch",
-                     daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(loop, stop), name="swan-parent-watch", daemon=True).start()
     _hand_over({"url": server.url, **grant})
     try:
         await stop.wait()
