@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_desktop.py
 
 tray-menu.png (the tray menu, with the icon at two states beside it),
-settings.png (the settings dialog, light), settings-dark.png (dark theme), and
+settings.png (the settings dialog, light), settings-dark.png (dark theme),
+trust-prompt.png (trusting a studio's own certificate authority on first use),
+sign-in-unencrypted.png (a password refused over plain ws:// to another computer), and
 day-dark.png / week-dark.png (the schedule pane in the dark theme, with the
 same studio day as take.py's day.png and week.png).
 """
@@ -24,6 +26,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
+from swan_desktop.net.cleartext import refusal, unencrypted_host
+from swan_desktop.net.studio_ca import OfferedCa
+from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.preferences import Preferences
 from swan_desktop.qt.resources import app_icon
@@ -31,6 +36,8 @@ from swan_desktop.qt.settings_dialog import SettingsDialog
 from swan_desktop.qt.settings_pages.connection import Account
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.qt.tray import Tray, render_icon
+from swan_desktop.qt.trust_prompt import TrustPrompt
+from swan_desktop.settings import trusted_servers
 from swan_desktop.settings.config import Settings
 
 OUT = Path(__file__).resolve().parent
@@ -62,6 +69,37 @@ def settings(name: str, theme: str) -> None:
     dialog.add_page("Notifications", QLabel("(notification preferences live here)"))
     dialog.show()
     dialog.grab().save(str(OUT / name))
+    dialog.close()
+
+
+def studio_ca() -> OfferedCa:
+    """A studio CA as ``serve --tls auto`` makes it, offered by studio-pc:8765 (and trusted there,
+    so that the Connection page shows its fingerprint)."""
+    from swan_desktop.server import studio_pki
+
+    certs = studio_pki.ensure(Path(tempfile.mkdtemp()) / "studio.db")
+    pem = certs.ca.read_text()
+    trusted_servers.pin("studio-pc", 8765, pem)
+    return OfferedCa("studio-pc", 8765, pem, certs.fingerprint)
+
+
+def trust_prompt(offered: OfferedCa) -> None:
+    apply_theme("light")
+    prompt = TrustPrompt(offered)
+    prompt.show()
+    prompt.grab().save(str(OUT / "trust-prompt.png"))
+    prompt.close()
+
+
+def sign_in_unencrypted() -> None:
+    apply_theme("light")
+    dialog = LoginDialog("ws://192.168.1.20:8765/", "rosa")
+    dialog.password.setText("secret")
+    host = unencrypted_host("ws://192.168.1.20:8765/")
+    dialog.resize(460, dialog.sizeHint().height())
+    dialog.show()
+    dialog.show_error(refusal(host), settings=True)
+    dialog.grab().save(str(OUT / "sign-in-unencrypted.png"))
     dialog.close()
 
 
@@ -101,9 +139,12 @@ def main() -> None:
     app.setFont(QFont("DejaVu Sans", 10))
     window = QMainWindow()
     tray_menu(window)
+    offered = studio_ca()
     settings("settings.png", "light")
     settings("settings-dark.png", "dark")
-    print("wrote tray-menu.png, settings.png, settings-dark.png")
+    trust_prompt(offered)
+    sign_in_unencrypted()
+    print("wrote tray-menu.png, settings.png, settings-dark.png, trust-prompt.png, sign-in-unencrypted.png")
     schedule_dark()
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from ..net.connection import AuthInfo
 from ..net.link import Link, LinkState, Queued
 from ..net.outbox import Outbox, OutboxEntry, OutboxError
+from ..net.tls import Trust
 from ..protocol.entities import Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
@@ -67,7 +68,7 @@ def outbox_path(folder: Path, url: str, user_id: int) -> Path:
 class StudioClient:
     """Everything one signed-in user of one server needs, without Qt."""
 
-    def __init__(self, url: str, *, outbox_dir: Path, ssl_context: ssl.SSLContext | None = None,
+    def __init__(self, url: str, *, outbox_dir: Path, ssl_context: ssl.SSLContext | Trust | None = None,
                  **link_options: Any) -> None:
         self.url = url
         self.store = ScheduleStore()

@@ -5,7 +5,8 @@
 ``studio:updated``, ``user:*``) and the answers of this desktop's own
 administration requests to the schedule store's directory, then tells the
 store's listeners once — so every PC's pickers, day columns and colours follow
-as the change happens. It writes nothing but the directory.
+as the change happens. It writes nothing but the directory, and the room a renamed room's
+sessions name.
 """
 
 from __future__ import annotations
@@ -138,7 +139,10 @@ class DirectoryFeed:
             if what == "deleted":
                 self.drop_room(int(data["id"]))
             elif isinstance(data.get("location"), dict):
-                self.put_room(Location.from_wire(data["location"]))
+                room = Location.from_wire(data["location"])
+                if isinstance(data.get("renamed_from"), str):
+                    self.store.rename_location(data["renamed_from"], room.name)
+                self.put_room(room)
         elif family == "session_type":
             if what == "deleted":
                 self.drop_type(int(data["id"]))

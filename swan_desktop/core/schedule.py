@@ -8,6 +8,7 @@ plain callables told that something changed; the Qt bridge coalesces them.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -237,6 +238,15 @@ class ScheduleStore:
 
     def clear_failed(self, session_id: int) -> None:
         if self.failed.pop(session_id, None) is not None:
+            self._changed()
+
+    def rename_location(self, old: str, new: str) -> None:
+        """A room was renamed: every held session naming it follows (the server renamed them too)."""
+        renamed = [dataclasses.replace(s, location=new) for s in self._sessions.values() if s.location == old]
+        for s in renamed:
+            self._sessions[s.id] = s
+            self._words.pop(s.id, None)
+        if renamed:
             self._changed()
 
     def replace(self, session: Session) -> None:

@@ -23,6 +23,7 @@ from .. import __version__
 from ..protocol.entities import User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.frames import MAX_FRAME_BYTES, Event, encode
+from .tls import Trust, address
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,15 @@ class ConnectionLost(ConnectionError):
 
 
 class CertificateRejected(ConnectionLost):
-    """The server's TLS certificate did not verify; retrying will not help."""
+    """The server's TLS certificate did not verify; retrying will not help. ``url``: whose it was."""
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ImpersonationSuspected(CertificateRejected):
+    """A server whose studio CA this desktop trusts presented a certificate from another authority."""
 
 
 class RequestTimeout(TimeoutError):
@@ -73,7 +82,7 @@ def new_request_id() -> str:
 class Connection:
     """One WebSocket to the server; ``on_event`` receives events in arrival order."""
 
-    def __init__(self, url: str, *, ssl_context: ssl.SSLContext | None = None,
+    def __init__(self, url: str, *, ssl_context: ssl.SSLContext | Trust | None = None,
                  request_timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = url
         self._ssl = ssl_context
@@ -98,16 +107,25 @@ class Connection:
     async def open(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         kwargs: dict[str, Any] = {"max_size": MAX_FRAME_BYTES, "open_timeout": timeout,
                                   "ping_interval": None, "close_timeout": 2}
+        trust = self._ssl if isinstance(self._ssl, Trust) else None
         if self.url.startswith("wss://"):
-            kwargs["ssl"] = self._ssl or ssl.create_default_context()
+            kwargs["ssl"] = (trust.context_for(self.url) if trust is not None
+                             else self._ssl or ssl.create_default_context())
         try:
             self._ws = await connect(self.url, **kwargs)
         except ssl.SSLCertVerificationError as exc:
             reason = exc.verify_message or str(exc)
+            if trust is not None and trust.pinned(self.url):
+                host, port = address(self.url)
+                raise ImpersonationSuspected(
+                    f"Warning: the server at {host}:{port} presented a certificate that does not come "
+                    "from the studio certificate authority this computer trusts for it "
+                    f"({reason}). Someone may be impersonating the studio server. Swan did not "
+                    "connect and sent nothing; tell your studio's administrator.", self.url) from exc
             raise CertificateRejected(
                 f"The server's certificate was refused ({reason}). Swan will not connect to a "
                 "server it cannot verify; ask your administrator for the studio's certificate "
-                "authority file.") from exc
+                "authority file.", self.url) from exc
         except (OSError, InvalidURI, WebSocketException, TimeoutError) as exc:
             raise ConnectionLost(f"cannot reach {self.url}: {exc}") from exc
         self._reader = asyncio.ensure_future(self._read_loop(self._ws))

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import ssl
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,15 +25,23 @@ from .. import __version__
 from ..core import offline_cache
 from ..core.client import StudioClient
 from ..core.outcomes import UpdateRequired, outcome_of
-from ..net.connection import CertificateRejected, ConnectionLost, RequestTimeout, is_auth_failure
-from ..net.tls import TrustFileError, client_context
+from ..net import cleartext
+from ..net.connection import (
+    CertificateRejected,
+    ConnectionLost,
+    ImpersonationSuspected,
+    RequestTimeout,
+    is_auth_failure,
+)
+from ..net.tls import Trust, TrustFileError
 from ..protocol.entities import Role
 from ..protocol.errors import ProtocolError
 from ..server.embedded_process import START_TIMEOUT_S, EmbeddedProcess
-from ..settings import paths, secrets
+from ..settings import paths, secrets, trusted_servers
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
 from . import crash_dialog, quitting, resources, single_instance
+from .connection_settings_dialog import ConnectionSettingsDialog
 from .controller import ScheduleController
 from .desktop_shell import DesktopShell
 from .edit_menu import install_edit_menu
@@ -46,6 +53,7 @@ from .preferences import Preferences
 from .schedule_pane import SchedulePane
 from .settings_pages.connection import Account
 from .single_instance import InstanceServer
+from .trust_prompt import trust_on_first_use
 from .update_notice import show_available as show_update_available
 
 log = logging.getLogger(__name__)
@@ -81,19 +89,31 @@ def _resolve(future: asyncio.Future[Any], value: Any) -> None:
         future.set_result(value)
 
 
-async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
-                       ssl_context: ssl.SSLContext | None, notice: str = "") -> StudioClient | None:
+async def _wait_dialog(dialog: LoginDialog, url_settings: Settings, trust: Trust,
+                       notice: str = "") -> StudioClient | None:
     """Show the sign-in dialog until a sign-in works or the user cancels (``notice``: why it shows)."""
     done: asyncio.Future[StudioClient | None] = asyncio.get_running_loop().create_future()
 
     async def attempt(values: dict[str, Any]) -> None:
-        client = StudioClient(values["server"], outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
+        plain = cleartext.refused_host(values["server"], url_settings.plain_hosts)
+        if plain:  # before any connection: not a frame leaves this computer
+            dialog.show_error(cleartext.refusal(plain), settings=True)
+            return
+        client = StudioClient(values["server"], outbox_dir=paths.outbox_dir(), ssl_context=trust)
         try:
             auth = await client.sign_in({"username": values["username"],
                                          "password": values["password"]})
         except CertificateRejected as exc:
             await client.close()
-            dialog.show_error(str(exc))
+            url = exc.url or values["server"]
+            if isinstance(exc, ImpersonationSuspected) or not trust.may_ask(url):
+                dialog.show_error(str(exc))
+                return
+            why = await trust_on_first_use(url, dialog)  # pinned when the user accepts
+            if why:
+                dialog.show_error(why)
+            else:
+                await attempt(values)  # now verified against the pinned CA: asked once at most
             return
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
@@ -113,29 +133,39 @@ async def _wait_dialog(dialog: LoginDialog, url_settings: Settings,
             done.set_result(client)
         dialog.accept()
 
+    def connection_settings(url: str) -> None:
+        ConnectionSettingsDialog(url_settings, url, dialog).open()
+
     dialog.submitted.connect(lambda values: asyncio.ensure_future(attempt(values)))
+    dialog.connectionSettingsRequested.connect(connection_settings)
     dialog.rejected.connect(lambda: _resolve(done, None))
     quitting.when_asked(dialog.reject)  # a log-out now: no sign-in
     dialog.open()
     if notice:
-        dialog.show_error(notice)
+        dialog.show_error(notice, settings=bool(cleartext.refused_host(dialog.values()["server"],
+                                                                       url_settings.plain_hosts)))
     try:
         return await done
     finally:
         quitting.when_asked(None)
 
 
-async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | None = None,
+async def sign_in(url: str, settings: Settings, trust: Trust | None = None,
                   notice: str = "") -> StudioClient | None:
     """Remembered token first, then the dialog. None when the user cancels.
 
     With ``notice`` (the server ended the last sign-in) the dialog shows it and
-    no remembered sign-in is tried.
+    no remembered sign-in is tried. ``trust``: what wss:// certificates must chain
+    to (the system's store and the studio CAs trusted on first use when None).
     """
+    trust = trust or Trust(pins=trusted_servers.pinned)
     username = settings.last_username if settings.server_url == url else ""
+    plain = cleartext.refused_host(url, settings.plain_hosts)
+    if plain and not notice:  # a token is as good as a password: not sent in clear either
+        notice = cleartext.refusal(plain)
     token = secrets.load_token(url, username) if username and not notice else None
     if token:
-        client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
+        client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=trust)
         try:
             await client.sign_in({"token": token})
             return client
@@ -146,17 +176,19 @@ async def sign_in(url: str, settings: Settings, ssl_context: ssl.SSLContext | No
             log.info("remembered sign-in refused: %s", exc.message)
             refused = outcome_of(exc)
             if isinstance(refused, UpdateRequired):  # said at once, not after a password
-                return await _wait_dialog(LoginDialog(url, username), settings, ssl_context, refused.message)
+                return await _wait_dialog(LoginDialog(url, username), settings, trust, refused.message)
         except (ConnectionLost, RequestTimeout, OSError) as exc:
             await client.close()
             log.warning("server unreachable with remembered sign-in: %s", exc)
+            if isinstance(exc, ImpersonationSuspected):
+                notice = str(exc)
             snapshot = offline_cache.load(paths.outbox_dir(), url, username)
             if snapshot is not None and not isinstance(exc, CertificateRejected):
                 log.info("opening offline on the copy kept at %s", snapshot.saved_at)
-                client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=ssl_context)
+                client = StudioClient(url, outbox_dir=paths.outbox_dir(), ssl_context=trust)
                 client.start_offline(token, snapshot)
                 return client
-    return await _wait_dialog(LoginDialog(url, username), settings, ssl_context, notice)
+    return await _wait_dialog(LoginDialog(url, username), settings, trust, notice)
 
 
 def ended_notice(reason: str) -> str:
@@ -183,7 +215,7 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
     url = args.server or settings.server_url
     embedded: EmbeddedProcess | None = None
     client: StudioClient | None
-    ssl_context: ssl.SSLContext | None = None
+    trust = Trust(pins=trusted_servers.pinned)
     early: tuple[SchedulePane, MainWindow] | None = None
     if not url:
         # The embedded server runs in a process of its own (its modules and data are not
@@ -205,11 +237,11 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
             raise
     else:
         try:
-            ssl_context = client_context(args.ca_file or settings.ca_file or None)
+            trust = Trust(args.ca_file or settings.ca_file or None, trusted_servers.pinned)
         except TrustFileError as exc:
             print(f"swan-desktop: {exc}", file=sys.stderr)
             return 2
-        client = await sign_in(url, settings, ssl_context)
+        client = await sign_in(url, settings, trust)
         if client is None:
             return 0
     try:
@@ -220,7 +252,7 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
             if notice:
                 secrets.forget_token(client.url, settings.last_username)
             await client.close()
-            client = await sign_in(args.server or settings.server_url or url, settings, ssl_context, notice)
+            client = await sign_in(args.server or settings.server_url or url, settings, trust, notice)
             if client is None:
                 return 0
             code = await _show(client, args, settings, instance)

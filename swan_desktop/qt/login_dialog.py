@@ -10,8 +10,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,8 @@ class LoginDialog(QDialog):
     """Collects credentials; the caller tries them and reports failure with ``show_error``."""
 
     submitted = Signal(dict)  # {"server", "username", "password", "remember"}
+    #: "Connection settings…" was pressed, for the address typed (where unencrypted sign-in is allowed).
+    connectionSettingsRequested = Signal(str)
 
     def __init__(self, server_url: str, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +59,14 @@ class LoginDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.hide()
+        self.settings_button = QPushButton("Connection settings…")
+        self.settings_button.setAccessibleName("Connection settings")
+        self.settings_button.clicked.connect(
+            lambda: self.connectionSettingsRequested.emit(self.server.text().strip()))
+        self.settings_button.hide()
+        settings_row = QHBoxLayout()
+        settings_row.addWidget(self.settings_button)
+        settings_row.addStretch(1)
 
         form = QFormLayout()
         form.addRow("Server", self.server)
@@ -71,6 +83,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.remember)
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.error)
+        layout.addLayout(settings_row)
         layout.addWidget(self.buttons)
         (self.password if username else self.username).setFocus()
 
@@ -94,7 +107,10 @@ class LoginDialog(QDialog):
         if busy:
             self.error.hide()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, *, settings: bool = False) -> None:
+        """Say why the sign-in did not happen; ``settings``: offer "Connection settings…" too."""
         self.set_busy(False)
         self.error.setText(message)
         self.error.show()
+        self.settings_button.setVisible(settings)
+        self.adjustSize()  # a long reason shows whole

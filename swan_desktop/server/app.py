@@ -30,9 +30,9 @@ from .calendar import Calendar
 from .clients.service import ClientsFeature
 from .collab import Collaboration
 from .connection import Connection
-from .features import FeatureContext, HttpRoute
+from .features import FeatureContext
 from .follower import EventFollower
-from .gateway import Gateway
+from .gateway import Gateway, HttpRoute
 from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
@@ -46,6 +46,7 @@ from .requests import CoreRequests
 from .retention import Retention, prune_old
 from .storage import dialect
 from .store import Store
+from .studio_ca_route import StudioCaRoute
 from .throttle import SignInThrottle
 from .updates import DesktopUpdates
 from .worker import AsyncStore
@@ -117,7 +118,9 @@ class SwanServer:
         #: Every change's hooks, stage by stage (see server/pipeline.py).
         self.pipeline = Pipeline(lambda: self.collab.config.wall())
         self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
-        self._http_routes: list[HttpRoute] = []
+        #: ``GET /studio-ca.pem`` (its ``pem`` set by ``serve --tls auto``): desktops trust it on first use.
+        self.studio_ca = StudioCaRoute()
+        self._http_routes: list[HttpRoute] = [self.studio_ca]
         features = FeatureContext(self.store, self.dispatcher, self.hub, lambda: self.connections,
                                   lambda: self.notifier, self._http_routes)
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).

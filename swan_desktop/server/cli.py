@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 
 from ..protocol.entities import Role
 from ..protocol.frames import DEFAULT_PORT
-from . import db_cli, logs, studio_cli, studio_pki
+from . import db_cli, logs, studio_cli, studio_pki, tls_cli
 from .app import SwanServer
 from .db_cli import db_option
 from .limits import (
@@ -193,6 +193,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="make a backup here every day (keeping 7 daily and 4 weekly ones)")
     db_cli.add_parser(commands)
     studio_cli.add_parsers(commands)
+    tls_cli.add_parsers(commands)
     return parser
 
 
@@ -319,6 +320,9 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     server.allowed_origins = frozenset(args.allow_origin)
     server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
     server.updates = desktop_updates(args)
+    certs: StudioCertificates | None = getattr(args, "studio_certificates", None)
+    if certs is not None:
+        server.studio_ca.pem = certs.ca.read_bytes()  # GET /studio-ca.pem, for trust on first use
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -326,9 +330,8 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
             loop.add_signal_handler(sig, stop.set)
     await server.start()
     print(f"swan-server listening on {server.url}", flush=True)
-    certs: StudioCertificates | None = getattr(args, "studio_certificates", None)
     if certs is not None:
-        print(f"studio CA (install on each desktop): {certs.ca}\n"
+        print(f"studio CA (desktops ask to trust it on first sign-in): {certs.ca}\n"
               f"studio CA SHA-256 fingerprint: {certs.fingerprint}", flush=True)
     accounts = await server.store.run(Store.accounts)
     if not any(a.role is Role.ADMIN and a.active for a in accounts):
@@ -363,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     if args.command == "db":
         return db_cli.run(args)
+    if args.command == "tls":
+        return tls_cli.run(args)
     if args.command in ("init", "backup", "restore"):
         return studio_cli.run(args, _read_password)
     return _user_add(args)

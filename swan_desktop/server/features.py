@@ -10,24 +10,19 @@ way to the data).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..protocol.messages import Message
 from .connection import Connection
+from .gateway import HttpRoute
 from .handlers import Dispatcher, Extension, Handler, Observer
 from .hub import Hub, Reaction
 from .notifier_api import Notifier
 from .pipeline import Expander, Hook, Pipeline, Stage
 from .pipeline import Reaction as ChangeReaction
 from .worker import AsyncStore
-
-#: An HTTP answer: (status, content type, body), optionally with headers that add to or replace the
-#: gateway's (``Cache-Control``…); a route answers None for paths not its own. The path it is given
-#: is a ``gateway.HttpGet`` (a ``str`` with ``.headers``).
-HttpAnswer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
-HttpRoute = Callable[[str], Awaitable[HttpAnswer | None]]
 
 
 @dataclass

@@ -45,9 +45,12 @@ METRICS_CLOSED = b"metrics are closed: start swan-server with --metrics-token TO
 AUTH_TIMEOUT_CODE = 4001
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
-#: A feature's HTTP GET route: given the path, (status, content type, body[, more headers]), or None
-#: when not its path. The path is an :class:`HttpGet`: a ``str`` that also carries the request headers.
-HttpRoute = Callable[[str], Awaitable[tuple[Any, ...] | None]]
+#: An HTTP answer: (status, content type, body), optionally with headers that add to or replace the
+#: gateway's (``Cache-Control``…).
+HttpAnswer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
+#: A feature's HTTP GET route: given the path, its answer, or None when not its path. The path is
+#: an :class:`HttpGet`: a ``str`` that also carries the request headers.
+HttpRoute = Callable[[str], Awaitable[HttpAnswer | None]]
 
 
 class HttpGet(str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from . import paths
@@ -23,6 +23,8 @@ class Settings:
     last_username: str = ""
     view: str = "day"
     ca_file: str = ""
+    #: Hosts (not this computer) the user allowed to sign in to over plain ws:// (net/cleartext.py).
+    plain_hosts: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -34,11 +36,22 @@ class Settings:
         except (OSError, ValueError):
             log.warning("settings file %s is unreadable; using defaults", path, exc_info=True)
             return cls()
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls) if f.type == "str"}
         if not isinstance(raw, dict):
             return cls()
-        values = {k: v for k, v in raw.items() if k in known and isinstance(v, str)}
-        return cls(**values)
+        settings = cls()
+        for name, value in raw.items():
+            if name in known and isinstance(value, str):
+                setattr(settings, name, value)
+        hosts = raw.get("plain_hosts")
+        if isinstance(hosts, list):
+            settings.plain_hosts = [h.lower() for h in hosts if isinstance(h, str)]
+        return settings
+
+    def allow_plain(self, host: str, allowed: bool) -> None:
+        """Allow (or stop allowing) signing in to ``host`` over plain ws://; kept on :meth:`save`."""
+        hosts = [h for h in self.plain_hosts if h != host.lower()]
+        self.plain_hosts = [*hosts, host.lower()] if allowed else hosts
 
     def save(self, path: Path | None = None) -> None:
         path = path or paths.settings_file()

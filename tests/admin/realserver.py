@@ -68,7 +68,7 @@ async def serving(db: Path, *extra: str) -> AsyncIterator[RealServer]:
         ca = None
         if "wss://" in line:  # the default: TLS with the studio CA it made, printed next
             ca_line = (await asyncio.wait_for(proc.stdout.readline(), START_S)).decode().strip()
-            assert ca_line.startswith("studio CA (install on each desktop): "), ca_line
+            assert ca_line.startswith("studio CA (desktops ask to trust it on first sign-in): "), ca_line
             ca = ca_line.split(": ", 1)[1]
         server = RealServer(proc, line.rsplit(" ", 1)[1], ca)
         yield server

@@ -29,6 +29,22 @@ async def test_setup_is_needed_on_an_empty_studio_until_a_trainer_exists(clients
     assert directory["studio"] == studio
 
 
+async def test_a_time_zone_set_in_the_studio_settings_updates_the_studios_profile_everywhere(
+        clients: Clients) -> None:
+    viewer, boss = await clients.signed_in("vic"), await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"timezone": "Asia/Tokyo"})
+    kinds: dict[str, dict[str, object]] = {}
+    while "studio:updated" not in kinds or "studio:settings-changed" not in kinds:
+        event = await viewer.next_event()
+        kinds[event["kind"]] = event["data"]
+    assert kinds["studio:updated"]["studio"] == (await viewer.ok("studio.setup.get"))["studio"]
+    assert (await viewer.ok("directory.query"))["studio"]["timezone"] == "Asia/Tokyo"
+    await boss.ok("studio.settings.set", {"conflict_strategy": "last-write-wins"})
+    assert (await viewer.next_event())["kind"] == "studio:settings-changed"  # the profile did not change
+    await boss.ok("studio.setup.set", {"name": "Swan"})
+    assert (await viewer.next_event())["kind"] == "studio:updated"
+
+
 async def test_trainer_room_and_type_are_created_and_appear_in_the_directory(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     other = await clients.signed_in("vic")
@@ -182,3 +198,34 @@ async def test_a_recurring_booking_with_an_archived_session_type_is_refused(clie
         trainer_id=trainer["id"], client_id=None, session_type_id=stype["id"]),
         "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=3"}})
     assert error["code"] == "invalid" and error["data"]["field"] == "session_type_id"
+
+
+async def test_renaming_a_room_renames_it_in_its_sessions_so_clashes_and_deletes_still_see_them(
+        clients: Clients) -> None:
+    boss, other = await clients.signed_in("boss"), await clients.signed_in("vic")
+    ana = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    ben = (await boss.ok("trainer.create", {"name": "Ben"}))["trainer"]
+    room = (await boss.ok("room.create", {"name": "Studio A"}))["location"]
+    stype = (await boss.ok("session_type.create", {"name": "PT"}))["session_type"]
+    booked = (await boss.ok("session.create", session_data(
+        trainer_id=ana["id"], client_id=None, client_name="Rui", location="Studio A",
+        session_type_id=stype["id"])))["session"]
+    await boss.ok("room.update", {"id": room["id"], "changes": {"name": "Main floor"}})
+    while (event := await other.next_event())["kind"] != "room:updated":
+        pass
+    assert event["data"] == {"location": {**room, "name": "Main floor"}, "renamed_from": "Studio A",
+                             "sessions_renamed": 1}
+    found = (await other.ok("schedule.query", {"start": "2031-03-03T00:00:00Z",
+                                               "end": "2031-03-04T00:00:00Z"}))["sessions"]
+    assert [(s["id"], s["location"], s["version"]) for s in found] == [
+        (booked["id"], "Main floor", booked["version"])]  # a relabel, not an edit: the version stays
+    clash = await boss.error("session.create", session_data(
+        trainer_id=ben["id"], client_id=None, client_name="Eva", location="Main floor",
+        session_type_id=stype["id"]))
+    assert clash["data"]["conflict"] == "time-overlap"  # the room is still taken at that hour
+    in_use = await boss.error("room.delete", {"id": room["id"]})
+    assert in_use["data"]["reason"] == "in_use" and in_use["data"]["sessions"] == 1
+    await boss.ok("room.update", {"id": room["id"], "changes": {"capacity": 3}})
+    while (event := await other.next_event())["kind"] != "room:updated":
+        pass
+    assert "renamed_from" not in event["data"]  # no rename, nothing said of one

@@ -253,3 +253,18 @@ async def test_another_pc_follows_trainers_live(qtbot, on_empty: SignIn) -> None
         assert front_desk.store.directory.trainer_name(ana.id) == "Ana Kowalski"
     finally:
         pane.bridge.detach()
+
+
+async def test_a_renamed_room_follows_in_every_pcs_sessions(sign_in_demo: SignIn) -> None:
+    boss = await sign_in_demo("boss")
+    front_desk = await sign_in_demo("vic")
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    await front_desk.load_range(today - timedelta(days=7), today + timedelta(days=7))
+    old = next(s.location for s in front_desk.store.all_sessions() if s.location)
+    room = next(r for r in front_desk.store.directory.locations if r.name == old)
+    in_room = {s.id for s in front_desk.store.all_sessions() if s.location == old}
+    await boss.admin.update_room(room.id, name="Main floor")
+    await until(lambda: {s.id for s in front_desk.store.all_sessions() if s.location == "Main floor"}
+                == in_room, 5)
+    assert not [s for s in front_desk.store.all_sessions() if s.location == old]
+    assert [r.name for r in front_desk.store.directory.locations if r.id == room.id] == ["Main floor"]

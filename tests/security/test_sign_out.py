@@ -80,3 +80,29 @@ async def test_the_last_admin_cannot_demote_themself(server: EmbeddedServer, pee
     assert refused["code"] == "forbidden" and "last admin" in refused["message"]
     await boss.ok("user.set_role", {"user_id": ids["ana"], "role": "admin"})
     await boss.ok("user.set_role", {"user_id": ids["boss"], "role": "trainer"})  # now there is another
+
+
+async def test_a_password_reset_closes_the_users_open_connections_at_once(
+        server: EmbeddedServer, peers: Peers) -> None:
+    """Someone who learned ana's password is signed in on the bad PC; the admin resets it."""
+    boss, intruder = await peers.signed_in("boss"), await peers.signed_in("ana", BAD_PC)
+    await boss.ok("account.reset_password", {"user_id": user_ids(server)["ana"]})
+    await asyncio.wait_for(intruder.ws.wait_closed(), WAIT)
+    assert intruder.ws.close_code == 4003 and "reset" in (intruder.ws.close_reason or "")
+    assert not boss.ws.close_code  # nobody else is signed out
+
+
+async def test_changing_ones_password_signs_out_every_other_sign_in_of_the_account(
+        server: EmbeddedServer, peers: Peers) -> None:
+    """vic changes her password because someone on the bad PC knows it: that sign-in ends."""
+    vic, intruder = await peers.open(), await peers.open(BAD_PC)
+    own_token = (await vic.login("vic"))["token"]
+    stolen = (await intruder.login("vic"))["token"]
+    assert await vic.ok("account.set_password", {"current": "vic-secret", "new": "a-long-new-secret"}) == {}
+    await asyncio.wait_for(intruder.ws.wait_closed(), WAIT)
+    assert intruder.ws.close_code == 4003
+    again = await peers.open(BAD_PC)
+    assert (await again.error("authenticate", {"token": stolen}))["code"] == "unauthorized"
+    await vic.ok("sync", {})  # the connection that changed it goes on, its token still good
+    own = await peers.open()
+    assert (await own.ok("authenticate", {"token": own_token}))["user"]["name"] == "Vic"

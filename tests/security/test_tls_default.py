@@ -11,6 +11,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
+from swan_desktop.server import studio_pki
 from tests.server.support import WsClient
 from tests.server.test_cli import CLI
 from tests.support.tls import client_context
@@ -49,3 +50,15 @@ async def test_serve_makes_a_studio_ca_on_first_start_and_keeps_it(tmp_path: Pat
         assert stat.S_IMODE((tmp_path / "studio-tls" / key).stat().st_mode) == 0o600
     again = await _serve_once(db)
     assert again[2] == fingerprint  # the desktops' trust stays valid across restarts
+
+
+def test_tls_fingerprint_prints_what_serve_printed_for_staff_to_compare(tmp_path: Path) -> None:
+    db = tmp_path / "studio.db"
+    missing = subprocess.run([*CLI, "tls", "fingerprint", "--db", str(db)],
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert missing.returncode == 1 and "serve --tls auto makes it" in missing.stderr
+    made = studio_pki.ensure(db)  # what serve --tls auto does on its first start
+    shown = subprocess.run([*CLI, "tls", "fingerprint", "--db", str(db)],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert shown.returncode == 0, shown.stderr
+    assert f"studio CA SHA-256 fingerprint: {made.fingerprint}" in shown.stdout

@@ -9,8 +9,10 @@ from ...protocol.frames import Event
 from .observable import Observable
 
 KINDS = ("created", "updated", "deleted", "overwritten", "discarded")
-#: Entries kept on the client (the server keeps them all; ``activity.query`` pages further).
-LIMIT = 1000
+#: Entries asked for per page (the server answers fewer when they would not fit half a frame).
+PAGE = 500
+#: Entries kept on the client at most, however far back the user pages (the server keeps them all).
+LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,34 @@ class ActivityStore(Observable):
         super().__init__()
         self.limit = limit
         self._entries: dict[int, ActivityEntry] = {}
+        #: Whether older entries than those held can be paged in.
+        self.more = False
 
-    def load(self, wire: list[dict[str, Any]]) -> None:
+    @property
+    def full(self) -> bool:
+        """Whether the feed holds all it may: paging further back would drop the newest."""
+        return len(self._entries) >= self.limit
+
+    def oldest(self) -> int | None:
+        return min(self._entries) if self._entries else None
+
+    def load(self, wire: list[dict[str, Any]], more: bool = False) -> None:
+        """The newest page (replacing what was held); ``more``: older entries exist."""
         self._entries = {e.id: e for e in (ActivityEntry.from_wire(d) for d in wire)}
+        self.more = more
         self._trim()
         self._changed()
+
+    def add_older(self, wire: list[dict[str, Any]], more: bool) -> int:
+        """An earlier page, kept while there is room; returns how many entries were new."""
+        room = max(0, self.limit - len(self._entries))
+        older = sorted((e for e in map(ActivityEntry.from_wire, wire) if e.id not in self._entries),
+                       key=lambda e: e.id, reverse=True)
+        for entry in older[:room]:
+            self._entries[entry.id] = entry
+        self.more = more or len(older) > room
+        self._changed()
+        return min(room, len(older))
 
     def apply_event(self, event: Event) -> None:
         if not event.kind.startswith("session:"):
@@ -74,6 +99,7 @@ class ActivityStore(Observable):
         if len(self._entries) > self.limit:
             for key in sorted(self._entries)[:-self.limit]:
                 del self._entries[key]
+            self.more = True
 
     def entries(self, *, user_id: int | None = None, trainer_id: int | None = None,
                 kind: str | None = None) -> list[ActivityEntry]:

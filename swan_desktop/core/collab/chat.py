@@ -1,4 +1,5 @@
-"""Chat rooms on the client: the last 500 messages per room, kept in id (= server) order."""
+"""Chat rooms on the client, kept in id (= server) order: the newest page per room after sign-in,
+earlier pages as the user scrolls back, at most ``limit`` messages a room (the oldest go first)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from ...protocol.frames import Event
 from .observable import Observable
 
-#: Messages kept per room (the server keeps the whole history).
-ROOM_LIMIT = 500
+#: Messages asked for per page (the server answers fewer when they would not fit half a frame).
+PAGE = 500
+#: Messages kept per room at most, however far back the user pages (the server keeps the whole history).
+ROOM_LIMIT = 2000
 STUDIO = "studio"
 
 
@@ -53,6 +56,8 @@ class ChatStore(Observable):
         super().__init__()
         self.limit = limit
         self._rooms: dict[str, list[ChatMessage]] = {}
+        #: Rooms whose older messages the server still has (``more`` of the last page, or trimmed here).
+        self._more: set[str] = set()
         #: Told of each message newly posted by someone (not history loads).
         self.posted_listeners: list[Any] = []
 
@@ -62,10 +67,47 @@ class ChatStore(Observable):
     def messages(self, room: str) -> list[ChatMessage]:
         return list(self._rooms.get(room, ()))
 
-    def load_room(self, room: str, wire: list[dict[str, Any]]) -> None:
+    def has_more(self, room: str) -> bool:
+        """Whether older messages than those held can be paged in."""
+        return room in self._more
+
+    def full(self, room: str) -> bool:
+        """Whether the room holds all it may: paging further back would drop the newest."""
+        return len(self._rooms.get(room, ())) >= self.limit
+
+    def oldest(self, room: str) -> int | None:
+        msgs = self._rooms.get(room)
+        return msgs[0].id if msgs else None
+
+    def load_room(self, room: str, wire: list[dict[str, Any]], more: bool = False) -> None:
+        """The newest page of ``room`` (replacing what was held); ``more``: older ones exist."""
         msgs = sorted((ChatMessage.from_wire(d) for d in wire), key=lambda m: m.id)
-        self._rooms[room] = msgs[-self.limit:]
+        self._rooms[room] = msgs
+        self._set_more(room, more)
+        self._trim(room)
         self._changed()
+
+    def add_older(self, room: str, wire: list[dict[str, Any]], more: bool) -> int:
+        """An earlier page of ``room``, put before what is held; returns how many were new."""
+        held = self._rooms.setdefault(room, [])
+        known = {m.id for m in held}
+        older = sorted((m for m in map(ChatMessage.from_wire, wire) if m.id not in known), key=lambda m: m.id)
+        held[:0] = older[-max(0, self.limit - len(held)):] if len(held) < self.limit else []
+        self._set_more(room, more or len(held) - len(known) < len(older))
+        self._changed()
+        return len(held) - len(known)
+
+    def _set_more(self, room: str, more: bool) -> None:
+        if more:
+            self._more.add(room)
+        else:
+            self._more.discard(room)
+
+    def _trim(self, room: str) -> None:
+        held = self._rooms[room]
+        if len(held) > self.limit:
+            del held[:-self.limit]
+            self._more.add(room)
 
     def put(self, msg: ChatMessage) -> bool:
         """Add or replace ``msg``; returns True when it was new."""
@@ -76,7 +118,7 @@ class ChatStore(Observable):
             room[at] = msg
             return False
         room.insert(at, msg)
-        del room[:-self.limit]
+        self._trim(msg.room)
         return True
 
     def apply_event(self, event: Event) -> None:

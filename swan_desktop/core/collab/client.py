@@ -20,7 +20,9 @@ from ...net.link import Link
 from ...protocol.entities import Role, User
 from ...protocol.errors import ProtocolError
 from ...protocol.frames import Event
+from .activity import PAGE as ACTIVITY_PAGE
 from .activity import ActivityStore
+from .chat import PAGE as CHAT_PAGE
 from .chat import STUDIO, ChatMessage, ChatStore
 from .locks import LockInfo, LockStore
 from .presence import PresenceStore
@@ -97,15 +99,33 @@ class CollabClient:
         await self.load_activity()
 
     async def load_room(self, room: str) -> list[ChatMessage]:
-        """(Re)load the last 500 messages of ``room`` and keep it loaded after resyncs."""
+        """(Re)load the newest page of ``room`` and keep it loaded after resyncs."""
         self._rooms.add(room)
-        reply = await self.link.request("chat.history", {"room": room})
-        self.chat.load_room(room, reply["messages"])
+        reply = await self.link.request("chat.history", {"room": room, "limit": CHAT_PAGE})
+        self.chat.load_room(room, reply["messages"], bool(reply.get("more")))
         return self.chat.messages(room)
 
+    async def load_earlier(self, room: str) -> int:
+        """The page before the oldest message held in ``room``; how many messages it added
+        (0 when there are none, or the room holds all it may)."""
+        oldest = self.chat.oldest(room)
+        if oldest is None or not self.chat.has_more(room) or self.chat.full(room):
+            return 0
+        reply = await self.link.request("chat.history", {"room": room, "before": oldest, "limit": CHAT_PAGE})
+        return self.chat.add_older(room, reply["messages"], bool(reply.get("more")))
+
     async def load_activity(self) -> None:
-        reply = await self.link.request("activity.query", {"limit": self.activity.limit})
-        self.activity.load(reply["entries"])
+        """(Re)load the newest page of the activity feed."""
+        reply = await self.link.request("activity.query", {"limit": ACTIVITY_PAGE})
+        self.activity.load(reply["entries"], bool(reply.get("more")))
+
+    async def load_earlier_activity(self) -> int:
+        """The feed's page before its oldest entry held; how many entries it added."""
+        oldest = self.activity.oldest()
+        if oldest is None or not self.activity.more or self.activity.full:
+            return 0
+        reply = await self.link.request("activity.query", {"before": oldest, "limit": ACTIVITY_PAGE})
+        return self.activity.add_older(reply["entries"], bool(reply.get("more")))
 
     # -- presence ------------------------------------------------------------------
     def report(self, activity: str, *, session_id: int | None = None, day: str | None = None) -> None:

@@ -1,23 +1,40 @@
-"""The activity feed: every change with who, when and what; filters; activating a row opens the session."""
+"""The activity feed: every change with who, when and what; filters; activating a row opens the session.
+
+The feed shows its newest page, newest first; scrolling to the bottom (or "Show earlier changes")
+pages in the one before, until the first change or the most the feed holds (``ActivityStore.limit``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.collab.activity import KINDS, ActivityStore
 from ...core.directory import Directory
+from ..tasks import spawn
+from .earlier import EarlierRow
 from .models import ActivityModel
 
 
 class ActivityPanel(QWidget):
     def __init__(self, store: ActivityStore, directory: Callable[[], Directory],
-                 open_session: Callable[[int], object], parent: QWidget | None = None) -> None:
+                 open_session: Callable[[int], object], parent: QWidget | None = None,
+                 load_earlier: Callable[[], Awaitable[int]] | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Activity")
         self.store = store
+        self._load_earlier = load_earlier
+        self._loading_earlier = False
+        self._restoring = False
         self._directory = directory
         self._open = open_session
         self.person_combo = QComboBox()
@@ -42,6 +59,9 @@ class ActivityPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, 300)
         header.setStretchLastSection(True)
+        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.earlier = EarlierRow("changes", self.show_earlier)
+        self.earlier_button = self.earlier.button
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         for combo in (self.person_combo, self.trainer_combo, self.kind_combo):
@@ -58,6 +78,7 @@ class ActivityPanel(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.earlier)
         self._fill_filters()
         self.refresh()
 
@@ -87,9 +108,47 @@ class ActivityPanel(QWidget):
     def refresh(self) -> None:
         if self.person_combo.count() <= 1:
             self._fill_filters()
-        self.model.set_entries(self.store.entries(user_id=self.person_combo.currentData(),
-                                                  trainer_id=self.trainer_combo.currentData(),
-                                                  kind=self.kind_combo.currentData()))
+        bar = self.view.verticalScrollBar()
+        kept = bar.value()
+        self._restoring = True
+        try:
+            self.model.set_entries(self.store.entries(user_id=self.person_combo.currentData(),
+                                                      trainer_id=self.trainer_combo.currentData(),
+                                                      kind=self.kind_combo.currentData()))
+            self.view.doItemsLayout()
+            bar.setValue(kept)  # earlier changes came in below: the reader stays where they were
+        finally:
+            self._restoring = False
+        self._show_history_state()
+
+    # -- earlier pages -------------------------------------------------------------------------
+    def _scrolled(self, value: int) -> None:
+        bar = self.view.verticalScrollBar()
+        if not self._restoring and value == bar.maximum() and bar.maximum() > bar.minimum():
+            self.show_earlier()
+
+    def show_earlier(self) -> None:
+        """Page in the changes before the oldest shown (once at a time); rows above stay put."""
+        if (self._load_earlier is None or self._loading_earlier or not self.store.more
+                or self.store.full):
+            return
+        self._loading_earlier = True
+        self._show_history_state()
+        spawn(self._page_in(self._load_earlier))
+
+    async def _page_in(self, load: Callable[[], Awaitable[int]]) -> None:
+        try:
+            await load()
+        except Exception as exc:  # noqa: BLE001 - said in the note; the feed keeps what it has
+            self.earlier.say(f"Earlier changes could not be loaded: {exc}")
+            self._loading_earlier = False
+            return
+        self._loading_earlier = False
+        self.refresh()
+
+    def _show_history_state(self) -> None:
+        self.earlier.show_state(more=self.store.more and self._load_earlier is not None, full=self.store.full,
+                                loading=self._loading_earlier, kept=f"{self.store.limit:,} changes")
 
     def _activated(self, index: QModelIndex) -> None:
         entry = self.model.entry(index.row())

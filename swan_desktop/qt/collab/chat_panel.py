@@ -1,4 +1,8 @@
-"""Chat for the shown day and the whole studio: send, @mention with completion, react, edit, delete own."""
+"""Chat for the shown day and the whole studio: send, @mention with completion, react, edit, delete own.
+
+A room shows its newest page; scrolling to the top (or "Show earlier messages") pages in the one
+before, keeping the message that was at the top where it was, until the room's first message or
+the most a room holds (``ChatStore.limit``)."""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStringListModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -28,6 +34,7 @@ from ...protocol.errors import ProtocolError
 from ..style import ERROR_TEXT
 from ..tasks import spawn
 from .chat_delegate import ChatDelegate
+from .earlier import EarlierRow
 from .mentions import handle, people, unknown
 from .models import ChatModel
 
@@ -45,6 +52,9 @@ class ChatPanel(QWidget):
         self._directory = directory
         self._editing: int | None = None
         self._day: date | None = None
+        self._loading_earlier = False
+        self._shown = False
+        self._restoring = False  # the view moves because the list changed, not because the user scrolled
 
         self.room_combo = QComboBox()
         self.room_combo.setAccessibleName("Chat room")
@@ -58,6 +68,9 @@ class ChatPanel(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setAlternatingRowColors(True)
         self.view.setItemDelegate(ChatDelegate(self.view))
+        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.earlier = EarlierRow("messages", self.show_earlier)
+        self.earlier_button = self.earlier.button
         self.reaction_buttons: dict[str, QToolButton] = {}
         actions = QHBoxLayout()
         actions.setSpacing(4)
@@ -115,6 +128,7 @@ class ChatPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(head)
+        layout.addWidget(self.earlier)
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
         layout.addWidget(self.error)
@@ -160,16 +174,76 @@ class ChatPanel(QWidget):
         me = self.collab.me
         self.model.me = me.id if me else None
         current = self.selected()
-        at_end = self.view.verticalScrollBar().value() >= self.view.verticalScrollBar().maximum() - 2
-        self.model.set_messages(self.collab.chat.messages(self.room))
-        if current is not None:
-            self.select_message(current.id)
-        if at_end:
-            self.view.scrollToBottom()
+        bar = self.view.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 2
+        top = self.top_message()
+        self._restoring = True
+        try:
+            self.model.set_messages(self.collab.chat.messages(self.room))
+            if current is not None:
+                self.select_message(current.id)
+            if at_end:
+                self.view.scrollToBottom()
+            elif top is not None:  # earlier messages came in above: the reader stays where they were
+                self.scroll_to_message(top.id)
+        finally:
+            self._restoring = False
+        self._show_history_state()
         directory = self._directory()
         mine = me.id if me else None
         self.names.setStringList(people(directory, mine))
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open on the newest messages (the view had no size yet when first filled)."""
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self._restoring = True
+            try:
+                self.view.doItemsLayout()
+                self.view.scrollToBottom()
+            finally:
+                self._restoring = False
+
+    # -- earlier pages -------------------------------------------------------------------------
+    def top_message(self) -> ChatMessage | None:
+        """The message at the top of the view."""
+        index = self.view.indexAt(QPoint(2, 2))
+        return self.model.message(index.row()) if index.isValid() else None
+
+    def scroll_to_message(self, message_id: int) -> None:
+        for row in range(self.model.rowCount()):
+            msg = self.model.message(row)
+            if msg is not None and msg.id == message_id:
+                self.view.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+                return
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.view.verticalScrollBar()
+        if not self._restoring and value == bar.minimum() and bar.maximum() > bar.minimum():
+            self.show_earlier()
+
+    def show_earlier(self) -> None:
+        """Page in the messages before the oldest shown (once at a time)."""
+        chat = self.collab.chat
+        if self._loading_earlier or not chat.has_more(self.room) or chat.full(self.room):
+            return
+        self._loading_earlier = True
+        self._show_history_state()
+        spawn(self._load_earlier(self.room))
+
+    async def _load_earlier(self, room: str) -> None:
+        try:
+            await self._run(self.collab.load_earlier(room))
+        finally:
+            self._loading_earlier = False
+            self._show_history_state()
+
+    def _show_history_state(self) -> None:
+        chat, room = self.collab.chat, self.room
+        self.earlier.show_state(more=chat.has_more(room), full=chat.full(room), loading=self._loading_earlier,
+                                kept=f"{chat.limit:,} messages of a room")
 
     # -- selection ------------------------------------------------------------------------
     def selected(self) -> ChatMessage | None:

@@ -21,7 +21,8 @@ class CollabPanel(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Collaboration")
         self.chat = ChatPanel(collab, directory)
-        self.activity = ActivityPanel(collab.activity, directory, open_session)
+        self.activity = ActivityPanel(collab.activity, directory, open_session,
+                                      load_earlier=collab.load_earlier_activity)
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chat)
         split.addWidget(self.activity)

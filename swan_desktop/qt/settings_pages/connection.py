@@ -1,7 +1,8 @@
 """Connection page: the server address (ws:// or wss://, validated), the studio's
 certificate authority file for a wss:// server with its own CA (checked before it is
-kept; ``--ca-file`` still wins for one run), and the account (who is signed in; sign
-out forgets the remembered sign-in from the keyring)."""
+kept; ``--ca-file`` still wins for one run), the studio certificate trusted for the
+address and the permission to sign in without encryption (``server_trust.py``), and
+the account (who is signed in; sign out forgets the remembered sign-in from the keyring)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ...net.tls import TrustFileError, client_context
 from ...settings import schema, secrets
 from ...settings.config import Settings
 from .form import Page, error, hint
+from .server_trust import ServerTrustRows
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class ConnectionPage(Page):
         self.form.addRow("", self.server_error)
         self.form.addRow("", self.server_hint)
         self._add_ca_row(config)
+        self.trust = ServerTrustRows(config, self.form)
+        self.server_edit.textChanged.connect(
+            lambda text: self.trust.show_address(text or self.account.server_url))
 
         self.account_label = QLabel()
         self.account_label.setWordWrap(True)
@@ -59,6 +64,7 @@ class ConnectionPage(Page):
         self.form.addRow("", self.keyring_hint)
         self.finish()
         self.show_account(account)
+        self.trust.show_address(config.server_url or account.server_url)
 
     def show_account(self, account: Account) -> None:
         self.account = account
@@ -141,7 +147,12 @@ class ConnectionPage(Page):
         if path != self.config.ca_file:
             self.config.ca_file = path
             self.config.save()
+            self.trust.show_address(self.trust.url)
         return True
+
+    def show_address(self, url: str) -> None:
+        """Edit ``url`` (not yet kept): its certificate and encryption rows follow it."""
+        self.server_edit.setText(url)
 
     def sign_out(self) -> None:
         """Forget the remembered sign-in; the app then asks to sign in again."""

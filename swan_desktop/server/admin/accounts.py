@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy import update as sql_update
 
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
@@ -22,11 +22,13 @@ from ...protocol.messages import present
 from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store
-from ..tables import users
+from ..tables import tokens, users
 from . import rows
 from .messages import AccountCreate, AccountUpdate, ResetPassword, SetPassword
 
 HASH = "admin.password_hash"
+#: The token hash of the connection changing its own password: the one token that survives.
+KEEP_TOKEN = "admin.keep_token"
 #: What ``account.update`` tells its reaction: the user and whether it was deactivated.
 UPDATED = "admin.account_updated"
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -89,9 +91,12 @@ def reset_password(change: Change) -> None:
 
 
 def set_own_password(change: Change) -> None:
+    """A new password of one's own; every other sign-in of the account is revoked with it."""
     assert isinstance(change.msg, SetPassword)
-    change.store.db.execute(sql_update(users).where(users.c.id == change.actor.id)
-                            .values(password_hash=change.notes[HASH]))
+    db, uid = change.store.db, change.actor.id
+    db.execute(sql_update(users).where(users.c.id == uid).values(password_hash=change.notes[HASH]))
+    keep = change.notes.get(KEEP_TOKEN)
+    db.execute(delete(tokens).where(tokens.c.user_id == uid, tokens.c.token_hash != (keep or "")))
     change.reply = {}
 
 

@@ -147,10 +147,12 @@ def updater(kind: str) -> Any:
         rows.update(store, table, msg.id, values)
         if "user_id" in given:
             linked = rows.link_user(store, msg.id, given["user_id"])
-        if table == "locations" and "name" in values and values["name"] != before["name"]:
-            change.notes["admin.renamed_room"] = (before["name"], values["name"])
         data = wire(store, table, msg.id)
-        change.emit(f"{prefix}:updated", {key: data}, primary=True)
+        event: dict[str, Any] = {key: data}
+        if table == "locations" and "name" in values and values["name"] != before["name"]:
+            event["renamed_from"] = before["name"]
+            event["sessions_renamed"] = rows.rename_room_in_sessions(store, before["name"], values["name"])
+        change.emit(f"{prefix}:updated", event, primary=True)
         emit_users(change, linked)
         change.reply = {key: data}
     return update

@@ -110,6 +110,16 @@ def update(store: Store, table: str, row_id: int, values: dict[str, Any]) -> Non
     store.db.execute(sql_update(t).where(t.c.id == row_id).values(**_stored(values)))
 
 
+def rename_room_in_sessions(store: Store, old: str, new: str) -> int:
+    """Sessions name their room: a renamed room renames it in every session that names it.
+
+    A relabel of the directory, not an edit of the sessions: their versions stay, so
+    no desktop's next edit of one is refused as stale. Returns how many were renamed.
+    """
+    result = store.db.execute(sql_update(sessions).where(sessions.c.location == old).values(location=new))
+    return int(result.rowcount or 0)
+
+
 def sessions_using(store: Store, table: str, row_id: int) -> int:
     """How many sessions refer to the row (rooms by name, as sessions name them)."""
     count = select(func.count()).select_from(sessions)

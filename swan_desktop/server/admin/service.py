@@ -22,7 +22,7 @@ from typing import Any
 from ...protocol import frames
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import Empty, Message
-from ..connection import Connection
+from ..connection import SIGNED_OUT, Connection
 from ..features import FeatureContext
 from ..pipeline import Stage
 from ..store import Account, Store
@@ -89,6 +89,7 @@ class StudioAdmin:
         ctx.request("studio.setup.get", Empty, self.setup_get)
         ctx.mutation("studio.setup.set", StudioSetupSet)
         ctx.hook("studio.setup.set", Stage.WRITE, studio.setup_set)
+        ctx.hook("studio.settings.set", Stage.AFTER_WRITE, studio.settings_changed)
         ctx.extend(frames.DIRECTORY_QUERY, _directory)
         ctx.request("account.list", Empty, self.account_list)
         ctx.request("account.create", AccountCreate, self.account_create)
@@ -137,6 +138,7 @@ class StudioAdmin:
         password = one_time()
         digest = await self._work().hash(password)
         await self._run(conn, "account.reset_password", msg, {accounts.HASH: digest})
+        await self._sign_out(msg.user_id, "your password was reset; sign in again")
         return {"password": password}
 
     async def set_password(self, conn: Connection, msg: SetPassword) -> dict[str, Any]:
@@ -149,7 +151,17 @@ class StudioAdmin:
         if msg.new == msg.current:
             raise invalid("the new password is the current one", field="new")
         digest = await work.hash(msg.new)
-        return await self._run(conn, "account.set_password", msg, {accounts.HASH: digest})
+        reply = await self._run(conn, "account.set_password", msg,
+                                {accounts.HASH: digest, accounts.KEEP_TOKEN: conn.token_hash})
+        await self._sign_out(conn.account.id, "your password was changed on another computer; sign in again",
+                             keep=conn)
+        return reply
+
+    async def _sign_out(self, user_id: int, why: str, keep: Connection | None = None) -> None:
+        """Close every open connection of ``user_id`` but ``keep`` (its tokens are already revoked)."""
+        for other in self.ctx.connections():
+            if other is not keep and other.account is not None and other.account.id == user_id:
+                await other.end(SIGNED_OUT, why)
 
     # -- after an account changed ------------------------------------------------------------
     async def _account_updated(self, actor: Account, msg: Message, reply: dict[str, Any],

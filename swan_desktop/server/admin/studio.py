@@ -17,6 +17,7 @@ from ...protocol.errors import invalid
 from ...protocol.messages import present
 from ..calendar import studio as calendar_studio
 from ..collab import settings
+from ..collab.messages import SettingsChange
 from ..collab.tables import studio_settings
 from ..pipeline import Change
 from ..storage import dialect
@@ -37,6 +38,13 @@ def needed(store: Store) -> bool:
     """Set-up is still needed: no trainer yet and no admin said it is complete."""
     has_trainer = store.db.execute(select(trainers.c.id).limit(1)).first() is not None
     return not has_trainer and not profile(store)["setup_complete"]
+
+
+def settings_changed(change: Change) -> None:
+    """After ``studio.settings.set`` with a ``timezone``: the studio's profile changed too."""
+    assert isinstance(change.msg, SettingsChange)
+    if change.msg.timezone is not None:
+        change.emit("studio:updated", {"studio": profile(change.store)})
 
 
 def setup_get(store: Store) -> dict[str, Any]:

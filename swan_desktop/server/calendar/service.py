@@ -13,7 +13,8 @@ from typing import Any
 from ...protocol import frames
 from ...protocol.messages import Empty, Message
 from ..connection import Connection
-from ..features import FeatureContext, HttpAnswer
+from ..features import FeatureContext
+from ..gateway import HttpAnswer
 from ..pipeline import Stage
 from ..store import Store
 from . import booking, feeds, hours, studio
