@@ -144,7 +144,8 @@ class Timer:
 
 
 def first_paint() -> None:
-    """Start the real app (embedded server, demo studio): time its first paint, read its memory."""
+    """Start the real app (embedded server, demo studio): time its first paint, read its memory
+    (the desktop's process, which the target is about, and the embedded server's beside it)."""
     with tempfile.TemporaryDirectory() as data:
         env = dict(os.environ, SWAN_DATA_DIR=data, SWAN_SELF_TEST_RSS="1")
         for label in ("first launch (creates the demo studio)", "second launch"):
@@ -158,6 +159,9 @@ def first_paint() -> None:
                     marks["paint"] = time.perf_counter() - t0
                 elif "idle rss" in line:
                     marks["rss"] = float(line.rsplit(" ", 2)[-2])
+                    # The embedded server runs in a child process: the machine pays for both.
+                    marks["server"] = sum(child.memory_info().rss for child in
+                                          psutil.Process(proc.pid).children(recursive=True)) / MIB
                 elif "self-test: ok" in line and "loaded" not in marks:
                     marks["loaded"] = time.perf_counter() - t0
             proc.wait(60)
@@ -167,6 +171,9 @@ def first_paint() -> None:
                   f"(target < {FIRST_PAINT_TARGET_S} s) {verdict(paint < FIRST_PAINT_TARGET_S)}")
             print(f"{label:<44} idle RSS {rss:6.1f} MiB   (target < {IDLE_RSS_TARGET_MIB} MiB) "
                   f"{verdict(rss < IDLE_RSS_TARGET_MIB)}")
+            server = marks.get("server", float("nan"))
+            print(f"{label:<44} embedded server's process {server:6.1f} MiB   "
+                  f"desktop and server together {rss + server:6.1f} MiB")
 
 
 def run_scale(app: QApplication, scale: Scale) -> int:

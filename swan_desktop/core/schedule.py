@@ -72,7 +72,8 @@ class ScheduleStore:
     def __init__(self) -> None:
         self.directory = Directory()
         self._sessions: dict[int, Session] = {}
-        self._index: list[tuple[datetime, int]] = []
+        #: Every session's id, ordered by (start, id).
+        self._index: list[int] = []
         self._listeners: list[Callable[[], None]] = []
         self.revision = 0
         # seq of the last event that touched each session (deletions included), so a
@@ -107,18 +108,18 @@ class ScheduleStore:
 
     def all_sessions(self) -> list[Session]:
         """Every session held, in start order."""
-        return [self._sessions[sid] for _, sid in self._index]
+        return [self._sessions[sid] for sid in self._index]
 
     def between(self, start: datetime, end: datetime,
                 flt: ScheduleFilter | None = None) -> list[Session]:
         """Sessions overlapping ``[start, end)`` that pass ``flt``, ordered by start."""
-        lo = bisect.bisect_left(self._index, (start - MAX_SESSION, -1))
-        hi = bisect.bisect_left(self._index, (end, -1))
+        lo = bisect.bisect_left(self._index, (start - MAX_SESSION, -1), key=self._key)
+        hi = bisect.bisect_left(self._index, (end, -1), key=self._key)
         out: list[Session] = []
         sessions = self._sessions
         directory = self.directory
         check = flt is not None and not flt.is_empty
-        for _, sid in self._index[lo:hi]:
+        for sid in self._index[lo:hi]:
             s = sessions[sid]
             if s.end <= start:
                 continue
@@ -145,21 +146,27 @@ class ScheduleStore:
         self._words.clear()  # trainer and type names may have changed
         self._changed()
 
+    def _key(self, session_id: int) -> tuple[datetime, int]:
+        """The index's order: by start, then id (the index holds ids, not (start, id) tuples:
+        6 MiB less at 100,000 sessions)."""
+        return self._sessions[session_id].start, session_id
+
     def _put(self, s: Session) -> None:
         old = self._sessions.get(s.id)
-        if old is not None:
-            if old.start != s.start:
-                self._index.pop(bisect.bisect_left(self._index, (old.start, old.id)))
-                bisect.insort(self._index, (s.start, s.id))
-        else:
-            bisect.insort(self._index, (s.start, s.id))
+        if old is not None and old.start == s.start:
+            self._sessions[s.id] = s
+            return
+        if old is not None:  # found by its old start, before the new one takes its place
+            self._index.pop(bisect.bisect_left(self._index, (old.start, old.id), key=self._key))
         self._sessions[s.id] = s
+        bisect.insort(self._index, s.id, key=self._key)
 
     def _drop(self, session_id: int) -> bool:
-        old = self._sessions.pop(session_id, None)
+        old = self._sessions.get(session_id)
         if old is None:
             return False
-        self._index.pop(bisect.bisect_left(self._index, (old.start, old.id)))
+        self._index.pop(bisect.bisect_left(self._index, (old.start, old.id), key=self._key))
+        del self._sessions[session_id]
         return True
 
     def upsert(self, session: Session) -> None:
@@ -183,7 +190,7 @@ class ScheduleStore:
         items = list(sessions)
         if not self._sessions:
             self._sessions = {s.id: s for s in items}
-            self._index = sorted((s.start, s.id) for s in self._sessions.values())
+            self._index = sorted(self._sessions, key=self._key)
         else:
             for s in items:
                 self._put(s)

@@ -15,14 +15,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QUrl
-from PySide6.QtMultimedia import QSoundEffect
 
 from ..settings.paths import resource_root
 from .desktop import ActionHandler, DBusNotifications, notify_plyer
 from .popup import ChannelUnavailable, Popup
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 __all__ = ["Channel", "ChannelUnavailable", "DesktopChannel", "Popup", "SoundChannel", "ToastChannel",
            "TrayChannel"]
@@ -79,31 +81,53 @@ class TrayChannel:
 
 
 class SoundChannel:
-    """One QSoundEffect per priority; with no audio device Qt reports Error and the channel is unavailable."""
+    """One QSoundEffect per priority; with no audio device Qt reports Error and the channel is unavailable.
+
+    The multimedia back end (about 19 MiB resident, and its start-up) is loaded at the
+    first sound asked for (a delivery or the settings' test), not when the app starts.
+    """
 
     name = "sound"
+    PRIORITIES = ("low", "normal", "high", "critical")
 
     def __init__(self, volume: float = 0.6, folder: Path | None = None) -> None:
-        folder = folder or sounds_dir()
+        self._folder = folder or sounds_dir()
         self._effects: dict[str, QSoundEffect] = {}
-        for priority in ("low", "normal", "high", "critical"):
-            effect = QSoundEffect()
-            effect.setSource(QUrl.fromLocalFile(str(folder / f"notify-{priority}.wav")))
-            self._effects[priority] = effect
-        self.set_volume(volume)
+        self._volume = volume
+
+    @property
+    def loaded(self) -> bool:
+        return bool(self._effects)
+
+    def _load(self) -> dict[str, QSoundEffect]:
+        if not self._effects:
+            from PySide6.QtMultimedia import QSoundEffect
+
+            for priority in self.PRIORITIES:
+                effect = QSoundEffect()
+                effect.setSource(QUrl.fromLocalFile(str(self._folder / f"notify-{priority}.wav")))
+                self._effects[priority] = effect
+            self.set_volume(self._volume)
+        return self._effects
 
     def set_volume(self, volume: float) -> None:
+        self._volume = volume
         for effect in self._effects.values():
             effect.setVolume(max(0.0, min(1.0, volume)))
 
     def available(self) -> bool:
-        return any(e.status() != QSoundEffect.Status.Error for e in self._effects.values())
+        from PySide6.QtMultimedia import QSoundEffect
+
+        return any(e.status() != QSoundEffect.Status.Error for e in self._load().values())
 
     def show(self, popup: Popup) -> str:
-        effect = self._effects.get(popup.priority) or self._effects["normal"]
+        from PySide6.QtMultimedia import QSoundEffect
+
+        effects = self._load()
+        effect = effects.get(popup.priority) or effects["normal"]
         if effect.status() == QSoundEffect.Status.Error:
             raise ChannelUnavailable("no audio output (the sound could not be loaded)")
-        effect.play()
+        effect.play()  # still loading (the first sound): it plays once loaded
         return f"played {popup.priority}"
 
     def close(self) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from .timefmt import format_ts, parse_ts
@@ -170,6 +172,13 @@ class Location:
 
 #: A group session's fields (CLIENTS protocol), kept as sent in ``Session.extra``.
 GROUP_FIELDS = ("clients", "capacity", "booked")
+#: ``Session.extra`` of every one-to-one session: one shared, read-only empty mapping (an
+#: empty dict each was 6 MiB at 100,000 sessions).
+NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
+def _no_extra() -> Mapping[str, Any]:
+    return NO_EXTRA
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +204,7 @@ class Session:
     #: Check-in: ``present``, ``late`` or ``no_show`` (None until checked in) and when.
     attendance: str | None = None
     checked_in_at: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    extra: Mapping[str, Any] = field(default_factory=_no_extra, compare=False, hash=False)
 
     def to_wire(self) -> dict[str, Any]:
         # A change's hooks ask for the same rows' wire forms several times: made once, copied out.
@@ -244,7 +253,7 @@ class Session:
             series_id=None if d.get("series_id") is None else int(d["series_id"]),
             attendance=None if d.get("attendance") is None else str(d["attendance"]),
             checked_in_at=parse_ts(d["checked_in_at"], "checked_in_at") if d.get("checked_in_at") else None,
-            extra={k: d[k] for k in GROUP_FIELDS if k in d},
+            extra={k: d[k] for k in GROUP_FIELDS if k in d} or NO_EXTRA,
         )
 
     def with_changes(self, **changes: Any) -> Session:

@@ -17,7 +17,6 @@ from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
 
-import psutil
 import qasync
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -37,6 +36,7 @@ from ..net.connection import (
 from ..net.tls import Trust, TrustFileError
 from ..protocol.entities import Role
 from ..protocol.errors import ProtocolError
+from ..server.embedded_process import START_TIMEOUT_S, EmbeddedProcess
 from ..settings import paths, secrets, trusted_servers
 from ..settings.config import Settings
 from ..settings.logging_setup import setup_logging
@@ -213,24 +213,28 @@ async def run(args: argparse.Namespace, instance: InstanceServer | None = None) 
     crash_dialog.install(loop)
     settings = Settings.load()
     url = args.server or settings.server_url
-    embedded: Any = None
+    embedded: EmbeddedProcess | None = None
     client: StudioClient | None
     trust = Trust(pins=trusted_servers.pinned)
     early: tuple[SchedulePane, MainWindow] | None = None
     if not url:
-        # The window shows while the embedded server starts (its imports and database
-        # take most of a second); the client learns the address once it listens.
-        client = StudioClient("ws://127.0.0.1/", outbox_dir=paths.outbox_dir())
-        if args.self_test or not (args.minimized or Preferences().get("startup/minimized")):
-            early = _early_window(client, args)
-            await _first_paint(early[1])
-        from ..server.embedded import EmbeddedServer
-
-        embedded = EmbeddedServer(paths.embedded_db_path(), demo=True)
-        await loop.run_in_executor(None, embedded.start)
-        grant = await loop.run_in_executor(None, embedded.issue_local_token)
-        client.set_url(embedded.url)
-        await client.sign_in({"token": grant["token"]})
+        # The embedded server runs in a process of its own (its modules and data are not
+        # the desktop's memory), started first: it starts while the window is built and
+        # shown; the client learns the address once it listens.
+        embedded = EmbeddedProcess(paths.embedded_db_path(), demo=True,
+                                   log=paths.log_dir() / "embedded-server.log")
+        embedded.start()
+        try:
+            client = StudioClient("ws://127.0.0.1/", outbox_dir=paths.outbox_dir())
+            if args.self_test or not (args.minimized or Preferences().get("startup/minimized")):
+                early = _early_window(client, args)
+                await _first_paint(early[1])
+            grant = await asyncio.wait_for(loop.run_in_executor(None, embedded.handover), START_TIMEOUT_S)
+            client.set_url(grant.url)
+            await client.sign_in({"token": grant.token})
+        except BaseException:
+            await loop.run_in_executor(None, embedded.stop)
+            raise
     else:
         try:
             trust = Trust(args.ca_file or settings.ca_file or None, trusted_servers.pinned)
@@ -389,6 +393,8 @@ async def _self_test(controller: ScheduleController, loaded: asyncio.Future[int]
         return 1
     print(f"self-test: ok, {count} sessions in view, {len(controller.client.store)} loaded", flush=True)
     if os.environ.get("SWAN_SELF_TEST_RSS"):  # benchmarks: the memory held once idle
+        import psutil
+
         await asyncio.sleep(1.0)
         rss = psutil.Process().memory_info().rss / (1024 * 1024)
         print(f"self-test: idle rss {rss:.1f} MiB", flush=True)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.actions import ScheduleActions
-from ..domain.ics import export_sessions
-from .dialogs.ics_import_dialog import IcsImportDialog
 from .main_window import MainWindow
-from .printing import export_pdf, open_print_dialog
 from .schedule_pane import SchedulePane
+
+if TYPE_CHECKING:  # icalendar and Qt's print support are loaded at the first use (memory, start-up)
+    from .dialogs.ics_import_dialog import IcsImportDialog
 
 
 class FileActions(QObject):
@@ -80,6 +81,8 @@ class FileActions(QObject):
         except OSError as exc:
             self._error(f"Cannot read {path}: {exc.strerror or exc}")
             return None
+        from .dialogs.ics_import_dialog import IcsImportDialog
+
         # Floating and all-day times in the file are read on the studio's wall clock.
         dialog = IcsImportDialog(data, Path(path).name, self.pane.store, self.actions,
                                  self.pane.store.directory.zone, self.window)
@@ -89,6 +92,8 @@ class FileActions(QObject):
         return dialog
 
     def export_ics(self, path: str) -> int:
+        from ..domain.ics import export_sessions
+
         start, end = self.pane.visible_range()
         sessions = self.pane.store.between(start, end, self.pane.toolbar.schedule_filter())
         directory = self.pane.store.directory
@@ -103,10 +108,14 @@ class FileActions(QObject):
         return len(sessions)
 
     def export_pdf(self, path: str) -> None:
+        from .printing import export_pdf
+
         export_pdf(self._current_view(), path, self._title())
         self.message.emit(f"Saved {Path(path).name}.")
 
     def print_view(self) -> None:
+        from .printing import open_print_dialog
+
         open_print_dialog(self._current_view(), self._title(), self.window)
 
     def _error(self, text: str) -> None:

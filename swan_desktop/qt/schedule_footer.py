@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from .dialogs.whos_free_dialog import WhosFreeDialog
 from .views.calendar_key import CalendarKeyDialog, TypeLegend
 from .views.status_legend import StatusLegend
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs are imported when first opened (start-up time)
+    from .dialogs.whos_free_dialog import WhosFreeDialog
     from .schedule_pane import SchedulePane
 
 
@@ -50,6 +50,8 @@ class ScheduleFooter(QWidget):
         if at is None:
             now = datetime.now(self.pane.store.directory.zone)
             at = QTime(min(20, max(7, now.hour + 1)), 0)
+        from .dialogs.whos_free_dialog import WhosFreeDialog
+
         dialog = WhosFreeDialog(self.pane.store, self.pane.current_date, at, self.pane)
         dialog.bookRequested.connect(lambda trainer_id, start: self.pane.open_new(trainer_id, start))
         self.whos_free = dialog

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QStackedWidget, QVBoxLayout, QWidget
@@ -25,7 +26,6 @@ from ..domain.permissions import can_edit_schedule, may_override_overlap
 from ..protocol.entities import Session, Status, User
 from .bridge import StoreBridge
 from .bulk_bar import BulkBar
-from .dialogs.session_dialog import SessionDialog
 from .filter_chip import FilterChip
 from .models.session_table_model import SessionTableModel
 from .schedule_editing import DirectEditing
@@ -40,6 +40,9 @@ from .views.details_panel import DetailsPanel
 from .views.month_view import WEEKS as MONTH_WEEKS
 from .views.month_view import MonthView, first_shown
 from .views.week_view import WeekView, week_start
+
+if TYPE_CHECKING:
+    from .dialogs.session_dialog import SessionDialog
 
 AGENDA_DAYS = 14
 STEP_DAYS = {"day": 1, "week": 7, "agenda": AGENDA_DAYS}
@@ -346,6 +349,8 @@ class SchedulePane(QWidget):
                      trainer_id: int | None = None) -> SessionDialog:
         if self.editor is not None:
             self.editor.close()
+        from .dialogs.session_dialog import SessionDialog  # imported when first opened (start-up time)
+
         dialog = SessionDialog(self.store.directory, self.schedule_actions, session, start=start,
                                trainer_id=trainer_id, read_only=self._read_only,
                                can_override=self._can_override,

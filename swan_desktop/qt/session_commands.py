@@ -20,11 +20,11 @@ from ..core.cancellation import notified, notified_short, window_hours
 from ..core.outcomes import outcome_of
 from ..protocol.entities import Role, Session, Status
 from ..protocol.errors import ProtocolError
-from .dialogs.cancel_dialog import CancelSessionDialog
 from .session_text import booking_words, client_label, hm, local, short_date
 from .tasks import spawn
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialog is imported when first opened (start-up time)
+    from .dialogs.cancel_dialog import CancelSessionDialog
     from .schedule_pane import SchedulePane
 
 ATTENDANCE = (("Present", "present"), ("Late", "late"), ("No-show", "no_show"))
@@ -99,6 +99,8 @@ class SessionCommands(QObject):
             return None
         user = self.pane.current_user
         admin = user is not None and user.role is Role.ADMIN
+        from .dialogs.cancel_dialog import CancelSessionDialog
+
         dialog = CancelSessionDialog(s, self.pane.store.directory,
                                      window_h=window_hours(self.pane.studio_settings()), me=self._me(),
                                      may_override=admin and self.pane.schedule_actions.calendar is not None,

@@ -11,7 +11,9 @@ sent as credentials (OWASP ASVS 4.0 V7.1.1).
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import sys
+from pathlib import Path
 
 #: Loggers that write frame contents at DEBUG.
 FRAME_LOGGERS = ("websockets", "websockets.server", "websockets.client")
@@ -25,11 +27,19 @@ def cap_frame_logging() -> None:
             logger.setLevel(logging.INFO)
 
 
-def configure(level_name: str) -> None:
-    """Log to standard error at ``level_name`` (INFO when unknown), frames never below INFO."""
-    logging.basicConfig(
-        level=getattr(logging, str(level_name).upper(), logging.INFO),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure(level_name: str, file: str | Path | None = None) -> None:
+    """Log at ``level_name`` (INFO when unknown), frames never below INFO: to standard error,
+    or with ``file`` to that file (rotated at 1 MiB, five kept; warnings also to standard error)."""
+    level = getattr(logging, str(level_name).upper(), logging.INFO)
+    if file is None:
+        logging.basicConfig(level=level, stream=sys.stderr, format=FORMAT)
+    else:
+        rotating = logging.handlers.RotatingFileHandler(file, maxBytes=1 << 20, backupCount=5,
+                                                        encoding="utf-8")
+        warnings = logging.StreamHandler(sys.stderr)
+        warnings.setLevel(logging.WARNING)
+        logging.basicConfig(level=level, format=FORMAT, handlers=[rotating, warnings])
     cap_frame_logging()

@@ -27,6 +27,49 @@ def test_embedded_default_starts_shows_sessions_and_quits_0(tmp_path: Path) -> N
     assert shot.stat().st_size > 10_000  # a real picture of the window, not an empty grab
     log = (tmp_path / "logs" / "swan-desktop.log").read_text("utf-8")
     assert "swan-server listening on ws://127.0.0.1:" in log
+    # The server ran in its own process, and it ended with the app.
+    pid = int(log.split("the embedded demo studio, process ")[1].split(")")[0])
+    assert not _running(pid)
+    assert "the desktop has gone: stopping" in (tmp_path / "logs" / "embedded-server.log").read_text("utf-8")
+
+
+def _running(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+#: Imported at the first use, never for an idle start on the embedded default (memory).
+NOT_AT_START = ("sqlalchemy", "alembic", "swan_desktop.server.app", "PySide6.QtMultimedia",
+                "PySide6.QtCharts", "PySide6.QtPrintSupport", "keyring", "icalendar")
+
+
+def test_an_idle_start_leaves_the_server_and_the_rarely_used_libraries_out(tmp_path: Path) -> None:
+    # What the process holds once today's schedule is shown and the panes are built (read
+    # just before the self-test checks the resources, which loads the sound back end).
+    probe = (
+        "import json, sys\n"
+        "from swan_desktop.qt import app, resources\n"
+        "checks = resources.problems\n"
+        "def problems():\n"
+        "    print('modules: ' + json.dumps(sorted(sys.modules)), flush=True)\n"
+        "    return checks()\n"
+        "resources.problems = problems\n"
+        "sys.exit(app.main(['--self-test']))\n"
+    )
+    env = dict(os.environ, SWAN_DATA_DIR=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                            timeout=90, check=False)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    modules = set(json.loads(result.stdout.split("modules: ")[1].splitlines()[0]))
+    assert "swan_desktop.qt.schedule_pane" in modules and "swan_desktop.qt.features" in modules
+    loaded = sorted(name for name in NOT_AT_START if name in modules)
+    assert loaded == [], f"loaded at start: {loaded}"
 
 
 def test_second_launch_reuses_the_studio_without_reseeding(tmp_path: Path) -> None:

@@ -300,3 +300,44 @@ async def test_serve_upgrades_a_release_file_and_serves_what_it_held(release_db:
                   "activity", "session_versions", "users"):
         assert set(before[table]) <= set(after[table]), table
     assert len(after["sessions"]) == len(before["sessions"])
+
+
+def test_the_head_read_from_the_scripts_is_alembics_own() -> None:
+    assert migrate.shipped_head() == migrate.head()
+
+
+def test_a_history_that_is_not_plain_leaves_the_decision_to_alembic(tmp_path: Path) -> None:
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts)
+    # Two releases' revisions after the same one: two heads, which only Alembic may judge.
+    (scripts / "versions" / "0005_other.py").write_text(
+        f'revision = "0005_other"\ndown_revision: str | None = "{migrate.head()}"\n', "utf-8")
+    (scripts / "versions" / "0005_mine.py").write_text(
+        f'revision = "0005_mine"\ndown_revision: str | None = "{migrate.head()}"\n', "utf-8")
+    assert migrate.shipped_head(scripts) is None
+
+
+def test_a_file_at_the_head_starts_without_importing_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "studio.sqlite3"
+    assert migrate.upgrade(path).before.empty  # made by the migrations
+    assert migrate.at_shipped_head(path) == migrate.head()
+    probe = ("import sys\n"
+             "from swan_desktop.server.storage import migrate\n"
+             f"done = migrate.upgrade({str(path)!r})\n"
+             "print(done.changed, done.after, 'alembic' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", migrate.head(), "False"]
+
+
+def test_a_file_behind_the_head_is_still_upgraded_through_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "release.sqlite3"
+    shutil.copy(FIXTURE, path)
+    assert migrate.at_shipped_head(path) is None  # untracked: no version row
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        db.execute("INSERT INTO alembic_version VALUES (?)", (BASELINE,))
+    assert migrate.at_shipped_head(path) is None
+    assert migrate.upgrade(path).changed
+    assert migrate.at_shipped_head(path) == migrate.head()

@@ -115,3 +115,39 @@ def test_listeners_hear_each_change() -> None:
     store.remove(1)
     store.remove(1)  # unknown id: nothing changes, nobody is told
     assert calls == [1, 2]
+
+
+def test_the_index_stays_in_start_then_id_order_through_moves_removals_and_ties() -> None:
+    import random
+
+    rng = random.Random(3)
+    store = ScheduleStore()
+    store.load([make(i, rng.randrange(0, 48)) for i in range(1, 301)])  # many share a start
+    for version in range(2, 400):
+        sid = rng.randrange(1, 331)
+        if rng.random() < 0.2:
+            store.remove(sid)
+        else:  # a new session, or one moved to another hour (same-start ties included)
+            store.upsert(make(sid, rng.randrange(0, 48), version=version))
+    everything = store.between(T0 - timedelta(days=1), T0 + timedelta(days=3))
+    assert [(s.start, s.id) for s in everything] == sorted((s.start, s.id) for s in everything)
+    assert sorted(s.id for s in everything) == sorted(s.id for s in store.all_sessions())
+    hour = T0 + timedelta(hours=10)
+    after = hour + timedelta(hours=1)
+    in_hour = store.between(hour, after)
+    assert {s.id for s in in_hour} == {s.id for s in store.all_sessions() if s.start < after and s.end > hour}
+
+
+def test_one_to_one_sessions_share_one_read_only_empty_extra() -> None:
+    import pytest
+
+    from swan_desktop.protocol.entities import NO_EXTRA
+
+    plain = Session.from_wire(make(1, 0).to_wire())
+    assert plain.extra is NO_EXTRA and make(2, 0).extra is NO_EXTRA
+    with pytest.raises(TypeError):
+        plain.extra["capacity"] = 4  # type: ignore[index]
+    group = Session.from_wire({**make(3, 0).to_wire(), "version": 5, "capacity": 4, "booked": 1,
+                               "clients": [{"client_id": 7, "name": "Ines"}]})
+    assert group.extra == {"capacity": 4, "booked": 1, "clients": [{"client_id": 7, "name": "Ines"}]}
+    assert group.to_wire()["capacity"] == 4 and "capacity" not in plain.to_wire()

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,8 +39,10 @@ from ...core.report_csv import table, title_of
 from ...core.report_csv import write as write_csv
 from ..tasks import spawn
 from .card import ERROR_STYLE
-from .report_chart import ReportChart
 from .report_pdf import write_pdf
+
+if TYPE_CHECKING:
+    from .report_chart import ReportChart
 
 
 def _qdate(day: date) -> QDate:
@@ -88,7 +92,12 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(lambda: self.choose_export("pdf"))
         for b in (self.csv_button, self.pdf_button):
             b.setEnabled(False)
-        self.chart = ReportChart()
+        # The chart (QtCharts, several MiB) is made for the first report run, not at start.
+        self._chart: ReportChart | None = None
+        self._chart_slot = QStackedWidget()
+        waiting = QLabel("Run a report to see it here")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._chart_slot.addWidget(waiting)
         self.table = QTableWidget(0, 0)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -110,9 +119,19 @@ class ReportsPage(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(bar)
         layout.addWidget(self.error)
-        layout.addWidget(self.chart, 3)
+        layout.addWidget(self._chart_slot, 3)
         layout.addWidget(self.table, 2)
         self.refresh_trainers()
+
+    @property
+    def chart(self) -> ReportChart:
+        if self._chart is None:
+            from .report_chart import ReportChart
+
+            self._chart = ReportChart()
+            self._chart_slot.addWidget(self._chart)
+            self._chart_slot.setCurrentWidget(self._chart)
+        return self._chart
 
     def refresh_trainers(self) -> None:
         chosen = self.trainer.currentData()

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -39,11 +39,13 @@ from ...core.monitor import RANGES, MonitorStore, Requester
 from ...net.metrics import MetricsSnapshot
 from ..human_time import human_iso
 from . import export
-from .charts import MetricChart
 from .figures import CLIENT_FIGURES, NO_DATA, SERVER_FIGURES, show
 from .service_model import ServiceTableModel
 from .summary import summary_sentence
 from .uptime_bar import UptimeBar
+
+if TYPE_CHECKING:
+    from .charts import MetricChart
 
 #: Auto-refresh choices: label → milliseconds (0 = off).
 INTERVALS = {"Off": 0, "2 s": 2000, "5 s": 5000, "30 s": 30_000}
@@ -185,12 +187,9 @@ class MonitorPane(QWidget):
         self.latency_table.setMinimumHeight(150)
         QVBoxLayout(latency_box).addWidget(self.latency_table)
 
-        self.charts: dict[str, MetricChart] = {
-            title: MetricChart(title, names, unit, factor) for title, (names, unit, factor) in CHARTS.items()
-        }
-        charts = QGridLayout()
-        for i, chart in enumerate(self.charts.values()):
-            charts.addWidget(chart, i // 3, i % 3)
+        # The charts (QtCharts, several MiB) are made when "Details" first opens.
+        self._charts: dict[str, MetricChart] | None = None
+        self._charts_grid = charts = QGridLayout()
 
         left = QVBoxLayout()
         left.addWidget(self.services_view)
@@ -224,8 +223,25 @@ class MonitorPane(QWidget):
         self.interval_box.setCurrentText("5 s")
         self.redraw()
 
+    @property
+    def charts(self) -> dict[str, MetricChart]:
+        return self._made_charts()
+
+    def _made_charts(self) -> dict[str, MetricChart]:
+        if self._charts is None:
+            from .charts import MetricChart
+
+            self._charts = {title: MetricChart(title, names, unit, factor)
+                            for title, (names, unit, factor) in CHARTS.items()}
+            for i, chart in enumerate(self._charts.values()):
+                self._charts_grid.addWidget(chart, i // 3, i % 3)
+            self._render_charts()
+        return self._charts
+
     def show_details(self, shown: bool) -> None:
         """The technical figures, charts and tables stay under "Details" until asked for."""
+        if shown:
+            self._made_charts()
         self.details_button.setChecked(shown)
         self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.details.setVisible(shown)
@@ -305,9 +321,16 @@ class MonitorPane(QWidget):
         self._render_client()
         self._render_latency()
         self._render_uptime()
+        self._render_charts()
+
+    def _render_charts(self) -> None:
+        charts = self._charts
+        if charts is None:
+            return
+        store = self.store
         history = store.history or {}
         times = history.get("t") or [0]
-        for names, chart in zip((c[0] for c in CHARTS.values()), self.charts.values(), strict=True):
+        for names, chart in zip((c[0] for c in CHARTS.values()), charts.values(), strict=True):
             chart.set_points({name: store.series(name) for name in names}, int(times[0]), int(times[-1]),
                              store.range)
 

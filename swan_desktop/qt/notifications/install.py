@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
-from ...core.notifications import Note, NotificationCenter
+from ...core.notifications import Note, NotificationCenter, NotificationStore
 from ...notify.channels import (
     ChannelUnavailable,
     DesktopChannel,
@@ -18,11 +18,13 @@ from ...notify.channels import (
 )
 from ...notify.prefs import DeliveryPrefs
 from ...notify.router import DeliveryRouter
-from .analytics import AnalyticsView
 from .pane import NotificationPane
 from .prefs_state import NotificationPrefs
 from .tab import NotificationTab
 from .toast import ToastManager
+
+if TYPE_CHECKING:
+    from .analytics import AnalyticsView
 
 TICK_MS = 5000
 
@@ -105,11 +107,17 @@ class NotificationUI:
             desktop.close()
 
 
+def _analytics_view(store: NotificationStore) -> AnalyticsView:
+    from .analytics import AnalyticsView  # QtCharts: when the analytics are first shown
+
+    return AnalyticsView(store)
+
+
 def install(window: Any, center: NotificationCenter, *, tray: Any | None = None,
             prefs: DeliveryPrefs | None = None, sound: bool = True) -> NotificationUI:
     """``window`` is the MainWindow (``add_pane`` and ``tabs``); ``tray`` is optional (showMessage…)."""
     pane = NotificationPane(center)
-    tab = NotificationTab(pane, AnalyticsView(center.store))
+    tab = NotificationTab(pane, lambda: _analytics_view(center.store))
     index = window.add_pane(tab, "Notifications")
     toasts = ToastManager(window)
     prefs = prefs or DeliveryPrefs.load()

@@ -23,19 +23,23 @@ first (the log says so).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from . import dialect
+
+if TYPE_CHECKING:  # Alembic itself is imported only when a file is not at the head
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,8 @@ class Upgrade:
 @functools.cache
 def scripts(location: Path = MIGRATIONS) -> ScriptDirectory:
     """The migration scripts shipped with this release (read once per process)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config(location=location))
 
 
@@ -109,6 +115,8 @@ def config(connection: Connection | None = None, location: Path = MIGRATIONS) ->
     autogenerate=True, rev_id="0003_…")`` with ``conn`` on a file at the head.
     ``location`` is another copy of the scripts (for tests).
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(location))
     config.set_main_option("path_separator", "os")
@@ -124,6 +132,46 @@ def head(location: Path = MIGRATIONS) -> str:
     return revision
 
 
+_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision\b[^=]*=\s*(?:None|[\"']([^\"']+)[\"'])\s*$", re.M)
+
+
+@functools.cache
+def shipped_head(location: Path = MIGRATIONS) -> str | None:
+    """The head read from the scripts' ``revision``/``down_revision`` lines, without Alembic.
+
+    None when that is not plain (a line it cannot read, a merge, two heads): then only
+    Alembic decides. ``tests/server/test_migrations.py`` checks it against Alembic's head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (location / "versions").glob("*.py"):
+        if script.name == "__init__.py":
+            continue
+        text = script.read_text("utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def at_shipped_head(path: Path, location: Path = MIGRATIONS) -> str | None:
+    """The head when the SQLite file at ``path`` is already at it (read with plain SQL), else None."""
+    newest = shipped_head(location)
+    if newest is None or not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            rows = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+    except sqlite3.Error:
+        return None  # no version table, locked, not a database: the full path says what it is
+    return newest if rows == [(newest,)] else None
+
+
 def history() -> list[tuple[str, str | None, str]]:
     """Every revision oldest first: (revision, the one it follows, its one-line description)."""
     out = [(str(s.revision), s.down_revision if isinstance(s.down_revision, str) else None,
@@ -136,6 +184,8 @@ def _state(conn: Connection, location: Path = MIGRATIONS) -> DbState:
     tables = set(inspect(conn).get_table_names())
     newest = head(location)
     if VERSION_TABLE in tables:
+        from alembic.runtime.migration import MigrationContext
+
         revision = MigrationContext.configure(conn).get_current_revision()
         if revision is None:  # the version table is there but empty: as if it were not
             tables.discard(VERSION_TABLE)
@@ -181,6 +231,9 @@ def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = M
     waits, then finds the file already upgraded).
     """
     shared = dialect.is_postgres(str(path))
+    current = None if shared else at_shipped_head(Path(path), location)
+    if current is not None:  # the usual start: nothing to do, and Alembic not even imported
+        return Upgrade(DbState(current, False, current), current, None)
     where = dialect.display(path)
     path = Path(path) if not shared else path
     engine = dialect.open_engine(path, transactional=True)
@@ -197,6 +250,8 @@ def upgrade(path: str | Path, now: datetime | None = None, *, location: Path = M
                 assert isinstance(path, Path)
                 copy = backup_path(path, str(before.revision), now)
                 dialect.backup(path, copy)
+            from alembic import command
+
             try:
                 command.upgrade(config(conn, location), "head")
             except Exception as exc:  # a failed step: every step is rolled back with the transaction
