@@ -33,7 +33,9 @@ from the same run, and the targets with PASS/FAIL. Two lines say what the layout
 allows: the *ceiling* (the bare relay's burst against python-socketio's: a server that only
 relays, writing each event as it comes, reaches no more here) and how long a durable commit
 alone takes on this disk (timed at the start), against the bare relay's steady p99.
-Loopback only; every phase is bounded in count and in time.
+``--profile FILE`` samples swan-server with py-spy (``FILE-N.SUFFIX`` for each N when there
+are several) and prints the top of each. Loopback only; every phase is bounded in count and
+in time.
 """
 
 from __future__ import annotations

@@ -231,7 +231,7 @@ class Store:
         self.path = Path(path)
         self._engine, self._db = db.connect(self.target)
         self._hot = _RequestPath(self._db)
-        self._prepared: dict[tuple[int, tuple[str, ...] | None], tuple[Any, dialect.Prepared]] = {}
+        self._prepared: dict[tuple[int, tuple[str, ...] | None, bool], tuple[Any, dialect.Prepared]] = {}
         self.epoch: str = self._meta("epoch")
         #: The last seq handed to ``on_events`` (events after it are the next to hand over).
         self.published = self.head_seq()
@@ -268,7 +268,7 @@ class Store:
         statement; this is :class:`.storage.dialect.Prepared`, the way the store's own request path
         runs. Rows come back as the driver gives them (no SQLAlchemy type processing: the tables
         hold integers, text and floats)."""
-        key = (id(statement), tuple(columns) if columns is not None else None)
+        key = (id(statement), tuple(columns) if columns is not None else None, returning_key)
         held = self._prepared.get(key)
         if held is None:
             # The statement is kept with its compiled form, so its id is not reused while cached.
