@@ -15,7 +15,7 @@ from websockets.protocol import State
 from .limits import Limits
 from .metrics import Metrics
 from .store import Account, HubEvent
-from .wire import wire_bytes
+from .wire import text_frame, wire_bytes
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,15 @@ class Connection:
                 finally:
                     self._sending = False
 
-    def _write_now(self, payloads: Sequence[bytes]) -> bool:
+    def _write_now(self, payloads: Sequence[bytes], frames: Sequence[bytes] | None = None) -> bool:
         """Frame ``payloads`` and hand them to the socket at once, in one write, without a task
         switch — when nothing waits before them (queue empty, the writer idle) and the socket's
         buffer is nearly empty, as for a client that keeps up. Otherwise False: they go through
-        the bounded queue and its writer, which waits for a slow client to drain."""
+        the bounded queue and its writer, which waits for a slow client to drain.
+
+        ``frames`` are the payloads already framed (an event's frame is made once for every
+        recipient): used as they are on a connection without extensions; one that negotiated
+        compression has websockets frame each payload for it."""
         ws = self.ws
         transport = ws.transport
         if (self._sending or self._queued_bytes or not self._queue.empty() or transport is None
@@ -128,9 +132,15 @@ class Connection:
                 or transport.get_write_buffer_size() > DIRECT_WRITE_BYTES):
             return False
         protocol = ws.protocol
-        for payload in payloads:
-            protocol.send_text(payload)
-        transport.writelines(protocol.data_to_send())
+        if protocol.extensions:
+            for payload in payloads:
+                protocol.send_text(payload)
+            transport.writelines(protocol.data_to_send())
+            return True
+        # What websockets still holds goes first (nothing, between its own writes), then the frames.
+        pending = protocol.data_to_send()
+        framed = list(frames) if frames is not None else [text_frame(p) for p in payloads]
+        transport.writelines([*pending, *framed] if pending else framed)
         return True
 
     def _fits(self, payload: bytes) -> bool:
@@ -212,13 +222,13 @@ class Connection:
         for e in visible:
             if e.event.seq > self.last_seq:
                 self.last_seq = e.event.seq
-                fresh.append(e.payload)
+                fresh.append(e)
         if not fresh:
             return
-        if self._write_now(fresh):
+        if self._write_now([e.payload for e in fresh], [e.frame for e in fresh]):
             return
-        for payload in fresh:
-            self.send_payload(payload)
+        for e in fresh:
+            self.send_payload(e.payload)
 
     def begin_sync(self) -> None:
         """Start holding live events back; call before reading the head and the replay."""

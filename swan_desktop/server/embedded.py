@@ -41,10 +41,12 @@ class EmbeddedServer:
         hasher: PasswordHasher | None = None,
         limits: Limits | None = None,
         ssl: SSLContext | None = None,
+        compression: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
         self._server = SwanServer(
-            db_path, host, port, demo=demo, local_admin=True, hasher=hasher, limits=limits, ssl=ssl
+            db_path, host, port, demo=demo, local_admin=True, hasher=hasher, limits=limits, ssl=ssl,
+            compression=compression,
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

@@ -87,10 +87,23 @@ class Change:
     finished: bool = False
     _primary: dict[str, Any] | None = None
     _attached: dict[str, Any] = field(default_factory=dict)
+    _wires: list[tuple[Session, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def user(self) -> User:
         return self.actor.user
+
+    def wire(self, session: Session) -> dict[str, Any]:
+        """``session.to_wire()``, made once per change for each row it holds (``before``, the
+        row as completed, the row as stored): the hooks of one change ask for the same few rows'
+        wire forms many times. The same dict every time — read it, never change it; copy it
+        (``dict(...)``) to put it into a reply or an event, which later hooks may add to."""
+        for held, wire in self._wires:
+            if held is session:
+                return wire
+        wire = session.to_wire()
+        self._wires.append((session, wire))
+        return wire
 
     def finish(self, reply: dict[str, Any] | None = None) -> None:
         """End the change here: later hooks and stages do not run."""

@@ -82,7 +82,7 @@ def check_version(change: Change) -> None:
         raise ProtocolError(
             ErrorCode.CONFLICT,
             f"session {session.id} is at version {session.version}, not {change.version}",
-            {"reason": "stale_version", "current": session.to_wire()},
+            {"reason": "stale_version", "current": change.wire(session)},
         )
 
 
@@ -118,9 +118,9 @@ def complete_update(change: Change) -> None:
     _fill_client_name(change.store, change.values)
     merged = before.with_changes(**change.values)
     check_time_order(merged.start, merged.end)
-    old, new = before.to_wire(), merged.to_wire()
+    old, new = change.wire(before), change.wire(merged)
     if all(old[k] == new[k] for k in change.values):
-        change.finish({"session": old})
+        change.finish({"session": dict(old)})
         return
     change.after = merged
 
@@ -150,7 +150,7 @@ def refuse_clash(change: Change) -> None:
     if change.notes.get("clashes checked"):
         return
     if change.before is not None:
-        old, new = change.before.to_wire(), after.to_wire()
+        old, new = change.wire(change.before), change.wire(after)
         if not may_clash_anew(change.before, after, {k for k in change.values if old[k] != new[k]}):
             return
     check_overlap(change.store, after, change.actor, allow_overlap(change))
@@ -201,7 +201,7 @@ def write_update(change: Change) -> None:
                                  updated_by=change.actor.id)
     change.store.replace_session(stored)
     change.after = stored
-    old, wire = before.to_wire(), stored.to_wire()
+    old, wire = change.wire(before), dict(change.wire(stored))  # the event's and reply's own copy
     changed = {k: wire[k] for k in change.values if old[k] != wire[k]}
     previous = {k: old[k] for k in changed}
     change.emit("session:updated", {"session": wire, "changes": changed, "previous": previous}, primary=True)

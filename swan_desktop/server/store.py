@@ -48,7 +48,7 @@ from .tables import (
     trainers,
     users,
 )
-from .wire import event_bytes, stored_json, wire_bytes
+from .wire import event_bytes, stored_json, text_frame, wire_bytes
 
 #: Events always kept for ``sync since``; older ones are pruned past ``PRUNE_AT``.
 KEEP_EVENTS = 10_000
@@ -65,6 +65,8 @@ class HubEvent:
     audience: frozenset[int] | None = None
     #: The event's wire frame, encoded once for every recipient (filled in on creation).
     payload: bytes = field(default=b"", compare=False, repr=False)
+    #: ``payload`` framed as a WebSocket text frame, once for every recipient without extensions.
+    frame: bytes = field(default=b"", init=False, compare=False, repr=False)
     #: Committed by this server (False: read back from the events table, e.g. another instance's).
     #: Server-side reactions (notification triggers, email) act on local events only, so each
     #: event is reacted to once whichever instance committed it.
@@ -73,6 +75,7 @@ class HubEvent:
     def __post_init__(self) -> None:
         if not self.payload:
             object.__setattr__(self, "payload", wire_bytes(self.event.to_wire()))
+        object.__setattr__(self, "frame", text_frame(self.payload))
 
     def visible_to(self, user_id: int) -> bool:
         return self.audience is None or user_id in self.audience
@@ -228,6 +231,7 @@ class Store:
         self.path = Path(path)
         self._engine, self._db = db.connect(self.target)
         self._hot = _RequestPath(self._db)
+        self._prepared: dict[tuple[int, tuple[str, ...] | None, bool], tuple[Any, dialect.Prepared]] = {}
         self.epoch: str = self._meta("epoch")
         #: The last seq handed to ``on_events`` (events after it are the next to hand over).
         self.published = self.head_seq()
@@ -254,6 +258,24 @@ class Store:
         """
         return self._db
 
+    def sql(self, statement: Any, columns: Sequence[str] | None = None, *,
+            returning_key: bool = False) -> dialect.Prepared:
+        """``statement`` compiled once for this store's connection, to run straight on its driver
+        (``.run/.first/.all/.scalar(store.db, values)``): for the statements features run on every
+        change (build each once, at import; an insert names the ``columns`` it is given).
+
+        SQLAlchemy's general execution costs several times what the database takes for a short
+        statement; this is :class:`.storage.dialect.Prepared`, the way the store's own request path
+        runs. Rows come back as the driver gives them (no SQLAlchemy type processing: the tables
+        hold integers, text and floats)."""
+        key = (id(statement), tuple(columns) if columns is not None else None, returning_key)
+        held = self._prepared.get(key)
+        if held is None:
+            # The statement is kept with its compiled form, so its id is not reused while cached.
+            held = (statement, dialect.Prepared(self._db, statement, columns, returning_key=returning_key))
+            self._prepared[key] = held
+        return held[1]
+
     # -- plumbing ---------------------------------------------------------
     def close(self) -> None:
         self._db.close()
@@ -273,6 +295,7 @@ class Store:
             self._engine.dispose()
         self._engine, self._db = db.connect(self.target)
         self._hot = _RequestPath(self._db)
+        self._prepared = {}
         return True
 
     def _meta(self, key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from typing import Any
 
 from ..protocol.frames import encode
@@ -43,3 +44,19 @@ def wire_bytes(frame: dict[str, Any]) -> bytes:
         return encode(frame).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(frame, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+_TEXT_FIN = 0x81  # FIN, opcode 1 (text)
+
+
+def text_frame(payload: bytes) -> bytes:
+    """``payload`` as one unmasked, uncompressed WebSocket text frame (RFC 6455 §5.2) — the bytes a
+    server writes for it on a connection without extensions, the same for every such connection."""
+    length = len(payload)
+    if length < 126:
+        head = struct.pack("!BB", _TEXT_FIN, length)
+    elif length < 65536:
+        head = struct.pack("!BBH", _TEXT_FIN, 126, length)
+    else:
+        head = struct.pack("!BBQ", _TEXT_FIN, 127, length)
+    return head + payload

@@ -146,3 +146,20 @@ async def test_notices_name_times_on_the_studios_clock(server, clients) -> None:
     await ana.ok("session.create", session_data(start="2031-03-03T15:00:00Z", end="2031-03-03T16:00:00Z"))
     note = await boss.notification_created("Session booked")
     assert "Mon 03 Mar 10:00" in note["message"] and "UTC" not in note["message"]
+
+
+def test_only_events_a_notice_can_follow_from_go_to_the_database() -> None:
+    from swan_desktop.protocol.frames import Event
+    from swan_desktop.server.notifications.triggers import may_notify
+    from swan_desktop.server.store import HubEvent
+
+    def event(kind: str, **data: object) -> HubEvent:
+        return HubEvent(Event("e", 1, kind, "2031-01-01T00:00:00Z", None, {"session": {"id": 1}, **data}))
+
+    assert not may_notify(event("session:updated", changes={"notes": "x"}))
+    assert not may_notify(event("session:confirmed"))
+    assert not may_notify(HubEvent(Event("e", 1, "chat:posted", "", None, {"message": {}})))
+    assert may_notify(event("session:updated", changes={"start": "2031-01-01T10:00:00Z"}))
+    assert may_notify(event("session:updated", changes={"location": "Studio B"}))
+    for kind in ("session:created", "session:booked", "session:cancelled"):
+        assert may_notify(event(kind))

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 
 from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.server.store import HubEvent, Store
-from swan_desktop.server.tables import events, request_log
+from swan_desktop.server.tables import events, locations, request_log, trainers
 
 
 @pytest.fixture
@@ -80,3 +80,16 @@ def test_the_event_sequence_keeps_counting_after_pruning(store: Store) -> None:
         tx.emit("test:event", {"i": 6})
     assert [e.event.seq for e in store.events_between(0, 100)] == [5, 6, 7]
     assert store.db.execute(select(func.max(events.c.seq))).scalar_one() == 7
+
+
+def test_a_statement_compiled_once_runs_with_its_own_values_and_the_columns_it_names(store: Store) -> None:
+    tess = store.add_trainer("Tess")
+    active = select(trainers.c.name).where(trainers.c.id == bindparam("v"), trainers.c.active == 1)
+    assert store.sql(active).scalar(store.db, {"v": tess.id}) == "Tess"
+    assert store.sql(active) is store.sql(active)
+    add = store.sql(insert(locations), ("name",), returning_key=True)
+    with store.transaction():
+        room = add.new_id(add.run(store.db, {"name": "Room 9"}))
+    named = select(locations.c.id, locations.c.name).where(locations.c.id == bindparam("i"))
+    assert store.sql(named).all(store.db, {"i": room}) == [{"id": room, "name": "Room 9"}]
+    assert store.sql(named).first(store.db, {"i": room + 1}) is None

@@ -124,12 +124,13 @@ def add_users(server: EmbeddedServer) -> None:
 
 def start_server(
     db: Path, demo: bool = True, *, limits: Limits | None = None, ssl: SSLContext | None = None,
-    notifications: bool = False, metrics_open: bool = True,
+    notifications: bool = False, metrics_open: bool = True, compression: bool = False,
 ) -> EmbeddedServer:
     """A running server with the test users. Notification triggers are off unless asked for: they add
     events of their own, and most tests count events exactly. ``GET /metrics`` is open here (many
     tests read it); a server's default is closed without a token."""
-    server = EmbeddedServer(pg.target(db), demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl)
+    server = EmbeddedServer(pg.target(db), demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl,
+                            compression=compression)
     server.server.monitor.metrics_open = metrics_open
     server.start()
     server.server.notifications.triggers = notifications

@@ -51,7 +51,7 @@ def check_workflow(change: Change) -> None:
     assert before is not None
     if target is not None and not workflow.may_move(before.status, target):
         raise invalid(workflow.refusal(before.status, target), field="changes.status",
-                      current=before.to_wire())
+                      current=change.wire(before))
 
 
 def check_hours(change: Change) -> None:

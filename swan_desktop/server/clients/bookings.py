@@ -208,13 +208,12 @@ def updated(change: Change) -> None:
     if before is None or after is None:
         return
     store, now = change.store, change.now
-    others = [m["client_id"] for m in groups.extras(store, after.id)]
     if after.status is Status.COMPLETED and before.status is not Status.COMPLETED:
-        for client_id in others:
+        for client_id in _others(store, after):
             credits.charge(store, change.tx, change.actor, after, now, client_id=client_id)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
         window = refund_window(change, after)
-        for client_id in others:
+        for client_id in _others(store, after):
             credits.restore(store, change.tx, change.actor, after, now, window, client_id=client_id)
         for client_id in groups.client_ids(store, after):
             emails.cancelled(store, after, client_id, now)
@@ -225,6 +224,11 @@ def updated(change: Change) -> None:
         if before.client_id is not None:
             emails.drop(store, after.id, before.client_id)
         emails.booked(store, after, after.client_id, now)
+
+
+def _others(store: Store, session: Session) -> list[int]:
+    """A group session's clients beyond the first (read only when their credits move)."""
+    return [m["client_id"] for m in groups.extras(store, session.id)]
 
 
 def deleted(change: Change) -> None:

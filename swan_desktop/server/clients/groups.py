@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, union_all, update
+from sqlalchemy import Select, bindparam, delete, insert, select, union_all, update
 
 from ...protocol.entities import Session
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
@@ -16,25 +16,29 @@ from ..store import Store
 from ..tables import clients, session_types, sessions
 from .tables import session_clients
 
+#: Built once: they run on every session change (see ``Store.sql``).
+_CAPACITY = select(session_types.c.capacity).where(session_types.c.id == bindparam("type_id"))
+_EXTRAS = (
+    select(session_clients.c.client_id, clients.c.name, session_clients.c.attendance)
+    .join(clients, clients.c.id == session_clients.c.client_id)
+    .where(session_clients.c.session_id == bindparam("session_id"))
+    .order_by(session_clients.c.added_at, session_clients.c.client_id)
+)
+
+
+def _capacity_of(store: Store, type_id: int | None) -> int:
+    if type_id is None:
+        return 1
+    return int(store.sql(_CAPACITY).scalar(store.db, {"type_id": type_id}) or 1)
+
 
 def capacity(store: Store, session: Session) -> int:
-    if session.session_type_id is None:
-        return 1
-    value = store.db.execute(
-        select(session_types.c.capacity).where(session_types.c.id == session.session_type_id)
-    ).scalar()
-    return int(value or 1)
+    return _capacity_of(store, session.session_type_id)
 
 
 def extras(store: Store, session_id: int) -> list[dict[str, Any]]:
     """The clients beyond the first, in the order they were added."""
-    rows = store.db.execute(
-        select(session_clients.c.client_id, clients.c.name, session_clients.c.attendance)
-        .join(clients, clients.c.id == session_clients.c.client_id)
-        .where(session_clients.c.session_id == session_id)
-        .order_by(session_clients.c.added_at, session_clients.c.client_id)
-    )
-    return [{"client_id": r.client_id, "name": r.name, "attendance": r.attendance} for r in rows]
+    return store.sql(_EXTRAS).all(store.db, {"session_id": session_id})
 
 
 def members(store: Store, session: Session) -> list[dict[str, Any]]:
@@ -63,6 +67,10 @@ def decorate(store: Store, wires: Iterable[dict[str, Any]]) -> None:
     wires = list(wires)
     if not wires:
         return
+    if len(wires) == 1:  # one session changed: two short statements, each compiled once
+        wire = wires[0]
+        _decorate(wire, _capacity_of(store, wire.get("session_type_id")), extras(store, wire["id"]))
+        return
     caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
     ids = [w["id"] for w in wires]
     more: dict[int, list[dict[str, Any]]] = {}
@@ -83,24 +91,21 @@ def decorate(store: Store, wires: Iterable[dict[str, Any]]) -> None:
                 {"client_id": r.client_id, "name": r.name, "attendance": r.attendance}
             )
     for wire in wires:
-        cap = int(caps.get(wire.get("session_type_id"), 1) or 1)
-        extra = more.get(wire["id"], [])
-        if cap <= 1 and not extra:
-            continue
-        first = (
-            [
-                {
-                    "client_id": wire["client_id"],
-                    "name": wire["client_name"],
-                    "attendance": wire.get("attendance"),
-                }
-            ]
-            if wire.get("client_id") is not None
-            else []
-        )
-        wire["clients"] = first + extra
-        wire["capacity"] = cap
-        wire["booked"] = len(wire["clients"])
+        _decorate(wire, int(caps.get(wire.get("session_type_id"), 1) or 1), more.get(wire["id"], []))
+
+
+def _decorate(wire: dict[str, Any], cap: int, extra: list[dict[str, Any]]) -> None:
+    """The group fields on one session's wire form: its clients, capacity and places taken."""
+    if cap <= 1 and not extra:
+        return
+    first = (
+        [{"client_id": wire["client_id"], "name": wire["client_name"], "attendance": wire.get("attendance")}]
+        if wire.get("client_id") is not None
+        else []
+    )
+    wire["clients"] = first + extra
+    wire["capacity"] = cap
+    wire["booked"] = len(wire["clients"])
 
 
 def sessions_of(client_id: int) -> Select[Any]:

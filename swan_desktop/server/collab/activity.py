@@ -15,7 +15,6 @@ from sqlalchemy import RowMapping, delete, insert, select
 
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
-from ..storage import dialect
 from ..store import Account, Store, Tx
 from ..wire import stored_json
 from .messages import ActivityQuery
@@ -34,6 +33,8 @@ def _wire(r: RowMapping) -> dict[str, Any]:
 
 
 _INSERT = insert(activity)
+_INSERT_COLUMNS = ("ts", "actor_id", "actor_name", "kind", "session_id", "trainer_id", "summary", "changes",
+                   "day")
 
 
 def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, trainer_id: int | None,
@@ -41,7 +42,8 @@ def record(store: Store, tx: Tx, actor: Account, kind: str, session_id: int, tra
     """Write one entry; ``changes`` is ``[{"field", "old", "new"}]``. Returns it as the wire has it
     (built from what was written, not read back)."""
     ts, stored = format_ts(now_utc()), stored_json(changes)
-    new_id = dialect.new_id(store.db.execute(_INSERT, {
+    insert = store.sql(_INSERT, _INSERT_COLUMNS, returning_key=True)
+    new_id = insert.new_id(insert.run(store.db, {
         "ts": ts, "actor_id": actor.id, "actor_name": actor.name, "kind": kind, "session_id": session_id,
         "trainer_id": trainer_id, "summary": summary, "changes": stored, "day": day}))
     return {"id": new_id, "ts": ts, "actor": {"id": actor.id, "name": actor.name}, "kind": kind,

@@ -18,7 +18,6 @@ from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ..paging import page
 from ..pipeline import Change
-from ..storage import dialect
 from ..store import Account, Store
 from .messages import ChatDelete, ChatEdit, ChatHistory, ChatReact, ChatSend
 from .tables import chat_messages
@@ -48,6 +47,8 @@ def mentioned(store: Store, text: str) -> list[int]:
 
 
 _INSERT = insert(chat_messages)
+_INSERT_COLUMNS = ("room", "kind", "author_id", "author_name", "text", "mentions", "reactions", "session_id",
+                   "created_at", "edited_at", "deleted")
 
 
 def _wire(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +84,8 @@ def post(store: Store, change: Change | None, author: Account | None, room: str,
            "author_name": author.name if author else author_name, "text": text,
            "mentions": json.dumps(mentions), "reactions": "{}", "session_id": session_id,
            "created_at": format_ts(now_utc()), "edited_at": None, "deleted": 0}
-    row["id"] = dialect.new_id(store.db.execute(_INSERT, row))
+    insert = store.sql(_INSERT, _INSERT_COLUMNS, returning_key=True)
+    row["id"] = insert.new_id(insert.run(store.db, row))
     msg = _wire(row)  # what was written, not read back
     if change is not None:
         change.emit("chat:posted", {"message": msg}, primary=True)

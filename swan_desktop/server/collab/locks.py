@@ -54,7 +54,7 @@ class Lock:
         return wire
 
 
-def _row(r: RowMapping) -> Lock:
+def _row(r: RowMapping | dict[str, Any]) -> Lock:
     return Lock(r["session_id"], r["user_id"], r["user_name"], r["token"], r["expires_at"],
                 bool(r["released"]))
 
@@ -63,7 +63,7 @@ _GET = select(session_locks).where(session_locks.c.session_id == bindparam("sess
 
 
 def get(store: Store, session_id: int) -> Lock | None:
-    r = store.db.execute(_GET, {"session_id": session_id}).mappings().first()
+    r = store.sql(_GET).first(store.db, {"session_id": session_id})
     return _row(r) if r else None
 
 

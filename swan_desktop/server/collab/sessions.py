@@ -38,6 +38,7 @@ CHECKIN = "session.checkin"
 
 
 _SAVE_VERSION = dialect.insert_ignore(session_versions)
+_SAVE_VERSION_COLUMNS = ("session_id", "version", "fields", "user_id", "ts")
 _VERSION_FIELDS = select(session_versions.c.fields).where(
     session_versions.c.session_id == bindparam("session_id"),
     session_versions.c.version == bindparam("version"))
@@ -47,13 +48,13 @@ _BASE_KEPT = "collab.base kept"
 
 def save_version(store: Store, wire: dict[str, Any], user_id: int | None) -> None:
     fields = {f: wire.get(f) for f in merge.MERGE_FIELDS}
-    store.db.execute(_SAVE_VERSION, {
+    store.sql(_SAVE_VERSION, _SAVE_VERSION_COLUMNS).run(store.db, {
         "session_id": wire["id"], "version": wire["version"], "fields": stored_json(fields),
         "user_id": user_id, "ts": format_ts(now_utc())})
 
 
 def version_fields(store: Store, session_id: int, version: int) -> dict[str, Any] | None:
-    fields = store.db.execute(_VERSION_FIELDS, {"session_id": session_id, "version": version}).scalar()
+    fields = store.sql(_VERSION_FIELDS).scalar(store.db, {"session_id": session_id, "version": version})
     return dict(json.loads(fields)) if fields is not None else None
 
 
@@ -91,7 +92,7 @@ def merge_stale(change: Change) -> None:
     session = change.before
     assert session is not None
     store = change.store
-    theirs = session.to_wire()
+    theirs = change.wire(session)
     save_version(store, theirs, session.updated_by)  # sessions from before history was kept
     change.notes[_BASE_KEPT] = True
     if change.version == session.version:
@@ -108,7 +109,7 @@ def merge_stale(change: Change) -> None:
     change.notes["collab"] = (strategy, resolution)
     if not resolution.apply:
         _record_lost(change, theirs, resolution)  # in the feed; no event
-        change.finish({"session": theirs, "discarded": resolution.discarded, "strategy": strategy})
+        change.finish({"session": dict(theirs), "discarded": resolution.discarded, "strategy": strategy})
         return
     change.values = SessionFields(**resolution.apply).values()
     change.version = session.version
@@ -129,7 +130,7 @@ def record_created(change: Change) -> None:
 def record_updated(change: Change) -> None:
     before, after = change.before, change.after
     assert before is not None and after is not None
-    theirs, wire = before.to_wire(), after.to_wire()
+    theirs, wire = change.wire(before), change.wire(after)
     store, actor = change.store, change.actor
     if not change.notes.get(_BASE_KEPT):
         save_version(store, theirs, before.updated_by)
@@ -158,7 +159,7 @@ def record_deleted(change: Change) -> None:
 
 def keep_version(change: Change) -> None:
     if change.after is not None:
-        save_version(change.store, change.after.to_wire(), change.actor.id)
+        save_version(change.store, change.wire(change.after), change.actor.id)
 
 
 def _refuse(strategy: str, resolution: merge.Resolution, session_id: int, base: dict[str, Any],

@@ -130,8 +130,11 @@ class NotificationService:
         return nid
 
     def _on_events(self, events: list[HubEvent]) -> None:
-        if self.triggers and any(e.event.kind.startswith("session:") for e in events):
-            self._spawn(self._react(events))
+        if not self.triggers:
+            return
+        noted = [e for e in events if triggers.may_notify(e)]
+        if noted:
+            self._spawn(self._react(noted))
 
     async def _react(self, events: list[HubEvent]) -> None:
         for planned in await self._store.run(triggers.notices_for, events):

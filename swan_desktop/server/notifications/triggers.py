@@ -63,11 +63,26 @@ def _session_notice(title: str, text: str, s: Session, priority: str = "normal")
                   links={"session": s.id, "trainer": s.trainer_id})
 
 
+#: Session events that may lead to a notice whatever their data (others only when they move one).
+_NOTED = frozenset({"session:booked", "session:cancelled", "session:created"})
+
+
+def may_notify(event: HubEvent) -> bool:
+    """Whether :func:`notices_for` can plan anything for ``event`` — decided from the event alone,
+    on the loop, so that a change no notice follows from (a note edited) costs no database job."""
+    ev = event.event
+    if not ev.kind.startswith("session:") or "session" not in ev.data:
+        return False
+    if ev.kind in _NOTED:
+        return True
+    return ev.kind == "session:updated" and bool(_PLACEMENT & set(ev.data.get("changes", {})))
+
+
 def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
     out: list[Planned] = []
     for hub_event in events:
         ev = hub_event.event
-        if not ev.kind.startswith("session:") or "session" not in ev.data:
+        if not may_notify(hub_event):
             continue
         s = Session.from_wire(ev.data["session"])
         actor_id = ev.actor["id"] if ev.actor else None

@@ -208,6 +208,9 @@ class Prepared:
         assert isinstance(compiled, SQLCompiler)
         self.sql = str(compiled)
         self._names: Sequence[str] | None = compiled.positiontup
+        #: Values the statement itself holds (``active == 0``): sent with every execution.
+        self._fixed = {name: value for name, value in compiled.params.items()
+                       if not compiled.binds[name].required}
 
     def new_id(self, cursor: Any) -> int:
         """The key of the row an insert built with ``returning_key`` just added."""
@@ -216,6 +219,8 @@ class Prepared:
         return int(cursor.lastrowid)
 
     def _params(self, values: Mapping[str, Any]) -> Any:
+        if self._fixed:
+            values = {**self._fixed, **values}
         return values if self._names is None else tuple(values[n] for n in self._names)
 
     def run(self, db: Connection, values: Mapping[str, Any]) -> Any:
@@ -227,6 +232,20 @@ class Prepared:
         cursor = self.run(db, values)
         row = cursor.fetchone()
         return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=True))
+
+    def all(self, db: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Every row, each a dict by column name."""
+        cursor = self.run(db, values)
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def scalar(self, db: Connection, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or None."""
+        row = self.run(db, values).fetchone()
+        return None if row is None else row[0]
 
 
 @contextmanager
