@@ -208,7 +208,11 @@ class Session:
 
     def to_wire(self) -> dict[str, Any]:
         # A change's hooks ask for the same rows' wire forms several times: made once, copied out.
-        return dict(_session_wire(self))
+        # Only for sessions without group fields: ``extra`` takes no part in equality, so a cached
+        # form could be an equal session's with other (or no) clients.
+        if self.extra is NO_EXTRA or not self.extra:
+            return dict(_session_wire(self))
+        return self._wire()
 
     def _wire(self) -> dict[str, Any]:
         return {
