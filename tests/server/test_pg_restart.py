@@ -15,9 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,12 +22,12 @@ import psycopg
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.support import server_process
 from tests.support.pg_cluster import PrivateCluster, pg_bin
 from tests.support.server import WsClient, session_data
 
 pytestmark = pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
 
-CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
 PASSWORD = "restart-secret-1"
 #: A reply that takes longer than this is a hang (the server answers an outage at once).
 REPLY_BOUND_S = 20.0
@@ -44,22 +41,6 @@ def cluster() -> Iterator[PrivateCluster]:
         yield pg
     finally:
         pg.destroy()
-
-
-async def _serve(url: str) -> tuple[asyncio.subprocess.Process, str]:
-    env = dict(os.environ, PYTHONUNBUFFERED="1", SWAN_DB_URL=url)
-    made = await asyncio.create_subprocess_exec(
-        *CLI, "init", "--admin", "boss", stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, env=env)
-    await asyncio.wait_for(made.communicate(PASSWORD.encode() + b"\n"), 60)
-    assert made.returncode == 0
-    proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--demo", "--port", "0", "--tls", "off", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env)
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
-    assert line.startswith("swan-server listening on ws://"), line
-    return proc, line.rsplit(" ", 1)[1]
 
 
 def _change(rid: str, n: int) -> dict[str, Any]:
@@ -115,7 +96,8 @@ def _assert_clear(error: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_the_server_rides_out_a_postgresql_restart(cluster: PrivateCluster, mode: str) -> None:
-    proc, address = await _serve(cluster.url)
+    await server_process.init(cluster.url, "boss", PASSWORD)
+    proc, address = await server_process.serve(cluster.url, "--demo")
     client: WsClient | None = None
     try:
         client = WsClient(await connect(address, open_timeout=5, close_timeout=1))
@@ -179,10 +161,4 @@ async def test_the_server_rides_out_a_postgresql_restart(cluster: PrivateCluster
         if client is not None:
             with contextlib.suppress(Exception):
                 await client.ws.close()
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 15)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+        await server_process.stop(proc)
