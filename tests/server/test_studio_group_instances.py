@@ -201,12 +201,12 @@ async def _user_id(client: WsClient, name: str) -> int:
     return next(int(p["user"]["id"]) for p in reply["presence"] if p["user"]["name"] == name)
 
 
-async def _wait_for_presence(client: WsClient, kind: str, wanted: Any) -> dict[str, Any]:
-    """The data of the next ``kind`` event ``wanted(data)`` accepts; a ``presence:left`` of another kind
-    on the way fails the test (nobody else leaves here)."""
+async def _wait_for_presence(client: WsClient, kind: str, wanted: Any, strict: bool = True) -> dict[str, Any]:
+    """The data of the next ``kind`` event ``wanted(data)`` accepts; unless not ``strict``, a
+    ``presence:left`` on the way fails the test (nobody else leaves here)."""
     while True:
         event = await client.next_event()
-        if event["kind"] == "presence:left" and kind != "presence:left":
+        if strict and event["kind"] == "presence:left" and kind != "presence:left":
             raise AssertionError(f"unexpected {event}")
         if event["kind"] == kind and wanted(event["data"]):
             return dict(event["data"])
@@ -230,3 +230,35 @@ async def test_a_lock_taken_through_a_killed_instance_lapses_for_the_others(grou
     assert released["data"]["lock"]["session_id"] == 1
     mine = await boss.ok("lock.acquire", {"session_id": 1})
     assert mine["lock"]["token"] > held["lock"]["token"], "a newer grant fences the lapsed one off"
+
+
+async def test_an_instance_taken_for_gone_that_reports_again_brings_its_users_back(group: Group) -> None:
+    boss = await group.client("boss")
+    vic = await group.client("vic")
+    await vic.ok("presence.update", {"activity": "viewing"})
+    await _wait_for_presence(boss, "presence:joined", lambda d: d["presence"]["user"]["name"] == "Vic")
+    a = group.a.server.group
+    group.clock.now = time.time() - 2 * a.timeout_s  # A's reports look a minute old to B (a stalled A)
+    await on_server(group.a, a.beat_now)
+    gone = await _instance_event(boss, "gone")  # B's next heartbeat notices
+    assert gone["instance"]["id"] == a.id
+    left = await _wait_for_presence(boss, "presence:left", lambda d: True)
+    assert left["reason"] == "timeout"
+
+    group.clock.now = time.time()
+    await on_server(group.a, a.beat_now)  # A reports again: up, and Vic is back for everyone
+    back = await _instance_event(boss, "up")
+    assert back["instance"]["id"] == a.id and back["previous"] == "gone"
+    joined = await _wait_for_presence(
+        boss, "presence:joined", lambda d: d["presence"]["user"]["name"] == "Vic", strict=False)
+    assert joined["presence"]["user"]["id"] == left["user_id"]
+    assert await _names(boss) == {"Vic"}
+
+
+async def _instance_event(client: WsClient, state: str) -> dict[str, Any]:
+    """The data of the next ``monitor:instance-changed`` to ``state`` (within 30 s: a heartbeat's time)."""
+    async with asyncio.timeout(30):
+        while True:
+            event = await client.event_of("monitor:instance-changed", timeout=30)
+            if event["data"]["instance"]["state"] == state:
+                return dict(event["data"])

@@ -98,22 +98,28 @@ def claim(store: Store, me: Identity, now: float, timeout_s: float, announce: bo
             _tell_admins(store, tx, _row(store, me.id), previous, now, timeout_s)
 
 
-def beat(store: Store, me: str, now: float, timeout_s: float,
+def beat(store: Store, identity: Identity, now: float, timeout_s: float,
          report: dict[str, Any] | None = None) -> tuple[bool, list[str]]:
     """Refresh this instance's ``last_seen`` (and its report), and mark the silent others gone.
 
-    Returns whether this instance had itself been marked gone (it was silent too long: its
-    presence rows are gone, so it must announce its users again), and the instances it
-    found gone now."""
+    Returns whether this instance had itself been marked gone or forgotten (it was silent too
+    long: its presence rows are gone, so it must announce its users again), and the instances
+    it found gone now."""
     i = server_instances.c
+    me = identity.id
     values: dict[str, Any] = {"last_seen": now, "gone_at": None}
     if report is not None:
         values["report"] = json.dumps(report)
     cutoff = now - timeout_s
     with store.transaction() as tx:
         mine = _row(store, me)
-        revived = mine is not None and mine["gone_at"] is not None
-        store.db.execute(update(server_instances).where(i.id == me).values(**values))
+        revived = mine is None or mine["gone_at"] is not None
+        if mine is None:  # forgotten (silent for a day) or the database was restored: written afresh
+            store.db.execute(_PUT, {"id": me, "host": identity.host, "pid": identity.pid,
+                                    "port": identity.port, "started_at": identity.started_at,
+                                    "stopped_at": None, "report": "{}", **values})
+        else:
+            store.db.execute(update(server_instances).where(i.id == me).values(**values))
         if revived:
             _tell_admins(store, tx, _row(store, me), GONE, now, timeout_s)
         silent = [r for r in store.db.execute(select(server_instances).where(

@@ -51,6 +51,7 @@ class StudioGroup:
         self.on_revived: Callable[[], None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._failing = False
+        self._last_beat = 0.0
 
     @property
     def id(self) -> str:
@@ -80,7 +81,10 @@ class StudioGroup:
 
     async def beat_now(self, report: dict[str, Any] | None = None) -> list[str]:
         """Report in (with ``report``, the monitor's), and mark silent instances gone; their ids."""
-        revived, gone = await self._store.run(registry.beat, self.id, self.clock(), self.timeout_s, report)
+        assert self.identity is not None, "the group is not started"
+        revived, gone = await self._store.run(registry.beat, self.identity, self.clock(), self.timeout_s,
+                                              report)
+        self._last_beat = time.monotonic()
         if self._failing:
             log.info("reporting to the database again")
             self._failing = False
@@ -105,6 +109,8 @@ class StudioGroup:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.beat_s)
+            if time.monotonic() - self._last_beat < self.beat_s / 2:
+                continue  # the monitor's sample just reported in
             try:
                 await self.beat_now()
             except dialect.ERRORS as exc:

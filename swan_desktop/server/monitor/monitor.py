@@ -15,7 +15,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from msgspec import Meta
 
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
@@ -58,7 +60,7 @@ class HistoryQuery(Message):
 
     range: str
     series: list[str] | None = None
-    instance: str | None = None
+    instance: Annotated[str, Meta(max_length=200)] | None = None
 
 
 #: Figures each instance reports with its heartbeat (what ``instances[].figures`` carries).
