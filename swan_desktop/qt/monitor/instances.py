@@ -47,6 +47,8 @@ INSTANCE_COLUMNS: tuple[tuple[str, str | None, Any], ...] = (
 DATABASE_COLUMNS = ("Database", "Reachable", "Size", "Connections", "Commits / s", "Rollbacks / s",
                     "Replication")
 ROW_H = 24
+#: A figure a SQLite file does not have (not a missing measurement).
+NOT_APPLICABLE = "—"
 
 
 def _table(headers: tuple[str, ...] | list[str], stretch: int) -> QTableWidget:
@@ -92,7 +94,10 @@ def database_cells(db: dict[str, Any]) -> list[str]:
         connections += f" of {most}"
     answers = NO_DATA if reachable is None else ("yes" if reachable else "no: " + str(db.get("reason")))
     rate = number("{:.1f}")
-    return [engine, answers, show(db.get("size_bytes"), size_text), connections,
+    size = show(db.get("size_bytes"), size_text)
+    if db.get("engine") == "sqlite":  # a file: no connections or commit counters to speak of
+        return [engine, answers, size, NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE, _replication(db)]
+    return [engine, answers, size, connections,
             show(db.get("commits_per_s"), rate), show(db.get("rollbacks_per_s"), rate), _replication(db)]
 
 
