@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
+from swan_desktop.server.app import SwanServer
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
 from tests.support import pg
@@ -159,6 +160,17 @@ async def test_a_chat_mention_through_one_instance_notifies_once_on_the_other(gr
     finally:
         await ana_ws.close()
         await boss.ws.close()
+
+
+def test_file_backups_are_refused_on_postgresql_in_words(tmp_path: Path) -> None:
+    """Backups of a studio group are one pg_dump of the database, not a copy per instance."""
+    url = pg.database_for(tmp_path / "backups")
+    try:
+        with pytest.raises(ValueError, match="pg_dump"):
+            SwanServer(url, backup_dir=tmp_path / "copies")
+    finally:
+        pg.drop_all()
+    assert not (tmp_path / "copies").exists()
 
 
 def test_the_database_password_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
