@@ -21,7 +21,6 @@ import contextlib
 import itertools
 import json
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -136,13 +135,9 @@ async def start_server(db: str, env: dict[str, str], demo: bool) -> tuple[asynci
 
 
 async def stop_server(proc: asyncio.subprocess.Process) -> None:
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(proc.wait(), 15)
-        except TimeoutError:
-            proc.kill()
-            await asyncio.wait_for(proc.wait(), 5)
+    from tests.support.server_process import stop
+
+    await stop(proc)
 
 
 async def prepare(db: str, env: dict[str, str]) -> None:

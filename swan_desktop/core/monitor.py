@@ -58,6 +58,16 @@ class MonitorStore:
         return dict(self.snapshot.get("figures", {})) if self.snapshot else {}
 
     @property
+    def instances(self) -> list[dict[str, Any]]:
+        """Every server instance on the studio's database (one on SQLite), as last reported."""
+        return list(self.snapshot.get("instances", [])) if self.snapshot else []
+
+    @property
+    def database(self) -> dict[str, Any]:
+        """The database's own figures, as the instance this desktop talks to sees it."""
+        return dict(self.snapshot.get("database", {})) if self.snapshot else {}
+
+    @property
     def latency_by_type(self) -> dict[str, dict[str, Any]]:
         return dict(self.snapshot.get("latency_by_type", {})) if self.snapshot else {}
 
@@ -92,10 +102,17 @@ class MonitorStore:
         self._changed()
 
     def apply_event(self, event: Event) -> None:
-        """``monitor:status-changed``: the named service's status, reason and since."""
-        if event.kind != "monitor:status-changed" or self.snapshot is None:
+        """``monitor:status-changed``: the named service's status, reason and since (of the instance
+        this desktop talks to); ``monitor:instance-changed``: an instance came up, stopped or is gone."""
+        if self.snapshot is None:
+            return
+        if event.kind == "monitor:instance-changed":
+            self._instance_changed(event.data.get("instance") or {})
             return
         data = event.data
+        if event.kind != "monitor:status-changed" or data.get("instance", self.snapshot.get("instance")) != \
+                self.snapshot.get("instance"):
+            return
         services = self.snapshot.setdefault("services", [])
         for svc in services:
             if svc.get("name") == data.get("name"):
@@ -103,6 +120,17 @@ class MonitorStore:
                 break
         else:
             services.append({k: data.get(k) for k in ("name", "label", "status", "reason", "since")})
+        self._changed()
+
+    def _instance_changed(self, instance: dict[str, Any]) -> None:
+        assert self.snapshot is not None
+        rows = self.snapshot.setdefault("instances", [])
+        for row in rows:
+            if row.get("id") == instance.get("id"):
+                row.update({k: v for k, v in instance.items() if k != "this"})
+                break
+        else:
+            rows.append({**instance, "this": False})
         self._changed()
 
     async def refresh(self, request: Requester) -> bool:

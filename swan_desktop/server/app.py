@@ -33,6 +33,7 @@ from .connection import Connection
 from .features import FeatureContext
 from .follower import EventFollower
 from .gateway import Gateway, HttpRoute
+from .group.service import StudioGroup
 from .handlers import Dispatcher
 from .hub import Hub
 from .limits import Limits
@@ -115,6 +116,8 @@ class SwanServer:
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
         self.store = AsyncStore(self.db_target, self.hub.publish)
+        #: This instance among those on the database: heartbeat, the others' liveness (server/group/).
+        self.group = StudioGroup(self.store, self.shared)
         #: Every change's hooks, stage by stage (see server/pipeline.py).
         self.pipeline = Pipeline(lambda: self.collab.config.wall())
         self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
@@ -126,6 +129,7 @@ class SwanServer:
         #: Presence, locks, conflict strategies, chat and activity (its ``config`` may be changed live).
         self.collab = Collaboration(features)
         self.collab.config = dataclasses.replace(self.collab.config, presence_rate=self.limits.presence_rate)
+        self.collab.group = self.group
         #: Recurring series, working hours, the booking workflow with credits, ICS feeds.
         self.calendar = Calendar(features)
         #: Trainers, rooms, session types, time off, staff accounts and the studio's set-up.
@@ -217,6 +221,7 @@ class SwanServer:
         )
         self._gateway.http_routes.extend(self._http_routes)
         self.port = await self._gateway.start(self.host, self._requested_port, self._ssl)
+        await self.group.start(self.port)
         self.services.register("notifications", notifications_probe(self))
         self.services.register("collaboration", collaboration_probe(self))
         if self.backups is not None:
@@ -248,6 +253,7 @@ class SwanServer:
         await self._bounded("clients", self.clients.stop())
         await self._bounded("collaboration", self.collab.stop())
         await self._bounded("notifications", self.notifications.stop())
+        await self._bounded("instance registration", self.group.stop())
         if self._gateway is not None:
             await self._bounded("gateway", self._gateway.stop())
             self._gateway = None

@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--demo", action="store_true", help="seed a demo studio into an empty database")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    serve.add_argument("--instance-name", metavar="NAME",
+                       help="this instance's id in a studio group (default <host name>:<port>; "
+                       "unique among the instances on the database)")
     tls = serve.add_argument_group("TLS (wss:// and https://)")
     tls.add_argument(
         "--tls", default="auto", metavar="auto|off|CERT,KEY",
@@ -328,6 +331,7 @@ async def _serve(args: argparse.Namespace, limits: Limits, context: ssl.SSLConte
     server.monitor.metrics_token = args.metrics_token
     server.monitor.metrics_open = args.metrics_open
     server.allowed_origins = frozenset(args.allow_origin)
+    server.group.name = args.instance_name
     server.retention = Retention(args.keep_notifications_days, args.keep_activity_days)
     server.updates = desktop_updates(args)
     certs: StudioCertificates | None = getattr(args, "studio_certificates", None)

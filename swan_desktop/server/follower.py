@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 
+from . import loops
 from .storage import dialect, postgres
 from .store import Store
 from .worker import AsyncStore
@@ -53,9 +54,7 @@ class EventFollower:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        while task is not None and not task.done():  # 3.11's wait_for may swallow one cancel
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.5)
+        await loops.cancel(task)
 
     async def _catch_up(self) -> None:
         try:

@@ -30,6 +30,7 @@ from . import account_watch
 from .connection import Connection
 from .metrics import Metrics, outcome_label
 from .pipeline import Pipeline
+from .storage import dialect
 from .store import Account, Store
 from .worker import AsyncStore, GroupCommit
 
@@ -51,6 +52,16 @@ TRANSIENT = frozenset({ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNA
 Mutation = tuple[Account, str, "RequestType", Message]
 #: Its outcome: the reply data and the change's notes (None for a replay).
 Outcome = tuple[dict[str, Any], dict[str, Any] | None]
+
+
+def database_unreachable(error: BaseException) -> ProtocolError:
+    """The reply to a request the database could not serve (PostgreSQL away or restarting, a lost
+    connection): ``internal``, but saying so, and that resending is safe (the request id)."""
+    return ProtocolError(
+        ErrorCode.INTERNAL,
+        f"the database is unreachable right now ({dialect.reason(error).strip().splitlines()[0][:200]}); "
+        "try again in a moment: a change resent with the same request id is applied once",
+        {"database": "unreachable"})
 
 
 def _storable(text: str) -> bool:
@@ -178,11 +189,16 @@ class Dispatcher:
             outcome = outcome_label(err)
             conn.abort_sync()
             conn.send(reply_error(req.id, err))
-        except Exception:
-            log.exception("request %s (%s) failed", req.id, req.type)
+        except Exception as exc:
             outcome = ErrorCode.INTERNAL.value
             conn.abort_sync()
-            conn.send(reply_error(req.id, ProtocolError(ErrorCode.INTERNAL, "internal server error")))
+            if dialect.unreachable(exc):
+                log.warning("request %s (%s): the database is unreachable: %s", req.id, req.type,
+                            dialect.reason(exc))
+                conn.send(reply_error(req.id, database_unreachable(exc)))
+            else:
+                log.exception("request %s (%s) failed", req.id, req.type)
+                conn.send(reply_error(req.id, ProtocolError(ErrorCode.INTERNAL, "internal server error")))
         else:
             conn.send(reply_ok(req.id, data))
             if req.type == frames.SYNC:

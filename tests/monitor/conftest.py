@@ -22,6 +22,7 @@ def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None =
     emb = EmbeddedServer(db, demo=True, hasher=FAST_HASHER)
     monitor = emb.server.monitor
     monitor.clock = clock
+    emb.server.group.clock = clock  # the instance's reports on the same clock as its samples
     monitor.interval_s = 3600.0
     monitor.db_busy_timeout_s = 0.2
     monitor.metrics_token = metrics_token

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QTableWidget
+
 from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.monitor import MonitorPane
 from swan_desktop.qt.monitor.figures import NO_DATA
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.server import signed_in_client
+
+
+def _text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 async def _signed_in(server: EmbeddedServer, tmp_path: Path, user: str) -> StudioClient:
@@ -31,6 +39,13 @@ async def test_an_admin_sees_live_services_figures_and_history(
         assert pane.charts["Server memory"].has_data  # the sample taken at start is in the history
         assert pane.client_labels["latency_p50_ms"].text() != NO_DATA  # the sign-in measured one
         assert pane.status_label.text().startswith("Measured ")
+        # One server on a SQLite file: one instance (this one) and the file as the database.
+        instances, database = pane.instances_box.instances_table, pane.instances_box.database_table
+        assert instances.rowCount() == 1
+        assert _text(instances, 0, 0).endswith(f":{server.port} (this one)")
+        assert _text(instances, 0, 1) == "Up"
+        assert [_text(database, 0, c) for c in (0, 1, 6)] == ["SQLite", "yes", "none (one file)"]
+        assert _text(database, 0, 2).endswith(("KiB", "MiB")) and _text(database, 0, 3) == "—"
     finally:
         pane.stop()
         await client.close()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from swan_desktop.core.monitor import MonitorStore
 from swan_desktop.core.wallclock import local_zone
+from swan_desktop.protocol.frames import Event
 from swan_desktop.qt.human_time import human_time
 from swan_desktop.qt.monitor.pane import MonitorPane
 from swan_desktop.qt.monitor.summary import summary_sentence
@@ -38,6 +39,31 @@ def test_other_refusals_and_server_errors_are_told_apart() -> None:
     quiet = healthy(clashes_last_hour=0, refused_last_hour=0, server_errors_last_hour=0)
     assert summary_sentence(quiet) == \
         "All systems healthy · nothing refused and no server errors in the last hour"
+
+
+def test_an_instance_that_stopped_reporting_is_named() -> None:
+    snap = healthy(clashes_last_hour=0, refused_last_hour=0, server_errors_last_hour=0)
+    snap["instances"] = [{"id": "a:8701", "host": "a", "port": 8701, "state": "up"},
+                         {"id": "a:8702", "host": "a", "port": 8702, "state": "gone"},
+                         {"id": "b:8701", "host": "b", "port": 8701, "state": "stopped"}]
+    assert summary_sentence(snap).endswith("· 1 server instance stopped reporting: a:8702")
+
+
+def test_an_instance_change_event_updates_the_instances_row() -> None:
+    store = MonitorStore()
+    snap = healthy()
+    snap["instance"] = "a:8701"
+    snap["instances"] = [{"id": "a:8701", "state": "up", "this": True},
+                         {"id": "a:8702", "state": "up", "this": False}]
+    store.set_data(snap, history())
+    store.apply_event(Event("e", 9, "monitor:instance-changed", "2031-03-03T10:00:00Z", None,
+                            {"instance": {"id": "a:8702", "state": "gone"}, "previous": "up"}))
+    assert [(i["id"], i["state"], i["this"]) for i in store.instances] == [
+        ("a:8701", "up", True), ("a:8702", "gone", False)]
+    store.apply_event(Event("e", 10, "monitor:status-changed", "2031-03-03T10:00:01Z", None,
+                            {"name": "gateway", "status": "critical", "instance": "a:8702"}))
+    assert next(s for s in store.services if s["name"] == "gateway")["status"] == "healthy", \
+        "another instance's service is not this one's"
 
 
 def test_an_unwell_service_is_named() -> None:

@@ -40,7 +40,8 @@ FILLED = ("sessions", "events", "notifications", "notification_recipients", "cha
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 #: Tables and columns that revisions after the release added, and what existing rows get.
-NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitlist", "client_emails"}
+NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitlist", "client_emails",
+              "server_instances", "presence_entries"}
 #: New tables the upgrade fills from what the file held: the opening credit rows, the session search index.
 _INDEXES = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
 FILLED_TABLES = {"credit_ledger", *_INDEXES} - {"sessions_search_content", "clients_search_content"}
@@ -179,6 +180,8 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     assert set(after) == set(before) | NEW_TABLES | FILLED_TABLES
     assert all(not after[table] for table in NEW_TABLES)
     assert _balances_are_ledger_sums(release_db)
+    with sqlite3.connect(release_db) as conn:  # the one server's history stays its own (0005)
+        assert {r[0] for r in conn.execute("SELECT DISTINCT instance FROM monitor_samples")} <= {"main"}
     for table in before:
         if table == "meta":  # 0002 drops the unread meta.schema row
             assert after[table] == [r for r in before[table] if r[0] != "schema"]

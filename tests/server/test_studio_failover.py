@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +20,14 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support import pg
+from tests.support import pg, server_process
 from tests.support.server import WsClient, session_data
 
 pytestmark = pytest.mark.skipif(not pg.admin_url(), reason="no PostgreSQL cluster (SWAN_TEST_PG_URL)")
 
-CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
 DESKTOPS = 30
 CHANGES = 6
 PASSWORD = "failover-secret-1"
-START_S = 30.0
 
 
 class Desktop:
@@ -107,27 +102,6 @@ class Desktop:
             self.take_events()
 
 
-async def _start(url: str) -> tuple[asyncio.subprocess.Process, str]:
-    env = dict(os.environ, PYTHONUNBUFFERED="1", SWAN_DB_URL=url)
-    proc = await asyncio.create_subprocess_exec(
-        *CLI, "serve", "--port", "0", "--tls", "off", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env)
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), START_S)).decode().strip()
-    assert line.startswith("swan-server listening on ws://"), line
-    return proc, line.rsplit(" ", 1)[1]
-
-
-async def _stop(proc: asyncio.subprocess.Process) -> None:
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(proc.wait(), 15)
-        except TimeoutError:
-            proc.kill()
-            await asyncio.wait_for(proc.wait(), 5)
-
-
 def _in_database(url: str) -> dict[str, int]:
     """notes marker → how many sessions carry it."""
     with psycopg.connect(url, connect_timeout=5) as conn:
@@ -146,15 +120,10 @@ async def test_a_killed_instance_loses_nothing_and_every_desktop_converges(tmp_p
     procs: list[asyncio.subprocess.Process] = []
     desktops: list[Desktop] = []
     try:
-        env = dict(os.environ, SWAN_DB_URL=url)
-        made = await asyncio.create_subprocess_exec(
-            *CLI, "init", "--admin", "boss", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, env=env)
-        await asyncio.wait_for(made.communicate(PASSWORD.encode() + b"\n"), 60)
-        assert made.returncode == 0
+        await server_process.init(url, "boss", PASSWORD)
         addresses: list[str] = []
         for _ in range(3):
-            proc, address = await _start(url)
+            proc, address = await server_process.serve(url)
             procs.append(proc)
             addresses.append(address)
         first = WsClient(await connect(addresses[0], open_timeout=5, close_timeout=1))
@@ -191,7 +160,7 @@ async def test_a_killed_instance_loses_nothing_and_every_desktop_converges(tmp_p
                 with contextlib.suppress(Exception):
                     await desktop.client.ws.close()
         for proc in procs:
-            await _stop(proc)
+            await server_process.stop(proc)
         pg.drop_all()
 
     moved = [d for d in desktops if d.reconnects]

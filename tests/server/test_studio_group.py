@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
+from swan_desktop.server.app import SwanServer
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
 from tests.support import pg
-from tests.support.server import FAST_HASHER, WAIT, WsClient, add_users, session_data
+from tests.support.server import FAST_HASHER, WAIT, WsClient, add_users, on_server, session_data
 
 pytestmark = pytest.mark.skipif(not pg.admin_url(), reason="no PostgreSQL cluster (SWAN_TEST_PG_URL)")
 
@@ -137,6 +138,39 @@ async def test_a_sync_resumes_on_another_instance(group) -> None:
         await again.ws.close()
 
 
+
+
+async def test_a_chat_mention_through_one_instance_notifies_once_on_the_other(group) -> None:
+    first, second = group
+    boss, _ = await _client(second)
+    ana_ws = await connect(first.url, open_timeout=WAIT, close_timeout=2)
+    ana = WsClient(ana_ws)
+    try:
+        await ana.login("ana")
+        text = "@boss can you take the 10:00?"
+        sent = (await ana.ok("chat.send", {"room": "studio", "text": text}))["message"]
+        posted = await boss.event_of("chat:posted")
+        assert posted["data"]["message"]["id"] == sent["id"]
+        note = await boss.notification_created("Ana mentioned you")
+        assert note["links"] == {"message": sent["id"]}
+        for server in group:  # every reaction either instance started is done
+            await on_server(server, server.server.dispatcher.settle)
+        listed = (await boss.ok("notification.query", {"category": "user"}))["notifications"]
+        assert [n["title"] for n in listed].count("Ana mentioned you") == 1, "one instance reacted"
+    finally:
+        await ana_ws.close()
+        await boss.ws.close()
+
+
+def test_file_backups_are_refused_on_postgresql_in_words(tmp_path: Path) -> None:
+    """Backups of a studio group are one pg_dump of the database, not a copy per instance."""
+    url = pg.database_for(tmp_path / "backups")
+    try:
+        with pytest.raises(ValueError, match="pg_dump"):
+            SwanServer(url, backup_dir=tmp_path / "copies")
+    finally:
+        pg.drop_all()
+    assert not (tmp_path / "copies").exists()
 
 
 def test_the_database_password_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

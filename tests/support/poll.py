@@ -14,7 +14,7 @@ async test): both yield to the running loop between checks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -56,3 +56,14 @@ async def until(predicate: Callable[[], object], timeout: float = TIMEOUT_S, *, 
     """Return as soon as ``predicate()`` is true."""
     await found(lambda: True if predicate() else None, timeout, what=_describe(predicate, what),
                 interval=interval)
+
+
+async def until_answered(probe: Callable[[], Awaitable[object]], timeout: float = TIMEOUT_S, *,
+                         what: str, interval: float = 0.05) -> None:
+    """Return as soon as ``await probe()`` is true (a question asked of a server, say)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await probe():
+        if loop.time() >= deadline:
+            raise NeverHappened(f"waited {timeout:g} s for {what}; it never came")
+        await asyncio.sleep(interval)

@@ -1,7 +1,8 @@
 """Export of what the monitor pane shows, to JSON (one document) or CSV (one row per value).
 
 CSV columns: ``section, name, field, value`` — sections ``service``,
-``figure``, ``latency``, ``history`` (field = the bucket's time), ``client``.
+``instance`` (name = the instance's id), ``database``, ``figure``, ``latency``,
+``history`` (field = the bucket's time), ``client``.
 A figure without a measurement is an empty cell in CSV and ``null`` in JSON.
 """
 
@@ -26,6 +27,13 @@ def rows(document: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     for svc in document.get("services", []):
         for field in ("status", "reason", "since", "uptime"):
             out.append(("service", str(svc["name"]), field, svc.get(field)))
+    for instance in document.get("instances", []):
+        for field in ("host", "pid", "port", "started", "last_seen", "state", "status", "database"):
+            out.append(("instance", str(instance.get("id")), field, instance.get(field)))
+        for field, value in (instance.get("figures") or {}).items():
+            out.append(("instance", str(instance.get("id")), field, value))
+    for field, value in document.get("database", {}).items():
+        out.append(("database", "database", field, value))
     for name, value in document.get("figures", {}).items():
         out.append(("figure", name, "value", value))
     for rtype, figures in document.get("latency_by_type", {}).items():

@@ -11,13 +11,13 @@ STATUS_COLORS = {"healthy": "#2e7d32", "degraded": "#e0a100", "critical": "#c628
 NO_DATA_COLOR = "#e4e6ea"
 
 
-def _number(fmt: str, factor: float = 1.0) -> Callable[[Any], str]:
+def number(fmt: str, factor: float = 1.0) -> Callable[[Any], str]:
     def show(value: Any) -> str:
         return fmt.format(float(value) * factor)
     return show
 
 
-def _duration(value: Any) -> str:
+def duration_text(value: Any) -> str:
     seconds = int(float(value))
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3600)
@@ -29,7 +29,7 @@ def _duration(value: Any) -> str:
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
-def _bytes(value: Any) -> str:
+def size_text(value: Any) -> str:
     size = float(value)
     for unit in ("B", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":
@@ -40,35 +40,35 @@ def _bytes(value: Any) -> str:
 
 #: Server figures: (key in the snapshot, label, format).
 SERVER_FIGURES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("connections", "Connections", _number("{:.0f}")),
-    ("active_users", "Active users", _number("{:.0f}")),
-    ("requests_per_s", "Requests / s", _number("{:.2f}")),
-    ("events_per_s", "Events / s", _number("{:.2f}")),
-    ("error_rate", "Server errors", _number("{:.2f} %", 100)),
-    ("refusal_rate", "Refused (rules)", _number("{:.2f} %", 100)),
-    ("latency_p50_ms", "Latency p50", _number("{:.2f} ms")),
-    ("latency_p95_ms", "Latency p95", _number("{:.2f} ms")),
-    ("latency_p99_ms", "Latency p99", _number("{:.2f} ms")),
-    ("db_probe_ms", "Database write", _number("{:.1f} ms")),
-    ("db_size_bytes", "Database size", _bytes),
-    ("event_log_depth", "Event log", _number("{:,.0f} events")),
-    ("email_queue_depth", "Email queue", _number("{:.0f} waiting")),
-    ("cpu_percent", "Server CPU", _number("{:.1f} %")),
-    ("memory_rss_bytes", "Server memory", _bytes),
-    ("uptime_s", "Uptime", _duration),
+    ("connections", "Connections", number("{:.0f}")),
+    ("active_users", "Active users", number("{:.0f}")),
+    ("requests_per_s", "Requests / s", number("{:.2f}")),
+    ("events_per_s", "Events / s", number("{:.2f}")),
+    ("error_rate", "Server errors", number("{:.2f} %", 100)),
+    ("refusal_rate", "Refused (rules)", number("{:.2f} %", 100)),
+    ("latency_p50_ms", "Latency p50", number("{:.2f} ms")),
+    ("latency_p95_ms", "Latency p95", number("{:.2f} ms")),
+    ("latency_p99_ms", "Latency p99", number("{:.2f} ms")),
+    ("db_probe_ms", "Database write", number("{:.1f} ms")),
+    ("db_size_bytes", "Database size", size_text),
+    ("event_log_depth", "Event log", number("{:,.0f} events")),
+    ("email_queue_depth", "Email queue", number("{:.0f} waiting")),
+    ("cpu_percent", "Server CPU", number("{:.1f} %")),
+    ("memory_rss_bytes", "Server memory", size_text),
+    ("uptime_s", "Uptime", duration_text),
 )
 
 #: This PC's connection: (attribute of MetricsSnapshot, label, format).
 CLIENT_FIGURES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("quality", "Quality", lambda q: str(getattr(q, "value", q)).capitalize()),
-    ("latency_p50_ms", "Latency p50", _number("{:.1f} ms")),
-    ("latency_p95_ms", "Latency p95", _number("{:.1f} ms")),
-    ("latency_p99_ms", "Latency p99", _number("{:.1f} ms")),
-    ("messages_in_per_s", "Messages in / s", _number("{:.2f}")),
-    ("messages_out_per_s", "Messages out / s", _number("{:.2f}")),
-    ("error_rate", "Error rate", _number("{:.2f} %", 100)),
-    ("reconnects_10min", "Reconnects (10 min)", _number("{:.0f}")),
-    ("outbox_depth", "Changes waiting", _number("{:.0f}")),
+    ("latency_p50_ms", "Latency p50", number("{:.1f} ms")),
+    ("latency_p95_ms", "Latency p95", number("{:.1f} ms")),
+    ("latency_p99_ms", "Latency p99", number("{:.1f} ms")),
+    ("messages_in_per_s", "Messages in / s", number("{:.2f}")),
+    ("messages_out_per_s", "Messages out / s", number("{:.2f}")),
+    ("error_rate", "Error rate", number("{:.2f} %", 100)),
+    ("reconnects_10min", "Reconnects (10 min)", number("{:.0f}")),
+    ("outbox_depth", "Changes waiting", number("{:.0f}")),
 )
 
 

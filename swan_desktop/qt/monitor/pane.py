@@ -40,6 +40,7 @@ from ...net.metrics import MetricsSnapshot
 from ..human_time import human_iso
 from . import export
 from .figures import CLIENT_FIGURES, NO_DATA, SERVER_FIGURES, show
+from .instances import InstancesBox
 from .service_model import ServiceTableModel
 from .summary import summary_sentence
 from .uptime_bar import UptimeBar
@@ -170,7 +171,10 @@ class MonitorPane(QWidget):
         self._uptime_grid = QGridLayout(self.uptime_box)
         self.uptime_bars: dict[str, tuple[QLabel, UptimeBar, QLabel]] = {}
 
-        server_box = QGroupBox("Server")
+        #: A row per server instance (several in a studio group) and one for the database.
+        self.instances_box = InstancesBox()
+
+        server_box = QGroupBox("This server instance")
         grid, self.figure_labels = _figure_grid(SERVER_FIGURES, 5)
         server_box.setLayout(grid)
         client_box = QGroupBox("This PC's connection")
@@ -205,6 +209,7 @@ class MonitorPane(QWidget):
 
         body = QWidget()
         column = QVBoxLayout(body)
+        column.addWidget(self.instances_box)
         column.addLayout(top)
         column.addLayout(charts)
         scroll = QScrollArea()
@@ -318,6 +323,7 @@ class MonitorPane(QWidget):
         figures = store.figures
         for key, _, fmt in SERVER_FIGURES:
             self.figure_labels[key].setText(show(figures.get(key), fmt))
+        self.instances_box.set_data(store.instances, store.database)
         self._render_client()
         self._render_latency()
         self._render_uptime()
@@ -389,6 +395,8 @@ class MonitorPane(QWidget):
             "sampled_at": (store.snapshot or {}).get("sampled_at"),
             "status": (store.snapshot or {}).get("status"),
             "services": services,
+            "instances": store.instances,
+            "database": store.database,
             "figures": {key: store.figures.get(key) for key, _, _ in SERVER_FIGURES},
             "latency_by_type": store.latency_by_type,
             "history": {"series": {name: store.series(name) for names, _, _ in CHARTS.values()

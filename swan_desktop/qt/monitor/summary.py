@@ -45,6 +45,11 @@ def summary_sentence(snapshot: dict[str, Any] | None, error: str = "") -> str:
         parts.append(f"{_count(errors, 'server error', 'server errors')} in the last hour")
     elif errors is not None and not clashes and other <= 0:
         parts.append("nothing refused and no server errors in the last hour")
+    gone = [f"{i.get('host')}:{i.get('port')}" for i in snapshot.get("instances") or []
+            if i.get("state") == "gone"]
+    if gone:
+        parts.append(f"{_count(len(gone), 'server instance', 'server instances')} stopped reporting: "
+                     + ", ".join(gone))
     if error:
         parts.append(error)
     return " · ".join(parts)

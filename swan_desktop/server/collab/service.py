@@ -24,6 +24,8 @@ from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty
 from ..connection import Connection
 from ..features import FeatureContext
+from ..group import presence_rows
+from ..group.service import StudioGroup
 from ..notifier_api import Notice, Recipients
 from ..pipeline import Stage
 from ..store import Account, Store
@@ -47,6 +49,9 @@ from .messages import (
 from .presence import Presence, Report
 
 log = logging.getLogger(__name__)
+
+#: Seconds between looks for lapsed leases in the database (besides this instance's own, on time).
+LEASE_CHECK_S = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +85,10 @@ class Collaboration:
         self._expiries: dict[int, float] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._next_lease_check = 0.0
+        #: The instances on the database: presence is written there, so every instance answers for all
+        #: (None: kept only in memory, as a server without the group machinery).
+        self.group: StudioGroup | None = None
 
     @property
     def store(self) -> Any:
@@ -116,6 +125,8 @@ class Collaboration:
 
     async def start(self) -> None:
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop())
+        if self.group is not None:
+            self.group.on_revived = self._announce_again
 
     async def stop(self) -> None:
         if self._sweeper is not None:
@@ -138,7 +149,16 @@ class Collaboration:
             log.error("collaboration task failed", exc_info=task.exception())
 
     def _announce(self, kind: str, data: dict[str, Any]) -> None:
-        self._spawn(self.store.run(_emit, kind, data, None))
+        group = self.group
+        if group is None or group.identity is None:
+            self._spawn(self.store.run(_emit, kind, data, None))
+        else:
+            self._spawn(self.store.run(presence_rows.record, group.id, kind, data, group.live_after()))
+
+    def _announce_again(self) -> None:
+        """This instance had been taken for gone (its users left for the others): they join again."""
+        for entry in self.presence.entries.values():
+            self._announce("presence:joined", {"presence": entry.to_wire(entry.shown)})
 
     def _seen(self, conn: Connection, join: bool = False) -> None:
         """A sign of life: push the silence timeout back (``join``: and appear in presence).
@@ -181,7 +201,10 @@ class Collaboration:
             if state != entry.shown and not entry.flush_scheduled:
                 self._send_presence(entry.user_id)
         wall = cfg.wall()
-        if any(t <= wall for t in self._expiries.values()):
+        # Every few seconds also the leases this instance does not know of: granted through another
+        # instance (gone since, or slower to sweep) or before a restart. One instance releases each.
+        if any(t <= wall for t in self._expiries.values()) or wall >= self._next_lease_check:
+            self._next_lease_check = wall + LEASE_CHECK_S
             for sid in await self.store.run(locks.expire_due, wall):
                 self._expiries.pop(sid, None)
 
@@ -228,7 +251,12 @@ class Collaboration:
 
     async def presence_query(self, conn: Connection, msg: Empty) -> dict[str, Any]:
         cfg = self.config
-        return {"presence": self.presence.snapshot(cfg.idle_after, cfg.away_after)}
+        mine = self.presence.snapshot(cfg.idle_after, cfg.away_after)
+        if self.group is None or self.group.identity is None:
+            return {"presence": mine}
+        here = {p["user"]["id"] for p in mine}
+        elsewhere = [p for p in await self.group.others_presence() if p["user"]["id"] not in here]
+        return {"presence": mine + elsewhere}
 
     # -- locks -----------------------------------------------------------------
     async def lock_acquire(self, conn: Connection, msg: LockTarget) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, func, select, text
 
 from ..storage import dialect
 from .services import SEVERITY, Health
@@ -38,7 +38,8 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 #: Figures that are a level at a moment: a bucket keeps the newest, not the mean.
 LAST_VALUE = frozenset({"uptime_s", "db_size_bytes", "event_log_depth", "email_queue_depth",
-                        "clashes_last_hour", "refused_last_hour", "server_errors_last_hour"})
+                        "clashes_last_hour", "refused_last_hour", "server_errors_last_hour",
+                        "db_connections", "db_max_connections", "db_replication_lag_s"})
 
 Row = dict[str, Any]
 
@@ -71,6 +72,25 @@ def aggregate(rows: Sequence[Row]) -> Row:
     return out
 
 
+_PG_STATS = text(
+    "SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'), "
+    "current_setting('max_connections')::int, d.xact_commit, d.xact_rollback, pg_is_in_recovery() "
+    "FROM pg_stat_database d WHERE d.datname = current_database()")
+_PG_STANDBY_LAG = text("SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())")
+_PG_REPLICAS = text("SELECT count(*), max(extract(epoch FROM replay_lag)) FROM pg_stat_replication")
+
+
+def database_stats(db: Connection) -> Row:
+    """PostgreSQL's own figures for the database ``db`` is connected to (see ``database_figures``)."""
+    connections, most, commits, rollbacks, standby = db.execute(_PG_STATS).one()
+    replicas, lag = db.execute(_PG_REPLICAS).one()
+    if standby:
+        lag = db.execute(_PG_STANDBY_LAG).scalar()
+    return {"connections": int(connections), "max_connections": int(most),
+            "xact_commit": int(commits), "xact_rollback": int(rollbacks), "standby": bool(standby),
+            "replicas": int(replicas), "replication_lag_s": round(float(lag), 3) if lag is not None else None}
+
+
 def grid(range_name: str, now: float) -> tuple[int, list[int]]:
     """The resolution and every bucket start of ``range_name`` ending at ``now``."""
     span, res = RANGES[range_name]
@@ -80,10 +100,13 @@ def grid(range_name: str, now: float) -> tuple[int, list[int]]:
 
 
 class MonitorDb:
-    """Samples and the write probe, on a connection of the monitor's own."""
+    """Samples and the write probe, on a connection of the monitor's own. Samples are kept per
+    ``instance`` (each server instance on a shared database has its own history)."""
 
-    def __init__(self, path: str | Path, busy_timeout_s: float = 1.0) -> None:
+    def __init__(self, path: str | Path, busy_timeout_s: float = 1.0, instance: str = "main") -> None:
         self.path = Path(path)
+        self.target = str(path)
+        self.instance = instance
         self._engine = dialect.open_engine(path, busy_timeout_s)
         self._db = dialect.autocommit(self._engine.connect())
 
@@ -100,12 +123,22 @@ class MonitorDb:
         return time.perf_counter() - began
 
     def size_bytes(self) -> int:
-        """The database file and its write-ahead log, in bytes."""
+        """The database file and its write-ahead log, in bytes (PostgreSQL: the database's size)."""
+        if dialect.is_postgres(self._db):
+            return int(self._db.execute(select(func.pg_database_size(func.current_database()))).scalar_one())
         total = 0
         for suffix in ("", "-wal"):
             with contextlib.suppress(FileNotFoundError):
                 total += Path(str(self.path) + suffix).stat().st_size
         return total
+
+    def database_figures(self) -> Row:
+        """What the database itself says: its engine and size; on PostgreSQL also the connections
+        in use of the most it takes, its commit and rollback counters (cumulative), and
+        replication (standby or not, replicas, their lag)."""
+        if not dialect.is_postgres(self._db):
+            return {"engine": "sqlite", "size_bytes": self.size_bytes()}
+        return {"engine": "postgresql", "size_bytes": self.size_bytes(), **database_stats(self._db)}
 
     # -- samples ------------------------------------------------------------
     def write(self, sample: Row) -> None:
@@ -116,31 +149,36 @@ class MonitorDb:
             self._put(TIERS[0][0], t, raw)
             for (finer, _), (res, _) in itertools.pairwise(TIERS):
                 start = t // res * res
-                rows = self._rows(finer, start, start + res)
+                rows = self._rows(finer, start, start + res, self.instance)
                 self._put(res, start, aggregate(rows))
             for res, keep in TIERS:
                 self._db.execute(delete(monitor_samples).where(
                     monitor_samples.c.resolution == res, monitor_samples.c.t < t - keep))
 
     def _put(self, res: int, t: int, row: Row) -> None:
-        self._db.execute(_PUT_SAMPLE, {"resolution": res, "t": t, "data": json.dumps(row)})
+        self._db.execute(_PUT_SAMPLE, {"resolution": res, "instance": self.instance, "t": t,
+                                       "data": json.dumps(row)})
 
-    def _rows(self, res: int, start: int, end: int) -> list[Row]:
+    def _rows(self, res: int, start: int, end: int, instance: str) -> list[Row]:
         out = []
         s = monitor_samples.c
         for t, data in self._db.execute(
-            select(s.t, s.data).where(s.resolution == res, s.t >= start, s.t < end).order_by(s.t)
+            select(s.t, s.data).where(s.resolution == res, s.instance == instance, s.t >= start, s.t < end)
+            .order_by(s.t)
         ):
             row = json.loads(data)
             row["t"] = t
             out.append(row)
         return out
 
-    def history(self, range_name: str, now: float, series: Iterable[str] | None = None) -> Row:
-        """Columns of ``range_name`` ending at ``now``: every bucket of the grid, ``None`` where
-        nothing was measured; per service the worst status of each bucket and the uptime share."""
+    def history(self, range_name: str, now: float, series: Iterable[str] | None = None,
+                instance: str | None = None) -> Row:
+        """Columns of ``range_name`` ending at ``now`` of ``instance`` (this one by default): every
+        bucket of the grid, ``None`` where nothing was measured; per service the worst status of
+        each bucket and the uptime share."""
         res, starts = grid(range_name, now)
-        found = {r["t"]: r for r in self._rows(res, starts[0], starts[-1] + res)}
+        instance = instance or self.instance
+        found = {r["t"]: r for r in self._rows(res, starts[0], starts[-1] + res, instance)}
         rows = [found.get(t) for t in starts]
         names = sorted({k for r in rows if r for k in r if k not in ("t", "n", "services")})
         wanted = [n for n in names if series is None or n in set(series)]
@@ -156,5 +194,5 @@ class MonitorDb:
                     healthy += entry[1]
                     known += entry[2]
             services[svc] = {"status": statuses, "uptime": healthy / known if known else None}
-        return {"range": range_name, "resolution_s": res, "t": starts, "series": columns,
-                "services": services}
+        return {"range": range_name, "instance": instance, "resolution_s": res, "t": starts,
+                "series": columns, "services": services}

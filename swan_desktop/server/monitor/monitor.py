@@ -15,7 +15,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from msgspec import Meta
 
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
@@ -53,10 +55,18 @@ def _emit_status(store: Store, data: dict[str, Any]) -> None:
 
 
 class HistoryQuery(Message):
-    """``monitor.history``: one range and, optionally, which series."""
+    """``monitor.history``: one range and, optionally, which series and whose (an instance's id;
+    the answering instance's by default)."""
 
     range: str
     series: list[str] | None = None
+    instance: Annotated[str, Meta(max_length=200)] | None = None
+
+
+#: Figures each instance reports with its heartbeat (what ``instances[].figures`` carries).
+REPORTED = ("connections", "active_users", "requests_per_s", "events_per_s", "error_rate",
+            "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "cpu_percent", "memory_rss_bytes",
+            "uptime_s", "db_probe_ms")
 
 
 class Monitor:
@@ -77,6 +87,9 @@ class Monitor:
         self.db: MonitorDb | None = None
         self.db_probe = DatabaseProbe(server.store, lambda: self.db)
         self.latest: dict[str, Any] | None = None
+        #: The database's own figures as last measured (see ``MonitorDb.database_figures``).
+        self.database: dict[str, Any] = {}
+        self._db_counters: tuple[float, int, int] | None = None
         self.by_type: dict[str, dict[str, float | None]] = {}
         self._sampler: Sampler | None = None
         self._started = time.monotonic()
@@ -94,8 +107,8 @@ class Monitor:
     async def start(self) -> None:
         store = self._server.store
         self._started = time.monotonic()
-        path, busy = self._server.db_target, self.db_busy_timeout_s
-        self.db = await store.run(lambda _store: MonitorDb(path, busy))
+        path, busy, instance = self._server.db_target, self.db_busy_timeout_s, self._server.group.id
+        self.db = await store.run(lambda _store: MonitorDb(path, busy, instance))
         self._sampler = Sampler(self._server.metrics)
         self._running = True
         self.services.register("gateway", GatewayProbe(
@@ -173,7 +186,7 @@ class Monitor:
             **traffic,
             "db_probe_ms": round(self.db_probe.last_seconds * 1000, 3)
             if self.db_probe.last_seconds is not None else None,
-            "db_size_bytes": self.db.size_bytes() if self.db else None,
+            **await self._database_sample(),
             "event_log_depth": await self._event_log_depth(),
             "email_queue_depth": email,
             **self._sampler.process(),
@@ -185,7 +198,47 @@ class Monitor:
         }
         self.latest = sample
         await self._save(sample)
+        await self._report(sample)
         return sample
+
+    async def _database_sample(self) -> dict[str, Any]:
+        """The database's figures for the sample (rates from its counters since the last one)."""
+        db = self.db
+        figures: dict[str, Any] = {}
+        if db is not None:
+            try:
+                figures = await asyncio.wait_for(
+                    self._server.store.run(lambda _s: db.database_figures()), 2.0)
+            except _FAILURES as exc:
+                log.info("database figures not measured: %s", dialect.reason(exc))
+        self.database = figures
+        commits, rollbacks = None, None
+        if "xact_commit" in figures:
+            now = time.monotonic()
+            before = self._db_counters
+            self._db_counters = (now, figures["xact_commit"], figures["xact_rollback"])
+            if before is not None and now > before[0]:
+                commits = round((figures["xact_commit"] - before[1]) / (now - before[0]), 3)
+                rollbacks = round((figures["xact_rollback"] - before[2]) / (now - before[0]), 3)
+        figures["commits_per_s"], figures["rollbacks_per_s"] = commits, rollbacks
+        return {"db_size_bytes": figures.get("size_bytes"), "db_connections": figures.get("connections"),
+                "db_max_connections": figures.get("max_connections"), "db_commits_per_s": commits,
+                "db_rollbacks_per_s": rollbacks, "db_replication_lag_s": figures.get("replication_lag_s")}
+
+    def _reachable(self) -> bool:
+        return self.db_probe.last_seconds is not None
+
+    def _instance_report(self, sample: Mapping[str, Any]) -> dict[str, Any]:
+        return {"status": self.services.overall().value,
+                "database": "reachable" if self._reachable() else "unreachable",
+                "figures": {k: sample.get(k) for k in REPORTED}}
+
+    async def _report(self, sample: Mapping[str, Any]) -> None:
+        """Tell the other instances how this one is (its heartbeat, with the sample's figures)."""
+        try:
+            await asyncio.wait_for(self._server.group.beat_now(self._instance_report(sample)), 5.0)
+        except _FAILURES as exc:
+            log.info("monitor report not written: %s", dialect.reason(exc))
 
     async def _event_log_depth(self) -> int | None:
         try:
@@ -232,7 +285,7 @@ class Monitor:
         troubled = (Health.DEGRADED, Health.CRITICAL)
         if state.status not in troubled and previous not in troubled:
             return  # coming up or going down quietly is not news (keeps the event log calm)
-        data = {**state.to_wire(), "previous": previous.value}
+        data = {**state.to_wire(), "previous": previous.value, "instance": self._server.group.id}
         try:
             await asyncio.wait_for(self._server.store.run(_emit_status, data), 10.0)
         except _FAILURES as exc:
@@ -265,6 +318,9 @@ class Monitor:
         figures = {k: v for k, v in self.latest.items() if k not in ("t", "services")}
         figures.update(connections=connections, active_users=users, uptime_s=round(self.uptime_s(), 3))
         return {
+            "instance": self._server.group.id,
+            "instances": await self._instances(figures),
+            "database": self._database_wire(),
             "at": iso(self.clock()),
             "sampled_at": iso(self.latest["t"]),
             "interval_s": self.interval_s,
@@ -274,12 +330,43 @@ class Monitor:
             "latency_by_type": self.by_type,
         }
 
+    async def _instances(self, figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Every instance on the database as last reported; this one with its figures of now."""
+        try:
+            instances = await asyncio.wait_for(self._server.group.instances(), 2.0)
+        except _FAILURES as exc:
+            log.info("instances not read: %s", dialect.reason(exc))
+            instances = []
+        group = self._server.group
+        assert group.identity is not None
+        mine = next((i for i in instances if i["this"]), None)
+        if mine is None:  # the database cannot say: this instance still can
+            mine = {"id": group.id, "host": group.identity.host, "pid": group.identity.pid,
+                    "port": group.identity.port, "started": iso(group.identity.started_at),
+                    "last_seen": None, "this": True}
+            instances.insert(0, mine)
+        mine.update(self._instance_report(figures), state="up")
+        return instances
+
+    def _database_wire(self) -> dict[str, Any]:
+        """The database as this instance sees it: its own figures and whether it answers."""
+        figures = self.database
+        keys = ("engine", "size_bytes", "connections", "max_connections", "commits_per_s", "rollbacks_per_s",
+                "standby", "replicas", "replication_lag_s")
+        out: dict[str, Any] = {k: figures.get(k) for k in keys}
+        out["engine"] = out["engine"] or ("postgresql" if self._server.shared else "sqlite")
+        out["reachable"] = self._reachable()
+        database = self.services.state("database")
+        out["status"] = database.status.value if database else Health.UNKNOWN.value
+        out["reason"] = database.reason if database else ""
+        return out
+
     async def handle_history(self, conn: Connection, msg: HistoryQuery) -> dict[str, Any]:
-        range_name, series = msg.range, msg.series
+        range_name, series, instance = msg.range, msg.series, msg.instance
         if range_name not in RANGES:
             raise invalid(f"range must be one of {', '.join(RANGES)}", field="range")
         db = self.db
         if db is None:
             raise ProtocolError(ErrorCode.INTERNAL, "the monitor is not running")
         now = self.clock()
-        return await self._server.store.run(lambda _store: db.history(range_name, now, series))
+        return await self._server.store.run(lambda _store: db.history(range_name, now, series, instance))

@@ -365,6 +365,21 @@ def foreign_key_problems(db: Connection, limit: int = 5) -> list[str]:
             for table, rowid, parent, _ in rows[:limit]]
 
 
+#: What a lost or refused database connection raises (not a bad statement: the database is away).
+_UNREACHABLE: tuple[type[Exception], ...] = (
+    exc.OperationalError, exc.InterfaceError, exc.PendingRollbackError, exc.ResourceClosedError,
+    *((psycopg.OperationalError, psycopg.InterfaceError) if _PG_ERRORS else ()),
+)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached or used right now (PostgreSQL away or
+    restarting, a connection lost, a file locked for too long), rather than that a statement was wrong."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, _UNREACHABLE) or isinstance(getattr(error, "orig", None), _UNREACHABLE)
+
+
 def reason(error: BaseException) -> str:
     """The driver's words for a database error (without SQLAlchemy's statement dump)."""
     if isinstance(error, exc.DBAPIError) and error.orig is not None:

@@ -11,6 +11,7 @@ from ..admin import tables as admin_tables
 from ..calendar import tables as calendar_tables
 from ..clients import tables as clients_tables
 from ..collab import tables as collab_tables
+from ..group import tables as group_tables
 from ..monitor import tables as monitor_tables
 from ..notifications import tables as notification_tables
 from . import dialect
@@ -23,7 +24,7 @@ CLIENT_INDEX = "clients_search"
 
 #: Each feature's table module (its tables are all in :data:`metadata`).
 FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, monitor_tables,
-            admin_tables, clients_tables)
+            admin_tables, clients_tables, group_tables)
 
 
 
