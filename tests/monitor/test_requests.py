@@ -33,7 +33,7 @@ async def test_a_snapshot_holds_services_figures_and_latency_per_request_type(
     assert figures["event_log_depth"] >= 0 and figures["db_probe_ms"] > 0
     heartbeat = snap["latency_by_type"]["heartbeat"]
     assert heartbeat["requests"] == 4
-    assert 0 < heartbeat["p50_ms"] <= heartbeat["p95_ms"] <= heartbeat["p99_ms"] <= 1.0
+    assert 0 < heartbeat["p50_ms"] <= heartbeat["p95_ms"] <= heartbeat["p99_ms"]  # how fast: benchmarks
     assert "session.create" not in snap["latency_by_type"]  # never asked: no made-up figure
 
 

@@ -32,10 +32,6 @@ SESSION_CANDIDATES = 500
 PAST, MESSAGES = 200, 100
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _terms(q: str) -> list[str]:
     out = []
     for word in q.lower().split():
@@ -53,7 +49,7 @@ def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
         query = query.where(clients.c.id.in_(dialect.text_matches(CLIENT_INDEX, " ".join(indexed))))
     for term in terms:  # words too short for the index: LIKE, over what the index found (or all)
         if len(term) < dialect.TEXT_INDEX_MIN:
-            query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
+            query = query.where(clients.c.search_text.like(dialect.contains_pattern(term), escape="\\"))
     if not msg.include_archived:
         query = query.where(clients.c.archived == 0)
     order = (func.lower(clients.c.name), clients.c.id)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from ..storage import dialect
 from .services import SEVERITY, Health
@@ -100,7 +100,10 @@ class MonitorDb:
         return time.perf_counter() - began
 
     def size_bytes(self) -> int:
-        """The database file and its write-ahead log, in bytes."""
+        """The database's size in bytes: on SQLite its file and write-ahead log, on PostgreSQL
+        what the server reports for the database (``pg_database_size``)."""
+        if dialect.is_postgres(self._db):
+            return int(self._db.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
         total = 0
         for suffix in ("", "-wal"):
             with contextlib.suppress(FileNotFoundError):

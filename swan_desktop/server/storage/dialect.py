@@ -43,6 +43,7 @@ from sqlalchemy import (
     CursorResult,
     Engine,
     Table,
+    and_,
     column,
     create_engine,
     event,
@@ -60,6 +61,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float
 
@@ -381,9 +383,8 @@ def create_text_index(db: Connection, name: str, table: str, key: str, columns: 
     """A full-text index ``name`` over ``table``'s ``columns`` (substring matches of 3+ characters:
     FTS5 with the trigram tokenizer), kept up to date by triggers and filled from the rows there are."""
     if is_postgres(db):
-        # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with its
-        # own full-text search (``@@ plainto_tsquery``: whole words rather than SQLite's trigram
-        # substrings).
+        # PostgreSQL: a view of the same name and shape (``rowid``, the text), matched with
+        # ``ILIKE`` per word: the same substrings SQLite's trigram index finds (:class:`_TextMatch`).
         text_of = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
         db.exec_driver_sql(f"CREATE VIEW {name} AS SELECT {key} AS rowid, {text_of} AS {name} FROM {table}")
         return
@@ -422,11 +423,35 @@ def text_matches(name: str, words: str, newest: int | None = None) -> Any:
     find nothing. With ``newest``: only the ``newest`` highest keys (the index hands them out in
     key order without reading the other matches)."""
     terms = [w for w in words.split() if len(w) >= TEXT_INDEX_MIN]
-    query = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms) or '""'
     fts = table(name, column("rowid"), column(name))
-    # ``match`` is SQLite's ``MATCH`` (FTS5) and PostgreSQL's ``@@ plainto_tsquery`` (whole words).
-    found = select(fts.c.rowid).where(fts.c[name].match(literal(query))).where(literal(bool(terms)))
+    found = select(fts.c.rowid).where(_TextMatch(fts.c[name], terms)).where(literal(bool(terms)))
     return found if newest is None else found.order_by(fts.c.rowid.desc()).limit(newest)
+
+
+class _TextMatch(BinaryExpression[bool]):
+    """``text`` holds each of ``terms`` as a substring, case-insensitive: SQLite's FTS5 ``MATCH``
+    (the trigram index), PostgreSQL's ``ILIKE '%term%'`` for each (its view has no index)."""
+
+    inherit_cache = False  # the SQL itself depends on the terms (one ILIKE each on PostgreSQL)
+
+    def __init__(self, text: Any, terms: Sequence[str]) -> None:
+        self.terms = tuple(terms)
+        query = " AND ".join('"' + w.replace('"', '""') + '"' for w in self.terms) or '""'
+        match = text.match(literal(query))
+        super().__init__(match.left, match.right, match.operator, type_=match.type)
+
+
+@compiles(_TextMatch, "postgresql")
+def _text_match_postgresql(element: _TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    if not element.terms:
+        return compiler.process(literal(False), **kw)
+    return compiler.process(and_(*(element.left.ilike(contains_pattern(w), escape="\\")
+                                   for w in element.terms)), **kw)
+
+
+def contains_pattern(term: str) -> str:
+    """A ``LIKE`` pattern (escape character ``\\``) matching any text that holds ``term``."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def day(ts: Any) -> Any:
