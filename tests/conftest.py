@@ -113,13 +113,27 @@ def collect_on_this_thread() -> Iterator[None]:
     thread (an embedded server, ``asyncio.to_thread``) that happens to allocate when the collector
     runs: destroying a Qt object there warns "Timers cannot be stopped from another thread" and can
     crash later. The app does the same (``qt/gc_guard.py``: automatic collection off, collections
-    on the Qt thread)."""
+    on the Qt thread).
+
+    With collection off, everything the test made stays in the youngest generation, so collecting
+    that one finds the test's own cycles; a full collection, which walks every object the process
+    holds (most of a second on a loaded machine), runs after every ``FULL_GC_EVERY``-th test."""
     gc.disable()
     try:
         yield
     finally:
-        gc.collect()
+        _tests_since_full_gc[0] += 1
+        if _tests_since_full_gc[0] >= FULL_GC_EVERY:
+            _tests_since_full_gc[0] = 0
+            gc.collect()
+        else:
+            gc.collect(0)
         gc.enable()
+
+
+#: See ``collect_on_this_thread``: the older generations are collected this often (in tests).
+FULL_GC_EVERY = 20
+_tests_since_full_gc = [0]
 
 
 @pytest.fixture(autouse=True)
