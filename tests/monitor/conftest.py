@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.support import pg
+from tests.support import templates
 from tests.support.clock import FakeClock
 from tests.support.server import FAST_HASHER, RecordingNotifier, add_users
 
@@ -20,7 +20,7 @@ T0 = 1_930_298_400.0
 def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None = None,
                 metrics_token: str | None = None) -> EmbeddedServer:
     """A started server whose monitor samples only when the test asks (interval of an hour)."""
-    emb = EmbeddedServer(pg.target(db), demo=True, hasher=FAST_HASHER)
+    emb = EmbeddedServer(templates.fresh(db), demo=True, hasher=FAST_HASHER)
     monitor = emb.server.monitor
     monitor.clock = clock
     monitor.interval_s = 3600.0

@@ -16,6 +16,7 @@ from swan_desktop.net.backoff import Backoff
 from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support import templates
 from tests.support.proxy import ChaosProxy
 from tests.support.server import FAST_HASHER, add_users, free_port, signed_in_client
 
@@ -33,7 +34,7 @@ class RestartableServer:
         return f"ws://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
-        self.server = EmbeddedServer(self.db, demo=True, port=self.port, hasher=FAST_HASHER)
+        self.server = EmbeddedServer(templates.fresh(self.db), demo=True, port=self.port, hasher=FAST_HASHER)
         self.server.start()
 
     def stop(self) -> None:
