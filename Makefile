@@ -5,9 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# The whole test run's limit in seconds (each test also has its own, in pyproject.toml); the
-# PostgreSQL half (.ci/pg-cluster) adds about two minutes.
+# The whole test run's limit in seconds (each test also has its own, in pyproject.toml).
 TEST_LIMIT_S ?= 1800
+# pytest-xdist worker processes. Most tests wait on sockets and timers, so three keep two cores
+# busy; a file's tests stay together on one worker (--dist loadfile: module-scoped fixtures such
+# as the PyInstaller bundle are made once). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint bench screenshots server clean bundle installer icons
 
@@ -22,7 +25,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) .ci/pg-cluster $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) .ci/pg-cluster $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  -n $(TEST_WORKERS) --dist loadfile; \
 	  status=$$?; \
 	  if [ $$status -eq 124 ] || [ $$status -eq 137 ]; then \
 	    echo "make test: the test run did not end within $(TEST_LIMIT_S) s and was stopped" >&2; \

@@ -32,20 +32,14 @@ os.environ["XDG_CONFIG_HOME"] = _SESSION_CONFIG
 atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 
 
-#: Server tests run on PostgreSQL too when a throwaway cluster is up (``SWAN_TEST_PG_URL``, set by
-#: ``make test``): these files by default, every file under these folders with ``SWAN_TEST_PG=all``.
-PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security", "clients")
-PG_SUBSET = (
-    "server/test_sync.py", "server/test_schedule.py",
-    "collab/test_locks.py", "collab/test_strategies.py",
-    "studio_calendar/test_series.py", "pipeline/test_pipeline.py", "admin/test_directory.py",
-    "security/test_idempotency.py",
-    "clients/test_search.py", "clients/test_report_zones.py",
-)
+#: With a PostgreSQL cluster up (``SWAN_TEST_PG_URL``, exported by ``.ci/pg-cluster``, which
+#: ``make test`` runs pytest under) every test under these folders — the server's own tests —
+#: runs on both engines, ``[sqlite]`` and ``[postgresql]``. ``SWAN_TEST_PG=off``: SQLite only.
+PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security", "clients", "monitor")
 
 
 #: Tests that look into the SQLite file itself (sqlite3, the backup files, the CLI given its path):
-#: SQLite only, also with ``SWAN_TEST_PG=all``.
+#: SQLite only.
 SQLITE_ONLY = frozenset({
     "studio_calendar/test_feeds.py::test_the_token_is_stored_only_hashed",
     "admin/test_accounts.py::test_a_new_account_signs_in_with_its_one_time_password_which_is_not_stored",
@@ -54,6 +48,7 @@ SQLITE_ONLY = frozenset({
     "security/test_amplification.py::test_chat_text_is_stored_as_utf8_not_escapes",
     "security/test_sign_out.py::test_user_add_in_another_process_closes_the_users_open_connections",
     "security/test_sign_out.py::test_a_deleted_admins_open_connection_cannot_announce",
+    "monitor/test_health.py::test_health_is_degraded_while_the_database_is_locked_and_healthy_after",
 })
 
 
@@ -61,32 +56,39 @@ def _on_postgresql_too(item: pytest.Function) -> bool:
     rel = Path(str(item.fspath)).resolve().relative_to(Path(__file__).resolve().parent).as_posix()
     if f"{rel}::{item.name}" in SQLITE_ONLY:
         return False
-    if os.environ.get("SWAN_TEST_PG") == "all":
-        return rel.split("/", 1)[0] in PG_FOLDERS
-    return rel in PG_SUBSET
+    return rel.split("/", 1)[0] in PG_FOLDERS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "db_engine" not in metafunc.fixturenames:
+    if "db_engine" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("own_database"):
         return
     engines = ["sqlite"]
-    if pg.admin_url() and _on_postgresql_too(metafunc.definition):
+    if pg.enabled() and _on_postgresql_too(metafunc.definition):
         engines.append("postgresql")
     if len(engines) > 1:
         metafunc.parametrize("db_engine", engines, indirect=True)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def db_engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The engine this test's servers run on (see ``tests/support/pg.py``)."""
+    """The engine this test's servers run on (see ``tests/support/pg.py``). Module-scoped, so a
+    module's tests run on one engine, then on the other: a module-scoped server fixture takes
+    ``db_engine`` as an argument and so is made once per engine."""
     engine = getattr(request, "param", "sqlite")
     pg.current = engine
     try:
         yield engine
     finally:
         pg.current = "sqlite"
-        if engine == "postgresql":
-            pg.drop_all()
+        pg.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def test_databases() -> Iterator[None]:
+    """The PostgreSQL databases a test made are dropped after it (a module's, after the module)."""
+    mark = pg.made()
+    yield
+    pg.drop_all(since=mark)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -114,13 +116,27 @@ def collect_on_this_thread() -> Iterator[None]:
     thread (an embedded server, ``asyncio.to_thread``) that happens to allocate when the collector
     runs: destroying a Qt object there warns "Timers cannot be stopped from another thread" and can
     crash later. The app does the same (``qt/gc_guard.py``: automatic collection off, collections
-    on the Qt thread)."""
+    on the Qt thread).
+
+    With collection off, everything the test made stays in the youngest generation, so collecting
+    that one finds the test's own cycles; a full collection, which walks every object the process
+    holds (most of a second on a loaded machine), runs after every ``FULL_GC_EVERY``-th test."""
     gc.disable()
     try:
         yield
     finally:
-        gc.collect()
+        _tests_since_full_gc[0] += 1
+        if _tests_since_full_gc[0] >= FULL_GC_EVERY:
+            _tests_since_full_gc[0] = 0
+            gc.collect()
+        else:
+            gc.collect(0)
         gc.enable()
+
+
+#: See ``collect_on_this_thread``: the older generations are collected this often (in tests).
+FULL_GC_EVERY = 20
+_tests_since_full_gc = [0]
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,8 @@ _slots = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+def shared_server(tmp_path_factory: pytest.TempPathFactory, db_engine: str) -> Iterator[EmbeddedServer]:
+    """One server for every example, made once per engine (it takes ``db_engine``)."""
     server = start_server(tmp_path_factory.mktemp("ledger") / "studio.sqlite3", limits=Limits(rate=0))
     yield server
     server.stop()

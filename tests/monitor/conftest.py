@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support import templates
 from tests.support.clock import FakeClock
 from tests.support.server import FAST_HASHER, RecordingNotifier, add_users
 
@@ -19,7 +20,7 @@ T0 = 1_930_298_400.0
 def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None = None,
                 metrics_token: str | None = None) -> EmbeddedServer:
     """A started server whose monitor samples only when the test asks (interval of an hour)."""
-    emb = EmbeddedServer(db, demo=True, hasher=FAST_HASHER)
+    emb = EmbeddedServer(templates.fresh(db), demo=True, hasher=FAST_HASHER)
     monitor = emb.server.monitor
     monitor.clock = clock
     emb.server.group.clock = clock  # the instance's reports on the same clock as its samples

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support import pg
 from tests.support.server import Clients, on_server
 
 
@@ -35,13 +36,16 @@ async def test_a_snapshot_holds_services_figures_and_latency_per_request_type(
     assert heartbeat["requests"] == 4
     assert 0 < heartbeat["p50_ms"] <= heartbeat["p95_ms"] <= heartbeat["p99_ms"]  # ordered; no timing bound
     assert "session.create" not in snap["latency_by_type"]  # never asked: no made-up figure
-    # One server on a SQLite file: one instance, "main", and the file as the database.
+    # One server: one instance ("main" on a SQLite file, host:port on PostgreSQL) and its database.
     [me] = snap["instances"]
-    assert snap["instance"] == me["id"] == "main" and me["this"] is True and me["state"] == "up"
+    assert snap["instance"] == me["id"] and me["this"] is True and me["state"] == "up"
+    assert me["id"] == "main" if pg.current == "sqlite" else me["id"].endswith(f":{server.port}")
     assert me["port"] == server.port and me["figures"]["connections"] == 1
     database = snap["database"]
-    assert database["engine"] == "sqlite" and database["reachable"] is True
-    assert database["size_bytes"] == figures["db_size_bytes"] and database["connections"] is None
+    assert database["engine"] == pg.current and database["reachable"] is True
+    assert database["size_bytes"] == figures["db_size_bytes"] > 0
+    if pg.current == "sqlite":
+        assert database["connections"] is None  # a file has no connections to count
 
 
 async def test_a_quiet_window_has_no_rate_of_errors_or_latency(

@@ -16,8 +16,9 @@ from swan_desktop.net.backoff import Backoff
 from swan_desktop.net.breaker import CircuitBreaker
 from swan_desktop.net.link import LinkState
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support import templates
 from tests.support.proxy import ChaosProxy
-from tests.support.server import FAST_HASHER, add_users, free_port, signed_in_client
+from tests.support.server import FAST_HASHER, add_users, signed_in_client
 
 
 class RestartableServer:
@@ -25,7 +26,7 @@ class RestartableServer:
 
     def __init__(self, db: Path) -> None:
         self.db = db
-        self.port = free_port()
+        self.port = 0  # the kernel picks it at the first start; every restart takes it again
         self.server: EmbeddedServer | None = None
 
     @property
@@ -33,8 +34,9 @@ class RestartableServer:
         return f"ws://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
-        self.server = EmbeddedServer(self.db, demo=True, port=self.port, hasher=FAST_HASHER)
+        self.server = EmbeddedServer(templates.fresh(self.db), demo=True, port=self.port, hasher=FAST_HASHER)
         self.server.start()
+        self.port = self.server.port
 
     def stop(self) -> None:
         if self.server is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from swan_desktop.protocol.frames import Event
 from swan_desktop.server.store import Store
 from tests.support.poll import until
 from tests.support.proxy import ChaosProxy
-from tests.support.server import FAST_HASHER, PASSWORDS, free_port
+from tests.support.server import FAST_HASHER, PASSWORDS
 
 EDITS = 1000
 UPDATES = 100  # edits that change sessions made before the chaos; the rest create new ones
@@ -50,6 +51,9 @@ class ServerProcess:
         line = self.proc.stdout.readline()  # blocks until it listens (or dies)
         self.proc.stdout.close()
         assert "listening on" in line, line
+        found = re.search(r"127\.0\.0\.1:(\d+)", line)
+        assert found, line
+        self.port = int(found.group(1))
 
     def kill(self) -> None:
         assert self.proc is not None
@@ -71,7 +75,7 @@ def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
         store.upsert_user(name, name.title(), Role.ADMIN if name == "boss" else Role.VIEWER,
                           FAST_HASHER.hash(PASSWORDS[name]))
     store.close()
-    proc = ServerProcess(db, free_port())
+    proc = ServerProcess(db, 0)  # the kernel picks the port at the first start; restarts take it again
     proc.start()
     yield proc
     proc.stop()

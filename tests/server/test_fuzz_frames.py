@@ -42,7 +42,8 @@ POISON = "zz_fuzz_unknown_field"
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory, db_engine: str) -> Iterator[EmbeddedServer]:
+    """One server for every example, made once per engine (it takes ``db_engine``)."""
     server = start_server(tmp_path_factory.mktemp("fuzz") / "fuzz.db", limits=Limits(rate=0))
     yield server
     server.stop()

@@ -23,7 +23,10 @@ from websockets.exceptions import ConnectionClosed
 from tests.support import pg, server_process
 from tests.support.server import WsClient, session_data
 
-pytestmark = pytest.mark.skipif(not pg.admin_url(), reason="no PostgreSQL cluster (SWAN_TEST_PG_URL)")
+pytestmark = [
+    pytest.mark.skipif(not pg.enabled(), reason="no PostgreSQL cluster, or SWAN_TEST_PG=off"),
+    pytest.mark.own_database,
+]
 
 DESKTOPS = 30
 CHANGES = 6

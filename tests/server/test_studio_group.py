@@ -23,7 +23,10 @@ from swan_desktop.server.store import Store
 from tests.support import pg
 from tests.support.server import FAST_HASHER, WAIT, WsClient, add_users, on_server, session_data
 
-pytestmark = pytest.mark.skipif(not pg.admin_url(), reason="no PostgreSQL cluster (SWAN_TEST_PG_URL)")
+pytestmark = [
+    pytest.mark.skipif(not pg.enabled(), reason="no PostgreSQL cluster, or SWAN_TEST_PG=off"),
+    pytest.mark.own_database,
+]
 
 WRITERS_PER_INSTANCE = 3
 CHANGES_PER_WRITER = 6

@@ -32,7 +32,7 @@ from swan_desktop.server.limits import Limits
 from swan_desktop.server.notifier_api import Notice, Recipients
 from swan_desktop.server.store import Store
 
-from . import pg
+from . import templates
 
 T = TypeVar("T")
 
@@ -129,7 +129,7 @@ def start_server(
     """A running server with the test users. Notification triggers are off unless asked for: they add
     events of their own, and most tests count events exactly. ``GET /metrics`` is open here (many
     tests read it); a server's default is closed without a token."""
-    server = EmbeddedServer(pg.target(db), demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl,
+    server = EmbeddedServer(templates.fresh(db, demo), demo=demo, hasher=FAST_HASHER, limits=limits, ssl=ssl,
                             compression=compression)
     server.server.monitor.metrics_open = metrics_open
     server.start()

@@ -20,7 +20,8 @@ from .services import Health, ServiceState
 #: Sample fields exported as gauges: (field, metric name, help, factor to base units).
 _SAMPLED: tuple[tuple[str, str, str, float], ...] = (
     ("db_probe_ms", "swan_database_probe_seconds", "Duration of the last database write probe.", 0.001),
-    ("db_size_bytes", "swan_database_size_bytes", "Database file and write-ahead log size.", 1.0),
+    ("db_size_bytes", "swan_database_size_bytes",
+     "Database size (SQLite: file and write-ahead log; PostgreSQL: pg_database_size).", 1.0),
     ("event_log_depth", "swan_event_log_events", "Events kept in the event log.", 1.0),
     ("email_queue_depth", "swan_email_queue_depth", "Emails waiting to be sent.", 1.0),
 )
