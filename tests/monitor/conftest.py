@@ -30,6 +30,9 @@ def make_server(db: Path, clock: FakeClock, notifier: RecordingNotifier | None =
     monitor.metrics_open = metrics_token is None  # these tests read /metrics freely unless given a token
     if notifier is not None:
         emb.server.notifier = notifier
+    # A fixed instance name, as `serve --instance-name` gives: on PostgreSQL the id would be
+    # host:port, and a restarted test server listens on another port.
+    emb.server.group.name = "monitor-test"
     emb.start()
     add_users(emb)
     return emb

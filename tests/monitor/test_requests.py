@@ -36,10 +36,9 @@ async def test_a_snapshot_holds_services_figures_and_latency_per_request_type(
     assert heartbeat["requests"] == 4
     assert 0 < heartbeat["p50_ms"] <= heartbeat["p95_ms"] <= heartbeat["p99_ms"]  # ordered; no timing bound
     assert "session.create" not in snap["latency_by_type"]  # never asked: no made-up figure
-    # One server: one instance ("main" on a SQLite file, host:port on PostgreSQL) and its database.
+    # One server (named, as `serve --instance-name` names one): one instance and its database.
     [me] = snap["instances"]
-    assert snap["instance"] == me["id"] and me["this"] is True and me["state"] == "up"
-    assert me["id"] == "main" if pg.current == "sqlite" else me["id"].endswith(f":{server.port}")
+    assert snap["instance"] == me["id"] == "monitor-test" and me["this"] is True and me["state"] == "up"
     assert me["port"] == server.port and me["figures"]["connections"] == 1
     database = snap["database"]
     assert database["engine"] == pg.current and database["reachable"] is True
