@@ -33,6 +33,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from swan_desktop.protocol.entities import Role
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
+from swan_desktop.server.storage import dialect
 from swan_desktop.server.store import Store
 
 CLIENT_COUNTS = (50, 200)
@@ -212,7 +213,11 @@ async def bench(url: str, admin_token: str, counts: tuple[int, ...], updates: in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="10 and 50 clients, 100 updates")
+    parser.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL",
+                        help="SQLite's synchronous for the server (FULL, its setting; NORMAL only to "
+                        "measure what FULL costs)")
     args = parser.parse_args(argv)
+    dialect.SYNCHRONOUS = args.synchronous
     counts = (10, 50) if args.quick else CLIENT_COUNTS
     updates = 100 if args.quick else UPDATES
     with tempfile.TemporaryDirectory(prefix="swan-bench-") as tmp:
@@ -227,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
                 Store.upsert_user, VIEWER, "Watcher", Role.VIEWER, FAST_HASHER.hash(VIEWER_PASSWORD)
             )
             token = server.issue_local_token()["token"]
-            print(f"swan-server on {server.url}; {updates} session updates a run; latency = "
+            print(f"swan-server on {server.url} (synchronous={args.synchronous}); {updates} session "
+                  "updates a run; latency = "
                   "event arrival at a viewer - writer's send time", flush=True)
             results = asyncio.run(bench(server.url, token, counts, updates))
         finally:

@@ -73,6 +73,11 @@ from sqlalchemy.types import TIMESTAMP, Float, NullType, String
 
 from . import postgres
 
+#: SQLite's ``synchronous`` for the server's connections: FULL, so a change the server has
+#: acknowledged survives a power cut too. (``benchmarks/realtime.py --synchronous NORMAL``
+#: changes it in that process only, to measure what FULL costs.)
+SYNCHRONOUS = "FULL"
+
 try:
     import psycopg
     _PG_ERRORS: tuple[type[Exception], ...] = (psycopg.Error,)
@@ -125,7 +130,7 @@ def open_engine(path: str | Path, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
                                timeout=busy_timeout_s)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA foreign_keys={'OFF' if transactional else 'ON'}")
-        conn.execute("PRAGMA synchronous=FULL")  # a committed change survives a power cut too
+        conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         return conn
 
