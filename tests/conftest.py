@@ -171,3 +171,20 @@ def _qasync_loop() -> Any:
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Any]:
     return {"qasync": _qasync_loop}
+
+
+@pytest.fixture
+def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For tests that run the whole app: window preferences in a folder of the test's own, the
+    app's crash hook undone and the theme set back afterwards."""
+    import sys
+
+    from PySide6.QtCore import QSettings
+
+    from swan_desktop.qt.theme import apply_theme
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    yield
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
+    apply_theme("system")

@@ -11,7 +11,6 @@ and are skipped until that part of the studio server is in this tree.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,6 @@ from tests.admin_desktop.opened import opened
 
 pytest.importorskip("swan_desktop.server.admin")
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from swan_desktop.core.client import StudioClient
@@ -37,17 +35,14 @@ from swan_desktop.qt.app import parse_args, run
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
-from swan_desktop.qt.theme import apply_theme
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
-from tests.support.qt import shown
+from tests.support.qt import APP_LOG_NOISE, shown
 
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
+pytestmark = pytest.mark.qt_log_ignore(APP_LOG_NOISE)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEXT = QWizard.WizardButton.NextButton
@@ -66,15 +61,6 @@ def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
 async def on_empty(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
     async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
         yield open_desktop
-
-
-@pytest.fixture
-def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
-    apply_theme("system")
 
 
 def next_monday() -> date:

@@ -10,27 +10,22 @@ through ``account.update`` once the server's administration is in this tree.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.net.connection import CLOSE_DEACTIVATED
 from swan_desktop.qt.app import parse_args, run
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
-from swan_desktop.qt.theme import apply_theme
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
-from tests.support.qt import shown
+from tests.support.qt import APP_LOG_NOISE, shown
 
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
+pytestmark = [pytest.mark.qt_log_ignore(APP_LOG_NOISE), pytest.mark.usefixtures("private_app_state")]
 
 
 @pytest.fixture
@@ -38,15 +33,6 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
     srv = start_server(tmp_path / "studio.sqlite3")
     yield srv
     srv.stop()
-
-
-@pytest.fixture(autouse=True)
-def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
-    apply_theme("system")
 
 
 _closing: set[asyncio.Future[None]] = set()

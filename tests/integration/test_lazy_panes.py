@@ -4,38 +4,23 @@ collaboration, administration and the monitor are installed right after the firs
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt import app as app_module
 from swan_desktop.qt.app import parse_args, run
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
-from swan_desktop.qt.theme import apply_theme
 from tests.support.poll import until
-from tests.support.qt import shown
+from tests.support.qt import APP_LOG_NOISE, shown
 from tests.support.server import PASSWORDS
 
 from .test_sign_in_dialog import submit
 
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
-
-
-@pytest.fixture(autouse=True)
-def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
-    apply_theme("system")
+pytestmark = [pytest.mark.qt_log_ignore(APP_LOG_NOISE), pytest.mark.usefixtures("private_app_state")]
 
 
 class CountingWindow(MainWindow):

@@ -5,20 +5,15 @@ window, forgets the remembered sign-in and asks to sign in again; a
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt.app import parse_args, run
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.settings_dialog import SettingsDialog
-from swan_desktop.qt.theme import apply_theme
-from tests.support.qt import shown
+from tests.support.qt import APP_LOG_NOISE, shown
 from tests.support.server import PASSWORDS
 
 from .test_sign_in_dialog import submit
@@ -26,19 +21,7 @@ from .test_sign_in_dialog import submit
 #: The offscreen platform lacks window calls; this machine has no sound server or video
 #: acceleration, which the notification sounds' multimedia back end reports on loading
 #: (now during the test: the notification panes are built after the window's first paint).
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise)\(\)"
-    r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
-
-
-@pytest.fixture(autouse=True)
-def private_app_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Window preferences in a folder of the test's own; the app's crash hook undone afterwards."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "unused"))
-    apply_theme("system")
+pytestmark = [pytest.mark.qt_log_ignore(APP_LOG_NOISE), pytest.mark.usefixtures("private_app_state")]
 
 
 async def test_sign_out_closes_the_window_and_asks_to_sign_in_again(server, memory_keyring) -> None:

@@ -47,3 +47,7 @@ async def shown(kind: type[W], timeout: float = TIMEOUT_S) -> W:
 
 #: What the offscreen platform logs for every top-level window it cannot size natively.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+#: What the whole app logs offscreen and without sound hardware (the multimedia back end loads
+#: with the notification panes): for ``pytest.mark.qt_log_ignore`` in tests that run the app.
+APP_LOG_NOISE = (r"This plugin does not support (propagateSizeHints|raise)\(\)"
+                 r"|QSoundEffect: |PulseAudioService: |Couldn't (load|resolve) (va|pipewire)")
