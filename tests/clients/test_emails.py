@@ -3,6 +3,7 @@ cancellation; each once, also when the server restarts between queueing and send
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,9 +99,9 @@ async def test_each_email_is_sent_once_across_restarts(
     [ics] = [p for p in confirmation.walk() if p.get_content_type() == "text/calendar"]
     assert ics.get_filename() == "booking.ics" and b"BEGIN:VEVENT" in ics.get_payload(decode=True)
     third = _serve(db, controller)
+    pool = Clients(third)
     try:
         assert await _flush(third) == 0  # nothing twice
-        pool = Clients(third)
         boss = await pool.signed_in("boss")
         await boss.ok(
             "session.update",
@@ -112,14 +113,21 @@ async def test_each_email_is_sent_once_across_restarts(
         )
         await _flush(third)  # (a change also wakes the outbox: either pass sends it)
         await until(lambda: len(inbox.messages) == 3, what="the cancellation notice")
-        sent = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
-        assert sorted((m["kind"], m["status"]) for m in sent) == [
+        # The SMTP server has the message before the outbox records it as sent: wait for the record.
+        deadline = asyncio.get_running_loop().time() + 10
+        while True:
+            sent = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            statuses = sorted((m["kind"], m["status"]) for m in sent)
+            if ("cancellation", "sending") not in statuses or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        assert statuses == [
             ("cancellation", "sent"),
             ("confirmation", "sent"),
             ("reminder", "sent"),
         ]
-        await pool.close()
     finally:
+        await pool.close()  # before stopping: the server's stop waits for its clients to close
         third.stop()
     assert [m["Subject"] for _, m in inbox.messages].count("Swan Studios Lisboa: Booking cancelled") == 1
     assert len(inbox.messages) == 3
