@@ -17,7 +17,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from swan_desktop.server.notifications import SmtpConfig, records
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.support.mail import Inbox
+from tests.support.mail import AnyPortController, Inbox
 from tests.support.poll import until
 from tests.support.server import on_server, session_data
 from tests.support.tls import client_context, make_studio_pki, server_context
@@ -38,9 +38,9 @@ def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: 
 def smtpd(tmp_path: Path) -> Iterator[tuple[Controller, Inbox, ssl.SSLContext]]:
     pki = make_studio_pki(tmp_path / "pki")
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
-                            tls_context=server_context(pki.server), require_starttls=True,
-                            authenticator=check_login, auth_required=True)
+    controller = AnyPortController(inbox, hostname="127.0.0.1", port=0,
+                                   tls_context=server_context(pki.server), require_starttls=True,
+                                   authenticator=check_login, auth_required=True)
     controller.start()
     yield controller, inbox, client_context(pki.ca)
     controller.stop()
@@ -163,7 +163,7 @@ async def test_mail_has_date_and_message_id_and_sends_8bit_only_when_offered(off
     from swan_desktop.server.notifications.smtp import build_message, send_sync
 
     inbox = EnvelopeInbox(offer_8bit)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = AnyPortController(inbox, hostname="127.0.0.1", port=0)
     controller.start()
     try:
         config = SmtpConfig("127.0.0.1", controller.port, "none", sender="swan@studio.test")
