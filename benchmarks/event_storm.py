@@ -300,7 +300,10 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         print(f"storm: {args.rate:.0f} events/s for {args.seconds:.0f} s, {SESSIONS} sessions on screen "
               f"(day view, {len(client.store)} in the store)", flush=True)
         probe.start()
+        samples: list[tuple[float, float]] = []
+        sampler = asyncio.ensure_future(_sample_rss(samples, max(1.0, args.seconds / 10)))
         sent, _versions, achieved = await server.command(f"storm {args.seconds} {args.rate}")
+        sampler.cancel()
         await asyncio.sleep(0.5)
         probe.stop()
         print(f"{'storm':<28} {sent} changes, {achieved} a second reached by the writer; "
@@ -312,6 +315,13 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         failures += not ok
         print(f"{'memory over the storm':<28} {rss_start:6.1f} → {rss_end:6.1f} MiB ({grew:+.1f} MiB)  "
               f"(target: no growth, < 5 MiB) {'PASS' if ok else 'FAIL'}", flush=True)
+        print(f"{'  RSS during the storm':<28} "
+              + ", ".join(f"{t:.0f} s {m:.1f}" for t, m in samples) + " MiB", flush=True)
+        half = [m for t, m in samples if t >= args.seconds / 2]
+        if len(half) >= 2:
+            span_min = (samples[-1][0] - next(t for t, _ in samples if t >= args.seconds / 2)) / 60
+            print(f"{'  second half':<28} {half[-1] - half[0]:+.1f} MiB over {span_min:.1f} min "
+                  f"(caches fill early; a leak keeps climbing here)", flush=True)
 
         proxy.refuse(True)
         proxy.cut()
@@ -344,6 +354,13 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         await client.close()
         await proxy.stop()
     return failures
+
+
+async def _sample_rss(samples: list[tuple[float, float]], every: float) -> None:
+    began = time.monotonic()
+    while True:
+        await asyncio.sleep(every)
+        samples.append((time.monotonic() - began, rss_mib()))
 
 
 def _version_sum(client: Any, since: datetime) -> int:
