@@ -552,7 +552,8 @@ class Store:
         return [Location(r["id"], r["name"]) for r in rows]
 
     def trainer(self, trainer_id: int) -> Trainer | None:
-        return next((t for t in self.trainers() if t.id == trainer_id), None)
+        r = self._db.execute(select(trainers).where(trainers.c.id == trainer_id)).mappings().first()
+        return _trainer(r) if r else None
 
     def client(self, client_id: int) -> Client | None:
         r = self._db.execute(select(clients).where(clients.c.id == client_id)).mappings().first()

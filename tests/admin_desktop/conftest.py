@@ -1,14 +1,19 @@
-"""Fixtures for the administration widget tests: an in-memory studio (``fake_studio``)
-and helpers to find and answer the dialogs a page opens with ``open()``."""
+"""Fixtures for the administration widget tests: a real server with nothing but the test
+accounts (``empty_server``) and its signed-in desktops (``on_empty``); an in-memory studio
+(``fake_studio``) for the tests not yet moved to the real server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt.theme import apply_theme
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.desktops import SignIn, desktops
+from tests.support.server import start_server
 
 from .fake_studio import FakeStudio
 
@@ -25,3 +30,18 @@ def light_theme() -> Iterator[None]:
     apply_theme("light")
     yield
     apply_theme("system")
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A studio server with nothing but the test accounts (ana, vic, boss)."""
+    srv = start_server(tmp_path / "empty.sqlite3", demo=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def on_empty(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
+    """``await on_empty("boss")``: a desktop signed in to ``empty_server``."""
+    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
+        yield open_desktop

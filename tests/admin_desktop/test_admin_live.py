@@ -3,25 +3,17 @@ set-up assistant to a first booked session; the Administration pages (create,
 edit, archive, a refused delete that offers archiving, an account reset);
 deactivating an account signs that person's desktop out with the server's
 words; another PC's pickers and columns follow trainer changes live.
-
-These need the server's administration requests (``swan_desktop.server.admin``)
-and are skipped until that part of the studio server is in this tree.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from tests.admin_desktop.opened import opened
-
-pytest.importorskip("swan_desktop.server.admin")
-
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from swan_desktop.core.client import StudioClient
@@ -36,6 +28,7 @@ from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.admin_desktop.opened import opened
 from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
 from tests.support.desktops import SignIn, desktops
@@ -47,20 +40,6 @@ pytestmark = pytest.mark.qt_log_ignore(APP_LOG_NOISE)
 BERLIN = ZoneInfo("Europe/Berlin")
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
-
-
-@pytest.fixture
-def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A studio server with nothing but the test accounts (ana, vic, boss)."""
-    srv = start_server(tmp_path / "empty.sqlite3", demo=False)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-async def on_empty(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
-    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
-        yield open_desktop
 
 
 def next_monday() -> date:

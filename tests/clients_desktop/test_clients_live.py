@@ -3,9 +3,6 @@ sessions booked against it (credits are spent at completion); cancelling a compl
 session before the window refunds and a late one does not; a
 full group session's waitlist and the freed place; a report whose CSV totals are
 the server's; a CSV import the server refuses whole, then takes with duplicates skipped.
-
-These need the server's clients requests (``swan_desktop.server.clients``) and are
-skipped until that part of the studio server is in this tree.
 """
 
 from __future__ import annotations
@@ -16,9 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("swan_desktop.server.clients")
-
 from PySide6.QtCore import Qt
 
 from swan_desktop.core.client import StudioClient
