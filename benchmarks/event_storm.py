@@ -300,10 +300,12 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         print(f"storm: {args.rate:.0f} events/s for {args.seconds:.0f} s, {SESSIONS} sessions on screen "
               f"(day view, {len(client.store)} in the store)", flush=True)
         probe.start()
-        samples: list[tuple[float, float]] = []
-        sampler = asyncio.ensure_future(_sample_rss(samples, max(1.0, args.seconds / 10)))
+        samples: list[tuple[float, float, float]] = []
+        sampler = asyncio.ensure_future(_sample_rss(samples, max(1.0, args.seconds / 10), args.trace_memory))
         sent, _versions, achieved = await server.command(f"storm {args.seconds} {args.rate}")
         sampler.cancel()
+        if args.trace_memory:
+            _print_growth(args.trace_memory)
         await asyncio.sleep(0.5)
         probe.stop()
         print(f"{'storm':<28} {sent} changes, {achieved} a second reached by the writer; "
@@ -316,11 +318,15 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         print(f"{'memory over the storm':<28} {rss_start:6.1f} → {rss_end:6.1f} MiB ({grew:+.1f} MiB)  "
               f"(target: no growth, < 5 MiB) {'PASS' if ok else 'FAIL'}", flush=True)
         print(f"{'  RSS during the storm':<28} "
-              + ", ".join(f"{t:.0f} s {m:.1f}" for t, m in samples) + " MiB", flush=True)
-        half = [m for t, m in samples if t >= args.seconds / 2]
+              + ", ".join(f"{t:.0f} s {m:.1f}" for t, m, _ in samples) + " MiB", flush=True)
+        print(f"{'  Python heap blocks':<28} "
+              + ", ".join(f"{t:.0f} s {b:.0f}k" for t, _, b in samples)
+              + " (objects Python holds: flat while RSS climbs means memory outside Python)", flush=True)
+        half = [(m, b) for t, m, b in samples if t >= args.seconds / 2]
         if len(half) >= 2:
-            span_min = (samples[-1][0] - next(t for t, _ in samples if t >= args.seconds / 2)) / 60
-            print(f"{'  second half':<28} {half[-1] - half[0]:+.1f} MiB over {span_min:.1f} min "
+            span_min = (samples[-1][0] - next(t for t, _, _ in samples if t >= args.seconds / 2)) / 60
+            print(f"{'  second half':<28} {half[-1][0] - half[0][0]:+.1f} MiB, "
+                  f"{half[-1][1] - half[0][1]:+.1f}k Python blocks over {span_min:.1f} min "
                   f"(caches fill early; a leak keeps climbing here)", flush=True)
 
         proxy.refuse(True)
@@ -356,11 +362,40 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
     return failures
 
 
-async def _sample_rss(samples: list[tuple[float, float]], every: float) -> None:
+_traced: list[Any] = []
+
+
+async def _sample_rss(samples: list[tuple[float, float, float]], every: float, trace: int = 0) -> None:
+    """RSS every ``every`` seconds; with ``trace``, Python's allocations are traced and a
+    snapshot is taken after the first interval (once the caches have filled)."""
+    import tracemalloc
+
+    if trace:
+        tracemalloc.start(12)
     began = time.monotonic()
     while True:
         await asyncio.sleep(every)
-        samples.append((time.monotonic() - began, rss_mib()))
+        samples.append((time.monotonic() - began, rss_mib(), sys.getallocatedblocks() / 1000))
+        if trace and not _traced:
+            _traced.append(tracemalloc.take_snapshot())
+
+
+def _print_growth(top: int) -> None:
+    """Where Python memory grew since the first snapshot (``--trace-memory``)."""
+    import tracemalloc
+
+    if not _traced:
+        return
+    now = tracemalloc.take_snapshot()
+    keep = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    diff = now.filter_traces(keep).compare_to(_traced[0].filter_traces(keep), "traceback")
+    print(f"Python allocations since the first sample: {sum(d.size_diff for d in diff) / MIB:+.2f} MiB; "
+          f"the {top} that grew most:", flush=True)
+    for d in diff[:top]:
+        print(f"  {d.size_diff / 1024:+8.1f} KiB {d.count_diff:+7d} blocks", flush=True)
+        for line in d.traceback.format()[-8:]:
+            print(f"      {line}", flush=True)
+    tracemalloc.stop()
 
 
 def _version_sum(client: Any, since: datetime) -> int:
@@ -373,6 +408,8 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=5000.0, help="events a second in the storm")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the storm lasts")
     parser.add_argument("--missed", type=int, default=10_000, help="changes made while the line is cut")
+    parser.add_argument("--trace-memory", type=int, default=0, metavar="N",
+                        help="trace Python allocations and print the N places that grew most")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
