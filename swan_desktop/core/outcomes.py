@@ -59,7 +59,7 @@ class RowError:
     """One refused row of a ``directory.import`` (or of a ``client.import``: no ``table``)."""
 
     table: str                        # trainers | rooms | session_types | clients
-    row: int                          # 0-based, in the order sent
+    row: int                          # in the order sent: from 0 (directory.import), from 1 (client.import)
     field: str
     message: str
 

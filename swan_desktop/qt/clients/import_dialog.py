@@ -152,9 +152,10 @@ class ClientImportDialog(QDialog):
             self.error.setText(f"{outcome.message} Nothing was imported.")
             self.error.show()
             if isinstance(outcome, Invalid) and outcome.rows:
+                # client.import numbers the rows sent from 1
                 sent = [i for i, r in enumerate(self.rows) if not (r.duplicate and self.skip.isChecked())]
-                self._show_rows({sent[e.row]: f"{e.field}: {e.message}" for e in outcome.rows
-                                 if 0 <= e.row < len(sent)})
+                self._show_rows({sent[e.row - 1]: f"{e.field}: {e.message}" for e in outcome.rows
+                                 if 1 <= e.row <= len(sent)})
             self.import_button.setEnabled(True)
             return
         self.imported.emit(created, skipped)
