@@ -1,23 +1,30 @@
-"""Search as you type: one request for a burst of keys, and only the latest answer shown."""
+"""Search as you type against the real server: one request for a burst of keys, and only the
+latest answer shown (an older answer still on the line when the next search is sent is dropped)."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from swan_desktop.core.client import StudioClient
+from swan_desktop.core.client_records import SearchResult
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.results_model import ClientResultsModel
-from tests.support.poll import until
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.desktops import SignIn, desktops
+from tests.support.poll import until, until_answered
+from tests.support.proxy import ChaosProxy
 
 from .cells import cell
-from .fake_clients import Desktop, FakeClients
+from .live_search_support import handled
 
 
-def page_for(qtbot, desk: Desktop, **options) -> ClientsPage:
-    page = ClientsPage(desk.clients, lambda: desk.store.directory, is_admin=options.get("admin", True),
-                       can_edit=True)
+def page_for(qtbot, pc: StudioClient) -> ClientsPage:
+    page = ClientsPage(pc.clients, lambda: pc.store.directory, is_admin=True, can_edit=True)
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
@@ -28,49 +35,77 @@ def names(page: ClientsPage) -> list[str]:
     return [page.model.rows[i].client.name for i in range(page.model.rowCount())]
 
 
-async def test_typing_a_name_sends_one_search_and_lists_the_matches(qtbot, studio: FakeClients,
-                                                                     desk: Desktop) -> None:
+def searches(server: EmbeddedServer) -> int:
+    return handled(server)["client.search"]
+
+
+@pytest.fixture
+async def slow_line(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[tuple[ChaosProxy, SignIn]]:
+    """A PC whose line to the server goes through a proxy that can hold the server's answers back."""
+    proxy = ChaosProxy("127.0.0.1", empty_server.port)
+    port = await proxy.start()
+    try:
+        async with desktops(f"ws://127.0.0.1:{port}/", tmp_path / "slow") as sign_in:
+            yield proxy, sign_in
+    finally:
+        await proxy.stop()
+
+
+async def test_typing_a_name_sends_one_search_and_lists_the_matches(qtbot, on_server: SignIn,
+                                                                     empty_server: EmbeddedServer) -> None:
+    boss = await on_server("boss")
     for name in ("Anna Berg", "Annika Holm", "Bruno Diaz"):
-        studio.add_client(name, phone="+49 30 1234")
-    page = page_for(qtbot, desk)
+        await boss.clients.create({"name": name, "phone": "+49 30 1234"})
+    page = page_for(qtbot, boss)
+    before = searches(empty_server)
     qtbot.keyClicks(page.search_edit, "anna")
     await until(lambda: names(page) == ["Anna Berg"], what="the one match listed")
+    await until(lambda: searches(empty_server) == before + 1, what="the search counted by the server")
     assert page.search.sent == 1, "a burst of keys is one request"
-    searches = [c for c in studio.calls if c[0] == "client.search"]
-    assert searches == [("client.search", {"q": "anna", "limit": 20})]
+    assert page.summary.text() == "1 client for “anna”."
     assert page.model.data(page.model.index(0, 2), Qt.ItemDataRole.DisplayRole) == "0 credits"
+    assert searches(empty_server) == before + 1, "the server was asked once"
     page.stop()
 
 
-async def test_an_answer_to_an_older_query_never_replaces_the_latest(qtbot, studio: FakeClients,
-                                                                      desk: Desktop) -> None:
-    studio.add_client("Anna Berg")
-    studio.add_client("Bruno Diaz")
-    page = page_for(qtbot, desk)
-    studio.gate = asyncio.Event()
+async def test_an_answer_to_an_older_query_never_replaces_the_latest(
+        qtbot, on_server: SignIn, empty_server: EmbeddedServer, slow_line: tuple[ChaosProxy, SignIn]) -> None:
+    boss = await on_server("boss")
+    await boss.clients.create({"name": "Anna Berg"})
+    await boss.clients.create({"name": "Bruno Diaz"})
+    proxy, sign_in = slow_line
+    pc = await sign_in("boss")
+    page = page_for(qtbot, pc)
+    shown: list[str] = []
+    page.search.answered.connect(lambda result: shown.append(result.query))
+    before = searches(empty_server)
+    proxy.hold()
     qtbot.keyClicks(page.search_edit, "anna")
-    page.search.run_now()                       # the first search is on its way, held by the studio
-    await until(lambda: len(studio.calls) == 1)
+    page.search.run_now()
+    await until(lambda: searches(empty_server) == before + 1,
+                what="the first search answered by the server, its answer held on the line")
     page.search_edit.clear()
     qtbot.keyClicks(page.search_edit, "bru")
     page.search.run_now()
-    await until(lambda: len(studio.calls) == 2)
-    studio.gate.set()
+    await until(lambda: searches(empty_server) == before + 2, what="the second search answered too")
+    assert proxy.bytes_held > 0 and shown == [], "both answers are still on their way"
+    proxy.hold(False)
     await until(lambda: names(page) == ["Bruno Diaz"], what="the latest query's answer")
     await until(lambda: not page.search.busy)
     assert names(page) == ["Bruno Diaz"]
+    assert shown == ["bru"], "the older answer arrived first and was dropped"
     assert "bru" in page.summary.text()
     page.stop()
 
 
-async def test_picking_a_result_opens_the_card_and_edits_are_saved(qtbot, studio: FakeClients,
-                                                                    desk: Desktop) -> None:
-    anna = studio.add_client("Anna Berg", email="anna@example.org", tags=["morning"])
-    page = page_for(qtbot, desk)
+async def test_picking_a_result_opens_the_card_and_edits_are_saved(qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    anna = await boss.clients.create({"name": "Anna Berg", "email": "anna@example.org", "tags": ["morning"]})
+    page = page_for(qtbot, boss)
     page.start()
     await until(lambda: names(page) == ["Anna Berg"])
     page.table.selectRow(0)
-    await until(lambda: page.card.client_id == anna["id"], what="Anna's card")
+    await until(lambda: page.card.client_id == anna.id, what="Anna's card")
     assert page.card.email.text() == "anna@example.org"
     assert page.card.tags.text() == "morning"
     page.card.phone.clear()
@@ -78,19 +113,25 @@ async def test_picking_a_result_opens_the_card_and_edits_are_saved(qtbot, studio
     page.card.reminders.setFocus()
     qtbot.keyClick(page.card.reminders, Qt.Key.Key_Space)
     qtbot.mouseClick(page.card.save_button, Qt.MouseButton.LeftButton)
-    await until(lambda: studio.clients[anna["id"]]["phone"] == "+49 171 555")
-    assert studio.clients[anna["id"]]["consent"]["reminders"] is True
+    reader = await on_server("boss")     # another PC reads what the server keeps
+
+    async def saved() -> bool:
+        record = (await reader.clients.get(anna.id)).client
+        return record.phone == "+49 171 555" and record.consent.reminders
+
+    await until_answered(saved, what="the phone and the reminders consent saved on the server")
     page.card.email.setText("not-an-email")
     qtbot.mouseClick(page.card.save_button, Qt.MouseButton.LeftButton)
     await until(lambda: page.card.error.isVisible())
     assert "email" in page.card.error.text()
+    assert (await reader.clients.get(anna.id)).client.email == "anna@example.org", "nothing lost"
     page.stop()
 
 
-async def test_an_archived_client_is_found_only_when_asked_for(qtbot, studio: FakeClients,
-                                                               desk: Desktop) -> None:
-    studio.add_client("Anna Berg")
-    page = page_for(qtbot, desk)
+async def test_an_archived_client_is_found_only_when_asked_for(qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    await boss.clients.create({"name": "Anna Berg"})
+    page = page_for(qtbot, boss)
     page.start()
     await until(lambda: names(page) == ["Anna Berg"])
     page.table.selectRow(0)
@@ -106,26 +147,28 @@ async def test_an_archived_client_is_found_only_when_asked_for(qtbot, studio: Fa
     page.stop()
 
 
-async def test_the_results_model_is_a_well_behaved_qt_model(qtmodeltester, studio: FakeClients,
-                                                            desk: Desktop) -> None:
+async def test_the_results_model_is_a_well_behaved_qt_model(qtmodeltester, on_server: SignIn) -> None:
+    boss = await on_server("boss")
     for name in ("Anna Berg", "Bruno Diaz"):
-        studio.add_client(name, tags=["morning"])
-    result = await desk.clients.search("")
+        await boss.clients.create({"name": name, "tags": ["morning"]})
+    result: SearchResult = await boss.clients.search("")
+    assert len(result.clients) == 2
     model = ClientResultsModel(UTC)
     model.set_rows(list(result.clients))
     qtmodeltester.check(model)
 
 
-async def test_details_being_typed_survive_another_pcs_change(qtbot, studio: FakeClients,
-                                                              desk: Desktop) -> None:
-    anna = studio.add_client("Anna Berg")
-    page = page_for(qtbot, desk)
+async def test_details_being_typed_survive_another_pcs_change(qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    anna = await boss.clients.create({"name": "Anna Berg"})
+    page = page_for(qtbot, boss)
     page.start()
     await until(lambda: names(page) == ["Anna Berg"])
     page.table.selectRow(0)
-    await until(lambda: page.card.client_id == anna["id"])
+    await until(lambda: page.card.client_id == anna.id)
     qtbot.keyClicks(page.card.phone, "+49 30 999")
-    studio._credits_adjust({"client_id": anna["id"], "delta": 3, "reason": "another PC"})
+    other = await on_server("boss")
+    await other.clients.adjust(anna.id, 3, "another PC")
     await until(lambda: page.card.balance.text() == "3 credits", what="the balance follows")
     await until(lambda: cell(page.card.ledger, 0, 5) == "another PC", what="the card reloaded")
     assert page.card.phone.text() == "+49 30 999", "the typing is kept"

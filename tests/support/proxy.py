@@ -5,6 +5,7 @@ and breaks the line on command.
     port = await proxy.start()          # point the client at 127.0.0.1:port
     proxy.cut()                         # abort every current connection at once
     proxy.stall(True)                   # keep sockets open, forward nothing (bytes are dropped)
+    proxy.hold(True)                    # keep the server's bytes back (none lost) until hold(False)
     proxy.refuse(True)                  # accept new connections and close them at once
     await proxy.stop()
 
@@ -63,7 +64,10 @@ class ChaosProxy:
         self.connections_cut = 0    # connections aborted by cut()
         self.bytes_forwarded = 0
         self.bytes_swallowed = 0
+        self.bytes_held = 0         # bytes from the server waiting in the proxy just now
         self._stalled = False
+        self._released = asyncio.Event()
+        self._released.set()
         self._refusing = False
         self._server: asyncio.Server | None = None
         self._links: set[_Link] = set()
@@ -108,6 +112,14 @@ class ChaosProxy:
         """While stalled, connections stay open but bytes in both directions are dropped."""
         self._stalled = on
 
+    def hold(self, on: bool = True) -> None:
+        """While held, what the server sends waits in the proxy (requests still go through); it is
+        delivered, in order and whole, once released: a slow line, not a broken one."""
+        if on:
+            self._released.clear()
+        else:
+            self._released.set()
+
     def refuse(self, on: bool = True) -> None:
         """While refusing, new connections are accepted and closed at once."""
         self._refusing = on
@@ -149,7 +161,7 @@ class ChaosProxy:
                 return
             link.upstream = up_writer
             link.tasks = [asyncio.ensure_future(self._pump(reader, up_writer, link)),
-                          asyncio.ensure_future(self._pump(up_reader, writer, link))]
+                          asyncio.ensure_future(self._pump(up_reader, writer, link, from_server=True))]
             await asyncio.gather(*link.tasks, return_exceptions=True)
         finally:
             for task in link.tasks:
@@ -160,7 +172,8 @@ class ChaosProxy:
                 w.close()
             self._links.discard(link)
 
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, link: _Link) -> None:
+    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, link: _Link, *,
+                    from_server: bool = False) -> None:
         """Copy one direction; pass an orderly end on, and turn a broken side into a reset of both."""
         try:
             while True:
@@ -172,6 +185,12 @@ class ChaosProxy:
                 if self._stalled:
                     self.bytes_swallowed += len(chunk)
                     continue
+                if from_server and not self._released.is_set():
+                    self.bytes_held += len(chunk)
+                    try:
+                        await self._released.wait()
+                    finally:
+                        self.bytes_held -= len(chunk)
                 sink.write(chunk)
                 await sink.drain()
                 self.bytes_forwarded += len(chunk)

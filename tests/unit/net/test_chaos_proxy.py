@@ -134,6 +134,27 @@ async def test_stall_keeps_the_socket_open_but_nothing_arrives(proxy: ChaosProxy
     writer.close()
 
 
+async def test_hold_keeps_the_servers_bytes_back_and_delivers_them_in_order_when_released(
+        proxy: ChaosProxy) -> None:
+    reader, writer = await open_client(proxy)
+    writer.write(b"warm-up")
+    assert await asyncio.wait_for(reader.readexactly(7), BOUND) == b"warm-up"
+    proxy.hold(True)
+    writer.write(b"first")
+    async with asyncio.timeout(BOUND):
+        while proxy.bytes_held < len(b"first"):     # echoed by the server, waiting in the proxy
+            await asyncio.sleep(0.005)
+    writer.write(b"second")
+    async with asyncio.timeout(BOUND):
+        while proxy.bytes_forwarded < 2 * 7 + len(b"first") + len(b"second"):  # requests still go up
+            await asyncio.sleep(0.005)
+    assert proxy.bytes_forwarded == 2 * 7 + len(b"first") + len(b"second"), "nothing came down while held"
+    proxy.hold(False)
+    assert await asyncio.wait_for(reader.readexactly(11), BOUND) == b"firstsecond"
+    assert proxy.bytes_held == 0 and proxy.bytes_swallowed == 0
+    writer.close()
+
+
 async def test_refuse_closes_new_connections_at_once_until_lifted(proxy: ChaosProxy) -> None:
     proxy.refuse(True)
     reader, writer = await open_client(proxy)
