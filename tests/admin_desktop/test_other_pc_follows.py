@@ -2,22 +2,18 @@
 columns and their colours follow a trainer being added, renamed, recoloured
 and archived; archived trainers' old sessions keep their name.
 
-Two desktops on the in-memory studio (``fake_studio.py`` hands every change's
-event to both, as the server's hub does); the same between two real desktops
-is in ``test_admin_live.py``.
+Two real desktops on a real server: the office (an admin) changes the trainers,
+the front desk (a viewer) shows the schedule and hears of it only by the
+server's events.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Session
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.qt.fake_actions import InMemoryActions
+from tests.support.desktops import SignIn
 from tests.support.poll import until
-
-from .fake_studio import FakeStudio
 
 DAY = date(2031, 3, 10)
 
@@ -32,33 +28,35 @@ def columns(pane: SchedulePane) -> list[tuple[str, str | None]]:
 
 
 async def test_the_front_desk_follows_trainers_added_renamed_recoloured_and_archived(
-        qtbot, studio: FakeStudio) -> None:
-    office = studio.attach()
-    store = ScheduleStore()
-    studio.attach(store)  # the front desk's directory follows the studio's events
-    pane = SchedulePane(store, InMemoryActions(store))
+        qtbot, on_empty: SignIn) -> None:
+    office = await on_empty("boss")
+    front_desk = await on_empty("vic")
+    pane = SchedulePane(front_desk.store, front_desk)
     qtbot.addWidget(pane)
     pane.resize(1200, 800)
     pane.set_date(DAY)
     pane.show()
     try:
-        ana = await office.create_trainer("Ana", color="#1f5f8b")
-        await until(lambda: trainer_choices(pane) == ["Ana"])
+        ana = await office.admin.create_trainer("Ana", color="#1f5f8b")
+        await until(lambda: trainer_choices(pane) == ["Ana"], 5)
         assert columns(pane) == [("Ana", "#1f5f8b")]
-        await office.create_trainer("Ben", color="#2e6b3a")
-        await until(lambda: trainer_choices(pane) == ["Ana", "Ben"])
+        await office.admin.create_trainer("Ben", color="#2e6b3a")
+        await until(lambda: trainer_choices(pane) == ["Ana", "Ben"], 5)
 
-        await office.update_trainer(ana.id, name="Ana Kowalski", color="#7a2e8c")
-        await until(lambda: columns(pane)[0] == ("Ana Kowalski", "#7a2e8c"))
+        await office.admin.update_trainer(ana.id, name="Ana Kowalski", color="#7a2e8c")
+        await until(lambda: columns(pane)[0] == ("Ana Kowalski", "#7a2e8c"), 5)
         assert trainer_choices(pane) == ["Ana Kowalski", "Ben"]
 
         start = datetime(2031, 3, 10, 10, tzinfo=UTC)
-        store.upsert(Session(id=1, start=start, end=start + timedelta(hours=1), trainer_id=ana.id,
-                             client_name="Dana"))
-        await office.archive_trainer(ana.id)
-        await until(lambda: trainer_choices(pane) == ["Ben"])  # not offered any more …
+        session = await office.create_session({
+            "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "trainer_id": ana.id, "client_name": "Dana"})
+        await until(lambda: front_desk.store.get(session.id) is not None, 5)
+        await office.admin.archive_trainer(ana.id)
+        await until(lambda: trainer_choices(pane) == ["Ben"], 5)  # not offered any more …
         assert [title for title, _c in columns(pane)] == ["Ben", "Ana Kowalski"]  # … her session still shows
         pane.set_date(DAY + timedelta(days=1))
-        await until(lambda: [title for title, _c in columns(pane)] == ["Ben"])  # no column on other days
+        await until(lambda: [title for title, _c in columns(pane)] == ["Ben"], 5)  # no column on other days
     finally:
         pane.bridge.detach()
