@@ -34,7 +34,7 @@ def light_theme() -> Iterator[None]:
 
 @pytest.fixture
 def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A studio server with nothing but the test accounts (ana, vic, boss)."""
+    """A studio server with no studio yet: only accounts (ana, vic, boss and the embedded admin)."""
     srv = start_server(tmp_path / "empty.sqlite3", demo=False)
     yield srv
     srv.stop()
