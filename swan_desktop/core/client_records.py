@@ -1,4 +1,4 @@
-"""What the clients protocol carries, as typed values (docs: CLIENTS_PROTOCOL.md).
+"""What the clients protocol carries, as typed values (docs/protocol.md, "Clients").
 
 Client records, package definitions and sales, credit-ledger entries, waitlist
 entries, a client's card (``client.get``) and a report (``report.run``), each

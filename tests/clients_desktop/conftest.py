@@ -1,6 +1,5 @@
-"""Fixtures for the clients widget tests: an in-memory studio (``fake_clients``) and a
-desktop attached to it (its stores follow the studio's events); and for the live tests a
-real server with no studio yet (``empty_server``) and its signed-in desktops (``on_server``)."""
+"""Fixtures for the clients widget tests: a real server with no studio yet (``empty_server``)
+and its signed-in desktops (``on_server``), each with its own outbox folder as a separate PC."""
 
 from __future__ import annotations
 
@@ -14,18 +13,6 @@ from swan_desktop.qt.theme import apply_theme
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
 from tests.support.server import start_server
-
-from .fake_clients import Desktop, FakeClients
-
-
-@pytest.fixture
-def studio() -> FakeClients:
-    return FakeClients()
-
-
-@pytest.fixture
-def desk(studio: FakeClients) -> Desktop:
-    return studio.attach()
 
 
 @pytest.fixture(autouse=True)
