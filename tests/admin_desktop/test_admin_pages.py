@@ -3,12 +3,14 @@ edit, archive and restore, a refused delete that offers archiving, refusals next
 to their field, staff accounts (one-time password, reset, deactivate with a
 question), "Change my password", and "My hours" for a trainer.
 
-Widgets against the in-memory studio (``fake_studio.py``, the server's replies
-and refusals by the protocol); the same against the real server is in
-``test_admin_live.py``.
+Widgets on desktops signed in to a real server (``empty_server``: nothing but the
+test accounts); what each click did is read back from the server itself (its
+directory and accounts, the requests it has handled, whether a password signs in).
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import shiboken6
 from PySide6.QtWidgets import QMessageBox
@@ -16,21 +18,15 @@ from PySide6.QtWidgets import QMessageBox
 from swan_desktop.qt.admin.accounts_page import AccountsPage
 from swan_desktop.qt.admin.list_page import ListPage
 from swan_desktop.qt.admin.my_hours_page import MyHoursPage
-from swan_desktop.qt.admin.pane import AdministrationPane
 from swan_desktop.qt.admin.password_dialog import ChangePasswordDialog
 from swan_desktop.qt.admin.trainer_dialog import TrainerDialog
+from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
+from tests.support.desktops import SignIn
 from tests.support.poll import until
+from tests.support.server import PASSWORDS
 
-from .fake_studio import FakeStudio
-
-
-def pane_for(qtbot, studio: FakeStudio) -> AdministrationPane:
-    pane = AdministrationPane(studio.attach())
-    qtbot.addWidget(pane)
-    pane.resize(1000, 640)
-    pane.show()
-    return pane
+from .live_pages_support import handled, pane_for, server_accounts, server_state, settled, signs_in
 
 
 def names(page: ListPage) -> list[str]:
@@ -47,6 +43,10 @@ def answer(box: QMessageBox | None, text: str) -> None:
     button.click()
 
 
+def closed(dialog: object) -> bool:
+    return not shiboken6.isValid(dialog) or not opened(dialog).isVisible()
+
+
 async def add_trainer(qtbot, page: ListPage, name: str, color: str = "#1f5f8b") -> TrainerDialog:
     page.add_button.click()
     dialog = opened(page.dialog)
@@ -54,15 +54,26 @@ async def add_trainer(qtbot, page: ListPage, name: str, color: str = "#1f5f8b") 
     qtbot.keyClicks(dialog.name, name)
     dialog.color.edit.setText(color)
     dialog.save_button.click()
-    await until(lambda: name in names(page))
+    await until(lambda: closed(dialog))  # the server's answer is in (its event may come first)
+    assert name in names(page)
     return dialog
 
 
-async def test_a_trainer_is_created_edited_archived_and_restored(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def the_trainer(server: EmbeddedServer) -> dict:
+    """The server's only trainer."""
+    trainers = (await server_state(server))["trainers"]
+    assert len(trainers) == 1, trainers
+    return dict(trainers[0])
+
+
+async def test_a_trainer_is_created_edited_archived_and_restored(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     page = pane.trainers
     await add_trainer(qtbot, page, "Ana Kowalski")
     assert "Ana Kowalski saved." in page.status.text()
+    assert (await the_trainer(empty_server))["name"] == "Ana Kowalski"
     select(page, "Ana Kowalski")
     page.edit_button.click()
     dialog = opened(page.dialog)
@@ -71,22 +82,27 @@ async def test_a_trainer_is_created_edited_archived_and_restored(qtbot, studio: 
     qtbot.keyClicks(dialog.name, "Ana K.")
     dialog.hours.lines[0].setText("09:00-12:00, 13:00-18:00")  # a lunch break on Mondays
     dialog.save_button.click()
-    await until(lambda: names(page) == ["Ana K."])
-    ana = next(iter(studio.trainers.values()))
+    await until(lambda: closed(dialog))
+    assert names(page) == ["Ana K."]
+    ana = await the_trainer(empty_server)
+    assert ana["name"] == "Ana K."
     assert ana["hours"] == [{"weekday": 0, "start": "09:00", "end": "12:00"},
                             {"weekday": 0, "start": "13:00", "end": "18:00"}]
     select(page, "Ana K.")
     assert page.archive_button.text() == "Archive"
     page.archive_button.click()
-    await until(lambda: ana["active"] is False)
     await until(lambda: page.archive_button.text() == "Restore")
-    assert "archived" in page.status.text()
+    await until(lambda: "archived" in page.status.text())
+    assert (await the_trainer(empty_server))["active"] is False
     page.archive_button.click()
-    await until(lambda: ana["active"] is True)
+    await until(lambda: boss.store.directory.trainers[ana["id"]].active)
+    assert (await the_trainer(empty_server))["active"] is True
 
 
-async def test_a_colour_too_pale_for_block_text_is_marked_as_you_pick(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_a_colour_too_pale_for_block_text_is_marked_as_you_pick(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     pane.trainers.add_button.click()
     dialog = opened(pane.trainers.dialog)
     assert isinstance(dialog, TrainerDialog)
@@ -95,45 +111,67 @@ async def test_a_colour_too_pale_for_block_text_is_marked_as_you_pick(qtbot, stu
     assert "only 4.4:1" in field.verdict.text() and not field.acceptable()
     qtbot.keyClicks(dialog.name, "Ben")
     dialog.save_button.click()
-    assert dialog.errors.labels["color"].isVisible() and studio.calls == []
+    assert dialog.errors.labels["color"].isVisible()
+    await settled(boss)
+    assert handled(empty_server, "trainer.create") == 0  # refused here, never sent
     field.edit.setText("#2e6b3a")
     assert "easy to read" in field.verdict.text() and "white" in field.verdict.text()
     field.edit.setText("#f4d35e")
     assert "dark text" in field.verdict.text()
+    dialog.save_button.click()
+    await until(lambda: closed(dialog))
+    assert handled(empty_server, "trainer.create") == 1
+    assert (await the_trainer(empty_server))["color"] == "#f4d35e"
 
 
-async def test_deleting_a_trainer_in_use_offers_to_archive_instead(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_deleting_a_trainer_in_use_offers_to_archive_instead(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     page = pane.trainers
     await add_trainer(qtbot, page, "Chloe Park")
-    trainer_id = next(iter(studio.trainers))
-    studio.in_use[("trainer", trainer_id)] = 12
+    trainer_id = boss.store.directory.all_trainers()[0].id
+    first = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    for day in range(12):
+        start = first + timedelta(days=day)
+        await boss.create_session({"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                   "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                   "trainer_id": trainer_id, "client_name": "Eli Novak"})
     select(page, "Chloe Park")
     page.delete_button.click()
     answer(page.question, "Delete")
     await until(lambda: page.question is not None and "archive instead" in opened(page.question).text())
     assert opened(page.question).text().startswith("12 sessions refer to this trainer — archive instead?")
-    assert trainer_id in studio.trainers
+    assert (await the_trainer(empty_server))["id"] == trainer_id  # the server kept it
     answer(page.question, "Archive")
-    await until(lambda: studio.trainers[trainer_id]["active"] is False)
+    await until(lambda: not boss.store.directory.trainers[trainer_id].active)
+    assert (await the_trainer(empty_server))["active"] is False
 
 
-async def test_a_trainer_nobody_booked_is_deleted_after_the_question(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_a_trainer_nobody_booked_is_deleted_after_the_question(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     page = pane.trainers
     await add_trainer(qtbot, page, "Temp")
     select(page, "Temp")
     page.delete_button.click()
     answer(page.question, "Cancel")
-    assert ("trainer.delete" not in [c[0] for c in studio.calls])
+    await settled(boss)
+    assert handled(empty_server, "trainer.delete") == 0
+    assert (await the_trainer(empty_server))["name"] == "Temp"
     page.delete_button.click()
     answer(page.question, "Delete")
-    await until(lambda: names(page) == [])
-    assert studio.trainers == {}
+    await until(lambda: "Temp was deleted." in page.status.text())
+    assert names(page) == []
+    assert (await server_state(empty_server))["trainers"] == []
+    assert handled(empty_server, "trainer.delete") == 1
 
 
-async def test_rooms_and_session_types_are_kept_on_their_pages(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_rooms_and_session_types_are_kept_on_their_pages(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     pane.rooms.add_button.click()
     room = opened(pane.rooms.dialog)
     qtbot.keyClicks(room.name, "Studio A")
@@ -141,6 +179,8 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(qtbot, studio: Fa
     room.save_button.click()
     await until(lambda: names(pane.rooms) == ["Studio A"])
     assert pane.rooms.model.index(0, 1).data() == "4 people"
+    assert [(r["name"], r["capacity"]) for r in (await server_state(empty_server))["locations"]] \
+        == [("Studio A", 4)]
     pane.types.add_button.click()
     kind = opened(pane.types.dialog)
     qtbot.keyClicks(kind.name, "Assessment")
@@ -152,105 +192,137 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(qtbot, studio: Fa
     edit = opened(pane.types.dialog)
     notes = [w.text() for w in edit.findChildren(type(edit.errors.general)) if "keep their type" in w.text()]
     assert notes  # changing a type never rewrites past sessions, and says so
+    # While the dialog is open another administrator changes the type's other fields; the dialog
+    # sends only what was changed in it, so theirs are kept.
+    other = await on_empty("boss")
+    type_id = edit.session_type.id
+    await other.admin.update_type(type_id, name="Fitness assessment", duration_min=60, color="#7a2e8c")
     edit.credits.setValue(2)
     edit.save_button.click()
-    await until(lambda: pane.types.model.index(0, 3).data() == "2")
-    assert studio.calls[-1][0] == "session_type.update"
-    assert studio.calls[-1][1]["changes"] == {"credits": 2}
+    await until(lambda: closed(edit))
+    assert pane.types.model.index(0, 3).data() == "2"
+    [saved] = (await server_state(empty_server))["session_types"]
+    assert (saved["name"], saved["duration_min"], saved["color"], saved["credits"]) \
+        == ("Fitness assessment", 60, "#7a2e8c", 2)
+    assert handled(empty_server, "session_type.update") == 2
 
 
 async def test_the_trainers_list_names_the_linked_account_once_accounts_are_loaded(
-        qtbot, studio: FakeStudio) -> None:
-    office = studio.attach()
-    await office.create_trainer("Ana", color="#1f5f8b", user_id=1)  # linked to boss's account
-    pane = pane_for(qtbot, studio)
+        qtbot, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    assert boss.user is not None
+    await boss.admin.create_trainer("Ana", color="#1f5f8b", user_id=boss.user.id)  # linked to boss's account
+    pane = pane_for(qtbot, boss.admin)
     assert pane.trainers.model.index(0, 5).data() in ("", "Boss")  # not loaded yet: the user's name
     pane.load()
     await until(lambda: pane.trainers.model.index(0, 5).data() == "boss")
 
 
-async def test_staff_accounts_create_reset_and_deactivate(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_staff_accounts_create_reset_and_deactivate(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
     page: AccountsPage = pane.accounts
     pane.load()
-    await until(lambda: page.model.rowCount() == 1)
+    staff = len(await server_accounts(empty_server))
+    await until(lambda: page.model.rowCount() == staff)
     dialog = page.new_account()
     qtbot.keyClicks(dialog.name, "Rosa Front Desk")
     dialog.username.setText("Rosa Desk")  # refused by the server: shown next to the field
     dialog.save_button.click()
     await until(lambda: dialog.errors.labels["username"].isVisible())
-    assert "lower-case" in dialog.errors.labels["username"].text()
+    assert "letters, digits" in dialog.errors.labels["username"].text()
+    assert len(await server_accounts(empty_server)) == staff
     dialog.username.setText("rosa")
     dialog.save_button.click()
     await until(lambda: page.password_dialog is not None)
     first = opened(page.password_dialog).password.text()
-    assert first == studio.passwords_issued[-1]
+    assert await signs_in(empty_server, "rosa", first)
     opened(page.password_dialog).accept()
     await until(lambda: page.password_dialog is None)
 
-    assert page.select(next(a["id"] for a in studio.accounts.values() if a["username"] == "rosa"))
+    rosa_id = (await server_accounts(empty_server))["rosa"]["id"]
+    assert page.select(rosa_id)
     page.reset_button.click()
     answer(page.question, "Reset password")
     await until(lambda: page.password_dialog is not None)
-    assert opened(page.password_dialog).password.text() == studio.passwords_issued[-1] != first
+    second = opened(page.password_dialog).password.text()
+    assert second != first
+    assert await signs_in(empty_server, "rosa", second)
+    assert not await signs_in(empty_server, "rosa", first)
     opened(page.password_dialog).reject()
 
     page.active_button.click()
     assert "signed out on every computer" in opened(page.question).text()
     answer(page.question, "Deactivate")
     await until(lambda: page.active_button.text() == "Reactivate…")
-    rosa = next(a for a in studio.accounts.values() if a["username"] == "rosa")
-    assert rosa["active"] is False and studio.deactivated == [rosa["id"]]
+    accounts = await server_accounts(empty_server)
+    assert [name for name, a in accounts.items() if not a["active"]] == ["rosa"]
+    assert not await signs_in(empty_server, "rosa", second)
     assert page.model.index(page.table.currentIndex().row(), 4).data() == "Deactivated"
     page.active_button.click()
     answer(page.question, "Reactivate")
-    await until(lambda: rosa["active"] is True)
+    await until(lambda: page.active_button.text() == "Deactivate…")
+    assert (await server_accounts(empty_server))["rosa"]["active"] is True
+    assert await signs_in(empty_server, "rosa", second)
 
 
 async def test_change_my_password_checks_length_and_repeat_and_shows_the_servers_words(
-        qtbot, studio: FakeStudio) -> None:
-    dialog = ChangePasswordDialog(studio.attach())
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    vic = await on_empty("vic")
+    dialog = ChangePasswordDialog(vic.admin)
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.keyClicks(dialog.current, "wrong-password")
     qtbot.keyClicks(dialog.new, "too short")
     dialog.save_button.click()
-    assert "12 characters" in dialog.errors.labels["new"].text() and studio.calls == []
+    assert "12 characters" in dialog.errors.labels["new"].text()
     dialog.new.setText("a long new password")
     qtbot.keyClicks(dialog.repeat, "a long new passwort")
     dialog.save_button.click()
-    assert dialog.errors.labels["repeat"].isVisible() and studio.calls == []
+    assert dialog.errors.labels["repeat"].isVisible()
+    await settled(vic)
+    assert handled(empty_server, "account.set_password") == 0  # both refused here, never sent
     dialog.repeat.setText("a long new password")
     dialog.save_button.click()
     await until(lambda: dialog.errors.labels["current"].isVisible())
+    assert "not right" in dialog.errors.labels["current"].text()
     assert dialog.isVisible()
-    dialog.current.setText("current-password")
+    dialog.current.setText(PASSWORDS["vic"])
     dialog.save_button.click()
-    await until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
-    assert studio.calls[-1] == ("account.set_password", {"current": "current-password",
-                                                         "new": "a long new password"})
+    await until(lambda: closed(dialog))
+    assert handled(empty_server, "account.set_password") == 2
+    assert await signs_in(empty_server, "vic", "a long new password")
+    assert not await signs_in(empty_server, "vic", PASSWORDS["vic"])
 
 
-async def test_a_trainer_sets_their_own_hours_and_time_off(qtbot, studio: FakeStudio) -> None:
-    office = studio.attach()
-    ana = await office.create_trainer("Ana", color="#1f5f8b", user_id=42)
-    mine = studio.attach()
-    page = MyHoursPage(mine, user_id=42)
+async def test_a_trainer_sets_their_own_hours_and_time_off(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    mine = await on_empty("ana")
+    assert mine.user is not None and boss.user is not None
+    user_id = mine.user.id
+    office = boss.admin
+    ana = await office.create_trainer("Ana", color="#1f5f8b", user_id=user_id)
+    await until(lambda: mine.admin.feed.directory.trainer_for_user(user_id) is not None)
+    page = MyHoursPage(mine.admin, user_id=user_id)
     qtbot.addWidget(page)
     assert page.hours is not None and page.time_off is not None
     page.hours.lines[1].setText("07:00-11:00")
     page.save_button.click()
     await until(lambda: "saved" in page.status.text())
-    assert studio.trainers[ana.id]["hours"] == [{"weekday": 1, "start": "07:00", "end": "11:00"}]
+    assert (await the_trainer(empty_server))["hours"] == [{"weekday": 1, "start": "07:00", "end": "11:00"}]
     editor = page.time_off
     qtbot.keyClicks(editor.reason, "Holiday")
     editor.add_button.click()
     await until(lambda: editor.list.count() == 1)
     assert "Holiday" in editor.list.item(0).text()
-    assert [t.reason for t in office.feed.directory.trainers[ana.id].time_off] == ["Holiday"]
+    assert [t["reason"] for t in (await the_trainer(empty_server))["time_off"]] == ["Holiday"]
+    await until(lambda: [t.reason for t in office.feed.directory.trainers[ana.id].time_off] == ["Holiday"])
     editor.list.setCurrentRow(0)
     editor.remove_button.click()
     await until(lambda: editor.list.count() == 0)
-    unlinked = MyHoursPage(mine, user_id=99)
+    assert (await the_trainer(empty_server))["time_off"] == []
+    unlinked = MyHoursPage(mine.admin, user_id=boss.user.id)
     qtbot.addWidget(unlinked)
     assert unlinked.hours is None

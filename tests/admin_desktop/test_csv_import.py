@@ -3,8 +3,8 @@ each row's problems (checked on the desktop first), Import stays off until the
 file is right, the server's per-row refusals land on their rows, and nothing is
 ever half-imported.
 
-Widgets against the in-memory studio (``fake_studio.py``, all-or-nothing like
-the server's ``directory.import``).
+Widgets on a desktop signed in to a real server (``empty_server``), whose
+``directory.import`` is all or nothing; what was imported is read back from it.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from pathlib import Path
 
 import shiboken6
 
+from swan_desktop.core.directory import Directory
 from swan_desktop.core.directory_csv import parse_csv
-from swan_desktop.qt.admin.pane import AdministrationPane
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.desktops import SignIn
 from tests.support.poll import until
 
-from .fake_studio import FakeStudio
+from .live_pages_support import handled, pane_for, server_state, settled
 
 TRAINERS = """name,color,specialties
 Ana Kowalski,#1f5f8b,"strength, mobility"
@@ -27,20 +29,20 @@ Ana Kowalski,#7a2e8c,
 """
 
 
-def pane_for(qtbot, studio: FakeStudio) -> AdministrationPane:
-    pane = AdministrationPane(studio.attach())
-    qtbot.addWidget(pane)
-    return pane
-
-
 def problems(dialog) -> list[str]:
     model = dialog.model
     last = model.columnCount() - 1
     return [model.index(r, last).data() for r in range(model.rowCount())]
 
 
-async def test_the_preview_names_each_rows_problem_and_imports_nothing(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def server_rooms(server: EmbeddedServer) -> list[tuple[str, int]]:
+    return [(r["name"], r["capacity"]) for r in (await server_state(server))["locations"]]
+
+
+async def test_the_preview_names_each_rows_problem_and_imports_nothing(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin, show=False)
     dialog = pane.preview_import("trainers", TRAINERS, "trainers.csv")
     assert dialog.isVisible()
     assert problems(dialog) == [
@@ -52,34 +54,42 @@ async def test_the_preview_names_each_rows_problem_and_imports_nothing(qtbot, st
     assert not dialog.import_button.isEnabled()
     assert "3 of 4 rows have a problem" in dialog.summary.text()
     dialog.send()
-    assert [c for c in studio.calls if c[0] == "directory.import"] == []
+    await settled(boss)
+    assert handled(empty_server, "directory.import") == 0
+    assert (await server_state(empty_server))["trainers"] == []
 
 
-async def test_a_clean_file_is_imported_in_one_request(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_a_clean_file_is_imported_in_one_request(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin, show=False)
     dialog = pane.preview_import("rooms", "name,capacity\nStudio A,4\nStudio B,\n")
     assert problems(dialog) == ["OK", "OK"] and dialog.import_button.isEnabled()
     dialog.import_button.click()
     await until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
-    assert studio.calls == [("directory.import", {"trainers": [], "session_types": [],
-                                                  "rooms": [{"name": "Studio A", "capacity": 4},
-                                                            {"name": "Studio B"}]})]
+    assert handled(empty_server, "directory.import") == 1 and handled(empty_server, "room.create") == 0
+    assert await server_rooms(empty_server) == [("Studio A", 4), ("Studio B", 1)]  # a room's default
     await until(lambda: [r.name for r in pane.admin.feed.directory.locations] == ["Studio A", "Studio B"])
 
 
-async def test_the_servers_row_refusals_are_shown_on_their_rows(qtbot, studio: FakeStudio) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_the_servers_row_refusals_are_shown_on_their_rows(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin, show=False)
     dialog = pane.preview_import("rooms", "name\nStudio C\nStudio D\n")
-    await pane.admin.create_room("Studio D")  # another admin adds it while the preview is open
+    other = await on_empty("boss")
+    await other.admin.create_room("Studio D")  # another admin adds it while the preview is open
     dialog.import_button.click()
     await until(lambda: "The server refused" in dialog.summary.text())
-    assert problems(dialog) == ["OK", "name: a room of this name exists already"]
+    assert problems(dialog) == ["OK", "name: there is already a room named 'Studio D'"]
     assert not dialog.import_button.isEnabled()
-    assert [r.name for r in pane.admin.feed.directory.locations] == ["Studio D"]  # nothing half-imported
+    assert await server_rooms(empty_server) == [("Studio D", 1)]  # nothing half-imported
+    await until(lambda: [r.name for r in pane.admin.feed.directory.locations] == ["Studio D"])
 
 
-async def test_export_writes_what_import_reads(qtbot, studio: FakeStudio, tmp_path: Path) -> None:
-    pane = pane_for(qtbot, studio)
+async def test_export_writes_what_import_reads(qtbot, on_empty: SignIn, tmp_path: Path) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin, show=False)
     await pane.admin.create_type("Personal training", duration_min=45, color="#00707a", credits=1)
     await pane.admin.create_type("Assessment", duration_min=90, color="#7a2e8c", credits=2)
     target = tmp_path / "types.csv"
@@ -87,14 +97,13 @@ async def test_export_writes_what_import_reads(qtbot, studio: FakeStudio, tmp_pa
     text = target.read_text(encoding="utf-8")
     assert text.splitlines() == ["name,duration_min,color,credits,active", "Assessment,90,#7a2e8c,2,yes",
                                  "Personal training,45,#00707a,1,yes"]
-    fresh = FakeStudio()
-    preview = parse_csv("session_types", text, fresh.attach().feed.directory)
+    preview = parse_csv("session_types", text, Directory())  # a new studio's empty directory
     assert preview.ok and preview.values()[0] == {"name": "Assessment", "duration_min": 90,
                                                  "color": "#7a2e8c", "credits": 2}
 
 
-def test_a_file_without_a_name_column_or_with_unknown_columns_is_refused_whole(studio: FakeStudio) -> None:
-    directory = studio.attach().feed.directory
+def test_a_file_without_a_name_column_or_with_unknown_columns_is_refused_whole() -> None:
+    directory = Directory()
     assert "name" in parse_csv("rooms", "room,capacity\nA,1\n", directory).problem
     assert "Unknown column seats" in parse_csv("rooms", "name,seats\nA,1\n", directory).problem
     assert parse_csv("rooms", "", directory).problem == "The file is empty."
