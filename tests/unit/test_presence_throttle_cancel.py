@@ -1,4 +1,5 @@
-"""Quitting stops presence reports in flight instead of leaving them to a dead loop."""
+"""Quitting stops presence reports in flight instead of leaving them to a dead loop, and a report
+made after the loop has stopped is dropped quietly."""
 
 from __future__ import annotations
 
@@ -24,3 +25,25 @@ async def test_cancel_stops_a_report_that_is_still_being_sent() -> None:
     throttle.cancel()
     await asyncio.wait([task], timeout=2)
     assert task.cancelled() and finished == []
+
+
+def test_a_report_after_the_loop_has_stopped_is_dropped_without_an_error() -> None:
+    """An editor closing as the app quits reports "selecting" with no event loop running
+    (it raised RuntimeError inside the Qt slot when the report had to wait for its interval)."""
+    sent: list[dict[str, Any]] = []
+
+    async def send(data: dict[str, Any]) -> None:
+        sent.append(data)
+
+    now = [0.0]
+    throttle = PresenceThrottle(send, rate=20, clock=lambda: now[0])
+
+    async def first() -> None:
+        throttle.report({"activity": "editing"})
+        await asyncio.sleep(0)
+
+    asyncio.run(first())
+    throttle.report({"activity": "selecting"})  # within the interval, and no loop runs now
+    now[0] = 1.0
+    throttle.report({"activity": "viewing"})  # past the interval, still no loop
+    assert sent == [{"activity": "editing"}] and throttle.sent == 1

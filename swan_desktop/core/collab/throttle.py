@@ -29,9 +29,16 @@ class PresenceThrottle:
         self.sent = 0
 
     def report(self, data: dict[str, Any]) -> None:
-        """Queue ``data`` to go out now or at the end of the current interval."""
+        """Queue ``data`` to go out now or at the end of the current interval.
+
+        Without a running event loop (a window closing as the app quits) there is no one to
+        tell and nothing is queued."""
         if data == self._last_data and self._waiting is None:
             return  # nothing new to say
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
         self._waiting = data
         if self._timer is not None:
             return
@@ -39,7 +46,7 @@ class PresenceThrottle:
         if wait <= 0:
             self._flush()
         else:
-            self._timer = asyncio.get_running_loop().call_later(wait, self._flush)
+            self._timer = loop.call_later(wait, self._flush)
 
     def _flush(self) -> None:
         self._timer = None
