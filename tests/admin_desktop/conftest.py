@@ -1,6 +1,6 @@
 """Fixtures for the administration widget tests: a real server with nothing but the test
-accounts (``empty_server``) and its signed-in desktops (``on_empty``); an in-memory studio
-(``fake_studio``) for the tests not yet moved to the real server."""
+accounts (``empty_server``), its signed-in desktops (``on_empty``), and the app's light
+theme for every test."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ from swan_desktop.qt.theme import apply_theme
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
 from tests.support.server import start_server
-
-from .fake_studio import FakeStudio
-
-
-@pytest.fixture
-def studio() -> FakeStudio:
-    return FakeStudio()
 
 
 @pytest.fixture(autouse=True)
