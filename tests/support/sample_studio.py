@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.directory import Directory
 from swan_desktop.protocol.entities import Session
 from swan_desktop.protocol.timefmt import format_ts
+
+from .server import paced
 
 
 @dataclass
@@ -28,7 +31,8 @@ class StudioIds:
 
 
 async def put_studio(admin: StudioClient, directory: Directory) -> StudioIds:
-    """Trainers, rooms, session types and clients of ``directory``, created by ``admin``."""
+    """Trainers, rooms, session types and clients (with their credits) of ``directory``, created
+    by ``admin``."""
     ids = StudioIds()
     for trainer in directory.trainers.values():
         stored = await admin.admin.create_trainer(trainer.name, color=trainer.color,
@@ -43,6 +47,8 @@ async def put_studio(admin: StudioClient, directory: Directory) -> StudioIds:
     for client in directory.clients.values():
         record = await admin.clients.create({"name": client.name})
         ids.clients[client.id] = record.id
+        if client.credits:
+            await admin.clients.adjust(record.id, client.credits, "opening balance")
     return ids
 
 
@@ -63,6 +69,6 @@ async def book(admin: StudioClient, ids: StudioIds, sessions: Iterable[Session])
     """Each sample session booked by ``admin`` (over any clash, as an admin may): sample id -> stored."""
     booked: dict[int, Session] = {}
     for s in sessions:
-        reply = await admin.link.request("session.create", create_data(s, ids))
+        reply = await paced(partial(admin.link.request, "session.create", create_data(s, ids)))
         booked[s.id] = Session.from_wire(reply["session"])
     return booked
