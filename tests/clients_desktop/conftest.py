@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
-from tests.support.server import start_server
 
 
 @pytest.fixture(autouse=True)
@@ -21,13 +20,6 @@ def light_theme() -> Iterator[None]:
     apply_theme("light")
     yield
     apply_theme("system")
-
-
-@pytest.fixture
-def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "clients.sqlite3", demo=False)
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

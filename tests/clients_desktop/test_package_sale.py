@@ -5,15 +5,12 @@ what was sold, spent and adjusted is read back from it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.core.outcomes import RateLimited, outcome_of
-from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.qt.clients.adjust_dialog import AdjustCreditsDialog
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.install import book_in
@@ -22,6 +19,7 @@ from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
+from tests.support.server import paced
 
 from .cells import cell
 from .test_clients_live import set_up
@@ -31,15 +29,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 async def paced_adjust(boss: StudioClient, client_id: int, reason: str) -> None:
     """One credit added, waiting as long as the server's rate limit asks (many requests in a row)."""
-    while True:
-        try:
-            await boss.clients.adjust(client_id, 1, reason)
-            return
-        except ProtocolError as exc:
-            outcome = outcome_of(exc)
-            if not isinstance(outcome, RateLimited):
-                raise
-            await asyncio.sleep(outcome.retry_after_s)
+    await paced(lambda: boss.clients.adjust(client_id, 1, reason))
 
 
 async def open_card(qtbot, boss: StudioClient, client_id: int) -> ClientsPage:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage, QPainter, QRegion
 
 from swan_desktop.qt.resources import ICON_NAME, app_icon, png_icon, resource_path
 
-from .schedule_window import open_window
+from .schedule_window import OpenWindow
 
 
 def png(size: int) -> QImage:
@@ -59,16 +59,16 @@ def test_without_the_svg_engine_the_png_set_still_gives_the_large_png_at_2x(qapp
         assert difference(pixmap.toImage(), png(2 * logical)) < 1.0
 
 
-def test_window_icon_at_2x_is_sharp(qtbot) -> None:
-    opened = open_window(qtbot, show=False)
+async def test_window_icon_at_2x_is_sharp(open_window: OpenWindow) -> None:
+    opened = await open_window(show=False)
     icon = opened.window.windowIcon().pixmap(QSize(32, 32), 2.0)
     assert icon.size() == QSize(64, 64)
     assert difference(icon.toImage(), png(64)) < difference(icon.toImage(), upscaled(32, 2)) / 2
     opened.close_for_good()
 
 
-def test_day_view_renders_at_device_pixel_ratio_2(qtbot) -> None:
-    opened = open_window(qtbot)
+async def test_day_view_renders_at_device_pixel_ratio_2(open_window: OpenWindow) -> None:
+    opened = await open_window()
     canvas = opened.pane.day_view.canvas
     w, h = 240, 160
     images = []

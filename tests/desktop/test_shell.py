@@ -4,7 +4,7 @@ controls have accessible names, and a minimised start goes to the tray."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import pytest
@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.theme import apply_theme
+from tests.support.poll import until
 from tests.support.sample import DAY
 
-from .schedule_window import ScheduleWindow, open_window
+from .schedule_window import OpenWindow, ScheduleWindow
 
 #: A simulated tray host (offscreen has none) makes Qt look for a tray window signal
 #: the offscreen platform does not have; that says nothing about our code.
@@ -31,24 +32,25 @@ def system_theme_afterwards():
 
 
 @pytest.fixture
-def shown(qtbot) -> Iterator[ScheduleWindow]:
-    opened = open_window(qtbot)
-    qtbot.waitExposed(opened.window)
+async def shown(open_window: OpenWindow) -> AsyncIterator[ScheduleWindow]:
+    opened = await open_window()
+    handle = opened.window.windowHandle()
+    await until(lambda: handle is not None and handle.isExposed(), what="the window exposed")
     opened.window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is opened.window, timeout=2000)
+    await until(lambda: QApplication.activeWindow() is opened.window, what="the window active")
     opened.pane.day_view.canvas.setFocus()
     yield opened
     opened.close_for_good()
 
 
-def test_geometry_and_view_are_restored_in_a_new_window(qtbot) -> None:
-    first = open_window(qtbot)
+async def test_geometry_and_view_are_restored_in_a_new_window(open_window: OpenWindow) -> None:
+    first = await open_window()
     assert first.window.size() == QSize(1400, 900)  # the first start's default
     first.window.setGeometry(QRect(140, 90, 1210, 700))
     first.pane.set_view("week")
     first.close_for_good()  # Quit: the window closes and the shell remembers
 
-    again = open_window(qtbot)  # a new window, shell and QSettings on the same file
+    again = await open_window()  # a new window, shell and QSettings on the same file
     # Restoring keeps a window on its screen, as on a desktop: the offscreen screen is
     # 800 px wide, so the width comes back as narrow as the window allows; the height fits.
     assert again.window.height() == 700
@@ -59,28 +61,28 @@ def test_geometry_and_view_are_restored_in_a_new_window(qtbot) -> None:
 
 
 @SIMULATED_TRAY
-def test_hiding_to_the_tray_also_remembers_the_view(qtbot) -> None:
-    first = open_window(qtbot, tray=True)  # a simulated tray host: the window hides on close
+async def test_hiding_to_the_tray_also_remembers_the_view(open_window: OpenWindow) -> None:
+    first = await open_window(tray=True)  # a simulated tray host: the window hides on close
     first.pane.set_view("month")
     first.window.close()
     assert not first.window.isVisible()
-    again = open_window(qtbot, show=False)
+    again = await open_window(show=False)
     again.shell.restore()
     assert again.pane.current_view == "month"
     first.close_for_good()
     again.close_for_good()
 
 
-def test_a_remembered_view_that_no_longer_exists_is_ignored(qtbot, prefs) -> None:
+async def test_a_remembered_view_that_no_longer_exists_is_ignored(open_window: OpenWindow, prefs) -> None:
     prefs.store.setValue("window/view", "year")
-    opened = open_window(qtbot)
+    opened = await open_window()
     assert opened.pane.current_view == "day"
     opened.close_for_good()
 
 
 @SIMULATED_TRAY
-def test_minimized_start_with_a_tray_shows_only_the_tray_icon(qtbot) -> None:
-    opened = open_window(qtbot, tray=True, minimized=True)  # simulated tray host
+async def test_minimized_start_with_a_tray_shows_only_the_tray_icon(open_window: OpenWindow) -> None:
+    opened = await open_window(tray=True, minimized=True)  # simulated tray host
     assert opened.shell.tray.icon is not None and opened.shell.tray.icon.isVisible()
     assert not opened.window.isVisible()
     opened.shell.tray.show_window()  # the tray's Open brings it up
@@ -88,19 +90,19 @@ def test_minimized_start_with_a_tray_shows_only_the_tray_icon(qtbot) -> None:
     opened.close_for_good()
 
 
-def test_minimized_start_without_a_tray_shows_the_window_minimised(qtbot) -> None:
-    opened = open_window(qtbot, tray=False, minimized=True)
+async def test_minimized_start_without_a_tray_shows_the_window_minimised(open_window: OpenWindow) -> None:
+    opened = await open_window(tray=False, minimized=True)
     assert opened.shell.tray.icon is None
     assert opened.window.isVisible() and opened.window.isMinimized()
     opened.close_for_good()
 
 
-def test_ctrl_t_goes_to_today(qtbot, shown) -> None:
+async def test_ctrl_t_goes_to_today(qtbot, shown) -> None:
     qtbot.keyClick(shown.window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert shown.pane.current_date == date.today()
 
 
-def test_alt_left_and_right_step_back_and_forward(qtbot, shown) -> None:
+async def test_alt_left_and_right_step_back_and_forward(qtbot, shown) -> None:
     qtbot.keyClick(shown.window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert shown.pane.current_date == DAY + timedelta(days=1)
     qtbot.keyClick(shown.window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
@@ -108,7 +110,7 @@ def test_alt_left_and_right_step_back_and_forward(qtbot, shown) -> None:
     assert shown.pane.current_date == DAY - timedelta(days=1)
 
 
-def test_ctrl_1_to_4_choose_day_week_month_and_agenda(qtbot, shown) -> None:
+async def test_ctrl_1_to_4_choose_day_week_month_and_agenda(qtbot, shown) -> None:
     seen = []
     for key in (Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_1):
         qtbot.keyClick(shown.window, key, Qt.KeyboardModifier.ControlModifier)
@@ -118,14 +120,14 @@ def test_ctrl_1_to_4_choose_day_week_month_and_agenda(qtbot, shown) -> None:
                     ("day", p.day_view)]
 
 
-def test_ctrl_n_opens_a_new_session(qtbot, shown) -> None:
+async def test_ctrl_n_opens_a_new_session(qtbot, shown) -> None:
     qtbot.keySequence(shown.window, "Ctrl+N")
     editor = shown.pane.editor
     assert isinstance(editor, SessionDialog) and editor.isVisible()
     editor.close()
 
 
-def test_ctrl_f_puts_the_cursor_in_the_search_field(qtbot, shown) -> None:
+async def test_ctrl_f_puts_the_cursor_in_the_search_field(qtbot, shown) -> None:
     search = shown.pane.toolbar.search_edit
     search.setText("Dana")
     assert not search.hasFocus()
@@ -134,14 +136,14 @@ def test_ctrl_f_puts_the_cursor_in_the_search_field(qtbot, shown) -> None:
     assert search.selectedText() == "Dana"  # typing replaces the old search
 
 
-def test_ctrl_comma_opens_the_settings(qtbot, shown) -> None:
+async def test_ctrl_comma_opens_the_settings(qtbot, shown) -> None:
     assert shown.shell.dialog is None
     qtbot.keySequence(shown.window, "Ctrl+,")
     assert shown.shell.dialog is not None and shown.shell.dialog.isVisible()
     shown.shell.dialog.close()
 
 
-def test_the_main_controls_have_accessible_names(shown) -> None:
+async def test_the_main_controls_have_accessible_names(shown) -> None:
     tb = shown.pane.toolbar
     named: dict[str, QWidget] = {
         "Today": tb.today_button, "Previous": tb.previous_button, "Next": tb.next_button,

@@ -4,7 +4,7 @@ stay readable (WCAG contrast of text on fill) and told apart in both themes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from itertools import pairwise
 
 import pytest
@@ -14,17 +14,16 @@ from swan_desktop.protocol.entities import Status
 from swan_desktop.qt.style import MIN_CONTRAST, block_colors, contrast
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.qt.views.time_grid import AXIS_W
-from tests.support.sample import make_directory
 
-from .schedule_window import ScheduleWindow, open_window
+from .schedule_window import READABLE, OpenWindow, ScheduleWindow
 
 TYPE_COLOURS = ["#5b8db8", "#8a79b8", "#6aa36f", "#c98b4a", "#e0c040", "#d0544b", "#93c47d",
                 "#f6b26b", "#6fa8dc", "#b48ead", "not a colour"]
 
 
 @pytest.fixture
-def shown(qtbot) -> Iterator[ScheduleWindow]:
-    opened = open_window(qtbot)
+async def shown(open_window: OpenWindow) -> AsyncIterator[ScheduleWindow]:
+    opened = await open_window()
     yield opened
     opened.close_for_good()
     apply_theme("system")
@@ -44,7 +43,7 @@ def axis_label_box(view) -> tuple[QImage, tuple[int, int, int, int]]:
 
 
 @pytest.mark.parametrize("view_name", ["day", "week"])
-def test_time_grid_background_and_axis_text_follow_the_theme(shown, view_name: str) -> None:
+async def test_time_grid_background_and_axis_text_follow_the_theme(shown, view_name: str) -> None:
     shown.pane.set_view(view_name)
     view = getattr(shown.pane, f"{view_name}_view")
     apply_theme("light")
@@ -62,7 +61,7 @@ def test_time_grid_background_and_axis_text_follow_the_theme(shown, view_name: s
     assert header.pixelColor(AXIS_W // 2, 5).lightness() < 50
 
 
-def test_month_cells_and_day_numbers_follow_the_theme(shown) -> None:
+async def test_month_cells_and_day_numbers_follow_the_theme(shown) -> None:
     shown.pane.set_view("month")
     month = shown.pane.month_view
     cell = month.cell_rect(shown.pane.current_date)
@@ -78,7 +77,7 @@ def test_month_cells_and_day_numbers_follow_the_theme(shown) -> None:
     assert lightness_range(light, *box)[0] < 120 and lightness_range(dark, *box)[1] > 150
 
 
-def test_the_agenda_table_follows_the_theme(shown) -> None:
+async def test_the_agenda_table_follows_the_theme(shown) -> None:
     shown.pane.set_view("agenda")
     viewport = shown.pane.agenda_view.viewport()
     apply_theme("dark")
@@ -86,14 +85,15 @@ def test_the_agenda_table_follows_the_theme(shown) -> None:
     assert image.pixelColor(image.width() - 5, image.height() - 5).lightness() < 50
 
 
-def test_blocks_are_painted_with_the_dark_colours_in_the_dark_theme(shown) -> None:
+async def test_blocks_are_painted_with_the_dark_colours_in_the_dark_theme(shown) -> None:
     view = shown.pane.day_view
     confirmed = next(s for s in shown.pane.store.between(*shown.pane.visible_range())
                      if s.status is Status.CONFIRMED)
     rect = view.session_rect(confirmed.id)
     assert rect is not None
     inside = (round(rect.left()) + 6, round(rect.bottom()) - 4)  # below the text lines
-    colour = make_directory().type_color(confirmed.session_type_id)
+    colour = shown.pane.store.directory.type_color(confirmed.session_type_id)
+    assert colour == READABLE["#5b8db8"]  # Personal training's colour, as the server holds it
     for theme, dark in (("light", False), ("dark", True)):
         apply_theme(theme)
         painted = view.canvas.grab().toImage().pixelColor(*inside)

@@ -1,8 +1,9 @@
 """Fixtures every test folder can use (loaded by tests/conftest.py).
 
 ``server`` is a real server on loopback with the demo studio and the test
-users; a folder that needs other settings (limits, timings, a fake clock)
-overrides it in its own conftest, and ``clients`` then follows that server.
+users (``empty_server``: the test users and no studio yet); a folder that
+needs other settings (limits, timings, a fake clock) overrides it in its own
+conftest, and ``clients`` then follows that server.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(db_path: Path) -> Iterator[EmbeddedServer]:
     srv = start_server(db_path)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A real server with no studio yet: only the accounts (ana, vic, boss)."""
+    srv = start_server(tmp_path / "empty.sqlite3", demo=False)
     yield srv
     srv.stop()
 

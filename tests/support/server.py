@@ -17,7 +17,7 @@ import asyncio
 import itertools
 import json
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from ssl import SSLContext
 from typing import Any, NamedTuple, TypeVar
@@ -26,7 +26,9 @@ from argon2 import PasswordHasher
 from websockets.asyncio.client import ClientConnection, connect
 
 from swan_desktop.core.client import StudioClient
+from swan_desktop.core.outcomes import RateLimited, outcome_of
 from swan_desktop.protocol.entities import Role
+from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
 from swan_desktop.server.notifier_api import Notice, Recipients
@@ -194,6 +196,18 @@ async def signed_in_client(url: str, username: str, outbox_dir: Path, **link_opt
         await client.close()
         raise
     return client
+
+
+async def paced(request: Callable[[], Awaitable[T]]) -> T:
+    """``await request()``, waiting as long as the server's rate limit asks (many requests in a row)."""
+    while True:
+        try:
+            return await request()
+        except ProtocolError as exc:
+            outcome = outcome_of(exc)
+            if not isinstance(outcome, RateLimited):
+                raise
+            await asyncio.sleep(outcome.retry_after_s)
 
 
 class RecordingNotifier:
