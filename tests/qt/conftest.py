@@ -21,12 +21,11 @@ from swan_desktop.core.actions import ScheduleActions
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session, Status
-from swan_desktop.qt.views.time_grid import local_midnight
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
 from tests.support.proxy import ChaosProxy
 from tests.support.sample import DAY, at, make_directory, session
-from tests.support.sample_server import SampleStudio, put_sample
+from tests.support.sample_server import SampleStudio, loaded, put_sample
 from tests.support.server import Clients, start_server
 
 from .fake_actions import InMemoryActions
@@ -75,13 +74,6 @@ async def sample(studio_server: EmbeddedServer) -> AsyncIterator[SampleStudio]:
         yield await put_sample(studio_server, await pool.signed_in("boss"), SAMPLE_SESSIONS, pool)
     finally:
         await pool.close()
-
-
-async def loaded(client: StudioClient) -> StudioClient:
-    """``client`` with the weeks around DAY loaded from the server (schedule.query)."""
-    weeks = timedelta(days=14)
-    await client.load_range(local_midnight(DAY - weeks), local_midnight(DAY + weeks))
-    return client
 
 
 @pytest.fixture

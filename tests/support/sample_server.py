@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Session
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.store import Store
 
-from .sample import make_directory
+from .sample import DAY, at, make_directory
 from .server import Clients, WsClient
 
 ROSA = "rosa"
@@ -60,6 +61,13 @@ class SampleStudio:
         assert current is not None
         self.server.server.store.submit(
             Store.replace_session, current.with_changes(updated_by=updated_by, updated_at=updated_at))
+
+
+async def loaded(client: StudioClient) -> StudioClient:
+    """``client`` with the weeks around DAY loaded from the server (``schedule.query``)."""
+    weeks = timedelta(days=14)
+    await client.load_range(at(DAY - weeks, 0), at(DAY + weeks, 0))
+    return client
 
 
 def create_data(s: Session, clients: dict[str, int]) -> dict[str, Any]:
