@@ -11,8 +11,8 @@ from swan_desktop.protocol.entities import Role, User
 from swan_desktop.qt.collab.chat_delegate import row_html
 from swan_desktop.qt.collab.mentions import handle, people, unknown
 from swan_desktop.qt.main_window import MainWindow
-from tests.qt.conftest import make_directory
 from tests.support.poll import until
+from tests.support.sample import make_directory
 
 from .test_collab_desktop import desktop
 

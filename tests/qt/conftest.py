@@ -1,32 +1,111 @@
-"""Fixtures for the schedule widgets: a small studio, a store, and the stand-in server."""
+"""Fixtures for the schedule widgets.
+
+On a real server: the sample studio (``sample``), reached through a proxied line (``line``, to
+hold the server's answers back), a desktop signed in as an admin (``desk``, the app's own
+``StudioClient``) whose store is loaded from that server, and a pane on it (``desk_pane``).
+
+The in-memory stand-in of the server (``store``, ``actions``, ``pane``: fake_actions.py) is
+still here for the widget tests that have not moved to the real server yet (booking form, bulk
+bar, calendar and cancel dialogs, drag and drop, keyboard, undo; the views that only read it).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from swan_desktop.core.actions import ScheduleActions
+from swan_desktop.core.client import StudioClient
 from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Status
+from swan_desktop.protocol.entities import Session, Status
+from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.desktops import SignIn, desktops
+from tests.support.proxy import ChaosProxy
 from tests.support.sample import DAY, at, make_directory, session
+from tests.support.sample_server import SampleStudio, loaded, put_sample
+from tests.support.server import Clients, start_server
 
 from .fake_actions import InMemoryActions
 
+#: The sample's sessions around DAY (ids 1-6 in the order the server is given them).
+SAMPLE_SESSIONS: list[Session] = [
+    session(1, 1, 9, client="Dana Whitfield", status=Status.CONFIRMED, client_id=10),
+    session(2, 2, 9, client="Eli Novak", location="Studio B", status=Status.REQUESTED),
+    session(3, 3, 14, 90, client="Frank Mills", type_id=2, status=Status.COMPLETED),
+    session(4, 1, 11, client="Gina Ross", status=Status.CANCELLED, cancel_reason="Ill",
+            updated_by=7, updated_at=at(DAY - timedelta(days=1), 16, 5)),
+    session(5, 2, 7, status=Status.BLOCKED, client=""),
+    session(6, 1, 10, day=DAY + timedelta(days=2), client="Hugo Lind"),
+]
 
+
+@pytest.fixture
+def studio_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A real server with the test accounts and no studio yet."""
+    srv = start_server(tmp_path / "schedule.sqlite3", demo=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def line(studio_server: EmbeddedServer) -> AsyncIterator[ChaosProxy]:
+    """The desktops' line to the server: ``line.hold(True)`` keeps its answers back."""
+    proxy = ChaosProxy("127.0.0.1", studio_server.port)
+    await proxy.start()
+    yield proxy
+    await proxy.stop()
+
+
+@pytest.fixture
+async def sign_in(line: ChaosProxy, tmp_path: Path) -> AsyncIterator[SignIn]:
+    """``await sign_in("vic")``: a desktop signed in over ``line``, each on a PC of its own."""
+    async with desktops(f"ws://127.0.0.1:{line.port}", tmp_path / "pcs") as open_desktop:
+        yield open_desktop
+
+
+@pytest.fixture
+async def sample(studio_server: EmbeddedServer) -> AsyncIterator[SampleStudio]:
+    """The sample studio and SAMPLE_SESSIONS, put on the server by boss."""
+    pool = Clients(studio_server)
+    try:
+        yield await put_sample(studio_server, await pool.signed_in("boss"), SAMPLE_SESSIONS, pool)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
+async def desk(sample: SampleStudio, sign_in: SignIn) -> StudioClient:
+    """boss's desktop with the sample loaded: the store the widgets show and the actions they use."""
+    return await loaded(await sign_in("boss"))
+
+
+@pytest.fixture
+def desk_pane(qtbot, desk: StudioClient) -> Iterator[object]:
+    """A schedule pane on DAY showing boss's desktop store and acting through it."""
+    yield from open_pane(qtbot, desk.store, desk)
+
+
+def open_pane(qtbot, store: ScheduleStore, actions: ScheduleActions) -> Iterator[object]:
+    from swan_desktop.qt.schedule_pane import SchedulePane
+
+    widget = SchedulePane(store, actions)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.set_date(DAY)
+    widget.show()
+    yield widget
+    widget.bridge.detach()
+
+
+# -- the in-memory stand-in, for the files not yet moved to the real server ------------------------
 @pytest.fixture
 def store() -> ScheduleStore:
     s = ScheduleStore()
     s.directory = make_directory()
-    s.load([
-        session(1, 1, 9, client="Dana Whitfield", status=Status.CONFIRMED, client_id=10),
-        session(2, 2, 9, client="Eli Novak", location="Studio B", status=Status.REQUESTED),
-        session(3, 3, 14, 90, client="Frank Mills", type_id=2, status=Status.COMPLETED),
-        session(4, 1, 11, client="Gina Ross", status=Status.CANCELLED, cancel_reason="Ill",
-                updated_by=7, updated_at=at(DAY - timedelta(days=1), 16, 5)),
-        session(5, 2, 7, status=Status.BLOCKED, client=""),
-        session(6, 1, 10, day=DAY + timedelta(days=2), client="Hugo Lind"),
-    ])
+    s.load(SAMPLE_SESSIONS)
     return s
 
 
@@ -37,12 +116,4 @@ def actions(store: ScheduleStore) -> InMemoryActions:
 
 @pytest.fixture
 def pane(qtbot, store: ScheduleStore, actions: InMemoryActions) -> Iterator[object]:
-    from swan_desktop.qt.schedule_pane import SchedulePane
-
-    widget = SchedulePane(store, actions)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.set_date(DAY)
-    widget.show()
-    yield widget
-    widget.bridge.detach()
+    yield from open_pane(qtbot, store, actions)

@@ -4,27 +4,36 @@ Rows are wall-clock hours in the studio's time zone: a 10:00 session sits on the
 10:00 row, a click on the 10:00 row means 10:00 there, and dragging a session by
 an hour moves it one hour on the wall clock, in 15-minute wall-clock steps. The
 computer's own zone is pinned too (``TZ`` plus ``time.tzset()``), and restored.
+
+Each pane is boss's real desktop on a real server: the studio's zone is set there
+(``studio.setup.set``), the sessions booked there, and the desktop loads them from it; a drag
+is saved by the server.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 
-from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.support.qt import next_emission
+from swan_desktop.qt.views.time_grid import local_midnight
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.store import Store
+from tests.support.desktops import SignIn
+from tests.support.poll import until
 from tests.support.sample import make_directory
+from tests.support.sample_server import put_sample
+from tests.support.server import Clients
 
-from .fake_actions import InMemoryActions
 from .test_drag_drop import drag, send
 
 
@@ -75,19 +84,53 @@ def booking(sid: int, trainer: int, start: datetime, minutes: int = 60,
                    client_name=client, location="", session_type_id=1, status=Status.SCHEDULED)
 
 
-def open_pane(qtbot, case: ChangeDay, sessions: list[Session], *, view: str = "day") -> SchedulePane:
-    """A schedule pane on the change day; the studio's zone is the case's."""
-    store = ScheduleStore()
-    store.directory = make_directory()
-    store.directory.timezone = case.zone
-    store.load(sessions)
-    pane = SchedulePane(store, InMemoryActions(store))
-    qtbot.addWidget(pane)
-    pane.resize(1400, 900)
-    pane.set_date(case.day)
-    pane.set_view(view)
-    pane.show()
-    return pane
+class OpenPane(Protocol):
+    def __call__(self, case: ChangeDay, sessions: list[Session], *,
+                 view: str = "day") -> Awaitable[SchedulePane]: ...
+
+
+@pytest.fixture
+async def open_pane(qtbot, studio_server: EmbeddedServer, sign_in: SignIn) -> AsyncIterator[OpenPane]:
+    """``await open_pane(case, sessions)``: a schedule pane on the change day; the studio's zone is
+    the case's. The sessions are booked on the server in order (ids 1, 2, ...)."""
+    pool = Clients(studio_server)
+    opened: list[SchedulePane] = []
+
+    async def open_(case: ChangeDay, sessions: list[Session], *, view: str = "day") -> SchedulePane:
+        boss = await pool.signed_in("boss")
+        await boss.ok("studio.setup.set", {"timezone": case.zone})
+        await put_sample(studio_server, boss, sessions, pool)
+        desk = await sign_in("boss")
+        assert desk.store.directory.timezone == case.zone
+        zone = ZoneInfo(case.zone)
+        await desk.load_range(local_midnight(case.day - timedelta(days=7), zone),
+                              local_midnight(case.day + timedelta(days=8), zone))
+        assert sorted(s.id for s in desk.store.all_sessions()) == [s.id for s in sessions]
+        pane = SchedulePane(desk.store, desk)
+        qtbot.addWidget(pane)
+        pane.resize(1400, 900)
+        pane.set_date(case.day)
+        pane.set_view(view)
+        pane.show()
+        opened.append(pane)
+        return pane
+
+    try:
+        yield open_
+    finally:
+        for pane in opened:
+            pane.bridge.detach()
+        await pool.close()
+
+
+async def saved(server: EmbeddedServer, pane: SchedulePane, session_id: int, version: int) -> Session:
+    """The session once the server's answer to a change is in the desktop's store (checked to be
+    what the server holds)."""
+    await until(lambda: (s := pane.store.get(session_id)) is not None and s.version == version,
+                what=f"session {session_id} at version {version} on the desktop")
+    session = pane.store.get(session_id)
+    assert session is not None and server.server.store.submit(Store.session, session_id) == session
+    return session
 
 
 def grid(pane: SchedulePane):  # the canvas of the view on show
@@ -111,46 +154,45 @@ def case(request, computer_zone) -> ChangeDay:
 
 
 @pytest.mark.parametrize("view", ["day", "week"])
-def test_a_ten_oclock_session_is_drawn_on_the_ten_oclock_row(qtbot, case, view) -> None:
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10)), booking(2, 2, wall(case, 4, 30), 45)],
+async def test_a_ten_oclock_session_is_drawn_on_the_ten_oclock_row(qtbot, open_pane, case, view) -> None:
+    pane = await open_pane(case, [booking(1, 1, wall(case, 10)), booking(2, 2, wall(case, 4, 30), 45)],
                      view=view)
     canvas = grid(pane)
     assert canvas.session_rect(1).top() - 1 == canvas.y_for_minutes(10 * 60)
     assert canvas.session_rect(1).bottom() + 1 == canvas.y_for_minutes(11 * 60)
     assert canvas.session_rect(2).top() - 1 == canvas.y_for_minutes(4 * 60 + 30)  # after the change too
-    pane.bridge.detach()
 
 
 @pytest.mark.parametrize("view", ["day", "week"])
-def test_a_click_on_the_ten_oclock_row_means_ten_oclock_there(qtbot, case, view) -> None:
-    pane = open_pane(qtbot, case, [], view=view)
+async def test_a_click_on_the_ten_oclock_row_means_ten_oclock_there(qtbot, open_pane, case, view) -> None:
+    pane = await open_pane(case, [], view=view)
     canvas = grid(pane)
     column = column_of_day(pane, 2)
-    with qtbot.waitSignal(canvas.emptyDoubleClicked, timeout=1000) as asked:
-        qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=row_point(canvas, column, 10 * 60).toPoint())
-    clicked_column, when = asked.args
+    asked: list[tuple[int, datetime]] = []
+    canvas.emptyDoubleClicked.connect(lambda col, at: asked.append((col, at)))
+    qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=row_point(canvas, column, 10 * 60).toPoint())
+    ((clicked_column, when),) = asked
     assert clicked_column == column
     assert when.astimezone(UTC) == wall(case, 10)
     assert canvas.time_at(row_point(canvas, column, 16 * 60 + 20)).astimezone(UTC) == wall(case, 16, 15)
-    pane.bridge.detach()
 
 
 @pytest.mark.parametrize("view", ["day", "week"])
-async def test_dragging_by_an_hour_lands_an_hour_later_on_the_wall_clock(qtbot, case, view) -> None:
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10))], view=view)
+async def test_dragging_by_an_hour_lands_an_hour_later_on_the_wall_clock(
+        qtbot, open_pane, studio_server, case, view) -> None:
+    pane = await open_pane(case, [booking(1, 1, wall(case, 10))], view=view)
     canvas = grid(pane)
     rect = canvas.session_rect(1)
     grab = QPointF(rect.center().x(), rect.top() + 10)
     drag(canvas, grab, QPointF(grab.x(), canvas.y_for_minutes(11 * 60) + 10))  # onto the 11:00 row
-    await next_emission(pane.bridge.changed)
-    moved = pane.store.get(1)
-    assert moved is not None and (moved.start, moved.end) == (wall(case, 11), wall(case, 12))
-    pane.bridge.detach()
+    moved = await saved(studio_server, pane, 1, 2)
+    assert (moved.start, moved.end) == (wall(case, 11), wall(case, 12))
 
 
 @pytest.mark.parametrize("view", ["day", "week"])
-async def test_drags_snap_to_quarter_hours_on_the_wall_clock(qtbot, case, view) -> None:
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10))], view=view)
+async def test_drags_snap_to_quarter_hours_on_the_wall_clock(
+        qtbot, open_pane, studio_server, case, view) -> None:
+    pane = await open_pane(case, [booking(1, 1, wall(case, 10))], view=view)
     canvas = grid(pane)
     rect = canvas.session_rect(1)
     below_row = 11  # the block is grabbed a little below the 10:00 row, where it is drawn
@@ -166,57 +208,54 @@ async def test_drags_snap_to_quarter_hours_on_the_wall_clock(qtbot, case, view) 
         assert target.start.astimezone(UTC) == wall(case, 10) + timedelta(minutes=round(shift / 15) * 15)
     last = QPointF(grab.x(), canvas.y_for_minutes(600 + 97) + below_row)
     send(canvas, QEvent.Type.MouseButtonRelease, last, Qt.MouseButton.NoButton)
-    await next_emission(pane.bridge.changed)
-    dropped = pane.store.get(1)
-    assert dropped is not None and dropped.start == wall(case, 11, 30)
-    pane.bridge.detach()
+    dropped = await saved(studio_server, pane, 1, 2)
+    assert dropped.start == wall(case, 11, 30)
 
 
-async def test_resizing_ends_on_a_quarter_hour_on_the_wall_clock(qtbot, case) -> None:
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10))])
+async def test_resizing_ends_on_a_quarter_hour_on_the_wall_clock(
+        qtbot, open_pane, studio_server, case) -> None:
+    pane = await open_pane(case, [booking(1, 1, wall(case, 10))])
     canvas = grid(pane)
     rect = canvas.session_rect(1)
     edge = QPointF(rect.center().x(), rect.bottom() - 2)
     drag(canvas, edge, QPointF(edge.x(), canvas.y_for_minutes(11 * 60 + 38)))
-    await next_emission(pane.bridge.changed)
-    resized = pane.store.get(1)
-    assert resized is not None and (resized.start, resized.end) == (wall(case, 10), wall(case, 11, 45))
-    pane.bridge.detach()
+    resized = await saved(studio_server, pane, 1, 2)
+    assert (resized.start, resized.end) == (wall(case, 10), wall(case, 11, 45))
 
 
-def test_both_passes_of_the_repeated_hour_share_its_row(qtbot, computer_zone) -> None:
+async def test_both_passes_of_the_repeated_hour_share_its_row(qtbot, open_pane, computer_zone) -> None:
     """On the autumn day the wall clock shows 01:00-02:00 twice in Los Angeles."""
     case = CHANGE_DAYS[3]
     pin_tz(case.zone)
     first, second = wall(case, 1, 30, fold=0), wall(case, 1, 30, fold=1)
     assert second - first == timedelta(hours=1)
-    pane = open_pane(qtbot, case, [booking(1, 1, first, 30), booking(2, 2, second, 30)])
+    pane = await open_pane(case, [booking(1, 1, first, 30), booking(2, 2, second, 30)])
     canvas = grid(pane)
     row = canvas.y_for_minutes(90)
     assert canvas.session_rect(1).top() - 1 == row == canvas.session_rect(2).top() - 1
     # the first one ends in the second pass (01:00 again): drawn to the end of its row
     assert canvas.session_rect(1).bottom() + 1 == canvas.y_for_minutes(120)
     assert canvas.session_rect(2).bottom() + 1 == canvas.y_for_minutes(120)
-    pane.bridge.detach()
 
 
-def test_a_click_in_the_hour_that_does_not_exist_means_the_hour_after(qtbot, computer_zone) -> None:
+async def test_a_click_in_the_hour_that_does_not_exist_means_the_hour_after(
+        qtbot, open_pane, computer_zone) -> None:
     """In Berlin on 30 March 2031 the clocks jump from 02:00 to 03:00."""
     case = CHANGE_DAYS[0]
     pin_tz(case.zone)
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 1), 30)])  # shows the early hours
+    pane = await open_pane(case, [booking(1, 1, wall(case, 1), 30)])  # shows the early hours
     canvas = grid(pane)
     when = canvas.time_at(row_point(canvas, 1, 2 * 60 + 30))
     assert when.astimezone(UTC) == wall(case, 3, 30)
     assert canvas.time_at(row_point(canvas, 1, 3 * 60)).astimezone(UTC) == wall(case, 3)
-    pane.bridge.detach()
 
 
-async def test_the_clash_shown_while_dragging_names_the_studios_times(qtbot, computer_zone) -> None:
+async def test_the_clash_shown_while_dragging_names_the_studios_times(
+        qtbot, open_pane, computer_zone) -> None:
     """This computer runs on Los Angeles time; the studio is in Berlin."""
     case = CHANGE_DAYS[0]
     pin_tz("America/Los_Angeles")
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 10)),
+    pane = await open_pane(case, [booking(1, 1, wall(case, 10)),
                                    booking(2, 2, wall(case, 10), client="Eli Novak")])
     canvas = grid(pane)
     assert canvas.session_rect(1).top() - 1 == canvas.y_for_minutes(10 * 60)  # Berlin's wall clock
@@ -228,21 +267,19 @@ async def test_the_clash_shown_while_dragging_names_the_studios_times(qtbot, com
     assert "Eli Novak at Sun 30 Mar 10:00–11:00" in canvas.drag.problem
     send(canvas, QEvent.Type.MouseButtonRelease, row_point(canvas, 1, 10 * 60, below=10),
          Qt.MouseButton.NoButton)
-    pane.bridge.detach()
 
 
-def test_the_month_and_agenda_put_sessions_on_the_studios_day(qtbot, computer_zone) -> None:
+async def test_the_month_and_agenda_put_sessions_on_the_studios_day(qtbot, open_pane, computer_zone) -> None:
     """05:00 in Berlin is still the evening before in Los Angeles."""
     case = CHANGE_DAYS[1]
     pin_tz("America/Los_Angeles")
     early = booking(1, 1, wall(case, 5), 30)
-    pane = open_pane(qtbot, case, [early], view="month")
+    pane = await open_pane(case, [early], view="month")
     assert [s.id for s in pane.month_view.sessions_on(case.day)] == [1]
     pane.set_view("agenda")
     model = pane.table_model
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
     assert "Sun 26 Oct" in texts and "05:00–05:30" in texts
-    pane.bridge.detach()
 
 
 def test_the_session_form_reads_and_writes_the_studios_wall_clock(qtbot, computer_zone) -> None:
@@ -268,8 +305,8 @@ def test_the_session_form_reads_and_writes_the_studios_wall_clock(qtbot, compute
 
 
 @pytest.mark.parametrize("view", ["day", "week"])
-def test_the_hour_the_clocks_skip_is_hatched_on_that_days_column(qtbot, case, view) -> None:
-    pane = open_pane(qtbot, case, [booking(1, 1, wall(case, 1), 30)], view=view)
+async def test_the_hour_the_clocks_skip_is_hatched_on_that_days_column(qtbot, open_pane, case, view) -> None:
+    pane = await open_pane(case, [booking(1, 1, wall(case, 1), 30)], view=view)
     canvas = grid(pane)
     spring = case.day.month == 3
     for column in canvas.columns:
@@ -282,4 +319,3 @@ def test_the_hour_the_clocks_skip_is_hatched_on_that_days_column(qtbot, case, vi
         hatched = {image.pixelColor(x + dx, int(canvas.y_for_minutes(130))).name() for dx in range(40)}
         plain = {image.pixelColor(x + dx, int(canvas.y_for_minutes(190))).name() for dx in range(40)}
         assert len(hatched) > 1 and len(plain) == 1
-    pane.bridge.detach()

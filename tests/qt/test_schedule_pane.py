@@ -1,4 +1,8 @@
-"""SchedulePane: navigation, views, filters, read-only mode, and speed on a big store."""
+"""SchedulePane: navigation, views, filters, read-only mode, and speed on a big store.
+
+The pane shows a real desktop's store (boss signed in to a real server holding the sample
+studio, see conftest.py) and acts through that desktop's ``StudioClient``.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,24 @@ from datetime import UTC, date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Role, Session, Status, User
+from swan_desktop.core.client import StudioClient
+from swan_desktop.protocol.entities import Session, Status
+from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.qt.views.time_grid import local_midnight
-from tests.support.sample import DAY, at, make_directory
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.store import Store
+from tests.support.desktops import SignIn
+from tests.support.poll import until
+from tests.support.sample import DAY, at
+from tests.support.sample_server import SampleStudio, put_sample
+from tests.support.server import Clients
 
-from .fake_actions import InMemoryActions
+
+@pytest.fixture
+def pane(desk_pane):
+    """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
+    return desk_pane
 
 
 def test_day_view_shows_the_chosen_day(pane) -> None:
@@ -98,12 +113,19 @@ def test_status_location_and_text_filters_narrow_what_is_shown(pane) -> None:
     assert len(pane.shown_session_ids()) == 5
 
 
-def test_store_changes_reach_the_view_once_coalesced(qtbot, pane, store) -> None:
+async def test_store_changes_reach_the_view_once_coalesced(pane, sample: SampleStudio) -> None:
+    """Rosa books a session on her own PC: the server's event reaches this desktop's store, and the view."""
+    rosa = await sample.sign_in_rosa()
+    told: list[object] = []
+    pane.bridge.changed.connect(lambda: told.append(True))
     start = at(DAY, 17)
-    with qtbot.waitSignal(pane.bridge.changed, timeout=1000):
-        store.upsert(Session(id=99, start=start, end=start + timedelta(hours=1), trainer_id=3,
-                             client_name="Ivy Chen"))
-    assert 99 in pane.shown_session_ids()
+    end = start + timedelta(hours=1)
+    made = await rosa.ok("session.create", {"start": format_ts(start), "end": format_ts(end),
+                                            "trainer_id": 3, "client_name": "Ivy Chen"})
+    new_id = made["session"]["id"]
+    await until(lambda: pane.store.get(new_id) is not None and told, what="the change reaching the pane")
+    assert new_id in pane.shown_session_ids()
+    assert pane.store.get(new_id).client_name == "Ivy Chen"
 
 
 def test_selecting_a_session_fills_the_details_panel(qtbot, pane) -> None:
@@ -141,34 +163,61 @@ def test_read_only_disables_new_and_opens_the_editor_read_only(pane) -> None:
     editor.reject()
 
 
-def test_a_viewer_account_makes_the_pane_read_only(pane) -> None:
-    pane.set_current_user(User(5, "Val", Role.VIEWER))
+async def test_a_viewer_account_makes_the_pane_read_only(pane, desk: StudioClient, sign_in: SignIn) -> None:
+    vic = await sign_in("vic")
+    pane.set_current_user(vic.user)
     assert pane.read_only
-    pane.set_current_user(User(1, "Ada", Role.ADMIN))
+    pane.set_current_user(desk.user)
     assert not pane.read_only and pane.toolbar.new_button.isEnabled()
 
 
-@pytest.fixture
-def big_store() -> ScheduleStore:
-    """50,000 sessions: four trainers, eight a day each, over about four years."""
-    store = ScheduleStore()
-    store.directory = make_directory()
-    first = at(date(2029, 1, 1), 6)
+#: The big studio: 50,000 sessions, 32 a day from this day on (about four years).
+BIG_FIRST = date(2029, 1, 1)
+BIG_COUNT = 50_000
+#: Days per schedule.query while loading it: each answer stays well inside one frame (1 MiB).
+LOAD_DAYS = 60
+
+
+def big_schedule() -> list[Session]:
+    """Three trainers, eight sessions a day each, over about four years (as the server stores them)."""
+    first = at(BIG_FIRST, 6)
     statuses = list(Status)
     sessions = []
-    for i in range(50_000):
+    for i in range(BIG_COUNT):
         day, slot = divmod(i, 32)
         start = first + timedelta(days=day, hours=slot % 8 * 1.5)
         sessions.append(Session(id=i + 1, start=start, end=start + timedelta(hours=1),
                                 trainer_id=1 + slot // 8 % 3, client_name=f"Client {i % 700}",
                                 location="Studio A" if i % 2 else "Studio B", session_type_id=1 + i % 2,
                                 status=statuses[i % len(statuses)]))
-    store.load(sessions)
-    return store
+    return sessions
 
 
-def test_switching_views_and_filters_stays_fast_with_fifty_thousand_sessions(qtbot, big_store) -> None:
-    pane = SchedulePane(big_store, InMemoryActions(big_store))
+@pytest.fixture
+async def big_desk(studio_server: EmbeddedServer, sign_in: SignIn) -> StudioClient:
+    """boss's desktop with 50,000 sessions loaded from the server.
+
+    The sample's directory is made through requests; the sessions are written through the
+    server's own Store (``insert_sessions``, its bulk seeding): 50,000 ``session.create``
+    requests at the server's request rate would take many minutes. The desktop then loads
+    them all through ``schedule.query``, as it loads any range."""
+    pool = Clients(studio_server)
+    try:
+        await put_sample(studio_server, await pool.signed_in("boss"), [], pool)
+    finally:
+        await pool.close()
+    studio_server.server.store.submit(Store.insert_sessions, big_schedule())
+    boss = await sign_in("boss")
+    day = BIG_FIRST
+    while day < BIG_FIRST + timedelta(days=BIG_COUNT // 32 + 1):
+        await boss.load_range(local_midnight(day), local_midnight(day + timedelta(days=LOAD_DAYS)))
+        day += timedelta(days=LOAD_DAYS)
+    return boss
+
+
+def test_switching_views_and_filters_stays_fast_with_fifty_thousand_sessions(qtbot, big_desk) -> None:
+    assert len(big_desk.store) == BIG_COUNT
+    pane = SchedulePane(big_desk.store, big_desk)
     qtbot.addWidget(pane)
     pane.resize(1400, 900)
     pane.show()

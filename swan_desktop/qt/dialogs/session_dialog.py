@@ -62,7 +62,7 @@ from .alternatives_bar import AlternativesBar
 from .cancel_dialog import CancelSessionDialog
 from .clash_watch import ClashWatch
 from .conflict_dialog import ConflictChoice, ConflictDialog, ReviewDialog
-from .session_form import WIRE_TO_SLOT, SessionForm
+from .session_form import SessionForm, slot_for
 
 log = logging.getLogger(__name__)
 
@@ -350,8 +350,8 @@ class SessionDialog(QDialog):
 
     def _show_refusal(self, outcome: Outcome) -> None:
         match outcome:
-            case Invalid(field=field, message=message) if WIRE_TO_SLOT.get(field or "") is not None:
-                self.form.set_error(WIRE_TO_SLOT[field or ""], message)
+            case Invalid(field=field, message=message) if (slot := slot_for(field)) is not None:
+                self.form.set_error(slot, message)
             case Invalid(message=message):
                 self.show_general_error(message)
             case StaleVersion(current=current, merge=Merge(how="review") as merge):
@@ -364,8 +364,8 @@ class SessionDialog(QDialog):
                 self.form.set_error("start", message)
                 if may_override:
                     self._offer_override("Book anyway")
-            case NotFound(field=field, message=message) if WIRE_TO_SLOT.get(field or "") is not None:
-                self.form.set_error(WIRE_TO_SLOT[field or ""], message)
+            case NotFound(field=field, message=message) if (slot := slot_for(field)) is not None:
+                self.form.set_error(slot, message)
             case NotFound():
                 self.show_general_error("This session no longer exists; someone may have deleted it.")
                 self.save_button.setEnabled(False)

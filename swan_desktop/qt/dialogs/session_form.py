@@ -44,6 +44,13 @@ WIRE_TO_SLOT = {
     "recurrence.tz": "repeat",
 }
 
+
+def slot_for(field: str | None) -> str | None:
+    """The slot that shows a refusal of wire ``field`` (None: no slot). An update's refusals name
+    its fields under ``changes`` (``changes.location``), a create's by themselves (``location``)."""
+    name = (field or "").removeprefix("changes.")
+    return WIRE_TO_SLOT.get(name)
+
 DEFAULT_DURATION = 60
 TYPO = "Type a time such as 10, 10:30, 1030 or 2pm."
 
