@@ -322,6 +322,11 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         print(f"{'  Python heap blocks':<28} "
               + ", ".join(f"{t:.0f} s {b:.0f}k" for t, _, b in samples)
               + " (objects Python holds: flat while RSS climbs means memory outside Python)", flush=True)
+        trimmed = _trimmed_rss()
+        if trimmed is not None:
+            kept = trimmed - rss_start
+            print(f"{'  after malloc_trim(0)':<28} {trimmed:6.1f} MiB ({kept:+.1f} MiB against the start: "
+                  f"still in use once the allocator hands back what it only kept)", flush=True)
         half = [(m, b) for t, m, b in samples if t >= args.seconds / 2]
         if len(half) >= 2:
             span_min = (samples[-1][0] - next(t for t, _, _ in samples if t >= args.seconds / 2)) / 60
@@ -360,6 +365,17 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         await client.close()
         await proxy.stop()
     return failures
+
+
+def _trimmed_rss() -> float | None:
+    """RSS after glibc's ``malloc_trim(0)`` returned its free memory to the system (None elsewhere)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
+    return rss_mib()
 
 
 _traced: list[Any] = []
