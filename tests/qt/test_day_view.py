@@ -1,4 +1,8 @@
-"""The day view: trainer columns, sessions in the right place, clicks become signals."""
+"""The day view: trainer columns, sessions in the right place, clicks become signals.
+
+The view only shows what it is given: here the desktop's own ScheduleStore holding the sample
+(conftest.py SAMPLE_SESSIONS), with no server behind it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,17 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.time_grid import AXIS_W
-from tests.support.sample import DAY, at
+from tests.support.sample import DAY, at, sample_store, session
+
+from .conftest import SAMPLE_SESSIONS
+
+
+@pytest.fixture
+def store() -> ScheduleStore:
+    return sample_store(SAMPLE_SESSIONS)
 
 
 @pytest.fixture
@@ -86,8 +98,6 @@ def test_a_trainer_filter_leaves_one_column(view, store) -> None:
 
 
 def test_overlapping_sessions_of_one_trainer_are_side_by_side(view, store) -> None:
-    from tests.support.sample import session
-
     sessions = [session(1, 1, 9), session(2, 1, 9, 30)]
     view.show_day(DAY, sessions, store.directory)
     a, b = view.session_rect(1), view.session_rect(2)

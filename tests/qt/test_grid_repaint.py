@@ -1,11 +1,15 @@
 """The grids repaint what changed, not the whole canvas: one event, one block's rectangle.
-And a week too busy to show side by side shows each busy hour as one summary block."""
+And a week too busy to show side by side shows each busy hour as one summary block.
+
+The grids only show what they are given: here the desktop's own ScheduleStore holding the
+sample (conftest.py SAMPLE_SESSIONS, or a busy week), with no server behind it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QRegion
 
@@ -14,7 +18,14 @@ from swan_desktop.qt.fit_text import first_wording
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.week_summary import MAX_LANES
 from swan_desktop.qt.views.week_view import WeekView, week_start
-from tests.support.sample import DAY, at, make_directory, session
+from tests.support.sample import DAY, at, sample_store, session
+
+from .conftest import SAMPLE_SESSIONS
+
+
+@pytest.fixture
+def store() -> ScheduleStore:
+    return sample_store(SAMPLE_SESSIONS)
 
 
 class PaintSpy(QObject):
@@ -78,12 +89,8 @@ def test_a_new_mark_repaints_only_that_block(qtbot, store: ScheduleStore) -> Non
 
 
 def busy_week() -> ScheduleStore:
-    directory = make_directory()
-    store = ScheduleStore()
-    store.directory = directory
-    store.load([session(100 + i, trainer=1 + i % 3, hour=10) for i in range(MAX_LANES + 2)]
-               + [session(200, trainer=2, hour=15)])
-    return store
+    return sample_store([session(100 + i, trainer=1 + i % 3, hour=10) for i in range(MAX_LANES + 2)]
+                        + [session(200, trainer=2, hour=15)])
 
 
 def test_a_busy_hour_of_the_week_is_one_summary_that_opens_its_day(qtbot) -> None:

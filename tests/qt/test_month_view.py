@@ -1,5 +1,9 @@
 """Month view: six weeks from the Monday before the 1st, sessions on their local
-day, "+N more" when a day is full, and clicks that select or open a day."""
+day, "+N more" when a day is full, and clicks that select or open a day.
+
+The view alone is given its sessions; in the pane it shows boss's desktop store, loaded from a
+real server holding the sample studio (conftest.py ``desk_pane``).
+"""
 
 from __future__ import annotations
 
@@ -55,7 +59,8 @@ def test_click_selects_and_double_click_opens_the_day(qtbot) -> None:
     assert opened.args == [target]
 
 
-def test_the_pane_offers_a_month_view_that_steps_by_month_and_opens_days(qtbot, pane) -> None:
+def test_the_pane_offers_a_month_view_that_steps_by_month_and_opens_days(qtbot, desk_pane) -> None:
+    pane = desk_pane
     pane.set_view("month")
     assert pane.toolbar.range_label.text() == "March 2031"
     start, end = pane.visible_range()

@@ -1,5 +1,10 @@
 """Reading the calendar: one key for type colours and status markings, trainer names where
-there is room, a chip while a trainer filter is on, and who is free at a chosen time."""
+there is room, a chip while a trainer filter is on, and who is free at a chosen time.
+
+The pane shows boss's desktop store, loaded from a real server holding the sample studio
+(conftest.py ``desk_pane``). Who is free is worked out from a store alone: there it is the
+desktop's own ScheduleStore holding the sample, with no server behind it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,24 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt, QTime
 
+from swan_desktop.core.client import StudioClient
+from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.core.whos_free import availability
 from tests.support.qt import OFFSCREEN_NOISE
+from tests.support.sample import DAY, at, sample_store
 
-from .conftest import DAY, at
+from .conftest import SAMPLE_SESSIONS
+
+
+@pytest.fixture
+def pane(desk_pane):
+    """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
+    return desk_pane
+
+
+@pytest.fixture
+def store() -> ScheduleStore:
+    return sample_store(SAMPLE_SESSIONS)
 
 
 def test_the_footer_keys_types_as_well_as_statuses(qtbot, pane) -> None:
@@ -40,13 +59,13 @@ def test_a_trainer_filter_shows_a_chip_that_clears_it(qtbot, pane) -> None:
     assert len(pane.day_view.columns) == 3
 
 
-def test_the_month_names_trainers_where_there_is_room(qtbot, pane, store) -> None:
+def test_the_month_names_trainers_where_there_is_room(qtbot, pane, desk: StudioClient) -> None:
     from PySide6.QtGui import QFontMetrics
 
     pane.set_view("month")
     month = pane.month_view
     fm = QFontMetrics(month.font())
-    dana = store.get(1)
+    dana = desk.store.get(1)
     assert month.chip_text(dana, fm, 1000) == "09:00 Dana Whitfield · Ana Kowalski"
     narrow = fm.horizontalAdvance("09:00 Dana Whitfield · AK")
     assert month.chip_text(dana, fm, narrow) == "09:00 Dana Whitfield · AK"

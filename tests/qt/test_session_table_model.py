@@ -1,14 +1,27 @@
-"""SessionTableModel: a thin, well-behaved adapter over the store's list."""
+"""SessionTableModel: a thin, well-behaved adapter over the store's list.
+
+The model only shows what it is given: here the desktop's own ScheduleStore holding the sample
+(conftest.py SAMPLE_SESSIONS), with no server behind it.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
 
+from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.qt.models.session_table_model import Column, SessionRole, SessionTableModel
-from tests.support.sample import DAY, at
+from tests.support.sample import DAY, at, sample_store
+
+from .conftest import SAMPLE_SESSIONS
+
+
+@pytest.fixture
+def store() -> ScheduleStore:
+    return sample_store(SAMPLE_SESSIONS)
 
 
 def _model(store, days: int = 14) -> SessionTableModel:

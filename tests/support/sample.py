@@ -1,14 +1,18 @@
 """A small sample studio for widget tests: three trainers, two clients, a fixed day.
 
-    store.directory = make_directory()
-    store.load([session(1, trainer=1, hour=9), session(2, 2, 14, 90, status=Status.CONFIRMED)])
+    store = sample_store([session(1, trainer=1, hour=9), session(2, 2, 14, 90, status=Status.CONFIRMED)])
+
+A view that only shows sessions can be given such a store (the desktop's own ScheduleStore,
+with no server behind it); anything that acts goes to a real server (sample_server.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from swan_desktop.core.directory import Directory
+from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import (
     Client,
     Location,
@@ -40,6 +44,14 @@ def make_directory() -> Directory:
         locations=[Location(1, "Studio A"), Location(2, "Studio B")],
         users={7: User(7, "Rosa Front Desk", Role.ADMIN)},
     )
+
+
+def sample_store(sessions: Iterable[Session]) -> ScheduleStore:
+    """The desktop's store holding ``sessions`` and the sample directory, as if loaded."""
+    store = ScheduleStore()
+    store.directory = make_directory()
+    store.load(sessions)
+    return store
 
 
 def session(sid: int, trainer: int, hour: int, minutes: int = 60, *, day: date = DAY,
