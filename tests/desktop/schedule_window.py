@@ -5,12 +5,11 @@ one session of every status on ``DAY``, in trainer Ana's and Ben's columns."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.core.directory import Directory
 from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.qt.controller import ScheduleController
 from swan_desktop.qt.desktop_shell import DesktopShell
@@ -23,19 +22,6 @@ from tests.support.poll import until
 from tests.support.sample import DAY, at, make_directory, session
 from tests.support.sample_studio import book, put_studio
 
-#: The sample's blue (Ana, Personal training) and violet (Assessment) are refused by the server:
-#: neither white nor dark text reads on them at 4.5:1. The studio here has lighter shades that do.
-READABLE = {"#5b8db8": "#6fa8dc", "#8a79b8": "#b4a7d6"}
-
-
-def studio_directory() -> Directory:
-    directory = make_directory()
-    directory.trainers = {i: replace(t, color=READABLE.get(t.color, t.color))
-                          for i, t in directory.trainers.items()}
-    directory.session_types = {i: replace(t, color=READABLE.get(t.color, t.color))
-                               for i, t in directory.session_types.items()}
-    return directory
-
 
 def day_sessions() -> list[Session]:
     """One session of every status on ``DAY``, in trainer Ana's and Ben's columns."""
@@ -45,7 +31,7 @@ def day_sessions() -> list[Session]:
 
 async def put_sample_day(admin: StudioClient) -> None:
     """The studio and ``DAY``'s sessions, set up and booked through ``admin``'s requests."""
-    ids = await put_studio(admin, studio_directory())
+    ids = await put_studio(admin, make_directory())
     await book(admin, ids, day_sessions())
 
 

@@ -14,8 +14,9 @@ from swan_desktop.protocol.entities import Status
 from swan_desktop.qt.style import MIN_CONTRAST, block_colors, contrast
 from swan_desktop.qt.theme import apply_theme
 from swan_desktop.qt.views.time_grid import AXIS_W
+from tests.support.sample_studio import READABLE
 
-from .schedule_window import READABLE, OpenWindow, ScheduleWindow
+from .schedule_window import OpenWindow, ScheduleWindow
 
 TYPE_COLOURS = ["#5b8db8", "#8a79b8", "#6aa36f", "#c98b4a", "#e0c040", "#d0544b", "#93c47d",
                 "#f6b26b", "#6fa8dc", "#b48ead", "not a colour"]

@@ -25,7 +25,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
 from tests.support.proxy import ChaosProxy
 from tests.support.sample import DAY, at, make_directory, session
-from tests.support.sample_server import SampleStudio, loaded, put_sample
+from tests.support.sample_studio import SampleStudio, loaded, put_sample
 from tests.support.server import Clients, start_server
 
 from .fake_actions import InMemoryActions

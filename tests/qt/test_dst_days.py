@@ -31,7 +31,7 @@ from swan_desktop.server.store import Store
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 from tests.support.sample import make_directory
-from tests.support.sample_server import put_sample
+from tests.support.sample_studio import put_sample
 from tests.support.server import Clients
 
 from .test_drag_drop import drag, send

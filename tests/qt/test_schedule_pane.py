@@ -22,7 +22,7 @@ from swan_desktop.server.store import Store
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 from tests.support.sample import DAY, at
-from tests.support.sample_server import SampleStudio, put_sample
+from tests.support.sample_studio import SampleStudio, put_sample
 from tests.support.server import Clients
 
 

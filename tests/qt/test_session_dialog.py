@@ -28,7 +28,7 @@ from tests.support.poll import until
 from tests.support.proxy import ChaosProxy
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
-from tests.support.sample_server import SampleStudio, loaded
+from tests.support.sample_studio import SampleStudio, loaded
 
 Sent = list[tuple[str, dict[str, Any]]]
 
