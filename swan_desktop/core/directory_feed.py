@@ -125,6 +125,13 @@ class DirectoryFeed:
             self.directory.clients[client.id] = new
             self._changed()
 
+    def put_credits(self, client_id: int, credits: int) -> None:
+        """A known client's balance (credits changed on any PC: sold, spent, adjusted)."""
+        known = self.directory.clients.get(client_id)
+        if known is not None and known.credits != credits:
+            self.directory.clients[client_id] = dataclasses.replace(known, credits=credits)
+            self._changed()
+
     # -- events ------------------------------------------------------------------------
     def apply_event(self, event: Event) -> None:
         data: dict[str, Any] = event.data

@@ -1,6 +1,10 @@
 """The calendar in the editor: the repeat control with its occurrence count and cap, the
 non-modal "this / this and following / the whole series" question, the client's credits with a
-warning at zero, an outside-hours refusal with "Book anyway", and the free-slot finder."""
+warning at zero, an outside-hours refusal with "Book anyway", and the free-slot finder.
+
+The editor acts through boss's real desktop (``StudioClient``, with its ``CalendarClient``) on a
+real server holding the sample studio (conftest.py); credits, working hours and sessions are put
+on that server through its own requests, and what the widgets show comes from it."""
 
 from __future__ import annotations
 
@@ -11,42 +15,30 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate
 
-from swan_desktop.core.directory import Directory
-from swan_desktop.protocol.entities import Client, Session, Trainer
-from swan_desktop.qt.dialogs.free_slot_dialog import FreeSlotDialog, hours_from_wire
+from swan_desktop.core.client import StudioClient
+from swan_desktop.protocol.entities import Session
+from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.repeat_control import DAILY, WEEKLY
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
+from swan_desktop.qt.main_window import MainWindow
+from swan_desktop.qt.schedule_menu import ScheduleMenu
+from tests.support.poll import until
 from tests.support.qt import next_emission
-from tests.support.sample import DAY, at, session
+from tests.support.sample import DAY, at
+from tests.support.sample_server import SampleStudio
 
 
-class RecordingCalendar:
-    """Stands in for the live CalendarClient (its server side is tested in tests/studio_calendar)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    async def create_series(self, fields: dict[str, Any], rrule: str, *, allow_overlap: bool = False,
-                            tz: str | None = None) -> list[Session]:
-        self.calls.append(("series", {"fields": fields, "rrule": rrule}))
-        return [Session.from_wire({**fields, "id": 500, "series_id": 9})]
-
-    async def update_scoped(self, session_id: int, version: int, changes: dict[str, Any], scope: str, *,
-                            allow_overlap: bool = False) -> list[Session]:
-        self.calls.append(("update", {"id": session_id, "changes": changes, "scope": scope}))
-        return [session(session_id, 1, 9, series_id=9)]
-
-
-def _editor(qtbot, store, actions, s: Session | None = None, **kw: Any) -> SessionDialog:
-    actions.calendar = RecordingCalendar()
-    dialog = SessionDialog(store.directory, actions, s, **kw)
+def editor(qtbot, desk: StudioClient, s: Session | None = None, **kw: Any) -> SessionDialog:
+    """The session editor on boss's desktop (its series and scoped changes go to the server)."""
+    dialog = SessionDialog(desk.store.directory, desk, s, **kw)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
 
 
-def test_weekly_on_two_days_shows_how_many_occurrences_and_the_cap(qtbot, store, actions) -> None:
-    d = _editor(qtbot, store, actions, start=at(DAY, 10), trainer_id=1)
+def test_weekly_on_two_days_shows_how_many_occurrences_and_the_cap(qtbot, desk) -> None:
+    d = editor(qtbot, desk, start=at(DAY, 10), trainer_id=1)
+    assert d.form.repeat.isVisible()
     repeat = d.form.repeat
     repeat.set_kind(WEEKLY)
     for box in repeat.day_boxes:
@@ -59,34 +51,47 @@ def test_weekly_on_two_days_shows_how_many_occurrences_and_the_cap(qtbot, store,
     assert "at most 52 occurrences and 12 months" in repeat.summary.text()
 
 
-def test_a_daily_rule_cannot_ask_for_more_than_the_cap(qtbot, store, actions) -> None:
-    d = _editor(qtbot, store, actions, start=at(DAY, 10), trainer_id=1)
+def test_a_daily_rule_cannot_ask_for_more_than_the_cap(qtbot, desk) -> None:
+    d = editor(qtbot, desk, start=at(DAY, 10), trainer_id=1)
     d.form.repeat.set_kind(DAILY)
     d.form.repeat.count_spin.setValue(400)
     assert d.form.repeat.count_spin.value() == 52
     assert len(d.form.repeat.occurrences()) == 52
 
 
-def test_the_clients_credits_show_with_a_warning_at_zero(qtbot, store, actions) -> None:
-    store.directory.clients[11] = Client(11, "Eli Novak", 0)
-    d = _editor(qtbot, store, actions, start=at(DAY, 16), trainer_id=1)
-    d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(10))
+async def test_the_clients_credits_show_with_a_warning_at_zero(qtbot, desk, sample: SampleStudio) -> None:
+    dana, eli = sample.clients["Dana Whitfield"], sample.clients["Eli Novak"]
+    rosa = await sample.sign_in_rosa()  # Dana buys 8 credits at the front desk; Eli has none
+    await rosa.ok("credits.adjust", {"client_id": dana, "delta": 8, "reason": "opening balance"})
+    clients = desk.store.directory.clients
+    await until(lambda: clients[dana].credits == 8, what="Dana's credits reaching boss's desktop")
+    assert clients[eli].credits == 0
+    d = editor(qtbot, desk, start=at(DAY, 16), trainer_id=1)
+    d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(dana))
     assert d.form.credits_label.text() == "8 credits left in the package"
-    d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(11))
+    d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(eli))
     assert d.form.credits_label.text().startswith("⚠ No credits left (0)")
 
 
-async def test_free_slots_are_listed_and_a_double_click_asks_to_book(qtbot) -> None:
-    zone = ZoneInfo("Europe/Lisbon")
-    directory = Directory(trainers={1: Trainer(1, "Ana Kowalski")})
+async def test_free_slots_are_listed_and_a_double_click_asks_to_book(qtbot, desk, desk_pane,
+                                                                    sample) -> None:
+    """Ana works Monday mornings and has a session at 10:00 next Monday, both on the server; the
+    finder (opened from the Schedule menu) asks the server for them."""
+    rosa = await sample.sign_in_rosa()
+    await rosa.ok("availability.set", {"trainer_id": 1, "hours": [
+        {"weekday": 0, "start": "09:00", "end": "13:00"}]})
+    zone = ZoneInfo((await rosa.ok("availability.get", {}))["timezone"])
     monday = date.today() + timedelta(days=7 - date.today().weekday())
-    busy = session(1, 1, 9).with_changes(start=_utc(monday, 10, zone), end=_utc(monday, 11, zone))
-
-    async def fetch(trainer_id: int, first: date, last: date) -> tuple[Any, list[Session]]:
-        return hours_from_wire([{"weekday": 0, "start": "09:00", "end": "13:00"}]), [busy]
-
-    dialog = FreeSlotDialog(directory, fetch, zone, trainer_id=1)
-    qtbot.addWidget(dialog)
+    await rosa.ok("session.create", {"start": format_ts(_utc(monday, 10, zone)),
+                                     "end": format_ts(_utc(monday, 11, zone)), "trainer_id": 1,
+                                     "client_name": "Dana Whitfield"})
+    window = MainWindow(desk_pane)
+    qtbot.addWidget(window)
+    menu = ScheduleMenu(window, desk_pane, desk)
+    opened = next_emission(menu.finderOpened)
+    menu.find_action.trigger()
+    (dialog,) = await opened
+    dialog.trainer_combo.setCurrentIndex(dialog.trainer_combo.findData(1))
     dialog.from_edit.setDate(QDate(monday.year, monday.month, monday.day))
     dialog.to_edit.setDate(QDate(monday.year, monday.month, monday.day))
     found = next_emission(dialog.searched)
@@ -98,7 +103,7 @@ async def test_free_slots_are_listed_and_a_double_click_asks_to_book(qtbot) -> N
     dialog.slot_list.itemDoubleClicked.emit(dialog.slot_list.item(1))
     trainer_id, start = await asked
     assert trainer_id == 1 and f"{start:%H:%M}" == "11:00"
-
+    dialog.reject()
 
 
 def _utc(day: date, hour: int, zone: ZoneInfo) -> datetime:
