@@ -25,7 +25,7 @@ from swan_desktop.qt.schedule_menu import ScheduleMenu
 from tests.support.poll import until
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
-from tests.support.sample_server import SampleStudio
+from tests.support.sample_studio import SampleStudio
 
 
 def editor(qtbot, desk: StudioClient, s: Session | None = None, **kw: Any) -> SessionDialog:
@@ -61,14 +61,17 @@ def test_a_daily_rule_cannot_ask_for_more_than_the_cap(qtbot, desk) -> None:
 
 async def test_the_clients_credits_show_with_a_warning_at_zero(qtbot, desk, sample: SampleStudio) -> None:
     dana, eli = sample.clients["Dana Whitfield"], sample.clients["Eli Novak"]
-    rosa = await sample.sign_in_rosa()  # Dana buys 8 credits at the front desk; Eli has none
-    await rosa.ok("credits.adjust", {"client_id": dana, "delta": 8, "reason": "opening balance"})
     clients = desk.store.directory.clients
-    await until(lambda: clients[dana].credits == 8, what="Dana's credits reaching boss's desktop")
-    assert clients[eli].credits == 0
+    dana_had, eli_had = clients[dana].credits, clients[eli].credits
+    rosa = await sample.sign_in_rosa()  # Dana buys 8 credits at the front desk; Eli's run out
+    await rosa.ok("credits.adjust", {"client_id": dana, "delta": 8, "reason": "ten-pack, two used"})
+    if eli_had:
+        await rosa.ok("credits.adjust", {"client_id": eli, "delta": -eli_had, "reason": "package expired"})
+    await until(lambda: clients[dana].credits == dana_had + 8 and clients[eli].credits == 0,
+                what="the new balances reaching boss's desktop")
     d = editor(qtbot, desk, start=at(DAY, 16), trainer_id=1)
     d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(dana))
-    assert d.form.credits_label.text() == "8 credits left in the package"
+    assert d.form.credits_label.text() == f"{dana_had + 8} credits left in the package"
     d.form.client_combo.setCurrentIndex(d.form.client_combo.findData(eli))
     assert d.form.credits_label.text().startswith("⚠ No credits left (0)")
 

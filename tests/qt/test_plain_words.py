@@ -13,7 +13,7 @@ from swan_desktop.qt.resources import stylesheet
 from swan_desktop.qt.settings_pages.zone_picker import ZonePicker, city_label
 from swan_desktop.server.store import Store
 from tests.support.poll import found
-from tests.support.sample_server import SampleStudio
+from tests.support.sample_studio import SampleStudio
 from tests.support.server import FAST_HASHER
 
 

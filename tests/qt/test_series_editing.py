@@ -20,7 +20,7 @@ from swan_desktop.server.store import Store
 from tests.support.poll import until
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
-from tests.support.sample_server import SampleStudio
+from tests.support.sample_studio import SampleStudio
 
 from .test_calendar_dialogs import editor
 from .test_session_dialog import as_stored

@@ -3,7 +3,7 @@
     store = sample_store([session(1, trainer=1, hour=9), session(2, 2, 14, 90, status=Status.CONFIRMED)])
 
 A view that only shows sessions can be given such a store (the desktop's own ScheduleStore,
-with no server behind it); anything that acts goes to a real server (sample_server.py).
+with no server behind it); anything that acts goes to a real server (sample_studio.py).
 """
 
 from __future__ import annotations
