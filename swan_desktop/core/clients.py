@@ -62,6 +62,8 @@ class ClientsStore:
         self.listeners: list[Listener] = []
         #: Told of every client record and balance (the directory's client list follows).
         self.on_client: Callable[[ClientRecord], None] | None = None
+        #: Told of every balance ``(client id, credits)``, also of a client whose record is not held.
+        self.on_balance: Callable[[int, int], None] | None = None
 
     def _tell(self, what: str, key: int) -> None:
         for fn in list(self.listeners):
@@ -88,6 +90,8 @@ class ClientsStore:
             self.put_client(_with_balance(record, balance))
         elif entry is not None or record is None:
             self._tell("client", client_id)
+        if self.on_balance is not None:
+            self.on_balance(client_id, balance)
 
     def resynced(self) -> None:
         """Events were missed (the server could not replay them): what came from events is
@@ -149,6 +153,7 @@ class ClientsClient:
         self.store = store if store is not None else ClientsStore()
         if feed is not None:
             self.store.on_client = lambda r: feed.put_client(Client(r.id, r.name, r.balance))
+            self.store.on_balance = feed.put_balance
         #: Other clients with the same email, as the last create/update of a client said (id → names).
         self.duplicates: dict[int, tuple[str, ...]] = {}
 

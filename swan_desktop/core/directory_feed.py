@@ -125,6 +125,13 @@ class DirectoryFeed:
             self.directory.clients[client.id] = new
             self._changed()
 
+    def put_balance(self, client_id: int, credits: int) -> None:
+        """A client's balance as the server now counts it (``credits:changed``), for a listed client."""
+        known = self.directory.clients.get(client_id)
+        if known is not None and known.credits != credits:
+            self.directory.clients[client_id] = dataclasses.replace(known, credits=credits)
+            self._changed()
+
     # -- events ------------------------------------------------------------------------
     def apply_event(self, event: Event) -> None:
         data: dict[str, Any] = event.data
