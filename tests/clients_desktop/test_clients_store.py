@@ -53,6 +53,19 @@ async def test_another_pcs_sale_reaches_this_pcs_store_and_directory(on_server: 
     assert [e.reason for e in desk.clients.store.entries[anna.id]] == ["sale"]
 
 
+async def test_a_balance_change_reaches_the_directory_of_a_pc_that_never_opened_the_client(
+        on_server: SignIn) -> None:
+    other = await on_server("boss")
+    anna = await other.clients.create({"name": "Anna Berg"})
+    desk = await on_server("boss")  # signed in since: Anna is in its directory, her record never fetched
+    assert desk.store.directory.clients[anna.id].credits == 0 and desk.clients.store.get(anna.id) is None
+    await other.clients.adjust(anna.id, 5, "opening balance")
+    await until(lambda: desk.store.directory.clients[anna.id].credits == 5,
+                what="the new balance in this PC's directory (the session editor and cancel dialog show it)")
+    await desk.clients.adjust(anna.id, -2, "charged for a missed session")  # this PC's own answer too
+    assert desk.store.directory.clients[anna.id].credits == 3
+
+
 async def test_a_full_group_session_is_a_typed_refusal_and_the_waitlist_follows(on_server: SignIn) -> None:
     desk = await on_server("boss")
     session = await group_session(desk, capacity=3)

@@ -2,8 +2,10 @@
 a date field Tab leaves at once, clashes named as fields change and cleared when
 fixed, free alternatives one click away, and "Save anyway" behind a question.
 
-Keys and clicks go to the real widgets; clash checks are run by awaiting the
-watch's ``checked`` signal (no timed assertions).
+The form books through a real desktop (boss's ``StudioClient``, or Ana's for a trainer) on a
+real server holding the sample studio (conftest.py): the refusals are that server's own, and
+what a booking did is read back from the server. Keys and clicks go to the real widgets; clash
+checks are run by awaiting the watch's ``checked`` signal (no timed assertions).
 """
 
 from __future__ import annotations
@@ -12,21 +14,36 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QApplication
 
-from swan_desktop.protocol.entities import Role
+from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.dialogs.clash_watch import ClashWatch
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.dialogs.time_text import parse_time_text
+from swan_desktop.server.store import Store
+from tests.support.desktops import SignIn
 from tests.support.qt import next_emission
+from tests.support.sample import DAY, at
+from tests.support.sample_server import SampleStudio, loaded
 
-from .conftest import DAY, at
+from . import test_session_dialog
+from .test_session_dialog import Sent, as_stored
+
+#: What boss's desktop puts on the line (the session editor's tests' fixture).
+sent = test_session_dialog.sent
 
 
-def new_booking(qtbot, store, actions, hour: int = 16, **kw) -> SessionDialog:
-    dialog = SessionDialog(store.directory, actions, None, start=at(DAY, hour), store=store, **kw)
+def new_booking(qtbot, desktop: StudioClient, hour: int = 16, **kw) -> SessionDialog:
+    """A new-session form on ``desktop`` (its store, acting through it) starting at ``hour``."""
+    dialog = SessionDialog(desktop.store.directory, desktop, None, start=at(DAY, hour), store=desktop.store,
+                           **kw)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def stored_sessions(sample: SampleStudio) -> int:
+    """How many sessions the server holds."""
+    return int(sample.server.server.store.submit(Store.count, "sessions"))
 
 
 def type_into_time(qtbot, field, text: str) -> None:
@@ -45,15 +62,15 @@ def test_typed_times_are_read_as_people_write_them(typed, expected) -> None:
 
 @pytest.mark.parametrize(("typed", "shown"), [("10", "10:00"), ("10:30", "10:30"), ("1030", "10:30"),
                                              ("2pm", "14:00")])
-def test_the_start_field_takes_typed_times_and_moves_the_end(qtbot, store, actions, typed, shown) -> None:
-    d = new_booking(qtbot, store, actions)
+def test_the_start_field_takes_typed_times_and_moves_the_end(qtbot, desk, typed, shown) -> None:
+    d = new_booking(qtbot, desk)
     type_into_time(qtbot, d.form.start_edit, typed)
     assert d.form.start_edit.currentText() == shown
     assert d.form.start_edit.time().secsTo(d.form.end_edit.time()) == 60 * 60
 
 
-def test_a_typo_in_a_time_is_said_and_the_time_kept(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+def test_a_typo_in_a_time_is_said_and_the_time_kept(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     type_into_time(qtbot, d.form.start_edit, "half ten")
     assert d.form.start_edit.currentText() == "16:00"
     assert "10:30" in d.form.error_text("start")
@@ -61,8 +78,8 @@ def test_a_typo_in_a_time_is_said_and_the_time_kept(qtbot, store, actions) -> No
     assert d.form.error_text("start") == ""
 
 
-def test_arrow_keys_step_a_quarter_hour_and_the_dropdown_lists_quarters(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+def test_arrow_keys_step_a_quarter_hour_and_the_dropdown_lists_quarters(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     field = d.form.start_edit
     qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Down)
     assert field.currentText() == "16:15"
@@ -74,8 +91,8 @@ def test_arrow_keys_step_a_quarter_hour_and_the_dropdown_lists_quarters(qtbot, s
     assert field.time() == QTime(10, 30)
 
 
-def test_tab_leaves_the_date_field_in_one_press(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+def test_tab_leaves_the_date_field_in_one_press(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     d.activateWindow()
     d.form.date_edit.setFocus()
     qtbot.waitUntil(lambda: d.form.date_edit.hasFocus())
@@ -88,8 +105,8 @@ def test_tab_leaves_the_date_field_in_one_press(qtbot, store, actions) -> None:
     assert d.form.date_edit.date() == before
 
 
-async def test_a_trainer_clash_is_named_and_cleared_when_the_time_is_fixed(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+async def test_a_trainer_clash_is_named_and_cleared_when_the_time_is_fixed(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     combo = d.form.trainer_combo
     combo.setCurrentIndex(combo.findData(1))  # Ana Kowalski
     type_into_time(qtbot, d.form.start_edit, "9:30")
@@ -101,8 +118,8 @@ async def test_a_trainer_clash_is_named_and_cleared_when_the_time_is_fixed(qtbot
     assert not d.alternatives_bar.isVisible()
 
 
-async def test_switching_room_clears_the_old_rooms_error(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+async def test_switching_room_clears_the_old_rooms_error(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(3))  # Chloe, free at 9
     d.form.location_combo.setEditText("Studio B")  # Ben's 09:00 is in Studio B
     type_into_time(qtbot, d.form.start_edit, "9")
@@ -117,8 +134,8 @@ async def test_switching_room_clears_the_old_rooms_error(qtbot, store, actions) 
     assert d.form.error_text("location") == ""
 
 
-async def test_free_alternatives_are_one_click_away(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+async def test_free_alternatives_are_one_click_away(qtbot, desk) -> None:
+    d = new_booking(qtbot, desk)
     d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(1))
     type_into_time(qtbot, d.form.start_edit, "9")
     await next_emission(watch(d).checked)
@@ -132,8 +149,10 @@ async def test_free_alternatives_are_one_click_away(qtbot, store, actions) -> No
     assert d.form.error_text("trainer_id") == "" and not d.alternatives_bar.isVisible()
 
 
-async def test_save_anyway_is_for_admins_and_asks_who_is_double_booked(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions, can_override=True)
+async def test_save_anyway_is_for_admins_and_asks_who_is_double_booked(
+        qtbot, desk: StudioClient, sent: Sent, sample: SampleStudio) -> None:
+    sessions_before = stored_sessions(sample)
+    d = new_booking(qtbot, desk, can_override=True)
     d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(1))
     type_into_time(qtbot, d.form.start_edit, "9")
     await next_emission(watch(d).checked)
@@ -141,32 +160,48 @@ async def test_save_anyway_is_for_admins_and_asks_who_is_double_booked(qtbot, st
     qtbot.mouseClick(d.save_anyway_button, Qt.MouseButton.LeftButton)
     box = d.override_box
     assert box is not None and "Ana Kowalski already has Dana Whitfield" in box.text()
-    assert actions.calls == []  # nothing sent before the answer
+    assert sent == []  # nothing sent before the answer
     next(b for b in box.buttons() if b.text() == "Book anyway").click()
     (saved,) = await next_emission(d.saved)
-    assert actions.calls[-1][1]["allow_overlap"] is True and saved.trainer_id == 1
+    ((name, payload),) = sent
+    assert name == "session.create" and payload["allow_overlap"] is True and saved.trainer_id == 1
+    # booked over the clash: the server holds it next to Dana's 09:00 with Ana
+    assert stored_sessions(sample) == sessions_before + 1
+    assert as_stored(sample, saved.id) == saved and saved.start == at(DAY, 9)
+    assert (as_stored(sample, 1).trainer_id, as_stored(sample, 1).start) == (1, at(DAY, 9))
 
 
-async def test_a_trainer_sees_the_clash_but_no_save_anyway(qtbot, store, actions) -> None:
-    actions.role = Role.TRAINER
-    d = new_booking(qtbot, store, actions, can_override=False)
+async def test_a_trainer_sees_the_clash_but_no_save_anyway(qtbot, sample: SampleStudio,
+                                                         sign_in: SignIn) -> None:
+    ana = await loaded(await sign_in("ana"))  # a trainer's desktop
+    sessions_before = stored_sessions(sample)
+    d = new_booking(qtbot, ana, can_override=False)
     d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(1))
     type_into_time(qtbot, d.form.start_edit, "9")
     await next_emission(watch(d).checked)
     assert d.form.error_text("trainer_id")
     assert not d.save_anyway_button.isVisible()
+    d.save()  # the server refuses the trainer's booking over the clash too
+    await next_emission(d.idle)
+    assert "Ana Kowalski already has Dana Whitfield" in d.form.error_text("start")
+    assert not d.save_anyway_button.isVisible()
+    assert stored_sessions(sample) == sessions_before
 
 
-async def test_after_booking_the_view_shows_and_highlights_it_with_an_undo(qtbot, pane, store,
-                                                                          actions) -> None:
+async def test_after_booking_the_view_shows_and_highlights_it_with_an_undo(
+        qtbot, desk_pane, desk: StudioClient, sample: SampleStudio) -> None:
+    pane = desk_pane
     pane.set_view("month")
     dialog = pane.open_new(trainer_id=3, start=at(DAY, 17))
     dialog.form.client_combo.setEditText("Eli Novak")
     announced = next_emission(pane.announced)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     (text,) = await announced
-    created = max(store.all_sessions(), key=lambda s: s.id)
+    created = max(desk.store.all_sessions(), key=lambda s: s.id)
     assert text.startswith("Booked Eli Novak with Chloe Park") and "Undo" in text
+    assert as_stored(sample, created.id) == created
+    assert (created.client_id, created.trainer_id, created.start) == (sample.clients["Eli Novak"], 3,
+                                                                      at(DAY, 17))
     assert pane.current_view == "day" and pane.current_date == DAY
     assert pane.selected_session_id == created.id
     assert pane.day_view.canvas.selected_id == created.id
@@ -174,16 +209,20 @@ async def test_after_booking_the_view_shows_and_highlights_it_with_an_undo(qtbot
     assert pane.editing.undo_action.text() == "Undo booking of Eli Novak's 17:00"
     pane.editing.notice.linkActivated.emit("undo")
     await next_emission(pane.announced)
-    assert store.get(created.id) is None and actions.calls[-1][0] == "delete"
+    assert desk.store.get(created.id) is None
+    assert sample.stored(created.id) is None  # the undo deleted it on the server
 
 
-async def test_the_servers_clash_message_goes_when_the_time_is_fixed(qtbot, store, actions) -> None:
-    d = new_booking(qtbot, store, actions)
+async def test_the_servers_clash_message_goes_when_the_time_is_fixed(
+        qtbot, desk: StudioClient, sample: SampleStudio) -> None:
+    sessions_before = stored_sessions(sample)
+    d = new_booking(qtbot, desk)
     d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(1))
     type_into_time(qtbot, d.form.start_edit, "9")
     d.save()  # sent before the pause in typing ends: the server refuses it
     await next_emission(d.idle)
     assert "Ana Kowalski already has Dana Whitfield" in d.form.error_text("start")
+    assert stored_sessions(sample) == sessions_before
     type_into_time(qtbot, d.form.start_edit, "12")
     await next_emission(watch(d).checked)
     assert d.form.error_text("start") == "" and d.form.error_text("trainer_id") == ""
