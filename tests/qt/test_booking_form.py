@@ -22,7 +22,7 @@ from swan_desktop.server.store import Store
 from tests.support.desktops import SignIn
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
-from tests.support.sample_server import SampleStudio, loaded
+from tests.support.sample_studio import SampleStudio, loaded
 
 from . import test_session_dialog
 from .test_session_dialog import Sent, as_stored

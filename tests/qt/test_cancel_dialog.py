@@ -28,7 +28,7 @@ from tests.support.desktops import SignIn
 from tests.support.poll import until
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at, make_directory, session
-from tests.support.sample_server import SampleStudio, loaded
+from tests.support.sample_studio import SampleStudio, loaded
 from tests.support.server import WsClient
 
 from . import test_session_dialog
@@ -91,6 +91,11 @@ async def give_credits(desk: StudioClient, sample: SampleStudio, name: str, cred
     ``on_another_pc``); their client id, once boss's desktop shows the new balance."""
     client_id = sample.clients[name]
     delta = credits - await server_credits(desk, client_id)
+    if delta == 0 and credits:  # the sample's opening balance already: make the change a real one
+        await desk.clients.adjust(client_id, -credits, "package expired")
+        delta = credits
+    if delta == 0:
+        return client_id
     if on_another_pc is None:
         await desk.clients.adjust(client_id, delta, "opening balance")
     else:
