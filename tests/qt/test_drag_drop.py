@@ -1,18 +1,91 @@
 """Editing on the grid: drag a session to another time and trainer, resize it
 by its lower edge, see a clash before dropping (and the session snap back),
-and undo or redo one's own changes."""
+and undo or redo one's own changes.
+
+The pane is boss's real desktop on a real server holding the sample studio (conftest.py):
+what a drop sent is recorded off that desktop's line, what it did is read back from the
+server; a viewer is vic, signed in on a PC of his own.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from swan_desktop.core.client import StudioClient
+from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session
+from swan_desktop.qt.schedule_pane import SchedulePane
+from tests.clients_desktop.live_search_support import handled
+from tests.support.desktops import SignIn
+from tests.support.poll import until
 from tests.support.qt import next_emission
-from tests.support.sample import at
+from tests.support.sample import DAY, at
+from tests.support.sample_studio import SampleStudio, loaded
+
+from . import test_session_dialog
+from .test_session_dialog import Sent
+
+#: The fixture recording what boss's desktop puts on the line (each request still goes to the server).
+sent = test_session_dialog.sent
+#: The requests that change the schedule.
+SESSION_CHANGES = ("session.create", "session.update", "session.delete")
+
+
+@pytest.fixture
+def pane(desk_pane: SchedulePane) -> SchedulePane:
+    """Here the pane is boss's real desktop (conftest's ``pane`` is the in-memory stand-in)."""
+    return desk_pane
+
+
+@pytest.fixture
+def store(desk: StudioClient) -> ScheduleStore:
+    return desk.store
+
+
+@pytest.fixture
+async def viewer_pane(qtbot, sample: SampleStudio, sign_in: SignIn) -> AsyncIterator[SchedulePane]:
+    """vic's desktop (a viewer) with the sample loaded, and a pane on it set up for him as the app does."""
+    vic = await loaded(await sign_in("vic"))
+    widget = SchedulePane(vic.store, vic)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.set_date(DAY)
+    widget.set_current_user(vic.user)
+    widget.show()
+    yield widget
+    widget.bridge.detach()
+
+
+def schedule_changes_handled(sample: SampleStudio) -> int:
+    """How many schedule changes the server has answered so far (whatever the answer)."""
+    counts = handled(sample.server)
+    return sum(counts[rtype] for rtype in SESSION_CHANGES)
+
+
+async def settled(pane: SchedulePane) -> None:
+    """Whatever the last gesture sent from ``pane``'s desktop has been answered by the server: a
+    gesture's request starts in a task of its own, and the server answers a connection's
+    requests in order, so one turn of the loop and one round trip on the same line suffice."""
+    client = pane.schedule_actions
+    assert isinstance(client, StudioClient)
+    await asyncio.sleep(0)
+    await client.link.request("heartbeat", {})
+
+
+async def saved(sample: SampleStudio, store: ScheduleStore, session_id: int, version: int) -> Session:
+    """The session once the server's answer is on the desktop, checked to be what the server holds."""
+    await until(lambda: (s := store.get(session_id)) is not None and s.version == version,
+                what=f"session {session_id} at version {version} on the desktop")
+    session = store.get(session_id)
+    assert session is not None and sample.stored(session_id) == session
+    return session
 
 
 def send(widget: QWidget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
@@ -35,72 +108,83 @@ def point_at(canvas, column: int, local_hour: float, grab_from_top: float = 10) 
     return QPointF(x, canvas.y_for_minutes(local_hour * 60) + grab_from_top)
 
 
-async def test_dragging_moves_a_session_to_another_trainer_and_time_snapped(qtbot, pane, store,
-                                                                            actions) -> None:
+def drag_to_chloe_at_four(pane: SchedulePane) -> None:
+    """Session 1 (trainer 1, column 0, 09:00–10:00) dragged to trainer 3's column, a little after 16:00."""
     canvas = pane.day_view.canvas
-    rect = canvas.session_rect(1)  # trainer 1 (column 0), 09:00–10:00
-    grab = QPointF(rect.center().x(), rect.top() + 10)
-    drag(canvas, grab, point_at(canvas, 2, 16.1))  # trainer 3's column, a little after 16:00
-    await next_emission(store_changed(pane))
-    name, payload = actions.calls[-1]
-    assert name == "update" and payload["id"] == 1
-    moved: Session = store.get(1)
+    rect = canvas.session_rect(1)
+    assert rect is not None
+    drag(canvas, QPointF(rect.center().x(), rect.top() + 10), point_at(canvas, 2, 16.1))
+
+
+async def test_dragging_moves_a_session_to_another_trainer_and_time_snapped(
+        qtbot, pane, store, sent: Sent, sample: SampleStudio) -> None:
+    drag_to_chloe_at_four(pane)
+    (said,) = await next_emission(pane.announced)  # once the server has answered
+    assert said.startswith("Moved Dana Whitfield's 09:00")
+    moved = await saved(sample, store, 1, 2)
+    name, payload = sent[-1]
+    assert name == "session.update" and payload["id"] == 1 and payload["version"] == 1
     assert moved.trainer_id == 3
-    assert moved.start == at(moved.start.astimezone().date(), 16, 0).astimezone(moved.start.tzinfo)
-    assert moved.end - moved.start == timedelta(hours=1)
+    assert moved.start == at(DAY, 16, 0) and moved.end - moved.start == timedelta(hours=1)
     assert pane.editing.undo_action.isEnabled()
 
 
-async def test_a_drop_onto_a_clash_shows_it_and_snaps_back(qtbot, pane, store, actions) -> None:
+async def test_a_drop_onto_a_clash_shows_it_and_snaps_back(qtbot, pane, store, sent: Sent,
+                                                           sample: SampleStudio) -> None:
     canvas = pane.day_view.canvas
     rect = canvas.session_rect(1)
     grab = QPointF(rect.center().x(), rect.top() + 10)
     send(canvas, QEvent.Type.MouseButtonPress, grab, Qt.MouseButton.LeftButton)
     send(canvas, QEvent.Type.MouseMove, point_at(canvas, 1, 9.0), Qt.MouseButton.LeftButton)
     assert canvas.drag.problem is not None and "Eli Novak" in canvas.drag.problem  # trainer 2 at 9
-    with qtbot.waitSignal(canvas.dropRefused) as refused:
+    with qtbot.waitSignal(canvas.dropRefused, timeout=3000) as refused:
         send(canvas, QEvent.Type.MouseButtonRelease, point_at(canvas, 1, 9.0), Qt.MouseButton.NoButton)
     assert "already has Eli Novak" in refused.args[0]
     assert pane.editing.notice.isVisible() and "Eli Novak" in pane.editing.notice.text()
-    assert actions.calls == [] and store.get(1).trainer_id == 1  # nothing sent, nothing moved
+    await settled(pane)
+    assert sent == [] and store.get(1).trainer_id == 1  # nothing sent, nothing moved
+    stored = sample.stored(1)
+    assert stored is not None and (stored.trainer_id, stored.version) == (1, 1)
 
 
-async def test_dragging_the_lower_edge_resizes_in_quarter_hours(qtbot, pane, store, actions) -> None:
+async def test_dragging_the_lower_edge_resizes_in_quarter_hours(qtbot, pane, store, sent: Sent,
+                                                                sample: SampleStudio) -> None:
     canvas = pane.day_view.canvas
     rect = canvas.session_rect(1)
     edge = QPointF(rect.center().x(), rect.bottom() - 2)
     drag(canvas, edge, QPointF(edge.x(), canvas.y_for_minutes(10 * 60 + 38)))  # to ~10:38
-    await next_emission(store_changed(pane))
-    _name, payload = actions.calls[-1]
+    await next_emission(pane.announced)
+    resized = await saved(sample, store, 1, 2)
+    _name, payload = sent[-1]
     assert set(payload["changes"]) == {"end"}
-    resized = store.get(1)
-    assert resized.end - resized.start == timedelta(minutes=105)  # 09:00–10:45
+    assert (resized.start, resized.end) == (at(DAY, 9), at(DAY, 10, 45))  # 09:00–10:45
 
 
-async def test_undo_and_redo_a_move(qtbot, pane, store, actions) -> None:
-    canvas = pane.day_view.canvas
+async def test_undo_and_redo_a_move(qtbot, pane, store, sample: SampleStudio) -> None:
     original = store.get(1)
-    rect = canvas.session_rect(1)
-    drag(canvas, QPointF(rect.center().x(), rect.top() + 10), point_at(canvas, 2, 16.1))
-    await next_emission(store_changed(pane))
+    drag_to_chloe_at_four(pane)
+    await next_emission(pane.announced)
+    await saved(sample, store, 1, 2)
     pane.editing.undo_action.trigger()
-    await next_emission(store_changed(pane))
-    back = store.get(1)
+    (said,) = await next_emission(pane.announced)
+    assert said.startswith("Undone: ")
+    back = await saved(sample, store, 1, 3)  # the undo is a change like any other
     assert (back.start, back.end, back.trainer_id) == (original.start, original.end, original.trainer_id)
-    assert back.version == original.version + 2  # the undo is a change like any other
     pane.editing.redo_action.trigger()
-    await next_emission(store_changed(pane))
-    assert store.get(1).trainer_id == 3
+    (said,) = await next_emission(pane.announced)
+    assert said.startswith("Redone: ")
+    again = await saved(sample, store, 1, 4)
+    assert (again.trainer_id, again.start) == (3, at(DAY, 16))
 
 
-async def test_viewers_cannot_drag(qtbot, pane, store, actions) -> None:
-    pane.set_read_only(True)
-    canvas = pane.day_view.canvas
-    rect = canvas.session_rect(1)
-    drag(canvas, QPointF(rect.center().x(), rect.top() + 10), point_at(canvas, 2, 16.1))
-    assert actions.calls == [] and not canvas.drag.active
-    assert not pane.editing.undo_action.isEnabled()
-
-
-def store_changed(pane):
-    return pane.bridge.changed
+async def test_viewers_cannot_drag(qtbot, viewer_pane: SchedulePane, sample: SampleStudio) -> None:
+    assert viewer_pane.read_only  # vic is a viewer
+    before = schedule_changes_handled(sample)
+    drag_to_chloe_at_four(viewer_pane)
+    await settled(viewer_pane)
+    assert schedule_changes_handled(sample) == before  # nothing reached the server
+    assert not viewer_pane.day_view.canvas.drag.active
+    assert not viewer_pane.editing.undo_action.isEnabled()
+    stored = sample.stored(1)
+    assert stored is not None and (stored.trainer_id, stored.version) == (1, 1)
+    assert viewer_pane.store.get(1) == stored

@@ -1,6 +1,11 @@
 """The day and week grids driven from the keyboard: a visible focus outline, arrows between
 sessions, Enter opens, Delete asks to cancel, Ctrl+arrows move by 15 minutes or a day, each
-session spoken by name; and a booking made without touching the mouse."""
+session spoken by name; and a booking made without touching the mouse.
+
+The pane is boss's real desktop on a real server holding the sample studio (conftest.py): what
+a key sent is recorded off that desktop's line, what it did is read back from the server, and
+the session a move would clash with is booked by Rosa on her own PC.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtWidgets import QApplication
 
+from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.main_window import MainWindow
+from tests.support.poll import until
 from tests.support.qt import OFFSCREEN_NOISE, next_emission
+from tests.support.sample import DAY, at
+from tests.support.sample_studio import SampleStudio
 
-from .conftest import DAY, at, session
+from . import test_drag_drop
+from .test_drag_drop import Sent, saved, settled
+
+#: Shared with test_drag_drop: boss's real pane and store, and what his desktop sent.
+pane, store, sent = test_drag_drop.pane, test_drag_drop.store, test_drag_drop.sent
 
 
 def focus_grid(qtbot, pane):
@@ -71,7 +84,7 @@ def test_the_focus_outline_is_drawn_round_the_selected_session(qtbot, pane) -> N
                if image.pixelColor(x, y) == ring) < hits
 
 
-async def test_enter_opens_and_delete_asks_to_cancel(qtbot, pane, actions) -> None:
+async def test_enter_opens_and_delete_asks_to_cancel(qtbot, pane, sent: Sent, sample: SampleStudio) -> None:
     canvas = focus_grid(qtbot, pane)
     press(qtbot, canvas, Qt.Key.Key_Down)
     press(qtbot, canvas, Qt.Key.Key_Return)
@@ -80,34 +93,44 @@ async def test_enter_opens_and_delete_asks_to_cancel(qtbot, pane, actions) -> No
     canvas.setFocus()
     press(qtbot, canvas, Qt.Key.Key_Delete)
     dialog = pane.commands.cancel_dialog
-    assert dialog is not None and dialog.isVisible() and actions.calls == []
+    assert dialog is not None and dialog.isVisible()
+    await settled(pane)
+    assert sent == []  # asked, not sent
+    assert pane.store.get(1) == sample.stored(1) and pane.store.get(1).version == 1
 
 
-async def test_ctrl_arrows_move_by_a_quarter_hour_and_by_a_day(qtbot, pane, store, actions) -> None:
+async def test_ctrl_arrows_move_by_a_quarter_hour_and_by_a_day(qtbot, pane, store,
+                                                               sample: SampleStudio) -> None:
     canvas = focus_grid(qtbot, pane)
     press(qtbot, canvas, Qt.Key.Key_Down)
     start = store.get(1).start
     announced = next_emission(pane.announced)
     press(qtbot, canvas, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     await announced
-    assert store.get(1).start - start == timedelta(minutes=15)
+    assert (await saved(sample, store, 1, 2)).start - start == timedelta(minutes=15)
     assert pane.editing.undo_action.text() == "Undo move of Dana Whitfield's 09:00"
     announced = next_emission(pane.announced)
     press(qtbot, canvas, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     await announced
-    assert store.get(1).start - start == timedelta(days=1, minutes=15)
+    assert (await saved(sample, store, 1, 3)).start - start == timedelta(days=1, minutes=15)
 
 
-async def test_ctrl_down_onto_a_clash_is_refused_in_words(qtbot, pane, store, actions) -> None:
-    store.upsert(session(20, 2, 10, client="Gus Reyes", location="Studio B"))  # Ben 10:00–11:00
-    pane.refresh()
+async def test_ctrl_down_onto_a_clash_is_refused_in_words(qtbot, pane, store, sent: Sent,
+                                                          sample: SampleStudio) -> None:
+    rosa = await sample.sign_in_rosa()  # Rosa books Ben 10:00–11:00 on her own PC
+    made = await rosa.ok("session.create", {"start": format_ts(at(DAY, 10)), "end": format_ts(at(DAY, 11)),
+                                            "trainer_id": 2, "client_name": "Gus Reyes",
+                                            "location": "Studio B"})
+    await until(lambda: made["session"]["id"] in pane.shown_session_ids(), what="Rosa's booking on the grid")
     canvas = focus_grid(qtbot, pane)
     press(qtbot, canvas, Qt.Key.Key_Down)
     press(qtbot, canvas, Qt.Key.Key_Right)  # Ben's 09:00
     assert canvas.selected_id == 2
     press(qtbot, canvas, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert "Ben Ortiz already has Gus Reyes" in pane.editing.notice.text()
-    assert actions.calls == []
+    await settled(pane)
+    assert sent == []
+    assert pane.store.get(2) == sample.stored(2) and pane.store.get(2).start == at(DAY, 9)
 
 
 async def test_a_focused_edit_button_opens_with_enter(qtbot, pane) -> None:
@@ -119,7 +142,9 @@ async def test_a_focused_edit_button_opens_with_enter(qtbot, pane) -> None:
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-async def test_a_booking_made_with_the_keyboard_alone_from_the_day_view(qtbot, pane, store, actions) -> None:
+async def test_a_booking_made_with_the_keyboard_alone_from_the_day_view(qtbot, pane, store,
+                                                                       sample: SampleStudio) -> None:
+    sample_ids = {s.id for s in store.all_sessions()}
     window = MainWindow(pane)
     qtbot.addWidget(window)
     window.show()
@@ -141,19 +166,22 @@ async def test_a_booking_made_with_the_keyboard_alone_from_the_day_view(qtbot, p
     typed()                 # date: today's date in the view is right; Tab leaves at once
     typed("1630")           # start
     typed()                 # end follows the start
+    assert QApplication.focusWidget() is editor.form.repeat.kind_combo  # the server books series too
+    typed()                 # repeat: does not
     typed("Chloe")          # trainer, by typing its first letters
     typed("Eli Novak")      # client
     announced = next_emission(pane.announced)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Save (the default button)
     (said,) = await announced
-    made = next(s for s in store.all_sessions() if s.id > 10_000)
-    assert made.start == at(DAY, 16, 30).astimezone(made.start.tzinfo) and made.trainer_id == 3
-    assert made.client_id == 11
+    (made,) = [s for s in store.all_sessions() if s.id not in sample_ids]
+    assert made.id > 0 and sample.stored(made.id) == made  # booked: the server's own
+    assert made.start == at(DAY, 16, 30) and made.trainer_id == 3
+    assert made.client_id == sample.clients["Eli Novak"]
     assert said.startswith("Booked Eli Novak with Chloe Park")
     assert pane.selected_session_id == made.id
 
 
-async def test_in_the_week_left_and_right_go_across_days(qtbot, pane, store) -> None:
+async def test_in_the_week_left_and_right_go_across_days(qtbot, pane, store, sample: SampleStudio) -> None:
     pane.set_view("week")
     canvas = pane.week_view.canvas
     pane.window().activateWindow()
@@ -168,4 +196,4 @@ async def test_in_the_week_left_and_right_go_across_days(qtbot, pane, store) -> 
     announced = next_emission(pane.announced)
     press(qtbot, canvas, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
     await announced
-    assert start - store.get(6).start == timedelta(days=1)
+    assert start - (await saved(sample, store, 6, 2)).start == timedelta(days=1)
