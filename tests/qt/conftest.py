@@ -4,9 +4,8 @@ On a real server: the sample studio (``sample``), reached through a proxied line
 hold the server's answers back), a desktop signed in as an admin (``desk``, the app's own
 ``StudioClient``) whose store is loaded from that server, and a pane on it (``desk_pane``).
 
-The in-memory stand-in of the server (``store``, ``actions``, ``pane``: fake_actions.py) is
-still here for the widget tests that have not moved to the real server yet (booking form, bulk
-bar, calendar and cancel dialogs, drag and drop, keyboard, undo; the views that only read it).
+Views that only show sessions build the desktop's own ScheduleStore from the sample
+(``tests.support.sample.sample_store``), with no server behind it.
 """
 
 from __future__ import annotations
@@ -24,11 +23,9 @@ from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
 from tests.support.proxy import ChaosProxy
-from tests.support.sample import DAY, at, make_directory, session
+from tests.support.sample import DAY, at, sample_store, session
 from tests.support.sample_studio import SampleStudio, loaded, put_sample
 from tests.support.server import Clients, start_server
-
-from .fake_actions import InMemoryActions
 
 #: The sample's sessions around DAY (ids 1-6 in the order the server is given them).
 SAMPLE_SESSIONS: list[Session] = [
@@ -100,20 +97,7 @@ def open_pane(qtbot, store: ScheduleStore, actions: ScheduleActions) -> Iterator
     widget.bridge.detach()
 
 
-# -- the in-memory stand-in, for the files not yet moved to the real server ------------------------
 @pytest.fixture
 def store() -> ScheduleStore:
-    s = ScheduleStore()
-    s.directory = make_directory()
-    s.load(SAMPLE_SESSIONS)
-    return s
-
-
-@pytest.fixture
-def actions(store: ScheduleStore) -> InMemoryActions:
-    return InMemoryActions(store)
-
-
-@pytest.fixture
-def pane(qtbot, store: ScheduleStore, actions: InMemoryActions) -> Iterator[object]:
-    yield from open_pane(qtbot, store, actions)
+    """The sample's sessions in the desktop's own ScheduleStore, for views that only show them."""
+    return sample_store(SAMPLE_SESSIONS)

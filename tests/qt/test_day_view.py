@@ -11,17 +11,9 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.time_grid import AXIS_W
-from tests.support.sample import DAY, at, sample_store, session
-
-from .conftest import SAMPLE_SESSIONS
-
-
-@pytest.fixture
-def store() -> ScheduleStore:
-    return sample_store(SAMPLE_SESSIONS)
+from tests.support.sample import DAY, at, session
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QRegion
 
@@ -19,13 +18,6 @@ from swan_desktop.qt.views.day_view import DayView
 from swan_desktop.qt.views.week_summary import MAX_LANES
 from swan_desktop.qt.views.week_view import WeekView, week_start
 from tests.support.sample import DAY, at, sample_store, session
-
-from .conftest import SAMPLE_SESSIONS
-
-
-@pytest.fixture
-def store() -> ScheduleStore:
-    return sample_store(SAMPLE_SESSIONS)
 
 
 class PaintSpy(QObject):

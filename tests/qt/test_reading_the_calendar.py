@@ -14,23 +14,15 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.core.whos_free import availability
 from tests.support.qt import OFFSCREEN_NOISE
-from tests.support.sample import DAY, at, sample_store
-
-from .conftest import SAMPLE_SESSIONS
+from tests.support.sample import DAY, at
 
 
 @pytest.fixture
 def pane(desk_pane):
     """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
     return desk_pane
-
-
-@pytest.fixture
-def store() -> ScheduleStore:
-    return sample_store(SAMPLE_SESSIONS)
 
 
 def test_the_footer_keys_types_as_well_as_statuses(qtbot, pane) -> None:

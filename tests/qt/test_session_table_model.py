@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
 
-from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.qt.models.session_table_model import Column, SessionRole, SessionTableModel
-from tests.support.sample import DAY, at, sample_store
-
-from .conftest import SAMPLE_SESSIONS
-
-
-@pytest.fixture
-def store() -> ScheduleStore:
-    return sample_store(SAMPLE_SESSIONS)
+from tests.support.sample import DAY, at
 
 
 def _model(store, days: int = 14) -> SessionTableModel:
