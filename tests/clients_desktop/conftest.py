@@ -1,17 +1,16 @@
-"""Fixtures for the clients widget tests: a real server with no studio yet (``empty_server``)
-and its signed-in desktops (``on_server``), each with its own outbox folder as a separate PC."""
+"""Fixtures for the clients widget tests: the app's light theme, and ``on_server``, this folder's
+name for ``on_empty`` (a real server with no studio yet and its signed-in desktops, each with
+its own outbox folder as a separate PC; tests/support/fixtures.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from swan_desktop.qt.theme import apply_theme
-from swan_desktop.server.embedded import EmbeddedServer
-from tests.support.desktops import SignIn, desktops
+from tests.support.desktops import SignIn
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +22,6 @@ def light_theme() -> Iterator[None]:
 
 
 @pytest.fixture
-async def on_server(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
-    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
-        yield open_desktop
+def on_server(on_empty: SignIn) -> SignIn:
+    """This folder's name for ``on_empty`` (tests/support/fixtures.py)."""
+    return on_empty

@@ -15,6 +15,7 @@ import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
 
+from .desktops import SignIn, desktops
 from .server import Clients, start_server
 
 
@@ -32,10 +33,17 @@ def server(db_path: Path) -> Iterator[EmbeddedServer]:
 
 @pytest.fixture
 def empty_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A real server with no studio yet: only the accounts (ana, vic, boss)."""
+    """A real server with no studio yet: only accounts (ana, vic, boss and the embedded admin)."""
     srv = start_server(tmp_path / "empty.sqlite3", demo=False)
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+async def on_empty(empty_server: EmbeddedServer, tmp_path: Path) -> AsyncIterator[SignIn]:
+    """``await on_empty("boss")``: a desktop signed in to ``empty_server``, each on a PC of its own."""
+    async with desktops(empty_server.url, tmp_path / "pcs") as open_desktop:
+        yield open_desktop
 
 
 @pytest.fixture
