@@ -71,12 +71,12 @@ def credit_outlook(session: Session, directory: Directory, window_h: float, now:
 
 
 def notified(session: Session, directory: Directory, me: int | None) -> list[str]:
-    """Who the server will tell, as names: the trainer's account, then the office (admins), not me."""
-    trainer = directory.trainer_name(session.trainer_id)
-    names = [u.name for u in directory.users.values() if u.name == trainer and u.id != me]
-    names += sorted(u.name for u in directory.users.values()
-                    if u.role is Role.ADMIN and u.id != me and u.name not in names)
-    return names
+    """Who the server will tell, as names: the accounts linked to the session's trainer (by the
+    account's ``trainer_id``, whatever they are called), then the office (admins), not me."""
+    others = [u for u in directory.users.values() if u.id != me]
+    linked = [u for u in others if u.trainer_id == session.trainer_id]
+    office = [u for u in others if u.role is Role.ADMIN and u not in linked]
+    return sorted(u.name for u in linked) + sorted(u.name for u in office)
 
 
 def notified_text(names: list[str]) -> str:

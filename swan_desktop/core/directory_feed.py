@@ -15,7 +15,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from ..protocol.entities import Client, Location, Role, SessionType, TimeOff, Trainer, User
+from ..protocol.entities import Client, Location, Role, SessionType, TimeOff, Trainer, User, link_id
 from ..protocol.frames import Event
 from .directory import Directory, StudioProfile
 from .schedule import ScheduleStore
@@ -109,7 +109,7 @@ class DirectoryFeed:
     def put_user(self, wire: dict[str, Any]) -> None:
         try:
             user = User(int(wire["id"]), str(wire.get("name") or wire.get("username") or ""),
-                        Role(wire.get("role", "viewer")))
+                        Role(wire.get("role", "viewer")), link_id(wire.get("trainer_id")))
         except (KeyError, ValueError):
             return
         if self.directory.users.get(user.id) != user:

@@ -41,18 +41,28 @@ STATUS_EVENTS: dict[Status, str] = {
 }
 
 
+def link_id(value: Any) -> int | None:
+    """A link to another record as the wire gives it: its id, or None (null, missing or not an id)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: int
     name: str
     role: Role
+    #: The trainer this account is linked to (None: none, or not said by the server).
+    trainer_id: int | None = None
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "role": self.role.value}
+        wire: dict[str, Any] = {"id": self.id, "name": self.name, "role": self.role.value}
+        if self.trainer_id is not None:
+            wire["trainer_id"] = self.trainer_id
+        return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> User:
-        return cls(int(d["id"]), str(d["name"]), Role(d["role"]))
+        return cls(int(d["id"]), str(d["name"]), Role(d["role"]), link_id(d.get("trainer_id")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +113,9 @@ class Trainer:
     def from_wire(cls, d: dict[str, Any]) -> Trainer:
         hours = tuple((int(h["weekday"]), str(h["start"]), str(h["end"])) for h in d.get("hours") or ()
                       if isinstance(h, dict))
-        user = d.get("user_id")
         return cls(int(d["id"]), str(d["name"]), tuple(d.get("specialties") or ()),
                    str(d.get("color") or "#607d8b"), hours, bool(d.get("active", True)),
-                   int(user) if isinstance(user, int) else None,
+                   link_id(d.get("user_id")),
                    tuple(TimeOff.from_wire(t) for t in d.get("time_off") or () if isinstance(t, dict)))
 
 

@@ -163,7 +163,7 @@ class CoreRequests:
                 "clients": [c.to_wire() for c in store.clients()],
                 "session_types": [t.to_wire() for t in store.session_types()],
                 "locations": [loc.to_wire() for loc in store.locations()],
-                "users": [a.user.to_wire() for a in store.accounts()],
+                "users": [a.directory_wire() for a in store.accounts()],
             }
             return self._dispatcher.extended(frames.DIRECTORY_QUERY, store, msg, reply)
 

@@ -140,6 +140,32 @@ async def test_linking_an_account_to_a_trainer_shows_on_both(clients: Clients) -
     assert [t["user_id"] for t in (await boss.ok("directory.query"))["trainers"]] == [None, moved["user_id"]]
 
 
+async def test_each_users_trainer_link_is_in_the_directory_and_in_the_user_events(clients: Clients) -> None:
+    """Whom a trainer's schedule notices go to (the accounts linked to the trainer) is what every
+    desktop is told: ``trainer_id`` (null: none) on each user of ``directory.query`` and of every
+    ``user:*`` event, however the link or the account changed."""
+    boss, vic = await clients.signed_in("boss"), await clients.signed_in("vic")
+    trainer = (await boss.ok("trainer.create", {"name": "Maria Lopes"}))["trainer"]
+    created = (await boss.ok("account.create", {"username": "ml", "name": "Mia", "role": "trainer",
+                                                 "trainer_id": trainer["id"]}))["account"]
+    mia = created["id"]
+    assert (await vic.event_of("user:created"))["data"]["user"] == {
+        "id": mia, "name": "Mia", "role": "trainer", "trainer_id": trainer["id"], "active": True}
+    users = {u["id"]: u for u in (await vic.ok("directory.query"))["users"]}
+    assert users[mia] == {"id": mia, "name": "Mia", "role": "trainer", "trainer_id": trainer["id"]}
+    assert all(u["trainer_id"] is None for uid, u in users.items() if uid != mia) and len(users) > 1
+
+    await boss.ok("user.set_role", {"user_id": mia, "role": "viewer"})  # the role, not the link
+    assert (await vic.event_of("user:updated"))["data"]["user"] == {
+        "id": mia, "name": "Mia", "role": "viewer", "trainer_id": trainer["id"], "active": True}
+    await boss.ok("account.update", {"user_id": mia, "changes": {"trainer_id": None}})
+    assert (await vic.event_of("user:updated"))["data"]["user"]["trainer_id"] is None
+    await boss.ok("trainer.update", {"id": trainer["id"], "changes": {"user_id": mia}})
+    assert (await vic.event_of("user:updated"))["data"]["user"]["trainer_id"] == trainer["id"]
+    users = {u["id"]: u for u in (await vic.ok("directory.query"))["users"]}
+    assert users[mia]["trainer_id"] == trainer["id"]
+
+
 @pytest.mark.parametrize("rtype", ADMIN_ONLY)
 async def test_a_viewer_is_refused_each_administration_request(clients: Clients, rtype: str) -> None:
     viewer = await clients.signed_in("vic")

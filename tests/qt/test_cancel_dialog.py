@@ -54,10 +54,12 @@ def test_the_credit_comes_back_only_outside_the_window_for_a_completed_session()
 
 def test_the_trainer_and_the_office_are_notified_but_not_the_one_cancelling() -> None:
     directory = make_directory()
-    directory.users[8] = User(8, "Ana Kowalski", Role.TRAINER)
+    directory.users[8] = User(8, "Ana Kowalski", Role.TRAINER, trainer_id=1)
     s = session(1, 1, 9, client_id=10)
     assert notified(s, directory, me=7) == ["Ana Kowalski"]
     assert notified(s, directory, me=8) == ["Rosa Front Desk"]
+    directory.users[8] = User(8, "Ana Kowalski", Role.TRAINER)  # her name, but linked to no trainer
+    assert notified(s, directory, me=7) == []
 
 
 # -- the studio on the server --------------------------------------------------------------------
@@ -180,6 +182,34 @@ async def test_cancel_from_the_editor_says_credit_and_notified_and_offers_undo(
     assert desk.store.get(1) == cancelled
     assert pane.editing.undo_action.text() == "Undo cancellation of Dana Whitfield's 09:00"
 
+
+
+async def test_the_accounts_linked_to_the_trainer_are_named_not_those_with_her_name(
+        qtbot, pane, desk: StudioClient, sample: SampleStudio, sign_in: SignIn) -> None:
+    """The server tells the accounts linked to the session's trainer (their ``trainer_id``), whatever
+    they are called: Ana's account, "Ana", linked by Rosa to trainer Ana Kowalski while boss's desktop
+    is open, is named; an account called "Ana Kowalski" that is linked to no trainer is not."""
+    rosa = await sample.sign_in_rosa()
+    ids = {a["username"]: int(a["id"]) for a in (await rosa.ok("account.list"))["accounts"]}
+    made = await rosa.ok("account.create", {"username": "ana.k", "name": "Ana Kowalski", "role": "trainer"})
+    namesake = int(made["account"]["id"])
+    await rosa.ok("account.update", {"user_id": ids["ana"], "changes": {"trainer_id": 1}})
+    users = desk.store.directory.users
+    await until(lambda: namesake in users and users[ids["ana"]].trainer_id == 1,
+                what="the new account and Ana's link on boss's desktop")
+    assert users[ids["ana"]].name == "Ana" and users[namesake].trainer_id is None
+    acting_as(pane, desk)
+    dialog = pane.commands.ask_cancel(1)
+    assert dialog is not None and desk.user is not None
+    assert dialog.notify_label.text() == ("Ana, Rosa Front Desk and Studio Admin will be notified; "
+                                          "you get a confirmation in your Notifications.")
+    assert set(dialog.notified) == told_by_the_server(sample, 1, desk.user.id)
+    dialog.reject()
+    # a desktop signed in now learns the links from directory.query
+    later = await sign_in("boss")
+    s = later.store.get(1) or sample.stored(1)
+    assert s is not None and later.user is not None
+    assert notified(s, later.store.directory, later.user.id) == ["Ana", "Rosa Front Desk", "Studio Admin"]
 
 
 def test_keep_session_sends_nothing_and_cancel_is_apart_from_delete(

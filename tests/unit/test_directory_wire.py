@@ -19,3 +19,13 @@ def test_trainer_hours_and_studio_zone_are_read_from_the_wire() -> None:
 def test_an_older_server_without_hours_or_zone_is_read_as_unlimited() -> None:
     d = Directory.from_wire({"trainers": [{"id": 1, "name": "Ana"}]})
     assert d.timezone == "" and d.trainers[1].hours == ()
+
+
+def test_each_users_trainer_link_is_read_and_kept_in_the_offline_copy() -> None:
+    d = Directory.from_wire({"users": [
+        {"id": 1, "name": "Boss", "role": "admin", "trainer_id": None},
+        {"id": 5, "name": "Ana", "role": "trainer", "trainer_id": 2},
+        {"id": 6, "name": "Ben", "role": "trainer"},  # an older server: not said, so not linked
+        {"id": 7, "name": "Odd", "role": "viewer", "trainer_id": "2"}]})
+    assert [u.trainer_id for u in d.users.values()] == [None, 2, None, None]
+    assert Directory.from_wire(d.to_wire()).users == d.users
