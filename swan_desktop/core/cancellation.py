@@ -72,8 +72,9 @@ def credit_outlook(session: Session, directory: Directory, window_h: float, now:
 
 def notified(session: Session, directory: Directory, me: int | None) -> list[str]:
     """Who the server will tell, as names: the accounts linked to the session's trainer (by the
-    account's ``trainer_id``, whatever they are called), then the office (admins), not me."""
-    others = [u for u in directory.users.values() if u.id != me]
+    account's ``trainer_id``, whatever they are called), then the office (admins), not me, and
+    no deactivated account."""
+    others = [u for u in directory.users.values() if u.id != me and u.active]
     linked = [u for u in others if u.trainer_id == session.trainer_id]
     office = [u for u in others if u.role is Role.ADMIN and u not in linked]
     return sorted(u.name for u in linked) + sorted(u.name for u in office)

@@ -109,7 +109,8 @@ class DirectoryFeed:
     def put_user(self, wire: dict[str, Any]) -> None:
         try:
             user = User(int(wire["id"]), str(wire.get("name") or wire.get("username") or ""),
-                        Role(wire.get("role", "viewer")), link_id(wire.get("trainer_id")))
+                        Role(wire.get("role", "viewer")), link_id(wire.get("trainer_id")),
+                        wire.get("active") is not False)
         except (KeyError, ValueError):
             return
         if self.directory.users.get(user.id) != user:

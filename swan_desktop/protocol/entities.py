@@ -53,16 +53,21 @@ class User:
     role: Role
     #: The trainer this account is linked to (None: none, or not said by the server).
     trainer_id: int | None = None
+    #: False once an admin deactivated the account (it cannot sign in and is told nothing).
+    active: bool = True
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"id": self.id, "name": self.name, "role": self.role.value}
         if self.trainer_id is not None:
             wire["trainer_id"] = self.trainer_id
+        if not self.active:
+            wire["active"] = False
         return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> User:
-        return cls(int(d["id"]), str(d["name"]), Role(d["role"]), link_id(d.get("trainer_id")))
+        return cls(int(d["id"]), str(d["name"]), Role(d["role"]), link_id(d.get("trainer_id")),
+                   d.get("active") is not False)
 
 
 @dataclass(frozen=True, slots=True)

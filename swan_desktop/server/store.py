@@ -99,13 +99,10 @@ class Account:
         return User(self.id, self.name, self.role)
 
     def directory_wire(self) -> dict[str, Any]:
-        """The account as ``directory.query`` lists it: the wire user and the trainer it is linked
-        to (null: none), which is whom the schedule's notices about that trainer go to."""
-        return {**self.user.to_wire(), "trainer_id": self.trainer_id}
-
-    def event_wire(self) -> dict[str, Any]:
-        """The account as ``user:*`` events carry it: as listed, and whether it may sign in."""
-        return {**self.directory_wire(), "active": self.active}
+        """The account as ``directory.query`` lists it and ``user:*`` events carry it: the wire
+        user, the trainer it is linked to (null: none), which is whom the schedule's notices about
+        that trainer go to, and whether it may sign in (a deactivated account is told nothing)."""
+        return {**self.user.to_wire(), "trainer_id": self.trainer_id, "active": self.active}
 
 
 @dataclass(slots=True)

@@ -152,7 +152,8 @@ async def test_each_users_trainer_link_is_in_the_directory_and_in_the_user_event
     assert (await vic.event_of("user:created"))["data"]["user"] == {
         "id": mia, "name": "Mia", "role": "trainer", "trainer_id": trainer["id"], "active": True}
     users = {u["id"]: u for u in (await vic.ok("directory.query"))["users"]}
-    assert users[mia] == {"id": mia, "name": "Mia", "role": "trainer", "trainer_id": trainer["id"]}
+    assert users[mia] == {"id": mia, "name": "Mia", "role": "trainer", "trainer_id": trainer["id"],
+                          "active": True}
     assert all(u["trainer_id"] is None for uid, u in users.items() if uid != mia) and len(users) > 1
 
     await boss.ok("user.set_role", {"user_id": mia, "role": "viewer"})  # the role, not the link

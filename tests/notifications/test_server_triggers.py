@@ -163,3 +163,19 @@ def test_only_events_a_notice_can_follow_from_go_to_the_database() -> None:
     assert may_notify(event("session:updated", changes={"location": "Studio B"}))
     for kind in ("session:created", "session:booked", "session:cancelled"):
         assert may_notify(event(kind))
+
+
+async def test_a_deactivated_trainer_account_is_told_nothing(server, clients) -> None:
+    """Someone who has left the studio (their account deactivated, still linked to the trainer)
+    gets no more schedule notices, so no emails either; once reactivated, the next one reaches them."""
+    boss = await clients.signed_in("boss")
+    ana_id = next(a["id"] for a in (await boss.ok("account.list"))["accounts"] if a["username"] == "ana")
+    await boss.ok("account.update", {"user_id": ana_id, "changes": {"active": False}})
+    users = {u["id"]: u for u in (await boss.ok("directory.query"))["users"]}
+    assert users[ana_id]["active"] is False and users[ana_id]["trainer_id"] == 1
+    await boss.ok("session.create", session_data())
+    await boss.ok("account.update", {"user_id": ana_id, "changes": {"active": True}})
+    ana = await clients.signed_in("ana")
+    assert "Session booked" not in await titles(server, ana)
+    await boss.ok("session.create", session_data(start="2031-03-04T10:00:00Z", end="2031-03-04T11:00:00Z"))
+    await ana.notification_created("Session booked")

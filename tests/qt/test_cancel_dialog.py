@@ -60,6 +60,12 @@ def test_the_trainer_and_the_office_are_notified_but_not_the_one_cancelling() ->
     assert notified(s, directory, me=8) == ["Rosa Front Desk"]
     directory.users[8] = User(8, "Ana Kowalski", Role.TRAINER)  # her name, but linked to no trainer
     assert notified(s, directory, me=7) == []
+    directory.users[8] = User(8, "Ana Kowalski", Role.TRAINER, trainer_id=1, active=False)  # she has left
+    assert notified(s, directory, me=7) == []
+    assert notified(s, directory, me=8) == ["Rosa Front Desk"]
+    rosa = directory.users[7]
+    directory.users[7] = User(rosa.id, rosa.name, rosa.role, rosa.trainer_id, active=False)
+    assert notified(s, directory, me=8) == []
 
 
 # -- the studio on the server --------------------------------------------------------------------

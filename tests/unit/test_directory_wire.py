@@ -29,3 +29,12 @@ def test_each_users_trainer_link_is_read_and_kept_in_the_offline_copy() -> None:
         {"id": 7, "name": "Odd", "role": "viewer", "trainer_id": "2"}]})
     assert [u.trainer_id for u in d.users.values()] == [None, 2, None, None]
     assert Directory.from_wire(d.to_wire()).users == d.users
+
+
+def test_a_deactivated_account_is_read_and_kept_as_such() -> None:
+    d = Directory.from_wire({"users": [
+        {"id": 1, "name": "Boss", "role": "admin", "trainer_id": None, "active": True},
+        {"id": 5, "name": "Ana", "role": "trainer", "trainer_id": 2, "active": False},
+        {"id": 6, "name": "Ben", "role": "trainer"}]})  # an older server: not said, so active
+    assert [u.active for u in d.users.values()] == [True, False, True]
+    assert Directory.from_wire(d.to_wire()).users == d.users

@@ -370,7 +370,7 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
         store.db.execute(update(users).where(users.c.id == user_id).values(role=role.value))
         store.delete_user_tokens(user_id)  # signing in again is needed for the new role
         updated = dataclasses.replace(target, role=role)
-        tx.emit("user:updated", {"user": updated.event_wire()}, actor.user)
+        tx.emit("user:updated", {"user": updated.directory_wire()}, actor.user)
     return updated
 
 

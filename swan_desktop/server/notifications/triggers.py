@@ -35,11 +35,14 @@ class Planned:
 
 
 def trainer_users(store: Store, trainer_id: int) -> set[int]:
-    return {a.id for a in store.accounts() if a.trainer_id == trainer_id}
+    """The active accounts linked to the trainer (a deactivated one is told nothing: it belongs
+    to someone who has left, and its email would still go out)."""
+    return {a.id for a in store.accounts() if a.trainer_id == trainer_id and a.active}
 
 
 def admin_users(store: Store) -> set[int]:
-    return {a.id for a in store.accounts() if a.role.value == "admin"}
+    """The active admins."""
+    return {a.id for a in store.accounts() if a.role.value == "admin" and a.active}
 
 
 def _when(store: Store, s: Session) -> str:
