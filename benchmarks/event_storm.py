@@ -314,6 +314,7 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         sampler = asyncio.ensure_future(_sample_rss(samples, max(1.0, args.seconds / 10), args.trace_memory))
         sent, _versions, achieved = await server.command(f"storm {args.seconds} {args.rate}")
         rss_end = rss_mib()  # before the lag report, whose sorting of every tick allocates megabytes
+        trimmed = _trimmed_rss()
         sampler.cancel()
         if args.trace_memory:
             _print_growth(args.trace_memory)
@@ -332,7 +333,6 @@ async def desktop(args: argparse.Namespace, server: ServerProcess, folder: str, 
         print(f"{'  Python heap blocks':<28} "
               + ", ".join(f"{t:.0f} s {b:.0f}k" for t, _, b in samples)
               + " (objects Python holds: flat while RSS climbs means memory outside Python)", flush=True)
-        trimmed = _trimmed_rss()
         if trimmed is not None:
             kept = trimmed - rss_start
             print(f"{'  after malloc_trim(0)':<28} {trimmed:6.1f} MiB ({kept:+.1f} MiB against the start: "
