@@ -16,6 +16,7 @@ import pytest
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 START = '    {"type"'
 NOT_REQUESTS = frozenset({"reply", "event", "error"})
+ELLIPSIS = "\u2026"
 
 
 def example_frames(text: str) -> list[tuple[int, str]]:
@@ -33,6 +34,12 @@ def example_frames(text: str) -> list[tuple[int, str]]:
             i += 1
         frames.append((first + 1, "\n".join(lines[first:i])))
     return frames
+
+
+def with_placeholders(text: str) -> list[int]:
+    """Line numbers of the example frames in ``text`` that hold an ellipsis: a value, key or array
+    element left out ("…", "… 60 bucket starts"), which no client can send or expect."""
+    return [line for line, frame in example_frames(text) if ELLIPSIS in frame]
 
 
 FRAMES = example_frames(DOC.read_text(encoding="utf-8"))
@@ -65,3 +72,22 @@ def test_each_example_frame_is_a_complete_json_frame(line: int, text: str) -> No
     if frame["type"] not in NOT_REQUESTS:
         assert isinstance(frame.get("id"), str) and frame["id"], f"line {line}: a request needs a string 'id'"
         assert isinstance(frame.get("data"), dict), f"line {line}: a request needs an object 'data'"
+
+
+def test_no_example_frame_holds_a_placeholder() -> None:
+    found = with_placeholders(DOC.read_text(encoding="utf-8"))
+    assert found == [], f"docs/protocol.md: example frames holding a placeholder at lines {found}"
+
+
+def test_a_placeholder_anywhere_in_a_frame_is_found() -> None:
+    e = ELLIPSIS
+    text = "\n".join([
+        '    {"type": "reply", "re": "c1", "ok": true, "data": {"session": {"id": 87, "version": 1}}}',
+        f'    {{"type": "reply", "re": "c2", "ok": true, "data": {{"session": {{"id": 87, "{e}": "{e}"}}}}}}',
+        f'    {{"type": "event", "epoch": "{e}", "seq": 1, "kind": "room:deleted",',
+        '     "ts": "2031-03-01T09:03:00Z", "actor": null, "data": {"id": 1}}',
+        '    {"type": "reply", "re": "m2", "ok": true, "data": {',
+        f'        "t": [1795683605, "{e} 60 bucket starts"]}}}}',
+        f"Text around frames may say {e} freely.",
+    ])
+    assert with_placeholders(text) == [2, 3, 5]
