@@ -52,8 +52,10 @@ async def test_the_feature_panes_are_built_after_the_first_paint(server, monkeyp
     await until(lambda: bool(seen))
     visible, paints = seen[0]
     assert visible and paints >= 1  # shown and painted before any feature pane existed
-    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[0] == "Schedule" and len(titles) > 1  # and then the panes were added
+    # and then the panes are added (install_features is a coroutine: it was called when `seen`
+    # filled, and adds them one by one, letting the loop run in between)
+    await until(lambda: window.tabs.count() > 1, what="the feature panes beside the schedule")
+    assert window.tabs.tabText(0) == "Schedule"
     window.quit()
     assert await asyncio.wait_for(task, 10) == 0
     assert not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
