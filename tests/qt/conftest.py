@@ -25,7 +25,7 @@ from tests.support.desktops import SignIn, desktops
 from tests.support.proxy import ChaosProxy
 from tests.support.sample import DAY, at, sample_store, session
 from tests.support.sample_studio import SampleStudio, loaded, put_sample
-from tests.support.server import Clients, start_server
+from tests.support.server import Clients
 
 #: The sample's sessions around DAY (ids 1-6 in the order the server is given them).
 SAMPLE_SESSIONS: list[Session] = [
@@ -40,11 +40,10 @@ SAMPLE_SESSIONS: list[Session] = [
 
 
 @pytest.fixture
-def studio_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A real server with the test accounts and no studio yet."""
-    srv = start_server(tmp_path / "schedule.sqlite3", demo=False)
-    yield srv
-    srv.stop()
+def studio_server(empty_server: EmbeddedServer) -> EmbeddedServer:
+    """This folder's name for ``empty_server`` (tests/support/fixtures.py): a real server with
+    the test accounts and no studio yet."""
+    return empty_server
 
 
 @pytest.fixture
