@@ -216,12 +216,29 @@ class StudioClient:
     # -- queries ---------------------------------------------------------
     async def load_range(self, start: datetime, end: datetime) -> int:
         """Fetch sessions overlapping ``[start, end)`` into the store; returns how many."""
-        reply = await self.link.request(
-            "schedule.query", {"start": format_ts(start), "end": format_ts(end)})
-        sessions = [Session.from_wire(s) for s in reply.get("sessions", [])]
-        as_of = reply.get("seq")
-        self.store.replace_range(start, end, sessions, as_of if isinstance(as_of, int) else None)
+        sessions, as_of = await self.query_range(start, end)
+        self.store.replace_range(start, end, sessions, as_of)
         return len(sessions)
+
+    async def query_range(self, start: datetime, end: datetime,
+                          trainer_id: int | None = None) -> tuple[list[Session], int | None]:
+        """Every session overlapping ``[start, end)`` (of one trainer, if given), page after page,
+        and the event-log position of the first page: an event after it that this client applied
+        is newer than what the pages say (the events arrive before the later pages)."""
+        request: dict[str, Any] = {"start": format_ts(start), "end": format_ts(end)}
+        if trainer_id is not None:
+            request["trainer_id"] = trainer_id
+        sessions: list[Session] = []
+        as_of: int | None = None
+        while True:
+            reply = await self.link.request("schedule.query", request)
+            sessions.extend(Session.from_wire(s) for s in reply.get("sessions", []))
+            if as_of is None and isinstance(reply.get("seq"), int):
+                as_of = reply["seq"]
+            after = reply.get("after")
+            if not reply.get("more") or not isinstance(after, str) or after == request.get("after"):
+                return sessions, as_of
+            request["after"] = after
 
     # -- ScheduleActions -------------------------------------------------
     async def create_session(self, fields: dict[str, Any], *, allow_overlap: bool = False) -> Session:

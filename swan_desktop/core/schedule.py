@@ -12,18 +12,15 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ..protocol.entities import Session, Status
 from ..protocol.frames import Event
+from ..protocol.validation import LONGEST_SESSION
 from .directory import Directory
 
 log = logging.getLogger(__name__)
-
-#: Longest session the server accepts; bounds the range-query look-behind.
-MAX_SESSION = timedelta(hours=24)
-
 
 @dataclass(frozen=True)
 class ScheduleFilter:
@@ -113,7 +110,7 @@ class ScheduleStore:
     def between(self, start: datetime, end: datetime,
                 flt: ScheduleFilter | None = None) -> list[Session]:
         """Sessions overlapping ``[start, end)`` that pass ``flt``, ordered by start."""
-        lo = bisect.bisect_left(self._index, (start - MAX_SESSION, -1), key=self._key)
+        lo = bisect.bisect_left(self._index, (start - LONGEST_SESSION, -1), key=self._key)
         hi = bisect.bisect_left(self._index, (end, -1), key=self._key)
         out: list[Session] = []
         sessions = self._sessions

@@ -211,6 +211,8 @@ class ScheduleQuery(Message):
     start: str
     end: str
     trainer_id: Id | None = None
+    #: Where the previous page ended (its reply's ``after``); absent for the first page.
+    after: Annotated[str, Meta(max_length=64)] | None = None
 
 
 StatusName = Literal["available", "requested", "scheduled", "confirmed", "completed", "cancelled", "blocked"]

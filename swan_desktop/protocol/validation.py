@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import invalid
 from .messages import MAX_NAME, MAX_TEXT, SessionCreate, SessionFields, check_time_range, decode
 
-__all__ = ["MAX_NAME", "MAX_TEXT", "check_time_order", "session_fields"]
+__all__ = ["LONGEST_SESSION", "MAX_NAME", "MAX_TEXT", "check_time_order", "session_fields"]
+
+#: The longest a session may last (what a query for sessions overlapping a range relies on).
+LONGEST_SESSION = timedelta(hours=24)
 
 
 def session_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -28,5 +31,5 @@ def check_time_order(start: datetime, end: datetime) -> None:
     check_time_range(end, "end")
     if end <= start:
         raise invalid("end must be after start", field="end")
-    if (end - start).total_seconds() > 24 * 3600:
+    if end - start > LONGEST_SESSION:
         raise invalid("a session cannot last longer than 24 hours", field="end")

@@ -80,10 +80,8 @@ class ScheduleMenu(QObject):
         mine = [a for a in reply.get("availability", []) if a.get("trainer_id") == trainer_id]
         hours = hours_from_wire(mine[0]["hours"]) if mine else {}
         start, end = days_range_utc(first, (last - first).days + 1, zone)
-        sessions = await self.client.link.request(
-            "schedule.query", {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                               "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"), "trainer_id": trainer_id})
-        return hours, [Session.from_wire(w) for w in sessions.get("sessions", [])]
+        sessions, _ = await self.client.query_range(start, end, trainer_id)
+        return hours, sessions
 
     def open_finder(self) -> None:
         spawn(self._open_finder())

@@ -21,19 +21,22 @@ from .wire import wire_bytes
 REPLY_BUDGET = MAX_FRAME_BYTES // 2
 
 
+def fitting(items: Sequence[dict[str, Any]], budget: int = REPLY_BUDGET) -> int:
+    """How many of the leading ``items`` fit ``budget`` bytes as wire JSON (always at least one)."""
+    used = 0
+    for count, item in enumerate(items):
+        used += len(wire_bytes(item)) + 1
+        if count and used > budget:
+            return count
+    return len(items)
+
+
 def page(items: Sequence[dict[str, Any]], older: bool, budget: int = REPLY_BUDGET) -> dict[str, Any]:
     """The leading ``items`` (newest first, each with an ``id``) that fit ``budget`` bytes.
 
     ``older``: whether there are older items beyond ``items`` anyway. Returns
     ``{"items": [...], "more": bool, "before": oldest id or None}``.
     """
-    kept: list[dict[str, Any]] = []
-    used = 0
-    for item in items:
-        size = len(wire_bytes(item)) + 1
-        if kept and used + size > budget:
-            break
-        kept.append(item)
-        used += size
+    kept = list(items[:fitting(items, budget)])
     more = older or len(kept) < len(items)
     return {"items": kept, "more": more, "before": kept[-1]["id"] if more and kept else None}

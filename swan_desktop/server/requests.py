@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ..protocol import frames
-from ..protocol.entities import Session
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.messages import (
     Empty,
@@ -26,6 +25,7 @@ from .auth import Authenticator, hash_token
 from .connection import SIGNED_OUT, Connection
 from .handlers import Dispatcher
 from .limits import Limits
+from .schedule_pages import parse_cursor, read_page
 from .store import HubEvent, Store
 from .updates import DesktopUpdates
 from .worker import AsyncStore
@@ -37,12 +37,6 @@ MAX_QUERY_RANGE = timedelta(days=400)
 def auth_message(data: dict[str, Any]) -> Message:
     """``authenticate`` carries a token, or a username and password."""
     return decode(TokenAuth, data) if "token" in data else decode(PasswordAuth, data)
-
-
-def _query_snapshot(store: Store, start: datetime, end: datetime,
-                    trainer_id: int | None) -> tuple[list[Session], int]:
-    """Sessions in a range and the event-log position they were read at (one worker call)."""
-    return store.sessions_overlapping(start, end, trainer_id), store.head_seq()
 
 
 def _sync_snapshot(store: Store, since: int | None,
@@ -175,9 +169,13 @@ class CoreRequests:
             raise invalid("end must be after start", field="end")
         if end - start > MAX_QUERY_RANGE:
             raise invalid(f"a query may span at most {MAX_QUERY_RANGE.days} days", field="end")
-        def read(store: Store) -> dict[str, Any]:
-            sessions, head = _query_snapshot(store, start, end, msg.trainer_id)
-            reply = {"sessions": [s.to_wire() for s in sessions], "epoch": self._store.epoch, "seq": head}
+        after = parse_cursor(msg.after) if msg.after is not None else None
+
+        def decorate(store: Store, reply: dict[str, Any]) -> dict[str, Any]:
             return self._dispatcher.extended(frames.SCHEDULE_QUERY, store, msg, reply)
+
+        def read(store: Store) -> dict[str, Any]:
+            page = read_page(store, start, end, msg.trainer_id, after, decorate)
+            return {**page, "epoch": self._store.epoch}
 
         return await self._store.run(read)

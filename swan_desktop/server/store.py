@@ -28,11 +28,24 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ..protocol.entities import Client, Location, Role, Session, SessionType, Status, Trainer, User
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
+from ..protocol.validation import LONGEST_SESSION
 from . import db
 from .clients.tables import credit_ledger
 from .storage import dialect
@@ -580,13 +593,27 @@ class Store:
         return _session_from_row(row) if row else None
 
     def sessions_overlapping(
-        self, start: datetime, end: datetime, trainer_id: int | None = None
+        self, start: datetime, end: datetime, trainer_id: int | None = None, *,
+        after: tuple[datetime, int] | None = None, limit: int | None = None,
     ) -> list[Session]:
-        query = select(sessions).where(sessions.c.start < format_ts(end), sessions.c.end > format_ts(start))
+        """Sessions overlapping ``[start, end)`` ordered by start and id; with ``after`` only those
+        ordered after that (start, id), and at most ``limit`` of them.
+
+        A session lasts at most :data:`LONGEST_SESSION`, so only those starting that long before
+        ``start`` are looked at: the start index is read from there, not from the first session
+        the studio ever had."""
+        query = select(sessions).where(sessions.c.start < format_ts(end), sessions.c.end > format_ts(start),
+                                       sessions.c.start >= format_ts(start - LONGEST_SESSION))
         if trainer_id is not None:
             query = query.where(sessions.c.trainer_id == trainer_id)
-        rows = self._db.execute(query.order_by(sessions.c.start, sessions.c.id)).mappings()
-        return [_session_from_row(r) for r in rows]
+        if after is not None:
+            at, last = format_ts(after[0]), after[1]
+            later = or_(sessions.c.start > at, and_(sessions.c.start == at, sessions.c.id > last))
+            query = query.where(later)
+        query = query.order_by(sessions.c.start, sessions.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_session_from_row(r) for r in self._db.execute(query).mappings()]
 
     def insert_session(self, s: Session) -> Session:
         """Insert ``s`` (its ``id`` is ignored); call inside :meth:`transaction` or alone."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -52,3 +54,32 @@ def user_ids(server: EmbeddedServer) -> dict[str, int]:
     from swan_desktop.server.store import Store
 
     return {a.username: a.id for a in server.server.store.submit(Store.accounts)}
+
+
+async def raw_reply(client: WsClient, rtype: str, data: dict[str, Any],
+                    rid: str) -> tuple[int, dict[str, Any]]:
+    """The reply's frame size in bytes and the reply (events on the way are kept in ``client.events``)."""
+    await client.ws.send(json.dumps({"type": rtype, "id": rid, "data": data}))
+    while True:
+        raw = await asyncio.wait_for(client.ws.recv(), WAIT)
+        frame = json.loads(raw)
+        if frame.get("type") == "event":
+            client.events.append(frame)
+        if frame.get("type") == "reply" and frame.get("re") == rid:
+            return len(raw.encode() if isinstance(raw, str) else raw), frame
+
+
+async def pages(client: WsClient, rtype: str, data: dict[str, Any],
+                cursor: str) -> list[tuple[int, dict[str, Any]]]:
+    """Every page of a paged query as (frame bytes, reply data), asking again with each reply's
+    ``cursor`` field (``before`` or ``after``) while it says ``more``."""
+    got: list[tuple[int, dict[str, Any]]] = []
+    asked = data
+    while len(got) < 1000:
+        size, reply = await raw_reply(client, rtype, asked, f"page-{len(got)}")
+        assert reply["ok"] is True, reply
+        got.append((size, reply["data"]))
+        if not reply["data"]["more"]:
+            return got
+        asked = {**data, cursor: reply["data"][cursor]}
+    raise AssertionError("paging did not end")

@@ -4,7 +4,6 @@ replay is bounded, presence is coalesced, and text is stored as UTF-8."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,23 +13,12 @@ from swan_desktop.server.collab import activity, chat
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
 from swan_desktop.server.store import Store
-from tests.server.support import WAIT, WsClient, start_server
+from tests.server.support import WsClient, start_server
 
-from .support import Peers
+from .support import Peers, pages
 
 #: 4,000 characters, each four bytes of UTF-8 (twelve as JSON escapes).
 LONG = "\N{SWAN}" * 4000
-
-
-async def _raw_reply(client: WsClient, rtype: str, data: dict[str, Any],
-                     rid: str) -> tuple[int, dict[str, Any]]:
-    """The reply's frame size in bytes and the reply (events on the way are skipped)."""
-    await client.ws.send(json.dumps({"type": rtype, "id": rid, "data": data}))
-    while True:
-        raw = await asyncio.wait_for(client.ws.recv(), WAIT)
-        frame = json.loads(raw)
-        if frame.get("type") == "reply" and frame.get("re") == rid:
-            return len(raw.encode() if isinstance(raw, str) else raw), frame
 
 
 def _fill_room(server: EmbeddedServer, count: int) -> None:
@@ -44,18 +32,9 @@ def _fill_room(server: EmbeddedServer, count: int) -> None:
 
 
 async def _page_all(client: WsClient, rtype: str, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    before = None
-    for n in range(1000):
-        size, reply = await _raw_reply(client, rtype, {**data, **({"before": before} if before else {})},
-                                       f"p{n}")
-        assert reply["ok"] is True, reply
-        assert size < MAX_FRAME_BYTES
-        items.extend(reply["data"][key])
-        if not reply["data"]["more"]:
-            return items
-        before = reply["data"]["before"]
-    raise AssertionError("paging did not end")
+    got = await pages(client, rtype, data, "before")
+    assert all(size < MAX_FRAME_BYTES for size, _ in got)
+    return [item for _, page in got for item in page[key]]
 
 
 async def test_a_room_of_500_long_messages_answers_chat_history_in_frames_under_1_mib(
