@@ -17,7 +17,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
 from tests.support.mail import Inbox, smtp_server
 from tests.support.poll import until
-from tests.support.server import Clients, WsClient, free_port, on_server, start_server
+from tests.support.server import Clients, WsClient, free_port, on_server, session_data, start_server
 
 
 @pytest.fixture
@@ -131,6 +131,28 @@ async def test_each_email_is_sent_once_across_restarts(
         third.stop()
     assert [m["Subject"] for _, m in inbox.messages].count("Swan Studios Lisboa: Booking cancelled") == 1
     assert len(inbox.messages) == 3
+
+
+async def test_a_storm_of_session_changes_makes_a_few_outbox_passes_not_one_for_each(tmp_path: Path) -> None:
+    """Each committed group of session events wakes the outbox (a change may have queued an email);
+    wakes close together are one pass. Before, every group cost a pass: a database read of the
+    mail settings on the worker every change makes."""
+    server = start_server(tmp_path / "studio.sqlite3")
+    try:
+        pool = Clients(server)
+        boss = await pool.signed_in("boss")
+        session = (await boss.ok("session.create", session_data(allow_overlap=True)))["session"]
+        outbox = server.server.clients.outbox
+        before = outbox.passes
+        for n in range(60):  # one at a time: each its own group, its own events, its own wake
+            session = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                                         "changes": {"notes": f"set {n}"}}))["session"]
+            await asyncio.sleep(0.01)
+        await until(lambda: not outbox._wake.is_set(), what="the last wake's pass")
+        assert 1 <= outbox.passes - before <= 20, outbox.passes - before
+        await pool.close()
+    finally:
+        server.stop()
 
 
 async def test_reminder_settings_are_admin_only(tmp_path: Path) -> None:

@@ -49,6 +49,9 @@ _SUBJECTS = {
 }
 _SET = dialect.upsert(studio_settings, ("value",))
 POLL_S = 30.0
+#: After a pass, wakes within this long are one pass: a storm of session changes (each may queue
+#: an email) costs a few passes a second, not a database read per committed group.
+COALESCE_S = 0.25
 BATCH = 50
 
 
@@ -247,7 +250,8 @@ def _client_name(store: Store, client_id: int) -> str:
 
 
 class Outbox:
-    """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called."""
+    """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called
+    (wakes during a pass, or within :data:`COALESCE_S` after it, make one more pass)."""
 
     def __init__(
         self,
@@ -260,6 +264,8 @@ class Outbox:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        #: Passes made since start (each reads the mail settings and what is due).
+        self.passes = 0
 
     async def start(self) -> None:
         failed = await self._store.run(_interrupted)
@@ -279,10 +285,12 @@ class Outbox:
 
     async def _loop(self) -> None:
         while True:
+            self.passes += 1
             try:
                 await self.flush()
             except Exception:
                 log.exception("sending client emails failed")
+            await asyncio.sleep(COALESCE_S)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(POLL_S):
                     await self._wake.wait()
