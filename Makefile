@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	PYTHONPATH=$(CURDIR) QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/schedule_views.py
 	PYTHONPATH=$(CURDIR) QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/event_storm.py
+	$(BIN)/python benchmarks/range_load.py
 	$(BIN)/python benchmarks/realtime.py
 	$(BIN)/python benchmarks/outbox.py
 	$(BIN)/python benchmarks/write_throughput.py
