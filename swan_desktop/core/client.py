@@ -29,7 +29,7 @@ from ..net.connection import AuthInfo
 from ..net.link import Link, LinkState, Queued
 from ..net.outbox import Outbox, OutboxEntry, OutboxError
 from ..net.tls import Trust
-from ..protocol.entities import Session, User
+from ..protocol.entities import Client, Session, User
 from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import format_ts, now_utc
 from ..protocol.validation import session_fields
@@ -197,9 +197,22 @@ class StudioClient:
                 self.on_resynced()
 
     async def _load_directory(self) -> None:
+        """The directory, then its further pages of clients (a studio with more than fit one
+        reply). Each page is put in as it comes: it was read after every event that reached
+        this client before it, so it is never older than what those events said."""
         directory = await self.link.request("directory.query", {})
         self._directory_wire = dict(directory)
         self.store.set_directory(Directory.from_wire(directory))
+        page: dict[str, Any] = {"more": directory.get("clients_more"),
+                                "after": directory.get("clients_after")}
+        while page.get("more") and isinstance(page.get("after"), int):
+            after = page["after"]
+            page = await self.link.request("directory.clients", {"after": after})
+            self.store.directory.clients.update(
+                (c.id, c) for c in map(Client.from_wire, page.get("clients", [])))
+            self.store.set_directory(self.store.directory)
+            if page.get("after") == after:
+                break
 
     async def _load_notifications(self) -> None:
         try:

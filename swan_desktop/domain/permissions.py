@@ -13,6 +13,7 @@ MIN_ROLE: dict[str, Role] = {
     "sync": Role.VIEWER,
     "heartbeat": Role.VIEWER,
     "directory.query": Role.VIEWER,
+    "directory.clients": Role.VIEWER,
     "schedule.query": Role.VIEWER,
     "session.create": Role.TRAINER,
     "session.update": Role.TRAINER,

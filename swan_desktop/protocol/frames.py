@@ -19,6 +19,8 @@ AUTHENTICATE = "authenticate"
 SYNC = "sync"
 HEARTBEAT = "heartbeat"
 DIRECTORY_QUERY = "directory.query"
+#: The directory's clients after the first page (a studio with more clients than fit one reply).
+DIRECTORY_CLIENTS = "directory.clients"
 SCHEDULE_QUERY = "schedule.query"
 SESSION_CREATE = "session.create"
 SESSION_UPDATE = "session.update"

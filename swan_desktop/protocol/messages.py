@@ -207,6 +207,11 @@ class Heartbeat(Message):
     client_time: str | int | float | None = None
 
 
+class DirectoryClients(Message):
+    #: The previous page's ``after`` (the last client id it carried).
+    after: Id
+
+
 class ScheduleQuery(Message):
     start: str
     end: str

@@ -31,6 +31,14 @@ def fitting(items: Sequence[dict[str, Any]], budget: int = REPLY_BUDGET) -> int:
     return len(items)
 
 
+def cut(items: list[dict[str, Any]], beyond: bool,
+        budget: int = REPLY_BUDGET) -> tuple[list[dict[str, Any]], bool]:
+    """The leading ``items`` that fit ``budget`` bytes, and whether more follow them
+    (``beyond``: the read stopped at its row limit, so there are rows past ``items``)."""
+    kept = fitting(items, budget)
+    return items[:kept], beyond or kept < len(items)
+
+
 def page(items: Sequence[dict[str, Any]], older: bool, budget: int = REPLY_BUDGET) -> dict[str, Any]:
     """The leading ``items`` (newest first, each with an ``id``) that fit ``budget`` bytes.
 

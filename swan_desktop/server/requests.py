@@ -1,4 +1,5 @@
-"""The protocol core's requests that change nothing: the handshake and the two queries."""
+"""The protocol core's requests that change nothing: the handshake and the queries of the directory
+and the schedule."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from ..protocol import frames
 from ..protocol.errors import ErrorCode, ProtocolError, invalid
 from ..protocol.messages import (
+    DirectoryClients,
     Empty,
     Heartbeat,
     Message,
@@ -23,6 +25,7 @@ from ..protocol.messages import (
 from ..protocol.timefmt import format_ts, now_utc
 from .auth import Authenticator, hash_token
 from .connection import SIGNED_OUT, Connection
+from .directory_pages import clients_page
 from .handlers import Dispatcher
 from .limits import Limits
 from .schedule_pages import parse_cursor, read_page
@@ -76,6 +79,7 @@ class CoreRequests:
         d.register(frames.SYNC, Sync, self.sync)
         d.register(frames.HEARTBEAT, Heartbeat, self.heartbeat)
         d.register(frames.DIRECTORY_QUERY, Empty, self.directory_query)
+        d.register(frames.DIRECTORY_CLIENTS, DirectoryClients, self.directory_clients)
         d.register(frames.SCHEDULE_QUERY, ScheduleQuery, self.schedule_query)
 
     async def authenticate(self, conn: Connection, msg: Message) -> dict[str, Any]:
@@ -154,12 +158,23 @@ class CoreRequests:
         def read(store: Store) -> dict[str, Any]:
             reply = {
                 "trainers": [t.to_wire() for t in store.trainers()],
-                "clients": [c.to_wire() for c in store.clients()],
+                "clients": [],
                 "session_types": [t.to_wire() for t in store.session_types()],
                 "locations": [loc.to_wire() for loc in store.locations()],
                 "users": [a.directory_wire() for a in store.accounts()],
             }
-            return self._dispatcher.extended(frames.DIRECTORY_QUERY, store, msg, reply)
+            reply = self._dispatcher.extended(frames.DIRECTORY_QUERY, store, msg, reply)
+            first = clients_page(store, None, lambda part: self._dispatcher.extended(
+                frames.DIRECTORY_CLIENTS, store, msg, part))
+            return {**reply, "clients": first["clients"], "clients_more": first["more"],
+                    "clients_after": first["after"]}
+
+        return await self._store.run(read)
+
+    async def directory_clients(self, conn: Connection, msg: DirectoryClients) -> dict[str, Any]:
+        def read(store: Store) -> dict[str, Any]:
+            return clients_page(store, msg.after, lambda part: self._dispatcher.extended(
+                frames.DIRECTORY_CLIENTS, store, msg, part))
 
         return await self._store.run(read)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..protocol.errors import invalid
 from ..protocol.messages import time_field
-from .paging import REPLY_BUDGET, fitting
+from .paging import REPLY_BUDGET, cut
 from .store import Store
 
 #: Sessions read from the database for one page (a session is 300–700 bytes of JSON, so the
@@ -53,14 +53,11 @@ def read_page(store: Store, start: datetime, end: datetime, trainer_id: int | No
     the page is cut to ``budget``, so what they add is counted."""
     found = store.sessions_overlapping(start, end, trainer_id, after=after, limit=rows + 1)
     head = store.head_seq()
-    more = len(found) > rows
     reply = decorate(store, {"sessions": [s.to_wire() for s in found[:rows]]})
-    wires: list[dict[str, Any]] = reply["sessions"]
-    kept = fitting(wires, budget)
-    more = more or kept < len(wires)
-    reply["sessions"] = wires[:kept]
+    kept, more = cut(reply["sessions"], len(found) > rows, budget)
+    reply["sessions"] = kept
     reply["seq"] = head
     reply["more"] = more
-    reply["after"] = cursor_text(wires[kept - 1]["start"], wires[kept - 1]["id"]) if more else None
+    reply["after"] = cursor_text(kept[-1]["start"], kept[-1]["id"]) if more else None
     return reply
 

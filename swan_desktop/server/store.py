@@ -559,8 +559,14 @@ class Store:
     def trainers(self) -> list[Trainer]:
         return [_trainer(r) for r in self._db.execute(select(trainers).order_by(trainers.c.id)).mappings()]
 
-    def clients(self) -> list[Client]:
-        return [_client(r) for r in self._db.execute(select(clients).order_by(clients.c.id)).mappings()]
+    def clients(self, *, after: int | None = None, limit: int | None = None) -> list[Client]:
+        """Clients by id (those after ``after``, at most ``limit`` of them)."""
+        query = select(clients).order_by(clients.c.id)
+        if after is not None:
+            query = query.where(clients.c.id > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_client(r) for r in self._db.execute(query).mappings()]
 
     def session_types(self) -> list[SessionType]:
         rows = self._db.execute(select(session_types).order_by(session_types.c.id)).mappings()

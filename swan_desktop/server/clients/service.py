@@ -127,6 +127,7 @@ class ClientsFeature:
         ctx.request("reminder.settings.get", Empty, self.reminder_settings)
         ctx.request("reminder.test", ReminderTest, self.reminder_test)
         ctx.extend(frames.DIRECTORY_QUERY, _directory)
+        ctx.extend(frames.DIRECTORY_CLIENTS, _directory)
         ctx.on_events(self._events)
 
     async def start(self) -> None:
