@@ -12,8 +12,10 @@ from swan_desktop.protocol.frames import MAX_FRAME_BYTES
 from swan_desktop.server.collab import activity, chat
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.limits import Limits
+from swan_desktop.server.notifications import records
+from swan_desktop.server.notifier_api import Notice, Recipients
 from swan_desktop.server.store import Store
-from tests.server.support import WsClient, start_server
+from tests.server.support import WsClient, signed_in_client, start_server
 
 from .support import Peers, pages
 
@@ -59,6 +61,31 @@ async def test_a_long_activity_feed_answers_in_frames_under_1_mib(
     vic = await peers.signed_in("vic")
     entries = await _page_all(vic, "activity.query", {}, "entries")
     assert len(entries) >= 300
+
+
+async def test_attack_300_announcements_of_5000_characters_still_load_in_the_notification_center(
+        server: EmbeddedServer, peers: Peers, tmp_path: Path) -> None:
+    """An admin's long announcements, kept undismissed for years, were all in the reply every
+    desktop asks for at sign-in (1,000 of them): over a frame, so the link dropped and the
+    center never loaded. Now the newest that fit come, with ``more`` and ``before_id``."""
+    def announce(store: Store) -> None:
+        for n in range(300):
+            records.create(store, Recipients(roles=frozenset({"viewer"})),
+                           Notice(f"Bulletin {n}", LONG[:5000], category="user"))
+
+    server.server.store.submit(announce)
+    vic = await peers.signed_in("vic")
+    got = await pages(vic, "notification.query", {"limit": 1000}, "before_id")
+    first = got[0][1]
+    assert all(size < MAX_FRAME_BYTES for size, _ in got) and 0 < len(first["notifications"]) < 300
+    assert first["more"] is True and first["before_id"] == first["notifications"][-1]["id"]
+    titles = [n["title"] for _, page in got for n in page["notifications"]]
+    assert titles == [f"Bulletin {n}" for n in reversed(range(300))]  # newest first, each once
+    desktop = await signed_in_client(server.url, "vic", tmp_path / "pc")
+    try:
+        assert 0 < len(desktop.notifications.store) < 300
+    finally:
+        await desktop.close()
 
 
 async def test_a_sync_replay_past_its_byte_bound_is_not_recovered(tmp_path: Path) -> None:

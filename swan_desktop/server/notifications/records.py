@@ -19,6 +19,7 @@ from sqlalchemy import RowMapping, Select, and_, delete, func, insert, select, u
 from ...protocol.errors import invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ..notifier_api import PRIORITIES, Notice, Recipients
+from ..paging import cut
 from ..storage import dialect
 from ..store import Store, Tx
 from .tables import (
@@ -147,8 +148,12 @@ def query(store: Store, user_id: int, filters: dict[str, Any]) -> dict[str, Any]
         query = query.where(N.created_at < filters["until"])
     if filters.get("before_id") is not None:
         query = query.where(N.id < filters["before_id"])
-    query = query.order_by(N.id.desc()).limit(int(filters.get("limit", 200)))
-    rows = [_wire(r) for r in store.db.execute(query).mappings()]
+    limit = int(filters.get("limit", 200))
+    query = query.order_by(N.id.desc()).limit(limit + 1)
+    found = [_wire(r) for r in store.db.execute(query).mappings()]
+    # At most `limit`, and no more than fit a reply: 1,000 announcements of 5,000 characters
+    # would be over the frame the desktop accepts, and its notification center would never load.
+    rows, more = cut(found[:limit], len(found) > limit)
     unread = store.db.execute(select(func.count()).select_from(notification_recipients).where(
         R.user_id == user_id, R.read_at.is_(None), R.dismissed_at.is_(None))).scalar_one()
     critical = store.db.execute(
@@ -157,7 +162,7 @@ def query(store: Store, user_id: int, filters: dict[str, Any]) -> dict[str, Any]
         .where(R.user_id == user_id, N.priority == "critical", R.acknowledged_at.is_(None),
                R.dismissed_at.is_(None))).scalar_one()
     return {"notifications": rows, "unread": int(unread), "critical": int(critical),
-            "seq": store.head_seq()}
+            "seq": store.head_seq(), "more": more, "before_id": rows[-1]["id"] if more else None}
 
 
 def apply_mark(store: Store, tx: Tx, user_id: int, ids: list[int], op: str,
