@@ -4,21 +4,14 @@ its own outbox folder as a separate PC; tests/support/fixtures.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtWidgets import QApplication
 
-from swan_desktop.qt.theme import apply_theme
 from tests.support.desktops import SignIn
 
 
 @pytest.fixture(autouse=True)
-def light_theme() -> Iterator[None]:
-    QApplication.instance() or QApplication([])
-    apply_theme("light")
-    yield
-    apply_theme("system")
+def _light(light_theme: None) -> None:
+    """Every test here in the app's light theme (tests/support/fixtures.py)."""
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.client_records import SearchResult
-from swan_desktop.qt.clients.clients_page import ClientsPage
+from swan_desktop.qt.clients.clients_page import SEARCH_LIMIT, ClientsPage
 from swan_desktop.qt.clients.results_model import ClientResultsModel
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn, desktops
@@ -65,6 +65,26 @@ async def test_typing_a_name_sends_one_search_and_lists_the_matches(qtbot, on_se
     assert page.summary.text() == "1 client for “anna”."
     assert page.model.data(page.model.index(0, 2), Qt.ItemDataRole.DisplayRole) == "0 credits"
     assert searches(empty_server) == before + 1, "the server was asked once"
+    page.stop()
+
+
+async def test_a_search_matching_more_than_a_page_shows_the_first_twenty_and_says_so(
+        qtbot, on_server: SignIn) -> None:
+    boss = await on_server("boss")
+    for n in range(SEARCH_LIMIT + 5):
+        await boss.clients.create({"name": f"Anna {n:02d}"})
+    await boss.clients.create({"name": "Bruno Diaz"})
+    page = page_for(qtbot, boss)
+    qtbot.keyClicks(page.search_edit, "anna")
+    await until(lambda: page.summary.text().startswith("The first"), what="a full page of matches")
+    assert names(page) == [f"Anna {n:02d}" for n in range(SEARCH_LIMIT)]
+    assert page.summary.text() == (f"The first {SEARCH_LIMIT} clients for “anna”; "
+                                   "type more to narrow the list.")
+    page.search_edit.clear()
+    qtbot.keyClicks(page.search_edit, "anna 2")
+    narrower = ["Anna 02", "Anna 12", "Anna 20", "Anna 21", "Anna 22", "Anna 23", "Anna 24"]
+    await until(lambda: names(page) == narrower, what="the narrower list")
+    assert page.summary.text() == "7 clients for “anna 2”."
     page.stop()
 
 

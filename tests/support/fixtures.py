@@ -52,3 +52,17 @@ async def clients(server: EmbeddedServer) -> AsyncIterator[Clients]:
     pool = Clients(server)
     yield pool
     await pool.close()
+
+
+@pytest.fixture
+def light_theme() -> Iterator[None]:
+    """The app's own light look (error labels in red) for the test, undone afterwards; a widget
+    folder asks for it for every test from its conftest."""
+    from PySide6.QtWidgets import QApplication
+
+    from swan_desktop.qt.theme import apply_theme
+
+    QApplication.instance() or QApplication([])
+    apply_theme("light")
+    yield
+    apply_theme("system")
