@@ -12,6 +12,7 @@ synchronously), so the figures include drawing.
 
 from __future__ import annotations
 
+import compileall
 import gc
 import itertools
 import os
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import psutil
@@ -32,6 +34,7 @@ os.environ.setdefault("QT_API", "pyside6")
 
 from PySide6.QtWidgets import QApplication
 
+import swan_desktop
 from swan_desktop.core.actions import NoActions
 from swan_desktop.core.directory import Directory
 from swan_desktop.core.schedule import ScheduleStore
@@ -143,9 +146,23 @@ class Timer:
         return median
 
 
+def compile_bytecode() -> int:
+    """Compile the app's modules to bytecode next to their sources, as an installation does
+    (pip compiles what it installs; the bundle carries bytecode). Run from a checkout on a
+    machine that sets ``PYTHONDONTWRITEBYTECODE`` (this one does), every launch would otherwise
+    compile the ~130 modules it imports from source first: 0.10-0.15 s before the first paint
+    that no installed copy pays. Returns how many modules were compiled afresh."""
+    package = Path(swan_desktop.__file__).parent
+    before = sum(1 for _ in package.rglob("*.pyc"))
+    compileall.compile_dir(package, quiet=1)
+    return sum(1 for _ in package.rglob("*.pyc")) - before
+
+
 def first_paint() -> None:
     """Start the real app (embedded server, demo studio): time its first paint, read its memory
     (the desktop's process, which the target is about, and the embedded server's beside it)."""
+    fresh = compile_bytecode()
+    print(f"the app's modules compiled to bytecode first, as installed ({fresh} compiled now)")
     with tempfile.TemporaryDirectory() as data:
         env = dict(os.environ, SWAN_DATA_DIR=data, SWAN_SELF_TEST_RSS="1")
         for label in ("first launch (creates the demo studio)", "second launch"):
