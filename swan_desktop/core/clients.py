@@ -152,7 +152,8 @@ class ClientsClient:
         self.schedule = schedule
         self.store = store if store is not None else ClientsStore()
         if feed is not None:
-            self.store.on_client = lambda r: feed.put_client(Client(r.id, r.name, r.balance))
+            self.store.on_client = lambda r: feed.put_client(
+                Client(r.id, r.name, r.balance, archived=r.archived))
             self.store.on_balance = feed.put_credits
         #: Other clients with the same email, as the last create/update of a client said (id → names).
         self.duplicates: dict[int, tuple[str, ...]] = {}

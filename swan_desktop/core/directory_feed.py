@@ -118,10 +118,11 @@ class DirectoryFeed:
             self._changed()
 
     def put_client(self, client: Client) -> None:
-        """A client's name and balance as pickers show them (the clients feature's records)."""
+        """A client's name, balance and whether archived, as pickers show them (the clients
+        feature's records)."""
         known = self.directory.clients.get(client.id)
-        new = client if known is None else dataclasses.replace(known, name=client.name,
-                                                                credits=client.credits)
+        new = client if known is None else dataclasses.replace(
+            known, name=client.name, credits=client.credits, archived=client.archived)
         if new != known:
             self.directory.clients[client.id] = new
             self._changed()

@@ -130,14 +130,20 @@ class Client:
     name: str
     credits: int = 0
     source: str = "swanstudios"
+    #: Left out of pickers (the clients feature's field; sessions booked before keep the client).
+    archived: bool = False
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "credits": self.credits, "source": self.source}
+        wire: dict[str, Any] = {"id": self.id, "name": self.name, "credits": self.credits,
+                                "source": self.source}
+        if self.archived:
+            wire["archived"] = True
+        return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Client:
         return cls(int(d["id"]), str(d["name"]), int(d.get("credits", 0)),
-                   str(d.get("source", "swanstudios")))
+                   str(d.get("source", "swanstudios")), bool(d.get("archived", False)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,6 +189,34 @@ async def test_the_studio_profile_is_checked(clients: Clients) -> None:
     assert (await boss.ok("studio.setup.get"))["needed"] is False
 
 
+async def test_an_archived_client_takes_no_new_bookings_but_keeps_their_own(clients: Clients) -> None:
+    """The clients page promises archived clients are left out of pickers; a booking sent anyway
+    (another PC's stale list, a script) is refused like an archived trainer's."""
+    boss = await clients.signed_in("boss")
+    ana = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
+    rita = (await boss.ok("client.create", {"name": "Rita Lobo"}))["client"]
+    other = (await boss.ok("client.create", {"name": "Tomas Reis"}))["client"]
+    booking = session_data(trainer_id=ana["id"], session_type_id=None, client_id=rita["id"], client_name="")
+    booked = (await boss.ok("session.create", booking))["session"]
+    await boss.ok("client.update", {"id": rita["id"], "changes": {"archived": True}})
+    error = await boss.error("session.create", {**booking, "start": "2031-03-04T10:00:00Z",
+                                                "end": "2031-03-04T11:00:00Z"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "client_id"
+    assert error["message"] == ("the client 'Rita Lobo' is archived; choose another, "
+                                "or restore them on their card")
+    done = await boss.ok("session.update", {"id": booked["id"], "version": booked["version"],
+                                            "changes": {"notes": "kept"}})
+    assert done["session"]["notes"] == "kept" and done["session"]["client_id"] == rita["id"]
+    moved = await boss.ok("session.update", {"id": booked["id"], "version": done["session"]["version"],
+                                             "changes": {"client_id": other["id"], "client_name": ""}})
+    error = await boss.error("session.update", {"id": booked["id"], "version": moved["session"]["version"],
+                                                "changes": {"client_id": rita["id"]}})
+    assert error["code"] == "invalid" and error["data"]["field"] == "changes.client_id"
+    await boss.ok("client.update", {"id": rita["id"], "changes": {"archived": False}})
+    assert await boss.ok("session.update", {"id": booked["id"], "version": moved["session"]["version"],
+                                            "changes": {"client_id": rita["id"]}})
+
+
 async def test_a_recurring_booking_with_an_archived_session_type_is_refused(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]

@@ -93,7 +93,8 @@ class SessionForm(QWidget):
         self.client_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.client_combo.addItem("", None)
         for c in sorted(directory.clients.values(), key=lambda c: c.name.lower()):
-            self.client_combo.addItem(c.name, c.id)
+            if not c.archived:
+                self.client_combo.addItem(c.name, c.id)
         line = self.client_combo.lineEdit()
         if line is not None:
             line.setPlaceholderText("Client from the list, or any name")
@@ -207,7 +208,7 @@ class SessionForm(QWidget):
             self.end_edit.setTime(QTime(end.hour, end.minute))
             self.end_edit.blockSignals(False)
             self._show_duration()
-        self._offer_archived(d.get("trainer_id"), d.get("session_type_id"))
+        self._offer_archived(d.get("trainer_id"), d.get("session_type_id"), d.get("client_id"))
         self._select_data(self.trainer_combo, d.get("trainer_id"))
         client_id = d.get("client_id")
         idx = self.client_combo.findData(client_id) if client_id is not None else -1
@@ -225,9 +226,13 @@ class SessionForm(QWidget):
         self.cancel_reason_edit.setText(str(d.get("cancel_reason") or ""))
         self._status_changed()
 
-    def _offer_archived(self, trainer_id: object, type_id: object) -> None:
-        """A session of an archived trainer or type keeps showing it (and only it) in the picker."""
+    def _offer_archived(self, trainer_id: object, type_id: object, client_id: object = None) -> None:
+        """A session of an archived trainer, type or client keeps showing it (and only it) in the
+        picker (a client by name alone: the name is what the session keeps)."""
         directory = self._directory
+        client = directory.clients.get(client_id) if isinstance(client_id, int) else None
+        if client is not None and self.client_combo.findData(client.id) < 0:
+            self.client_combo.addItem(client.name, client.id)
         if isinstance(trainer_id, int) and self.trainer_combo.findData(trainer_id) < 0 \
                 and trainer_id in directory.trainers:
             self.trainer_combo.addItem(f"{directory.trainer_name(trainer_id)} (archived)", trainer_id)
