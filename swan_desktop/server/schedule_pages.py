@@ -51,9 +51,9 @@ def read_page(store: Store, start: datetime, end: datetime, trainer_id: int | No
 
     ``decorate`` adds what the features add to a reply (a group session's clients) before
     the page is cut to ``budget``, so what they add is counted."""
-    found = store.sessions_overlapping(start, end, trainer_id, after=after, limit=rows + 1)
+    found = store.session_wires_overlapping(start, end, trainer_id, after=after, limit=rows + 1)
     head = store.head_seq()
-    reply = decorate(store, {"sessions": [s.to_wire() for s in found[:rows]]})
+    reply = decorate(store, {"sessions": found[:rows]})
     kept, more = cut(reply["sessions"], len(found) > rows, budget)
     reply["sessions"] = kept
     reply["seq"] = head

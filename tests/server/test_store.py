@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, insert, select
 from swan_desktop.protocol.entities import Session, Status
 from swan_desktop.server.store import HubEvent, Store
 from swan_desktop.server.tables import events, locations, request_log, trainers
+from swan_desktop.server.tables import sessions as sessions_table
 
 
 @pytest.fixture
@@ -93,3 +94,26 @@ def test_a_statement_compiled_once_runs_with_its_own_values_and_the_columns_it_n
     named = select(locations.c.id, locations.c.name).where(locations.c.id == bindparam("i"))
     assert store.sql(named).all(store.db, {"i": room}) == [{"id": room, "name": "Room 9"}]
     assert store.sql(named).first(store.db, {"i": room + 1}) is None
+
+
+def test_a_session_row_in_wire_form_is_what_the_session_itself_writes(store: Store) -> None:
+    """A schedule page reads rows straight to wire form; every kind of row gives what
+    ``Session.to_wire`` gives, also a time stored in another form (written again)."""
+    from swan_desktop.server.store import session_from_row, session_wire_from_row
+
+    base = _session(store)
+    made = [store.insert_session(base.with_changes(status=status, notes=f"{status.value} ✓",
+                                                   client_name="Zoë" if i % 2 else ""))
+            for i, status in enumerate(Status)]
+    checked = made[0].with_changes(attendance="late", checked_in_at=datetime(2031, 3, 3, 10, 7, tzinfo=UTC),
+                                   updated_at=datetime(2031, 3, 3, 10, 8, tzinfo=UTC), updated_by=4)
+    store.replace_session(checked)
+    ordered = select(sessions_table).order_by(sessions_table.c.id)
+    rows = [dict(r) for r in store.db.execute(ordered).mappings()]
+    rows.append({**rows[0], "start": "2031-03-03T10:00:00.400Z", "updated_at": "", "checked_in_at": None})
+    assert len(rows) == len(Status) + 1 and rows[0]["checked_in_at"]
+    for row in rows:
+        assert session_wire_from_row(row) == session_from_row(row).to_wire()
+    wires = store.session_wires_overlapping(base.start, base.end)
+    assert wires == [s.to_wire() for s in store.sessions_overlapping(base.start, base.end)]
+    assert len(wires) == len(Status)
