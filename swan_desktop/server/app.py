@@ -30,6 +30,7 @@ from .calendar import Calendar
 from .clients.service import ClientsFeature
 from .collab import Collaboration
 from .connection import Connection
+from .fair_share import FairShare
 from .features import FeatureContext
 from .follower import EventFollower
 from .gateway import Gateway, HttpRoute
@@ -120,7 +121,8 @@ class SwanServer:
         self.group = StudioGroup(self.store, self.shared)
         #: Every change's hooks, stage by stage (see server/pipeline.py).
         self.pipeline = Pipeline(lambda: self.collab.config.wall())
-        self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline)
+        self.dispatcher = Dispatcher(self.store, self.metrics, self.pipeline,
+                                     FairShare(self.limits.reads_per_user))
         #: ``GET /studio-ca.pem`` (its ``pem`` set by ``serve --tls auto``): desktops trust it on first use.
         self.studio_ca = StudioCaRoute()
         self._http_routes: list[HttpRoute] = [self.studio_ca]

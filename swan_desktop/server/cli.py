@@ -33,6 +33,7 @@ from .limits import (
     DEFAULT_MAX_PENDING_PER_ADDRESS,
     DEFAULT_PRESENCE_RATE,
     DEFAULT_RATE,
+    DEFAULT_READS_PER_USER,
     DEFAULT_SEND_QUEUE,
     DEFAULT_SEND_QUEUE_BYTES,
     DEFAULT_SIGN_IN_DELAY,
@@ -139,6 +140,11 @@ def _parser() -> argparse.ArgumentParser:
         "--sync-replay-bytes", type=int, default=DEFAULT_SYNC_REPLAY_BYTES, metavar="BYTES",
         help=f"events one sync replays at most, beyond them it answers recovered: false and the client "
         f"reloads (default {DEFAULT_SYNC_REPLAY_BYTES}; 0 = no limit)",
+    )
+    limits.add_argument(
+        "--reads-per-user", type=int, default=DEFAULT_READS_PER_USER, metavar="N",
+        help=f"requests of one account on the database at once, the rest wait their turn so one "
+        f"account cannot hold up the others (default {DEFAULT_READS_PER_USER}; 0 = no limit)",
     )
     limits.add_argument(
         "--presence-rate", type=float, default=DEFAULT_PRESENCE_RATE, metavar="N",
@@ -288,6 +294,7 @@ def _serve_options(args: argparse.Namespace) -> tuple[Limits, ssl.SSLContext | N
         account_check_s=args.account_check_interval,
         sync_replay_bytes=args.sync_replay_bytes,
         presence_rate=args.presence_rate,
+        reads_per_user=args.reads_per_user,
     )
     context, certs = _tls_options(args)
     args.studio_certificates = certs

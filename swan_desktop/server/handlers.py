@@ -28,6 +28,7 @@ from ..protocol.frames import FrameError, Request, decode_request, error_frame, 
 from ..protocol.messages import Message, decode
 from . import account_watch
 from .connection import Connection
+from .fair_share import FairShare
 from .metrics import Metrics, outcome_label
 from .pipeline import Pipeline
 from .storage import dialect
@@ -119,8 +120,11 @@ class RequestType:
 class Dispatcher:
     """Turns one incoming text frame into exactly one reply (or error frame) on the connection."""
 
-    def __init__(self, store: AsyncStore, metrics: Metrics, pipeline: Pipeline) -> None:
+    def __init__(self, store: AsyncStore, metrics: Metrics, pipeline: Pipeline,
+                 fair_share: FairShare | None = None) -> None:
         self._store = store
+        #: Places on the database per account (see :mod:`.fair_share`).
+        self.fair_share = fair_share if fair_share is not None else FairShare()
         self._metrics = metrics
         self.pipeline = pipeline
         self._types: dict[str, RequestType] = {}
@@ -247,7 +251,10 @@ class Dispatcher:
     async def _answer(self, conn: Connection, req: Request, entry: RequestType,
                       msg: Message) -> dict[str, Any]:
         if entry.handler is not None:
-            return await entry.handler(conn, msg)
+            if conn.account is None:
+                return await entry.handler(conn, msg)
+            async with self.fair_share.place(conn.account.id, req.type):
+                return await entry.handler(conn, msg)
         assert conn.account is not None
         data, notes = await self.commits.submit((conn.account, req.id, entry, msg))
         if notes is not None:

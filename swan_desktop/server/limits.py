@@ -34,6 +34,8 @@ DEFAULT_SIGN_IN_DELAY_MAX = 30.0
 DEFAULT_SYNC_REPLAY_BYTES = 4 * 1024 * 1024
 #: Presence events one user causes per second at most (later reports are coalesced).
 DEFAULT_PRESENCE_RATE = 1.0
+#: Requests of one account on the database at once (the rest wait their turn; see fair_share.py).
+DEFAULT_READS_PER_USER = 2
 #: Seconds between checks whether another process (``swan-server user add``) changed the users.
 DEFAULT_ACCOUNT_CHECK_S = 1.0
 
@@ -41,8 +43,8 @@ DEFAULT_ACCOUNT_CHECK_S = 1.0
 @dataclass(frozen=True, slots=True)
 class Limits:
     """What one server allows. ``rate=0``, ``max_connections=0``, ``max_pending_per_address=0``,
-    ``max_connections_per_user=0``, ``sign_in_delay=0`` or ``sync_replay_bytes=0`` switch that
-    limit off."""
+    ``max_connections_per_user=0``, ``sign_in_delay=0``, ``sync_replay_bytes=0`` or
+    ``reads_per_user=0`` switch that limit off."""
 
     rate: float = DEFAULT_RATE
     burst: int = DEFAULT_BURST
@@ -58,6 +60,7 @@ class Limits:
     account_check_s: float = DEFAULT_ACCOUNT_CHECK_S
     sync_replay_bytes: int = DEFAULT_SYNC_REPLAY_BYTES
     presence_rate: float = DEFAULT_PRESENCE_RATE
+    reads_per_user: int = DEFAULT_READS_PER_USER
 
     def __post_init__(self) -> None:
         if self.rate < 0 or not math.isfinite(self.rate):
@@ -73,6 +76,8 @@ class Limits:
                 raise ValueError(f"{name} must be a finite number > 0")
         if self.max_pending_per_address < 0 or self.max_connections_per_user < 0:
             raise ValueError("the per-address and per-user connection limits must be >= 0")
+        if self.reads_per_user < 0:
+            raise ValueError("reads_per_user must be >= 0")
         if self.sync_replay_bytes < 0:
             raise ValueError("sync_replay_bytes must be >= 0")
         if not 0 < self.presence_rate < math.inf:

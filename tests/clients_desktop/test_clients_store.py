@@ -15,10 +15,9 @@ from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.answered import asked_since, handled
 from tests.support.desktops import SignIn
 from tests.support.poll import until
-
-from .live_search_support import asked_since, handled
 
 
 async def group_session(boss: StudioClient, capacity: int) -> Session:

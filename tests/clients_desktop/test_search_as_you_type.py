@@ -15,12 +15,12 @@ from swan_desktop.core.client_records import SearchResult
 from swan_desktop.qt.clients.clients_page import SEARCH_LIMIT, ClientsPage
 from swan_desktop.qt.clients.results_model import ClientResultsModel
 from swan_desktop.server.embedded import EmbeddedServer
+from tests.support.answered import handled
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until, until_answered
 from tests.support.proxy import ChaosProxy
 
 from .cells import cell
-from .live_search_support import handled
 
 
 def page_for(qtbot, pc: StudioClient) -> ClientsPage:

@@ -22,7 +22,7 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Session
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.clients_desktop.live_search_support import handled
+from tests.support.answered import handled
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 from tests.support.qt import next_emission

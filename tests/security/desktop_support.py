@@ -8,6 +8,7 @@ from pathlib import Path
 from swan_desktop.server import studio_pki
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.tls import server_context
+from tests.support.answered import handled
 from tests.support.server import FAST_HASHER, add_users
 
 
@@ -26,9 +27,7 @@ def studio_server(folder: Path, port: int = 0, host: str = "127.0.0.1") -> tuple
 
 def sign_in_attempts(server: EmbeddedServer) -> float:
     """``authenticate`` requests the server handled, whatever their outcome."""
-    return sum(sample.value for metric in server.server.metrics.requests.collect()
-               for sample in metric.samples
-               if sample.name.endswith("_total") and sample.labels.get("type") == "authenticate")
+    return handled(server)["authenticate"]
 
 
 #: 4,000 characters a message or entry, each four bytes of UTF-8: 16 KB, so a 512 KiB page holds ~30.
