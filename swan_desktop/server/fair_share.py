@@ -8,8 +8,9 @@ them; a year's report at a big studio takes about half a second, so 32 of them c
 studio up for over 15 s. So an account's requests that go to the database (every request type
 but the few answered on the loop) hold one of a few places (``--reads-per-user``, 2) while
 they run; the rest wait on the loop, in order, and a request asked meanwhile by anyone else
-waits behind at most those few (2-3 searches in the same measurement). Changes (mutations) are not held here: they
-share group commits, where one account's flood is one group among many callers' changes.
+waits behind at most those few (2-3 searches in the same measurement). Changes (mutations)
+are not held here: they share group commits, where one account's flood is one group among many
+callers' changes.
 """
 
 from __future__ import annotations
