@@ -275,8 +275,11 @@ def _lapse(store: Store, now: datetime) -> int:
 
 
 def _directory(store: Store, msg: Message, reply: dict[str, Any]) -> None:
-    archived = {r.id: bool(r.archived) for r in store.db.execute(select(clients.c.id, clients.c.archived))}
-    for client in reply.get("clients", []):
+    listed = reply.get("clients", [])
+    ids = [client["id"] for client in listed]
+    archived = {r.id: bool(r.archived) for r in store.db.execute(
+        select(clients.c.id, clients.c.archived).where(clients.c.id.in_(ids)))} if ids else {}
+    for client in listed:
         client["archived"] = archived.get(client["id"], False)
     caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
     for kind in reply.get("session_types", []):
