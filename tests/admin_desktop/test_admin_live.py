@@ -29,11 +29,11 @@ from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
-from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
 from tests.support.qt import APP_LOG_NOISE, shown
+from tests.support.sign_in_dialog import submit
 
 pytestmark = pytest.mark.qt_log_ignore(APP_LOG_NOISE)
 

@@ -21,9 +21,9 @@ from swan_desktop.qt.app import parse_args, run
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import PASSWORDS, start_server
 from tests.support.qt import APP_LOG_NOISE, shown
+from tests.support.sign_in_dialog import submit
 
 pytestmark = [pytest.mark.qt_log_ignore(APP_LOG_NOISE), pytest.mark.usefixtures("private_app_state")]
 

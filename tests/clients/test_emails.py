@@ -4,26 +4,19 @@ cancellation; each once, also when the server restarts between queueing and send
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
-from tests.support.mail import Inbox, smtp_server
+from tests.support.mail import Inbox
+from tests.support.outbox import book_emailed_sessions, flush_outbox
 from tests.support.poll import until
-from tests.support.server import Clients, WsClient, free_port, on_server, session_data, start_server
-
-
-@pytest.fixture
-def smtpd() -> Iterator[tuple[Controller, Inbox]]:
-    with smtp_server() as running:
-        yield running
+from tests.support.server import Clients, WsClient, free_port, session_data, start_server
 
 
 def _serve(db: Path, mail: Controller | None) -> EmbeddedServer:
@@ -35,32 +28,6 @@ def _serve(db: Path, mail: Controller | None) -> EmbeddedServer:
     return server
 
 
-async def _flush(server: EmbeddedServer) -> int:
-    return await on_server(server, server.server.clients.outbox.flush)
-
-
-async def _book(pool: Clients) -> tuple[dict[str, Any], dict[str, Any]]:
-    boss = await pool.signed_in("boss")
-    await boss.ok("studio.setup.set", {"name": "Swan Studios Lisboa", "timezone": "Europe/Lisbon"})
-    rita = (
-        await boss.ok(
-            "client.create", {"name": "Rita", "email": "rita@example.com", "consent": {"reminders": True}}
-        )
-    )["client"]
-    quiet = (await boss.ok("client.create", {"name": "Quiet", "email": "quiet@example.com"}))["client"]
-    soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(hours=5)
-    span = {
-        "start": format_ts(soon),
-        "end": format_ts(soon + timedelta(hours=1)),
-        "trainer_id": 1,
-        "location": "Rooftop",
-        "allow_overlap": True,
-    }
-    session = (await boss.ok("session.create", {**span, "client_id": rita["id"]}))["session"]
-    await boss.ok("session.create", {**span, "client_id": quiet["id"], "trainer_id": 2})
-    return rita, session
-
-
 async def test_each_email_is_sent_once_across_restarts(
     tmp_path: Path, smtpd: tuple[Controller, Inbox]
 ) -> None:
@@ -69,7 +36,7 @@ async def test_each_email_is_sent_once_across_restarts(
     first = _serve(db, None)  # no mail server configured yet: the emails wait in the outbox
     try:
         pool = Clients(first)
-        rita, session = await _book(pool)
+        rita, session = await book_emailed_sessions(pool)
         boss = await pool.signed_in("boss")
         waiting = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
         assert sorted((m["kind"], m["status"]) for m in waiting) == [
@@ -81,7 +48,7 @@ async def test_each_email_is_sent_once_across_restarts(
         first.stop()
     second = _serve(db, controller)
     try:
-        await _flush(second)
+        await flush_outbox(second)
         await until(lambda: len(inbox.messages) == 2, what="the two emails queued before the restart")
     finally:
         second.stop()
@@ -101,7 +68,7 @@ async def test_each_email_is_sent_once_across_restarts(
     third = _serve(db, controller)
     pool = Clients(third)
     try:
-        assert await _flush(third) == 0  # nothing twice
+        assert await flush_outbox(third) == 0  # nothing twice
         boss = await pool.signed_in("boss")
         await boss.ok(
             "session.update",
@@ -111,7 +78,7 @@ async def test_each_email_is_sent_once_across_restarts(
                 "changes": {"status": "cancelled", "cancel_reason": "ill"},
             },
         )
-        await _flush(third)  # (a change also wakes the outbox: either pass sends it)
+        await flush_outbox(third)  # (a change also wakes the outbox: either pass sends it)
         await until(lambda: len(inbox.messages) == 3, what="the cancellation notice")
         # The SMTP server has the message before the outbox records it as sent: wait for the record.
         deadline = asyncio.get_running_loop().time() + 10
@@ -207,7 +174,7 @@ async def test_the_studios_mail_server_is_set_by_an_admin_and_a_test_email_arriv
 
         # a client's booking confirmation goes through the studio's mail server too
         await _booked_in_three_days(boss)
-        await _flush(server)
+        await flush_outbox(server)
         await until(lambda: len(inbox.messages) == 2, what="the confirmation (the reminder is not due yet)")
         assert inbox.messages[1][1]["Subject"].endswith("Booking confirmed")
 

@@ -4,10 +4,8 @@ email" delivers one; a refused host is said under its field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 
-import pytest
 from aiosmtpd.controller import Controller
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -17,15 +15,9 @@ from swan_desktop.qt.clients.install import ClientsArea
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.support.desktops import SignIn
-from tests.support.mail import Inbox, smtp_server
+from tests.support.mail import Inbox
 from tests.support.poll import until
 from tests.support.server import free_port
-
-
-@pytest.fixture
-def smtpd() -> Iterator[tuple[Controller, Inbox]]:
-    with smtp_server() as running:
-        yield running
 
 
 async def test_an_admin_sets_the_mail_server_and_reminders_and_a_test_email_arrives(

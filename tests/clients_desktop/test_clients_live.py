@@ -10,17 +10,14 @@ from __future__ import annotations
 import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
-from swan_desktop.core.client import StudioClient
 from swan_desktop.core.groups import group_of
 from swan_desktop.core.outcomes import Full, outcome_of
 from swan_desktop.core.report_csv import figure_text, title_of
 from swan_desktop.protocol.errors import ProtocolError
-from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.group_panel import GroupPanel
 from swan_desktop.qt.clients.pane import ClientsPane
@@ -30,40 +27,9 @@ from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 
+from .live_studio import at_ten, session_fields, set_up
+
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
-
-WINDOW_H = 720        # the longest cancellation window the studio allows (30 days)
-ALL_DAY = [(d, "06:00", "22:00") for d in range(7)]
-
-
-async def set_up(boss: StudioClient) -> dict[str, int]:
-    """A studio on UTC open all week, one trainer, a room, one-to-one and small-group types,
-    and a 30-day cancellation window."""
-    await boss.admin.set_studio(name="Swan Live", timezone="UTC", opening_hours=ALL_DAY, setup_complete=True)
-    trainer = await boss.admin.create_trainer("Ana Kowalski", color="#1f5f8b")
-    await boss.admin.set_hours(trainer.id, ALL_DAY)
-    await boss.admin.create_room("Studio A", capacity=6)
-    pt = await boss.admin.create_type("Personal training", duration_min=60, credits=1)
-    group = await boss.link.request("session_type.create", {"name": "Small group", "duration_min": 60,
-                                                            "credits": 1, "capacity": 2})
-    await boss.collab.change_settings({"cancellation_window_h": WINDOW_H})
-    return {"trainer": trainer.id, "pt": pt.id, "group": int(group["session_type"]["id"])}
-
-
-def at_ten(days: int) -> datetime:
-    day = datetime.now(UTC).date() + timedelta(days=days)
-    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-
-
-def session_fields(ids: dict[str, int], start: datetime, kind: str, client_id: int | None = None
-                   ) -> dict[str, Any]:
-    fields: dict[str, Any] = {"start": format_ts(start), "end": format_ts(start + timedelta(hours=1)),
-                              "trainer_id": ids["trainer"], "session_type_id": ids[kind],
-                              "location": "Studio A", "status": "scheduled"}
-    if client_id is not None:
-        fields["client_id"] = client_id
-    return fields
-
 
 async def test_a_package_sold_from_the_card_and_sessions_booked_and_cancelled(qtbot, on_server: SignIn
                                                                              ) -> None:

@@ -22,7 +22,7 @@ from tests.support.poll import until
 from tests.support.server import paced
 
 from .cells import cell
-from .test_clients_live import set_up
+from .live_studio import set_up
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
 

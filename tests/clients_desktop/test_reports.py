@@ -22,7 +22,7 @@ from tests.support.desktops import SignIn
 from tests.support.poll import until
 
 from .cells import cell
-from .test_clients_live import ALL_DAY, at_ten, session_fields, set_up
+from .live_studio import ALL_DAY, at_ten, session_fields, set_up
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
 

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Status
 
-from .test_collab_clients import fields
+from .support import collab_fields
 
 
 async def test_an_admin_gives_a_late_cancellations_credit_back(sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=3)
-    booked = await boss.create_session(fields(soon, location="Rooftop"), allow_overlap=True)
+    booked = await boss.create_session(collab_fields(soon, location="Rooftop"), allow_overlap=True)
     done = await boss.update_session(booked.id, booked.version, {"status": "completed"})
     reply = await boss.link.request("directory.query", {})
     before = next(c["credits"] for c in reply["clients"] if c["id"] == 1)

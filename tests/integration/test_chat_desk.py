@@ -14,7 +14,7 @@ from swan_desktop.qt.main_window import MainWindow
 from tests.support.poll import until
 from tests.support.sample import make_directory
 
-from .test_collab_desktop import desktop
+from .support import collab_desktop
 
 POPUP_NOISE = r"This plugin does not support (raise\(\)|grabbing the keyboard|propagateSizeHints)"
 
@@ -41,7 +41,7 @@ def test_mentions_are_marked_in_the_message() -> None:
 @pytest.mark.qt_log_ignore(POPUP_NOISE)
 async def test_the_completion_opens_on_a_bare_at_and_a_stranger_is_warned_about(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    _pane, collab = await desktop(qtbot, ana)
+    _pane, collab = await collab_desktop(qtbot, ana)
     chat = collab.panel.chat
     window = chat.window()
     assert isinstance(window, MainWindow)
@@ -62,7 +62,7 @@ async def test_the_completion_opens_on_a_bare_at_and_a_stranger_is_warned_about(
 
 async def test_the_collaboration_tab_counts_unread_chat_and_mentions(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    pane, collab = await desktop(qtbot, ana)
+    pane, collab = await collab_desktop(qtbot, ana)
     window = pane.window()
     assert isinstance(window, MainWindow)
     window.show()

@@ -18,7 +18,7 @@ from swan_desktop.qt.collab.install import Collaboration, attach_settings
 from swan_desktop.qt.settings_pages.studio import StudioSettingsPage
 from tests.support.poll import until
 
-from .test_collab_desktop import desktop
+from .support import collab_desktop
 
 #: Menus really pop up; the offscreen platform cannot raise them or grab the keyboard.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing)")
@@ -49,9 +49,9 @@ async def avatar_menu(collab: Collaboration, name: str) -> QMenu | None:
 async def test_an_admin_makes_a_trainer_a_viewer_from_her_avatar_and_her_desktop_turns_read_only(
         qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    ana_pane, _ = await desktop(qtbot, ana)
+    ana_pane, _ = await collab_desktop(qtbot, ana)
     boss: StudioClient = await sign_in("boss")
-    _boss_pane, boss_collab = await desktop(qtbot, boss)
+    _boss_pane, boss_collab = await collab_desktop(qtbot, boss)
     assert not ana_pane.read_only
     menu = await avatar_menu(boss_collab, "Ana")
     assert menu is not None
@@ -64,7 +64,7 @@ async def test_an_admin_makes_a_trainer_a_viewer_from_her_avatar_and_her_desktop
 
 async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connection(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    await desktop(qtbot, ana)
+    await collab_desktop(qtbot, ana)
     states: list[tuple[LinkState, str]] = []
     before = ana.link.on_state
 
@@ -74,7 +74,7 @@ async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connect
 
     ana.link.on_state = record
     boss: StudioClient = await sign_in("boss")
-    _pane, collab = await desktop(qtbot, boss)
+    _pane, collab = await collab_desktop(qtbot, boss)
     people = collab.people
     assert ana.user is not None
     ana_id = ana.user.id
@@ -143,7 +143,7 @@ async def test_an_announcement_reaches_the_chat_and_notifies_only_the_chosen_rol
     ana: StudioClient = await sign_in("ana")
     vic: StudioClient = await sign_in("vic")
     boss: StudioClient = await sign_in("boss")
-    _pane, collab = await desktop(qtbot, boss)
+    _pane, collab = await collab_desktop(qtbot, boss)
     assert collab.people.announce_button.isVisibleTo(collab.panel)
     dialog = collab.people.open_announcement()
     assert dialog is not None and dialog.isVisible()
@@ -163,9 +163,9 @@ async def test_an_announcement_reaches_the_chat_and_notifies_only_the_chosen_rol
 
 async def test_non_admins_see_none_of_the_admin_controls(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
-    await desktop(qtbot, boss)
+    await collab_desktop(qtbot, boss)
     ana: StudioClient = await sign_in("ana")
-    _pane, collab = await desktop(qtbot, ana)
+    _pane, collab = await collab_desktop(qtbot, ana)
     assert await avatar_menu(collab, "Boss") is None
     boss_entry = next(a.entry for a in collab.avatars.avatars if a.entry.name == "Boss")
     assert collab.admin.menu_for(boss_entry) is None
@@ -176,6 +176,6 @@ async def test_non_admins_see_none_of_the_admin_controls(qtbot, sign_in) -> None
 
 async def test_an_admin_has_no_menu_on_their_own_avatar(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
-    _pane, collab = await desktop(qtbot, boss)
+    _pane, collab = await collab_desktop(qtbot, boss)
     assert await avatar_menu(collab, "Boss") is None
     assert isinstance(collab.people, QWidget) and collab.people.announce_button.isVisibleTo(collab.panel)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 
 import pytest
@@ -13,13 +13,7 @@ from swan_desktop.protocol.entities import Role, Session
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
 from tests.support.poll import until
 
-FAR = datetime(2031, 4, 7, 9, 0, tzinfo=UTC)  # clear of the demo schedule
-
-
-def fields(start: datetime = FAR, **extra: object) -> dict:
-    return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "trainer_id": 1, "client_id": 1, "location": "", "session_type_id": 1, **extra}
+from .support import COLLAB_FAR, collab_fields
 
 
 async def test_presence_shows_who_is_online_with_what_they_do_and_drops_who_quits(sign_in) -> None:
@@ -56,8 +50,8 @@ async def test_a_burst_of_presence_reports_leaves_at_most_twenty_a_second_and_th
 async def test_an_editors_lock_shows_for_others_and_their_save_is_refused_in_words(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields())
-    await ana.load_range(FAR - timedelta(days=1), FAR + timedelta(days=1))
+    session = await boss.create_session(collab_fields())
+    await ana.load_range(COLLAB_FAR - timedelta(days=1), COLLAB_FAR + timedelta(days=1))
     lock = await ana.collab.take_lock(session.id)
     assert ana.collab.locks.token_for(session.id) == lock.token
     await until(lambda: boss.collab.locks.held_by_other(session.id) is not None)
@@ -75,9 +69,9 @@ async def test_a_lapsed_holder_is_fenced_off_after_someone_else_took_the_lock(se
     import dataclasses
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields(FAR + timedelta(hours=3)))
+    session = await boss.create_session(collab_fields(COLLAB_FAR + timedelta(hours=3)))
     server.server.collab.config = dataclasses.replace(server.server.collab.config, lease_s=0.3)
-    await ana.load_range(FAR - timedelta(days=1), FAR + timedelta(days=1))
+    await ana.load_range(COLLAB_FAR - timedelta(days=1), COLLAB_FAR + timedelta(days=1))
     await ana.collab.take_lock(session.id)
     await until(lambda: boss.collab.locks.holder(session.id) is None)  # ana's lease ran out
     await boss.collab.take_lock(session.id)
@@ -127,14 +121,14 @@ async def test_chat_keeps_order_mentions_notify_and_reactions_agree(sign_in) -> 
 async def test_the_feed_and_system_messages_are_complete_after_a_resync(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields(FAR + timedelta(hours=5)))
+    session = await boss.create_session(collab_fields(COLLAB_FAR + timedelta(hours=5)))
     await until(lambda: any(e.session_id == session.id for e in ana.collab.activity.entries()))
     resynced = asyncio.Event()
     ana.on_resynced = resynced.set
     ana.router.epoch = "pruned"  # ana's position is no longer replayable: the next sync reloads
     moved = await boss.update_session(session.id, session.version,
-                                      {"start": fields(FAR + timedelta(hours=6))["start"],
-                                       "end": fields(FAR + timedelta(hours=6))["end"]})
+                                      {"start": collab_fields(COLLAB_FAR + timedelta(hours=6))["start"],
+                                       "end": collab_fields(COLLAB_FAR + timedelta(hours=6))["end"]})
     await boss.update_session(moved.id, moved.version, {"notes": "bring a towel"})
     assert not any(e.kind == "updated" for e in ana.collab.activity.entries())  # missed while astray
     assert ana.user is not None
@@ -143,7 +137,7 @@ async def test_the_feed_and_system_messages_are_complete_after_a_resync(sign_in)
     mine = [e for e in ana.collab.activity.entries() if e.session_id == session.id]
     assert [e.kind for e in mine] == ["updated", "updated", "created"]
     assert mine[1].summary.startswith("Boss moved") and ("notes", "", "bring a towel") in mine[0].changes
-    day_room = f"day:{FAR:%Y-%m-%d}"
+    day_room = f"day:{COLLAB_FAR:%Y-%m-%d}"
     await ana.collab.load_room(day_room)
     assert [m.kind for m in ana.collab.chat.messages(day_room)][-3:] == ["system"] * 3
 
@@ -158,5 +152,5 @@ async def test_a_role_change_reaches_the_open_desktop_at_once(sign_in) -> None:
     await until(lambda: ana.user is not None and ana.user.role is Role.VIEWER)
     assert told and getattr(told[0], "role", None) is Role.VIEWER
     with pytest.raises(ProtocolError) as refused:
-        await ana.create_session(fields(FAR + timedelta(hours=8)))
+        await ana.create_session(collab_fields(COLLAB_FAR + timedelta(hours=8)))
     assert refused.value.code is ErrorCode.FORBIDDEN

@@ -10,34 +10,20 @@ from PySide6.QtCore import Qt
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.protocol.entities import Role
-from swan_desktop.qt.collab.install import Collaboration, install
 from swan_desktop.qt.dialogs.conflict_dialog import ReviewDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
-from swan_desktop.qt.main_window import MainWindow
-from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.support.poll import until
 from tests.support.qt import next_emission
 
-from .test_collab_clients import FAR, fields
-
-
-async def desktop(qtbot, client: StudioClient) -> tuple[SchedulePane, Collaboration]:
-    pane = SchedulePane(client.store, client)
-    window = MainWindow(pane)
-    qtbot.addWidget(window)
-    pane.set_current_user(client.user)
-    collaboration = install(window, pane, client)
-    pane.set_date(FAR.date())
-    await client.load_range(FAR - timedelta(days=1), FAR + timedelta(days=2))
-    return pane, collaboration
+from .support import COLLAB_FAR, collab_desktop, collab_fields
 
 
 async def test_avatars_show_who_is_online_and_outline_what_they_edit(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    pane, collab = await desktop(qtbot, ana)
+    pane, collab = await collab_desktop(qtbot, ana)
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields())
-    boss.collab.report("editing", session_id=session.id, day=FAR.date().isoformat())
+    session = await boss.create_session(collab_fields())
+    boss.collab.report("editing", session_id=session.id, day=COLLAB_FAR.date().isoformat())
     await until(lambda: "Boss" in collab.avatars.names(), 5)
     boss_avatar = next(a for a in collab.avatars.avatars if a.entry.name == "Boss")
     assert "admin" in boss_avatar.toolTip() and "editing" in boss_avatar.toolTip()
@@ -52,10 +38,10 @@ async def test_avatars_show_who_is_online_and_outline_what_they_edit(qtbot, sign
 
 async def test_the_editor_locks_the_session_and_another_user_sees_it_locked(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields(FAR + timedelta(hours=2)))
+    session = await boss.create_session(collab_fields(COLLAB_FAR + timedelta(hours=2)))
     ana: StudioClient = await sign_in("ana")
-    ana_pane, ana_collab = await desktop(qtbot, ana)
-    boss_pane, boss_collab = await desktop(qtbot, boss)
+    ana_pane, ana_collab = await collab_desktop(qtbot, ana)
+    boss_pane, boss_collab = await collab_desktop(qtbot, boss)
     ana_editor = ana_pane.open_editor(session.id)
     assert ana_editor is not None
     await until(lambda: ana.collab.locks.token_for(session.id) is not None, 5)
@@ -91,10 +77,10 @@ async def test_the_editor_locks_the_session_and_another_user_sees_it_locked(qtbo
 
 async def test_an_admin_breaks_a_lock_and_the_holder_is_told(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
-    session = await boss.create_session(fields(FAR + timedelta(hours=4)))
+    session = await boss.create_session(collab_fields(COLLAB_FAR + timedelta(hours=4)))
     ana: StudioClient = await sign_in("ana")
-    ana_pane, ana_collab = await desktop(qtbot, ana)
-    boss_pane, boss_collab = await desktop(qtbot, boss)
+    ana_pane, ana_collab = await collab_desktop(qtbot, ana)
+    boss_pane, boss_collab = await collab_desktop(qtbot, boss)
     ana_editor = ana_pane.open_editor(session.id)
     assert ana_editor is not None
     await until(lambda: boss.collab.locks.held_by_other(session.id) is not None, 5)
@@ -113,7 +99,7 @@ async def test_an_admin_breaks_a_lock_and_the_holder_is_told(qtbot, sign_in) -> 
 async def test_chat_panel_mentions_with_completion_react_edit_and_delete(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     vic: StudioClient = await sign_in("vic")
-    _pane, collab = await desktop(qtbot, ana)
+    _pane, collab = await collab_desktop(qtbot, ana)
     chat = collab.panel.chat
     unread = vic.notifications.store.unread
     chat.input.setFocus()
@@ -148,8 +134,8 @@ async def test_chat_panel_mentions_with_completion_react_edit_and_delete(qtbot, 
 async def test_the_feed_filters_and_opens_the_session(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    pane, collab = await desktop(qtbot, ana)
-    session = await boss.create_session(fields(FAR + timedelta(hours=6)))
+    pane, collab = await collab_desktop(qtbot, ana)
+    session = await boss.create_session(collab_fields(COLLAB_FAR + timedelta(hours=6)))
     await boss.update_session(session.id, session.version, {"notes": "towel"})
     feed = collab.panel.activity
     await until(lambda: feed.model.rowCount() >= 2, 5)
@@ -168,7 +154,7 @@ async def test_the_feed_filters_and_opens_the_session(qtbot, sign_in) -> None:
 async def test_a_role_change_makes_the_open_desktop_read_only(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    pane, collab = await desktop(qtbot, ana)
+    pane, collab = await collab_desktop(qtbot, ana)
     assert not pane.read_only and pane.toolbar.new_button.isEnabled()
     assert ana.user is not None
     await boss.collab.set_role(ana.user.id, Role.VIEWER)
@@ -180,7 +166,7 @@ async def test_manual_review_lets_the_user_choose_per_field_and_sends_the_result
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
     await boss.collab.set_strategy("manual-review")
-    created = await ana.create_session(fields(FAR + timedelta(hours=8), notes="first"))
+    created = await ana.create_session(collab_fields(COLLAB_FAR + timedelta(hours=8), notes="first"))
     dialog = SessionDialog(ana.store.directory, ana, created, user_name=ana.store.directory.user_name)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -9,13 +9,13 @@ from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDial
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from tests.support.qt import next_emission
 
-from .test_live_schedule import fields
+from .support import schedule_fields
 
 
 async def stale_edit(qtbot, sign_in) -> tuple[StudioClient, StudioClient, SessionDialog, ConflictDialog, int]:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    created = await ana.create_session(fields(notes="first"))
+    created = await ana.create_session(schedule_fields(notes="first"))
     dialog = SessionDialog(ana.store.directory, ana, created, user_name=ana.store.directory.user_name)
     qtbot.addWidget(dialog)
     dialog.show()

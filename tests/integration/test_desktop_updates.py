@@ -22,8 +22,7 @@ from swan_desktop.settings.config import Settings
 from tests.support.poll import until
 from tests.support.qt import shown
 from tests.support.server import PASSWORDS
-
-from .test_sign_in_dialog import submit
+from tests.support.sign_in_dialog import submit
 
 URL = "https://studio.example/swan-desktop-9.9.0-setup.exe"
 

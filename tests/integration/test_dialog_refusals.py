@@ -17,9 +17,9 @@ from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.support.poll import until
 from tests.support.qt import next_emission
 
-from .test_collab_clients import FAR, fields
+from .support import COLLAB_FAR, collab_fields
 
-WEDNESDAY = datetime(2031, 4, 9, 15, 0, tzinfo=UTC)  # FAR is a Monday
+WEDNESDAY = datetime(2031, 4, 9, 15, 0, tzinfo=UTC)  # COLLAB_FAR is a Monday
 
 
 async def shown(client: StudioClient, session: Session) -> Session:
@@ -61,7 +61,7 @@ async def test_a_stale_edit_reaches_the_editor_as_a_stale_version_and_opens_the_
         qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     ana: StudioClient = await sign_in("ana")
-    mine = await shown(ana, await boss.create_session(fields()))
+    mine = await shown(ana, await boss.create_session(collab_fields()))
     dialog = editor(qtbot, ana, mine)
     await boss.update_session(mine.id, mine.version, {"notes": "boss's notes"})
     dialog.form.notes_edit.setPlainText("ana's notes")
@@ -79,8 +79,8 @@ async def test_a_stale_edit_reaches_the_editor_as_a_stale_version_and_opens_the_
 async def test_a_clash_reaches_the_editor_and_is_shown_by_the_time_and_the_trainer(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     ana: StudioClient = await sign_in("ana")
-    await boss.create_session(fields())
-    dialog = editor(qtbot, ana, start=FAR, trainer_id=1)
+    await boss.create_session(collab_fields())
+    dialog = editor(qtbot, ana, start=COLLAB_FAR, trainer_id=1)
     refused = next_emission(dialog.refused, timeout=5)
     assert dialog.save() is True
     (outcome,) = await refused
@@ -93,7 +93,7 @@ async def test_a_clash_reaches_the_editor_and_is_shown_by_the_time_and_the_train
 async def test_a_locked_session_reaches_the_editor_and_names_who_holds_it(qtbot, sign_in) -> None:
     boss: StudioClient = await sign_in("boss")
     ana: StudioClient = await sign_in("ana")
-    session = await shown(ana, await boss.create_session(fields()))
+    session = await shown(ana, await boss.create_session(collab_fields()))
     await boss.collab.take_lock(session.id)
     dialog = editor(qtbot, ana, session)
     dialog.form.notes_edit.setPlainText("ana was here")
@@ -128,7 +128,7 @@ async def test_an_outside_hours_booking_reaches_the_editor_and_an_admin_may_book
 
 async def test_a_saved_change_is_written_to_the_store_once(qtbot, sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    session = await shown(ana, await ana.create_session(fields()))
+    session = await shown(ana, await ana.create_session(collab_fields()))
     pane = SchedulePane(ana.store, ana)
     qtbot.addWidget(pane)
     echoed: list[Event] = []

@@ -22,7 +22,7 @@ from swan_desktop.server.store import Store
 from tests.support.qt import next_emission
 from tests.support.server import FAST_HASHER
 
-from .test_schedule_menu import window_with_menu
+from .support import window_with_menu
 
 
 def _get(url: str) -> tuple[int, bytes]:

@@ -17,8 +17,7 @@ from swan_desktop.qt.main_window import MainWindow
 from tests.support.poll import until
 from tests.support.qt import APP_LOG_NOISE, shown
 from tests.support.server import PASSWORDS
-
-from .test_sign_in_dialog import submit
+from tests.support.sign_in_dialog import submit
 
 pytestmark = [pytest.mark.qt_log_ignore(APP_LOG_NOISE), pytest.mark.usefixtures("private_app_state")]
 

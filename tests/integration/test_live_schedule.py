@@ -3,7 +3,7 @@ server's refusals arrive as errors the views can act on."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,13 +12,7 @@ from swan_desktop.protocol.entities import Role, Status
 from swan_desktop.protocol.errors import ErrorCode, ProtocolError
 from tests.support.poll import until
 
-FAR = datetime(2031, 3, 3, 10, 0, tzinfo=UTC)  # clear of the demo schedule
-
-
-def fields(start: datetime = FAR, minutes: int = 60, trainer: int = 1, **extra: object) -> dict:
-    return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "trainer_id": trainer, "client_id": 1, "location": "", "session_type_id": 1, **extra}
+from .support import SCHEDULE_FAR, schedule_fields
 
 
 async def test_sign_in_loads_directory_and_identifies_the_user(sign_in) -> None:
@@ -33,14 +27,14 @@ async def test_sign_in_loads_directory_and_identifies_the_user(sign_in) -> None:
 async def test_edits_in_one_desktop_appear_in_another_in_order(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    await boss.load_range(FAR - timedelta(days=1), FAR + timedelta(days=2))
+    await boss.load_range(SCHEDULE_FAR - timedelta(days=1), SCHEDULE_FAR + timedelta(days=2))
     seen: list[tuple[int, str]] = []
     boss.router.register("session:", lambda e: seen.append((e.seq, e.kind)))
 
-    created = await ana.create_session(fields())
+    created = await ana.create_session(schedule_fields())
     moved = await ana.update_session(created.id, created.version,
-                                     {"start": fields(FAR + timedelta(hours=2))["start"],
-                                      "end": fields(FAR + timedelta(hours=2))["end"]})
+                                     {"start": schedule_fields(SCHEDULE_FAR + timedelta(hours=2))["start"],
+                                      "end": schedule_fields(SCHEDULE_FAR + timedelta(hours=2))["end"]})
     confirmed = await ana.update_session(moved.id, moved.version, {"status": "confirmed"})
 
     def boss_has_confirmed() -> bool:
@@ -49,7 +43,8 @@ async def test_edits_in_one_desktop_appear_in_another_in_order(sign_in) -> None:
 
     await until(boss_has_confirmed)
     got = boss.store.get(created.id)
-    assert got is not None and got.start == FAR + timedelta(hours=2) and got.version == confirmed.version
+    assert got is not None and got.start == SCHEDULE_FAR + timedelta(hours=2)
+    assert got.version == confirmed.version
     assert [kind for _, kind in seen] == ["session:created", "session:updated", "session:updated",
                                           "session:confirmed"]
     assert [seq for seq, _ in seen] == sorted(seq for seq, _ in seen)
@@ -61,15 +56,15 @@ async def test_edits_in_one_desktop_appear_in_another_in_order(sign_in) -> None:
 async def test_viewer_is_refused_by_the_server(sign_in) -> None:
     vic: StudioClient = await sign_in("vic")
     with pytest.raises(ProtocolError) as caught:
-        await vic.create_session(fields())
+        await vic.create_session(schedule_fields())
     assert caught.value.code is ErrorCode.FORBIDDEN
 
 
 async def test_overlap_is_refused_naming_the_clash(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
-    first = await ana.create_session(fields(client_name="Tom"))
+    first = await ana.create_session(schedule_fields(client_name="Tom"))
     with pytest.raises(ProtocolError) as caught:
-        await ana.create_session(fields(FAR + timedelta(minutes=30)))
+        await ana.create_session(schedule_fields(SCHEDULE_FAR + timedelta(minutes=30)))
     err = caught.value
     assert err.code is ErrorCode.CONFLICT
     assert err.data is not None and err.data["conflict"] == "double-booking"
@@ -81,7 +76,7 @@ async def test_overlap_is_refused_naming_the_clash(sign_in) -> None:
 async def test_stale_version_conflict_carries_the_current_session(sign_in) -> None:
     ana: StudioClient = await sign_in("ana")
     boss: StudioClient = await sign_in("boss")
-    created = await ana.create_session(fields())
+    created = await ana.create_session(schedule_fields())
     await boss.update_session(created.id, created.version, {"notes": "boss was here"})
     with pytest.raises(ProtocolError) as caught:
         await ana.update_session(created.id, created.version, {"notes": "ana's note"})
@@ -96,7 +91,7 @@ async def test_schedule_query_reports_the_log_position_it_was_read_at(sign_in) -
     ana: StudioClient = await sign_in("ana")
     before = await ana.link.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                              "end": "2031-03-05T00:00:00Z"})
-    await ana.create_session(fields())
+    await ana.create_session(schedule_fields())
     after = await ana.link.request("schedule.query", {"start": "2031-03-01T00:00:00Z",
                                                             "end": "2031-03-05T00:00:00Z"})
     assert after["epoch"] == before["epoch"]

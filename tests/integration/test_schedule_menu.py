@@ -9,24 +9,12 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.qt.main_window import MainWindow
-from swan_desktop.qt.schedule_menu import ScheduleMenu
-from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.support.poll import until
 from tests.support.qt import next_emission
 
+from .support import window_with_menu
+
 FAR = date(2033, 5, 2)  # a Monday well clear of the demo schedule
-
-
-async def window_with_menu(qtbot, client: StudioClient) -> tuple[MainWindow, SchedulePane, ScheduleMenu]:
-    """The main window with the Schedule menu, signed in as ``client``'s user, shown."""
-    pane = SchedulePane(client.store, client)
-    window = MainWindow(pane)
-    qtbot.addWidget(window)
-    menu = ScheduleMenu(window, pane, client)
-    pane.set_current_user(client.user)
-    window.show()
-    return window, pane, menu
 
 
 async def test_a_free_slot_is_found_in_working_hours_and_booked_in_a_prefilled_editor(qtbot,

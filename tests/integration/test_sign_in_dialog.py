@@ -7,7 +7,7 @@ import asyncio
 
 import keyring
 from keyring.backends.fail import Keyring as FailKeyring
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.app import sign_in
@@ -16,13 +16,7 @@ from swan_desktop.settings.config import Settings
 from tests.support.poll import until
 from tests.support.qt import shown
 from tests.support.server import PASSWORDS
-
-
-async def submit(dialog: LoginDialog, username: str, password: str, remember: bool) -> None:
-    dialog.username.setText(username)
-    dialog.password.setText(password)
-    dialog.remember.setChecked(remember)
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+from tests.support.sign_in_dialog import submit
 
 
 async def test_remember_me_keeps_the_token_in_the_keyring_and_skips_the_dialog_next_time(

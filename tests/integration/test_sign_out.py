@@ -15,8 +15,7 @@ from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.settings_dialog import SettingsDialog
 from tests.support.qt import APP_LOG_NOISE, shown
 from tests.support.server import PASSWORDS
-
-from .test_sign_in_dialog import submit
+from tests.support.sign_in_dialog import submit
 
 #: The offscreen platform lacks window calls; this machine has no sound server or video
 #: acceleration, which the notification sounds' multimedia back end reports on loading

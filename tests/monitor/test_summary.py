@@ -14,7 +14,7 @@ from swan_desktop.qt.human_time import human_time
 from swan_desktop.qt.monitor.pane import MonitorPane
 from swan_desktop.qt.monitor.summary import summary_sentence
 
-from .test_pane import history, snapshot
+from .pane_data import history, snapshot
 
 
 def healthy(**figures: object) -> dict:

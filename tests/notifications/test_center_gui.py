@@ -18,7 +18,7 @@ from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
 from tests.support.server import on_server
 
-from .test_desktop_dbus import NotificationService
+from .dbus_service import NotificationService
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 On a real server: the sample studio (``sample``), reached through a proxied line (``line``, to
 hold the server's answers back), a desktop signed in as an admin (``desk``, the app's own
-``StudioClient``) whose store is loaded from that server, and a pane on it (``desk_pane``).
+``StudioClient``) whose store is loaded from that server, a pane on it (``desk_pane``), what that
+desktop puts on the line (``sent``), and vic's desktop with a pane on it (``viewer_pane``).
 
 Views that only show sessions build the desktop's own ScheduleStore from the sample
 (``tests.support.sample.sample_store``), with no server behind it.
@@ -10,9 +11,11 @@ Views that only show sessions build the desktop's own ScheduleStore from the sam
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,6 +29,11 @@ from tests.support.proxy import ChaosProxy
 from tests.support.sample import DAY, at, sample_store, session
 from tests.support.sample_studio import SampleStudio, loaded, put_sample
 from tests.support.server import Clients
+
+if TYPE_CHECKING:
+    from swan_desktop.qt.schedule_pane import SchedulePane
+
+    from .live_desk import Sent
 
 #: The sample's sessions around DAY (ids 1-6 in the order the server is given them).
 SAMPLE_SESSIONS: list[Session] = [
@@ -100,3 +108,34 @@ def open_pane(qtbot, store: ScheduleStore, actions: ScheduleActions) -> Iterator
 def store() -> ScheduleStore:
     """The sample's sessions in the desktop's own ScheduleStore, for views that only show them."""
     return sample_store(SAMPLE_SESSIONS)
+
+
+@pytest.fixture
+def sent(desk: StudioClient, monkeypatch: pytest.MonkeyPatch) -> Sent:
+    """The schedule changes boss's desktop puts on the line, as sent (each still goes to the server)."""
+    record: Sent = []
+    real = desk.link.submit_and_wait
+
+    async def submit_and_wait(rtype: str, data: dict[str, Any],
+                              timeout: float | None = None) -> dict[str, Any]:
+        record.append((rtype, copy.deepcopy(data)))
+        return await real(rtype, data, timeout)
+
+    monkeypatch.setattr(desk.link, "submit_and_wait", submit_and_wait)
+    return record
+
+
+@pytest.fixture
+async def viewer_pane(qtbot, sample: SampleStudio, sign_in: SignIn) -> AsyncIterator[SchedulePane]:
+    """vic's desktop (a viewer) with the sample loaded, and a pane on it set up for him as the app does."""
+    from swan_desktop.qt.schedule_pane import SchedulePane
+
+    vic = await loaded(await sign_in("vic"))
+    widget = SchedulePane(vic.store, vic)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.set_date(DAY)
+    widget.set_current_user(vic.user)
+    widget.show()
+    yield widget
+    widget.bridge.detach()

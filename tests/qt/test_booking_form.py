@@ -24,11 +24,7 @@ from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio, loaded
 
-from . import test_session_dialog
-from .test_session_dialog import Sent, as_stored
-
-#: What boss's desktop puts on the line (the session editor's tests' fixture).
-sent = test_session_dialog.sent
+from .live_desk import Sent, as_stored
 
 
 def new_booking(qtbot, desktop: StudioClient, hour: int = 16, **kw) -> SessionDialog:

@@ -20,12 +20,9 @@ from tests.support.poll import until
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio
 
-from . import test_drag_drop
-from .test_drag_drop import Sent, saved, schedule_changes_handled, settled
-
-#: Shared with test_drag_drop: boss's real pane and store, what his desktop sent, vic's pane.
-pane, store, sent, viewer_pane = (test_drag_drop.pane, test_drag_drop.store, test_drag_drop.sent,
-                                  test_drag_drop.viewer_pane)
+from .live_desk import Sent, saved, schedule_changes_handled, settled
+from .live_desk import pane as pane  # the fixture: boss's real pane
+from .live_desk import store as store  # the fixture: boss's desktop's store
 
 
 def select_rows(pane, rows: list[int]) -> None:

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate
 
-from swan_desktop.core.client import StudioClient
-from swan_desktop.protocol.entities import Session
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.repeat_control import DAILY, WEEKLY
-from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_menu import ScheduleMenu
 from tests.support.poll import until
@@ -27,13 +23,7 @@ from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio
 
-
-def editor(qtbot, desk: StudioClient, s: Session | None = None, **kw: Any) -> SessionDialog:
-    """The session editor on boss's desktop (its series and scoped changes go to the server)."""
-    dialog = SessionDialog(desk.store.directory, desk, s, **kw)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+from .live_desk import editor
 
 
 def test_weekly_on_two_days_shows_how_many_occurrences_and_the_cap(qtbot, desk) -> None:

@@ -31,12 +31,8 @@ from tests.support.sample import DAY, at, make_directory, session
 from tests.support.sample_studio import SampleStudio, loaded
 from tests.support.server import WsClient
 
-from . import test_session_dialog
 from .conftest import open_pane
-from .test_session_dialog import Sent, as_stored
-
-#: What boss's desktop puts on the line (the session editor's tests' fixture).
-sent = test_session_dialog.sent
+from .live_desk import Sent, as_stored
 
 
 # -- what the dialog says beforehand ------------------------------------------------------------

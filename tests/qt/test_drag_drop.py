@@ -9,98 +9,19 @@ server; a viewer is vic, signed in on a PC of his own.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
 
-from swan_desktop.core.client import StudioClient
-from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Session
 from swan_desktop.qt.schedule_pane import SchedulePane
-from tests.support.answered import handled
-from tests.support.desktops import SignIn
-from tests.support.poll import until
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
-from tests.support.sample_studio import SampleStudio, loaded
+from tests.support.sample_studio import SampleStudio
 
-from . import test_session_dialog
-from .test_session_dialog import Sent
-
-#: The fixture recording what boss's desktop puts on the line (each request still goes to the server).
-sent = test_session_dialog.sent
-#: The requests that change the schedule.
-SESSION_CHANGES = ("session.create", "session.update", "session.delete")
-
-
-@pytest.fixture
-def pane(desk_pane: SchedulePane) -> SchedulePane:
-    """Here the pane is boss's real desktop (conftest's ``pane`` is the in-memory stand-in)."""
-    return desk_pane
-
-
-@pytest.fixture
-def store(desk: StudioClient) -> ScheduleStore:
-    return desk.store
-
-
-@pytest.fixture
-async def viewer_pane(qtbot, sample: SampleStudio, sign_in: SignIn) -> AsyncIterator[SchedulePane]:
-    """vic's desktop (a viewer) with the sample loaded, and a pane on it set up for him as the app does."""
-    vic = await loaded(await sign_in("vic"))
-    widget = SchedulePane(vic.store, vic)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.set_date(DAY)
-    widget.set_current_user(vic.user)
-    widget.show()
-    yield widget
-    widget.bridge.detach()
-
-
-def schedule_changes_handled(sample: SampleStudio) -> int:
-    """How many schedule changes the server has answered so far (whatever the answer)."""
-    counts = handled(sample.server)
-    return sum(counts[rtype] for rtype in SESSION_CHANGES)
-
-
-async def settled(pane: SchedulePane) -> None:
-    """Whatever the last gesture sent from ``pane``'s desktop has been answered by the server: a
-    gesture's request starts in a task of its own, and the server answers a connection's
-    requests in order, so one turn of the loop and one round trip on the same line suffice."""
-    client = pane.schedule_actions
-    assert isinstance(client, StudioClient)
-    await asyncio.sleep(0)
-    await client.link.request("heartbeat", {})
-
-
-async def saved(sample: SampleStudio, store: ScheduleStore, session_id: int, version: int) -> Session:
-    """The session once the server's answer is on the desktop, checked to be what the server holds."""
-    await until(lambda: (s := store.get(session_id)) is not None and s.version == version,
-                what=f"session {session_id} at version {version} on the desktop")
-    session = store.get(session_id)
-    assert session is not None and sample.stored(session_id) == session
-    return session
-
-
-def send(widget: QWidget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
-    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
-    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-
-
-def drag(canvas: QWidget, start: QPointF, end: QPointF) -> None:
-    send(canvas, QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
-    middle = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-    send(canvas, QEvent.Type.MouseMove, middle, Qt.MouseButton.LeftButton)
-    send(canvas, QEvent.Type.MouseMove, end, Qt.MouseButton.LeftButton)
-    send(canvas, QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+from .live_desk import Sent, saved, schedule_changes_handled, settled
+from .live_desk import pane as pane  # the fixture: boss's real pane
+from .live_desk import store as store  # the fixture: boss's desktop's store
+from .mouse import drag, send
 
 
 def point_at(canvas, column: int, local_hour: float, grab_from_top: float = 10) -> QPointF:

@@ -34,7 +34,7 @@ from tests.support.sample import make_directory
 from tests.support.sample_studio import put_sample
 from tests.support.server import Clients
 
-from .test_drag_drop import drag, send
+from .mouse import drag, send
 
 
 @dataclass(frozen=True)

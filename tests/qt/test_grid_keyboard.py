@@ -23,11 +23,9 @@ from tests.support.qt import OFFSCREEN_NOISE, next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio
 
-from . import test_drag_drop
-from .test_drag_drop import Sent, saved, settled
-
-#: Shared with test_drag_drop: boss's real pane and store, and what his desktop sent.
-pane, store, sent = test_drag_drop.pane, test_drag_drop.store, test_drag_drop.sent
+from .live_desk import Sent, saved, settled
+from .live_desk import pane as pane  # the fixture: boss's real pane
+from .live_desk import store as store  # the fixture: boss's desktop's store
 
 
 def focus_grid(qtbot, pane):

@@ -22,8 +22,7 @@ from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio
 
-from .test_calendar_dialogs import editor
-from .test_session_dialog import as_stored
+from .live_desk import as_stored, editor
 
 
 def series_on_server(sample: SampleStudio, series_id: int) -> tuple[str, list[Session]]:

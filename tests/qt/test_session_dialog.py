@@ -8,9 +8,7 @@ back from the server. Async tests run on the qasync loop and await signals; they
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QTime
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.schedule import ScheduleStore
-from swan_desktop.protocol.entities import Session, Status
+from swan_desktop.protocol.entities import Status
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog
@@ -30,7 +28,7 @@ from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio, loaded
 
-Sent = list[tuple[str, dict[str, Any]]]
+from .live_desk import as_stored
 
 
 @pytest.fixture
@@ -44,21 +42,6 @@ def actions(desk: StudioClient) -> StudioClient:
     return desk
 
 
-@pytest.fixture
-def sent(desk: StudioClient, monkeypatch: pytest.MonkeyPatch) -> Sent:
-    """The schedule changes boss's desktop puts on the line, as sent (each still goes to the server)."""
-    record: Sent = []
-    real = desk.link.submit_and_wait
-
-    async def submit_and_wait(rtype: str, data: dict[str, Any],
-                              timeout: float | None = None) -> dict[str, Any]:
-        record.append((rtype, copy.deepcopy(data)))
-        return await real(rtype, data, timeout)
-
-    monkeypatch.setattr(desk.link, "submit_and_wait", submit_and_wait)
-    return record
-
-
 def editor(qtbot, store, actions, session_id: int | None = None, **kw) -> SessionDialog:
     s = store.get(session_id) if session_id is not None else None
     dialog = SessionDialog(store.directory, actions, s, **kw)
@@ -67,10 +50,7 @@ def editor(qtbot, store, actions, session_id: int | None = None, **kw) -> Sessio
     return dialog
 
 
-def as_stored(sample: SampleStudio, session_id: int) -> Session:
-    stored = sample.stored(session_id)
-    assert stored is not None, f"the server has no session {session_id}"
-    return stored
+
 
 
 # -- client-side validation -------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests.support.qt import OFFSCREEN_NOISE, next_emission
 from tests.support.sample import at
 
 from .conftest import DAY, SAMPLE_SESSIONS
-from .test_session_dialog import as_stored
+from .live_desk import as_stored
 
 #: A menu popped up on the offscreen platform says it cannot raise it or grab the keyboard.
 popup_noise = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, r"This plugin does not support (raise|grabbing)")

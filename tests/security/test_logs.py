@@ -11,8 +11,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from tests.server.support import WsClient
-from tests.server.test_cli import CLI
+from tests.server.support import CLI, WsClient
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -21,11 +21,11 @@ from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.settings.config import Settings
 from tests.conftest import MemoryKeyring
-from tests.integration.test_sign_in_dialog import submit
 from tests.server.support import WsClient
 from tests.support.poll import until
 from tests.support.qt import shown
 from tests.support.server import FAST_HASHER, PASSWORDS, add_users
+from tests.support.sign_in_dialog import submit
 
 from .desktop_support import sign_in_attempts
 

@@ -9,8 +9,7 @@ import subprocess
 from websockets.exceptions import ConnectionClosed
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import WAIT
-from tests.server.test_cli import CLI
+from tests.server.support import CLI, WAIT
 
 from .support import BAD_PC, Peers, user_ids
 

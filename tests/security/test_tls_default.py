@@ -12,8 +12,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from swan_desktop.server import studio_pki
-from tests.server.support import WsClient
-from tests.server.test_cli import CLI
+from tests.server.support import CLI, WsClient
 from tests.support.tls import client_context
 
 

@@ -19,10 +19,10 @@ from swan_desktop.server import studio_pki
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.settings import trusted_servers
 from swan_desktop.settings.config import Settings
-from tests.integration.test_sign_in_dialog import submit
 from tests.support.poll import until
 from tests.support.qt import shown, visible_top_level
 from tests.support.server import PASSWORDS
+from tests.support.sign_in_dialog import submit
 
 from .desktop_support import sign_in_attempts, studio_server
 

@@ -6,8 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,27 +15,23 @@ from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.server import WsClient
 
-CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
-
-
-def _run(args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False)
+from .support import CLI, run_cli
 
 
 def test_user_add_refuses_an_empty_password(tmp_path: Path) -> None:
-    result = _run(["user", "add", "zoe", "--role", "trainer", "--db", str(tmp_path / "s.db")], "\n")
+    result = run_cli(["user", "add", "zoe", "--role", "trainer", "--db", str(tmp_path / "s.db")], "\n")
     assert result.returncode == 2
     assert "empty password" in result.stderr
 
 
 async def test_user_added_from_stdin_can_sign_in_and_update_says_so(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    added = _run(
+    added = run_cli(
         ["user", "add", "zoe", "--role", "trainer", "--db", str(db), "--display-name", "Zoe K"], "pw-1\n"
     )
     assert added.returncode == 0, added.stderr
     assert "added" in added.stdout
-    updated = _run(["user", "add", "zoe", "--role", "admin", "--db", str(db)], "pw-2\n")
+    updated = run_cli(["user", "add", "zoe", "--role", "admin", "--db", str(db)], "pw-2\n")
     assert updated.returncode == 0 and "updated" in updated.stdout
     server = EmbeddedServer(db, demo=False)
     server.start()
@@ -54,7 +48,7 @@ async def test_user_added_from_stdin_can_sign_in_and_update_says_so(tmp_path: Pa
 
 async def test_serve_demo_answers_a_schedule_query_for_this_week(tmp_path: Path) -> None:
     db = tmp_path / "serve.db"
-    assert _run(["user", "add", "viewer", "--role", "viewer", "--db", str(db)], "look\n").returncode == 0
+    assert run_cli(["user", "add", "viewer", "--role", "viewer", "--db", str(db)], "look\n").returncode == 0
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = await asyncio.create_subprocess_exec(
         *CLI, "serve", "--demo", "--db", str(db), "--port", "0", "--tls", "off",

@@ -21,7 +21,7 @@ from tests.support.poll import until
 from tests.support.server import PASSWORDS, WAIT, Clients, http_get, session_data, start_server
 
 from .rawclient import RawClient
-from .test_cli import CLI
+from .support import CLI
 
 
 def _metric(server: EmbeddedServer, name: str) -> float:

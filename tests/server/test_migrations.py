@@ -28,10 +28,9 @@ from swan_desktop.server.storage import dialect, migrate
 from swan_desktop.server.storage.schema import CLIENT_INDEX, SEARCH_INDEX, include_name, metadata
 from swan_desktop.server.store import Store
 
-from .support import WsClient
+from .support import CLI, WsClient
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0db70c9.sqlite3"
-CLI = [sys.executable, "-m", "swan_desktop.server.cli"]
 BASELINE = "0001_baseline"
 FROM_THE_FUTURE = "9999_from_a_newer_release"
 #: Tables the release's features filled (the fixture has rows in each).

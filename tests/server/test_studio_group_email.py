@@ -20,9 +20,9 @@ from aiosmtpd.controller import Controller
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.clients.test_emails import Inbox, _book, _flush
-from tests.clients.test_emails import smtpd as smtpd  # the fixture
 from tests.support import pg
+from tests.support.mail import Inbox
+from tests.support.outbox import book_emailed_sessions, flush_outbox
 from tests.support.poll import until
 from tests.support.server import FAST_HASHER, Clients, add_users, on_server
 
@@ -57,10 +57,11 @@ async def test_two_instances_flushing_together_send_each_client_email_once(
     controller, inbox = smtpd
     first, second = pair
     pool = Clients(first)
-    await _book(pool)  # no mail server configured yet: the emails wait in the outbox
+    await book_emailed_sessions(pool)  # no mail server configured yet: the emails wait in the outbox
     await pool.close()
     _mail_to(controller, first, second)
-    sent = await asyncio.gather(_flush(first), _flush(second), _flush(second), _flush(first))
+    sent = await asyncio.gather(
+        flush_outbox(first), flush_outbox(second), flush_outbox(second), flush_outbox(first))
     assert sum(sent) == 2, sent
     await until(lambda: len(inbox.messages) >= 2, what="the two emails")
     assert sorted(m["Subject"] for _, m in inbox.messages) == [

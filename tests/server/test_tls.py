@@ -18,7 +18,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.server import WAIT, WsClient, start_server
 from tests.support.tls import CertPair, StudioPki, client_context, make_studio_pki, server_context
 
-from .test_cli import CLI, _run
+from .support import CLI, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,8 @@ async def test_a_certificate_for_another_host_or_signed_by_nobody_trusted_is_ref
 
 async def test_serve_with_tls_cert_and_key_listens_on_wss(tmp_path: Path, pki: StudioPki) -> None:
     db = tmp_path / "serve.db"
-    assert _run(["user", "add", "vic", "--role", "viewer", "--db", str(db)], "vic-secret\n").returncode == 0
+    added = run_cli(["user", "add", "vic", "--role", "viewer", "--db", str(db)], "vic-secret\n")
+    assert added.returncode == 0
     proc = await asyncio.create_subprocess_exec(
         *CLI, "serve", "--db", str(db), "--port", "0",
         "--tls-cert", str(pki.server.cert), "--tls-key", str(pki.server.key),
@@ -117,6 +118,6 @@ async def test_serve_with_tls_cert_and_key_listens_on_wss(tmp_path: Path, pki: S
 
 
 def test_serve_refuses_a_certificate_without_its_key(tmp_path: Path, pki: StudioPki) -> None:
-    result = _run(["serve", "--db", str(tmp_path / "s.db"), "--tls-cert", str(pki.server.cert)], "")
+    result = run_cli(["serve", "--db", str(tmp_path / "s.db"), "--tls-cert", str(pki.server.cert)], "")
     assert result.returncode == 2
     assert "--tls-key" in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +18,11 @@ from swan_desktop.server.embedded import EmbeddedServer
 
 from .desktops import SignIn, desktops
 from .server import Clients, start_server
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+
+    from .mail import Inbox
 
 
 @pytest.fixture
@@ -66,3 +72,13 @@ def light_theme() -> Iterator[None]:
     apply_theme("light")
     yield
     apply_theme("system")
+
+
+@pytest.fixture
+def smtpd() -> Iterator[tuple[Controller, Inbox]]:
+    """A real SMTP server on loopback (:func:`tests.support.mail.smtp_server`) and what it has
+    received; a folder that needs another (TLS, sign-in) defines its own."""
+    from .mail import smtp_server
+
+    with smtp_server() as running:
+        yield running
