@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.server.support import Clients, start_server
+from tests.server.support import Clients
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "studio.sqlite3", demo=False)
-    yield srv
-    srv.stop()
+def server(empty_server: EmbeddedServer) -> EmbeddedServer:
+    """Here the server has no demo studio: ``empty_server`` (tests/support/fixtures.py)."""
+    return empty_server
 
 
 @pytest.fixture

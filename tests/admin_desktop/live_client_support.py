@@ -44,14 +44,3 @@ async def everything_held(server: EmbeddedServer) -> dict[str, Any]:
     return {"setup": await held(server, "studio.setup.get"),
             "directory": await held(server, "directory.query"),
             "accounts": await held(server, "account.list")}
-
-
-async def signs_in(server: EmbeddedServer, username: str, password: str) -> bool:
-    """Whether the server lets ``username`` sign in with ``password`` just now."""
-    pool = Clients(server)
-    try:
-        ws = await pool.open()
-        reply = await ws.request("authenticate", {"username": username, "password": password})
-        return bool(reply["ok"])
-    finally:
-        await pool.close()

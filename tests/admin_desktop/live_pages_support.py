@@ -65,13 +65,3 @@ async def settled(client: StudioClient) -> None:
     handles a connection's requests one after the other."""
     await asyncio.sleep(0)
     await client.link.request("heartbeat", {})
-
-
-async def signs_in(server: EmbeddedServer, username: str, password: str) -> bool:
-    clients = Clients(server)
-    try:
-        ws = await clients.open()
-        reply = await ws.request("authenticate", {"username": username, "password": password})
-        return bool(reply["ok"])
-    finally:
-        await clients.close()

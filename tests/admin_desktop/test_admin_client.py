@@ -16,9 +16,9 @@ from swan_desktop.protocol.errors import ProtocolError
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn
 from tests.support.poll import until
-from tests.support.server import PASSWORDS
+from tests.support.server import PASSWORDS, signs_in
 
-from .live_client_support import held, rows_held, signs_in, studio_held
+from .live_client_support import held, rows_held, studio_held
 
 NEW_BOSS_PASSWORD = "a-new-long-password"
 

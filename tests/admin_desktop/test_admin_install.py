@@ -8,7 +8,7 @@ server is in ``test_admin_live.py``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,16 +22,8 @@ from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
-from tests.server.support import start_server
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_server(tmp_path / "studio.sqlite3")
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

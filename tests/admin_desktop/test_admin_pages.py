@@ -24,9 +24,9 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
-from tests.support.server import PASSWORDS
+from tests.support.server import PASSWORDS, signs_in
 
-from .live_pages_support import handled, pane_for, server_accounts, server_state, settled, signs_in
+from .live_pages_support import handled, pane_for, server_accounts, server_state, settled
 
 
 def names(page: ListPage) -> list[str]:

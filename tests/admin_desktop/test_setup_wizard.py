@@ -21,8 +21,9 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
+from tests.support.server import signs_in
 
-from .live_client_support import changes_made, everything_held, held, rows_held, signs_in, studio_held
+from .live_client_support import changes_made, everything_held, held, rows_held, studio_held
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton

@@ -198,6 +198,17 @@ async def signed_in_client(url: str, username: str, outbox_dir: Path, **link_opt
     return client
 
 
+async def signs_in(server: EmbeddedServer, username: str, password: str) -> bool:
+    """Whether the server lets ``username`` sign in with ``password`` just now."""
+    pool = Clients(server)
+    try:
+        ws = await pool.open()
+        reply = await ws.request("authenticate", {"username": username, "password": password})
+        return bool(reply["ok"])
+    finally:
+        await pool.close()
+
+
 async def paced(request: Callable[[], Awaitable[T]]) -> T:
     """``await request()``, waiting as long as the server's rate limit asks (many requests in a row)."""
     while True:

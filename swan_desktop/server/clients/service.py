@@ -11,7 +11,8 @@ waitlists, reports and emails to clients into a running server.
   clients' credits, and the emails a booking, a move or a cancellation brings; in
   ``session.checkin`` (before the calendar's) a group's other client's attendance;
 - a daily task lapses expired credits; the :class:`~.emails.Outbox` sends client emails;
-- ``directory.query`` gains ``archived`` per client and ``capacity`` per session type, and
+- ``directory.query`` gains ``capacity`` per session type, every page of its clients
+  (``directory.clients``, the first in ``directory.query``) ``archived`` per client, and
   ``schedule.query`` the group fields of group sessions.
 """
 
@@ -126,8 +127,8 @@ class ClientsFeature:
         ctx.request("waitlist.get", WaitlistGet, self.waitlist_get)
         ctx.request("reminder.settings.get", Empty, self.reminder_settings)
         ctx.request("reminder.test", ReminderTest, self.reminder_test)
-        ctx.extend(frames.DIRECTORY_QUERY, _directory)
-        ctx.extend(frames.DIRECTORY_CLIENTS, _directory)
+        ctx.extend(frames.DIRECTORY_QUERY, _type_capacity)
+        ctx.extend(frames.DIRECTORY_CLIENTS, _client_fields)
         ctx.on_events(self._events)
 
     async def start(self) -> None:
@@ -274,16 +275,21 @@ def _lapse(store: Store, now: datetime) -> int:
         return lots.lapse(store, tx, now)
 
 
-def _directory(store: Store, msg: Message, reply: dict[str, Any]) -> None:
+def _type_capacity(store: Store, msg: Message, reply: dict[str, Any]) -> None:
+    """``directory.query``'s session types with their capacity."""
+    caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
+    for kind in reply.get("session_types", []):
+        kind["capacity"] = caps.get(kind["id"], 1)
+
+
+def _client_fields(store: Store, msg: Message, reply: dict[str, Any]) -> None:
+    """A page of the directory's clients (the first is in ``directory.query``) with ``archived``."""
     listed = reply.get("clients", [])
     ids = [client["id"] for client in listed]
     archived = {r.id: bool(r.archived) for r in store.db.execute(
         select(clients.c.id, clients.c.archived).where(clients.c.id.in_(ids)))} if ids else {}
     for client in listed:
         client["archived"] = archived.get(client["id"], False)
-    caps = {r.id: r.capacity for r in store.db.execute(select(session_types.c.id, session_types.c.capacity))}
-    for kind in reply.get("session_types", []):
-        kind["capacity"] = caps.get(kind["id"], 1)
 
 
 def _with_group_fields(change: Change) -> None:
