@@ -148,6 +148,31 @@ async def test_picking_a_result_opens_the_card_and_edits_are_saved(qtbot, on_ser
     page.stop()
 
 
+async def test_a_refusal_stays_while_the_card_reloads_behind_the_details_being_typed(
+        qtbot, on_server: SignIn, empty_server: EmbeddedServer) -> None:
+    """The card reloads when a change to its client arrives (the save just made, or another PC's);
+    the refusal of details still being typed must stay in view, and the details too."""
+    boss = await on_server("boss")
+    other_pc = await on_server("boss")
+    anna = await boss.clients.create({"name": "Anna Berg", "email": "anna@example.org"})
+    page = page_for(qtbot, boss)
+    page.start()
+    await until(lambda: names(page) == ["Anna Berg"])
+    page.table.selectRow(0)
+    await until(lambda: page.card.client_id == anna.id, what="Anna's card")
+    page.card.email.setText("not-an-email")
+    qtbot.mouseClick(page.card.save_button, Qt.MouseButton.LeftButton)
+    await until(lambda: page.card.error.isVisible(), what="the server's refusal")
+    loads = handled(empty_server)["client.get"]
+    await other_pc.clients.update(anna.id, {"phone": "+49 30 1234"})
+    await until(lambda: handled(empty_server)["client.get"] > loads, what="the card reloaded")
+    await until(lambda: page.card.card is not None and page.card.card.client.phone == "+49 30 1234",
+                what="the other PC's change shown")
+    assert page.card.error.isVisible() and "email" in page.card.error.text()
+    assert page.card.email.text() == "not-an-email", "what is being typed stays"
+    page.stop()
+
+
 async def test_an_archived_client_is_found_only_when_asked_for(qtbot, on_server: SignIn) -> None:
     boss = await on_server("boss")
     await boss.clients.create({"name": "Anna Berg"})

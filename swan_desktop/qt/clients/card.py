@@ -195,7 +195,8 @@ class ClientCardView(QWidget):
         self.card = card
         if directory is not None:
             self.directory = directory
-        self.error.hide()
+        if not keep:    # a refusal of details still being typed stays while the card reloads behind it
+            self.error.hide()
         for widget in (self.book_button, self.sell_button, self.adjust_button, self.save_button):
             widget.setProperty("hasClient", card is not None)
         if card is None:
