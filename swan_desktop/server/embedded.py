@@ -21,6 +21,21 @@ from .limits import Limits
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+#: How long tasks left running after a stop get to end once cancelled.
+LEFTOVERS_S = 5.0
+
+
+def _end_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """As ``asyncio.run`` does: a task still pending once the server has stopped (a stop step
+    that took too long and was left behind) is cancelled and run to its end on this loop, rather
+    than destroyed with the closed loop later, on whichever thread collects it."""
+    left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not left:
+        return
+    log.warning("embedded server stopped with %d task(s) still running; cancelling them", len(left))
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.wait(left, timeout=LEFTOVERS_S))
 
 
 class EmbeddedServer:
@@ -93,6 +108,7 @@ class EmbeddedServer:
         try:
             loop.run_until_complete(self._main())
         finally:
+            _end_leftovers(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()

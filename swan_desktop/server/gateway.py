@@ -71,6 +71,11 @@ def _response(status: HTTPStatus, content_type: str, body: bytes) -> Response:
     return Response(status.value, status.phrase, headers, body)
 
 
+#: How long a stop waits for connections still answering a request (within the server's
+#: per-step bound, ``app.STOP_STEP_S``).
+HANDLERS_GRACE_S = 1.5
+
+
 class Gateway:
     """Accepts connections, feeds their frames to the dispatcher and registers them with the hub."""
 
@@ -126,11 +131,24 @@ class Gateway:
         return int(sock.getsockname()[1])
 
     async def stop(self) -> None:
+        """Close every connection; one still answering a request after :data:`HANDLERS_GRACE_S`
+        (a long read queued on the database) is cut short, so the store closes after its last
+        user. Its desktop hears no reply and asks again once a server is back; a change already
+        handed to the database commits, and its idempotency record answers that second ask."""
         if self._server is None:
             return
-        self._server.close(close_connections=True)
-        await self._server.wait_closed()
-        self._server = None
+        server, self._server = self._server, None
+        server.close(close_connections=True)
+        closed = asyncio.ensure_future(server.wait_closed())
+        done, _ = await asyncio.wait({closed}, timeout=HANDLERS_GRACE_S)
+        if done:
+            return
+        busy = [task for task in server.handler_tasks if not task.done()]
+        log.warning("stopping: %d connection(s) still answering after %g s are cut short", len(busy),
+                    HANDLERS_GRACE_S)
+        for task in busy:
+            task.cancel()
+        await asyncio.wait({closed}, timeout=HANDLERS_GRACE_S / 2)
 
     async def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
