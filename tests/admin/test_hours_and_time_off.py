@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from swan_desktop.protocol.frames import MAX_FRAME_BYTES
+from swan_desktop.protocol.messages import MAX_NAME
+from swan_desktop.server.embedded import EmbeddedServer
 from tests.server.support import Clients, WsClient, session_data
 
 #: 2031-03-03 is a Monday.
@@ -88,3 +93,81 @@ async def test_time_off_dates_are_checked(clients: Clients) -> None:
     assert error["data"]["field"] == "start"
     error = await boss.error("timeoff.add", {"trainer_id": 999, "start": MONDAY, "end": MONDAY})
     assert error["code"] == "not_found"
+
+
+def _fill_time_off(server: EmbeddedServer, trainer_id: int, count: int, first: date) -> None:
+    """``count`` one-day entries from ``first`` on, each with the longest reason, straight into the
+    studio's database (as many requests would, without waiting out the rate limit)."""
+    from swan_desktop.server.admin import timeoff
+    from swan_desktop.server.store import Store
+
+    def fill(store: Store) -> None:
+        boss = store.account_by_username("boss")
+        assert boss is not None
+        with store.transaction():
+            for n in range(count):
+                day = first + timedelta(days=n)
+                timeoff.add(store, trainer_id, day, day, "r" * MAX_NAME, boss.id, datetime.now(UTC))
+
+    server.server.store.submit(fill)
+
+
+def _day_off(trainer_id: int, day: date, reason: str = "") -> dict[str, Any]:
+    return {"trainer_id": trainer_id, "start": day.isoformat(), "end": day.isoformat(), "reason": reason}
+
+
+async def _listed(client: WsClient, trainer_id: int) -> list[dict[str, Any]]:
+    """The trainer's time off as ``directory.query`` carries it."""
+    trainers = (await client.ok("directory.query"))["trainers"]
+    return list(next(t for t in trainers if t["id"] == trainer_id)["time_off"])
+
+
+async def test_attack_a_trainer_adding_time_off_in_a_loop_cannot_grow_every_sign_in_past_a_frame(
+        clients: Clients, server: EmbeddedServer) -> None:
+    """A trainer may add their own time off. Added without end it rode on every ``directory.query``
+    and ``trainer:updated``, until those no longer fit the frame a desktop accepts and no desktop
+    could sign in; now a trainer holds at most ``MAX_KEPT`` listed entries of a short reason."""
+    from swan_desktop.server.admin.timeoff import KEPT_DAYS, MAX_KEPT
+
+    boss = await clients.signed_in("boss")
+    ana, _, _ = await _studio(boss)
+    trainer = await clients.signed_in("ana")
+    today = datetime.now(UTC).date()
+    _fill_time_off(server, ana["id"], MAX_KEPT - 1, today)
+    last = today + timedelta(days=MAX_KEPT + 10)
+    await trainer.ok("timeoff.add", _day_off(ana["id"], last, "r" * MAX_NAME))
+    error = await trainer.error("timeoff.add", _day_off(ana["id"], last))
+    assert error["code"] == "invalid" and error["data"]["field"] == "start"
+    assert f"{MAX_KEPT} time-off entries" in error["message"]
+    error = await trainer.error("timeoff.add", _day_off(ana["id"], last, "r" * (MAX_NAME + 1)))
+    assert error["code"] == "invalid" and error["data"]["field"] == "reason"
+
+    assert len(await _listed(boss, ana["id"])) == MAX_KEPT
+    size = len(json.dumps(await boss.ok("directory.query")))
+    assert size < MAX_FRAME_BYTES // 8, "a trainer's time off stays a small part of a frame"
+
+    # Days long past are history: recording one is not refused and is not carried to every desktop.
+    past = today - timedelta(days=KEPT_DAYS + 30)
+    old = (await boss.ok("timeoff.add", _day_off(ana["id"], past, "sick")))["time_off"]
+    listed = await _listed(boss, ana["id"])
+    assert len(listed) == MAX_KEPT and old["id"] not in {t["id"] for t in listed}
+    # Removing one makes room again.
+    await trainer.ok("timeoff.remove", {"id": listed[0]["id"]})
+    await trainer.ok("timeoff.add", _day_off(ana["id"], last))
+
+
+async def test_attack_a_week_of_thousands_of_working_hours_is_refused(clients: Clients) -> None:
+    """Working hours also ride on the trainer to every desktop: a week has at most
+    ``MAX_WEEK_INTERVALS`` of them."""
+    from swan_desktop.server.calendar.messages import MAX_WEEK_INTERVALS
+
+    boss = await clients.signed_in("boss")
+    ana, _, _ = await _studio(boss)
+    trainer = await clients.signed_in("ana")
+    minutes = [{"weekday": day, "start": f"{h:02d}:{m:02d}", "end": f"{h:02d}:{m + 1:02d}"}
+               for day in range(7) for h in range(24) for m in range(0, 60, 2)]
+    assert len(minutes) > MAX_WEEK_INTERVALS
+    error = await trainer.error("availability.set", {"trainer_id": ana["id"], "hours": minutes})
+    assert error["code"] == "invalid" and error["data"]["field"] == "hours"
+    week = minutes[:MAX_WEEK_INTERVALS]
+    assert (await trainer.ok("availability.set", {"trainer_id": ana["id"], "hours": week}))["hours"] == week

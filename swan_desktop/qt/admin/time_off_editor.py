@@ -2,7 +2,8 @@
 
 Each change is its own request (``timeoff.add`` / ``timeoff.remove``) and is
 shown as soon as the server has it; the list follows the directory, so a
-change made on another desktop appears here too.
+change made on another desktop appears here too. It lists what the server
+keeps on the trainer: time off that ended within the past year, and ahead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from ...core.admin import AdminClient
 from ...core.outcomes import FAILURES
 from ...protocol.entities import TimeOff
+from ...protocol.messages import MAX_NAME
 from ..settings_pages.form import error
 from ..tasks import spawn
 from .field_errors import FieldErrors
@@ -58,6 +60,7 @@ class TimeOffEditor(QWidget):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (optional)")
         self.reason.setAccessibleName("Reason")
+        self.reason.setMaxLength(MAX_NAME)
         self.reason.setMinimumWidth(150)
         self.add_button = QPushButton("Add time off")
         self.remove_button = QPushButton("Remove")

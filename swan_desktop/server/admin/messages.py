@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from ...protocol.messages import Id, Message, Name, Text
+from ...protocol.messages import Id, Message, Name
 from ..calendar.messages import DayHours
 
 Color = Annotated[str, Meta(max_length=7)]
@@ -102,7 +102,7 @@ class TimeOffAdd(Message):
     trainer_id: Id
     start: DateText
     end: DateText
-    reason: Text = ""
+    reason: Name = ""
 
 
 class StudioSetupSet(Message):

@@ -18,6 +18,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.engine import RowMapping
 
 from ...protocol.errors import not_found
+from ...protocol.timefmt import now_utc
 from ..calendar import hours
 from ..calendar.tables import ics_feeds, trainer_hours
 from ..storage import dialect
@@ -45,7 +46,7 @@ def trainer_wire(store: Store, row: Row) -> dict[str, Any]:
             "specialties": json.loads(row["specialties"]), "active": bool(row["active"]),
             "user_id": linked[0] if linked else None,
             "hours": hours.to_wire(hours.weekly(store, row["id"])),
-            "time_off": timeoff.listing(store, row["id"])}
+            "time_off": timeoff.listing(store, row["id"], now_utc())}
 
 
 def users_of(store: Store, trainer_id: int) -> list[int]:
@@ -162,7 +163,7 @@ def extend_directory(store: Store, reply: dict[str, Any]) -> None:
     links = {r.trainer_id: r.id for r in db.execute(
         select(users.c.trainer_id, func.min(users.c.id).label("id"))
         .where(users.c.trainer_id.is_not(None)).group_by(users.c.trainer_id))}
-    offs = timeoff.all_listing(store)
+    offs = timeoff.all_listing(store, now_utc())
     for t in reply.get("trainers", []):
         t["active"] = bool(active.get(t["id"], 1))
         t["user_id"] = links.get(t["id"])

@@ -1,5 +1,12 @@
 """Trainers' time off: whole local days (in the studio's zone) that block bookings like hours
-outside work. Read and written here; :mod:`..calendar.hours` asks :func:`covering`."""
+outside work. Read and written here; :mod:`..calendar.hours` asks :func:`covering`.
+
+A trainer's time off travels with the trainer (``directory.query``, ``trainer:updated``), so it is
+kept bounded: only entries that ended at most :data:`KEPT_DAYS` ago are listed (older ones are
+history: still stored, still blocking a booking on their days), and a trainer holds at most
+:data:`MAX_KEPT` listed entries, each with a short reason. Without that, a trainer account adding
+time off in a loop would grow every desktop's sign-in reply past the frame a desktop accepts.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,27 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from ...protocol.errors import invalid
 from ...protocol.timefmt import format_ts
+from ..calendar import studio
 from ..storage import dialect
 from ..store import Store
 from .tables import time_off
 
 #: The longest one time-off entry may be.
 MAX_DAYS = 366
+#: Time off that ended longer ago than this many days is no longer listed on the trainer.
+KEPT_DAYS = 366
+#: Listed entries (ended within :data:`KEPT_DAYS`, or still ahead) one trainer may hold.
+MAX_KEPT = 200
+
+
+def kept_since(store: Store, now: datetime) -> str:
+    """The first end date (``YYYY-MM-DD``, the studio's days) of time off still listed."""
+    today = now.astimezone(studio.zone(store)).date()
+    return (today - timedelta(days=KEPT_DAYS)).isoformat()
 
 
 def _wire(row: Any) -> dict[str, Any]:
@@ -24,9 +42,10 @@ def _wire(row: Any) -> dict[str, Any]:
             "reason": row["reason"]}
 
 
-def listing(store: Store, trainer_id: int) -> list[dict[str, Any]]:
+def listing(store: Store, trainer_id: int, now: datetime) -> list[dict[str, Any]]:
     t = time_off.c
-    query = select(time_off).where(t.trainer_id == trainer_id).order_by(t.start, t.id)
+    query = (select(time_off).where(t.trainer_id == trainer_id, t.end >= kept_since(store, now))
+             .order_by(t.start, t.id))
     return [_public(_wire(r)) for r in store.db.execute(query).mappings()]
 
 
@@ -35,9 +54,11 @@ def _public(wire: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in wire.items() if k != "trainer_id"}
 
 
-def all_listing(store: Store) -> dict[int, list[dict[str, Any]]]:
+def all_listing(store: Store, now: datetime) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
-    for r in store.db.execute(select(time_off).order_by(time_off.c.start, time_off.c.id)).mappings():
+    t = time_off.c
+    query = select(time_off).where(t.end >= kept_since(store, now)).order_by(t.start, t.id)
+    for r in store.db.execute(query).mappings():
         out.setdefault(r["trainer_id"], []).append(_public(_wire(r)))
     return out
 
@@ -65,6 +86,15 @@ def parse_span(start: str, end: str) -> tuple[date, date]:
 
 def add(store: Store, trainer_id: int, first: date, last: date, reason: str, by: int,
         now: datetime) -> dict[str, Any]:
+    """A new entry; refused (``invalid``) once the trainer holds :data:`MAX_KEPT` listed ones."""
+    since = kept_since(store, now)
+    if last.isoformat() >= since:
+        t = time_off.c
+        held = store.db.execute(select(func.count()).select_from(time_off).where(
+            t.trainer_id == trainer_id, t.end >= since)).scalar_one()
+        if held >= MAX_KEPT:
+            raise invalid(f"this trainer already has {MAX_KEPT} time-off entries in the past year and ahead; "
+                          "remove some, or cover several days with one entry", field="start")
     new_id = dialect.new_id(store.db.execute(insert(time_off).values(
         trainer_id=trainer_id, start=first.isoformat(), end=last.isoformat(), reason=reason, created_by=by,
         created_at=format_ts(now))))

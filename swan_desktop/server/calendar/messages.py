@@ -27,9 +27,13 @@ class DayHours(Message):
     end: ClockTime
 
 
+#: Intervals in one trainer's week at most (several a day, with breaks between them).
+MAX_WEEK_INTERVALS = 100
+
+
 class AvailabilitySet(Message):
     trainer_id: Id
-    hours: list[DayHours]
+    hours: Annotated[list[DayHours], Meta(max_length=MAX_WEEK_INTERVALS)]
 
 
 class AvailabilityGet(Message):
