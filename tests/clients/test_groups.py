@@ -136,3 +136,23 @@ async def test_staff_read_a_sessions_waitlist_in_order_with_when_each_joined(cli
     missing = await ana.error("waitlist.get", {"session_id": 999999})
     assert (missing["code"], missing["data"]["field"]) == ("not_found", "session_id")
     assert (await vic.error("waitlist.leave", {"id": joined[0]["id"]}))["code"] == "forbidden"
+
+
+async def test_attack_a_waitlist_cannot_grow_past_its_limit(clients: Clients, monkeypatch) -> None:
+    """Each waitlist change sends the whole list to every desktop: a trainer account putting
+    thousands of new clients on one session's waitlist made each event larger than the frame a
+    desktop accepts. The limit is lowered to 2 here (it is 100) so that four clients show it."""
+    from swan_desktop.server.clients import bookings
+
+    monkeypatch.setattr(bookings, "MAX_WAITLIST", 2)
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    session, people = await _group(boss, 1)
+    for person in people[1:3]:
+        await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": person["id"]})
+    error = await ana.error("waitlist.join", {"session_id": session["id"], "client_id": people[3]["id"]})
+    assert error["code"] == "invalid" and error["data"]["field"] == "session_id"
+    assert "waitlist is full (2 clients)" in error["message"]
+    listed = (await boss.ok("waitlist.get", {"session_id": session["id"]}))["waitlist"]
+    assert [e["client_id"] for e in listed] == [people[1]["id"], people[2]["id"]], "nothing lost"
+    await ana.ok("waitlist.leave", {"id": listed[0]["id"]})
+    await ana.ok("waitlist.join", {"session_id": session["id"], "client_id": people[3]["id"]})

@@ -100,3 +100,22 @@ async def test_an_admin_disconnects_a_users_connections(server: EmbeddedServer, 
     assert left["data"]["reason"] == "disconnected"
     await ana.ws.wait_closed()
     assert ana.ws.close_code == 4000
+
+
+async def test_attack_a_message_cannot_gather_endless_different_reactions(clients: Clients) -> None:
+    """Each reaction sends the whole message to every desktop: a trainer reacting with thousands of
+    different 16-character "emoji" grew the message, and every event about it, past the frame a
+    desktop accepts. A message has at most ``MAX_REACTIONS`` different ones; joining one still works."""
+    from swan_desktop.server.collab.chat import MAX_REACTIONS
+
+    ana, boss = await clients.signed_in("ana"), await clients.signed_in("boss")
+    msg = (await ana.ok("chat.send", {"room": "studio", "text": "hello"}))["message"]
+    for n in range(MAX_REACTIONS):
+        await ana.ok("chat.react", {"id": msg["id"], "emoji": f"{n:016d}"})
+    error = await ana.error("chat.react", {"id": msg["id"], "emoji": "x" * 16})
+    assert error["code"] == "invalid" and error["data"]["field"] == "emoji"
+    joined = (await boss.ok("chat.react", {"id": msg["id"], "emoji": f"{0:016d}"}))["message"]
+    assert len(joined["reactions"]) == MAX_REACTIONS and len(joined["reactions"][f"{0:016d}"]) == 2
+    await ana.ok("chat.react", {"id": msg["id"], "emoji": f"{1:016d}", "on": False})
+    again = (await ana.ok("chat.react", {"id": msg["id"], "emoji": "👍"}))["message"]
+    assert len(again["reactions"]) == MAX_REACTIONS, "the place one left is free again"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ...protocol.entities import Session, Status
 from ...protocol.errors import invalid, not_found
@@ -30,6 +30,15 @@ OFFER = "clients.offer"
 
 
 # -- waitlists --------------------------------------------------------------------------------
+#: Clients one session's waitlist holds at most: every change sends the whole list to every desktop.
+MAX_WAITLIST = 100
+
+
+def _waiting(store: Store, session_id: int) -> int:
+    query = select(func.count()).select_from(waitlist).where(waitlist.c.session_id == session_id)
+    return int(store.db.execute(query).scalar_one())
+
+
 def waitlist_of(store: Store, session_id: int) -> list[dict[str, Any]]:
     rows = store.db.execute(
         select(waitlist).where(waitlist.c.session_id == session_id).order_by(waitlist.c.id)
@@ -71,6 +80,8 @@ def join(change: Change) -> None:
         )
     ).first():
         raise invalid(f"client {msg.client_id} is already on the waitlist", field="client_id")
+    if _waiting(store, session.id) >= MAX_WAITLIST:
+        raise invalid(f"session {session.id}'s waitlist is full ({MAX_WAITLIST} clients)", field="session_id")
     store.db.execute(
         insert(waitlist).values(
             session_id=session.id, client_id=msg.client_id, created_at=format_ts(change.now)

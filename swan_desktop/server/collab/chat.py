@@ -24,6 +24,8 @@ from .tables import chat_messages
 
 KINDS = ("chat", "system", "conflict", "announcement")
 MAX_HISTORY = 500
+#: Different reactions one message carries at most (each change sends the whole message to every desktop).
+MAX_REACTIONS = 20
 _MENTION = re.compile(r"@([\w.\-]+)")
 
 
@@ -144,6 +146,9 @@ def react(change: Change) -> None:
     store = change.store
     msg = message(store, req.id)
     reactions: dict[str, list[int]] = msg["reactions"]
+    if req.on and req.emoji not in reactions and len(reactions) >= MAX_REACTIONS:
+        raise invalid(f"a message has at most {MAX_REACTIONS} different reactions; add yours to one of them",
+                      field="emoji")
     users = set(reactions.get(req.emoji, []))
     users = users | {change.actor.id} if req.on else users - {change.actor.id}
     if users:
