@@ -43,3 +43,28 @@ async def test_lock_tokens_are_not_readable_by_others(peers: Peers) -> None:
     await boss.ok("lock.break", {"session_id": sid})
     released = (await _event(boss, "lock:released"))["data"]["lock"]
     assert "token" not in released
+
+
+async def test_attack_one_account_cannot_lock_every_session_in_the_studio(peers: Peers) -> None:
+    """A lock keeps everyone else from editing a session. One account taking them in a loop could
+    lock the whole schedule (and grow every ``lock.query``); it holds at most ``MAX_HELD`` at once,
+    across all its PCs, and the rest of the studio keeps editing."""
+    from swan_desktop.server.collab.locks import MAX_HELD
+
+    ana, ana_elsewhere, boss = (await peers.signed_in("ana"), await peers.signed_in("ana"),
+                                await peers.signed_in("boss"))
+    hours = [f"2031-03-{3 + n // 8:02d}T{8 + n % 8:02d}" for n in range(MAX_HELD + 2)]
+    ids = [(await boss.ok("session.create", session_data(start=f"{hour}:00:00Z", end=f"{hour}:30:00Z")))[
+        "session"]["id"] for hour in hours]
+    for n, sid in enumerate(ids[:MAX_HELD]):
+        await (ana if n % 2 else ana_elsewhere).ok("lock.acquire", {"session_id": sid})
+    refused = await ana.error("lock.acquire", {"session_id": ids[MAX_HELD]})
+    assert refused["code"] == "conflict"
+    assert refused["data"] == {"reason": "too-many-locks", "limit": MAX_HELD}
+    assert f"already editing {MAX_HELD} sessions" in refused["message"]
+    again = (await ana_elsewhere.ok("lock.acquire", {"session_id": ids[0]}))["lock"]  # one of hers: renewed
+    assert again["holder"]["name"] == "Ana"
+    await boss.ok("lock.acquire", {"session_id": ids[MAX_HELD + 1]})
+    assert len((await boss.ok("lock.query"))["locks"]) == MAX_HELD + 1
+    await ana_elsewhere.ok("lock.release", {"session_id": ids[0], "token": again["token"]})
+    await ana.ok("lock.acquire", {"session_id": ids[MAX_HELD]})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, select, update
+from sqlalchemy import RowMapping, bindparam, func, select, update
 
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.timefmt import format_ts
@@ -25,6 +25,10 @@ from ..storage import dialect
 from ..store import Account, Store, Tx
 from .counters import next_counter
 from .tables import session_locks
+
+#: Sessions one account may hold locked at once: an editor open on each (an account shared by the
+#: office's PCs included). Without a bound one account could lock every session in the studio.
+MAX_HELD = 20
 
 _GRANT = dialect.upsert(session_locks, ("user_id", "user_name", "token", "expires_at", "released"))
 
@@ -86,6 +90,7 @@ def acquire(store: Store, tx: Tx, actor: Account, session_id: int, now: float, l
         if current.user_id != actor.id:
             raise held_error(current, "held", f"{current.user_name} is editing this session")
         return renew(store, actor, session_id, current.token, now, lease_s)
+    _check_held(store, actor, now)
     token = next_counter(store, "lock_token")
     store.db.execute(_GRANT, {"session_id": session_id, "user_id": actor.id, "user_name": actor.name,
                               "token": token, "expires_at": now + lease_s, "released": 0})
@@ -93,6 +98,16 @@ def acquire(store: Store, tx: Tx, actor: Account, session_id: int, now: float, l
     assert lock is not None
     tx.emit("lock:acquired", {"lock": lock.to_wire()}, actor.user)
     return lock
+
+
+def _check_held(store: Store, actor: Account, now: float) -> None:
+    t = session_locks.c
+    held = store.db.execute(select(func.count()).select_from(session_locks).where(
+        t.user_id == actor.id, t.released == 0, t.expires_at > now)).scalar_one()
+    if held >= MAX_HELD:
+        raise ProtocolError(ErrorCode.CONFLICT,
+                            f"you are already editing {MAX_HELD} sessions; close one of them first",
+                            {"reason": "too-many-locks", "limit": MAX_HELD})
 
 
 def renew(store: Store, actor: Account, session_id: int, token: int, now: float, lease_s: float) -> Lock:
