@@ -136,3 +136,23 @@ async def test_an_admin_may_refund_a_late_cancellation_and_a_trainer_may_not(cli
     await boss.ok("session.update", cancel)
     ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
     assert ledger["entries"][0]["reason"] == "refund" and ledger["balance"] == 5
+
+
+async def test_attack_a_card_lists_only_the_newest_sales_however_many_were_made(
+        clients: Clients, monkeypatch) -> None:
+    """A trainer selling packages to one client in a loop grew the client's card (every sale on
+    it) past the frame a desktop accepts, so that card could no longer be opened anywhere. The
+    card lists the newest ``SALES`` (100; lowered to 3 here so five sales show it); the ledger
+    keeps every one."""
+    from swan_desktop.server.clients import search
+
+    monkeypatch.setattr(search, "SALES", 3)
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    package = await _package(boss, credits=1)
+    rita = await new_client(boss, "Rita")
+    sale = {"client_id": rita["id"], "package_id": package["id"]}
+    sold = [(await ana.ok("package.sell", sale))["sale"]["id"] for _ in range(5)]
+    card = await boss.ok("client.get", {"id": rita["id"]})
+    assert [s["id"] for s in card["packages"]] == sold[:-4:-1], "the newest three, newest first"
+    ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
+    assert sorted(e["sale_id"] for e in ledger["entries"]) == sold and ledger["balance"] == 5

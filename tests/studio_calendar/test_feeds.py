@@ -116,3 +116,24 @@ async def test_a_feed_is_validated_and_answers_304_while_unchanged(
     mine = next(ev for ev in icalendar.Calendar.from_ical(body).walk("VEVENT")
                 if str(ev["UID"]) == f"session-{made['id']}@swan-desktop")
     assert format_ts(mine.decoded("DTSTAMP")) == changed["updated_at"]
+
+
+async def test_attack_feeds_made_in_a_loop_are_refused_and_feed_list_stays_short(
+        clients: Clients, monkeypatch) -> None:
+    """Each feed is a live secret address to the trainer's schedule, and ``feed.list`` showed every
+    one ever made: a loop of ``feed.create`` (and ``feed.revoke``) grew both without end. A trainer
+    has at most ``MAX_ACTIVE`` active feeds; the list shows them and the newest revoked ones
+    (``REVOKED_LISTED``, lowered to 2 here)."""
+    from swan_desktop.server.calendar import feeds
+
+    monkeypatch.setattr(feeds, "REVOKED_LISTED", 2)
+    boss = await clients.signed_in("boss")
+    made = [(await boss.ok("feed.create", {"trainer_id": 1}))["feed"]["id"] for _ in range(feeds.MAX_ACTIVE)]
+    error = await boss.error("feed.create", {"trainer_id": 1})
+    assert error["code"] == "invalid" and error["data"]["field"] == "trainer_id"
+    assert f"{feeds.MAX_ACTIVE} active feeds" in error["message"]
+    for feed_id in made[:3]:
+        await boss.ok("feed.revoke", {"id": feed_id})
+    listed = (await boss.ok("feed.list"))["feeds"]
+    assert [f["id"] for f in listed] == made[1:], "every active one and the two newest revoked"
+    assert (await boss.ok("feed.create", {"trainer_id": 1}))["feed"]["revoked_at"] is None

@@ -13,11 +13,11 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, func, insert, select, update
 
 from ...domain.ics import export_sessions
 from ...protocol.entities import Role, Status
-from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
 from ..pipeline import Change
 from ..storage import dialect
@@ -29,6 +29,10 @@ PATH = re.compile(r"^/ics/([A-Za-z0-9_-]{20,100})\.ics$")
 #: What a feed holds: recent history and the year ahead.
 PAST, AHEAD = timedelta(days=60), timedelta(days=366)
 
+
+#: Active feeds one trainer may have (a phone, a tablet, a home calendar…), and revoked ones
+#: ``feed.list`` still shows (the newest): a loop of creating and revoking stays a short list.
+MAX_ACTIVE, REVOKED_LISTED = 10, 50
 
 #: How often a subscribed calendar should look again.
 REFRESH = timedelta(minutes=15)
@@ -62,6 +66,11 @@ def create(change: Change) -> None:
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     _may_manage(actor, trainer_id)
+    active = store.db.execute(select(func.count()).select_from(ics_feeds).where(
+        ics_feeds.c.trainer_id == trainer_id, ics_feeds.c.revoked_at.is_(None))).scalar_one()
+    if active >= MAX_ACTIVE:
+        raise invalid(f"this trainer already has {MAX_ACTIVE} active feeds; revoke one first",
+                      field="trainer_id")
     token = secrets.token_urlsafe(32)
     feed_id = dialect.new_id(store.db.execute(insert(ics_feeds).values(
         trainer_id=trainer_id, token_hash=_hash(token), created_by=actor.id,
@@ -88,12 +97,17 @@ def revoke(change: Change) -> None:
 
 
 def listing(store: Store, actor: Account) -> dict[str, Any]:
+    """Every active feed the actor may manage, and the newest :data:`REVOKED_LISTED` revoked ones."""
     query = select(ics_feeds)
     if actor.role is not Role.ADMIN:
         own = actor.trainer_id if actor.trainer_id is not None else -1
         query = query.where(ics_feeds.c.trainer_id == own)
-    return {"feeds": [_row_wire(r) for r in store.db.execute(query.order_by(ics_feeds.c.id)).mappings()],
-            "own_trainer_id": actor.trainer_id}
+    f = ics_feeds.c
+    active = store.db.execute(query.where(f.revoked_at.is_(None))).mappings().all()
+    revoked = store.db.execute(query.where(f.revoked_at.is_not(None)).order_by(f.id.desc())
+                               .limit(REVOKED_LISTED)).mappings().all()
+    rows = sorted([*active, *revoked], key=lambda r: r["id"])
+    return {"feeds": [_row_wire(r) for r in rows], "own_trainer_id": actor.trainer_id}
 
 
 def render(store: Store, token: str) -> bytes | None:

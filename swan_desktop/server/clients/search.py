@@ -30,6 +30,9 @@ SESSION_HITS = 20
 #: start cost 230 ms at 500,000 sessions; these few cost a few ms.
 SESSION_CANDIDATES = 500
 PAST, MESSAGES = 200, 100
+#: Package sales on a card, newest first (older ones stay in the ledger): a client's years of
+#: monthly packs fit many times over, a trainer account selling in a loop no longer outgrows a frame.
+SALES = 100
 
 
 def _like(term: str) -> str:
@@ -207,6 +210,7 @@ def sales(store: Store, client_id: int) -> list[dict[str, Any]]:
         .join(packages, packages.c.id == package_sales.c.package_id)
         .where(package_sales.c.client_id == client_id)
         .order_by(package_sales.c.sold_at.desc(), package_sales.c.id.desc())
+        .limit(SALES)
     ).mappings()
     return [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
 
