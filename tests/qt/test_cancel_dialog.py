@@ -33,6 +33,7 @@ from tests.support.server import WsClient
 
 from .conftest import open_pane
 from .live_desk import Sent, as_stored
+from .live_desk import pane as pane  # the fixture: boss's real pane
 
 
 # -- what the dialog says beforehand ------------------------------------------------------------
@@ -121,12 +122,6 @@ def acting_as(pane: SchedulePane, desktop: StudioClient) -> SchedulePane:
     pane.set_current_user(desktop.user)
     pane.studio_settings = lambda: desktop.collab.settings
     return pane
-
-
-@pytest.fixture
-def pane(desk_pane):
-    """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
-    return desk_pane
 
 
 @pytest.fixture

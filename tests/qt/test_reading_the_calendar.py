@@ -18,11 +18,7 @@ from swan_desktop.core.whos_free import availability
 from tests.support.qt import OFFSCREEN_NOISE
 from tests.support.sample import DAY, at
 
-
-@pytest.fixture
-def pane(desk_pane):
-    """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
-    return desk_pane
+from .live_desk import pane as pane  # the fixture: boss's real pane
 
 
 def test_the_footer_keys_types_as_well_as_statuses(qtbot, pane) -> None:

@@ -25,11 +25,7 @@ from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio, put_sample
 from tests.support.server import Clients
 
-
-@pytest.fixture
-def pane(desk_pane):
-    """Here the pane is on the real server (conftest's ``pane`` is the in-memory stand-in)."""
-    return desk_pane
+from .live_desk import pane as pane  # the fixture: boss's real pane
 
 
 def test_day_view_shows_the_chosen_day(pane) -> None:

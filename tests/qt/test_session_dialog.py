@@ -15,7 +15,6 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QMessageBox
 
 from swan_desktop.core.client import StudioClient
-from swan_desktop.core.schedule import ScheduleStore
 from swan_desktop.protocol.entities import Status
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.qt.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
@@ -29,12 +28,7 @@ from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio, loaded
 
 from .live_desk import as_stored
-
-
-@pytest.fixture
-def store(desk: StudioClient) -> ScheduleStore:
-    """Here the store is boss's desktop's (conftest's ``store`` is the in-memory stand-in's)."""
-    return desk.store
+from .live_desk import store as store  # the fixture: boss's desktop's store
 
 
 @pytest.fixture
