@@ -32,3 +32,14 @@ def connect(path: str | Path) -> tuple[Engine, Connection]:
         engine.dispose()
         raise
     return engine, conn
+
+
+def connect_reading(path: str | Path) -> tuple[Engine, Connection]:
+    """A connection that only reads the database at ``path`` (already made and migrated by the
+    server's writing connection): each statement on its own, seeing what is committed."""
+    engine = dialect.open_engine(path, read_only=True)
+    try:
+        return engine, dialect.autocommit(engine.connect())
+    except BaseException:
+        engine.dispose()
+        raise

@@ -303,11 +303,13 @@ def _overlapping(start: datetime, end: datetime, trainer_id: int | None,
 class Store:
     """All persistent state of one server, over one database connection."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, reading: bool = False) -> None:
         #: The database: a SQLite file's path, or a ``postgresql://`` URL (see :attr:`target`).
         self.target = str(path)
         self.path = Path(path)
-        self._engine, self._db = db.connect(self.target)
+        #: Only reads (:mod:`.reader`): opened on a database the writing store has made.
+        self.reading = reading
+        self._engine, self._db = self._connect()
         self._hot = _RequestPath(self._db)
         self._prepared: dict[tuple[int, tuple[str, ...] | None, bool], tuple[Any, dialect.Prepared]] = {}
         self.epoch: str = self._meta("epoch")
@@ -371,10 +373,13 @@ class Store:
             with contextlib.suppress(*dialect.ERRORS):
                 self._db.close()
             self._engine.dispose()
-        self._engine, self._db = db.connect(self.target)
+        self._engine, self._db = self._connect()
         self._hot = _RequestPath(self._db)
         self._prepared = {}
         return True
+
+    def _connect(self) -> tuple[Any, Connection]:
+        return db.connect_reading(self.target) if self.reading else db.connect(self.target)
 
     def _meta(self, key: str) -> str:
         value = self._db.execute(select(meta.c.value).where(meta.c.key == key)).scalar()

@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from .reader import Reader, settle
 from .store import HubEvent, Store
 
 T = TypeVar("T")
@@ -48,6 +49,8 @@ class AsyncStore:
         self._loop: asyncio.AbstractEventLoop | None = None
         #: What the running job hands to the loop when it ends (worker thread only).
         self._outbox: list[Callable[[], None]] = []
+        #: Long reads on a connection of their own (:mod:`.reader`), so changes do not wait behind them.
+        self.reader = Reader(self._path)
 
     @property
     def epoch(self) -> str:
@@ -108,7 +111,7 @@ class AsyncStore:
     def _job(self, fn: Callable[[], T]) -> asyncio.Future[T]:
         assert self._loop is not None
         future: asyncio.Future[T] = self._loop.create_future()
-        self._jobs.put(functools.partial(self._run_job, fn, functools.partial(_settle, future)))
+        self._jobs.put(functools.partial(self._run_job, fn, functools.partial(settle, future)))
         return future
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -121,6 +124,12 @@ class AsyncStore:
         assert store is not None, "store is not open"
         store.revive()  # PostgreSQL restarted: a new connection (raises while it is still away)
         return fn(store, *args, **kwargs)
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(store, *args, **kwargs)`` — a long read, whole on its own and carrying no
+        ``seq`` — on the reading connection, while the worker goes on with changes."""
+        assert self._store is not None, "store is not open"
+        return await self.reader.run(fn, *args, **kwargs)
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(store, …)`` on the worker from another (non-loop) thread and wait for it."""
@@ -138,6 +147,7 @@ class AsyncStore:
         return future.result(timeout=30)
 
     async def close(self) -> None:
+        await self.reader.close()
         if self._store is not None and self._loop is not None:
             store, self._store = self._store, None
             await self._job(store.close)
@@ -154,15 +164,6 @@ def _run_all(callbacks: list[Callable[[], None]]) -> None:
         except Exception as exc:  # noqa: BLE001 -- as the loop itself would: reported, the rest still run
             asyncio.get_running_loop().call_exception_handler(
                 {"message": "a store hand-over failed", "exception": exc})
-
-
-def _settle(future: asyncio.Future[T], result: T | None, exc: BaseException | None) -> None:
-    if future.done():  # its caller was cancelled
-        return
-    if exc is not None:
-        future.set_exception(exc)
-    else:
-        future.set_result(result)  # type: ignore[arg-type]
 
 
 class GroupCommit(Generic[ItemT, T]):

@@ -4,8 +4,9 @@ waitlists, reports and emails to clients into a running server.
 - ``client.create/update/import``, ``package.*``, ``package.sell``, ``credits.adjust``,
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
-- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get``,
-  ``reminder.settings.get`` and ``report.run`` are reads on the store's thread; ``reminder.test``
+- ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get`` and
+  ``reminder.settings.get`` are reads on the store's thread, ``report.run`` on its reading
+  connection (:mod:`..reader`: changes do not wait behind a year's report); ``reminder.test``
   sends a test email through :mod:`.mail` (a thread, never the loop);
 - its steps in ``session.create/update/delete`` (after the calendar's): a group's other
   clients' credits, and the emails a booking, a move or a cancellation brings; in
@@ -198,7 +199,8 @@ class ClientsFeature:
         assert account is not None
         if account.role is not Role.ADMIN:
             msg = _own_only(account, msg)
-        return dict(await self.ctx.store.run(reports.run, msg, self.clock()))
+        # On the reading connection: a year's report must not hold up every PC's changes.
+        return dict(await self.ctx.store.read(reports.run, msg, self.clock()))
 
     # -- emails to clients: settings and the mail server ----------------------------------------
     async def smtp_config(self) -> SmtpConfig | None:
