@@ -1,3 +1,3 @@
 """Swan Desktop: the live master schedule of a personal-training studio."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -7,6 +7,11 @@ and ``--installer-url`` say what to install; an older desktop gets
 ``"update": {"required": false, "latest", "url"}`` in the reply. A client that
 does not say its version (another program, or a desktop older than this
 field) is neither refused nor told.
+
+Whatever the minimum given, a desktop older than :data:`READS_PAGES` is refused
+too: it reads only the first page of a paged reply (``schedule.query``,
+``directory.clients``), so at a busy studio it would show part of a month, or
+of the clients, without a word.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from ..protocol.versions import version_key
 
 DESKTOP = "swan-desktop"
 UPDATE_REQUIRED = "update_required"
+#: The first Swan Desktop that reads every page of a paged reply.
+READS_PAGES = "0.2.0"
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,15 @@ class DesktopUpdates:
             mine = version_key(client.version)
         except ValueError:
             return None
-        newest = self.latest or self.minimum
-        if self.minimum and mine < version_key(self.minimum):
-            update = {"required": True, "minimum": self.minimum, "latest": newest, "url": self.url}
+        minimum = max(self.minimum or READS_PAGES, READS_PAGES, key=version_key)
+        if mine < version_key(minimum):
+            newest = max(self.latest or minimum, minimum, key=version_key)
+            update = {"required": True, "minimum": minimum, "latest": newest, "url": self.url}
             where = f" from {self.url}" if self.url else ""
             raise ProtocolError(
                 ErrorCode.FORBIDDEN,
                 f"Update required: this Swan Desktop ({client.version}) is older than this studio's "
-                f"server works with ({self.minimum} or newer). Install Swan Desktop {newest}{where}.",
+                f"server works with ({minimum} or newer). Install Swan Desktop {newest}{where}.",
                 {"reason": UPDATE_REQUIRED, "update": update})
         if self.latest and mine < version_key(self.latest):
             return {"required": False, "latest": self.latest, "url": self.url}
