@@ -23,7 +23,7 @@ run: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
+	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks) docs/screenshots
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen timeout -k 30 $(TEST_LIMIT_S) .ci/pg-cluster $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  -n $(TEST_WORKERS) --dist loadfile; \
@@ -34,7 +34,7 @@ test: $(STAMP)
 	  exit $$status
 
 lint: $(STAMP)
-	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks)
+	$(BIN)/ruff check swan_desktop tests $(wildcard benchmarks) docs/screenshots
 	$(BIN)/mypy
 
 bench: $(STAMP)

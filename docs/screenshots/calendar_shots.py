@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -80,8 +81,9 @@ def free_slot_shot(app: QApplication) -> None:
         return hours_from_wire(hours), busy
 
     dialog = FreeSlotDialog(_directory(), fetch, ZONE, trainer_id=1)
-    dialog.from_edit.setDate(monday)
-    dialog.to_edit.setDate(monday + timedelta(days=2))
+    last = monday + timedelta(days=2)
+    dialog.from_edit.setDate(QDate(monday.year, monday.month, monday.day))
+    dialog.to_edit.setDate(QDate(last.year, last.month, last.day))
     asyncio.run(dialog._search())
     dialog.slot_list.setCurrentRow(2)
     dialog.resize(460, 520)

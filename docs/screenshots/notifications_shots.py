@@ -14,32 +14,34 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel
 
-from swan_desktop.core.notifications import Note, NoteAction, NotificationCenter  # noqa: E402
-from swan_desktop.notify.channels import Popup  # noqa: E402
-from swan_desktop.protocol.timefmt import now_utc  # noqa: E402
-from swan_desktop.qt.main_window import MainWindow  # noqa: E402
-from swan_desktop.qt.notifications.analytics import AnalyticsView  # noqa: E402
-from swan_desktop.qt.notifications.pane import NotificationPane  # noqa: E402
-from swan_desktop.domain.quiet_hours import QuietHours, Window  # noqa: E402
-from swan_desktop.qt.notifications.prefs_state import NotificationPrefs  # noqa: E402
-from swan_desktop.qt.notifications.tab import NotificationTab  # noqa: E402
-from swan_desktop.qt.settings_pages.notifications import NotificationSettingsPage  # noqa: E402
-from swan_desktop.qt.notifications.toast import ToastManager  # noqa: E402
+from swan_desktop.core.notifications import Note, NoteAction, NotificationCenter
+from swan_desktop.domain.quiet_hours import QuietHours, Window
+from swan_desktop.notify.channels import Popup
+from swan_desktop.protocol.timefmt import now_utc
+from swan_desktop.qt.main_window import MainWindow
+from swan_desktop.qt.notifications.analytics import AnalyticsView
+from swan_desktop.qt.notifications.pane import NotificationPane
+from swan_desktop.qt.notifications.prefs_state import NotificationPrefs
+from swan_desktop.qt.notifications.tab import NotificationTab
+from swan_desktop.qt.notifications.toast import ToastManager
+from swan_desktop.qt.settings_pages.notifications import NotificationSettingsPage
 
 HERE = Path(__file__).parent
 
 
 def sample() -> list[Note]:
     now = now_utc()
-    confirm = (NoteAction("confirm_session", "Confirm session", True), NoteAction("open_session", "Open session"))
+    confirm = (NoteAction("confirm_session", "Confirm session", True),
+               NoteAction("open_session", "Open session"))
     rows = [
         ("Repeated failed sign-ins", "6 failed sign-ins for the username “admin” within 5 minutes.",
          "security", "critical", 0.2, None),
         ("Session not confirmed", "Jo Park with Mia starts in about 20 h (Tue 04 Mar 09:00 UTC) and is still "
          "scheduled.", "schedule", "high", 0.5, confirm),
-        ("Session booked", "Ana booked Jo Park with Mia on Tue 04 Mar 09:00 UTC.", "schedule", "normal", 1.2, None),
+        ("Session booked", "Ana booked Jo Park with Mia on Tue 04 Mar 09:00 UTC.", "schedule", "normal", 1.2,
+         None),
         ("Client credits low", "Lena Low has 1 credit left (booked Wed 05 Mar 10:00 UTC).", "financial",
          "normal", 3, None),
         ("Session cancelled", "Ana cancelled Sam Reed with Leo on Mon 03 Mar 17:00 UTC. Reason: ill.",
@@ -104,7 +106,8 @@ def main() -> None:
     pane.grab().save(str(HERE / "notification-center.png"))
     toasts = ToastManager(window)
     toasts.present(Popup("1", "Repeated failed sign-ins",
-                         "6 failed sign-ins for the username “admin” within 5 minutes.", "security", "critical"))
+                         "6 failed sign-ins for the username “admin” within 5 minutes.", "security",
+                         "critical"))
     app.processEvents()
     window.grab().save(str(HERE / "notification-toast.png"))
     pane.close_down()
@@ -122,7 +125,8 @@ def main() -> None:
 
     state = NotificationPrefs(clock=lambda: datetime(2031, 3, 10, 14, 0).astimezone())
     prefs = state.copy()
-    prefs.quiet = QuietHours({d: Window.parse("22:00-07:00") for d in range(5)} | {5: Window.parse("20:00-09:00")})
+    weeknights = {d: Window.parse("22:00-07:00") for d in range(5)}
+    prefs.quiet = QuietHours(weeknights | {5: Window.parse("20:00-09:00")})
     prefs.by_category["financial"].discard("sound")
     prefs.dnd_until = datetime(2031, 3, 10, 15, 0).astimezone()
     state.update(prefs)

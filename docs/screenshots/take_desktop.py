@@ -134,7 +134,9 @@ def schedule_dark() -> None:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([])
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["XDG_CONFIG_HOME"])
     app.setFont(QFont("DejaVu Sans", 10))
     window = QMainWindow()
