@@ -72,10 +72,11 @@ def get(store: Store, session_id: int) -> Lock | None:
 
 
 def live_locks(store: Store, now: float) -> list[Lock]:
+    """By session; read through ``session_locks_live`` (sorted here: ordered in SQL, the database
+    would rather walk every session ever locked in key order)."""
     rows = store.db.execute(select(session_locks).where(
-        session_locks.c.released == 0, session_locks.c.expires_at > now).order_by(session_locks.c.session_id)
-    ).mappings()
-    return [_row(r) for r in rows]
+        session_locks.c.released == 0, session_locks.c.expires_at > now)).mappings()
+    return sorted((_row(r) for r in rows), key=lambda lock: lock.session_id)
 
 
 def held_error(lock: Lock, reason: str, message: str) -> ProtocolError:
