@@ -146,3 +146,38 @@ async def test_attendance_counts_every_place_of_past_sessions(clients: Clients) 
                                           "by": "week"})
     assert report["rows"] == [{"period": "2025-W02", "trainer_id": 1, "booked": 3, "attended": 2,
                                "no_shows": 1, "attendance_rate": 0.6667, "no_show_rate": 0.3333}]
+
+
+async def test_a_cancellation_counts_as_late_or_timely_as_it_was_when_made(clients: Clients) -> None:
+    """Late or timely is decided when the session is cancelled: a wider window set afterwards, or a
+    note added to the cancelled session, does not turn a timely cancellation into a late one (in
+    the report and on the client's card); taking the cancellation back forgets it."""
+    boss = await clients.signed_in("boss")
+    await boss.ok("studio.settings.set", {"cancellation_window_h": 24})
+    rita = await new_client(boss, "Rita")
+    lena = (await boss.ok("trainer.create", {"name": "Lena"}))["trainer"]["id"]  # none of the demo's sessions
+    day = (datetime.now(UTC) + timedelta(days=3)).date()
+    span = {"kind": "cancellations", "start": str(day), "end": str(day), "by": "month", "trainer_id": lena}
+
+    async def counted() -> tuple[int, int]:
+        totals = (await boss.ok("report.run", span))["totals"]
+        return totals["late"], totals["timely"]
+
+    session = await _book(boss, lena, str(day), rita["id"], allow_overlap=True)  # days ahead: timely
+    cancel = {"status": "cancelled", "cancel_reason": "ill"}
+    version = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                                "changes": cancel}))["session"]["version"]
+    await boss.ok("studio.settings.set", {"cancellation_window_h": 24 * 7})
+    noted = (await boss.ok("session.update", {"id": session["id"], "version": version,
+                                              "changes": {"notes": "rang on Monday"}}))["session"]
+    assert await counted() == (0, 1)
+    stats = (await boss.ok("client.get", {"id": rita["id"]}))["stats"]
+    assert (stats["late_cancellations"], stats["timely_cancellations"]) == (0, 1)
+
+    # Taken back, then cancelled again under the week-long window: now it is late.
+    back = (await boss.ok("session.update", {"id": session["id"], "version": noted["version"],
+                                             "changes": {"status": "scheduled"}}))["session"]
+    assert await counted() == (0, 0)
+    await boss.ok("session.update", {"id": session["id"], "version": back["version"],
+                                     "changes": {"status": "cancelled", "cancel_reason": "ill again"}})
+    assert await counted() == (1, 0)

@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,8 @@ NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitl
               "server_instances", "presence_entries"}
 #: New tables the upgrade fills from what the file held: the opening credit rows, the session search index.
 _INDEXES = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
-FILLED_TABLES = {"credit_ledger", *_INDEXES} - {"sessions_search_content", "clients_search_content"}
+FILLED_TABLES = ({"credit_ledger", "session_cancellations", *_INDEXES}
+                 - {"sessions_search_content", "clients_search_content"})
 ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
                  ("locations", "capacity"): 1, ("users", "active"): 1, ("session_types", "capacity"): 1,
                  ("clients", "archived"): 0, ("clients", "consent_reminders"): 0}
@@ -179,6 +181,7 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     assert set(after) == set(before) | NEW_TABLES | FILLED_TABLES
     assert all(not after[table] for table in NEW_TABLES)
     assert _balances_are_ledger_sums(release_db)
+    assert _cancellations_are_judged_as_before(release_db)
     with sqlite3.connect(release_db) as conn:  # the one server's history stays its own (0005)
         assert {r[0] for r in conn.execute("SELECT DISTINCT instance FROM monitor_samples")} <= {"main"}
     for table in before:
@@ -193,6 +196,21 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     assert snapshot(copy) == before  # the copy is the file as it was
     Store(release_db).close()  # at the head now: opened again without another backup
     assert backups(release_db) == [copy]
+
+
+def _cancellations_are_judged_as_before(db: Path) -> bool:
+    """0007: each session the file held as cancelled is kept late or timely as its last change and
+    the studio's window (24 h, the fixture sets none) judged it before."""
+    with sqlite3.connect(db) as conn:
+        cancelled = {sid: (start, changed) for sid, start, changed in conn.execute(
+            "SELECT id, start, updated_at FROM sessions WHERE status = 'cancelled'")}
+        kept = {sid: (at, late) for sid, at, late in conn.execute(
+            "SELECT session_id, cancelled_at, late FROM session_cancellations")}
+    def late(start: str, changed: str) -> int:
+        at = datetime.fromisoformat(changed.replace("Z", "+00:00"))
+        return int(at > datetime.fromisoformat(start.replace("Z", "+00:00")) - timedelta(hours=24))
+    return bool(cancelled) and kept == {sid: (changed, late(start, changed)) for sid, (start, changed)
+                                        in cancelled.items()}
 
 
 def test_an_upgraded_release_file_has_the_same_schema_as_a_new_one(release_db: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from ...protocol.messages import time_field
 from .. import schedule
 from ..handlers import Dispatcher
 from ..pipeline import Change, Stage
-from . import credits, hours, series, studio
+from . import cancellations, credits, hours, series, studio
 from .messages import CheckIn
 
 CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SESSION_DELETE
@@ -28,6 +28,7 @@ _PLACEMENT = ("start", "end", "trainer_id", "status")
 def install(dispatcher: Dispatcher) -> None:
     hook = dispatcher.pipeline.hook
     hook(CREATE, Stage.BEFORE_WRITE, check_hours, 20)
+    hook(CREATE, Stage.AFTER_WRITE, created_cancelled, 20)
     hook(UPDATE, Stage.VALIDATE, check_workflow, 40)
     hook(UPDATE, Stage.BEFORE_WRITE, check_hours, 20)
     hook(UPDATE, Stage.AFTER_WRITE, effects, 20)
@@ -71,11 +72,21 @@ def effects(change: Change) -> None:
         credits.charge(store, change.tx, change.actor, after, now)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
         credits.restore(store, change.tx, change.actor, after, now, refund_window(change, after))
+        cancellations.record(store, after, now, studio.cancellation_window(store))
+    elif before.status is Status.CANCELLED and after.status is not Status.CANCELLED:
+        cancellations.forget(store, after.id)
     if change.parent is None and before.series_id is not None:
         if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
             series.mark(store, after.id, "cancelled")
         elif (after.start, after.end, after.trainer_id) != (before.start, before.end, before.trainer_id):
             series.mark(store, after.id, "moved")
+
+
+def created_cancelled(change: Change) -> None:
+    """A session entered as cancelled (a record of one cancelled elsewhere) is judged as of now."""
+    after = change.after
+    if after is not None and after.status is Status.CANCELLED:
+        cancellations.record(change.store, after, change.now, studio.cancellation_window(change.store))
 
 
 def refund_window(change: Change, session: Session) -> datetime:

@@ -1,8 +1,9 @@
-"""The calendar tables: recurring series and their members, working hours, credit charges, ICS feeds."""
+"""The calendar tables: recurring series and their members, working hours, credit charges, ICS feeds,
+cancellations."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text
 
 from ..storage.metadata import metadata
 
@@ -53,4 +54,14 @@ ics_feeds = Table(
     Column("created_at", Text, nullable=False),
     Column("revoked_at", Text),
     sqlite_autoincrement=True,
+)
+
+#: When each cancelled session was cancelled, and whether that was late (inside the studio's window
+#: as it was then, or after the start): counted so, whatever is edited on the session later.
+session_cancellations = Table(
+    "session_cancellations", metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("cancelled_at", Text, nullable=False),
+    Column("late", Integer, nullable=False),
 )

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ...protocol.errors import invalid
+from ..calendar import cancellations
 from ..calendar import studio as calendar_studio
 from ..calendar.tables import trainer_hours
 from ..collab import settings
@@ -292,14 +293,15 @@ def _cancellations(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     low, high = span.low, span.high
     window_h = float(settings.read(store).get("cancellation_window_h") or 24)
-    late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
+    late = cancellations.late(window_h)
     period = span.period(sessions.c.start, msg.by)
     query = select(
         period,
         sessions.c.trainer_id,
         func.sum(case((late, 1), else_=0)).label("late"),
         func.sum(case((late, 0), else_=1)).label("timely"),
-    ).where(_in_range(sessions.c.start, low, high), sessions.c.status == "cancelled")
+    ).select_from(cancellations.joined(sessions)).where(
+        _in_range(sessions.c.start, low, high), sessions.c.status == "cancelled")
     if msg.trainer_id is not None:
         query = query.where(sessions.c.trainer_id == msg.trainer_id)
     rows = [

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 
 from ...protocol.timefmt import format_ts
+from ..calendar import cancellations
 from ..storage import dialect
 from ..storage.schema import CLIENT_INDEX, SEARCH_INDEX
 from ..store import Store, session_from_row
@@ -163,7 +164,7 @@ def stats(store: Store, client_id: int, window_h: float) -> dict[str, int]:
         sessions.c.client_id == client_id
     )
     mine = first.union_all(extra).subquery()
-    late = dialect.hours_between(sessions.c.updated_at, sessions.c.start) < window_h
+    late = cancellations.late(window_h)
     cancelled = sessions.c.status == "cancelled"
     row = store.db.execute(
         select(
@@ -182,7 +183,7 @@ def stats(store: Store, client_id: int, window_h: float) -> dict[str, int]:
             func.sum(case((mine.c.attendance == "no_show", 1), else_=0)),
             func.sum(case((and_(cancelled, late), 1), else_=0)),
             func.sum(case((and_(cancelled, ~late), 1), else_=0)),
-        ).select_from(mine.join(sessions, sessions.c.id == mine.c.session_id))
+        ).select_from(cancellations.joined(mine.join(sessions, sessions.c.id == mine.c.session_id)))
     ).one()
     return {
         "attended": int(row[0] or 0),
