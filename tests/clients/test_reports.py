@@ -181,3 +181,17 @@ async def test_a_cancellation_counts_as_late_or_timely_as_it_was_when_made(clien
     await boss.ok("session.update", {"id": session["id"], "version": back["version"],
                                      "changes": {"status": "cancelled", "cancel_reason": "ill again"}})
     assert await counted() == (1, 0)
+
+
+async def test_rows_follow_trainer_ids_as_numbers(clients: Clients) -> None:
+    """Trainer 2's row comes before trainer 10's (compared as text, "10" came first)."""
+    boss = await clients.signed_in("boss")
+    ids = [(await boss.ok("trainer.create", {"name": f"Extra {n}"}))["trainer"]["id"] for n in range(8)]
+    assert 10 in ids
+    rita = await new_client(boss, "Rita")
+    for trainer in (10, 2):
+        made = await _book(boss, trainer, "2032-05-04", rita["id"], allow_overlap=True)
+        await boss.ok("session.update", {"id": made["id"], "version": made["version"],
+                                         "changes": {"status": "cancelled", "cancel_reason": "ill"}})
+    may = {"kind": "cancellations", "start": "2032-05-01", "end": "2032-05-31"}
+    assert [r["trainer_id"] for r in (await boss.ok("report.run", may))["rows"]] == [2, 10]

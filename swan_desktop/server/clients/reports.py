@@ -86,7 +86,17 @@ def _rollup(rows: Any, by: str, keys: int) -> list[tuple[Any, ...]]:
         figures = [v or 0 for v in row[keys + 1 :]]
         held = out.get(key)
         out[key] = figures if held is None else [a + b for a, b in zip(held, figures, strict=True)]
-    return sorted(((*k, *v) for k, v in out.items()), key=lambda r: tuple(str(v) for v in r[: keys + 1]))
+    return sorted(((*k, *v) for k, v in out.items()), key=lambda r: tuple(_order(v) for v in r[: keys + 1]))
+
+
+def _order(value: Any) -> tuple[int, float, str]:
+    """A sort key for a row's period or key: numbers by value (trainer 2 before trainer 10), then
+    text, then none."""
+    if value is None:
+        return (2, 0.0, "")
+    if isinstance(value, int | float):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
 
 
 def _label(day: date, by: str) -> str:
@@ -182,7 +192,7 @@ def _utilisation(
                 "utilisation": _ratio(booked or 0, open_h or 0),
             }
         )
-    rows.sort(key=lambda r: (r["period"], "room" in r, str(r.get("trainer_id", r.get("room")))))
+    rows.sort(key=lambda r: (r["period"], "room" in r, _order(r.get("trainer_id", r.get("room")))))
     booked_total = sum(r["booked_hours"] for r in rows if "trainer_id" in r)
     work_total = sum(r["working_hours"] for r in rows if "trainer_id" in r)
     return rows, {
