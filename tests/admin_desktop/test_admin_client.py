@@ -136,14 +136,14 @@ async def test_another_pcs_directory_follows_trainers_added_renamed_recoloured_a
         return front_desk.store.directory
 
     ana = await office.create_trainer("Ana", color="#1f5f8b")
-    await until(lambda: [t.name for t in seen().sorted_trainers()] == ["Ana"], 5)
+    await until(lambda: [t.name for t in seen().sorted_trainers()] == ["Ana"])
     await office.update_trainer(ana.id, name="Ana Kowalski", color="#7a2e8c")
     await until(lambda: (seen().trainers[ana.id].name, seen().trainers[ana.id].color)
                 == ("Ana Kowalski", "#7a2e8c"), 5)
     await office.set_hours(ana.id, [(0, "09:00", "17:00")])
     await office.add_time_off(ana.id, "2031-12-24", "2031-12-26")
-    await until(lambda: seen().trainers[ana.id].hours == ((0, "09:00", "17:00"),), 5)
-    await until(lambda: [t.start for t in seen().trainers[ana.id].time_off] == ["2031-12-24"], 5)
+    await until(lambda: seen().trainers[ana.id].hours == ((0, "09:00", "17:00"),))
+    await until(lambda: [t.start for t in seen().trainers[ana.id].time_off] == ["2031-12-24"])
     await office.archive_trainer(ana.id)
     await until(lambda: seen().sorted_trainers() == [], 5)  # out of pickers and columns …
     assert seen().trainer_name(ana.id) == "Ana Kowalski"  # … but old sessions still name her
@@ -177,7 +177,7 @@ async def test_an_account_made_on_another_desktop_is_listed_at_once(on_empty: Si
     office, other = (await on_empty("boss")).admin, (await on_empty("boss")).admin
     await other.load_accounts()
     made = await office.create_account("rosa", "Rosa Lind", "viewer")
-    await until(lambda: other.accounts.get(made.account.id) is not None, 5)
+    await until(lambda: other.accounts.get(made.account.id) is not None)
     seen = other.accounts.get(made.account.id)
     assert seen is not None and seen.name == "Rosa Lind"
     await office.update_account(made.account.id, active=False)

@@ -49,7 +49,7 @@ def next_monday() -> date:
 
 async def press(wizard: SetupWizard, which: QWizard.WizardButton, then_on: object) -> None:
     wizard.button(which).click()
-    await until(lambda: wizard.currentPage() is then_on, 5)
+    await until(lambda: wizard.currentPage() is then_on)
 
 
 async def test_from_an_empty_server_through_the_assistant_to_a_first_booked_session(
@@ -68,11 +68,11 @@ async def test_from_an_empty_server_through_the_assistant_to_a_first_booked_sess
     await press(wizard, NEXT, wizard.rooms_page)
     qtbot.keyClicks(wizard.rooms_page.name, "Studio A")
     wizard.rooms_page.add_button.click()
-    await until(lambda: wizard.rooms_page.list.count() == 1, 5)
+    await until(lambda: wizard.rooms_page.list.count() == 1)
     await press(wizard, NEXT, wizard.types_page)
     qtbot.keyClicks(wizard.types_page.name, "Personal training")
     wizard.types_page.add_button.click()
-    await until(lambda: wizard.types_page.list.count() == 1, 5)
+    await until(lambda: wizard.types_page.list.count() == 1)
     await press(wizard, NEXT, wizard.trainers_page)
     wizard.trainers_page.add_button.click()
     dialog = opened(wizard.trainers_page.dialog)
@@ -81,10 +81,10 @@ async def test_from_an_empty_server_through_the_assistant_to_a_first_booked_sess
     for line in dialog.hours.lines[:5]:
         line.setText("09:00-12:00, 13:00-18:00")
     dialog.save_button.click()
-    await until(lambda: wizard.trainers_page.list.count() == 1, 5)
+    await until(lambda: wizard.trainers_page.list.count() == 1)
     await press(wizard, NEXT, wizard.accounts_page)
     wizard.button(FINISH).click()
-    await until(lambda: not wizard.isVisible(), 5)
+    await until(lambda: not wizard.isVisible())
     state = await boss.admin.setup_state()
     assert not state.needed and state.studio.setup_complete and state.studio.name == "Swan Personal Training"
 
@@ -128,7 +128,7 @@ async def test_administration_pages_against_the_server(qtbot, on_empty: SignIn) 
     qtbot.keyClicks(dialog.name, "Ben Ortiz")
     dialog.hours.fill_weekdays("08:00-20:00")
     dialog.save_button.click()
-    await until(lambda: [t.name for t in boss.store.directory.all_trainers()] == ["Ben Ortiz"], 5)
+    await until(lambda: [t.name for t in boss.store.directory.all_trainers()] == ["Ben Ortiz"])
     ben = boss.store.directory.all_trainers()[0]
 
     assert page.select_where(lambda r: r.id == ben.id)
@@ -152,19 +152,19 @@ async def test_administration_pages_against_the_server(qtbot, on_empty: SignIn) 
     box = page.question
     assert isinstance(box, QMessageBox)
     next(b for b in box.buttons() if b.text() == "Delete").click()
-    await until(lambda: page.question is not None and "archive instead" in opened(page.question).text(), 5)
+    await until(lambda: page.question is not None and "archive instead" in opened(page.question).text())
     assert opened(page.question).text().startswith("1 session refers to this trainer")
     next(b for b in opened(page.question).buttons() if b.text() == "Archive").click()
-    await until(lambda: not boss.store.directory.trainers[ben.id].active, 5)
+    await until(lambda: not boss.store.directory.trainers[ben.id].active)
 
     pane.load()
     accounts = pane.accounts
-    await until(lambda: accounts.model.rowCount() >= 3, 5)
+    await until(lambda: accounts.model.rowCount() >= 3)
     vic = next(a for a in boss.admin.accounts.all() if a.username == "vic")
     assert accounts.select(vic.id)
     accounts.reset_button.click()
     next(b for b in opened(accounts.question).buttons() if b.text() == "Reset password").click()
-    await until(lambda: accounts.password_dialog is not None, 5)
+    await until(lambda: accounts.password_dialog is not None)
     assert len(opened(accounts.password_dialog).password.text()) >= 12
 
 
@@ -209,12 +209,12 @@ async def test_another_pc_follows_trainers_live(qtbot, on_empty: SignIn) -> None
 
     try:
         ana = await boss.admin.create_trainer("Ana", color="#1f5f8b")
-        await until(lambda: choices() == ["Ana"], 5)
+        await until(lambda: choices() == ["Ana"])
         await boss.admin.update_trainer(ana.id, name="Ana Kowalski", color="#7a2e8c")
         await until(lambda: [(c.title, c.accent) for c in pane.day_view.canvas.columns]
                     == [("Ana Kowalski", "#7a2e8c")], 5)
         await boss.admin.archive_trainer(ana.id)
-        await until(lambda: choices() == [], 5)
+        await until(lambda: choices() == [])
         assert front_desk.store.directory.trainer_name(ana.id) == "Ana Kowalski"
     finally:
         pane.bridge.detach()

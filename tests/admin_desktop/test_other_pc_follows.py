@@ -38,13 +38,13 @@ async def test_the_front_desk_follows_trainers_added_renamed_recoloured_and_arch
     pane.show()
     try:
         ana = await office.admin.create_trainer("Ana", color="#1f5f8b")
-        await until(lambda: trainer_choices(pane) == ["Ana"], 5)
+        await until(lambda: trainer_choices(pane) == ["Ana"])
         assert columns(pane) == [("Ana", "#1f5f8b")]
         await office.admin.create_trainer("Ben", color="#2e6b3a")
-        await until(lambda: trainer_choices(pane) == ["Ana", "Ben"], 5)
+        await until(lambda: trainer_choices(pane) == ["Ana", "Ben"])
 
         await office.admin.update_trainer(ana.id, name="Ana Kowalski", color="#7a2e8c")
-        await until(lambda: columns(pane)[0] == ("Ana Kowalski", "#7a2e8c"), 5)
+        await until(lambda: columns(pane)[0] == ("Ana Kowalski", "#7a2e8c"))
         assert trainer_choices(pane) == ["Ana Kowalski", "Ben"]
 
         start = datetime(2031, 3, 10, 10, tzinfo=UTC)
@@ -52,7 +52,7 @@ async def test_the_front_desk_follows_trainers_added_renamed_recoloured_and_arch
             "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "trainer_id": ana.id, "client_name": "Dana"})
-        await until(lambda: front_desk.store.get(session.id) is not None, 5)
+        await until(lambda: front_desk.store.get(session.id) is not None)
         await office.admin.archive_trainer(ana.id)
         await until(lambda: trainer_choices(pane) == ["Ben"], 5)  # not offered any more …
         assert [title for title, _c in columns(pane)] == ["Ben", "Ana Kowalski"]  # … her session still shows

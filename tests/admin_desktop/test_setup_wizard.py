@@ -49,7 +49,7 @@ def accounts_of(account_list: dict[str, Any]) -> set[str]:
 
 async def press(wizard: SetupWizard, which: QWizard.WizardButton, then_on: object) -> None:
     wizard.button(which).click()
-    await until(lambda: wizard.currentPage() is then_on, 5)
+    await until(lambda: wizard.currentPage() is then_on)
 
 
 async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
@@ -79,11 +79,11 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     rooms = wizard.rooms_page
     qtbot.keyClicks(rooms.name, "Studio A")
     qtbot.keyClick(rooms.name, Qt.Key.Key_Return)
-    await until(lambda: rooms.list.count() == 1, 5)
+    await until(lambda: rooms.list.count() == 1)
     qtbot.keyClicks(rooms.name, "Studio B")
     rooms.capacity.setValue(3)
     rooms.add_button.click()
-    await until(lambda: rooms.list.count() == 2, 5)
+    await until(lambda: rooms.list.count() == 2)
     assert rooms.list.item(1).text() == "Studio B — 3 people"
     assert [(r["name"], r["capacity"]) for r in await rows_held(empty_server, "locations")] == [
         ("Studio A", 1), ("Studio B", 3)]
@@ -92,7 +92,7 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     types = wizard.types_page
     qtbot.keyClicks(types.name, "Personal training")
     types.add_button.click()
-    await until(lambda: types.list.count() == 1, 5)
+    await until(lambda: types.list.count() == 1)
     assert [t["name"] for t in await rows_held(empty_server, "session_types")] == [
         "Personal training"]
     await press(wizard, NEXT, wizard.trainers_page)
@@ -106,7 +106,7 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     for line in dialog.hours.lines[:5]:
         qtbot.keyClicks(line, "09:00-17:00")
     dialog.save_button.click()
-    await until(lambda: trainers.list.count() == 1, 5)
+    await until(lambda: trainers.list.count() == 1)
     assert trainers.list.item(0).text() == "Rosa Lind — Mon, Tue, Wed, Thu, Fri"
     [rosa] = await rows_held(empty_server, "trainers")
     assert rosa["name"] == "Rosa Lind" and rosa["specialties"] == ["strength", "mobility"]
@@ -116,7 +116,7 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     accounts = wizard.accounts_page
     staff = accounts_of(await held(empty_server, "account.list"))
     assert "Boss (boss) — admin" in staff  # the admin's own account among the server's
-    await until(lambda: listed(accounts) == staff, 5)
+    await until(lambda: listed(accounts) == staff)
     accounts.add_button.click()
     new = opened(accounts.dialog)
     qtbot.keyClicks(new.name, "Rosa Lind")
@@ -124,7 +124,7 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     new.role.setCurrentIndex(new.role.findData("trainer"))
     new.trainer.setCurrentIndex(new.trainer.findData(rosa["id"]))
     new.save_button.click()
-    await until(lambda: accounts.password_dialog is not None, 5)
+    await until(lambda: accounts.password_dialog is not None)
     shown = opened(accounts.password_dialog)
     password = shown.password.text()
     assert await signs_in(empty_server, "rosa", password)  # the very password the server set
@@ -138,7 +138,7 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     assert not wizard.button(SKIP).isVisible()
     assert (await held(empty_server, "studio.setup.get"))["studio"]["setup_complete"] is False
     wizard.button(FINISH).click()
-    await until(lambda: not wizard.isVisible(), 5)
+    await until(lambda: not wizard.isVisible())
     setup = await held(empty_server, "studio.setup.get")
     assert setup["studio"]["setup_complete"] is True and setup["needed"] is False
 
@@ -201,7 +201,7 @@ async def test_rooms_can_come_from_a_csv_file_on_the_assistants_page(
     preview = rooms.csv.import_file("rooms", sheet)
     assert preview is not None and preview.import_button.isEnabled()
     preview.import_button.click()
-    await until(lambda: rooms.list.count() == 2, 5)
+    await until(lambda: rooms.list.count() == 2)
     assert [rooms.list.item(i).text() for i in range(2)] == ["Studio A — 4 people",
                                                              "Outdoor deck — 12 people"]
     assert [(r["name"], r["capacity"]) for r in await rows_held(empty_server, "locations")] == [

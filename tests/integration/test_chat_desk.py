@@ -73,7 +73,7 @@ async def test_the_collaboration_tab_counts_unread_chat_and_mentions(qtbot, sign
     boss: StudioClient = await sign_in("boss")
     await boss.collab.send("studio", "Room B is free at 3")
     await boss.collab.send("studio", "@Ana can you take the 4pm?")
-    await until(lambda: badge.unread == 2, 5)
+    await until(lambda: badge.unread == 2)
     assert window.tabs.tabText(index) == "Collaboration (2 · 1 @you)"
     window.tabs.setCurrentIndex(index)
     assert window.tabs.tabText(index) == "Collaboration"

@@ -39,7 +39,7 @@ def action(menu: QMenu, text: str) -> QAction:
 
 async def avatar_menu(collab: Collaboration, name: str) -> QMenu | None:
     """Right-click ``name``'s avatar as a user would; the menu it opened (None: no menu)."""
-    await until(lambda: name in collab.avatars.names(), 5)
+    await until(lambda: name in collab.avatars.names())
     avatar = next(a for a in collab.avatars.avatars if a.entry.name == name)
     avatar.customContextMenuRequested.emit(QPoint(5, 5))
     menus = avatar.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)
@@ -57,9 +57,9 @@ async def test_an_admin_makes_a_trainer_a_viewer_from_her_avatar_and_her_desktop
     assert menu is not None
     assert not action(menu, "trainer").isEnabled()  # her current role
     action(menu, "viewer").trigger()
-    await until(lambda: ana_pane.read_only, 5)
+    await until(lambda: ana_pane.read_only)
     assert not ana_pane.toolbar.new_button.isEnabled()
-    await until(lambda: boss_collab.people.status.text() == "Ana is now viewer.", 5)
+    await until(lambda: boss_collab.people.status.text() == "Ana is now viewer.")
 
 
 async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connection(qtbot, sign_in) -> None:
@@ -78,7 +78,7 @@ async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connect
     people = collab.people
     assert ana.user is not None
     ana_id = ana.user.id
-    await until(lambda: people.model.row_of(ana_id) >= 0, 5)
+    await until(lambda: people.model.row_of(ana_id) >= 0)
     rect = people.view.visualRect(people.model.index(people.model.row_of(ana_id)))
     people.view.customContextMenuRequested.emit(rect.center())
     menu = people.view.viewport().findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)[-1]
@@ -87,8 +87,8 @@ async def test_disconnect_from_the_people_list_asks_first_and_closes_her_connect
     assert isinstance(box, QMessageBox) and box.isVisible() and "Disconnect Ana?" in box.text()
     assert states == []  # nothing happens before the answer
     next(b for b in box.buttons() if b.text() == "Disconnect").click()
-    await until(lambda: any(s is LinkState.RECONNECTING and "connection lost" in d for s, d in states), 5)
-    await until(lambda: people.status.text() == "Ana was disconnected.", 5)
+    await until(lambda: any(s is LinkState.RECONNECTING and "connection lost" in d for s, d in states))
+    await until(lambda: people.status.text() == "Ana was disconnected.")
 
 
 class Shell:
@@ -114,16 +114,16 @@ async def test_the_studio_page_saves_to_the_server_and_a_second_admins_page_foll
     vic: StudioClient = await sign_in("vic")
     assert vic.user is not None
     await boss.collab.set_role(vic.user.id, Role.ADMIN)  # a second admin
-    await until(lambda: vic.user is not None and vic.user.role is Role.ADMIN, 5)
+    await until(lambda: vic.user is not None and vic.user.role is Role.ADMIN)
     page = await studio_page(qtbot, boss)
     other = await studio_page(qtbot, vic)
-    await until(lambda: page.strategy() == "auto-merge" and other.strategy() == "auto-merge", 5)
+    await until(lambda: page.strategy() == "auto-merge" and other.strategy() == "auto-merge")
 
     page.strategy_buttons["last-write-wins"].click()
-    await until(lambda: page.status.text() == "Saved.", 5)
+    await until(lambda: page.status.text() == "Saved.")
     got = await boss.link.request("studio.settings.get", {})
     assert got["settings"]["conflict_strategy"] == "last-write-wins"
-    await until(lambda: other.strategy() == "last-write-wins", 5)
+    await until(lambda: other.strategy() == "last-write-wins")
 
     page.zone_edit.set_zone("Mars/Olympus_Mons")
     page.save_zone()
@@ -133,7 +133,7 @@ async def test_the_studio_page_saves_to_the_server_and_a_second_admins_page_foll
     page.save_zone()
     page.window_spin.setValue(12)
     page.save_window()
-    await until(lambda: other.zone_edit.zone() == "Europe/Lisbon" and other.window_spin.value() == 12, 5)
+    await until(lambda: other.zone_edit.zone() == "Europe/Lisbon" and other.window_spin.value() == 12)
     got = await vic.link.request("studio.settings.get", {})
     saved = got["settings"]
     assert (saved["timezone"], float(saved["cancellation_window_h"])) == ("Europe/Lisbon", 12)
@@ -154,8 +154,8 @@ async def test_an_announcement_reaches_the_chat_and_notifies_only_the_chosen_rol
     dialog.send_button.click()
     await until(lambda: any(m.kind == "announcement" and m.text == "Closed Monday — Holiday; no sessions."
                             for m in vic.collab.chat.messages("studio")), 5)
-    await until(lambda: any(n.title == "Closed Monday" for n in ana.notifications.store.visible()), 5)
-    await until(lambda: not dialog.isVisible(), 5)
+    await until(lambda: any(n.title == "Closed Monday" for n in ana.notifications.store.visible()))
+    await until(lambda: not dialog.isVisible())
     assert collab.people.status.text() == ("Announcement sent in the studio chat and as a notification "
                                            "to trainers.")
     assert not any(n.title == "Closed Monday" for n in vic.notifications.store.visible())

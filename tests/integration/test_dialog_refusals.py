@@ -143,10 +143,10 @@ async def test_a_saved_change_is_written_to_the_store_once(qtbot, sign_in) -> No
     saved: list[Session] = []
     dialog.saved.connect(saved.append)  # (the pane deletes the editor once it closes)
     dialog.save()
-    await until(lambda: saved, 5)
+    await until(lambda: saved)
     stored = saved[0]
     assert ana.store.get(session.id) == stored  # shown at once: the client stored the reply
-    await until(lambda: any(e.kind == "session:updated" for e in echoed), 5)
+    await until(lambda: any(e.kind == "session:updated" for e in echoed))
     # the reply and its echo (in either order: replies and events are separate streams);
     # never the pane or the editor
     assert sorted(writers) == ["client", "events"]
