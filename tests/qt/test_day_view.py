@@ -56,11 +56,11 @@ def test_sessions_of_different_trainers_at_the_same_time_share_rows_not_columns(
 
 def test_click_selects_and_double_click_activates(qtbot, view) -> None:
     centre = view.session_rect(1).center().toPoint()
-    with qtbot.waitSignal(view.sessionSelected, timeout=1000) as selected:
+    with qtbot.waitSignal(view.sessionSelected, timeout=10000) as selected:
         qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert selected.args == [1]
     assert view.canvas.selected_id == 1
-    with qtbot.waitSignal(view.sessionActivated, timeout=1000) as activated:
+    with qtbot.waitSignal(view.sessionActivated, timeout=10000) as activated:
         qtbot.mouseDClick(view.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert activated.args == [1]
 
@@ -70,7 +70,7 @@ def test_double_click_on_empty_space_asks_for_a_new_session_there(qtbot, view) -
     x = int(canvas.column_x(2) + canvas.column_width() / 2)
     y = int(canvas.y_for_minutes(8 * 60 + 20))  # snaps down to 08:15
     assert view.session_at(QPoint(x, y)) is None
-    with qtbot.waitSignal(view.newSessionRequested, timeout=1000) as requested:
+    with qtbot.waitSignal(view.newSessionRequested, timeout=10000) as requested:
         qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
     trainer_id, start = requested.args
     assert trainer_id == 3

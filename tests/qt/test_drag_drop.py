@@ -58,7 +58,7 @@ async def test_a_drop_onto_a_clash_shows_it_and_snaps_back(qtbot, pane, store, s
     send(canvas, QEvent.Type.MouseButtonPress, grab, Qt.MouseButton.LeftButton)
     send(canvas, QEvent.Type.MouseMove, point_at(canvas, 1, 9.0), Qt.MouseButton.LeftButton)
     assert canvas.drag.problem is not None and "Eli Novak" in canvas.drag.problem  # trainer 2 at 9
-    with qtbot.waitSignal(canvas.dropRefused, timeout=3000) as refused:
+    with qtbot.waitSignal(canvas.dropRefused, timeout=10000) as refused:
         send(canvas, QEvent.Type.MouseButtonRelease, point_at(canvas, 1, 9.0), Qt.MouseButton.NoButton)
     assert "already has Eli Novak" in refused.args[0]
     assert pane.editing.notice.isVisible() and "Eli Novak" in pane.editing.notice.text()

@@ -35,7 +35,7 @@ def painted_after(qtbot, view: DayView, change) -> QRect:
     spy = PaintSpy()
     view.canvas.installEventFilter(spy)
     change()
-    qtbot.waitUntil(lambda: bool(spy.regions), timeout=2000)
+    qtbot.waitUntil(lambda: bool(spy.regions), timeout=10000)
     view.canvas.removeEventFilter(spy)
     union = QRegion()
     for region in spy.regions:
@@ -100,7 +100,7 @@ def test_a_busy_hour_of_the_week_is_one_summary_that_opens_its_day(qtbot) -> Non
     assert view.shown_ids() == []  # no slivers
     x = view.canvas.column_x(2) + 20
     y = view.canvas.y_for_minutes(10 * 60 + 30)
-    with qtbot.waitSignal(view.dayRequested, timeout=1000) as requested:
+    with qtbot.waitSignal(view.dayRequested, timeout=10000) as requested:
         qtbot.mouseDClick(view.canvas, Qt.MouseButton.LeftButton, pos=QRect(int(x), int(y), 1, 1).topLeft())
     assert requested.args == [DAY]
 

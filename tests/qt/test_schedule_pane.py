@@ -35,28 +35,28 @@ def test_day_view_shows_the_chosen_day(pane) -> None:
 
 
 def test_next_and_previous_move_a_day_and_announce_the_range(qtbot, pane) -> None:
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000) as moved:
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000) as moved:
         pane.toolbar.next_button.click()
     assert pane.current_date == DAY + timedelta(days=1)
     start, end = moved.args
     assert start == local_midnight(DAY + timedelta(days=1)).astimezone(UTC)
     assert end - start == timedelta(days=1) and start.tzinfo is UTC
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000):
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000):
         pane.toolbar.previous_button.click()
     assert pane.current_date == DAY
     assert pane.toolbar.date_edit.date().toPython() == DAY
 
 
 def test_today_goes_to_today_and_always_announces_the_range(qtbot, pane) -> None:
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000):
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000):
         pane.toolbar.today_button.click()
     assert pane.current_date == date.today()
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000):  # again: the app reloads on it
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000):  # again: the app reloads on it
         pane.go_today()
 
 
 def test_in_week_view_previous_and_next_move_a_week(qtbot, pane) -> None:
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000) as switched:
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000) as switched:
         pane.set_view("week")
     start, end = switched.args
     assert end - start == timedelta(days=7)
@@ -68,7 +68,7 @@ def test_in_week_view_previous_and_next_move_a_week(qtbot, pane) -> None:
 
 
 def test_choosing_a_date_in_the_date_edit_moves_the_view(qtbot, pane) -> None:
-    with qtbot.waitSignal(pane.rangeChanged, timeout=1000):
+    with qtbot.waitSignal(pane.rangeChanged, timeout=10000):
         pane.toolbar.date_edit.setDate(DAY + timedelta(days=2))
     assert pane.shown_session_ids() == [6]
 

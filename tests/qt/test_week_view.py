@@ -54,6 +54,6 @@ def test_blocks_show_time_client_and_the_trainers_name_or_initials_as_room_allow
 
 def test_week_signals_match_the_day_view(qtbot, view) -> None:
     centre = view.session_rect(6).center().toPoint()
-    with qtbot.waitSignal(view.sessionActivated, timeout=1000) as activated:
+    with qtbot.waitSignal(view.sessionActivated, timeout=10000) as activated:
         qtbot.mouseDClick(view.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert activated.args == [6]
