@@ -206,7 +206,7 @@ class SwanServer:
         self._hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swan-hash")
         auth = Authenticator(self.store, self._hash_pool, self._hasher, self._token_ttl,
                              SignInThrottle(self.limits))
-        self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool))
+        self.admin.use_passwords(PasswordWork(auth.hasher, self._hash_pool, auth.throttle))
         if not self._core_installed:
             CoreRequests(self.store, auth, self.dispatcher, self._started,
                          connections=lambda: self.connections, limits=self.limits,

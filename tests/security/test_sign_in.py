@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from swan_desktop.server.limits import Limits
-from tests.server.support import start_server
+from tests.server.support import PASSWORDS, WsClient, start_server
 
 from .support import BAD_PC, REAL_PC, Peers
 
@@ -94,3 +94,55 @@ def test_the_throttle_doubles_per_failure_queues_parallel_guesses_and_spares_oth
         throttle.reserve("127.0.0.3", 7)
     now[0] += 3600  # forgotten after a quiet quarter of an hour
     assert throttle.reserve(BAD_PC, 7) == 0.0
+
+
+async def test_attack_guessing_a_password_through_set_password_is_slowed_like_a_sign_in(
+        tmp_path: Path) -> None:
+    """``account.set_password`` checks the current password: with a stolen token (or a PC left
+    signed in) it was a way to guess the real one, argon2 run after argon2 run, with no delay at
+    all. Wrong ones now count as failed sign-ins: slowed, and refused once the wait is too long,
+    while the real user signs in from another PC as ever."""
+    server = start_server(tmp_path / "guess.db", limits=GUESSING)
+    peers = Peers(server)
+    try:
+        stolen = [await peers.signed_in("ana", source=BAD_PC, sync=False) for _ in range(3)]
+
+        async def guess(client: WsClient, tries: int) -> list[str]:
+            codes = []
+            for i in range(tries):
+                reply = await client.request("account.set_password", {"current": f"guess-{i}",
+                                                                     "new": "a-new-password-of-mine"})
+                codes.append(reply["error"]["code"])
+            return codes
+
+        codes = [c for per in await asyncio.wait_for(asyncio.gather(*(guess(c, 4) for c in stolen)), 30)
+                 for c in per]
+        assert set(codes) <= {"invalid", "rate_limited"} and "rate_limited" in codes, codes
+        real = await peers.open(REAL_PC)
+        await real.login("ana")  # the real user is not held by the guessing at her account
+    finally:
+        await peers.close()
+        server.stop()
+
+
+async def test_attack_changing_a_password_over_and_over_stops_after_five_an_hour(tmp_path: Path) -> None:
+    """Each change costs two argon2 runs on the pool every sign-in shares: an account changing its
+    password back and forth in a loop would hold up every PC's sign-in."""
+    from swan_desktop.server.admin.passwords import CHANGES_PER_HOUR
+
+    server = start_server(tmp_path / "churn.db")
+    peers = Peers(server)
+    try:
+        ana = await peers.signed_in("ana", sync=False)
+        current, pool = PASSWORDS["ana"], ["first-long-password", "second-long-password"]
+        for n in range(CHANGES_PER_HOUR):
+            await ana.ok("account.set_password", {"current": current, "new": pool[n % 2]})
+            current = pool[n % 2]
+        one_more = {"current": current, "new": pool[CHANGES_PER_HOUR % 2]}
+        refused = await ana.error("account.set_password", one_more)
+        assert refused["code"] == "rate_limited" and refused["data"]["retry_after_s"] > 3000
+        other = await peers.open(REAL_PC)
+        await other.ok("authenticate", {"username": "ana", "password": current})  # the last one set holds
+    finally:
+        await peers.close()
+        server.stop()

@@ -144,15 +144,19 @@ class StudioAdmin:
     async def set_password(self, conn: Connection, msg: SetPassword) -> dict[str, Any]:
         assert conn.account is not None
         work = self._work()
-        current = await self.ctx.store.run(Store.account, conn.account.id)
-        if current is None or not await work.verify(current.password_hash, msg.current):
-            raise invalid("the current password is not right", field="current")
         check_new(msg.new)
         if msg.new == msg.current:
             raise invalid("the new password is the current one", field="new")
+        uid = conn.account.id
+        work.may_change(uid)
+        current = await self.ctx.store.run(Store.account, uid)
+        if current is None or not await work.check_current(uid, current.password_hash, msg.current,
+                                                           conn.address):
+            raise invalid("the current password is not right", field="current")
         digest = await work.hash(msg.new)
         reply = await self._run(conn, "account.set_password", msg,
                                 {accounts.HASH: digest, accounts.KEEP_TOKEN: conn.token_hash})
+        work.changed(uid)
         await self._sign_out(conn.account.id, "your password was changed on another computer; sign in again",
                              keep=conn)
         return reply
