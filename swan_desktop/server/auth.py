@@ -16,7 +16,7 @@ from ..protocol.errors import ErrorCode, ProtocolError
 from ..protocol.timefmt import now_utc
 from .limits import Limits
 from .store import Account, Store
-from .throttle import Refused, SignInThrottle
+from .throttle import SignInThrottle
 from .worker import AsyncStore
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
@@ -104,22 +104,14 @@ class Authenticator:
                             address: str = "") -> tuple[Account, str, datetime]:
         account = await self._store.run(Store.account_by_username, username)
         account_id = account.id if account is not None else None
-        try:
-            wait = self.throttle.reserve(address, account_id)
-        except Refused as refused:
-            raise ProtocolError(ErrorCode.RATE_LIMITED, str(refused),
-                                {"retry_after_s": round(refused.wait, 3)}) from None
-        if wait:
-            await asyncio.sleep(wait)
-        ok = await self._verify(account.password_hash if account else None, password)
+        ok = await self.throttle.attempt(  # an unknown user's check fails (after the same effort)
+            address, account_id, lambda: self._verify(account.password_hash if account else None, password))
         if account is None or not ok:
-            self.throttle.failed(address, account_id)
             if self.on_failure is not None:
                 self.on_failure(account.username if account is not None else None, address)
             raise unauthorized(BAD_LOGIN)
         if not account.active:  # said only to whoever knows the password
             raise unauthorized(DEACTIVATED)
-        self.throttle.succeeded(address)
         token, expires = await self._store.run(_store_token, account.id, self.token_ttl)
         return account, token, expires
 

@@ -12,10 +12,12 @@ its address's count; counts are forgotten ``forget_s`` after the last failure.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from ..protocol.errors import ErrorCode, ProtocolError
 from .limits import Limits
 
 #: Seconds after the last failure when a count is forgotten.
@@ -82,6 +84,25 @@ class SignInThrottle:
         for record in records:
             record.next_at = at + self.step(record.failures + 1)
         return at - now
+
+    async def attempt(self, address: str, account_id: int | None,
+                      check: Callable[[], Awaitable[bool]]) -> bool:
+        """``check()`` (a password's argon2 check) in this attempt's turn: after the wait earlier
+        failures earned, its outcome recorded. ``rate_limited`` at once when that wait is longer
+        than the longest delay."""
+        try:
+            wait = self.reserve(address, account_id)
+        except Refused as refused:
+            raise ProtocolError(ErrorCode.RATE_LIMITED, str(refused),
+                                {"retry_after_s": round(refused.wait, 3)}) from None
+        if wait:
+            await asyncio.sleep(wait)
+        ok = await check()
+        if ok:
+            self.succeeded(address)
+        else:
+            self.failed(address, account_id)
+        return ok
 
     def failed(self, address: str, account_id: int | None) -> None:
         now = self._clock()

@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ..auth import verify_password
 from ..limits import Limits
-from ..throttle import Refused, SignInThrottle
+from ..throttle import SignInThrottle
 
 #: Password changes one account may make in an hour.
 CHANGES_PER_HOUR = 5
@@ -70,22 +70,8 @@ class PasswordWork:
 
     async def check_current(self, account_id: int, password_hash: str | None, password: str,
                             address: str) -> bool:
-        """Whether ``password`` is the account's, checked in the sign-in throttle's turn (a wrong
-        one counts as a failed sign-in from ``address``); ``rate_limited`` past the longest wait."""
-        try:
-            wait = self.throttle.reserve(address, account_id)
-        except Refused as refused:
-            raise ProtocolError(ErrorCode.RATE_LIMITED,
-                                f"too many wrong passwords; retry in {refused.wait:.1f} s",
-                                {"retry_after_s": round(refused.wait, 3)}) from None
-        if wait:
-            await asyncio.sleep(wait)
-        ok = await self.verify(password_hash, password)
-        if ok:
-            self.throttle.succeeded(address)
-        else:
-            self.throttle.failed(address, account_id)
-        return ok
+        """Whether ``password`` is the account's, checked as a sign-in attempt from ``address``."""
+        return await self.throttle.attempt(address, account_id, lambda: self.verify(password_hash, password))
 
     def may_change(self, account_id: int) -> None:
         """Raises ``rate_limited`` once the account made :data:`CHANGES_PER_HOUR` changes in the last hour."""
