@@ -68,8 +68,12 @@ clients = Table(
     Column("email_key", Text, nullable=False, server_default=text("''")),
     #: Name, email, phone digits and tags, lower-cased: what ``client.search`` matches.
     Column("search_text", Text, nullable=False, server_default=text("''")),
+    #: The account that added the client (revision 0008; none for those added before it).
+    Column("created_by", Integer),
 )
 Index("clients_by_email", clients.c.email_key)
+#: What one account added lately: the trainers' daily allowance (server/clients/records.py).
+Index("clients_by_creator", clients.c.created_by, clients.c.created_at)
 
 session_types = Table(
     "session_types", metadata,

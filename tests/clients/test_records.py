@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from swan_desktop.protocol.timefmt import format_ts, now_utc
+from swan_desktop.server import tables
+from swan_desktop.server.clients import records
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.store import Store
 from tests.support.server import Clients
 
 from .conftest import new_client
@@ -118,3 +127,33 @@ async def test_import_is_all_or_nothing_and_names_each_bad_row(clients: Clients)
     assert reply == {"created": 1, "skipped": 1}
     forbidden = await ana.error("client.import", {"clients": [rows[0]]})
     assert forbidden["code"] == "forbidden"
+
+
+async def test_attack_a_trainer_adding_clients_in_a_loop_stops_at_the_daily_allowance(
+        clients: Clients, server: EmbeddedServer) -> None:
+    """Every client rides in ``directory.query`` to every desktop at sign-in: a trainer account
+    adding clients in a loop made every PC's sign-in slower by the day. It now stops at 100 in
+    any 24 hours; the refusal says so and loses nothing; other accounts are not held back; and
+    once a day has passed the account may add again."""
+    ana, boss, vic = [await clients.signed_in(n) for n in ("ana", "boss", "vic")]
+    for n in range(records.ADDED_PER_DAY):
+        await new_client(ana, f"Loop {n}")
+    error = await ana.error("client.create", {"name": "One too many"})
+    assert error["code"] == "forbidden" and error["data"]["reason"] == "client-allowance"
+    assert "added 100 clients in the last 24 hours" in error["message"]
+    assert 23 * 3600 < error["data"]["retry_after_s"] <= 24 * 3600
+    found = (await vic.ok("client.search", {"q": "loop", "limit": 100}))["clients"]
+    assert len(found) == records.ADDED_PER_DAY, "the 100 are kept"
+    assert not (await vic.ok("client.search", {"q": "one too many"}))["clients"], "the refused one not added"
+    assert (await new_client(boss, "An admin's client"))["id"], "admins are not counted"
+    await ana.ok("client.update", {"id": found[-1]["id"], "changes": {"notes": "still editable"}})
+
+    def a_day_ago(store: Store) -> None:  # the clock moved on (a test cannot wait a day)
+        with store.transaction():
+            store.db.execute(update(tables.clients).where(tables.clients.c.name == "Loop 0")
+                             .values(created_at=format_ts(now_utc() - timedelta(days=1, seconds=1))))
+
+    server.server.store.submit(a_day_ago)
+    assert (await new_client(ana, "The next day"))["name"] == "The next day"
+    again = await ana.error("client.create", {"name": "And again"})
+    assert again["data"]["reason"] == "client-allowance"

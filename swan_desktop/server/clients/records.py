@@ -3,24 +3,37 @@
 ``search_text`` (name, email, phone as typed and as digits, tags; lower-case)
 and ``email_key`` (lower-case email) are derived on every write, so a search
 is a ``LIKE`` over one normalized column and a duplicate is an indexed lookup.
+
+Every client rides in ``directory.query`` to every desktop at sign-in, so an account that
+is not an admin adds at most :data:`ADDED_PER_DAY` clients in any 24 hours: past that,
+``forbidden`` with reason ``client-allowance`` and when the oldest of them ages out. Admins
+are not counted (they add in bulk with ``client.import``).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, update
 
-from ...protocol.errors import ProtocolError, invalid, not_found
+from ...protocol.entities import Role
+from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.messages import decode, present
-from ...protocol.timefmt import format_ts
+from ...protocol.timefmt import format_ts, parse_ts
 from ..pipeline import Change
-from ..store import Store
+from ..store import Account, Store
 from ..tables import clients
 from .messages import ClientFields, ClientImport, ClientUpdate, Consent
+
+#: Clients an account that is not an admin may add in any 24 hours (a busy day's new
+#: clients several times over; an admin imports more at once).
+ADDED_PER_DAY = 100
+_DAY = timedelta(days=1)
+#: The reason ``client.create`` is refused past the allowance (``forbidden``).
+ALLOWANCE = "client-allowance"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAG = re.compile(r"\s+")
@@ -115,11 +128,31 @@ def duplicates(store: Store, email_key: str, but: int | None = None) -> list[dic
     return [{"id": r.id, "name": r.name} for r in store.db.execute(query.order_by(clients.c.id))]
 
 
-def insert_client(store: Store, values: dict[str, Any], created_at: str) -> int:
-    result = store.db.execute(insert(clients).values(**_with_search(store, values), created_at=created_at))
+def insert_client(store: Store, values: dict[str, Any], created_at: str, created_by: int | None) -> int:
+    result = store.db.execute(insert(clients).values(**_with_search(store, values), created_at=created_at,
+                                                     created_by=created_by))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def within_allowance(store: Store, actor: Account, now: datetime) -> None:
+    """Refuses (``forbidden``, reason :data:`ALLOWANCE`) an account that is not an admin and
+    added :data:`ADDED_PER_DAY` clients in the 24 hours before ``now``."""
+    if actor.role is Role.ADMIN:
+        return
+    since = format_ts(now - _DAY)
+    added = store.db.execute(
+        select(clients.c.created_at).where(clients.c.created_by == actor.id, clients.c.created_at > since)
+        .order_by(clients.c.created_at.desc()).limit(ADDED_PER_DAY)).scalars().all()
+    if len(added) < ADDED_PER_DAY:
+        return
+    wait = max(1.0, (parse_ts(added[-1]) + _DAY - now).total_seconds())
+    hours = f"{wait / 3600:.0f} h" if wait >= 5400 else f"{max(1, round(wait / 60))} min"
+    raise ProtocolError(ErrorCode.FORBIDDEN,
+                        f"you have added {ADDED_PER_DAY} clients in the last 24 hours, the most an account "
+                        f"may; ask an admin to add more, or add again in {hours}",
+                        {"reason": ALLOWANCE, "retry_after_s": round(wait)})
 
 
 # -- the write hooks -------------------------------------------------------------------------
@@ -127,8 +160,9 @@ def create(change: Change) -> None:
     msg = change.msg
     assert isinstance(msg, ClientFields)
     values = columns(present(msg))
+    within_allowance(change.store, change.actor, change.now)
     dupes = duplicates(change.store, values.get("email_key", ""))
-    client_id = insert_client(change.store, values, format_ts(change.now))
+    client_id = insert_client(change.store, values, format_ts(change.now), change.actor.id)
     record = get(change.store, client_id)
     change.emit("client:created", {"client": record}, primary=True)
     change.reply = {"client": record, "duplicates": dupes}
@@ -194,6 +228,6 @@ def import_clients(change: Change) -> None:
         raise invalid(f"{len(problems)} row(s) cannot be imported; nothing was imported", rows=problems[:200])
     at = format_ts(change.now)
     for values in ready:
-        client_id = insert_client(store, values, at)
+        client_id = insert_client(store, values, at, change.actor.id)
         change.emit("client:created", {"client": get(store, client_id)})
     change.reply = {"created": len(ready), "skipped": skipped}
