@@ -131,7 +131,11 @@ def main() -> None:
     prefs.dnd_until = datetime(2031, 3, 10, 15, 0).astimezone()
     state.update(prefs)
     page = NotificationSettingsPage(state, test_sound=lambda: "played normal")
-    page.email.setText("boss@studio.example")
+    page.email_box.email.setText("boss@studio.example")
+    page.email_box.email_opt_in.setChecked(True)
+    # As the server answers a new address: waiting for the code emailed to it.
+    page.email_box._show({"email": "", "pending_email": "boss@studio.example", "email_opt_in": True},
+                         {"to": "boss@studio.example", "sent": True, "detail": ""})
     page.quiet_edits[6].setText("22:00")
     page._quiet_changed(6)
     page.resize(620, page.sizeHint().height())

@@ -349,13 +349,24 @@ class NotificationCenter:
         task.add_done_callback(self._tasks.discard)
 
     async def email_prefs(self) -> dict[str, Any]:
-        """The user's email settings on the server (address, opt-in, minimum priority, digest)."""
+        """The user's email settings on the server (confirmed address, opt-in, minimum priority,
+        digest, and an address waiting for its code)."""
         reply = await self._link.request("notification.prefs.get", {})
         return dict(reply.get("prefs", {}))
 
     async def set_email_prefs(self, changes: dict[str, Any]) -> dict[str, Any]:
-        reply = await self._link.request("notification.prefs.set", changes)
+        """``prefs`` as saved, and for a new address ``confirmation``: whether its code was sent."""
+        return dict(await self._link.request("notification.prefs.set", changes))
+
+    async def confirm_email(self, code: str) -> dict[str, Any]:
+        """Type back the code emailed to the waiting address; the prefs with it confirmed."""
+        reply = await self._link.request("notification.email.confirm", {"code": code})
         return dict(reply.get("prefs", {}))
+
+    async def resend_email_code(self) -> dict[str, Any]:
+        """A new code for the waiting address: whether it was sent (``sent``, ``to``, ``detail``)."""
+        reply = await self._link.request("notification.email.resend", {})
+        return dict(reply.get("confirmation", {}))
 
     async def act(self, nid: int, action: str, *, confirm: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"id": nid, "action": action}

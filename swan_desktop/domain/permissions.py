@@ -41,6 +41,8 @@ MIN_ROLE: dict[str, Role] = {
     "notification.action": Role.VIEWER,
     "notification.prefs.get": Role.VIEWER,
     "notification.prefs.set": Role.VIEWER,
+    "notification.email.confirm": Role.VIEWER,
+    "notification.email.resend": Role.VIEWER,
     "notification.announce": Role.ADMIN,
     # The calendar (server/calendar/). Feed requests check ownership.
     "session.checkin": Role.TRAINER,

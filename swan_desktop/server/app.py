@@ -146,6 +146,7 @@ class SwanServer:
         self.notifier = self.notifications
         #: Client records, packages and the credit ledger, group sessions, reports, client emails.
         self.clients = ClientsFeature(features, lambda: self.notifications.smtp_config)
+        self.notifications.studio_mail = self.clients.smtp_config  # staff notices use the studio's too
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()

@@ -17,7 +17,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from swan_desktop.server.notifications import SmtpConfig, records
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.support.mail import AnyPortController, Inbox
+from tests.support.mail import AnyPortController, Inbox, confirmed, confirmed_in_store
 from tests.support.poll import until
 from tests.support.server import on_server, session_data
 from tests.support.tls import client_context, make_studio_pki, server_context
@@ -54,9 +54,8 @@ async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, cl
     server.server.notifications.smtp_config = config
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
-    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
-                                            "min_priority": "normal"})
-    await boss.ok("notification.prefs.set", {"email": "boss@studio.test", "email_opt_in": False})
+    await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True, "min_priority": "normal"})
+    await confirmed(boss, inbox, {"email": "boss@studio.test", "email_opt_in": False})
     s = (await boss.ok("session.create", session_data()))["session"]
     note = await ana.notification_created("Session booked")
     await on_server(server, server.server.notifications.idle)
@@ -77,7 +76,7 @@ async def test_low_priority_waits_for_one_digest_email(server, clients, smtpd) -
         "127.0.0.1", controller.port, "starttls", "swan", "mail-secret", ssl_context=context)
     ana = await clients.signed_in("ana")
     me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
-    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True})
+    await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True})
     to_ana = Recipients(user_ids=frozenset({me}))
     for title in ("Tip one", "Tip two", "Tip three"):
         notice = Notice(title, f"{title} text", category="content", priority="low")
@@ -98,8 +97,8 @@ async def test_an_smtp_outage_is_retried_recorded_and_never_loses_the_notificati
                                                          retry_delays=(0.3, 0.3))
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
-    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
-                                            "min_priority": "low"})
+    me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
+    server.server.store.submit(confirmed_in_store, me, "ana@studio.test", min_priority="low")
     await boss.ok("session.create", session_data())
     note = await ana.notification_created("Session booked")
     await on_server(server, server.server.notifications.idle)
@@ -116,8 +115,8 @@ async def test_mail_that_failed_once_is_sent_when_the_server_comes_back(server, 
                                                          retry_delays=(1.0, 1.0))
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
-    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True,
-                                            "min_priority": "low"})
+    me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
+    server.server.store.submit(confirmed_in_store, me, "ana@studio.test", min_priority="low")
     await boss.ok("session.create", session_data())
     note = await ana.notification_created("Session booked")
 

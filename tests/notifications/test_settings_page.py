@@ -18,6 +18,8 @@ from swan_desktop.qt.notifications.prefs_state import NotificationPrefs
 from swan_desktop.qt.resources import app_icon
 from swan_desktop.qt.settings_pages.notifications import NotificationSettingsPage
 from swan_desktop.qt.tray import Tray
+from swan_desktop.server.notifications import SmtpConfig
+from tests.support.mail import code_in, smtp_server
 
 NOW = datetime(2031, 3, 10, 14, 0).astimezone()
 
@@ -126,30 +128,63 @@ def test_do_not_disturb_running_out_unticks_the_tray(qtbot) -> None:
     assert seen == [True, False]
 
 
-async def test_email_choices_round_trip_through_the_server(qtbot, server, boss) -> None:
+async def test_a_new_address_is_confirmed_with_the_code_emailed_to_it_and_kept_on_the_server(
+        qtbot, server, boss) -> None:
+    """The studio's mail server is a real one (aiosmtpd); the code is read from the email it got."""
+    with smtp_server() as (controller, inbox):
+        server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", controller.port, "none",
+                                                             sender="swan@studio.test")
+        _state, page = page_for(qtbot, center=boss.notifications)
+        box = page.email_box
+        assert await box.load()
+        assert box.email.text() == "" and box.min_priority.currentData() == "high"
+        assert box.confirm_row.isHidden()
+        box._loading = True  # set the fields first, then save once (as a user's last change would)
+        box.email.setText("boss@studio.example")
+        box.email_opt_in.setChecked(True)
+        box.min_priority.setCurrentIndex(1)
+        box.digest.setChecked(False)
+        box._loading = False
+        assert await box.save()
+        assert box.status.text().startswith("A code was sent to boss@studio.example: type it here")
+        assert "No notices are emailed until then." in box.status.text() and not box.confirm_row.isHidden()
+        assert await boss.notifications.email_prefs() == {
+            "email": "", "pending_email": "boss@studio.example", "email_opt_in": True,
+            "min_priority": "normal", "digest": False}
+
+        code = code_in(inbox, "boss@studio.example")
+        box.code.setText(f"{(int(code[0]) + 1) % 10}{code[1:]}")
+        assert not await box.confirm()
+        assert box.status.text() == ("Not confirmed: that is not the code sent to boss@studio.example; "
+                                     "4 tries left")
+        box.code.setText(code)
+        assert await box.confirm()
+        assert box.status.text() == "Notices are emailed to boss@studio.example."
+        assert box.confirm_row.isHidden()
+        assert (await boss.notifications.email_prefs())["email"] == "boss@studio.example"
+
+        _state2, again = page_for(qtbot, center=boss.notifications)
+        other = again.email_box
+        assert await other.load()
+        assert other.email.text() == "boss@studio.example" and other.email_opt_in.isChecked()
+        assert other.min_priority.currentData() == "normal" and not other.digest.isChecked()
+        other.email.setText("not-an-address")
+        assert not await other.save()
+        assert "email must be an address" in other.status.text()
+        page.close_down()
+        again.close_down()
+
+
+async def test_without_a_mail_server_the_address_waits_and_the_page_says_why(qtbot, server, boss) -> None:
     _state, page = page_for(qtbot, center=boss.notifications)
-    assert await page.load_email()
-    assert page.email.text() == "" and page.min_priority.currentData() == "high"
-    page._loading = True  # set the fields first, then save once (as a user's last change would)
-    page.email.setText("boss@studio.example")
-    page.email_opt_in.setChecked(True)
-    page.min_priority.setCurrentIndex(1)
-    page.digest.setChecked(False)
-    page._loading = False
-    assert await page.save_email()
-    assert await boss.notifications.email_prefs() == {
-        "email": "boss@studio.example", "email_opt_in": True, "min_priority": "normal", "digest": False}
-
-    _state2, again = page_for(qtbot, center=boss.notifications)
-    assert await again.load_email()
-    assert again.email.text() == "boss@studio.example" and again.email_opt_in.isChecked()
-    assert again.min_priority.currentData() == "normal" and not again.digest.isChecked()
-
-    again.email.setText("not-an-address")
-    assert not await again.save_email()
-    assert "email must be an address" in again.email_status.text()
+    box = page.email_box
+    assert await box.load()
+    box.email.setText("boss@studio.example")
+    assert await box.save()
+    assert box.status.text().startswith("The code could not be sent to boss@studio.example: no mail server "
+                                        "is set up: an admin gives the studio's in Clients › Emails.")
+    assert (await boss.notifications.email_prefs())["pending_email"] == "boss@studio.example"
     page.close_down()
-    again.close_down()
 
 
 def test_the_test_sound_button_says_what_happened(qtbot) -> None:

@@ -21,7 +21,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
 from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.support import pg
-from tests.support.mail import Inbox
+from tests.support.mail import Inbox, confirmed
 from tests.support.outbox import book_emailed_sessions, flush_outbox
 from tests.support.poll import until
 from tests.support.server import FAST_HASHER, Clients, add_users, on_server
@@ -79,7 +79,7 @@ async def test_two_instances_flushing_digests_together_send_one_digest(
     pool = Clients(first)
     ana = await pool.signed_in("ana")
     me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
-    await ana.ok("notification.prefs.set", {"email": "ana@studio.test", "email_opt_in": True})
+    await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True})
     await pool.close()
     to_ana = Recipients(user_ids=frozenset({me}))
     for title in ("Tip one", "Tip two", "Tip three"):

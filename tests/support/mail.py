@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from sqlalchemy import delete, insert
+
+from swan_desktop.server.notifications.tables import notification_prefs
+from swan_desktop.server.store import Store
+
+from .server import WsClient
 
 
 class Inbox:
@@ -44,3 +51,36 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
         yield controller, inbox
     finally:
         controller.stop()
+
+
+#: The first line of the email that carries an address's confirmation code.
+_CODE = re.compile(r"^(\d{6}) is the code that confirms this address", re.MULTILINE)
+
+
+def code_in(inbox: Inbox, address: str) -> str:
+    """The code in the newest confirmation email to ``address`` (which is taken out of the inbox)."""
+    for index in range(len(inbox.messages) - 1, -1, -1):
+        rcpt, msg = inbox.messages[index]
+        found = _CODE.search(msg.get_payload()) if rcpt == [address] else None
+        if found:
+            del inbox.messages[index]
+            return found.group(1)
+    raise AssertionError(f"no confirmation code was emailed to {address}")
+
+
+async def confirmed(ws: WsClient, inbox: Inbox, prefs: dict[str, Any]) -> dict[str, Any]:
+    """Set ``prefs`` with a new ``email`` and type back the code the server emailed to it, as a
+    person does; the email prefs in force after."""
+    reply = await ws.ok("notification.prefs.set", prefs)
+    assert reply["confirmation"]["sent"], reply
+    code = code_in(inbox, prefs["email"])
+    return dict((await ws.ok("notification.email.confirm", {"code": code}))["prefs"])
+
+
+def confirmed_in_store(store: Store, user_id: int, address: str, **prefs: Any) -> None:
+    """An address confirmed earlier, written straight to the store: for tests whose mail server
+    is down on purpose, so that no code could reach it (the confirmation is tested on its own)."""
+    with store.transaction():
+        store.db.execute(delete(notification_prefs).where(notification_prefs.c.user_id == user_id))
+        store.db.execute(insert(notification_prefs).values(user_id=user_id, email=address, email_opt_in=1,
+                                                           **prefs))

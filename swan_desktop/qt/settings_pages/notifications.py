@@ -3,22 +3,19 @@
 Everything but email is this PC's and applies at once through
 :class:`~swan_desktop.qt.notifications.prefs_state.NotificationPrefs` (saved,
 handed to the delivery router). Email address, opt-in, minimum priority and
-the low-priority digest live on the server (``notification.prefs.get/set``) so
-that every PC of the user agrees.
+the low-priority digest live on the server, with the confirmation of a new
+address (:mod:`.email_box`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,8 +29,8 @@ from PySide6.QtWidgets import (
 from ...core.notifications import NotificationCenter
 from ...domain.quiet_hours import QuietHours, Window
 from ...notify.prefs import CATEGORIES, CHANNELS, PRIORITIES
-from ...protocol.errors import ProtocolError
 from ..notifications.prefs_state import DND_CHOICES, NotificationPrefs
+from .email_box import EmailBox
 from .form import Page, error, hint
 
 log = logging.getLogger(__name__)
@@ -62,8 +59,6 @@ class NotificationSettingsPage(Page):
         self.state = state
         self.center = center
         self.test_sound = test_sound
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._loading = False
         prefs = state.prefs
 
         # -- channels ----------------------------------------------------------------
@@ -158,32 +153,8 @@ class NotificationSettingsPage(Page):
         self.outer.addWidget(dnd)
 
         # -- email (server) ------------------------------------------------------------------
-        email = QGroupBox("Email (kept on the server for all your computers)")
-        eform = QGridLayout(email)
-        self.email = QLineEdit()
-        self.email.setPlaceholderText("name@example.com")
-        self.email.setAccessibleName("Email address")
-        self.email_opt_in = QCheckBox("Email me notifications")
-        self.min_priority = QComboBox()
-        for p in PRIORITIES:
-            self.min_priority.addItem(p.capitalize(), p)
-        self.min_priority.setAccessibleName("Minimum priority for email")
-        self.digest = QCheckBox("Collect low-priority ones into a digest")
-        self.email_status = QLabel()
-        self.email_status.setWordWrap(True)
-        eform.addWidget(QLabel("Address:"), 0, 0)
-        eform.addWidget(self.email, 0, 1)
-        eform.addWidget(self.email_opt_in, 1, 1)
-        eform.addWidget(QLabel("From priority:"), 2, 0)
-        eform.addWidget(self.min_priority, 2, 1, Qt.AlignmentFlag.AlignLeft)
-        eform.addWidget(self.digest, 3, 1)
-        eform.addWidget(self.email_status, 4, 0, 1, 2)
-        email.setEnabled(center is not None)
-        self.email.editingFinished.connect(self._email_changed)
-        self.email_opt_in.toggled.connect(self._email_changed)
-        self.min_priority.currentIndexChanged.connect(self._email_changed)
-        self.digest.toggled.connect(self._email_changed)
-        self.outer.addWidget(email)
+        self.email_box = EmailBox(center)
+        self.outer.addWidget(self.email_box)
         self.problem = error()
         self.outer.addWidget(self.problem)
         self.finish()
@@ -192,7 +163,7 @@ class NotificationSettingsPage(Page):
         state.dndChanged.connect(lambda _on: self._show_dnd())
         self._show_dnd()
         if center is not None:
-            self._spawn(self.load_email())
+            self.email_box.spawn(self.email_box.load())
 
     # -- local preferences -----------------------------------------------------------
     def _apply(self, edit: Callable[[Any], None]) -> None:
@@ -258,59 +229,5 @@ class NotificationSettingsPage(Page):
             self.dnd_status.setText("Off")
         self.dnd_off.setEnabled(self.state.dnd_active)
 
-    # -- email on the server ----------------------------------------------------------------
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = asyncio.get_event_loop()
-        task = loop.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _email_values(self) -> dict[str, Any]:
-        return {"email": self.email.text().strip(), "email_opt_in": self.email_opt_in.isChecked(),
-                "min_priority": self.min_priority.currentData(), "digest": self.digest.isChecked()}
-
-    async def load_email(self) -> bool:
-        assert self.center is not None
-        try:
-            prefs = await self.center.email_prefs()
-        except (ProtocolError, ConnectionError, OSError, TimeoutError) as err:
-            self.email_status.setText(f"Email settings not loaded: {err}")
-            return False
-        self._loading = True
-        try:
-            self.email.setText(str(prefs.get("email", "")))
-            self.email_opt_in.setChecked(bool(prefs.get("email_opt_in")))
-            self.min_priority.setCurrentIndex(PRIORITIES.index(str(prefs.get("min_priority", "high"))))
-            self.digest.setChecked(bool(prefs.get("digest", True)))
-        finally:
-            self._loading = False
-        self.email_status.setText("")
-        return True
-
-    def _email_changed(self) -> None:
-        if not self._loading and self.center is not None:
-            self._spawn(self.save_email())
-
-    async def save_email(self) -> bool:
-        assert self.center is not None
-        values = self._email_values()
-        if values["email_opt_in"] and not values["email"]:
-            self.email_status.setText("Give an address to receive email.")
-            return False
-        try:
-            await self.center.set_email_prefs(values)
-        except ProtocolError as err:
-            self.email_status.setText(f"Email settings not saved: {err.message}")
-            return False
-        except (ConnectionError, OSError, TimeoutError) as err:
-            self.email_status.setText(f"Email settings not saved (the server is not reachable): {err}")
-            return False
-        self.email_status.setText(f"Saved on the server at {datetime.now():%H:%M}.")
-        return True
-
     def close_down(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        self.email_box.close_down()

@@ -10,10 +10,8 @@ host set here, emails to clients go through the server's settings, as before.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import smtplib
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,13 +95,7 @@ async def send_test(config: smtp.SmtpConfig | None, to: str, studio_name: str) -
     body = (f"Hello,\n\nthis is a test email from {studio_name}: emails to clients (booking "
             f"confirmations, reminders, cancellations) reach this address through {config.host}.\n")
     msg = smtp.build_message(config.sender, to, f"{studio_name}: test email", body)
-    try:
-        await asyncio.to_thread(smtp.send_sync, config, msg)
-    except (OSError, smtplib.SMTPException, ValueError) as exc:  # the mail server's failure is the answer
-        return {"sent": False, "to": to, "message_id": None, "detail": _reason(exc)}
+    detail = await smtp.send_now(config, msg)
+    if detail:
+        return {"sent": False, "to": to, "message_id": None, "detail": detail}
     return {"sent": True, "to": to, "message_id": str(msg["Message-ID"]), "detail": ""}
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 300 else text[:300] + "…"

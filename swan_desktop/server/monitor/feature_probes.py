@@ -37,7 +37,7 @@ def notifications_probe(server: SwanServer) -> Probe:
     async def probe() -> ServiceReport:
         queued, failed = await server.store.run(_email_figures)
         figures = {"email_queue_depth": queued, "emails_failed_1h": failed}
-        email = "email on" if server.notifications.smtp_config is not None else "email not configured"
+        email = "email on" if await server.notifications.mail_config() is not None else "email not configured"
         if failed:
             return ServiceReport(Health.DEGRADED, f"{failed} email(s) failed in the last hour ({email})",
                                  figures)

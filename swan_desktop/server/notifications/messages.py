@@ -46,3 +46,7 @@ class PrefsChange(Message):
     email_opt_in: bool | UnsetType = UNSET
     min_priority: Priority | UnsetType = UNSET
     digest: bool | UnsetType = UNSET
+
+
+class EmailConfirm(Message):
+    code: Annotated[str, Meta(min_length=1, max_length=20)]

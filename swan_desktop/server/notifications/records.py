@@ -18,21 +18,19 @@ from sqlalchemy import RowMapping, Select, and_, delete, func, insert, select, u
 
 from ...protocol.errors import invalid, not_found
 from ...protocol.timefmt import format_ts, now_utc
-from ..notifier_api import PRIORITIES, Notice, Recipients
+from ..notifier_api import Notice, Recipients
 from ..paging import cut
 from ..storage import dialect
 from ..store import Store, Tx
 from .tables import (
     notification_deliveries,
     notification_marks,
-    notification_prefs,
     notification_recipients,
     notifications,
 )
 
 N, R = notifications.c, notification_recipients.c
 _PUT_DELIVERY = dialect.upsert(notification_deliveries, ("status", "attempts", "detail", "updated_at"))
-_PUT_PREFS = dialect.upsert(notification_prefs, ("email", "email_opt_in", "min_priority", "digest"))
 
 MARK_OPS = ("read", "unread", "acknowledge", "dismiss")
 
@@ -210,48 +208,6 @@ def deliveries(store: Store, nid: int) -> list[dict[str, Any]]:
     rows = store.db.execute(select(notification_deliveries).where(d.notification_id == nid)
                             .order_by(d.user_id, d.channel)).mappings()
     return [dict(r) for r in rows]
-
-
-# -- preferences ----------------------------------------------------------------
-DEFAULT_PREFS: dict[str, Any] = {"email": "", "email_opt_in": False, "min_priority": "high", "digest": True}
-
-
-def prefs(store: Store, user_id: int) -> dict[str, Any]:
-    row = store.db.execute(select(notification_prefs).where(notification_prefs.c.user_id == user_id)
-                           ).mappings().first()
-    if row is None:
-        return dict(DEFAULT_PREFS)
-    return {"email": row["email"], "email_opt_in": bool(row["email_opt_in"]),
-            "min_priority": row["min_priority"], "digest": bool(row["digest"])}
-
-
-def set_prefs(store: Store, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    merged = prefs(store, user_id)
-    for key, value in changes.items():
-        if key not in DEFAULT_PREFS:
-            raise invalid(f"unknown field: {key}", field=key)
-        if key in ("email_opt_in", "digest") and not isinstance(value, bool):
-            raise invalid(f"{key} must be true or false", field=key)
-        if key == "email" and (not isinstance(value, str) or (value and "@" not in value)):
-            raise invalid("email must be an address like name@example.com", field=key)
-        if key == "min_priority" and value not in PRIORITIES:
-            raise invalid(f"min_priority must be one of {', '.join(PRIORITIES)}", field=key)
-        merged[key] = value
-    with store.transaction():
-        store.db.execute(_PUT_PREFS, {
-            "user_id": user_id, "email": merged["email"], "email_opt_in": int(merged["email_opt_in"]),
-            "min_priority": merged["min_priority"], "digest": int(merged["digest"])})
-    return merged
-
-
-def email_targets(store: Store, user_ids: list[int]) -> list[tuple[int, str, dict[str, Any]]]:
-    """(user id, address, prefs) of the recipients who opted in to email."""
-    out = []
-    for u in user_ids:
-        p = prefs(store, u)
-        if p["email_opt_in"] and p["email"]:
-            out.append((u, str(p["email"]), p))
-    return out
 
 
 def prune(store: Store, before: str) -> int:

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,8 +31,15 @@ from ..notifier_api import PRIORITIES, Notice, Recipients
 from ..pipeline import Change, Stage
 from ..store import Account, HubEvent, Store
 from ..worker import AsyncStore
-from . import records, smtp, triggers
-from .messages import Announcement, NotificationAction, NotificationMark, NotificationQuery, PrefsChange
+from . import prefs, records, smtp, triggers
+from .messages import (
+    Announcement,
+    EmailConfirm,
+    NotificationAction,
+    NotificationMark,
+    NotificationQuery,
+    PrefsChange,
+)
 from .records import ACKNOWLEDGE, Action
 from .tables import notification_deliveries
 
@@ -50,7 +57,11 @@ class NotificationService:
     def __init__(self, store: AsyncStore, hub: Hub, *, smtp_config: smtp.SmtpConfig | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         self._store = store
+        #: The server's own mail settings (``--smtp-*``).
         self.smtp_config = smtp_config
+        #: The mail server in use now: the studio's when an admin set one (given by the clients
+        #: feature, which keeps it), else the server's.
+        self.studio_mail: Callable[[], Awaitable[smtp.SmtpConfig | None]] | None = None
         #: The time the service believes it is (tests move it instead of waiting).
         self.clock = clock
         self.scan_interval_s = SCAN_INTERVAL_S
@@ -74,6 +85,12 @@ class NotificationService:
         ctx.request("notification.announce", Announcement, self.announce)
         ctx.request("notification.prefs.get", Empty, self.prefs_get)
         ctx.request("notification.prefs.set", PrefsChange, self.prefs_set)
+        ctx.request("notification.email.confirm", EmailConfirm, self.email_confirm)
+        ctx.request("notification.email.resend", Empty, self.email_resend)
+
+    async def mail_config(self) -> smtp.SmtpConfig | None:
+        """The mail server notices and codes go through now (the studio's, else the server's)."""
+        return await self.studio_mail() if self.studio_mail is not None else self.smtp_config
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -125,8 +142,7 @@ class NotificationService:
         if made is None:
             return None
         nid, users = made
-        if self.smtp_config is not None:
-            self._spawn(self._email(nid, users, notice))
+        self._spawn(self._email(nid, users, notice))
         return nid
 
     def _on_events(self, events: list[HubEvent]) -> None:
@@ -175,15 +191,16 @@ class NotificationService:
 
     # -- email -----------------------------------------------------------------
     async def _email(self, nid: int, users: list[int], notice: Notice) -> None:
-        config = self.smtp_config
-        assert config is not None
-        for user_id, address, prefs in await self._store.run(records.email_targets, users):
-            if _RANK[notice.priority] >= _RANK[prefs["min_priority"]]:
+        config = await self.mail_config()
+        if config is None:
+            return
+        for user_id, address, wanted in await self._store.run(prefs.email_targets, users):
+            if _RANK[notice.priority] >= _RANK[wanted["min_priority"]]:
                 msg = smtp.build_message(config.sender, address, f"[Swan] {notice.title}",
                                          f"{notice.message}\n\nPriority: {notice.priority}\n"
                                          f"Category: {notice.category}\n")
                 self._spawn(smtp.send_with_retries(config, msg, self._recorder([nid], user_id)))
-            elif notice.priority == "low" and prefs["digest"]:
+            elif notice.priority == "low" and wanted["digest"]:
                 await self._store.run(records.record_delivery, nid, user_id, "email", "digest", 0)
 
     def _recorder(self, nids: list[int], user_id: int) -> smtp.Recorder:
@@ -195,7 +212,7 @@ class NotificationService:
 
     async def flush_digests(self) -> int:
         """Send each user one email listing their waiting low-priority notices; returns emails sent."""
-        config = self.smtp_config
+        config = await self.mail_config()
         if config is None:
             return 0
         sent = 0
@@ -228,10 +245,44 @@ class NotificationService:
         return {"id": nid}
 
     async def prefs_get(self, conn: Connection, msg: Empty) -> dict[str, Any]:
-        return {"prefs": await self._store.run(records.prefs, _account(conn).id)}
+        return {"prefs": await self._store.run(prefs.prefs, _account(conn).id)}
 
     async def prefs_set(self, conn: Connection, msg: PrefsChange) -> dict[str, Any]:
-        return {"prefs": await self._store.run(records.set_prefs, _account(conn).id, present(msg))}
+        """A new address waits for its code, emailed now (one attempt): the reply's
+        ``confirmation`` says whether it went, or why not."""
+        account = _account(conn)
+        config = await self.mail_config()
+        wire, code = await self._store.run(prefs.set_prefs, account.id, present(msg), self.clock(),
+                                           config is not None)
+        reply: dict[str, Any] = {"prefs": wire}
+        if code is not None:
+            reply["confirmation"] = await self._send_code(config, account, code)
+        return reply
+
+    async def email_resend(self, conn: Connection, msg: Empty) -> dict[str, Any]:
+        account = _account(conn)
+        config = await self.mail_config()
+        code = await self._store.run(prefs.resend, account.id, self.clock(), config is not None)
+        return {"confirmation": await self._send_code(config, account, code)}
+
+    async def _send_code(self, config: smtp.SmtpConfig | None, account: Account, code: prefs.Code
+                         ) -> dict[str, Any]:
+        if config is None or not code.code:
+            return {"to": code.address, "sent": False,
+                    "detail": "no mail server is set up: an admin gives the studio's in Clients › Emails"}
+        hours = int(prefs.CODE_TTL.total_seconds() // 3600)
+        body = (f"{code.code} is the code that confirms this address for {account.name}'s Swan "
+                "notifications.\n\nType it in Swan Desktop under Settings › Notifications › Email. "
+                f"It holds for {hours} hour{'s' if hours != 1 else ''}.\n\nIf you did not ask for it, "
+                "ignore this email: nothing more is sent to this address unless the code is typed in.\n")
+        msg = smtp.build_message(config.sender, code.address, "[Swan] Your confirmation code", body)
+        detail = await smtp.send_now(config, msg)
+        if detail:
+            log.warning("the confirmation code for user %s was not sent: %s", account.id, detail)
+        return {"to": code.address, "sent": not detail, "detail": detail}
+
+    async def email_confirm(self, conn: Connection, msg: EmailConfirm) -> dict[str, Any]:
+        return {"prefs": await self._store.run(prefs.confirm, _account(conn).id, msg.code, self.clock())}
 
 
 def _account(conn: Connection) -> Account:
@@ -293,10 +344,10 @@ def _digest_batches(store: Store) -> list[tuple[int, str, list[dict[str, Any]]]]
         for r in rows:
             by_user[r["user_id"]].append(r["notification_id"])
         for user_id, nids in by_user.items():
-            prefs = records.prefs(store, user_id)
+            address = prefs.prefs(store, user_id)["email"]
             items = [n for n in (records.for_user(store, user_id, nid) for nid in nids) if n is not None]
-            if prefs["email"] and items:
-                out.append((user_id, str(prefs["email"]), items))
+            if address and items:
+                out.append((user_id, str(address), items))
                 store.db.execute(update(notification_deliveries).where(
                     d.channel == "email", d.status == "digest", d.user_id == user_id,
                     d.notification_id.in_([n["id"] for n in items])).values(status=CLAIMED))

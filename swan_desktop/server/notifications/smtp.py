@@ -110,6 +110,17 @@ def send_sync(config: SmtpConfig, msg: EmailMessage) -> None:
             client.send_message(_seven_bit(msg))
 
 
+async def send_now(config: SmtpConfig, msg: EmailMessage) -> str:
+    """One attempt, now, in a thread (the loop never waits on the mail server): ``""`` when
+    sent, else what went wrong (the mail server's words)."""
+    try:
+        await asyncio.to_thread(send_sync, config, msg)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:  # the mail server's failure is the answer
+        text = str(exc) or type(exc).__name__
+        return text if len(text) <= 300 else text[:300] + "…"
+    return ""
+
+
 Sender = Callable[[SmtpConfig, EmailMessage], None]
 Recorder = Callable[[str, int, str], Awaitable[None]]  # (status, attempts, detail)
 

@@ -49,6 +49,15 @@ notification_prefs = Table(
     Column("email_opt_in", Integer, nullable=False, server_default=text("0")),
     Column("min_priority", Text, nullable=False, server_default=text("'high'")),
     Column("digest", Integer, nullable=False, server_default=text("1")),
+    # Confirming a new address (revision 0009; see prefs.py): it waits here until the code
+    # emailed to it is typed back; only the code's hash is kept.
+    Column("pending_email", Text, nullable=False, server_default=text("''")),
+    Column("code_hash", Text, nullable=False, server_default=text("''")),
+    Column("code_expires", Text),
+    Column("code_tries", Integer, nullable=False, server_default=text("0")),
+    #: Codes sent in the 24 hours from ``codes_since``.
+    Column("codes_sent", Integer, nullable=False, server_default=text("0")),
+    Column("codes_since", Text),
 )
 
 notification_marks = Table(

@@ -1,0 +1,138 @@
+"""Notices are emailed only to an address its owner confirmed with the code emailed to it; staff
+notices go through the studio's mail server set from a desktop. A real mail server (aiosmtpd)
+receives everything; the codes are read from what it received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from swan_desktop.protocol.timefmt import now_utc
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.notifications import SmtpConfig, prefs
+from tests.support.mail import Inbox, code_in, confirmed, smtp_server
+from tests.support.server import Clients, WsClient, on_server, session_data
+
+
+@pytest.fixture
+def mail(server: EmbeddedServer) -> Iterator[tuple[Controller, Inbox]]:
+    """The server's own mail settings point at a real mail server on loopback."""
+    with smtp_server() as (controller, inbox):
+        server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", controller.port, "none",
+                                                             sender="swan@studio.test")
+        yield controller, inbox
+
+
+def to(inbox: Inbox, address: str) -> list[str]:
+    """Subjects of what ``address`` received."""
+    return [str(msg["Subject"]) for rcpt, msg in inbox.messages if rcpt == [address]]
+
+
+async def booked(server: EmbeddedServer, boss: WsClient, ana: WsClient) -> None:
+    """A session booked for ana's trainer: a "Session booked" notice to ana; its emails sent."""
+    await boss.ok("session.create", session_data())
+    await ana.notification_created("Session booked")
+    await on_server(server, server.server.notifications.idle)
+
+
+async def test_staff_notices_go_through_the_studios_mail_server_set_from_a_desktop(
+        server: EmbeddedServer, clients: Clients) -> None:
+    """No ``--smtp-*`` on the server: the studio's mail server, as an admin set it for emails to
+    clients, carries the code and the notices too (before, staff notices needed the server's)."""
+    assert server.server.notifications.smtp_config is None
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    with smtp_server() as (controller, inbox):
+        await boss.ok("reminder.settings", {"smtp": {"host": "127.0.0.1", "port": controller.port,
+                                                     "security": "none", "from": "desk@studio.test"}})
+        now = await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True,
+                                           "min_priority": "normal"})
+        assert now["email"] == "ana@studio.test" and now["pending_email"] == ""
+        await booked(server, boss, ana)
+        assert to(inbox, "ana@studio.test") == ["[Swan] Session booked"]
+        assert inbox.messages[0][1]["From"] == "desk@studio.test"
+
+
+async def test_attack_an_address_that_is_not_confirmed_receives_no_notices(
+        server: EmbeddedServer, clients: Clients, mail: tuple[Controller, Inbox]) -> None:
+    """A trainer pointing their notices at an address that is not theirs (or a typo) sent the
+    studio's notices there. Now that address gets one code, and the notices stay with the address
+    confirmed before."""
+    _, inbox = mail
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True, "min_priority": "normal"})
+    reply = await ana.ok("notification.prefs.set", {"email": "someone@elsewhere.test"})
+    assert reply["prefs"]["email"] == "ana@studio.test"
+    assert reply["prefs"]["pending_email"] == "someone@elsewhere.test"
+    assert reply["confirmation"] == {"to": "someone@elsewhere.test", "sent": True, "detail": ""}
+    await booked(server, boss, ana)
+    assert to(inbox, "someone@elsewhere.test") == ["[Swan] Your confirmation code"], "the code only"
+    assert to(inbox, "ana@studio.test") == ["[Swan] Session booked"], "notices stay where they were"
+    body = inbox.messages[0][1].get_payload()
+    assert "Ana's Swan notifications" in body and "ignore this email" in body
+    again = await ana.ok("notification.prefs.set", {"email": "Someone@elsewhere.test", "digest": False})
+    assert "confirmation" not in again, "the waiting address given again keeps its code"
+
+
+async def test_attack_guessing_a_code_voids_it_after_five_wrong_tries(
+        clients: Clients, mail: tuple[Controller, Inbox]) -> None:
+    _, inbox = mail
+    vic = await clients.signed_in("vic")  # any role confirms its own address
+    await vic.ok("notification.prefs.set", {"email": "vic@studio.test", "email_opt_in": True})
+    code = code_in(inbox, "vic@studio.test")
+    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    for left in range(prefs.CODE_TRIES - 1, -1, -1):
+        error = await vic.error("notification.email.confirm", {"code": wrong})
+        assert (error["code"], error["data"]["tries_left"]) == ("invalid", left)
+    void = await vic.error("notification.email.confirm", {"code": code})
+    assert void["data"]["reason"] == "code-void" and "ask for a new one" in void["message"]
+    assert (await vic.ok("notification.prefs.get"))["prefs"]["email"] == "", "nothing confirmed"
+    assert (await vic.ok("notification.email.resend"))["confirmation"]["sent"]
+    fresh = code_in(inbox, "vic@studio.test")
+    now = (await vic.ok("notification.email.confirm", {"code": fresh}))["prefs"]
+    assert now["email"] == "vic@studio.test"
+
+
+async def test_attack_codes_cannot_be_sent_in_a_loop_to_flood_an_inbox(
+        clients: Clients, mail: tuple[Controller, Inbox]) -> None:
+    """Each new address costs the studio's mail server an email: an account changing its address
+    in a loop could bury someone's inbox in codes from the studio. Five a day, then refused."""
+    _, inbox = mail
+    ana = await clients.signed_in("ana")
+    for n in range(prefs.CODES_PER_DAY):
+        await ana.ok("notification.prefs.set", {"email": f"target+{n}@elsewhere.test"})
+    refused = await ana.error("notification.prefs.set", {"email": "target@elsewhere.test", "digest": False})
+    assert refused["code"] == "rate_limited" and 23 * 3600 < refused["data"]["retry_after_s"] <= 24 * 3600
+    assert (await ana.error("notification.email.resend"))["code"] == "rate_limited"
+    assert len(inbox.messages) == prefs.CODES_PER_DAY
+    kept = (await ana.ok("notification.prefs.get"))["prefs"]
+    assert kept["pending_email"] == "target+4@elsewhere.test" and kept["digest"] is True, "nothing changed"
+
+
+async def test_a_code_holds_for_an_hour(server: EmbeddedServer, clients: Clients,
+                                        mail: tuple[Controller, Inbox]) -> None:
+    _, inbox = mail
+    ana = await clients.signed_in("ana")
+    await ana.ok("notification.prefs.set", {"email": "ana@studio.test"})
+    code = code_in(inbox, "ana@studio.test")
+    server.server.notifications.clock = lambda: now_utc() + prefs.CODE_TTL + timedelta(seconds=1)
+    assert (await ana.error("notification.email.confirm", {"code": code}))["data"]["reason"] == "code-void"
+    renewed = await ana.ok("notification.prefs.set", {"email": "ana@studio.test"})
+    assert renewed["confirmation"]["sent"], "the waiting address given again after its code lapsed: a new one"
+    assert (await ana.ok("notification.email.confirm", {"code": code_in(inbox, "ana@studio.test")}))
+
+
+async def test_clearing_the_address_or_going_back_to_the_confirmed_one_drops_the_waiting_one(
+        clients: Clients, mail: tuple[Controller, Inbox]) -> None:
+    _, inbox = mail
+    ana = await clients.signed_in("ana")
+    await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True})
+    await ana.ok("notification.prefs.set", {"email": "new@studio.test"})
+    back = await ana.ok("notification.prefs.set", {"email": "ANA@studio.test"})
+    assert back["prefs"]["pending_email"] == "" and "confirmation" not in back
+    assert (await ana.error("notification.email.confirm", {"code": code_in(inbox, "new@studio.test")})
+            )["message"] == "no address is waiting to be confirmed"
+    cleared = (await ana.ok("notification.prefs.set", {"email": ""}))["prefs"]
+    assert (cleared["email"], cleared["pending_email"]) == ("", "")
