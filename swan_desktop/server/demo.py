@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from ..domain.overlap import overlaps
 from ..protocol.entities import Role, Session, Status
 from ..protocol.timefmt import now_utc
+from .calendar import cancellations
+from .collab import settings
 from .store import Account, Store
 
 LOCAL_ADMIN = "admin"
@@ -197,8 +199,25 @@ def seed_if_empty(store: Store, today: date | None = None) -> bool:
     sessions = demo_sessions(
         day, trainer_ids, [(c.id, c.name) for c in clients], [(t.id, t.duration_min) for t in types]
     )
-    store.insert_sessions(sessions)
+    _insert_with_cancellations(store, sessions, now_utc())
     return True
+
+
+#: How long before its start a demo session was cancelled (the studio's window is 24 hours).
+_CANCELLED_AHEAD_H = (2, 6, 12, 30, 48, 72)
+
+
+def _insert_with_cancellations(store: Store, sessions: list[Session], now: datetime) -> None:
+    """The sessions, each cancelled one with its cancellation kept as a desk's would be: made
+    some hours before its start (never after ``now``), late or timely against the default window."""
+    rng = random.Random(11)
+    window = timedelta(hours=float(settings.DEFAULTS["cancellation_window_h"]))
+    with store.transaction():
+        for session in sessions:
+            saved = store.insert_session(session)
+            if saved.status is Status.CANCELLED:
+                made = min(now, saved.start - timedelta(hours=rng.choice(_CANCELLED_AHEAD_H)))
+                cancellations.record(store, saved, made, window)
 
 
 def ensure_local_admin(store: Store) -> Account:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
+
+from sqlalchemy import select
 
 from swan_desktop.domain.overlap import overlaps
 from swan_desktop.protocol.entities import OCCUPYING, Status
 from swan_desktop.server import demo
+from swan_desktop.server.calendar.tables import session_cancellations
 from swan_desktop.server.store import Store
 
 
@@ -58,3 +61,21 @@ def _range() -> tuple:
     from datetime import UTC, datetime
 
     return datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 12, 31, tzinfo=UTC)
+
+
+def test_the_demo_studios_cancellations_are_kept_late_or_timely_as_made(tmp_path: Path) -> None:
+    """Each cancelled demo session has its cancellation kept, as a desk's cancelling would keep
+    it (before, none was, and the reports judged every past one late by the seed's own time)."""
+    store = Store(tmp_path / "demo.db")
+    try:
+        demo.seed_if_empty(store, date(2026, 11, 25))
+        cancelled = {s.id: s for s in store.sessions_overlapping(*_range()) if s.status is Status.CANCELLED}
+        kept = {r.session_id: r for r in store.db.execute(select(session_cancellations))}
+        assert cancelled and set(kept) == set(cancelled)
+        for sid, row in kept.items():
+            made = datetime.fromisoformat(row.cancelled_at.replace("Z", "+00:00"))
+            assert made < cancelled[sid].start
+            assert row.late == int(cancelled[sid].start - made < timedelta(hours=24))
+        assert {row.late for row in kept.values()} == {0, 1}, "some late, some timely"
+    finally:
+        store.close()
