@@ -75,7 +75,7 @@ def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
 def _sessions(store: Store, q: str) -> list[dict[str, Any]]:
     if not any(len(w) >= dialect.TEXT_INDEX_MIN for w in q.split()):
         return []
-    hits = dialect.text_matches(SEARCH_INDEX, q, newest=SESSION_CANDIDATES)
+    hits = dialect.newest_matches(store.db, SEARCH_INDEX, q, SESSION_CANDIDATES)
     rows = store.db.execute(
         select(sessions).where(sessions.c.id.in_(hits)).order_by(sessions.c.start.desc()).limit(SESSION_HITS)
     ).mappings()

@@ -29,9 +29,11 @@ FEATURES = (core_tables, collab_tables, calendar_tables, notification_tables, mo
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """For Alembic's comparisons: leave out the tables behind the dialect's full-text index."""
+    """For Alembic's comparisons: leave out the tables behind the dialect's full-text index, and
+    on PostgreSQL the indexes of its words (revision 0010)."""
     own = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
-    return not (type_ == "table" and name in own)
+    words = (f"{SEARCH_INDEX}_words", f"{CLIENT_INDEX}_words")
+    return not ((type_ == "table" and name in own) or (type_ == "index" and name in words))
 
 
 __all__ = ["CLIENT_INDEX", "FEATURES", "SEARCH_INDEX", "include_name", "metadata"]
