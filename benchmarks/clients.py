@@ -19,11 +19,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import swanbench
 from sqlalchemy import insert
 
 from swan_desktop.protocol.timefmt import format_ts
@@ -191,21 +192,6 @@ def line(what: str, times: tuple[float, float, float], target: float) -> bool:
     return ok
 
 
-@contextlib.contextmanager
-def pg_database(admin_url: str) -> Iterator[str]:
-    """A new database ``swan_bench_clients`` in the cluster ``admin_url`` reaches, dropped after."""
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS swan_bench_clients WITH (FORCE)")
-        admin.execute("CREATE DATABASE swan_bench_clients")
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/swan_bench_clients"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS swan_bench_clients WITH (FORCE)")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the data")
@@ -217,7 +203,7 @@ def main() -> int:
         path: Path | str = args.db or Path(tmp) / "bench.sqlite3"
         fresh = True
         if args.pg:
-            path = stack.enter_context(pg_database(args.pg))
+            path = stack.enter_context(swanbench.pg_database(args.pg, "swan_bench_clients"))
             print("on PostgreSQL")
         else:
             fresh = not Path(path).exists()

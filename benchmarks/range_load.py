@@ -1,19 +1,22 @@
 """Loading a range through the server at a big studio's size: the desktop's own ``load_range``
 against a real ``swan-server serve`` holding 100,000 sessions of 25 trainers (350 a day).
 
-Run with ``.venv/bin/python benchmarks/range_load.py``. ``schedule_views.py`` times the views
-over sessions already held; this times how they get there. A day is one reply; a week (2,450
-sessions) and a six-week month grid (14,700) are larger than the 1 MiB frame the desktop
-accepts, so ``schedule.query`` answers them in pages of at most 512 KiB and the client asks
-for each. Prints, per range, the sessions and pages, and the time from asking to the
-store holding them (median and worst of five, each from an empty store). No target in the
-issue names a load time; the line to compare with is the 1 s a user waits for a view before
-it feels slow.
+Run with ``.venv/bin/python benchmarks/range_load.py`` (``--pg URL``: on PostgreSQL, a database
+of its own in the cluster an admin URL reaches, such as ``.ci/pg-cluster``'s).
+``schedule_views.py`` times the views over sessions already held; this times how they get
+there. A day is one reply; a week (2,450 sessions) and a six-week month grid (14,700) are
+larger than the 1 MiB frame the desktop accepts, so ``schedule.query`` answers them in pages
+of at most 512 KiB and the client asks for each. Prints, per range, the sessions and pages,
+and the time from asking to the store holding them (median and worst of five, each from an
+empty store). No target in the issue names a load time; the line to compare with is the 1 s
+a user waits for a view before it feels slow.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 import time
@@ -38,7 +41,7 @@ COMPARE_S = 1.0
 FIRST_DAY = date(2031, 1, 5)
 
 
-def fill(db: Path) -> None:
+def fill(db: Path | str) -> None:
     """A demo studio grown to ``TRAINERS`` trainers and ``SESSIONS`` sessions from FIRST_DAY on."""
     store = Store(db)
     try:
@@ -98,16 +101,21 @@ def _count_queries(client: StudioClient, pages: list[int]) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--pg", help="run on PostgreSQL: an admin URL of a cluster (a database made there)")
+    args = parser.parse_args()
     print(f"range load through the server: {SESSIONS:,} sessions, {TRAINERS} trainers "
-          f"({TRAINERS * PER_DAY} a day); {swanbench.machine()}")
-    with tempfile.TemporaryDirectory() as tmp:
+          f"({TRAINERS * PER_DAY} a day){' on PostgreSQL' if args.pg else ''}; {swanbench.machine()}")
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp)
-        db = folder / "studio.sqlite3"
+        db: Path | str = folder / "studio.sqlite3"
+        if args.pg:
+            db = stack.enter_context(swanbench.pg_database(args.pg, "swan_bench_range"))
         token = swanbench.prepare_studio(db, 1)[0]
         began = time.perf_counter()
         fill(db)
         print(f"  (studio filled in {time.perf_counter() - began:.1f} s)")
-        server = swanbench.start_server(db, "--rate-limit", "0")
+        server = swanbench.start_server(db, "--rate-limit", "0", folder=folder)
         try:
             results = asyncio.run(measure(server.url, token, folder))
         finally:

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare_studio(db: Path, users: int, role: Role = Role.ADMIN, prefix: str = "bench") -> list[str]:
+def prepare_studio(db: Path | str, users: int, role: Role = Role.ADMIN, prefix: str = "bench") -> list[str]:
     """A demo studio at ``db`` with ``users`` accounts of ``role``; one token for each."""
     store = Store(db)
     try:
@@ -100,19 +101,25 @@ class ServerProcess:
                 self.proc.wait(STOP_TIMEOUT_S)
 
 
-def start_server(db: Path, *options: str, pythonpath: str | None = None) -> ServerProcess:
+def start_server(db: Path | str, *options: str, pythonpath: str | None = None,
+                 folder: Path | None = None) -> ServerProcess:
     """Start ``swan-server serve --db DB --tls off`` plus ``options``; returns once it listens.
-    Its log goes to ``DB.log``."""
+    Its log goes to ``DB.log`` (``folder/server.log`` for a PostgreSQL URL, run from ``folder``)."""
+    if isinstance(db, str):
+        assert folder is not None, "a PostgreSQL server needs a folder for its log"
+        log_path, cwd = folder / "server.log", folder
+    else:
+        log_path, cwd = db.with_suffix(".log"), db.parent
     port = free_port()
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
     command = [sys.executable, "-m", "swan_desktop.server.cli", "serve", "--db", str(db), "--tls", "off",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING", *options]
-    log = open(db.with_suffix(".log"), "w")  # noqa: SIM115 - the server process writes it until it ends
+    log = open(log_path, "w")  # noqa: SIM115 - the server process writes it until it ends
     # From the database's folder: ``python -m`` puts its working folder first on sys.path, and the
     # server must import swan_desktop from PYTHONPATH (another checkout, for before/after), not from it.
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=db.parent)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=cwd)
     log.close()
     server = ServerProcess(proc, f"ws://127.0.0.1:{port}/")
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -184,3 +191,19 @@ def metric_sum_count(url: str, name: str) -> tuple[float, float] | None:
     if len(values) < 2:
         return None
     return values["_sum"], values["_count"]
+
+
+@contextlib.contextmanager
+def pg_database(admin_url: str, name: str) -> Iterator[str]:
+    """A new database ``name`` in the PostgreSQL cluster ``admin_url`` reaches (for instance
+    ``.ci/pg-cluster``'s ``$SWAN_TEST_PG_URL``): its URL; dropped afterwards."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
