@@ -240,7 +240,12 @@ class SwanServer:
     async def stop(self) -> None:
         """Stop every part, each within a bound: a part that hangs is named in the
         log and left behind, so the server still exits (and its data is safe: the
-        store closes last, after every writer)."""
+        store closes last, after every writer). The gateway goes first: desktops hear at
+        once that this server is going (and, in a studio group, move to another instance)
+        instead of waiting while the other parts take their turns."""
+        if self._gateway is not None:
+            await self._bounded("gateway", self._gateway.stop())
+            self._gateway = None
         await self._bounded("monitor", self.monitor.stop())
         await self._bounded("account watch", self.account_watch.stop())
         if self.follower is not None:
@@ -257,9 +262,6 @@ class SwanServer:
         await self._bounded("collaboration", self.collab.stop())
         await self._bounded("notifications", self.notifications.stop())
         await self._bounded("instance registration", self.group.stop())
-        if self._gateway is not None:
-            await self._bounded("gateway", self._gateway.stop())
-            self._gateway = None
         await self.store.close()
         if self._lock is not None:
             self._lock.release()

@@ -65,3 +65,27 @@ async def test_a_task_still_pending_at_the_end_is_cancelled_on_the_servers_own_l
     server.call(lambda: kept.append(asyncio.get_running_loop().create_task(forever())))
     await asyncio.to_thread(server.stop)
     assert ended == [True] and kept[0].cancelled()
+
+
+async def test_a_stop_ends_the_desktops_connections_before_the_other_parts_stop(
+        tmp_path: Path, monkeypatch) -> None:
+    """Desktops hear at once that the server is going (in a studio group they move to another
+    instance): their connections end before the monitor, the instance registration and the
+    rest take their turns, each of which may wait up to its bound."""
+    server = start_server(tmp_path / "studio.sqlite3", demo=False)
+    pool = Clients(server)
+    try:
+        await pool.signed_in("vic", sync=False)
+        open_now = server.call(lambda: set(server.server.connections))
+        seen: list[bool] = []
+        monitor_stop = server.server.monitor.stop
+
+        async def stop_the_monitor() -> None:
+            seen.append(bool(open_now) and all(conn.closed for conn in open_now))
+            await monitor_stop()
+
+        monkeypatch.setattr(server.server.monitor, "stop", stop_the_monitor)
+        await asyncio.to_thread(server.stop)
+        assert seen == [True], "the connections had ended when the monitor's turn came"
+    finally:
+        await pool.close()
