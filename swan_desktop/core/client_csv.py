@@ -1,5 +1,6 @@
 """Reading a clients CSV for ``client.import``: which column holds which field, the
-rows as records, each row's problems, and duplicates by email.
+rows as records, each row's problems, and duplicates by email; and writing one
+(``client.export``) that the import reads back as it was (``write``).
 
 Columns are mapped by their header (``guess``) and the user may change any of
 them. A row with a problem is never sent: the import is all or nothing, so the
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from .client_records import ClientRecord
 
 IGNORE = ""
 #: Target field → what the mapping combo says.
@@ -99,7 +102,7 @@ def _row(line: int, cells: Sequence[str], mapping: Sequence[str]) -> Row:
     values: dict[str, str] = {}
     for target, cell in zip(mapping, cells, strict=False):
         if target and cell.strip():
-            values[target] = cell.strip()
+            values[target] = _as_typed(cell.strip())
     record: dict[str, Any] = {}
     problems = []
     name = values.get("name") or " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
@@ -122,3 +125,41 @@ def _row(line: int, cells: Sequence[str], mapping: Sequence[str]) -> Row:
         record["consent"] = {"reminders": values.get("consent_reminders", "").lower() in YES,
                              "marketing": values.get("consent_marketing", "").lower() in YES}
     return Row(line, record, problems)
+
+
+#: What ``write`` puts in each column: headers the import's ``guess`` maps back to their field,
+#: then three it leaves out (a balance comes from the ledger, not from a file).
+EXPORT_HEADERS = ("Name", "Email", "Phone", "Birthday", "Emergency contact", "Notes", "Tags", "Reminders",
+                  "Marketing", "Balance", "Archived", "Added")
+
+
+def write(records: Iterable[ClientRecord]) -> str:
+    """The clients as CSV text (a header, then a row each)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_HEADERS)
+    for r in records:
+        writer.writerow([_inert(cell) for cell in (
+            r.name, r.email, r.phone, r.birthday or "", r.emergency_contact, r.notes, ", ".join(r.tags))]
+            + [_yes(r.consent.reminders), _yes(r.consent.marketing), r.balance, _yes(r.archived),
+               r.created_at.date().isoformat() if r.created_at else ""])
+    return out.getvalue()
+
+
+#: What a spreadsheet takes a cell starting with for a formula (``=HYPERLINK(…)`` in a note
+#: anyone may type would run on the admin's computer that opens the export).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula (read back
+    without it by the import)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _as_typed(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"

@@ -191,6 +191,17 @@ class ClientsClient:
                                                       "on_duplicate_email": on_duplicate_email})
         return int(reply.get("created") or 0), int(reply.get("skipped") or 0)
 
+    async def export_all(self) -> list[ClientRecord]:
+        """Every client record, archived ones too, page by page (``client.export``, admins)."""
+        records: list[ClientRecord] = []
+        after = 0
+        while True:
+            reply = await self._request("client.export", {"after_id": after, "limit": 1000})
+            records.extend(ClientRecord.from_wire(w) for w in reply.get("clients") or ())
+            if not reply.get("more") or not reply.get("clients"):
+                return records
+            after = int(reply["after_id"])
+
     def _client(self, reply: dict[str, Any]) -> ClientRecord:
         record = ClientRecord.from_wire(reply["client"])
         self.duplicates[record.id] = tuple(str(d.get("name") or "") for d in reply.get("duplicates") or ()

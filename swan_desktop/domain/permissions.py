@@ -84,8 +84,8 @@ ADMIN_ONLY = (
     "session_type.create", "session_type.update", "session_type.delete",
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
-    "client.import", "package.create", "package.update", "credits.adjust", "reminder.settings",
-    "reminder.settings.get", "reminder.test",
+    "client.import", "client.export", "package.create", "package.update", "credits.adjust",
+    "reminder.settings", "reminder.settings.get", "reminder.test",
 )
 MIN_ROLE.update(dict.fromkeys(ADMIN_ONLY, Role.ADMIN))
 

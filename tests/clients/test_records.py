@@ -157,3 +157,36 @@ async def test_attack_a_trainer_adding_clients_in_a_loop_stops_at_the_daily_allo
     assert (await new_client(ana, "The next day"))["name"] == "The next day"
     again = await ana.error("client.create", {"name": "And again"})
     assert again["data"]["reason"] == "client-allowance"
+
+
+async def test_an_admin_exports_every_client_page_by_page_archived_ones_too(clients: Clients) -> None:
+    boss = await clients.signed_in("boss")
+    made = [await new_client(boss, name, email=f"{name.lower().replace(' ', '.')}@example.com")
+            for name in ("Ines", "Rui", "Ana Sofia")]
+    await boss.ok("client.update", {"id": made[1]["id"], "changes": {"archived": True}})
+    seen: list[dict] = []
+    after, pages = 0, 0
+    while True:
+        reply = await boss.ok("client.export", {"after_id": after, "limit": 2})
+        seen.extend(reply["clients"])
+        pages += 1
+        if not reply["more"]:
+            break
+        after = reply["after_id"]
+    ids = [c["id"] for c in seen]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids), "each once, in id order"
+    mine = {c["id"]: c for c in seen if c["id"] in {m["id"] for m in made}}
+    assert [mine[m["id"]]["name"] for m in made] == ["Ines", "Rui", "Ana Sofia"]
+    assert mine[made[1]["id"]]["archived"] is True, "archived clients are exported too"
+    assert mine[made[0]["id"]] == (await boss.ok("client.get", {"id": made[0]["id"]}))["client"]
+    assert pages == -(-len(seen) // 2)
+    error = await boss.error("client.export", {"limit": 1001})
+    assert (error["code"], error["data"]["field"]) == ("invalid", "limit")
+
+
+async def test_attack_a_trainer_or_a_viewer_cannot_take_the_whole_client_list(clients: Clients) -> None:
+    """Searching shows a few clients at a time to anyone signed in; the whole list, with every
+    email and phone number, leaves the studio only in an admin's hands."""
+    for name in ("ana", "vic"):
+        ws = await clients.signed_in(name)
+        assert (await ws.error("client.export", {}))["code"] == "forbidden"

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import client_csv
 from ...core.client_records import ClientCard, SearchResult
 from ...core.clients import ClientsClient
 from ...core.directory import Directory
@@ -80,6 +83,11 @@ class ClientsPage(QWidget):
         self.import_button = QPushButton("Import CSV…")
         self.import_button.setVisible(is_admin)
         self.import_button.clicked.connect(self.importRequested)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Every client, archived ones too, as a CSV file this import reads back")
+        self.export_button.setVisible(is_admin)
+        self.export_button.clicked.connect(self.choose_export)
+        self.file_dialog: QFileDialog | None = None
         self.model = ClientResultsModel(zone, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -114,6 +122,7 @@ class ClientsPage(QWidget):
         top.addWidget(self.busy)
         top.addWidget(self.new_button)
         top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -279,6 +288,37 @@ class ClientsPage(QWidget):
         self.search_edit.setText(record.name)
         self.search.run_now()
         self.open_client(record.id)
+
+    # -- export ------------------------------------------------------------------------------
+    def choose_export(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Export every client as CSV")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.setNameFilter("CSV files (*.csv)")
+        dialog.selectFile("clients.csv")
+        dialog.fileSelected.connect(lambda path: spawn(self.export_to(Path(path))))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    async def export_to(self, path: Path) -> int | None:
+        """Every client to ``path``; how many (None when the server or the disk refused)."""
+        self.export_button.setEnabled(False)
+        try:
+            records = await self.clients.export_all()
+            text = client_csv.write(records)
+            await asyncio.to_thread(path.write_text, text, encoding="utf-8-sig")  # a spreadsheet reads it
+        except FAILURES as exc:
+            self.told.emit(f"The clients were not exported: {outcome_of(exc).message}", True)
+            return None
+        except OSError as exc:
+            self.told.emit(f"The clients could not be written to {path}: {exc.strerror or exc}", True)
+            return None
+        finally:
+            self.export_button.setEnabled(True)
+        count = len(records)
+        self.told.emit(f"{count:,} client{'s' if count != 1 else ''} exported to {path}.", False)
+        return len(records)
 
     def _book(self, client_id: int) -> None:
         record = self.clients.store.get(client_id)

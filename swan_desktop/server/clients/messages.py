@@ -68,6 +68,13 @@ class ClientGet(Message):
     id: Id
 
 
+class ClientExport(Message):
+    """A page of every client record, in id order, archived ones too (``client.export``)."""
+
+    after_id: Annotated[int, Meta(ge=0)] = 0
+    limit: Annotated[int, Meta(ge=1, le=1000)] = 500
+
+
 # -- packages and credits ------------------------------------------------------------------
 class PackageCreate(Message):
     name: Name

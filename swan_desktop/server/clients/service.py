@@ -5,8 +5,8 @@ waitlists, reports and emails to clients into a running server.
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
 - ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get`` and
-  ``reminder.settings.get`` are reads on the store's thread, ``report.run`` on its reading
-  connection (:mod:`..reader`: changes do not wait behind a year's report); ``reminder.test``
+  ``reminder.settings.get`` are reads on the store's thread, ``report.run`` and ``client.export``
+  on its reading connection (:mod:`..reader`: changes do not wait behind a year's report); ``reminder.test``
   sends a test email through :mod:`.mail` (a thread, never the loop);
 - its steps in ``session.create/update/delete`` (after the calendar's): a group's other
   clients' credits, and the emails a booking, a move or a cancellation brings; in
@@ -44,10 +44,24 @@ from ..notifier_api import Notice, Recipients
 from ..pipeline import Change, Stage
 from ..store import Account, Store
 from ..tables import clients, session_types
-from . import attendance, bookings, emails, groups, ledger, lots, mail, packages, records, reports, search
+from . import (
+    attendance,
+    bookings,
+    emails,
+    export,
+    groups,
+    ledger,
+    lots,
+    mail,
+    packages,
+    records,
+    reports,
+    search,
+)
 from .messages import (
     BookingAdd,
     BookingRemove,
+    ClientExport,
     ClientFields,
     ClientGet,
     ClientImport,
@@ -122,6 +136,7 @@ class ClientsFeature:
             ctx.hook(rtype, Stage.AFTER_WRITE, _with_group_fields, 90)
         ctx.request("client.search", ClientSearch, self.client_search)
         ctx.request("client.get", ClientGet, self.client_get)
+        ctx.request("client.export", ClientExport, self.client_export)
         ctx.request("credits.ledger", CreditsLedger, self.credits_ledger)
         ctx.request("package.list", Empty, self.package_list)
         ctx.request("report.run", ReportRun, self.report_run)
@@ -175,6 +190,9 @@ class ClientsFeature:
             return search.card(store, msg.id, self.clock(), window)
 
         return dict(await self.ctx.store.run(read))
+
+    async def client_export(self, conn: Connection, msg: ClientExport) -> dict[str, Any]:
+        return dict(await self.ctx.store.read(export.page, msg))  # beside the changes, not before them
 
     async def credits_ledger(self, conn: Connection, msg: CreditsLedger) -> dict[str, Any]:
         def read(store: Store) -> dict[str, Any]:
