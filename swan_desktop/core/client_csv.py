@@ -136,7 +136,7 @@ EXPORT_HEADERS = ("Name", "Email", "Phone", "Birthday", "Emergency contact", "No
 def write(records: Iterable[ClientRecord]) -> str:
     """The clients as CSV text (a header, then a row each)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\n")  # the platform's own line ends when written as text
     writer.writerow(EXPORT_HEADERS)
     for r in records:
         writer.writerow([_inert(cell) for cell in (
