@@ -27,10 +27,6 @@ from ..protocol.timefmt import now_utc, parse_ts
 
 log = logging.getLogger(__name__)
 
-#: How long a request that has the server email a code waits for its answer: the server sends
-#: before it answers (one attempt; the mail server may take its 10 s bounds on a few steps).
-MAIL_TIMEOUT_S = 45.0
-
 CATEGORIES = ("schedule", "system", "user", "financial", "security", "content", "performance")
 PRIORITIES = ("low", "normal", "high", "critical")
 RANGES = ("today", "week", "month", "all")
@@ -360,7 +356,7 @@ class NotificationCenter:
 
     async def set_email_prefs(self, changes: dict[str, Any]) -> dict[str, Any]:
         """``prefs`` as saved, and for a new address ``confirmation``: whether its code was sent."""
-        return dict(await self._link.request("notification.prefs.set", changes, timeout=MAIL_TIMEOUT_S))
+        return dict(await self._link.request("notification.prefs.set", changes))
 
     async def confirm_email(self, code: str) -> dict[str, Any]:
         """Type back the code emailed to the waiting address; the prefs with it confirmed."""
@@ -369,7 +365,7 @@ class NotificationCenter:
 
     async def resend_email_code(self) -> dict[str, Any]:
         """A new code for the waiting address: whether it was sent (``sent``, ``to``, ``detail``)."""
-        reply = await self._link.request("notification.email.resend", {}, timeout=MAIL_TIMEOUT_S)
+        reply = await self._link.request("notification.email.resend", {})
         return dict(reply.get("confirmation", {}))
 
     async def act(self, nid: int, action: str, *, confirm: bool = False) -> dict[str, Any]:

@@ -4,6 +4,7 @@ receives everything; the codes are read from what it received."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,8 +13,9 @@ from aiosmtpd.controller import Controller
 
 from swan_desktop.protocol.timefmt import now_utc
 from swan_desktop.server.embedded import EmbeddedServer
-from swan_desktop.server.notifications import SmtpConfig, prefs
+from swan_desktop.server.notifications import SmtpConfig, prefs, smtp
 from tests.support.mail import Inbox, code_in, confirmed, smtp_server
+from tests.support.poll import until
 from tests.support.server import Clients, WsClient, on_server, session_data
 
 
@@ -136,3 +138,32 @@ async def test_clearing_the_address_or_going_back_to_the_confirmed_one_drops_the
             )["message"] == "no address is waiting to be confirmed"
     cleared = (await ana.ok("notification.prefs.set", {"email": ""}))["prefs"]
     assert (cleared["email"], cleared["pending_email"]) == ("", "")
+
+
+async def test_attack_a_mail_server_that_never_answers_holds_up_the_request_only_briefly(
+        server: EmbeddedServer, clients: Clients, monkeypatch) -> None:
+    """A connection answers its requests one at a time, so a request that waited on a silent
+    mail server kept that desktop's heartbeat unanswered until the link was given up. The code's
+    request now answers after SEND_NOW_S (8 s; half a second here) that it is still on its way."""
+    monkeypatch.setattr(smtp, "SEND_NOW_S", 0.5)
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_greet(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # accepted, and nothing said
+
+    silent = await asyncio.start_server(never_greet, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", port, "none", timeout=30)
+    ana = await clients.signed_in("ana")
+    try:
+        reply = await ana.ok("notification.prefs.set", {"email": "ana@studio.test"})
+        assert reply["confirmation"]["sent"] is False
+        assert "had not answered after 0.5 s" in reply["confirmation"]["detail"]
+        assert reply["prefs"]["pending_email"] == "ana@studio.test", "saved all the same"
+        beat = await ana.ok("heartbeat", {"client_time": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")})
+        assert "server_time" in beat, "the connection answers again"
+    finally:
+        await until(lambda: bool(held), what="the send's connection reached the mail server")
+        for writer in held:
+            writer.close()  # the attempt still in its thread ends now
+        silent.close()

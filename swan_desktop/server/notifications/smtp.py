@@ -110,15 +110,40 @@ def send_sync(config: SmtpConfig, msg: EmailMessage) -> None:
             client.send_message(_seven_bit(msg))
 
 
-async def send_now(config: SmtpConfig, msg: EmailMessage) -> str:
+#: How long a request waits for :func:`send_now`. A connection answers its requests one at a
+#: time, so a slow mail server must not keep that desktop's heartbeat waiting past its 10 s.
+SEND_NOW_S = 8.0
+
+
+async def send_now(config: SmtpConfig, msg: EmailMessage, within: float | None = None) -> str:
     """One attempt, now, in a thread (the loop never waits on the mail server): ``""`` when
-    sent, else what went wrong (the mail server's words)."""
+    sent, else what went wrong (the mail server's words). After ``within`` seconds
+    (:data:`SEND_NOW_S`) the answer is that it is still on its way (the attempt goes on in its
+    thread)."""
+    within = SEND_NOW_S if within is None else within
+    attempt = asyncio.ensure_future(asyncio.to_thread(send_sync, config, msg))
+    done, _ = await asyncio.wait({attempt}, timeout=within)
+    if not done:
+        attempt.add_done_callback(_late)
+        return (f"the mail server had not answered after {within:g} s; the email may still arrive "
+                "in a while")
     try:
-        await asyncio.to_thread(send_sync, config, msg)
+        attempt.result()
     except (OSError, smtplib.SMTPException, ValueError) as exc:  # the mail server's failure is the answer
         text = str(exc) or type(exc).__name__
         return text if len(text) <= 300 else text[:300] + "…"
     return ""
+
+
+def _late(attempt: asyncio.Future[None]) -> None:
+    """How a send that outlasted its request ended (logged: nobody waits for it any more)."""
+    if attempt.cancelled():
+        return
+    error = attempt.exception()
+    if error is None:
+        log.info("an email the request stopped waiting for was sent after all")
+    else:
+        log.warning("an email the request stopped waiting for failed: %s", error)
 
 
 Sender = Callable[[SmtpConfig, EmailMessage], None]
