@@ -167,3 +167,19 @@ async def test_attack_a_mail_server_that_never_answers_holds_up_the_request_only
         for writer in held:
             writer.close()  # the attempt still in its thread ends now
         silent.close()
+
+
+async def test_a_new_studio_mail_server_carries_the_next_email_at_once(
+        server: EmbeddedServer, clients: Clients) -> None:
+    """The studio's mail settings are read once and kept (every notice asks for them); an admin's
+    change of them drops what was kept, so the very next email takes the new server."""
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    with smtp_server() as (first, first_inbox), smtp_server() as (second, second_inbox):
+        for controller in (first, second):
+            await boss.ok("reminder.settings", {"smtp": {"host": "127.0.0.1", "port": controller.port,
+                                                         "security": "none"}})
+            sent = await ana.ok("notification.prefs.set", {"email": f"ana{controller.port}@studio.test"})
+            assert sent["confirmation"]["sent"], sent
+        assert to(first_inbox, f"ana{first.port}@studio.test") == ["[Swan] Your confirmation code"]
+        assert to(second_inbox, f"ana{second.port}@studio.test") == ["[Swan] Your confirmation code"]
+        assert len(first_inbox.messages) == len(second_inbox.messages) == 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -97,6 +98,8 @@ _WRITES = (
     ("waitlist.join", WaitlistJoin, bookings.join),
     ("waitlist.leave", WaitlistLeave, bookings.leave),
 )
+#: How long the studio's mail settings read once are used before they are read again.
+MAIL_SETTINGS_KEPT_S = 30.0
 #: Events after which client emails may be due at once.
 _MAIL_EVENTS = ("session:", "client:")
 
@@ -112,6 +115,13 @@ class ClientsFeature:
         self.clock = clock
         #: The server's own mail settings (``--smtp-*``); the studio's, when set, come first.
         self.server_smtp = smtp
+        #: The studio's mail server as last read, and when (None: read it again). Every notice
+        #: and every outbox round asks for it. This server's own ``reminder.settings`` commits
+        #: ``studio:settings-changed``, which drops it and moves ``_mail_epoch`` (so a read that
+        #: began before is not kept); another instance's change of it is read within
+        #: :data:`MAIL_SETTINGS_KEPT_S` (hub reactions hear only this server's own events).
+        self._studio_mail: tuple[float, dict[str, Any]] | None = None
+        self._mail_epoch = 0
         self.outbox = emails.Outbox(ctx.store, self.smtp_config, clock)
         self._lapse_task: asyncio.Task[None] | None = None
 
@@ -177,6 +187,9 @@ class ClientsFeature:
             await asyncio.sleep(LAPSE_INTERVAL_S)
 
     def _events(self, batch: list[HubEvent]) -> None:
+        if any(e.event.kind == "studio:settings-changed" for e in batch):
+            self._studio_mail = None
+            self._mail_epoch += 1
         if any(e.event.kind.startswith(_MAIL_EVENTS) for e in batch):
             self.outbox.wake()
 
@@ -223,7 +236,13 @@ class ClientsFeature:
     # -- emails to clients: settings and the mail server ----------------------------------------
     async def smtp_config(self) -> SmtpConfig | None:
         """The mail server emails to clients go through now (the studio's, else the server's)."""
+        kept = self._studio_mail
+        if kept is not None and time.monotonic() - kept[0] < MAIL_SETTINGS_KEPT_S:
+            return mail.effective(kept[1], self.server_smtp())
+        epoch = self._mail_epoch
         studio = await self.ctx.store.run(mail.studio_smtp)
+        if epoch == self._mail_epoch:
+            self._studio_mail = (time.monotonic(), studio)
         return mail.effective(studio, self.server_smtp())
 
     def _set_reminders(self, change: Change) -> None:
