@@ -130,8 +130,8 @@ async def test_administration_pages_against_the_server(qtbot, on_empty: SignIn) 
     dialog.save_button.click()
     await until(lambda: [t.name for t in boss.store.directory.all_trainers()] == ["Ben Ortiz"])
     ben = boss.store.directory.all_trainers()[0]
-
-    assert page.select_where(lambda r: r.id == ben.id)
+    # The page shows what the directory holds on its next turn of the loop (changes coalesce).
+    await until(lambda: page.select_where(lambda r: r.id == ben.id), what="Ben listed on the Trainers page")
     page.edit_button.click()
     edit = opened(page.dialog)
     edit.color.edit.setText("#777777")
