@@ -117,7 +117,7 @@ async def test_preferences_are_per_user_and_validated(server, clients) -> None:
     prefs = (await ana.ok("notification.prefs.set", {"email_opt_in": True,
                                                      "min_priority": "normal"}))["prefs"]
     assert prefs == {"email": "", "email_opt_in": True, "min_priority": "normal", "digest": True,
-                     "pending_email": ""}
+                     "pending_email": "", "code_until": None}
     assert (await ana.error("notification.prefs.set", {"min_priority": "urgent"}))["code"] == "invalid"
     assert (await ana.error("notification.prefs.set", {"email": "nope"}))["code"] == "invalid"
     boss = await clients.signed_in("boss")

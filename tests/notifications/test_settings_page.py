@@ -3,7 +3,7 @@ validated next to the field, do-not-disturb shared with the tray, email prefs ke
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -148,9 +148,10 @@ async def test_a_new_address_is_confirmed_with_the_code_emailed_to_it_and_kept_o
         assert await box.save()
         assert box.status.text().startswith("A code was sent to boss@studio.example: type it here")
         assert "No notices are emailed until then." in box.status.text() and not box.confirm_row.isHidden()
-        assert await boss.notifications.email_prefs() == {
-            "email": "", "pending_email": "boss@studio.example", "email_opt_in": True,
-            "min_priority": "normal", "digest": False}
+        held = await boss.notifications.email_prefs()
+        assert held.pop("code_until") > f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}", "a code that holds"
+        assert held == {"email": "", "pending_email": "boss@studio.example", "email_opt_in": True,
+                        "min_priority": "normal", "digest": False}
 
         code = code_in(inbox, "boss@studio.example")
         box.code.setText(f"{(int(code[0]) + 1) % 10}{code[1:]}")
@@ -184,7 +185,12 @@ async def test_without_a_mail_server_the_address_waits_and_the_page_says_why(qtb
     assert box.status.text().startswith("The code could not be sent to boss@studio.example: no mail server "
                                         "is set up: an admin gives the studio's in Clients › Emails.")
     assert (await boss.notifications.email_prefs())["pending_email"] == "boss@studio.example"
+    _state2, again = page_for(qtbot, center=boss.notifications)
+    assert await again.email_box.load()
+    assert again.email_box.status.text().startswith(
+        "No code for boss@studio.example holds now: send a new one to confirm it."), "none was sent"
     page.close_down()
+    again.close_down()
 
 
 def test_the_test_sound_button_says_what_happened(qtbot) -> None:
@@ -198,3 +204,18 @@ def test_the_test_sound_button_says_what_happened(qtbot) -> None:
     fine.test_button.click()
     assert fine.sound_status.text() == "Test sound: played normal"
     assert isinstance(fine.sound_status, QLabel)
+
+
+async def test_a_code_that_no_longer_holds_is_said_so_when_the_page_opens(qtbot, server, boss) -> None:
+    """A code holds an hour: the page opened later says to send a new one, not to type it."""
+    with smtp_server() as (controller, _inbox):
+        server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", controller.port, "none")
+        server.server.notifications.clock = lambda: datetime.now(UTC) - timedelta(hours=2)  # sent then
+        saved = await boss.notifications.set_email_prefs({"email": "boss@studio.example"})
+        assert saved["confirmation"]["sent"]
+    _state, page = page_for(qtbot, center=boss.notifications)
+    assert await page.email_box.load()
+    assert page.email_box.status.text().startswith(
+        "No code for boss@studio.example holds now: send a new one to confirm it.")
+    assert not page.email_box.confirm_row.isHidden(), "Send a new code is there"
+    page.close_down()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.notifications import NotificationCenter
 from ...notify.prefs import PRIORITIES
 from ...protocol.errors import ProtocolError
+from ...protocol.timefmt import now_utc, parse_ts
 
 #: What a refused or failed request is (the server's words, or the line is down).
 _FAILED = (ProtocolError, ConnectionError, OSError, TimeoutError)
@@ -184,6 +185,8 @@ class EmailBox(QGroupBox):
         elif confirmation is not None:
             text = (f"A code was sent to {confirmation.get('to')}: type it here to confirm the address. "
                     f"{meanwhile}")
+        elif waiting and not _holds(prefs.get("code_until")):
+            text = f"No code for {waiting} holds now: send a new one to confirm it. {meanwhile}"
         elif waiting:
             text = f"{waiting} is waiting to be confirmed with the code emailed to it. {meanwhile}"
         elif current and prefs.get("email_opt_in"):
@@ -191,3 +194,11 @@ class EmailBox(QGroupBox):
         else:
             text = ""
         self.status.setText(" ".join(part for part in (text, saved) if part))
+
+
+def _holds(until: object) -> bool:
+    """Whether a code the server says holds until ``until`` still does (by this PC's clock)."""
+    try:
+        return parse_ts(until, "code_until") > now_utc()
+    except ProtocolError:  # none (no code was sent, or it was void) or not a time
+        return False

@@ -43,7 +43,7 @@ _DAY = timedelta(days=1)
 
 #: What ``notification.prefs.get/set`` answer for an account that never set any.
 DEFAULT_PREFS: dict[str, Any] = {"email": "", "email_opt_in": False, "min_priority": "high", "digest": True,
-                                 "pending_email": ""}
+                                 "pending_email": "", "code_until": None}
 _SETTABLE = ("email", "email_opt_in", "min_priority", "digest")
 
 
@@ -68,9 +68,10 @@ def _row(store: Store, user_id: int) -> dict[str, Any] | None:
 def _wire(row: dict[str, Any] | None) -> dict[str, Any]:
     if row is None:
         return dict(DEFAULT_PREFS)
+    usable = row["pending_email"] and row["code_hash"] and row["code_tries"] < CODE_TRIES
     return {"email": row["email"], "email_opt_in": bool(row["email_opt_in"]),
             "min_priority": row["min_priority"], "digest": bool(row["digest"]),
-            "pending_email": row["pending_email"]}
+            "pending_email": row["pending_email"], "code_until": row["code_expires"] if usable else None}
 
 
 def prefs(store: Store, user_id: int) -> dict[str, Any]:
