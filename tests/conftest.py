@@ -35,7 +35,8 @@ atexit.register(shutil.rmtree, _SESSION_CONFIG, True)
 #: With a PostgreSQL cluster up (``SWAN_TEST_PG_URL``, exported by ``.ci/pg-cluster``, which
 #: ``make test`` runs pytest under) every test under these folders — the server's own tests —
 #: runs on both engines, ``[sqlite]`` and ``[postgresql]``. ``SWAN_TEST_PG=off``: SQLite only.
-PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security", "clients", "monitor")
+PG_FOLDERS = ("server", "collab", "studio_calendar", "pipeline", "admin", "security", "clients", "monitor",
+              "notifications")
 
 
 #: Tests that look into the SQLite file itself (sqlite3, the backup files, the CLI given its path):
