@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..domain.email_address import is_email_address
 from .client_records import ClientRecord
 
 IGNORE = ""
@@ -37,7 +38,6 @@ ALIASES = {"name": ("name", "full name", "client", "client name"), "first_name":
            "emergency_contact": ("emergency contact", "emergency"), "notes": ("notes", "note", "comments"),
            "tags": ("tags", "labels", "groups"), "consent_reminders": ("reminders", "consent reminders"),
            "consent_marketing": ("marketing", "newsletter", "consent marketing")}
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"yes", "y", "true", "1", "x", "ja", "oui"}
 
 
@@ -112,7 +112,7 @@ def _row(line: int, cells: Sequence[str], mapping: Sequence[str]) -> Row:
     for key in ("email", "phone", "emergency_contact", "notes"):
         if key in values:
             record[key] = values[key]
-    if "email" in values and not EMAIL.match(values["email"]):
+    if "email" in values and not is_email_address(values["email"]):
         problems.append(f"“{values['email']}” is not an email address")
     if "birthday" in values:
         try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ...domain.email_address import is_email_address
 from ...protocol.errors import invalid
 from ..collab.tables import studio_settings
 from ..notifications import smtp
@@ -28,7 +29,6 @@ PREFIX = "smtp_"
 FIELDS = ("host", "port", "security", "user", "from")
 _SET = dialect.upsert(studio_settings, ("value",))
 _HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def studio_smtp(store: Store) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def write(store: Store, fields: SmtpFields) -> None:
     host, sender = fields.host.strip(), fields.sender.strip()
     if host and not _HOST.match(host):
         raise invalid(f"{host!r} is not a host name or address", field="smtp.host")
-    if sender and not _EMAIL.match(sender):
+    if sender and not is_email_address(sender):
         raise invalid(f"{sender!r} is not an email address", field="smtp.from")
     values = {"host": host, "port": str(fields.port), "security": fields.security,
               "user": fields.user.strip(), "from": sender}
@@ -87,7 +87,7 @@ async def send_test(config: smtp.SmtpConfig | None, to: str, studio_name: str) -
     """One attempt, now, in a thread (the loop never waits on the mail server). The outcome is the
     reply: ``sent`` and the ``Message-ID``, or what went wrong in ``detail``."""
     to = to.strip()
-    if not _EMAIL.match(to):
+    if not is_email_address(to):
         raise invalid(f"{to!r} is not an email address", field="to")
     if config is None:
         return {"sent": False, "to": to, "message_id": None,

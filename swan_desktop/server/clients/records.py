@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, update
 
+from ...domain.email_address import is_email_address
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.messages import decode, present
@@ -35,7 +36,6 @@ _DAY = timedelta(days=1)
 #: The reason ``client.create`` is refused past the allowance (``forbidden``).
 ALLOWANCE = "client-allowance"
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAG = re.compile(r"\s+")
 
 
@@ -82,7 +82,7 @@ def columns(fields: dict[str, Any]) -> dict[str, Any]:
             out["name"] = value.strip()
         elif name == "email":
             text = value.strip()
-            if text and not _EMAIL.match(text):
+            if text and not is_email_address(text):
                 raise invalid(f"{text!r} is not an email address", field="email")
             out["email"] = text
             out["email_key"] = text.lower()

@@ -15,7 +15,6 @@ Every function runs on the store's worker thread.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from ...domain.email_address import is_email_address
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.timefmt import format_ts, parse_ts
 from ..notifier_api import PRIORITIES
@@ -33,7 +33,6 @@ from .tables import notification_prefs
 P = notification_prefs.c
 _PUT = dialect.upsert(notification_prefs, ("email", "email_opt_in", "min_priority", "digest", "pending_email",
                                            "code_hash", "code_expires", "code_tries"))
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 #: How long a confirmation code holds, wrong tries that void it, codes one account is sent a day.
 CODE_TTL = timedelta(hours=1)
@@ -84,7 +83,7 @@ def _check(changes: dict[str, Any]) -> None:
             raise invalid(f"unknown field: {key}", field=key)
         if key in ("email_opt_in", "digest") and not isinstance(value, bool):
             raise invalid(f"{key} must be true or false", field=key)
-        if key == "email" and value.strip() and not _EMAIL.match(value.strip()):  # a str (PrefsChange)
+        if key == "email" and value.strip() and not is_email_address(value.strip()):  # a str (PrefsChange)
             raise invalid("email must be an address like name@example.com", field=key)
         if key == "min_priority" and value not in PRIORITIES:
             raise invalid(f"min_priority must be one of {', '.join(PRIORITIES)}", field=key)
