@@ -48,7 +48,12 @@ FILLED_TABLES = ({"credit_ledger", "session_cancellations", *_INDEXES}
                  - {"sessions_search_content", "clients_search_content"})
 ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
                  ("locations", "capacity"): 1, ("users", "active"): 1, ("session_types", "capacity"): 1,
-                 ("clients", "archived"): 0, ("clients", "consent_reminders"): 0}
+                 ("clients", "archived"): 0, ("clients", "consent_reminders"): 0,
+                 # 0008: clients added before have no author (counted for nobody's allowance);
+                 # 0009: an address kept before stays the confirmed one (nothing waits, no code)
+                 ("clients", "created_by"): None, ("notification_prefs", "pending_email"): "",
+                 ("notification_prefs", "code_hash"): "", ("notification_prefs", "code_tries"): 0,
+                 ("notification_prefs", "codes_sent"): 0}
 
 
 def _columns(path: Path) -> dict[str, list[str]]:
