@@ -14,9 +14,9 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests.support import pg
+from tests.support.memory_keyring import MemoryKeyring
 
 #: Shared fixtures (a real server, its clients): tests/support/fixtures.py.
 pytest_plugins = ("tests.support.fixtures",)
@@ -50,6 +50,9 @@ SQLITE_ONLY = frozenset({
     "security/test_sign_out.py::test_user_add_in_another_process_closes_the_users_open_connections",
     "security/test_sign_out.py::test_a_deleted_admins_open_connection_cannot_announce",
     "monitor/test_health.py::test_health_is_degraded_while_the_database_is_locked_and_healthy_after",
+    # a server on PostgreSQL refuses to keep the mail password (test_mail_password.py shows that)
+    "clients/test_mail_password.py::test_a_password_given_from_a_desktop_signs_in_to_the_studios_mail_server",
+    "clients/test_mail_password.py::test_the_password_is_kept_in_a_real_secret_service",
 })
 
 
@@ -90,25 +93,6 @@ def test_databases() -> Iterator[None]:
     mark = pg.made()
     yield
     pg.drop_all(since=mark)
-
-
-class MemoryKeyring(KeyringBackend):
-    """In-memory keyring: the OS keyring cannot exist on a headless test box."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

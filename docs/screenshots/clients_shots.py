@@ -34,6 +34,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import keyring  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QFont  # noqa: E402
@@ -45,6 +46,7 @@ from swan_desktop.qt.clients.install import ClientsArea, install  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
 from swan_desktop.qt.schedule_pane import SchedulePane  # noqa: E402
 from swan_desktop.qt.theme import apply_theme  # noqa: E402
+from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.support.poll import until  # noqa: E402
 from tests.support.server import PASSWORDS, start_server  # noqa: E402
 
@@ -254,6 +256,7 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         await boss.link.request("reminder.settings", {"smtp": {
             "host": "smtp.swanstudio.example", "port": 587, "security": "starttls",
             "user": "desk@swanstudio.example", "from": "desk@swanstudio.example"}})
+        await boss.clients.set_mail_password("app-password-from-the-provider")
         emails = area.emails
         assert emails is not None
         administration.resize(620, 540)
@@ -271,9 +274,9 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
 
 
 async def main(folder: Path) -> None:
-    # The mail server's password lives in the server's environment, as a deployment sets it
-    # (it never travels; the emails page says only that it is set). Nothing is sent here.
-    os.environ["SWAN_SMTP_PASSWORD"] = "placeholder"
+    # The admin gives the mail server's password from the page; the server keeps it in its
+    # machine's keyring, here an in-memory one (this machine has none). Nothing is sent here.
+    keyring.set_keyring(MemoryKeyring())
     server = start_server(folder / "studio.sqlite3", demo=False)
     boss = StudioClient(server.url, outbox_dir=folder / "boss")
     try:

@@ -173,7 +173,9 @@ class MailSettings:
 
     ``source`` says where the mail server's settings come from: ``studio`` (set
     here), ``server`` (the server's own ``--smtp-*``) or ``none``. The password is
-    never on the wire; ``password_set`` says whether the server has one."""
+    never read back: ``password_set`` says whether the mail server in use signs in
+    with one, ``password_kept`` whether it is one given from a desktop (kept in the
+    server machine's keyring) rather than the server's ``SWAN_SMTP_PASSWORD``."""
 
     hours_before: int = 24
     enabled: bool = True
@@ -186,6 +188,7 @@ class MailSettings:
     sender: str = ""
     password_set: bool = False
     source: str = "none"
+    password_kept: bool = False
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> MailSettings:
@@ -196,7 +199,7 @@ class MailSettings:
                    str(mail.get("host") or ""), int(mail.get("port") or 587),
                    str(mail.get("security") or "starttls"), str(mail.get("user") or ""),
                    str(mail.get("from") or ""), bool(mail.get("password_set")),
-                   str(mail.get("source") or "none"))
+                   str(mail.get("source") or "none"), bool(mail.get("password_kept")))
 
     def smtp_wire(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "security": self.security, "user": self.user,

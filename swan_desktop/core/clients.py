@@ -318,6 +318,12 @@ class ClientsClient:
     async def load_reminder_settings(self) -> MailSettings:
         return MailSettings.from_wire(await self._request("reminder.settings.get", {}))
 
+    async def set_mail_password(self, password: str) -> MailSettings:
+        """Give the server the password its mail server signs in with ("" forgets it): the server
+        keeps it in its machine's keyring. Sent at once, never through the outbox (which is a file
+        on this PC)."""
+        return MailSettings.from_wire(await self._request("reminder.mail_password", {"password": password}))
+
     async def send_test_email(self, to: str) -> tuple[bool, str]:
         """Send a test email through the studio's mail server now: ``(sent, what went wrong)``."""
         reply = await self._request("reminder.test", {"to": to})

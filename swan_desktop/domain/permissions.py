@@ -58,8 +58,8 @@ MIN_ROLE: dict[str, Role] = {
     "timeoff.add": Role.TRAINER,
     "timeoff.remove": Role.TRAINER,
     # Clients (server/clients/); client.import, package.create/update, credits.adjust and
-    # reminder.settings(.get)/reminder.test are admin-only. report.run: a trainer only for their own
-    # trainer (checked there).
+    # reminder.settings(.get)/reminder.test/reminder.mail_password are admin-only. report.run: a
+    # trainer only for their own trainer (checked there).
     "client.search": Role.VIEWER,
     "client.get": Role.VIEWER,
     "client.create": Role.TRAINER,
@@ -85,7 +85,7 @@ ADMIN_ONLY = (
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
     "client.import", "client.export", "package.create", "package.update", "credits.adjust",
-    "reminder.settings", "reminder.settings.get", "reminder.test",
+    "reminder.settings", "reminder.settings.get", "reminder.test", "reminder.mail_password",
 )
 MIN_ROLE.update(dict.fromkeys(ADMIN_ONLY, Role.ADMIN))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .reader import Reader, settle
+from .storage import dialect
 from .store import HubEvent, Store
 
 T = TypeVar("T")
@@ -56,6 +57,11 @@ class AsyncStore:
     def epoch(self) -> str:
         assert self._store is not None
         return self._store.epoch
+
+    @property
+    def shared(self) -> bool:
+        """Whether other server instances may write to this database too (PostgreSQL)."""
+        return dialect.is_postgres(self._path)
 
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()

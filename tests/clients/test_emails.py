@@ -161,7 +161,7 @@ async def test_the_studios_mail_server_is_set_by_an_admin_and_a_test_email_arriv
         assert before["smtp"]["source"] == "none" and before["settings"]["hours_before"] == 24
         smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
         reply = await boss.ok("reminder.settings", {"hours_before": 12, "enabled": True, "smtp": smtp})
-        assert reply["smtp"] == {**smtp, "password_set": False, "source": "studio"}
+        assert reply["smtp"] == {**smtp, "password_set": False, "password_kept": False, "source": "studio"}
         assert reply["settings"]["hours_before"] == 12
         assert (await boss.ok("reminder.settings.get", {})) == reply
 

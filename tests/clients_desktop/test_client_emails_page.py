@@ -1,10 +1,12 @@
 """Administration ▸ Client emails against a real server and a real SMTP server (aiosmtpd): an
 admin sets the studio's mail server and the reminders, the server keeps them, and "Send test
-email" delivers one; a refused host is said under its field."""
+email" delivers one; a refused host is said under its field; a password typed here signs in to
+a mail server that wants one (kept by the server in its keyring: the tests' in-memory one)."""
 
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from PySide6.QtCore import Qt
@@ -14,8 +16,12 @@ from swan_desktop.qt.clients.emails_page import ClientEmailsPage
 from swan_desktop.qt.clients.install import ClientsArea
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.schedule_pane import SchedulePane
+from swan_desktop.server.clients import mail_password
+from swan_desktop.server.embedded import EmbeddedServer
+from swan_desktop.server.notifications import SmtpConfig
 from tests.support.desktops import SignIn
-from tests.support.mail import Inbox
+from tests.support.mail import MAIL_PASSWORD, MAIL_USER, Inbox, signing_smtp_server
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.poll import until
 from tests.support.server import free_port
 
@@ -45,7 +51,8 @@ async def test_an_admin_sets_the_mail_server_and_reminders_and_a_test_email_arri
     assert kept["settings"] == {"hours_before": 6, "confirmations": False, "cancellations": True,
                                 "enabled": True}
     assert kept["smtp"] == {"host": "127.0.0.1", "port": controller.port, "security": "none", "user": "",
-                            "from": "desk@studio.test", "password_set": False, "source": "studio"}
+                            "from": "desk@studio.test", "password_set": False, "password_kept": False,
+                            "source": "studio"}
     assert page.source.text() == "These settings are the studio's."
 
     page.test_to.setText("boss@studio.test")
@@ -81,6 +88,49 @@ async def test_a_test_email_the_mail_server_refuses_is_said_in_words(qtbot, on_s
     label = page.errors.labels["to"]
     await until(lambda: label.isVisible(), what="the failure said")
     assert label.text().startswith("The test email was not sent: ")
+
+
+async def test_a_password_typed_here_is_kept_by_the_server_and_signs_in_to_the_mail_server(
+        qtbot, on_server: SignIn, empty_server: EmbeddedServer, memory_keyring: MemoryKeyring,
+        tmp_path: Path) -> None:
+    boss = await on_server("boss")
+    page = ClientEmailsPage(boss.clients)
+    qtbot.addWidget(page)
+    page.show()
+    page.load()
+    await until(lambda: page.loaded is not None, what="the settings read")
+    assert page.password.text() == "" and page.forget_button.isHidden()
+    assert page.password_note.text().startswith("None is kept")
+    with signing_smtp_server(tmp_path / "pki") as (controller, inbox, context):
+        # the server's own settings carry only its trust in the test CA; the studio's host comes first
+        empty_server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", 1, ssl_context=context)
+        page.host.setText("127.0.0.1")
+        page.security.setCurrentIndex(page.security.findData("starttls"))
+        page.port.setValue(controller.port)
+        page.user.setText(MAIL_USER)
+        page.from_address.setText("desk@studio.test")
+        page.password.setText(MAIL_PASSWORD)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        await until(lambda: page.status.text() == "The email settings and the password were saved.",
+                    what="settings and password saved")
+        assert page.password.text() == "", "never shown again"
+        assert page.password_note.text().startswith("Kept on the server's machine")
+        assert page.forget_button.isVisible()
+        epoch = empty_server.server.store.epoch
+        assert memory_keyring.store[(mail_password.SERVICE, f"smtp-password:{epoch}")] == MAIL_PASSWORD
+
+        page.test_to.setText("boss@studio.test")
+        qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+        await until(lambda: len(inbox.messages) == 1, what="the test email, sent as the signed-in user")
+
+        qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
+        await until(lambda: page.status.text() == "The mail server's password was forgotten.")
+        assert memory_keyring.store == {} and page.forget_button.isHidden()
+        assert page.password_note.text().startswith("None is kept")
+        qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+        label = page.errors.labels["to"]
+        await until(lambda: label.isVisible(), what="the failure said")
+        assert "no password is set" in label.text()
 
 
 async def test_only_admins_get_the_page_in_the_administration_tab(qtbot, on_server: SignIn) -> None:

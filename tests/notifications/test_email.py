@@ -13,14 +13,20 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from swan_desktop.server.notifications import SmtpConfig, records
 from swan_desktop.server.notifier_api import Notice, Recipients
-from tests.support.mail import AnyPortController, Inbox, confirmed, confirmed_in_store
+from tests.support.mail import (
+    MAIL_PASSWORD,
+    MAIL_USER,
+    AnyPortController,
+    Inbox,
+    confirmed,
+    confirmed_in_store,
+    signing_smtp_server,
+)
 from tests.support.poll import until
 from tests.support.server import on_server, session_data
-from tests.support.tls import client_context, make_studio_pki, server_context
 
 
 def free_port() -> int:
@@ -29,28 +35,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-    ok = isinstance(data, LoginPassword) and data.login == b"swan" and data.password == b"mail-secret"
-    return AuthResult(success=ok)
-
-
 @pytest.fixture
 def smtpd(tmp_path: Path) -> Iterator[tuple[Controller, Inbox, ssl.SSLContext]]:
-    pki = make_studio_pki(tmp_path / "pki")
-    inbox = Inbox()
-    controller = AnyPortController(inbox, hostname="127.0.0.1", port=0,
-                                   tls_context=server_context(pki.server), require_starttls=True,
-                                   authenticator=check_login, auth_required=True)
-    controller.start()
-    yield controller, inbox, client_context(pki.ca)
-    controller.stop()
+    with signing_smtp_server(tmp_path / "pki") as running:
+        yield running
 
 
 async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, clients, smtpd, caplog) -> None:
     controller, inbox, context = smtpd
-    config = SmtpConfig("127.0.0.1", controller.port, "starttls", "swan", "mail-secret", "swan@studio.test",
-                        ssl_context=context)
-    assert "mail-secret" not in repr(config)
+    config = SmtpConfig("127.0.0.1", controller.port, "starttls", MAIL_USER, MAIL_PASSWORD,
+                        "swan@studio.test", ssl_context=context)
+    assert MAIL_PASSWORD not in repr(config)
     server.server.notifications.smtp_config = config
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
@@ -66,14 +61,14 @@ async def test_opted_in_users_get_mail_over_starttls_with_credentials(server, cl
     assert "Boss booked" in msg.get_payload() and "Priority: normal" in msg.get_payload()
     status = server.server.store.submit(records.deliveries, note["id"])
     assert [(d["channel"], d["status"], d["attempts"]) for d in status] == [("email", "sent", 1)]
-    assert "mail-secret" not in caplog.text
+    assert MAIL_PASSWORD not in caplog.text
     assert s["id"] == note["links"]["session"]
 
 
 async def test_low_priority_waits_for_one_digest_email(server, clients, smtpd) -> None:
     controller, inbox, context = smtpd
     server.server.notifications.smtp_config = SmtpConfig(
-        "127.0.0.1", controller.port, "starttls", "swan", "mail-secret", ssl_context=context)
+        "127.0.0.1", controller.port, "starttls", MAIL_USER, MAIL_PASSWORD, ssl_context=context)
     ana = await clients.signed_in("ana")
     me = (await ana.ok("authenticate", {"username": "ana", "password": "ana-secret"}))["user"]["id"]
     await confirmed(ana, inbox, {"email": "ana@studio.test", "email_opt_in": True})

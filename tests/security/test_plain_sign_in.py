@@ -20,8 +20,8 @@ from swan_desktop.qt.connection_settings_dialog import ConnectionSettingsDialog
 from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.settings.config import Settings
-from tests.conftest import MemoryKeyring
 from tests.server.support import WsClient
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.poll import until
 from tests.support.qt import shown
 from tests.support.server import FAST_HASHER, PASSWORDS, add_users

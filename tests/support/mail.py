@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import delete, insert
 
 from swan_desktop.server.notifications.tables import notification_prefs
 from swan_desktop.server.store import Store
 
 from .server import WsClient
+from .tls import client_context, make_studio_pki, server_context
 
 
 class Inbox:
@@ -49,6 +53,33 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     controller.start()
     try:
         yield controller, inbox
+    finally:
+        controller.stop()
+
+
+#: The one account :func:`signing_smtp_server` takes mail from.
+MAIL_USER, MAIL_PASSWORD = "swan", "mail-secret"
+
+
+def _check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+        MAIL_USER.encode(), MAIL_PASSWORD.encode())
+    return AuthResult(success=ok)
+
+
+@contextmanager
+def signing_smtp_server(folder: Path) -> Iterator[tuple[Controller, Inbox, ssl.SSLContext]]:
+    """A mail server as providers run them: STARTTLS required (a certificate of a studio CA made in
+    ``folder``), then a sign-in as :data:`MAIL_USER` with :data:`MAIL_PASSWORD`; yields it, what it
+    received and a client context that trusts its certificate."""
+    pki = make_studio_pki(folder)
+    inbox = Inbox()
+    controller = AnyPortController(inbox, hostname="127.0.0.1", port=0,
+                                   tls_context=server_context(pki.server), require_starttls=True,
+                                   authenticator=_check_login, auth_required=True)
+    controller.start()
+    try:
+        yield controller, inbox, client_context(pki.ca)
     finally:
         controller.stop()
 

@@ -2,8 +2,10 @@
 hours before), confirmations and cancellation notices, the studio's mail server, and a test
 email. Saved together with ``reminder.settings``; read with ``reminder.settings.get``.
 
-The password is not asked for: it stays on the server (``SWAN_SMTP_PASSWORD``) and
-never crosses the network; the page says whether the server has one.
+The password is typed here and handed to the server with ``reminder.mail_password`` when
+the page is saved; the server keeps it in its machine's keyring and never sends it back, so
+the field is always empty when shown, and the line under it says whether one is kept (or
+the server's own ``SWAN_SMTP_PASSWORD`` is used). "Forget password" removes the kept one.
 """
 
 from __future__ import annotations
@@ -40,6 +42,23 @@ SOURCES = {
               "the studio's.",
     "none": "No mail server is set yet: emails to clients wait until one is.",
 }
+
+#: The password field's placeholder and the line under it, by what the server says it has.
+PASSWORD_HINTS = {
+    "kept": ("kept on the server: type a new one to replace it",
+             "Kept on the server's machine, in its keyring; never shown or sent back."),
+    "server": ("type one to use instead of the server's own",
+               "The server's own password (SWAN_SMTP_PASSWORD) is used."),
+    "none": ("the mail account's password (or app password)",
+             "None is kept: most providers take mail only from a signed-in user. Saving keeps the "
+             "password typed here on the server's machine, in its keyring."),
+}
+
+
+def _password_state(settings: MailSettings) -> str:
+    if settings.password_kept:
+        return "kept"
+    return "server" if settings.password_set else "none"
 
 
 class ClientEmailsPage(QWidget):
@@ -95,8 +114,16 @@ class ClientEmailsPage(QWidget):
         self.from_address = QLineEdit()
         self.from_address.setPlaceholderText("studio@example.com")
         self.from_address.setAccessibleName("From address")
-        self.password = QLabel()
-        self.password.setWordWrap(True)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("SMTP password")
+        self.forget_button = QPushButton("Forget password")
+        self.forget_button.clicked.connect(self.forget_password)
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.password, 1)
+        password_row.addWidget(self.forget_button)
+        self.password_note = QLabel()
+        self.password_note.setWordWrap(True)
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setStyleSheet("font-style: italic;")
@@ -109,7 +136,8 @@ class ClientEmailsPage(QWidget):
         form.addRow("User name:", self.user)
         form.addRow("From:", self.from_address)
         form.addRow("", self.errors.add("smtp.from", error(), self.from_address))
-        form.addRow("Password:", self.password)
+        form.addRow("Password:", password_row)
+        form.addRow("", self.password_note)
         form.addRow("", self.source)
 
         self.save_button = QPushButton("Save")
@@ -164,9 +192,10 @@ class ClientEmailsPage(QWidget):
         self.security.blockSignals(False)
         self.user.setText(settings.user)
         self.from_address.setText(settings.sender)
-        self.password.setText(
-            "set on the server" if settings.password_set else
-            "none on the server (it is set there, as SWAN_SMTP_PASSWORD, never here)")
+        self.password.clear()
+        self.password.setPlaceholderText(PASSWORD_HINTS[_password_state(settings)][0])
+        self.password_note.setText(PASSWORD_HINTS[_password_state(settings)][1])
+        self.forget_button.setVisible(settings.password_kept)
         self.source.setText(SOURCES.get(settings.source, ""))
 
     def form(self) -> MailSettings:
@@ -198,6 +227,15 @@ class ClientEmailsPage(QWidget):
         spawn(self._save())
 
     async def _save(self, quiet: bool = False) -> bool:
+        """The settings, then the password typed (if any): saved together, as one Save."""
+        typed = self.password.text()
+        if not await self._save_settings(quiet):
+            return False
+        if typed:
+            return await self._give_password(typed, "The email settings and the password were saved.")
+        return True
+
+    async def _save_settings(self, quiet: bool) -> bool:
         wanted = self.form()
         self.save_button.setEnabled(False)
         try:
@@ -213,6 +251,27 @@ class ClientEmailsPage(QWidget):
         if not quiet:
             self.told.emit("The email settings were saved.", False)
         return True
+
+    async def _give_password(self, password: str, said: str) -> bool:
+        """Hand ``password`` ("" forgets it) to the server, which keeps it in its machine's keyring;
+        the field keeps what was typed when that is refused."""
+        self.save_button.setEnabled(False)
+        self.forget_button.setEnabled(False)
+        try:
+            saved = await self.clients.set_mail_password(password)
+        except FAILURES as exc:
+            self.errors.show(exc)
+            return False
+        finally:
+            self.save_button.setEnabled(True)
+            self.forget_button.setEnabled(True)
+        self.show_settings(saved)
+        self.told.emit(said, False)
+        return True
+
+    def forget_password(self) -> None:
+        self.errors.clear()
+        spawn(self._give_password("", "The mail server's password was forgotten."))
 
     def send_test(self) -> None:
         self.errors.clear()

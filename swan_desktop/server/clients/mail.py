@@ -3,9 +3,11 @@ email (``reminder.test``).
 
 Host, port, security, user and sender are studio settings an admin sets from a
 desktop (``smtp_*`` rows, never sent with the studio settings every role reads).
-The password never travels and is never stored: it is the server's
-(``SWAN_SMTP_PASSWORD``, as for the server's own ``--smtp-*`` settings). With no
-host set here, emails to clients go through the server's settings, as before.
+The password is never stored in the database and never sent back: an admin may give
+one from a desktop, which the server keeps in its machine's keyring
+(:mod:`.mail_password`); otherwise it is the server's own (``SWAN_SMTP_PASSWORD``, as
+for the server's ``--smtp-*`` settings). With no host set here, emails to clients go
+through the server's settings, as before.
 """
 
 from __future__ import annotations
@@ -56,13 +58,14 @@ def write(store: Store, fields: SmtpFields) -> None:
         store.db.execute(_SET, {"key": PREFIX + key, "value": values[key]})
 
 
-def effective(studio: Mapping[str, Any], server: smtp.SmtpConfig | None,
+def effective(studio: Mapping[str, Any], server: smtp.SmtpConfig | None, kept: str = "",
               env: Mapping[str, str] | None = None) -> smtp.SmtpConfig | None:
-    """The mail server emails to clients use: the studio's when it has a host, else the server's."""
+    """The mail server emails to clients use: the studio's when it has a host, else the server's.
+    The studio's signs in with the password kept from a desktop (``kept``), else the server's."""
     if not studio.get("host"):
         return server
     env = os.environ if env is None else env
-    password = server.password if server is not None else env.get("SWAN_SMTP_PASSWORD", "")
+    password = kept or (server.password if server is not None else env.get("SWAN_SMTP_PASSWORD", ""))
     sender = studio.get("from") or (server.sender if server is not None else "swan@localhost")
     extra: dict[str, Any] = {}
     if server is not None:
@@ -72,15 +75,17 @@ def effective(studio: Mapping[str, Any], server: smtp.SmtpConfig | None,
                            username=studio.get("user", ""), password=password, sender=sender, **extra)
 
 
-def wire(studio: Mapping[str, Any], server: smtp.SmtpConfig | None) -> dict[str, Any]:
+def wire(studio: Mapping[str, Any], server: smtp.SmtpConfig | None, kept: str = "") -> dict[str, Any]:
     """What an admin sees: the mail server in use, where its settings come from (``studio``,
-    ``server`` or ``none``) and whether a password is set (never the password)."""
-    used = effective(studio, server)
+    ``server`` or ``none``), whether it signs in with a password and whether that password is
+    the one kept from a desktop (never the password)."""
+    used = effective(studio, server, kept)
     source = "studio" if studio.get("host") else "server" if server is not None else "none"
     if used is None:
-        return {**dict(studio), "password_set": False, "source": source}
+        return {**dict(studio), "password_set": False, "password_kept": bool(kept), "source": source}
     return {"host": used.host, "port": used.port, "security": used.security, "user": used.username,
-            "from": used.sender, "password_set": bool(used.password), "source": source}
+            "from": used.sender, "password_set": bool(used.password), "password_kept": bool(kept),
+            "source": source}
 
 
 async def send_test(config: smtp.SmtpConfig | None, to: str, studio_name: str) -> dict[str, Any]:

@@ -152,7 +152,7 @@ class ReportRun(Message):
 
 class SmtpFields(Message):
     """The studio's mail server for emails to clients (``host`` empty: the server's own settings).
-    The password never travels: it stays in the server's environment (``SWAN_SMTP_PASSWORD``)."""
+    Its password is given apart (:class:`MailPassword`), never with these settings."""
 
     host: Annotated[str, Meta(max_length=253)] = ""
     port: Annotated[int, Meta(ge=1, le=65535)] = 587
@@ -168,6 +168,13 @@ class ReminderSettings(Message):
     #: Reminders before sessions on or off.
     enabled: bool | UnsetType = UNSET
     smtp: SmtpFields | UnsetType = UNSET
+
+
+class MailPassword(Message):
+    """The password the studio's mail server signs in with, kept in the server machine's keyring
+    (:mod:`.mail_password`); "" forgets it. Write-only: no reply or event carries it."""
+
+    password: Annotated[str, Meta(max_length=1024)]
 
 
 class ReminderTest(Message):

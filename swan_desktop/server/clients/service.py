@@ -54,6 +54,7 @@ from . import (
     ledger,
     lots,
     mail,
+    mail_password,
     packages,
     records,
     reports,
@@ -70,6 +71,7 @@ from .messages import (
     ClientUpdate,
     CreditsAdjust,
     CreditsLedger,
+    MailPassword,
     PackageCreate,
     PackageSell,
     PackageUpdate,
@@ -122,6 +124,8 @@ class ClientsFeature:
         #: :data:`MAIL_SETTINGS_KEPT_S` (hub reactions hear only this server's own events).
         self._studio_mail: tuple[float, dict[str, Any]] | None = None
         self._mail_epoch = 0
+        #: The studio mail server's password given from a desktop (in this machine's keyring).
+        self.mail_password = mail_password.KeptPassword(lambda: ctx.store.epoch, lambda: ctx.store.shared)
         self.outbox = emails.Outbox(ctx.store, self.smtp_config, clock)
         self._lapse_task: asyncio.Task[None] | None = None
 
@@ -153,11 +157,13 @@ class ClientsFeature:
         ctx.request("waitlist.get", WaitlistGet, self.waitlist_get)
         ctx.request("reminder.settings.get", Empty, self.reminder_settings)
         ctx.request("reminder.test", ReminderTest, self.reminder_test)
+        ctx.request("reminder.mail_password", MailPassword, self.set_mail_password)
         ctx.extend(frames.DIRECTORY_QUERY, _type_capacity)
         ctx.extend(frames.DIRECTORY_CLIENTS, _client_fields)
         ctx.on_events(self._events)
 
     async def start(self) -> None:
+        await self.mail_password.load()
         opened = await self.ctx.store.run(_open_ledger, self.clock())
         if opened:
             log.info("%d client balance(s) got an opening ledger row", opened)
@@ -238,23 +244,32 @@ class ClientsFeature:
         """The mail server emails to clients go through now (the studio's, else the server's)."""
         kept = self._studio_mail
         if kept is not None and time.monotonic() - kept[0] < MAIL_SETTINGS_KEPT_S:
-            return mail.effective(kept[1], self.server_smtp())
+            return mail.effective(kept[1], self.server_smtp(), self.mail_password.value)
         epoch = self._mail_epoch
         studio = await self.ctx.store.run(mail.studio_smtp)
         if epoch == self._mail_epoch:
             self._studio_mail = (time.monotonic(), studio)
-        return mail.effective(studio, self.server_smtp())
+        return mail.effective(studio, self.server_smtp(), self.mail_password.value)
 
     def _set_reminders(self, change: Change) -> None:
         emails.set_settings(change)
-        change.reply["smtp"] = mail.wire(mail.studio_smtp(change.store), self.server_smtp())
+        change.reply["smtp"] = mail.wire(mail.studio_smtp(change.store), self.server_smtp(),
+                                         self.mail_password.value)
 
     async def reminder_settings(self, conn: Connection, msg: Message) -> dict[str, Any]:
         def read(store: Store) -> dict[str, Any]:
             return {"settings": emails.reminder_settings(store),
-                    "smtp": mail.wire(mail.studio_smtp(store), self.server_smtp())}
+                    "smtp": mail.wire(mail.studio_smtp(store), self.server_smtp(), self.mail_password.value)}
 
         return dict(await self.ctx.store.run(read))
+
+    async def set_mail_password(self, conn: Connection, msg: MailPassword) -> dict[str, Any]:
+        """Keep (or with "" forget) the studio mail server's password; the reply is the settings
+        as ``reminder.settings.get`` gives them, saying whether one is kept — never the password."""
+        await self.mail_password.keep(msg.password)
+        log.info("the studio's mail password was %s by %s", "kept" if msg.password else "forgotten",
+                 conn.account.user.name if conn.account is not None else "?")
+        return await self.reminder_settings(conn, msg)
 
     async def reminder_test(self, conn: Connection, msg: ReminderTest) -> dict[str, Any]:
         name = await self.ctx.store.run(lambda store: settings.read(store).get("studio_name") or "Swan")

@@ -90,6 +90,8 @@ def _seven_bit(msg: EmailMessage) -> EmailMessage:
 
 def send_sync(config: SmtpConfig, msg: EmailMessage) -> None:
     """Send one message (blocking; call in a thread). Raises on any failure."""
+    if config.username and not config.password:  # no provider takes a sign-in without one
+        raise ValueError(f"the mail server's user name is {config.username!r} but no password is set")
     context = config.ssl_context or ssl.create_default_context()
     client: smtplib.SMTP
     if config.security == "ssl":
