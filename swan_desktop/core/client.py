@@ -98,6 +98,7 @@ class StudioClient:
         self.clients = ClientsClient(self.link.request, self.store, self.admin.feed)
         for prefix in CLIENT_EVENTS:
             self.router.register(prefix, self.clients.store.apply_event)
+        self.router.register("client:erased", self.clients.erased)
         self.link.cursor = lambda: self.router.cursor
         self.link.on_sync_reply = self._sync_reply
         self.link.on_synced = self._synced

@@ -64,6 +64,8 @@ class ClientRecord:
     archived: bool = False
     balance: int = 0
     created_at: datetime | None = None
+    #: Erased on request (``client.erase``): the record stays, emptied, and cannot change.
+    erased: bool = False
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> ClientRecord:
@@ -73,7 +75,8 @@ class ClientRecord:
                    str(d.get("emergency_contact") or ""), str(d.get("notes") or ""),
                    tuple(str(t) for t in d.get("tags") or ()),
                    Consent(bool(consent.get("reminders")), bool(consent.get("marketing"))),
-                   bool(d.get("archived")), int(d.get("balance") or 0), _ts(d.get("created_at")))
+                   bool(d.get("archived")), int(d.get("balance") or 0), _ts(d.get("created_at")),
+                   bool(d.get("erased")))
 
     def editable_wire(self) -> dict[str, Any]:
         return {"name": self.name, "email": self.email, "phone": self.phone, "birthday": self.birthday,

@@ -318,6 +318,19 @@ class ClientsClient:
     async def load_reminder_settings(self) -> MailSettings:
         return MailSettings.from_wire(await self._request("reminder.settings.get", {}))
 
+    async def erase(self, client_id: int, name: str) -> ClientRecord:
+        """Erase an archived client's personal data (admins; ``name`` typed as it is): the record
+        comes back emptied, under "Erased client #ID"; their sessions follow (:meth:`erased`)."""
+        reply = await self._request("client.erase", {"id": client_id, "name": name})
+        return self._client(reply)
+
+    def erased(self, event: Event) -> None:
+        """``client:erased`` (this PC's erasure or another's): the sessions held here take the new name."""
+        record = event.data.get("client")
+        if isinstance(record, dict):
+            ids = [int(i) for i in event.data.get("sessions") or ()]
+            self.schedule.rename_client(int(record["id"]), ids, str(record["name"]))
+
     async def set_mail_password(self, password: str) -> MailSettings:
         """Give the server the password its mail server signs in with ("" forgets it): the server
         keeps it in its machine's keyring. Sent at once, never through the outbox (which is a file

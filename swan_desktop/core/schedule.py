@@ -246,6 +246,27 @@ class ScheduleStore:
         if renamed:
             self._changed()
 
+    def rename_client(self, client_id: int, session_ids: Iterable[int], name: str) -> None:
+        """A client was erased: the held sessions among ``session_ids`` name them ``name`` (the server
+        renamed them too, without a new version), in a group's list of clients as well."""
+        renamed = []
+        for sid in session_ids:
+            s = self._sessions.get(sid)
+            if s is None:
+                continue
+            extra = s.extra
+            clients = extra.get("clients")
+            if isinstance(clients, list):
+                extra = {**extra, "clients": [{**c, "name": name} if isinstance(c, dict)
+                                              and c.get("client_id") == client_id else c for c in clients]}
+            own = name if s.client_id == client_id else s.client_name
+            renamed.append(dataclasses.replace(s, client_name=own, extra=extra))
+        for s in renamed:
+            self._sessions[s.id] = s
+            self._words.pop(s.id, None)
+        if renamed:
+            self._changed()
+
     def replace(self, session: Session) -> None:
         """Store ``session`` whatever its version (restoring the truth after a refusal)."""
         self._put(session)

@@ -70,6 +70,9 @@ clients = Table(
     Column("search_text", Text, nullable=False, server_default=text("''")),
     #: The account that added the client (revision 0008; none for those added before it).
     Column("created_by", Integer),
+    #: When the client was erased on request (revision 0011): the row stays, emptied, for the
+    #: studio's sessions and credits; nothing changes it after.
+    Column("erased_at", Text),
 )
 Index("clients_by_email", clients.c.email_key)
 #: What one account added lately: the trainers' daily allowance (server/clients/records.py).

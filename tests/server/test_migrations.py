@@ -53,7 +53,8 @@ ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("lo
                  # 0009: an address kept before stays the confirmed one (nothing waits, no code)
                  ("clients", "created_by"): None, ("notification_prefs", "pending_email"): "",
                  ("notification_prefs", "code_hash"): "", ("notification_prefs", "code_tries"): 0,
-                 ("notification_prefs", "codes_sent"): 0}
+                 ("notification_prefs", "codes_sent"): 0,
+                 ("clients", "erased_at"): None}  # 0011: no client was erased before
 
 
 def _columns(path: Path) -> dict[str, list[str]]:

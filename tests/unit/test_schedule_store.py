@@ -151,3 +151,22 @@ def test_one_to_one_sessions_share_one_read_only_empty_extra() -> None:
                                "clients": [{"client_id": 7, "name": "Ines"}]})
     assert group.extra == {"capacity": 4, "booked": 1, "clients": [{"client_id": 7, "name": "Ines"}]}
     assert group.to_wire()["capacity"] == 4 and "capacity" not in plain.to_wire()
+
+
+def test_an_erased_client_is_renamed_on_the_sessions_held_and_in_a_groups_list() -> None:
+    store = ScheduleStore()
+    group = {"clients": [{"client_id": 7, "name": "Olga"}, {"client_id": 31, "name": "Rita Lobo"}]}
+    store.load([make(1, 0, client_id=31, client_name="Rita Lobo"),
+                make(2, 2, client_id=7, client_name="Olga", extra=group),
+                make(3, 4, client_id=8, client_name="Rita Lobo")])  # another client of the same name
+    told: list[int] = []
+    store.add_listener(lambda: told.append(1))
+    store.rename_client(31, [1, 2, 99], "Erased client #31")
+    one, two, three = store.get(1), store.get(2), store.get(3)
+    assert one is not None and one.client_name == "Erased client #31" and one.version == 1
+    assert two is not None and two.client_name == "Olga"
+    assert two.extra["clients"] == [{"client_id": 7, "name": "Olga"},
+                                    {"client_id": 31, "name": "Erased client #31"}]
+    assert three is not None and three.client_name == "Rita Lobo"
+    assert store.between(T0, T0 + timedelta(hours=6), ScheduleFilter(text="rita")) == [three]
+    assert told, "the views are told"

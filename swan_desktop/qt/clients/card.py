@@ -78,6 +78,8 @@ class ClientCardView(QWidget):
     olderRequested = Signal(int, int)
     #: ``(client_id, archived)``
     archiveRequested = Signal(int, bool)
+    #: ``client_id``: erase the (archived) client's personal data, once confirmed.
+    eraseRequested = Signal(int)
 
     def __init__(self, zone: tzinfo, *, can_adjust: bool = False, can_edit: bool = True,
                  currency: str = "EUR", parent: QWidget | None = None) -> None:
@@ -134,12 +136,20 @@ class ClientCardView(QWidget):
         self.archive_button.setToolTip("Archived clients are left out of searches and pickers; "
                                        "their history stays")
         self.archive_button.clicked.connect(self._archive)
+        self.erase_button = QPushButton("Erase personal data…")
+        self.erase_button.setToolTip("On the client's request: their details are removed wherever the "
+                                     "studio's server keeps them; sessions and credits stay, unnamed. "
+                                     "Archive the client first.")
+        self.erase_button.setVisible(can_adjust)  # admins
+        self.erase_button.clicked.connect(lambda: self._ask(self.eraseRequested))
         self.book_button.clicked.connect(lambda: self._ask(self.bookRequested))
         self.sell_button.clicked.connect(lambda: self._ask(self.sellRequested))
         self.adjust_button.clicked.connect(lambda: self._ask(self.adjustRequested))
         editable: tuple[QWidget, ...] = (*self.fields.values(), self.reminders, self.marketing, self.notes,
                                          self.save_button, self.book_button, self.sell_button,
                                          self.archive_button)
+        self.can_edit = can_edit
+        self._editable = editable
         for part in editable:
             part.setEnabled(can_edit)
 
@@ -169,6 +179,7 @@ class ClientCardView(QWidget):
         actions.addWidget(self.sell_button)
         actions.addWidget(self.adjust_button)
         actions.addStretch(1)
+        actions.addWidget(self.erase_button)
         actions.addWidget(self.archive_button)
         actions.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -249,6 +260,9 @@ class ClientCardView(QWidget):
             self.card = replace(self.card, client=record)
         self.title.setText(record.name + (" (archived)" if record.archived else ""))
         self.archive_button.setText("Restore client" if record.archived else "Archive client")
+        self.erase_button.setEnabled(record.archived and not record.erased)
+        for part in self._editable:  # an erased record stays as it is
+            part.setEnabled(self.can_edit and not record.erased)
         self.balance.setText(f"{record.balance} credit" + ("" if record.balance == 1 else "s"))
         if not keep:
             self._fill_details(record)

@@ -114,6 +114,7 @@ class ClientsPage(QWidget):
         self.card.olderRequested.connect(lambda cid, before: spawn(self._older(cid, before)))
         self.card.archiveRequested.connect(
             lambda cid, archived: self.save_details(cid, {"archived": archived}))
+        self.card.eraseRequested.connect(self.ask_erase)
         self.dialog: SellPackageDialog | AdjustCreditsDialog | QInputDialog | None = None
 
         top = QHBoxLayout()
@@ -267,6 +268,36 @@ class ClientsPage(QWidget):
         if not names:
             return ""
         return f" Note: {', '.join(names)} {'has' if len(names) == 1 else 'have'} the same email."
+
+    def ask_erase(self, client_id: int) -> QInputDialog | None:
+        """Erase an archived client's personal data, on their request: said plainly, and confirmed
+        by typing their name (the server checks it too)."""
+        record = self.clients.store.get(client_id)
+        if record is None:
+            return None
+        ask = QInputDialog(self)
+        ask.setWindowTitle("Erase personal data")
+        ask.setLabelText(
+            f"Erase {record.name}'s personal data?\n\nTheir name, email, phone, birthday, emergency "
+            "contact, notes and tags are removed from the studio's records, and their name from the "
+            f"history of their sessions. Sessions, credits and sales stay, under “Erased client "
+            f"#{record.id}”. Backups made before keep them until they are deleted.\n\nThis cannot be "
+            f"undone. Type “{record.name}” to erase:")
+        ask.textValueSelected.connect(lambda typed: spawn(self._erase(client_id, typed)))
+        self.dialog = ask
+        ask.open()
+        return ask
+
+    async def _erase(self, client_id: int, typed: str) -> None:
+        try:
+            record = await self.clients.erase(client_id, typed)
+        except FAILURES as exc:
+            outcome = outcome_of(exc)
+            self.card.show_error(outcome.message)
+            return
+        self.card.error.hide()
+        self.card.show_record(record, keep_details=False)
+        self.told.emit(f"The client's personal data was erased; they are now “{record.name}”.", False)
 
     def ask_new_client(self) -> QInputDialog:
         ask = QInputDialog(self)

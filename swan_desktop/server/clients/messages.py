@@ -53,6 +53,14 @@ class ClientUpdate(Message):
     changes: ClientChanges
 
 
+class ClientErase(Message):
+    """Erase an archived client's personal data (:mod:`.erasure`); ``name`` is the client's name as
+    it is, typed by the admin, so a wrong id erases nobody."""
+
+    id: Id
+    name: Name
+
+
 class ClientImport(Message):
     clients: Annotated[list[dict[str, Any]], Meta(max_length=MAX_IMPORT)]
     on_duplicate_email: Literal["skip", "refuse"] = "refuse"

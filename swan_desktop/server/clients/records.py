@@ -51,6 +51,7 @@ def wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
         "tags": json.loads(row["tags"] or "[]"),
         "consent": {"reminders": bool(row["consent_reminders"]), "marketing": bool(row["consent_marketing"])},
         "archived": bool(row["archived"]),
+        "erased": row["erased_at"] is not None,
         "balance": row["credits"],
         "created_at": row["created_at"],
     }
@@ -171,7 +172,9 @@ def create(change: Change) -> None:
 def update_client(change: Change) -> None:
     msg, store = change.msg, change.store
     assert isinstance(msg, ClientUpdate)
-    row(store, msg.id)  # not_found for an unknown id
+    if row(store, msg.id)["erased_at"] is not None:  # not_found for an unknown id
+        raise ProtocolError(ErrorCode.CONFLICT, f"client {msg.id} was erased: their record stays empty",
+                            {"reason": "erased"})
     given = present(msg.changes)
     if not given:
         raise invalid("changes is empty", field="changes")

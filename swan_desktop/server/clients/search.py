@@ -36,7 +36,8 @@ PAST, MESSAGES = 200, 100
 SALES = 100
 
 
-def _like(term: str) -> str:
+def like_pattern(term: str) -> str:
+    """A ``LIKE`` pattern (``escape='\\'``) matching ``term`` anywhere, as typed."""
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -57,7 +58,7 @@ def search(store: Store, msg: ClientSearch, now: datetime) -> dict[str, Any]:
         query = query.where(clients.c.id.in_(dialect.text_matches(CLIENT_INDEX, " ".join(indexed))))
     for term in terms:  # words too short for the index: LIKE, over what the index found (or all)
         if len(term) < dialect.TEXT_INDEX_MIN:
-            query = query.where(clients.c.search_text.like(_like(term), escape="\\"))
+            query = query.where(clients.c.search_text.like(like_pattern(term), escape="\\"))
     if not msg.include_archived:
         query = query.where(clients.c.archived == 0)
     order = (func.lower(clients.c.name), clients.c.id)

@@ -49,6 +49,7 @@ from . import (
     attendance,
     bookings,
     emails,
+    erasure,
     export,
     groups,
     ledger,
@@ -63,6 +64,7 @@ from . import (
 from .messages import (
     BookingAdd,
     BookingRemove,
+    ClientErase,
     ClientExport,
     ClientFields,
     ClientGet,
@@ -91,6 +93,7 @@ _WRITES = (
     ("client.create", ClientFields, records.create),
     ("client.update", ClientUpdate, records.update_client),
     ("client.import", ClientImport, records.import_clients),
+    ("client.erase", ClientErase, erasure.erase),
     ("package.create", PackageCreate, packages.create),
     ("package.update", PackageUpdate, packages.update_package),
     ("package.sell", PackageSell, packages.sell),

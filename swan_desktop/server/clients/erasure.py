@@ -1,0 +1,247 @@
+"""``client.erase``: a client's personal data taken out of the studio's records, on request (a
+person's right to erasure), while the studio keeps what it must: sessions, attendance, credits,
+sales and their amounts, now under "Erased client #ID".
+
+An admin erases a client who is archived and has nothing booked ahead, typing the client's name
+as it is (the desktop asks for it) so a wrong id erases nobody. In one transaction:
+
+- the client's row: name ``Erased client #ID``; email, phone, birthday, emergency contact,
+  notes and tags emptied; consents off; ``erased_at`` set (nothing may change it after);
+- the client's sessions (``sessions.client_name``) and their earlier versions;
+- what the server keeps that names the client: the event log and the idempotency replies
+  (every client record and every session of theirs in them, found by id, names of every
+  spelling the client ever had), the activity feed and chat of their sessions, the
+  notifications about those sessions, the emails sent to them (address and subject);
+- their places on waitlists.
+
+Free text staff wrote elsewhere (a session's notes, a credit adjustment's note, chat not tied
+to one of the client's sessions) is not searched: it may name anyone, and is the studio's to
+edit. Backups made before keep the client until they age out (see ``docs/security.md``).
+
+One ``client:erased`` event (the erased record and the ids of the client's sessions) lets every
+desktop put the new name on the sessions it holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from ...protocol.entities import Status
+from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.timefmt import format_ts
+from ..collab.tables import activity, chat_messages, session_versions
+from ..notifications.tables import notifications
+from ..pipeline import Change
+from ..store import Store
+from ..tables import clients, events, request_log, sessions
+from ..wire import stored_json
+from . import records
+from .messages import ClientErase
+from .search import like_pattern
+from .tables import client_emails, session_clients, waitlist
+
+#: The fields of a client record that are personal, and what they become.
+ERASED_FIELDS: dict[str, Any] = {"email": "", "phone": "", "birthday": None, "emergency_contact": "",
+                                 "notes": "", "tags": [], "consent": {"reminders": False, "marketing": False}}
+
+
+def erased_name(client_id: int) -> str:
+    return f"Erased client #{client_id}"
+
+
+def erase(change: Change) -> None:
+    msg, store = change.msg, change.store
+    assert isinstance(msg, ClientErase)
+    row = records.row(store, msg.id)
+    if row["erased_at"] is not None:
+        raise ProtocolError(ErrorCode.CONFLICT, f"client {msg.id} was erased already",
+                            {"reason": "erased"})
+    if msg.name.strip() != row["name"]:
+        raise invalid("type the client's name exactly as it is to erase them", field="name")
+    # (refusals do not name the client: the idempotency log keeps them, after the erasure too)
+    if not row["archived"]:
+        raise ProtocolError(ErrorCode.CONFLICT, "archive the client first: only an archived client "
+                            "is erased", {"reason": "not-archived"})
+    theirs = _sessions_of(store, msg.id)
+    ahead = _ahead(store, theirs, change.now)
+    if ahead:
+        raise ProtocolError(ErrorCode.CONFLICT, f"the client has {ahead} session(s) ahead: cancel them "
+                            "or book another client first", {"reason": "sessions-ahead", "sessions": ahead})
+
+    new_name = erased_name(msg.id)
+    scrub = Scrub(msg.id, new_name, set(theirs))
+    scrub.names.add(row["name"])
+    logs = ((session_versions, session_versions.c.fields), (events, events.c.data),
+            (request_log, request_log.c.reply))
+    for table, column in logs:  # first every spelling of the client's name these hold…
+        _rewrite_json(store, table, column, scrub.mentions(table, column), scrub, write=False)
+    for table, column in logs:  # …then each record, and the free text about them, rewritten
+        _rewrite_json(store, table, column, scrub.mentions(table, column), scrub)
+    _erase_row(store, msg.id, new_name, change.now)
+    if theirs:
+        store.db.execute(update(sessions).where(sessions.c.client_id == msg.id).values(client_name=new_name))
+        _rewrite_text(store, activity, (activity.c.summary, activity.c.changes),
+                      activity.c.session_id.in_(theirs), scrub)
+        _rewrite_text(store, chat_messages, (chat_messages.c.text,), chat_messages.c.session_id.in_(theirs),
+                      scrub)
+        _rewrite_notifications(store, set(theirs), scrub)
+    to_them = client_emails.c.client_id == msg.id
+    _rewrite_text(store, client_emails, (client_emails.c.subject,), to_them, scrub)
+    store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
+    store.db.execute(waitlist.delete().where(waitlist.c.client_id == msg.id))
+
+    record = records.get(store, msg.id)
+    change.emit("client:erased", {"client": record, "sessions": theirs}, primary=True)
+    change.reply = {"client": record, "sessions": len(theirs)}
+
+
+def _sessions_of(store: Store, client_id: int) -> list[int]:
+    own = select(sessions.c.id).where(sessions.c.client_id == client_id)
+    group = select(session_clients.c.session_id).where(session_clients.c.client_id == client_id)
+    return sorted({int(r[0]) for r in store.db.execute(own.union(group))})
+
+
+def _ahead(store: Store, theirs: list[int], now: datetime) -> int:
+    if not theirs:
+        return 0
+    query = select(sessions.c.id).where(sessions.c.id.in_(theirs), sessions.c.start > format_ts(now),
+                                        sessions.c.status != Status.CANCELLED.value)
+    return len(store.db.execute(query).all())
+
+
+def _erase_row(store: Store, client_id: int, new_name: str, now: datetime) -> None:
+    store.db.execute(update(clients).where(clients.c.id == client_id).values(
+        name=new_name, email="", phone="", birthday=None, emergency_contact="", notes="", tags="[]",
+        consent_reminders=0, consent_marketing=0, email_key="",
+        search_text=records.search_text(new_name, "", "", []), erased_at=format_ts(now)))
+
+
+class Scrub:
+    """Rewrites JSON about one client: every record of theirs (``id`` under ``client``,
+    ``clients`` or ``duplicates``) loses its personal fields, and every row that names them by
+    ``client_id`` (a session, a group's client) takes the new name. The names it replaces are
+    collected, for the free text tied to the client's sessions."""
+
+    def __init__(self, client_id: int, new_name: str, sessions: set[int]) -> None:
+        self.client_id = client_id
+        self.new_name = new_name
+        self.sessions = sessions
+        self.names: set[str] = set()
+
+    def mentions(self, table: Table, column: Any) -> list[ColumnElement[bool]]:
+        """A cheap pre-filter: the client's sessions' versions; elsewhere, rows whose JSON may hold
+        the client's id (spaced or compact) or one of the names found so far."""
+        if table is session_versions:
+            return [session_versions.c.session_id.in_(sorted(self.sessions))] if self.sessions else []
+        n = self.client_id
+        found = [column.like(f'%"{key}":{space}{n}%') for key in ("id", "client_id") for space in ("", " ")]
+        found += [column.like(like_pattern(name), escape="\\") for name in self.names]
+        return [or_(*found)]
+
+    def _about_theirs(self, value: dict[str, Any]) -> bool:
+        """An activity entry, a chat message or a notification about the client or their sessions."""
+        links = value.get("links")
+        if isinstance(links, dict) and (links.get("session") in self.sessions
+                                        or links.get("client") == self.client_id):
+            return True
+        return value.get("session_id") in self.sessions
+
+    def value(self, value: Any, key: str = "") -> Any:
+        if isinstance(value, list):
+            return [self.value(v, key) for v in value]
+        if isinstance(value, str):
+            return value
+        if not isinstance(value, dict):
+            return value
+        if self._about_theirs(value):
+            value = self.deep_text(value)
+        out = {k: self.value(v, k) for k, v in value.items()}
+        if out.get("client_id") == self.client_id:
+            for field in ("client_name", "name"):
+                if isinstance(out.get(field), str) and out[field]:
+                    self.names.add(out[field])
+                    out[field] = self.new_name
+        if key in ("client", "clients", "duplicates") and out.get("id") == self.client_id:
+            if isinstance(out.get("name"), str) and out["name"]:
+                self.names.add(out["name"])
+                out["name"] = self.new_name
+            for field, erased in ERASED_FIELDS.items():
+                if field in out:
+                    out[field] = erased
+        return out
+
+    def deep_text(self, value: Any) -> Any:
+        """:meth:`text` applied to every string in ``value``."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.deep_text(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.deep_text(v) for k, v in value.items()}
+        return value
+
+    def text(self, text: str) -> str:
+        """``text`` with each name the client had replaced (longest first, so "Rita Lobo" goes
+        before "Rita"); in JSON text, the names as JSON writes them too."""
+        for name in sorted(self.names - {self.new_name}, key=len, reverse=True):
+            for form in {name, json.dumps(name)[1:-1]}:
+                text = text.replace(form, self.new_name)
+        return text
+
+
+def _rewrite_json(store: Store, table: Table, column: Any, where: list[ColumnElement[bool]],
+                  scrub: Scrub, *, write: bool = True) -> None:
+    """Each row's JSON through ``scrub`` (with ``write`` False only to learn the names it holds)."""
+    if not where:
+        return
+    key = list(table.primary_key.columns)
+    for row in store.db.execute(select(*key, column).where(*where)).all():
+        try:
+            value = json.loads(row[-1])
+        except (TypeError, ValueError):
+            continue
+        rewritten = scrub.value(value)
+        if write and rewritten != value:
+            store.db.execute(update(table).where(*_match(key, row))
+                             .values({column.name: stored_json(rewritten)}))
+
+
+def _rewrite_text(store: Store, table: Table, columns: Iterable[Any], where: ColumnElement[bool],
+                  scrub: Scrub) -> None:
+    columns = list(columns)
+    key = list(table.primary_key.columns)
+    for row in store.db.execute(select(*key, *columns).where(where)).all():
+        texts = row[len(key):]
+        values = {c.name: scrub.text(t) for c, t in zip(columns, texts, strict=True) if isinstance(t, str)}
+        if any(values.get(c.name, t) != t for c, t in zip(columns, texts, strict=True)):
+            store.db.execute(update(table).where(*_match(key, row)).values(values))
+
+
+def _rewrite_notifications(store: Store, theirs: set[int], scrub: Scrub) -> None:
+    """Notifications whose link is one of the client's sessions: their title and text."""
+    names = scrub.names - {scrub.new_name}
+    if not names:
+        return
+    said = or_(*(c.like(like_pattern(name), escape="\\") for name in names
+                 for c in (notifications.c.title, notifications.c.message)))
+    for nid, links, title, message in store.db.execute(
+            select(notifications.c.id, notifications.c.links, notifications.c.title,
+                   notifications.c.message).where(said)).all():
+        try:
+            session = json.loads(links or "{}").get("session")
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if session in theirs:
+            store.db.execute(update(notifications).where(notifications.c.id == nid)
+                             .values(title=scrub.text(title), message=scrub.text(message)))
+
+
+def _match(key: list[Any], row: Any) -> list[ColumnElement[bool]]:
+    """The row's primary key (its first values) as conditions."""
+    return [column == row[i] for i, column in enumerate(key)]
