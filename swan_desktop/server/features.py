@@ -22,6 +22,7 @@ from .hub import Hub, Reaction
 from .notifier_api import Notifier
 from .pipeline import Expander, Hook, Pipeline, Stage
 from .pipeline import Reaction as ChangeReaction
+from .store import Store
 from .worker import AsyncStore
 
 
@@ -52,6 +53,23 @@ class FeatureContext:
 
     def hook(self, rtype: str, stage: Stage, fn: Hook, order: int = 50) -> None:
         self.pipeline.hook(rtype, stage, fn, order)
+
+    async def change(self, conn: Connection, rtype: str, msg: Message,
+                     notes: dict[str, Any]) -> dict[str, Any]:
+        """Run ``rtype``'s hooks for ``msg`` as one change by ``conn``'s account, with ``notes`` made
+        beforehand off the store's thread (a password hashed, a long read done on the reading
+        connection): for requests whose handler prepares what the hooks then write."""
+        actor = conn.account
+        assert actor is not None
+        pipeline = self.pipeline
+
+        def run(store: Store) -> dict[str, Any]:
+            with store.transaction() as tx:
+                change = pipeline.begin(store, tx, actor, rtype, msg)
+                change.notes.update(notes)
+                return pipeline.run(change)
+
+        return dict(await self.store.run(run))
 
     def expander(self, rtype: str, expander: Expander) -> None:
         self.pipeline.expander(rtype, expander)

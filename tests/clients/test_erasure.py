@@ -5,6 +5,8 @@ only; other desktops hear it at once."""
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.store import Store
 from swan_desktop.server.tables import metadata
+from tests.support.answered import handled
+from tests.support.poll import until
 from tests.support.server import Clients, WsClient, start_notifications_server
 
 #: What the client told the studio, each unlike anything else in the database.
@@ -134,6 +138,46 @@ async def test_attack_a_trainer_cannot_erase_a_client(tmp_path: Path) -> None:
         error = await ana.error("client.erase", {"id": client["id"], "name": "Rita Lobo"})
         assert error["code"] == "forbidden", error
         assert (await boss.ok("client.get", {"id": client["id"]}))["client"]["name"] == "Rita Lobo"
+        await pool.close()
+    finally:
+        server.stop()
+
+
+async def test_the_long_look_runs_beside_the_changes_and_what_came_meanwhile_is_erased_too(
+        tmp_path: Path) -> None:
+    """The scan of the event log and the replies runs on the reading connection: while it is held
+    (a busy studio's month of replies takes a quarter of a second), another PC's change is
+    answered; a change naming the client made meanwhile is erased with the rest."""
+    server = start_notifications_server(tmp_path / "studio.sqlite3")
+    try:
+        pool = Clients(server)
+        boss, office = await pool.signed_in("boss"), await pool.signed_in("boss")
+        cid, (past, ahead, _klass) = await _client_with_history(boss)
+        await boss.ok("session.update", {"id": ahead, "version": 1, "changes": {"status": "cancelled"}})
+        await boss.ok("client.update", {"id": cid, "changes": {"archived": True}})
+        started, release = threading.Event(), threading.Event()
+
+        def held(_store: Store) -> None:
+            started.set()
+            release.wait(30)
+
+        holder = threading.Thread(target=server.server.store.reader.submit, args=(held,), daemon=True)
+        holder.start()
+        try:
+            await until(started.is_set, what="the reading connection busy")
+            await boss.send_raw(json.dumps({"type": "client.erase", "id": "erase",
+                                            "data": {"id": cid, "name": PERSONAL["name"]}}))
+            version = (await office.ok("schedule.query", {"start": _at(-72), "end": _at(0)}))["sessions"]
+            current = next(s["version"] for s in version if s["id"] == past)
+            await office.ok("session.update", {"id": past, "version": current,
+                                               "changes": {"notes": "moved by the office"}})
+            assert handled(server)["client.erase"] == 0, "the erasure waits for the reading connection"
+        finally:
+            release.set()
+        reply = await boss.reply_to("erase")
+        assert reply["ok"], reply
+        left = server.server.store.submit(_traces)
+        assert left == [], "\n".join(map(str, left))
         await pool.close()
     finally:
         server.stop()

@@ -5,7 +5,7 @@
   in :mod:`.directory`, :mod:`.timeoff_hooks`, :mod:`.studio`, :mod:`.accounts`);
 - ``account.create``, ``account.reset_password`` and ``account.set_password`` are
   handlers: they hash the password on the server's hash pool first, then run the
-  change through the same pipeline (:meth:`StudioAdmin._run`) — a hook runs on the
+  change through the same pipeline (``FeatureContext.change``) — a hook runs on the
   store's worker thread, which must never spend argon2's time. As handlers their
   replies are never kept in the request log, so a one-time password is never stored;
 - ``availability.set`` (the calendar's) gets an ownership check: an admin, or a
@@ -115,29 +115,16 @@ class StudioAdmin:
             raise ProtocolError(ErrorCode.INTERNAL, "the server is not ready to set passwords")
         return self.passwords
 
-    async def _run(self, conn: Connection, rtype: str, msg: Message, notes: dict[str, Any]) -> dict[str, Any]:
-        actor = conn.account
-        assert actor is not None
-        pipeline = self.ctx.pipeline
-
-        def run(store: Store) -> dict[str, Any]:
-            with store.transaction() as tx:
-                change = pipeline.begin(store, tx, actor, rtype, msg)
-                change.notes.update(notes)
-                return pipeline.run(change)
-
-        return dict(await self.ctx.store.run(run))
-
     async def account_create(self, conn: Connection, msg: AccountCreate) -> dict[str, Any]:
         password = one_time()
         digest = await self._work().hash(password)
-        reply = await self._run(conn, "account.create", msg, {accounts.HASH: digest})
+        reply = await self.ctx.change(conn, "account.create", msg, {accounts.HASH: digest})
         return {**reply, "password": password}
 
     async def reset_password(self, conn: Connection, msg: ResetPassword) -> dict[str, Any]:
         password = one_time()
         digest = await self._work().hash(password)
-        await self._run(conn, "account.reset_password", msg, {accounts.HASH: digest})
+        await self.ctx.change(conn, "account.reset_password", msg, {accounts.HASH: digest})
         await self._sign_out(msg.user_id, "your password was reset; sign in again")
         return {"password": password}
 
@@ -154,7 +141,7 @@ class StudioAdmin:
                                                            conn.address):
             raise invalid("the current password is not right", field="current")
         digest = await work.hash(msg.new)
-        reply = await self._run(conn, "account.set_password", msg,
+        reply = await self.ctx.change(conn, "account.set_password", msg,
                                 {accounts.HASH: digest, accounts.KEEP_TOKEN: conn.token_hash})
         work.changed(uid)
         await self._sign_out(conn.account.id, "your password was changed on another computer; sign in again",

@@ -93,7 +93,6 @@ _WRITES = (
     ("client.create", ClientFields, records.create),
     ("client.update", ClientUpdate, records.update_client),
     ("client.import", ClientImport, records.import_clients),
-    ("client.erase", ClientErase, erasure.erase),
     ("package.create", PackageCreate, packages.create),
     ("package.update", PackageUpdate, packages.update_package),
     ("package.sell", PackageSell, packages.sell),
@@ -161,6 +160,8 @@ class ClientsFeature:
         ctx.request("reminder.settings.get", Empty, self.reminder_settings)
         ctx.request("reminder.test", ReminderTest, self.reminder_test)
         ctx.request("reminder.mail_password", MailPassword, self.set_mail_password)
+        ctx.request("client.erase", ClientErase, self.erase_client)
+        ctx.hook("client.erase", Stage.WRITE, erasure.erase)
         ctx.extend(frames.DIRECTORY_QUERY, _type_capacity)
         ctx.extend(frames.DIRECTORY_CLIENTS, _client_fields)
         ctx.on_events(self._events)
@@ -215,6 +216,12 @@ class ClientsFeature:
 
     async def client_export(self, conn: Connection, msg: ClientExport) -> dict[str, Any]:
         return dict(await self.ctx.store.read(export.page, msg))  # beside the changes, not before them
+
+    async def erase_client(self, conn: Connection, msg: ClientErase) -> dict[str, Any]:
+        """The long look for what names the client runs on the reading connection; the change then
+        rewrites what it found (and what came after) on the writer."""
+        found = await self.ctx.store.read(erasure.find, msg, self.clock())
+        return await self.ctx.change(conn, "client.erase", msg, {erasure.FOUND: found})
 
     async def credits_ledger(self, conn: Connection, msg: CreditsLedger) -> dict[str, Any]:
         def read(store: Store) -> dict[str, Any]:
