@@ -6,7 +6,6 @@ only; other desktops hear it at once."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.store import Store
 from swan_desktop.server.tables import metadata
 from tests.support.answered import handled
-from tests.support.poll import until
+from tests.support.reading import reading_connection_held
 from tests.support.server import Clients, WsClient, start_notifications_server
 
 #: What the client told the studio, each unlike anything else in the database.
@@ -155,16 +154,7 @@ async def test_the_long_look_runs_beside_the_changes_and_what_came_meanwhile_is_
         cid, (past, ahead, _klass) = await _client_with_history(boss)
         await boss.ok("session.update", {"id": ahead, "version": 1, "changes": {"status": "cancelled"}})
         await boss.ok("client.update", {"id": cid, "changes": {"archived": True}})
-        started, release = threading.Event(), threading.Event()
-
-        def held(_store: Store) -> None:
-            started.set()
-            release.wait(30)
-
-        holder = threading.Thread(target=server.server.store.reader.submit, args=(held,), daemon=True)
-        holder.start()
-        try:
-            await until(started.is_set, what="the reading connection busy")
+        async with reading_connection_held(server):
             await boss.send_raw(json.dumps({"type": "client.erase", "id": "erase",
                                             "data": {"id": cid, "name": PERSONAL["name"]}}))
             version = (await office.ok("schedule.query", {"start": _at(-72), "end": _at(0)}))["sessions"]
@@ -172,8 +162,6 @@ async def test_the_long_look_runs_beside_the_changes_and_what_came_meanwhile_is_
             await office.ok("session.update", {"id": past, "version": current,
                                                "changes": {"notes": "moved by the office"}})
             assert handled(server)["client.erase"] == 0, "the erasure waits for the reading connection"
-        finally:
-            release.set()
         reply = await boss.reply_to("erase")
         assert reply["ok"], reply
         left = server.server.store.submit(_traces)

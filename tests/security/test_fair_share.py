@@ -5,7 +5,6 @@ at most, however many connections the account keeps busy."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from sqlalchemy import insert
@@ -18,6 +17,7 @@ from swan_desktop.server.tables import clients
 from tests.server.support import session_data
 from tests.support.answered import handled
 from tests.support.poll import until
+from tests.support.reading import reading_connection_held
 
 from .support import BAD_PC, REAL_PC, Peers
 
@@ -98,23 +98,12 @@ async def test_a_report_still_running_does_not_hold_up_another_pcs_change(
     office = await peers.signed_in("boss", sync=False)
     reporting = await peers.signed_in("boss", sync=False)
     session = (await office.ok("session.create", session_data(allow_overlap=True)))["session"]
-    started, release = threading.Event(), threading.Event()
-
-    def long_read(_store: Store) -> None:
-        started.set()
-        release.wait(30)
-
-    holder = threading.Thread(target=server.server.store.reader.submit, args=(long_read,), daemon=True)
-    holder.start()
-    try:
-        await until(started.is_set, what="the reading thread busy")
+    async with reading_connection_held(server):
         await reporting.send_raw(json.dumps({"type": "report.run", "id": "year", "data": {
             "kind": "cancellations", "start": "2031-01-01", "end": "2031-12-31", "by": "month"}}))
         await office.ok("session.update", {"id": session["id"], "version": session["version"],
                                            "changes": {"status": "cancelled", "cancel_reason": "ill"}})
         assert handled(server)["report.run"] == 0, "the report is still waiting"
-    finally:
-        release.set()
     report = await reporting.reply_to("year")
     assert report["ok"], report
     assert report["data"]["rows"] == [{"period": "2031-03", "trainer_id": 1, "late": 0, "timely": 1,
