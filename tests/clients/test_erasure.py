@@ -56,6 +56,10 @@ async def _client_with_history(boss: WsClient) -> tuple[int, list[int]]:
                                               "client_id": other["id"], "session_type_id": group["id"],
                                               "allow_overlap": True}))["session"]
     await boss.ok("booking.add", {"session_id": klass["id"], "client_id": cid})
+    # waiting for a place in a full session ahead (not one of theirs)
+    full = (await boss.ok("session.create", {"start": _at(20), "end": _at(21), "trainer_id": 2,
+                                             "client_id": other["id"], "allow_overlap": True}))["session"]
+    await boss.ok("waitlist.join", {"session_id": full["id"], "client_id": cid})
     package = (await boss.ok("package.create", {"name": "Five sessions", "credits": 5, "price_cents": 20000,
                                                 "validity_days": 90}))["package"]
     await boss.ok("package.sell", {"client_id": cid, "package_id": package["id"]})
@@ -103,6 +107,10 @@ async def test_an_erased_client_leaves_no_personal_data_anywhere_and_their_histo
         assert erased["archived"] is True and erased["consent"] == {"reminders": False, "marketing": False}
         event = await vic.event_of("client:erased")
         assert event["data"] == {"client": erased, "sessions": sorted([past, ahead, klass])}
+        waiting = await vic.event_of("waitlist:changed")
+        assert waiting["data"]["waitlist"] == [], "their place on a waitlist goes"
+        listed = await boss.ok("waitlist.get", {"session_id": waiting["data"]["session_id"]})
+        assert listed["waitlist"] == []
 
         left = server.server.store.submit(_traces)
         assert left == [], "\n".join(map(str, left))

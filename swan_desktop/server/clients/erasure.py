@@ -48,7 +48,7 @@ from ..pipeline import Change
 from ..store import Store
 from ..tables import clients, events, request_log, sessions
 from ..wire import stored_json
-from . import records
+from . import bookings, records
 from .messages import ClientErase
 from .search import like_pattern
 from .tables import client_emails, session_clients, waitlist
@@ -147,10 +147,14 @@ def erase(change: Change) -> None:
     to_them = client_emails.c.client_id == msg.id
     _rewrite_text(store, client_emails, (client_emails.c.subject,), to_them, scrub)
     store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
-    store.db.execute(waitlist.delete().where(waitlist.c.client_id == msg.id))
-
     record = records.get(store, msg.id)
     change.emit("client:erased", {"client": record, "sessions": theirs}, primary=True)
+    waiting = store.db.execute(select(waitlist.c.session_id).where(waitlist.c.client_id == msg.id))
+    for session_id in sorted({int(r[0]) for r in waiting}):  # their places go; every PC hears each list
+        store.db.execute(waitlist.delete().where(waitlist.c.client_id == msg.id,
+                                                 waitlist.c.session_id == session_id))
+        change.emit("waitlist:changed", {"session_id": session_id,
+                                         "waitlist": bookings.waitlist_of(store, session_id)})
     change.reply = {"client": record, "sessions": len(theirs)}
 
 
