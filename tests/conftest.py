@@ -53,6 +53,7 @@ SQLITE_ONLY = frozenset({
     # a server on PostgreSQL refuses to keep the mail password (test_mail_password.py shows that)
     "clients/test_mail_password.py::test_a_password_given_from_a_desktop_signs_in_to_the_studios_mail_server",
     "clients/test_mail_password.py::test_the_password_is_kept_in_a_real_secret_service",
+    "clients/test_mail_password.py::test_attack_a_password_sent_in_clear_across_the_network_is_not_kept",
 })
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -82,6 +83,17 @@ class Connection:
     def address(self) -> str:
         """The remote IP address (empty when the socket has none)."""
         return remote_address(self.ws)
+
+    @property
+    def private(self) -> bool:
+        """Whether what this connection carries is safe from the network: TLS, or a peer on this
+        same computer (loopback)."""
+        if self.ws.transport.get_extra_info("ssl_object") is not None:
+            return True
+        try:
+            return ipaddress.ip_address(self.address).is_loopback
+        except ValueError:  # no address (a socket of another kind)
+            return False
 
     def sign_out(self) -> None:
         """Forget who this is: back to an unauthenticated connection that receives no events."""

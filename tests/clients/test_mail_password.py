@@ -20,15 +20,18 @@ import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from keyring.backends import fail
+from websockets.asyncio.client import connect
 
 from swan_desktop.server.clients import mail_password
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
+from tests.support.lan import LAN, needs_lan
 from tests.support.mail import MAIL_PASSWORD, MAIL_USER, Inbox, signing_smtp_server
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.poll import until
-from tests.support.server import Clients, WsClient, start_server
+from tests.support.server import FAST_HASHER, Clients, WsClient, add_users, start_server
 from tests.support.session_bus import secret_service, session_bus
+from tests.support.tls import client_context, make_studio_pki, server_context
 
 Mail = tuple[Controller, Inbox, ssl.SSLContext]
 
@@ -177,5 +180,38 @@ async def test_the_password_is_kept_in_a_real_secret_service(tmp_path: Path, mai
             # the password kept before still serves
             assert (await boss.ok("reminder.test", {"to": "boss@studio.test"}))["sent"] is True
             await pool.close()
+        finally:
+            server.stop()
+
+
+@needs_lan
+async def test_attack_a_password_sent_in_clear_across_the_network_is_not_kept(
+        tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    """A server started with ``--tls off`` and reached from another PC: the password has crossed
+    the network in clear, so it is refused and nothing is kept (the studio's email account is worth
+    more than a sign-in to the schedule); from the same PC over TLS it is kept."""
+    assert LAN is not None
+    pki = make_studio_pki(tmp_path / "pki")
+    trusting = client_context(pki.ca)
+    trusting.check_hostname = False  # the test certificate does not name this machine's LAN address
+    for folder, tls in (("plain", None), ("tls", server_context(pki.server))):
+        server = EmbeddedServer(tmp_path / f"{folder}.sqlite3", demo=True, host=LAN, hasher=FAST_HASHER,
+                                ssl=tls)
+        server.start()
+        add_users(server)
+        try:
+            async with connect(server.url, ssl=trusting if tls else None) as ws:
+                boss = WsClient(ws)
+                await boss.login("boss")
+                reply = await boss.request("reminder.mail_password", {"password": MAIL_PASSWORD})
+                if tls is None:
+                    assert reply["ok"] is False and reply["error"]["data"] == {"reason": "plain-connection"}
+                    assert "unencrypted" in reply["error"]["message"] and memory_keyring.store == {}
+                    # forgetting one sends nothing secret: allowed
+                    forgotten = await boss.ok("reminder.mail_password", {"password": ""})
+                    assert forgotten["smtp"]["password_kept"] is False
+                else:
+                    assert reply["ok"] is True and reply["data"]["smtp"]["password_kept"] is True
+                    assert list(memory_keyring.store.values()) == [MAIL_PASSWORD]
         finally:
             server.stop()

@@ -6,11 +6,9 @@ without one the dialog tests are skipped and the decision function's test still 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 from websockets.asyncio.client import connect
 
@@ -21,6 +19,7 @@ from swan_desktop.qt.login_dialog import LoginDialog
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.settings.config import Settings
 from tests.server.support import WsClient
+from tests.support.lan import LAN, needs_lan
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.poll import until
 from tests.support.qt import shown
@@ -28,19 +27,6 @@ from tests.support.server import FAST_HASHER, PASSWORDS, add_users
 from tests.support.sign_in_dialog import submit
 
 from .desktop_support import sign_in_attempts
-
-
-def _lan_address() -> str | None:
-    """An IPv4 address of this machine that is not loopback (as a studio PC's LAN address)."""
-    for addresses in psutil.net_if_addrs().values():
-        for a in addresses:
-            if a.family.name == "AF_INET" and not ipaddress.ip_address(a.address).is_loopback:
-                return str(a.address)
-    return None
-
-
-LAN = _lan_address()
-needs_lan = pytest.mark.skipif(LAN is None, reason="this machine has no non-loopback IPv4 address")
 
 
 @pytest.fixture

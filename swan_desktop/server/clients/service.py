@@ -275,7 +275,14 @@ class ClientsFeature:
 
     async def set_mail_password(self, conn: Connection, msg: MailPassword) -> dict[str, Any]:
         """Keep (or with "" forget) the studio mail server's password; the reply is the settings
-        as ``reminder.settings.get`` gives them, saying whether one is kept — never the password."""
+        as ``reminder.settings.get`` gives them, saying whether one is kept — never the password.
+        It is refused where it came over the network unencrypted (the studio's email account is
+        worth more than a sign-in to the schedule)."""
+        if msg.password and not conn.private:
+            raise mail_password.refused(
+                "plain-connection", "this password came over the network unencrypted, so it is not "
+                "kept; connect with TLS (wss://, swan-server's default) or give it on the server's "
+                "own computer, and change it at the mail provider if the network is not the studio's")
         await self.mail_password.keep(msg.password)
         log.info("the studio's mail password was %s by %s", "kept" if msg.password else "forgotten",
                  conn.account.user.name if conn.account is not None else "?")
