@@ -14,9 +14,13 @@ from sqlalchemy import String, Text, select
 
 from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.clients.tables import client_emails
+from swan_desktop.server.notifications import SmtpConfig
 from swan_desktop.server.store import Store
 from swan_desktop.server.tables import metadata
 from tests.support.answered import handled
+from tests.support.mail import AnyPortController
+from tests.support.outbox import flush_outbox
+from tests.support.poll import until_answered
 from tests.support.reading import reading_connection_held
 from tests.support.server import Clients, WsClient, start_notifications_server
 
@@ -80,13 +84,35 @@ def _traces(store: Store) -> list[tuple[str, str, str]]:
     return found
 
 
+class RefusingMailbox:
+    """A mail server that refuses every recipient, quoting the address (as many do)."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        return f"550 5.1.1 <{address}>: no such mailbox here"
+
+
 async def test_an_erased_client_leaves_no_personal_data_anywhere_and_their_history_adds_up(
         tmp_path: Path) -> None:
     server = start_notifications_server(tmp_path / "studio.sqlite3")
+    mailbox = AnyPortController(RefusingMailbox(), hostname="127.0.0.1", port=0)
+    mailbox.start()
+    pool = Clients(server)
     try:
-        pool = Clients(server)
         boss, vic = await pool.signed_in("boss"), await pool.signed_in("vic")
+        server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", mailbox.port, "none",
+                                                             retry_delays=())
         cid, (past, ahead, klass) = await _client_with_history(boss)
+
+        async def refused_naming_the_address() -> bool:
+            """The booking confirmations (queued as the bookings commit) sent, and refused with
+            the mail server's words, which name the address."""
+            await flush_outbox(server)
+            details = server.server.store.submit(
+                lambda store: store.db.execute(select(client_emails.c.detail)).scalars().all())
+            return any(PERSONAL["email"] in d for d in details)
+
+        await until_answered(refused_naming_the_address, what="a confirmation refused by the mail server")
         assert server.server.store.submit(_traces), "the details are there to erase"
 
         refused = await boss.error("client.erase", {"id": cid, "name": PERSONAL["name"]})
@@ -131,9 +157,10 @@ async def test_an_erased_client_leaves_no_personal_data_anywhere_and_their_histo
         assert (again["code"], again["data"]["reason"]) == ("conflict", "erased")
         twice = await boss.error("client.erase", {"id": cid, "name": erased["name"]})
         assert (twice["code"], twice["data"]["reason"]) == ("conflict", "erased")
-        await pool.close()
     finally:
+        await pool.close()
         server.stop()
+        mailbox.stop()
 
 
 async def test_attack_a_trainer_cannot_erase_a_client(tmp_path: Path) -> None:

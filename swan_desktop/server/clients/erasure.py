@@ -11,7 +11,8 @@ as it is (the desktop asks for it) so a wrong id erases nobody. In one transacti
 - what the server keeps that names the client: the event log and the idempotency replies
   (every client record and every session of theirs in them, found by id, names of every
   spelling the client ever had), the activity feed and chat of their sessions, the
-  notifications about those sessions, the emails sent to them (address and subject);
+  notifications about them or those sessions, the emails sent to them (address, subject and
+  the mail server's answer, which may quote the address);
 - their places on waitlists.
 
 Free text staff wrote elsewhere (a session's notes, a credit adjustment's note, chat not tied
@@ -53,6 +54,8 @@ from .messages import ClientErase
 from .search import like_pattern
 from .tables import client_emails, session_clients, waitlist
 
+#: What an email address or a phone number quoted in free text about the client becomes.
+ERASED = "[erased]"
 #: The fields of a client record that are personal, and what they become.
 ERASED_FIELDS: dict[str, Any] = {"email": "", "phone": "", "birthday": None, "emergency_contact": "",
                                  "notes": "", "tags": [], "consent": {"reminders": False, "marketing": False}}
@@ -125,6 +128,7 @@ def erase(change: Change) -> None:
     new_name = erased_name(msg.id)
     scrub = Scrub(msg.id, new_name, set(theirs))
     scrub.names |= {row["name"], *found.names}
+    scrub.details |= {row["email"], row["phone"]} - {""}
     logs: tuple[tuple[Table, Any, list[ColumnElement[bool]]], ...] = (
         (session_versions, session_versions.c.fields,
          [session_versions.c.session_id.in_(theirs)] if theirs else []),
@@ -143,9 +147,9 @@ def erase(change: Change) -> None:
                       activity.c.session_id.in_(theirs), scrub)
         _rewrite_text(store, chat_messages, (chat_messages.c.text,), chat_messages.c.session_id.in_(theirs),
                       scrub)
-        _rewrite_notifications(store, set(theirs), scrub)
+    _rewrite_notifications(store, set(theirs), scrub)
     to_them = client_emails.c.client_id == msg.id
-    _rewrite_text(store, client_emails, (client_emails.c.subject,), to_them, scrub)
+    _rewrite_text(store, client_emails, (client_emails.c.subject, client_emails.c.detail), to_them, scrub)
     store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
     record = records.get(store, msg.id)
     change.emit("client:erased", {"client": record, "sessions": theirs}, primary=True)
@@ -190,6 +194,9 @@ class Scrub:
         self.new_name = new_name
         self.sessions = sessions
         self.names: set[str] = set()
+        #: The client's email address and phone number, as free text about them may quote them
+        #: (a mail server's refusal names the address).
+        self.details: set[str] = set()
 
     def mentions(self, column: Any) -> list[ColumnElement[bool]]:
         """A cheap pre-filter: rows whose JSON may hold the client's id (spaced or compact) or one
@@ -241,10 +248,13 @@ class Scrub:
 
     def text(self, text: str) -> str:
         """``text`` with each name the client had replaced (longest first, so "Rita Lobo" goes
-        before "Rita"); in JSON text, the names as JSON writes them too."""
-        for name in sorted(self.names - {self.new_name}, key=len, reverse=True):
-            for form in {name, json.dumps(name)[1:-1]}:
-                text = text.replace(form, self.new_name)
+        before "Rita"), and their email address and phone number as :data:`ERASED`; in JSON
+        text, as JSON writes them too."""
+        swaps = [(name, self.new_name) for name in self.names - {self.new_name}]
+        swaps += [(detail, ERASED) for detail in self.details]
+        for old, new in sorted(swaps, key=lambda swap: len(swap[0]), reverse=True):
+            for form in {old, json.dumps(old)[1:-1]}:
+                text = text.replace(form, new)
         return text
 
 
@@ -281,7 +291,7 @@ def _rewrite_text(store: Store, table: Table, columns: Iterable[Any], where: Col
 
 
 def _rewrite_notifications(store: Store, theirs: set[int], scrub: Scrub) -> None:
-    """Notifications whose link is one of the client's sessions: their title and text."""
+    """Notifications whose link is the client or one of their sessions: their title and text."""
     names = scrub.names - {scrub.new_name}
     if not names:
         return
@@ -291,10 +301,11 @@ def _rewrite_notifications(store: Store, theirs: set[int], scrub: Scrub) -> None
             select(notifications.c.id, notifications.c.links, notifications.c.title,
                    notifications.c.message).where(said)).all():
         try:
-            session = json.loads(links or "{}").get("session")
+            linked = json.loads(links or "{}")
+            about = linked.get("session") in theirs or linked.get("client") == scrub.client_id
         except (TypeError, ValueError, AttributeError):
             continue
-        if session in theirs:
+        if about:
             store.db.execute(update(notifications).where(notifications.c.id == nid)
                              .values(title=scrub.text(title), message=scrub.text(message)))
 
