@@ -48,7 +48,14 @@ HEARTBEAT_TIMEOUT_S = 10.0
 #: How long stop() waits for the link's tasks to end once cancelled.
 STOP_GRACE_S = 5.0
 #: Replies with these codes say "not now", not "no": the entry stays pending.
-TRANSIENT = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL})
+#: How many times a change the server failed on for no reason it could name (a fault, a damaged
+#: row — not the database being away) is sent before it is set aside as failed, for the person to
+#: retry or discard, so that the changes queued after it go on.
+INTERNAL_TRIES = 4
+#: The longest wait before sending an entry again: what a rate limit asks for is honoured up to it.
+RESEND_CAP_S = 300.0
+#: The longest wait between tries while the server's database is away.
+OUTAGE_CAP_S = 30.0
 
 
 class LinkState(enum.StrEnum):
@@ -90,7 +97,7 @@ class Link:
                  breaker: CircuitBreaker | None = None,
                  heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
                  heartbeat_timeout: float = HEARTBEAT_TIMEOUT_S,
-                 request_timeout: float = 10.0) -> None:
+                 request_timeout: float = 10.0, resend_wait: float = 1.0) -> None:
         #: The server's address, or several comma-separated (instances of a studio group without a
         #: proxy in front): a connection that cannot be opened moves on to the next, in turn.
         self.urls = [u.strip() for u in url.split(",") if u.strip()] or [url]
@@ -105,6 +112,8 @@ class Link:
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_timeout = heartbeat_timeout
         self.request_timeout = request_timeout
+        #: The first wait before an entry the server could not take is sent again (it doubles).
+        self.resend_wait = resend_wait
 
         # Wiring, set by the owner before connecting.
         self.cursor: Callable[[], tuple[str, int] | None] = lambda: None
@@ -430,6 +439,7 @@ class Link:
 
     async def _send_entry(self, conn: Connection, entry: OutboxEntry) -> bool:
         """Send one entry until it has an answer; False when the connection is gone."""
+        tries = [0, 0]  # the server's faults on it, and its database away, in a row
         while True:
             self.outbox.record_attempt(entry.id)
             started = time.perf_counter()
@@ -439,8 +449,9 @@ class Link:
                 return False  # the reconnect resends it under the same id
             except ProtocolError as exc:
                 self.metrics.record_request(ok=False)
-                if exc.code in TRANSIENT:
-                    await asyncio.sleep(self._retry_after(exc))
+                wait = self._resend_after(exc, tries)
+                if wait is not None:
+                    await asyncio.sleep(wait)
                     continue
                 if exc.code is ErrorCode.UNAUTHORIZED:
                     conn.abort()
@@ -454,10 +465,24 @@ class Link:
             self._finish(OutboxResult(entry, data, None))
             return True
 
-    @staticmethod
-    def _retry_after(exc: ProtocolError) -> float:
-        value = (exc.data or {}).get("retry_after_s")
-        return float(value) if isinstance(value, int | float) and 0 < value < 60 else 1.0
+    def _resend_after(self, exc: ProtocolError, tries: list[int]) -> float | None:
+        """How long to wait before sending an entry again after ``exc``, or None to set it aside
+        as failed. A rate limit's wait is honoured (up to :data:`RESEND_CAP_S`); the database
+        away is waited out, the wait doubling up to :data:`OUTAGE_CAP_S`; any other fault of the
+        server's is tried :data:`INTERNAL_TRIES` times, the wait doubling, and then set aside:
+        resending it every second for ever kept every later change of this PC from the server."""
+        data = exc.data or {}
+        if exc.code is ErrorCode.RATE_LIMITED:
+            asked = data.get("retry_after_s")
+            return min(float(asked), RESEND_CAP_S) if isinstance(asked, int | float) and asked > 0 else 1.0
+        if exc.code is not ErrorCode.INTERNAL:
+            return None
+        away = data.get("database") == "unreachable"
+        index = 1 if away else 0
+        tries[index] += 1
+        if not away and tries[0] >= INTERNAL_TRIES:
+            return None
+        return min(self.resend_wait * 2 ** (tries[index] - 1), OUTAGE_CAP_S if away else RESEND_CAP_S)
 
     def _finish(self, result: OutboxResult) -> None:
         self.metrics.set_outbox_depth(self.outbox.depth)

@@ -76,6 +76,7 @@ def quick_link(**overrides: Any) -> dict[str, Any]:
         "backoff": Backoff(0.02, 0.2),
         "breaker": CircuitBreaker(failure_threshold=5, open_seconds=0.5),
         "request_timeout": 2.0,
+        "resend_wait": 0.05,
     }
     options.update(overrides)
     return options

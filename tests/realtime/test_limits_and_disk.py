@@ -4,6 +4,7 @@ keeps what was already queued."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,6 +96,30 @@ async def test_a_full_disk_refuses_the_change_in_words_and_keeps_the_queue(studi
     await until(lambda: ana.link.live and ana.link.outbox.depth == 0)
     assert all(s.id < 0 for s in kept)
     assert notes_on_server(studio.db, "burst-") == ["burst-000", "burst-001", "burst-002"]
+
+
+async def test_a_change_the_server_keeps_failing_on_is_set_aside_and_the_rest_goes_on(
+        studio, proxy, connect) -> None:
+    """A damaged database fails one change with an internal error every time (here a trigger the
+    test adds to the file; the database is not away). It is tried a few times, with waits that
+    double, then set aside as failed for the person to retry or discard; the change queued after
+    it reaches the server. (It used to be resent every second for ever, and nothing after it went.)"""
+    ana: StudioClient = await connect(f"ws://127.0.0.1:{proxy.port}/", "ana")
+    first = await ana.create_session(fields(0))
+    assert first.id > 0
+    with sqlite3.connect(studio.db) as db:
+        db.execute("CREATE TRIGGER damaged BEFORE UPDATE ON sessions WHEN NEW.notes = 'breaks the server' "
+                   "BEGIN SELECT RAISE(ABORT, 'a damaged row'); END")
+    db.close()
+    await offline(ana, proxy)
+    await ana.update_session(first.id, first.version, {"notes": "breaks the server"})
+    await ana.create_session(fields(1))
+    assert ana.link.outbox.depth == 2
+    proxy.refuse(False)
+    await until(lambda: ana.link.outbox.pending(limit=10) == [], what="the queue gone through")
+    [failed] = ana.failed_changes()
+    assert (failed.kind, failed.session_id, failed.code) == ("session.update", first.id, "internal")
+    assert notes_on_server(studio.db, "burst-") == ["burst-000", "burst-001"]
 
 
 def test_a_very_deep_outbox_is_said_plainly(qtbot) -> None:
