@@ -71,17 +71,20 @@ FOUND = "erasure.found"
 
 @dataclass(frozen=True)
 class Found:
-    """The rows of the event log and of the idempotency replies that may name the client, found
-    on the reading connection before the change — a scan of a busy studio's 30 days of replies
+    """The rows of the event log, of the idempotency replies and of the notifications that may
+    name the client, found on the reading connection before the change — a scan of a busy studio's 30 days of replies
     takes about a quarter of a second, which the writer, and every PC's saves behind it, must not
     wait for — and how far that read went: the change reads again only these rows, and those
     added since."""
 
     events: tuple[int, ...]
     replies: tuple[tuple[int, str], ...]
+    #: Notifications about the client or their sessions that name them.
+    notices: tuple[int, ...]
     names: frozenset[str]
     through_seq: int
     since: str
+    through_notice: int
 
 
 def check(store: Store, msg: ClientErase, now: datetime) -> tuple[RowMapping, list[int]]:
@@ -110,12 +113,14 @@ def find(store: Store, msg: ClientErase, now: datetime) -> Found:
     scrub.names.add(row["name"])
     through = store.db.execute(select(func.max(events.c.seq))).scalar() or 0
     since = store.db.execute(select(func.max(request_log.c.created_at))).scalar() or ""
+    through_notice = store.db.execute(select(func.max(notifications.c.id))).scalar() or 0
     keys: dict[Table, set[Any]] = {events: set(), request_log: set()}
     for _ in range(2):  # by id, learning every spelling of the name; then by those names too
         for table, column in ((events, events.c.data), (request_log, request_log.c.reply)):
             keys[table] |= _rewrite_json(store, table, column, scrub.mentions(column), scrub, write=False)
-    return Found(tuple(sorted(keys[events])), tuple(sorted(keys[request_log])), frozenset(scrub.names),
-                 int(through), str(since))
+    notices = _rewrite_notifications(store, scrub, _naming(scrub), write=False)
+    return Found(tuple(sorted(keys[events])), tuple(sorted(keys[request_log])), tuple(sorted(notices)),
+                 frozenset(scrub.names), int(through), str(since), int(through_notice))
 
 
 def erase(change: Change) -> None:
@@ -147,7 +152,8 @@ def erase(change: Change) -> None:
                       activity.c.session_id.in_(theirs), scrub)
         _rewrite_text(store, chat_messages, (chat_messages.c.text,), chat_messages.c.session_id.in_(theirs),
                       scrub)
-    _rewrite_notifications(store, set(theirs), scrub)
+    _rewrite_notifications(store, scrub, or_(notifications.c.id.in_(found.notices),
+                                             notifications.c.id > found.through_notice))
     to_them = client_emails.c.client_id == msg.id
     _rewrite_text(store, client_emails, (client_emails.c.subject, client_emails.c.detail), to_them, scrub)
     store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
@@ -290,24 +296,31 @@ def _rewrite_text(store: Store, table: Table, columns: Iterable[Any], where: Col
             store.db.execute(update(table).where(*_match(key, row)).values(values))
 
 
-def _rewrite_notifications(store: Store, theirs: set[int], scrub: Scrub) -> None:
-    """Notifications whose link is the client or one of their sessions: their title and text."""
-    names = scrub.names - {scrub.new_name}
-    if not names:
-        return
-    said = or_(*(c.like(like_pattern(name), escape="\\") for name in names
+def _naming(scrub: Scrub) -> ColumnElement[bool]:
+    """Notifications whose title or text holds one of the client's names."""
+    return or_(*(c.like(like_pattern(name), escape="\\") for name in scrub.names - {scrub.new_name}
                  for c in (notifications.c.title, notifications.c.message)))
+
+
+def _rewrite_notifications(store: Store, scrub: Scrub, where: ColumnElement[bool], *,
+                           write: bool = True) -> set[int]:
+    """Notifications (among ``where``) whose link is the client or one of their sessions: their
+    title and text rewritten (with ``write``); their ids."""
+    about: set[int] = set()
     for nid, links, title, message in store.db.execute(
             select(notifications.c.id, notifications.c.links, notifications.c.title,
-                   notifications.c.message).where(said)).all():
+                   notifications.c.message).where(where)).all():
         try:
             linked = json.loads(links or "{}")
-            about = linked.get("session") in theirs or linked.get("client") == scrub.client_id
+            if not (linked.get("session") in scrub.sessions or linked.get("client") == scrub.client_id):
+                continue
         except (TypeError, ValueError, AttributeError):
             continue
-        if about:
+        about.add(int(nid))
+        if write:
             store.db.execute(update(notifications).where(notifications.c.id == nid)
                              .values(title=scrub.text(title), message=scrub.text(message)))
+    return about
 
 
 def _match(key: list[Any], row: Any) -> list[ColumnElement[bool]]:
