@@ -147,6 +147,7 @@ class SwanServer:
         #: Client records, packages and the credit ledger, group sessions, reports, client emails.
         self.clients = ClientsFeature(features, lambda: self.notifications.smtp_config)
         self.notifications.studio_mail = self.clients.smtp_config  # staff notices use the studio's too
+        self.clients.notices_made = self.notifications.reacted  # an erasure finds every notice
         schedule.install(self.dispatcher)
         self.collab.install()
         self.calendar.install()

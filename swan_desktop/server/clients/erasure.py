@@ -25,7 +25,8 @@ desktop put the new name on the sessions it holds.
 The look for what names the client (the event log and the idempotency replies: a busy studio's
 month of replies is a quarter of a second's scan) runs first on the reading connection
 (:func:`find`), beside every PC's changes; the change then reads again only the rows found and
-those written since (:func:`erase`). ``client.erase`` is a handler, not kept in the idempotency
+those written since (:func:`erase`), once the notices of the changes committed before it are made
+(the handler waits for them, up to 5 s: they are written after their change, from its event). ``client.erase`` is a handler, not kept in the idempotency
 log: sent again after it was done, it is refused as ``erased``.
 """
 
@@ -72,10 +73,10 @@ FOUND = "erasure.found"
 @dataclass(frozen=True)
 class Found:
     """The rows of the event log, of the idempotency replies and of the notifications that may
-    name the client, found on the reading connection before the change — a scan of a busy studio's 30 days of replies
-    takes about a quarter of a second, which the writer, and every PC's saves behind it, must not
-    wait for — and how far that read went: the change reads again only these rows, and those
-    added since."""
+    name the client, found on the reading connection before the change — a scan of a busy
+    studio's 30 days of replies takes about a quarter of a second, which the writer, and every
+    PC's saves behind it, must not wait for — and how far that read went: the change reads again
+    only these rows, and those added since."""
 
     events: tuple[int, ...]
     replies: tuple[tuple[int, str], ...]

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +102,8 @@ _WRITES = (
     ("waitlist.join", WaitlistJoin, bookings.join),
     ("waitlist.leave", WaitlistLeave, bookings.leave),
 )
+#: How long an erasure waits for the notices of changes just made (each is a database write).
+NOTICES_WAIT_S = 5.0
 #: How long the studio's mail settings read once are used before they are read again.
 MAIL_SETTINGS_KEPT_S = 30.0
 #: Events after which client emails may be due at once.
@@ -130,6 +132,9 @@ class ClientsFeature:
         self.mail_password = mail_password.KeptPassword(lambda: ctx.store.epoch, lambda: ctx.store.shared)
         self.outbox = emails.Outbox(ctx.store, self.smtp_config, clock)
         self._lapse_task: asyncio.Task[None] | None = None
+        #: Waits until the notifications of the changes committed so far are made (the server
+        #: wires it to its notification service): an erasure then finds them too.
+        self.notices_made: Callable[[], Awaitable[None]] | None = None
 
     def install(self) -> None:
         ctx = self.ctx
@@ -221,6 +226,9 @@ class ClientsFeature:
         """The long look for what names the client runs on the reading connection; the change then
         rewrites what it found (and what came after) on the writer."""
         found = await self.ctx.store.read(erasure.find, msg, self.clock())
+        if self.notices_made is not None:  # a notice of a change just made names the client too
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.notices_made()), NOTICES_WAIT_S)
         return await self.ctx.change(conn, "client.erase", msg, {erasure.FOUND: found})
 
     async def credits_ledger(self, conn: Connection, msg: CreditsLedger) -> dict[str, Any]:

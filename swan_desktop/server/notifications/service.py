@@ -67,6 +67,8 @@ class NotificationService:
         self.scan_interval_s = SCAN_INTERVAL_S
         self.digest_interval_s = DIGEST_INTERVAL_S
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Those of them that turn committed events into notifications (:meth:`reacted`).
+        self._reacting: set[asyncio.Task[Any]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._failures: dict[str, deque[datetime]] = defaultdict(deque)
         #: Whether committed schedule events and failed sign-ins create notifications (on in production;
@@ -111,10 +113,17 @@ class NotificationService:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    async def reacted(self) -> None:
+        """Wait until the notifications of every change committed so far are made (not their
+        emails): a client's erasure must find them, so none is written after it."""
+        while self._reacting:
+            await asyncio.gather(*list(self._reacting), return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._done)
+        return task
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
@@ -150,7 +159,9 @@ class NotificationService:
             return
         noted = [e for e in events if triggers.may_notify(e)]
         if noted:
-            self._spawn(self._react(noted))
+            task = self._spawn(self._react(noted))
+            self._reacting.add(task)
+            task.add_done_callback(self._reacting.discard)
 
     async def _react(self, events: list[HubEvent]) -> None:
         for planned in await self._store.run(triggers.notices_for, events):
