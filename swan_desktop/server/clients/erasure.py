@@ -26,8 +26,9 @@ The look for what names the client (the event log and the idempotency replies: a
 month of replies is a quarter of a second's scan) runs first on the reading connection
 (:func:`find`), beside every PC's changes; the change then reads again only the rows found and
 those written since (:func:`erase`), once the notices of the changes committed before it are made
-(the handler waits for them, up to 5 s: they are written after their change, from its event). ``client.erase`` is a handler, not kept in the idempotency
-log: sent again after it was done, it is refused as ``erased``.
+(the handler waits for them, up to 5 s: they are written after their change, from its event).
+``client.erase`` is a handler, not kept in the idempotency log: sent again after it was done, it
+is refused as ``erased``.
 """
 
 from __future__ import annotations
