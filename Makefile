@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/fanout_compare.py
 	$(BIN)/python benchmarks/desktops.py
 	$(BIN)/python benchmarks/reports_beside_changes.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/erasure.py
 
 screenshots: $(STAMP)
 	for script in take take_desktop notifications_shots collab_shots admin_shots calendar_shots feed_shots monitor studio_admin_shots desk_shots clients_shots; do \

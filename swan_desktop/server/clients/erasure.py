@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Table, func, or_, select, tuple_, update
+from sqlalchemy import RowMapping, Table, and_, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ...protocol.entities import Status
@@ -139,10 +139,11 @@ def erase(change: Change) -> None:
     logs: tuple[tuple[Table, Any, list[ColumnElement[bool]]], ...] = (
         (session_versions, session_versions.c.fields,
          [session_versions.c.session_id.in_(theirs)] if theirs else []),
-        (events, events.c.data, [or_(events.c.seq.in_(found.events), events.c.seq > found.through_seq)]),
+        (events, events.c.data, [events.c.seq.in_(found.events), events.c.seq > found.through_seq]),
         (request_log, request_log.c.reply,
-         [or_(tuple_(request_log.c.user_id, request_log.c.request_id).in_(found.replies),
-              request_log.c.created_at >= found.since)]))
+         [and_(request_log.c.user_id.in_({u for u, _ in found.replies}),  # on the primary key
+               request_log.c.request_id.in_({r for _, r in found.replies})),
+          request_log.c.created_at >= found.since]))
     for table, column, where in logs:  # first every spelling of the name these hold…
         _rewrite_json(store, table, column, where, scrub, write=False)
     for table, column, where in logs:  # …then each record, and the free text about them, rewritten
@@ -154,8 +155,8 @@ def erase(change: Change) -> None:
                       activity.c.session_id.in_(theirs), scrub)
         _rewrite_text(store, chat_messages, (chat_messages.c.text,), chat_messages.c.session_id.in_(theirs),
                       scrub)
-    _rewrite_notifications(store, scrub, or_(notifications.c.id.in_(found.notices),
-                                             notifications.c.id > found.through_notice))
+    for notices in (notifications.c.id.in_(found.notices), notifications.c.id > found.through_notice):
+        _rewrite_notifications(store, scrub, notices)
     to_them = client_emails.c.client_id == msg.id
     _rewrite_text(store, client_emails, (client_emails.c.subject, client_emails.c.detail), to_them, scrub)
     store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
@@ -209,8 +210,9 @@ class Scrub:
     def mentions(self, column: Any) -> list[ColumnElement[bool]]:
         """A cheap pre-filter: rows whose JSON may hold the client's id (spaced or compact) or one
         of the names found so far."""
-        n = self.client_id
-        found = [column.like(f'%"{key}":{space}{n}%') for key in ("id", "client_id") for space in ("", " ")]
+        n = self.client_id  # the number ended, so that client 101 does not fetch session 101234's rows
+        found = [column.like(f'%"{key}":{space}{n}{end}%') for key in ("id", "client_id")
+                 for space in ("", " ") for end in (",", "}")]
         found += [column.like(like_pattern(name), escape="\\") for name in self.names]
         return [or_(*found)]
 
@@ -268,22 +270,25 @@ class Scrub:
 
 def _rewrite_json(store: Store, table: Table, column: Any, where: list[ColumnElement[bool]],
                   scrub: Scrub, *, write: bool = True) -> set[Any]:
-    """Each row's JSON through ``scrub`` (with ``write`` False only to learn the names it holds);
-    the keys of the rows read."""
-    if not where:
-        return set()
+    """The JSON of the rows any condition of ``where`` selects (each its own indexed query: an OR
+    of them read every row of the table) through ``scrub``, each row once; with ``write`` False
+    only to learn the names they hold. Returns the keys of the rows read."""
     key = list(table.primary_key.columns)
     read: set[Any] = set()
-    for row in store.db.execute(select(*key, column).where(*where)).all():
-        read.add(row[0] if len(key) == 1 else tuple(row[:len(key)]))
-        try:
-            value = json.loads(row[-1])
-        except (TypeError, ValueError):
-            continue
-        rewritten = scrub.value(value)
-        if write and rewritten != value:
-            store.db.execute(update(table).where(*_match(key, row))
-                             .values({column.name: stored_json(rewritten)}))
+    for condition in where:
+        for row in store.db.execute(select(*key, column).where(condition)).all():
+            row_key = row[0] if len(key) == 1 else tuple(row[:len(key)])
+            if row_key in read:
+                continue
+            read.add(row_key)
+            try:
+                value = json.loads(row[-1])
+            except (TypeError, ValueError):
+                continue
+            rewritten = scrub.value(value)
+            if write and rewritten != value:
+                store.db.execute(update(table).where(*_match(key, row))
+                                 .values({column.name: stored_json(rewritten)}))
     return read
 
 
