@@ -5,7 +5,9 @@ only; other desktops hear it at once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 from sqlalchemy import String, Text, select
 
 from swan_desktop.protocol.timefmt import format_ts
+from swan_desktop.server.clients.emails import NOT_SENT
+from swan_desktop.server.clients.records import ERASED
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.notifications import SmtpConfig
 from swan_desktop.server.store import Store
@@ -20,7 +24,7 @@ from swan_desktop.server.tables import metadata
 from tests.support.answered import handled
 from tests.support.mail import AnyPortController
 from tests.support.outbox import flush_outbox
-from tests.support.poll import until_answered
+from tests.support.poll import until, until_answered
 from tests.support.reading import reading_connection_held
 from tests.support.server import Clients, WsClient, start_notifications_server
 
@@ -158,6 +162,76 @@ async def test_an_erased_client_leaves_no_personal_data_anywhere_and_their_histo
         twice = await boss.error("client.erase", {"id": cid, "name": erased["name"]})
         assert (twice["code"], twice["data"]["reason"]) == ("conflict", "erased")
     finally:
+        await pool.close()
+        server.stop()
+        mailbox.stop()
+
+
+class HeldMailbox(RefusingMailbox):
+    """Refuses every recipient too, but only once the test lets it: until then the email is in
+    flight."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self.released = threading.Event()
+        self.recipients: list[str] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        self.recipients.append(address)
+        self.reached.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.released.wait, 30)
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+async def test_an_email_in_flight_when_its_client_is_erased_is_recorded_without_the_address(
+        tmp_path: Path) -> None:
+    """The confirmation is with the mail server when the client is erased; its refusal (which
+    quotes the address) is written after the erasure, without the address. The reminder claimed
+    with it and the cancellation queued meanwhile are never sent."""
+    server = start_notifications_server(tmp_path / "studio.sqlite3")
+    held = HeldMailbox()
+    mailbox = AnyPortController(held, hostname="127.0.0.1", port=0)
+    mailbox.start()
+    pool = Clients(server)
+
+    def emails() -> dict[str, tuple[str, str, str]]:
+        rows = server.server.store.submit(lambda store: store.db.execute(
+            select(client_emails.c.kind, client_emails.c.status, client_emails.c.to_addr,
+                   client_emails.c.detail)).all())
+        return {r.kind: (r.status, r.to_addr, r.detail) for r in rows}
+
+    try:
+        boss = await pool.signed_in("boss")
+        server.server.notifications.smtp_config = SmtpConfig("127.0.0.1", mailbox.port, "none",
+                                                             retry_delays=())
+        client = (await boss.ok("client.create", {**PERSONAL, "consent": {"reminders": True}}))["client"]
+        span = {"start": _at(5), "end": _at(6), "trainer_id": 1, "allow_overlap": True}
+        session = (await boss.ok("session.create", {**span, "client_id": client["id"]}))["session"]
+        await until(held.reached.is_set, what="the confirmation with the mail server")
+        assert emails()["confirmation"][0] == emails()["reminder"][0] == "sending"
+
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"status": "cancelled"}})
+        assert emails()["cancellation"][0] == "pending"
+        await boss.ok("client.update", {"id": client["id"], "changes": {"archived": True}})
+        await boss.ok("client.erase", {"id": client["id"], "name": PERSONAL["name"]})
+        held.released.set()
+
+        async def answered() -> bool:
+            return emails()["confirmation"][0] == "failed"
+
+        await until_answered(answered, what="the mail server's refusal written")
+        await flush_outbox(server)
+        status, to, detail = emails()["confirmation"]
+        assert status == "failed" and to == "" and "550" in detail and ERASED in detail, detail
+        assert PERSONAL["email"] not in detail
+        assert emails()["reminder"] == ("dropped", "", NOT_SENT), "claimed with it, not sent after"
+        assert emails()["cancellation"] == ("dropped", "", NOT_SENT)
+        assert held.recipients == [PERSONAL["email"]], "nothing else was sent"
+        assert server.server.store.submit(_traces) == []
+    finally:
+        held.released.set()
         await pool.close()
         server.stop()
         mailbox.stop()

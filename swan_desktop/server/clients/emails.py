@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from ...domain.ics import export_sessions
 from ...protocol.entities import Session
@@ -34,7 +34,7 @@ from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store
 from ..worker import AsyncStore
-from . import mail
+from . import mail, records
 from .messages import ReminderSettings
 from .tables import client_emails
 
@@ -53,6 +53,8 @@ POLL_S = 30.0
 #: an email) costs a few passes a second, not a database read per committed group.
 COALESCE_S = 0.25
 BATCH = 50
+#: Why an email to a client whose personal data was erased before it went is never sent.
+NOT_SENT = "not sent: the client's personal data was erased"
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -193,25 +195,33 @@ def _interrupted(store: Store) -> int:
     return int(result.rowcount)
 
 
-def _finish(store: Store, email_id: int, status: str, detail: str, message_id: str | None) -> None:
+def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message_id: str | None) -> None:
+    """The outcome of a claimed row. The mail server's answer may quote the address: if the client
+    was erased while it was in flight (its row's address is gone), the address is taken out of it.
+    One statement, so that the row's address is read where the outcome is written (on PostgreSQL
+    an erasure committed meanwhile by another instance is seen)."""
+    scrubbed = detail.replace(row["to_addr"], records.ERASED) if row["to_addr"] else detail
     with store.transaction():
         store.db.execute(
             update(client_emails)
-            .where(client_emails.c.id == email_id)
+            .where(client_emails.c.id == row["id"])
             .values(
                 status=status,
-                detail=detail,
+                detail=case((client_emails.c.to_addr == "", scrubbed), else_=detail),
                 message_id=message_id,
                 sent_at=format_ts(now_utc()) if status == "sent" else None,
             )
         )
 
 
-def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | None:
-    """The message for an outbox row (None when its session is gone)."""
+def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | str:
+    """The message for a claimed outbox row, or why it is not sent: its session is gone, or the
+    client was erased since it was claimed (a batch is claimed at once and sent one by one)."""
+    if not store.db.execute(select(client_emails.c.to_addr).where(client_emails.c.id == row["id"])).scalar():
+        return NOT_SENT
     session = store.session(row["session_id"])
     if session is None:
-        return None
+        return "the session is gone"
     studio_name = settings.read(store).get("studio_name") or "the studio"
     zone = calendar_studio.zone(store)
     trainer = store.trainer(session.trainer_id)
@@ -311,8 +321,8 @@ class Outbox:
 
     async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
         msg = await self._store.run(compose, row, config.sender)
-        if msg is None:
-            await self._store.run(_finish, row["id"], "dropped", "the session is gone", None)
+        if isinstance(msg, str):
+            await self._store.run(_finish, row, "dropped", msg, None)
             return 0
         outcome: dict[str, str] = {}
 
@@ -321,6 +331,6 @@ class Outbox:
 
         ok = await smtp.send_with_retries(config, msg, record)
         await self._store.run(
-            _finish, row["id"], "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"])
+            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"])
         )
         return int(ok)

@@ -12,7 +12,9 @@ as it is (the desktop asks for it) so a wrong id erases nobody. In one transacti
   (every client record and every session of theirs in them, found by id, names of every
   spelling the client ever had), the activity feed and chat of their sessions, the
   notifications about them or those sessions, the emails sent to them (address, subject and
-  the mail server's answer, which may quote the address);
+  the mail server's answer, which may quote the address); those not yet sent are dropped, and
+  one in flight has the address taken out of its answer when it is written
+  (:func:`.emails._finish`);
 - their places on waitlists.
 
 Free text staff wrote elsewhere (a session's notes, a credit adjustment's note, chat not tied
@@ -52,12 +54,12 @@ from ..store import Store
 from ..tables import clients, events, request_log, sessions
 from ..wire import stored_json
 from . import bookings, records
+from .emails import NOT_SENT
 from .messages import ClientErase
+from .records import ERASED
 from .search import like_pattern
 from .tables import client_emails, session_clients, waitlist
 
-#: What an email address or a phone number quoted in free text about the client becomes.
-ERASED = "[erased]"
 #: The fields of a client record that are personal, and what they become.
 ERASED_FIELDS: dict[str, Any] = {"email": "", "phone": "", "birthday": None, "emergency_contact": "",
                                  "notes": "", "tags": [], "consent": {"reminders": False, "marketing": False}}
@@ -158,6 +160,8 @@ def erase(change: Change) -> None:
     for notices in (notifications.c.id.in_(found.notices), notifications.c.id > found.through_notice):
         _rewrite_notifications(store, scrub, notices)
     to_them = client_emails.c.client_id == msg.id
+    store.db.execute(update(client_emails).where(to_them, client_emails.c.status == "pending")
+                     .values(status="dropped", detail=NOT_SENT))
     _rewrite_text(store, client_emails, (client_emails.c.subject, client_emails.c.detail), to_them, scrub)
     store.db.execute(update(client_emails).where(to_them).values(to_addr=""))
     record = records.get(store, msg.id)

@@ -29,6 +29,9 @@ from ..store import Account, Store
 from ..tables import clients
 from .messages import ClientFields, ClientImport, ClientUpdate, Consent
 
+#: What an erased client's email address or phone number quoted in free text becomes.
+ERASED = "[erased]"
+
 #: Clients an account that is not an admin may add in any 24 hours (a busy day's new
 #: clients several times over; an admin imports more at once).
 ADDED_PER_DAY = 100
