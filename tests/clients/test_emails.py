@@ -4,18 +4,23 @@ cancellation; each once, also when the server restarts between queueing and send
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from swan_desktop.protocol.timefmt import format_ts
+from swan_desktop.server.clients.emails import SWITCHED_OFF, WITHDRAWN
+from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
 from tests.support.mail import Inbox
 from tests.support.outbox import book_emailed_sessions, flush_outbox
-from tests.support.poll import until
+from tests.support.poll import until, until_answered
 from tests.support.server import Clients, WsClient, free_port, session_data, start_server
 
 
@@ -136,9 +141,10 @@ async def test_reminder_settings_are_admin_only(tmp_path: Path) -> None:
         server.stop()
 
 
-async def _booked_in_three_days(boss: WsClient) -> dict[str, Any]:
+async def _booked_in_three_days(boss: WsClient, name: str = "Rita",
+                                email: str = "rita@example.com") -> dict[str, Any]:
     """Rita (who agreed to reminders), booked three days from now."""
-    rita = (await boss.ok("client.create", {"name": "Rita", "email": "rita@example.com",
+    rita = (await boss.ok("client.create", {"name": name, "email": email,
                                             "consent": {"reminders": True}}))["client"]
     soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=3)
     await boss.ok("session.create", {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)),
@@ -210,3 +216,86 @@ async def test_reminders_switched_off_are_not_queued_and_a_failing_server_is_rep
         await pool.close()
     finally:
         server.stop()
+
+
+@contextlib.asynccontextmanager
+async def _studio(tmp_path: Path, mail: Controller) -> AsyncIterator[tuple[EmbeddedServer, WsClient]]:
+    """A server sending through ``mail``, and boss signed in to it."""
+    server = _serve(tmp_path / "studio.sqlite3", mail)
+    pool = Clients(server)
+    try:
+        yield server, await pool.signed_in("boss")
+    finally:
+        await pool.close()
+        server.stop()
+
+
+def _detail(server: EmbeddedServer, client_id: int, kind: str) -> str:
+    query = select(client_emails.c.detail).where(client_emails.c.client_id == client_id,
+                                                  client_emails.c.kind == kind)
+    return str(server.server.store.submit(lambda store: store.db.execute(query).scalar_one()))
+
+
+def _messages(listed: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    return {m["kind"]: (m["status"], m["to"]) for m in listed}
+
+
+async def test_a_reminder_goes_to_the_address_and_consent_the_client_has_when_it_is_due(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """A reminder is queued when the session is booked, days before it is due. Rita corrects her
+    address meanwhile: it goes to the new one. Bea withdraws her consent: she gets nothing."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        rita = await _booked_in_three_days(boss)
+        bea = await _booked_in_three_days(boss, "Bea", "bea@example.com")
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 2, what="both booking confirmations")
+        await boss.ok("client.update", {"id": rita["id"], "changes": {"email": "rita.lobo@example.com"}})
+        await boss.ok("client.update", {"id": bea["id"], "changes": {"consent": {"reminders": False}}})
+
+        outbox = server.server.clients.outbox
+        outbox.clock = lambda: datetime.now(UTC) + timedelta(days=2, hours=1)  # the reminders are due
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 3, what="Rita's reminder")
+        await flush_outbox(server)  # nothing else goes
+        assert [(rcpt, m["Subject"].rpartition(": ")[2]) for rcpt, m in inbox.messages[2:]] == [
+            (["rita.lobo@example.com"], "Reminder")]
+
+        async def recorded() -> bool:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return _messages(listed)["reminder"] == ("sent", "rita.lobo@example.com")
+
+        await until_answered(recorded, what="Rita's reminder listed as sent to her new address")
+        listed = (await boss.ok("client.get", {"id": bea["id"]}))["messages"]
+        assert _messages(listed) == {"confirmation": ("sent", "bea@example.com"),
+                                     "reminder": ("dropped", "bea@example.com")}
+        assert _detail(server, bea["id"], "reminder") == WITHDRAWN
+
+
+async def test_reminders_already_waiting_follow_the_studios_settings(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """``hours_before`` changed: the waiting reminders' due times move with it. Reminders switched
+    off: the ones already waiting are not sent either."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        rita = await _booked_in_three_days(boss)
+        [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+        start = datetime.fromisoformat(session["start"])
+
+        async def reminder() -> dict[str, Any]:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return next(m for m in listed if m["kind"] == "reminder")
+
+        assert datetime.fromisoformat((await reminder())["due_at"]) == start - timedelta(hours=24)
+        await boss.ok("reminder.settings", {"hours_before": 2})
+        assert datetime.fromisoformat((await reminder())["due_at"]) == start - timedelta(hours=2)
+
+        await boss.ok("reminder.settings", {"enabled": False})
+        server.server.clients.outbox.clock = lambda: start - timedelta(hours=1)
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 1, what="the confirmation")
+        assert (await reminder())["status"] == "dropped"
+        assert _detail(server, rita["id"], "reminder") == SWITCHED_OFF
+        assert [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages] == ["Booking confirmed"]

@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from ...domain.ics import export_sessions
 from ...protocol.entities import Session
 from ...protocol.errors import invalid
 from ...protocol.messages import present
-from ...protocol.timefmt import format_ts, now_utc
+from ...protocol.timefmt import format_ts, now_utc, parse_ts
 from ..calendar import studio as calendar_studio
 from ..collab import settings
 from ..collab.tables import studio_settings
@@ -55,6 +55,11 @@ COALESCE_S = 0.25
 BATCH = 50
 #: Why an email to a client whose personal data was erased before it went is never sent.
 NOT_SENT = "not sent: the client's personal data was erased"
+#: Why one is not sent when the client's record, by the time it is due, has no email address or
+#: no longer agrees to reminders (it goes to the address the record has then).
+WITHDRAWN = "not sent: the client has no email address or no longer agrees to emails"
+#: Why one is not sent when the studio switched that kind of email off after it was queued.
+SWITCHED_OFF = "not sent: the studio switched these emails off"
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -80,6 +85,8 @@ def set_settings(change: Change) -> None:
     for key, value in given.items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         change.store.db.execute(_SET, {"key": f"reminder_{key}", "value": text})
+    if "hours_before" in given:
+        _redue(change.store, int(given["hours_before"]), change.now)
     current = reminder_settings(change.store)
     change.emit("studio:settings-changed", {"settings": settings.read(change.store)}, primary=True)
     change.reply = {"settings": current}
@@ -99,13 +106,7 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
     """Queue one email (once per session, client and kind); False when it is not to be sent."""
     to = _address(store, client_id)
     rules = reminder_settings(store)
-    if not to or session.start <= now:
-        return False
-    if (
-        (kind == "confirmation" and not rules["confirmations"])
-        or (kind == "cancellation" and not rules["cancellations"])
-        or (kind == "reminder" and not rules["enabled"])
-    ):
+    if not to or session.start <= now or not _wanted(rules, kind):
         return False
     due = now
     if kind == "reminder":
@@ -124,6 +125,12 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
         },
     )
     return bool(result.rowcount)
+
+
+def _wanted(rules: dict[str, Any], kind: str) -> bool:
+    """Whether the studio sends emails of ``kind`` (its reminder settings)."""
+    switch = {"confirmation": "confirmations", "cancellation": "cancellations", "reminder": "enabled"}
+    return kind not in switch or bool(rules[switch[kind]])
 
 
 def booked(store: Store, session: Session, client_id: int, now: datetime) -> None:
@@ -146,6 +153,22 @@ def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
     if client_id is not None:
         query = query.where(client_emails.c.client_id == client_id)
     store.db.execute(query.values(status="dropped"))
+
+
+def _redue(store: Store, hours: int, now: datetime) -> None:
+    """The studio changed ``hours_before``: every reminder still waiting follows it."""
+    from ..tables import sessions
+
+    waiting = store.db.execute(
+        select(client_emails.c.id, sessions.c.start)
+        .join(sessions, sessions.c.id == client_emails.c.session_id)
+        .where(client_emails.c.status == "pending", client_emails.c.kind == "reminder")
+    ).all()
+    if waiting:
+        due = [{"row": r.id, "due": format_ts(max(now, parse_ts(r.start) - timedelta(hours=hours)))}
+               for r in waiting]
+        by_row = update(client_emails).where(client_emails.c.id == bindparam("row"))
+        store.db.execute(by_row.values(due_at=bindparam("due")), due)
 
 
 def moved(store: Store, session: Session) -> None:
@@ -195,19 +218,25 @@ def _interrupted(store: Store) -> int:
     return int(result.rowcount)
 
 
-def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message_id: str | None) -> None:
-    """The outcome of a claimed row. The mail server's answer may quote the address: if the client
-    was erased while it was in flight (its row's address is gone), the address is taken out of it.
-    One statement, so that the row's address is read where the outcome is written (on PostgreSQL
-    an erasure committed meanwhile by another instance is seen)."""
-    scrubbed = detail.replace(row["to_addr"], records.ERASED) if row["to_addr"] else detail
+def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message_id: str | None,
+            to: str = "") -> None:
+    """The outcome of a claimed row, and the address it went ``to`` (the client's as it was then).
+    The mail server's answer may quote the address: if the client was erased while it was in
+    flight (its row's address is gone), the address is taken out of it and not written. One
+    statement, so that the row's address is read where the outcome is written (on PostgreSQL an
+    erasure committed meanwhile by another instance is seen)."""
+    scrubbed = detail
+    for address in {row["to_addr"], to} - {""}:
+        scrubbed = scrubbed.replace(address, records.ERASED)
+    erased = client_emails.c.to_addr == ""
     with store.transaction():
         store.db.execute(
             update(client_emails)
             .where(client_emails.c.id == row["id"])
             .values(
                 status=status,
-                detail=case((client_emails.c.to_addr == "", scrubbed), else_=detail),
+                to_addr=case((erased, ""), else_=to or client_emails.c.to_addr),
+                detail=case((erased, scrubbed), else_=detail),
                 message_id=message_id,
                 sent_at=format_ts(now_utc()) if status == "sent" else None,
             )
@@ -215,10 +244,17 @@ def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message
 
 
 def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | str:
-    """The message for a claimed outbox row, or why it is not sent: its session is gone, or the
-    client was erased since it was claimed (a batch is claimed at once and sent one by one)."""
+    """The message for a claimed outbox row, or why it is not sent: the client was erased since it
+    was claimed (a batch is claimed at once and sent one by one), their record has no address or
+    consent now, the studio switched that kind off, or the session is gone. It goes to the address
+    the client's record has now (a reminder is queued days before it is due)."""
     if not store.db.execute(select(client_emails.c.to_addr).where(client_emails.c.id == row["id"])).scalar():
         return NOT_SENT
+    to = _address(store, row["client_id"])  # as the client's record is now, not when it was queued
+    if not to:
+        return WITHDRAWN
+    if not _wanted(reminder_settings(store), row["kind"]):
+        return SWITCHED_OFF
     session = store.session(row["session_id"])
     if session is None:
         return "the session is gone"
@@ -242,7 +278,7 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
         + (f"Room: {session.location}\n" if session.location else "")
         + f"\n{studio_name}\n"
     )
-    msg = smtp.build_message(sender, row["to_addr"], f"{studio_name}: {row['subject']}", body)
+    msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
     if row["kind"] == "confirmation":
         ics = export_sessions(
             [session],
@@ -331,6 +367,7 @@ class Outbox:
 
         ok = await smtp.send_with_retries(config, msg, record)
         await self._store.run(
-            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"])
+            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"]),
+            str(msg["To"]),
         )
         return int(ok)
