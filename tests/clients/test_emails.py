@@ -299,3 +299,34 @@ async def test_reminders_already_waiting_follow_the_studios_settings(
         assert (await reminder())["status"] == "dropped"
         assert _detail(server, rita["id"], "reminder") == SWITCHED_OFF
         assert [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages] == ["Booking confirmed"]
+
+
+async def test_a_client_who_gives_an_address_and_consent_after_booking_is_reminded(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Booked with no address and no consent (nothing queued); the address and the consent come
+    later, from the front desk: the sessions ahead get their reminders (not a confirmation)."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        nora = (await boss.ok("client.create", {"name": "Nora"}))["client"]
+        soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=3)
+        span = {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)), "trainer_id": 1,
+                "allow_overlap": True}
+        ahead = (await boss.ok("session.create", {**span, "client_id": nora["id"]}))["session"]
+        before = soon - timedelta(days=5)  # two days ago: no reminder for it
+        await boss.ok("session.create", {**span, "client_id": nora["id"], "start": format_ts(before),
+                                         "end": format_ts(before + timedelta(hours=1))})
+        assert (await boss.ok("client.get", {"id": nora["id"]}))["messages"] == []
+
+        await boss.ok("client.update", {"id": nora["id"], "changes": {"email": "nora@example.com"}})
+        assert (await boss.ok("client.get", {"id": nora["id"]}))["messages"] == [], "no consent yet"
+        await boss.ok("client.update", {"id": nora["id"], "changes": {"consent": {"reminders": True}}})
+        listed = (await boss.ok("client.get", {"id": nora["id"]}))["messages"]
+        assert [(m["kind"], m["session_id"], m["status"], m["to"]) for m in listed] == [
+            ("reminder", ahead["id"], "pending", "nora@example.com")]
+
+        server.server.clients.outbox.clock = lambda: soon - timedelta(hours=1)
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 1, what="Nora's reminder")
+        assert inbox.messages[0][0] == ["nora@example.com"]
+        assert inbox.messages[0][1]["Subject"].endswith(": Reminder")

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, select, update
 
 from ...domain.ics import export_sessions
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from ...protocol.errors import invalid
 from ...protocol.messages import present
 from ...protocol.timefmt import format_ts, now_utc, parse_ts
@@ -34,7 +34,7 @@ from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store
 from ..worker import AsyncStore
-from . import mail, records
+from . import groups, mail, records
 from .messages import ReminderSettings
 from .tables import client_emails
 
@@ -136,6 +136,25 @@ def _wanted(rules: dict[str, Any], kind: str) -> bool:
 def booked(store: Store, session: Session, client_id: int, now: datetime) -> None:
     queue(store, session, client_id, "confirmation", now)
     queue(store, session, client_id, "reminder", now)
+
+
+def reachable(store: Store, client_id: int, now: datetime) -> int:
+    """The client's record changed its address or consent: if they can be emailed now, reminders
+    for their sessions ahead that have none (booked while they could not be); how many."""
+    from ..tables import sessions
+
+    if not _address(store, client_id):
+        return 0
+    mine = groups.sessions_of(client_id).subquery()
+    ahead = select(sessions.c.id).where(sessions.c.id.in_(select(mine.c.session_id)),
+                                        sessions.c.start > format_ts(now),
+                                        sessions.c.status != Status.CANCELLED.value)
+    queued = 0
+    for (session_id,) in store.db.execute(ahead).all():
+        session = store.session(int(session_id))
+        if session is not None:
+            queued += queue(store, session, client_id, "reminder", now)
+    return queued
 
 
 def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> None:

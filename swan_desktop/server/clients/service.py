@@ -32,7 +32,7 @@ from sqlalchemy import select
 from ...protocol import frames
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
-from ...protocol.messages import Empty, Message
+from ...protocol.messages import Empty, Message, present
 from ...protocol.timefmt import now_utc
 from ..calendar import studio as calendar_studio
 from ..calendar.booking import CHECKIN
@@ -89,9 +89,18 @@ log = logging.getLogger(__name__)
 
 #: How often expired credits are lapsed.
 LAPSE_INTERVAL_S = 24 * 3600.0
+def _update_client(change: Change) -> None:
+    """``client.update``; an address or consent given after the client was booked brings the
+    reminders of their sessions ahead."""
+    records.update_client(change)
+    assert isinstance(change.msg, ClientUpdate)
+    if {"email", "consent"} & present(change.msg.changes).keys():
+        emails.reachable(change.store, change.msg.id, change.now)
+
+
 _WRITES = (
     ("client.create", ClientFields, records.create),
-    ("client.update", ClientUpdate, records.update_client),
+    ("client.update", ClientUpdate, _update_client),
     ("client.import", ClientImport, records.import_clients),
     ("package.create", PackageCreate, packages.create),
     ("package.update", PackageUpdate, packages.update_package),
