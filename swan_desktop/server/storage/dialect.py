@@ -70,7 +70,7 @@ from sqlalchemy.sql import ClauseElement, ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import TIMESTAMP, Float, NullType, String
+from sqlalchemy.types import TIMESTAMP, Float, Integer, NullType, String
 
 from . import postgres
 
@@ -653,31 +653,59 @@ def month(ts: Any, zone: ZoneInfo, low: datetime, high: datetime) -> Any:
     return func.substr(_LocalDay(ts, zone, low, high), 1, 7)
 
 
-class _HoursBetween(ColumnElement[float]):
-    """Hours between two stored UTC times (``…Z`` text), in each database's own arithmetic."""
+class _TimeArithmetic(ColumnElement[Any]):
+    """Two operands, ``a`` and ``b`` (stored UTC times, ``…Z`` text, or numbers), combined in
+    each database's own time arithmetic: the subclass's :attr:`sqlite` and :attr:`postgresql`
+    templates."""
+
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
+        ("a", InternalTraversal.dp_clauseelement), ("b", InternalTraversal.dp_clauseelement)]
+    sqlite = ""
+    postgresql = ""
+
+    def __init__(self, a: Any, b: Any) -> None:
+        self.a = coercions.expect(roles.ExpressionElementRole, a)
+        self.b = coercions.expect(roles.ExpressionElementRole, b)
+
+    def render(self, template: str, compiler: SQLCompiler, **kw: Any) -> str:
+        return template.format(a=compiler.process(self.a, **kw), b=compiler.process(self.b, **kw))
+
+
+@compiles(_TimeArithmetic)
+def _arithmetic_sqlite(element: _TimeArithmetic, compiler: SQLCompiler, **kw: Any) -> str:
+    return element.render(element.sqlite, compiler, **kw)
+
+
+@compiles(_TimeArithmetic, "postgresql")
+def _arithmetic_postgresql(element: _TimeArithmetic, compiler: SQLCompiler, **kw: Any) -> str:
+    return element.render(element.postgresql, compiler, **kw)
+
+
+class _HoursBetween(_TimeArithmetic):
+    """Hours from ``a`` to ``b``, as a number."""
 
     inherit_cache = True
     type = Float()
-    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration (a list on its base)
-        ("start", InternalTraversal.dp_clauseelement), ("end", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, start: Any, end: Any) -> None:
-        self.start = coercions.expect(roles.ExpressionElementRole, start)
-        self.end = coercions.expect(roles.ExpressionElementRole, end)
-
-
-@compiles(_HoursBetween)
-def _hours_sqlite(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
-    return f"((julianday({end}) - julianday({start})) * 24.0)"
-
-
-@compiles(_HoursBetween, "postgresql")
-def _hours_postgresql(element: _HoursBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
-    return f"(EXTRACT(EPOCH FROM (CAST({end} AS timestamptz) - CAST({start} AS timestamptz))) / 3600.0)"
+    sqlite = "((julianday({b}) - julianday({a})) * 24.0)"
+    postgresql = "(EXTRACT(EPOCH FROM (CAST({b} AS timestamptz) - CAST({a} AS timestamptz))) / 3600.0)"
 
 
 def hours_between(start: Any, end: Any) -> Any:
     """Hours from ``start`` to ``end`` (stored UTC times), as a number."""
     return _HoursBetween(start, end)
+
+
+class _HoursEarlier(_TimeArithmetic):
+    """The stored time ``a``, ``b`` hours earlier, stored the same way."""
+
+    inherit_cache = True
+    type = String()
+    sqlite = "strftime('%Y-%m-%dT%H:%M:%SZ', {a}, '-' || {b} || ' hours')"
+    postgresql = ("to_char((CAST({a} AS timestamptz) - make_interval(hours => {b})) AT TIME ZONE 'UTC', "
+                  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+
+
+def hours_earlier(ts: Any, hours: int) -> Any:
+    """The stored UTC time ``hours`` before ``ts`` (a stored UTC time), as a stored time."""
+    return _HoursEarlier(ts, literal(int(hours), Integer()))
