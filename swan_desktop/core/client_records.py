@@ -219,12 +219,13 @@ class SentEmail:
     at: datetime | None               # sent, or (not sent yet) due
     session_id: int | None = None
     status: str = "sent"              # pending | sending | sent | failed | dropped
+    detail: str = ""                  # why it failed or was dropped (the mail server's answer)
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> SentEmail:
         return cls(str(d.get("kind") or ""), str(d.get("subject") or ""), str(d.get("to") or ""),
                    _ts(d.get("sent_at") or d.get("due_at")), _opt_int(d.get("session_id")),
-                   str(d.get("status") or "sent"))
+                   str(d.get("status") or "sent"), str(d.get("detail") or ""))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from swan_desktop.server.notifications import SmtpConfig
 from tests.support.lan import LAN, needs_lan
 from tests.support.mail import MAIL_PASSWORD, MAIL_USER, Inbox, signing_smtp_server
 from tests.support.memory_keyring import MemoryKeyring
-from tests.support.poll import until
+from tests.support.poll import until, until_answered
 from tests.support.server import FAST_HASHER, Clients, WsClient, add_users, start_server
 from tests.support.session_bus import secret_service, session_bus
 from tests.support.tls import client_context, make_studio_pki, server_context
@@ -76,6 +76,20 @@ async def test_a_password_given_from_a_desktop_signs_in_to_the_studios_mail_serv
         await _studio_mail_server(boss, controller.port)
         refused = await boss.ok("reminder.test", {"to": "boss@studio.test"})
         assert refused["sent"] is False and "no password is set" in refused["detail"]  # not even tried
+        rita = (await boss.ok("client.create", {"name": "Rita", "email": "rita@example.com",
+                                                "consent": {"reminders": True}}))["client"]
+        await boss.ok("session.create", {"start": "2031-06-02T10:00:00Z", "end": "2031-06-02T11:00:00Z",
+                                         "trainer_id": 1, "client_id": rita["id"], "allow_overlap": True})
+
+        async def confirmation() -> dict[str, Any]:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return next(m for m in listed if m["kind"] == "confirmation")
+
+        async def given_up() -> bool:
+            return (await confirmation())["status"] == "failed"
+
+        await until_answered(given_up, what="the confirmation failed at once, not left sending")
+        assert "no password is set" in (await confirmation())["detail"]
 
         reply = await boss.ok("reminder.mail_password", {"password": MAIL_PASSWORD})
         assert reply["smtp"]["password_set"] is True and reply["smtp"]["password_kept"] is True

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from swan_desktop.qt.clients.clients_page import ClientsPage
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 
+from .card_page import card_of
 from .live_studio import at_ten, session_fields, set_up
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
@@ -29,13 +29,7 @@ async def test_an_admin_erases_an_archived_client_and_every_pc_forgets_the_name(
     await until(lambda: (s := front_desk.store.get(session.id)) is not None and s.client_name == "Anna Berg",
                 what="the session on the other PC")
 
-    page = ClientsPage(boss.clients, lambda: boss.store.directory, is_admin=True, can_edit=True)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.keyClicks(page.search_edit, "anna")
-    await until(lambda: page.model.rowCount() == 1, what="Anna found")
-    page.table.selectRow(0)
-    await until(lambda: page.card.client_id == anna.id, what="Anna's card")
+    page = await card_of(qtbot, boss, "anna", anna.id)
     assert page.card.erase_button.isVisible() and not page.card.erase_button.isEnabled(), \
         "only an archived client is erased"
 

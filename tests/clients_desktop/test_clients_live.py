@@ -18,7 +18,6 @@ from swan_desktop.core.groups import group_of
 from swan_desktop.core.outcomes import Full, outcome_of
 from swan_desktop.core.report_csv import figure_text, title_of
 from swan_desktop.protocol.errors import ProtocolError
-from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.group_panel import GroupPanel
 from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.clients.reports_page import ReportsPage
@@ -27,6 +26,7 @@ from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
 
+from .card_page import card_of
 from .live_studio import at_ten, session_fields, set_up
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
@@ -40,14 +40,7 @@ async def test_a_package_sold_from_the_card_and_sessions_booked_and_cancelled(qt
     await boss.clients.create_package({"name": "Ten sessions", "credits": 10, "price_cents": 45000,
                                        "validity_days": 90})
     await boss.clients.load_packages()
-    page = ClientsPage(boss.clients, lambda: boss.store.directory, is_admin=True, can_edit=True)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.keyClicks(page.search_edit, "anna")
-    await until(lambda: page.model.rowCount() == 1 and page.model.rows[0].client.id == anna.id,
-                what="Anna found as typed")
-    page.table.selectRow(0)
-    await until(lambda: page.card.client_id == anna.id, what="Anna's card")
+    page = await card_of(qtbot, boss, "anna", anna.id)
 
     qtbot.mouseClick(page.card.sell_button, Qt.MouseButton.LeftButton)
     dialog = opened(page.dialog)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from swan_desktop.server.notifications import SmtpConfig, records
+from swan_desktop.server.notifications import SmtpConfig, records, smtp
 from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.support.mail import (
     MAIL_PASSWORD,
@@ -180,3 +180,56 @@ async def test_mail_has_date_and_message_id_and_sends_8bit_only_when_offered(off
         assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@studio.test>")
         ids.add(msg["Message-ID"])
     assert len(ids) == 2 and message_from_bytes(eight, policy=default).get_content().strip() == text
+
+
+class Greylisting:
+    """Answers "try later" (451) to an address's first RCPT and takes it after; refuses (550) the
+    addresses in ``unknown`` every time."""
+
+    def __init__(self, unknown: set[str]) -> None:
+        self.unknown = unknown
+        self.seen: list[str] = []
+        self.inbox = Inbox()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        self.seen.append(address)
+        if address in self.unknown:
+            return f"550 5.1.1 <{address}>: no such mailbox here"
+        if self.seen.count(address) == 1:
+            return "451 4.7.1 greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        return await self.inbox.handle_DATA(server, session, envelope)
+
+
+async def test_a_try_later_answer_is_tried_again_and_a_refusal_is_not() -> None:
+    """A 4xx answer is the mail server's "not now": tried again after the delays. A 5xx one is
+    its "no": recorded as failed at once, in words, not asked again for a minute and more."""
+    greylist = Greylisting({"gone@studio.test"})
+    controller = AnyPortController(greylist, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        config = SmtpConfig("127.0.0.1", controller.port, "none", retry_delays=(0.05, 0.05))
+        for to in ("ana@studio.test", "gone@studio.test"):
+            recorded: list[tuple[str, int, str]] = []
+
+            async def record(status: str, attempts: int, detail: str) -> None:
+                recorded.append((status, attempts, detail))  # noqa: B023 - awaited in this turn
+
+            msg = smtp.build_message("desk@studio.test", to, "Hello", "Hello")
+            sent = await smtp.send_with_retries(config, msg, record)
+            if to == "ana@studio.test":
+                assert sent and [(s, a) for s, a, _ in recorded] == [("retrying", 1), ("sent", 2)]
+                assert recorded[0][2] == ("the mail server asked to try the address later: 451 4.7.1 "
+                                          "greylisted, try again later (SMTPRecipientsRefused)")
+            else:
+                assert not sent and [(s, a) for s, a, _ in recorded] == [("failed", 1)]
+                assert recorded[0][2] == ("the mail server refused the address: 550 5.1.1 "
+                                          "<gone@studio.test>: no such mailbox here (SMTPRecipientsRefused)")
+        assert greylist.seen == ["ana@studio.test", "ana@studio.test", "gone@studio.test"]
+        assert [rcpt for rcpt, _ in greylist.inbox.messages] == [["ana@studio.test"]]
+    finally:
+        controller.stop()

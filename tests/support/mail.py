@@ -31,6 +31,14 @@ class Inbox:
         return "250 OK"
 
 
+class RefusingMailbox:
+    """A mail server that refuses every recipient, quoting the address (as many do)."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        return f"550 5.1.1 <{address}>: no such mailbox here"
+
+
 class AnyPortController(Controller):
     """aiosmtpd's Controller needs its port before it binds; this one binds port 0 and then
     learns the port, so no other test can take a port picked in advance."""
@@ -53,6 +61,17 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     controller.start()
     try:
         yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def refusing_smtp_server() -> Iterator[Controller]:
+    """A running :class:`RefusingMailbox`; stopped afterwards."""
+    controller = AnyPortController(RefusingMailbox(), hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield controller
     finally:
         controller.stop()
 

@@ -157,7 +157,7 @@ class ClientCardView(QWidget):
         self.past = _table(("When", "Trainer", "Type", "Status", "Attendance"))
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
         self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires"))
-        self.emails = _table(("When", "Kind", "Status", "Subject", "To"))
+        self.emails = _table(("When", "Kind", "Status", "Subject", "To", "Why"))
         self.older_button = QPushButton("Show older entries")
         self.older_button.clicked.connect(self._older)
         credits = QWidget()
@@ -231,7 +231,8 @@ class ClientCardView(QWidget):
                                str(p.credits),
                                money(p.price_paid_cents, self.currency), self._when(p.expires_at))
                               for p in card.packages], "No packages sold.")
-        _fill(self.emails, [(self._when(m.at), m.kind.capitalize(), m.status, m.subject, m.to)
+        _fill(self.emails, [(self._when(m.at), m.kind.capitalize(), m.status, m.subject, m.to,
+                             m.detail if m.status in ("failed", "dropped") else "")
                             for m in card.messages], "No emails sent.")
 
     def show_ledger(self, more: bool) -> None:

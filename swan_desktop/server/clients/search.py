@@ -235,6 +235,7 @@ def messages(store: Store, client_id: int) -> list[dict[str, Any]]:
             "due_at": r["due_at"],
             "sent_at": r["sent_at"],
             "message_id": r["message_id"],
+            "detail": r["detail"] or "",
         }
         for r in rows
     ]

@@ -132,7 +132,7 @@ async def send_now(config: SmtpConfig, msg: EmailMessage, within: float | None =
     try:
         attempt.result()
     except (OSError, smtplib.SMTPException, ValueError) as exc:  # the mail server's failure is the answer
-        text = str(exc) or type(exc).__name__
+        text = in_words(exc)
         return text if len(text) <= 300 else text[:300] + "…"
     return ""
 
@@ -148,6 +148,47 @@ def _late(attempt: asyncio.Future[None]) -> None:
         log.warning("an email the request stopped waiting for failed: %s", error)
 
 
+def _said(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {words}".strip()
+
+
+def in_words(err: BaseException) -> str:
+    """What went wrong, said so that the office can act on it (the mail server's own answer kept,
+    and the error's name last, for whoever looks further)."""
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(_said(code, text) for code, text in err.recipients.values())
+        verdict = "refused the address" if permanent(err) else "asked to try the address later"
+        words = f"the mail server {verdict}: {answers}"
+    elif isinstance(err, smtplib.SMTPAuthenticationError):
+        words = f"the mail server refused the user name or password: {_said(err.smtp_code, err.smtp_error)}"
+    elif isinstance(err, smtplib.SMTPSenderRefused):
+        words = f"the mail server refused the sender address: {_said(err.smtp_code, err.smtp_error)}"
+    elif isinstance(err, smtplib.SMTPResponseException):
+        words = f"the mail server answered {_said(err.smtp_code, err.smtp_error)}"
+    elif isinstance(err, smtplib.SMTPServerDisconnected):
+        words = "the mail server closed the connection"
+    elif isinstance(err, TimeoutError):
+        words = "the mail server did not answer in time"
+    elif isinstance(err, ssl.SSLError):
+        words = f"the secure connection to the mail server failed: {err.reason or err}"
+    elif isinstance(err, OSError):
+        words = f"could not reach the mail server: {err.strerror or err}"
+    else:
+        words = str(err)
+    return f"{words} ({type(err).__name__})"
+
+
+def permanent(err: BaseException) -> bool:
+    """Whether trying again could not help: the settings are wrong (``ValueError``), or the mail
+    server refused for good (a 5xx answer; 4xx ones are "try later")."""
+    if isinstance(err, ValueError):
+        return True
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        return all(int(code) >= 500 for code, _ in err.recipients.values())
+    return isinstance(err, smtplib.SMTPResponseException) and int(err.smtp_code) >= 500
+
+
 Sender = Callable[[SmtpConfig, EmailMessage], None]
 Recorder = Callable[[str, int, str], Awaitable[None]]  # (status, attempts, detail)
 
@@ -155,16 +196,17 @@ Recorder = Callable[[str, int, str], Awaitable[None]]  # (status, attempts, deta
 async def send_with_retries(config: SmtpConfig, msg: EmailMessage, record: Recorder,
                             sender: Sender = send_sync,
                             sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> bool:
-    """Try, wait, try again; record ``retrying``/``sent``/``failed`` as it goes. True when sent."""
+    """Try, wait, try again (not after a :func:`permanent` failure); record ``retrying``/``sent``/
+    ``failed`` as it goes. True when sent."""
     delays: Sequence[float] = config.retry_delays
     attempts = 0
     while True:
         attempts += 1
         try:
             await asyncio.to_thread(sender, config, msg)
-        except (OSError, smtplib.SMTPException) as err:
-            detail = f"{type(err).__name__}: {err}"
-            if attempts > len(delays):
+        except (OSError, smtplib.SMTPException, ValueError) as err:
+            detail = in_words(err)
+            if attempts > len(delays) or permanent(err):
                 log.warning("email to %s failed after %d attempts: %s", msg["To"], attempts, detail)
                 await record("failed", attempts, detail)
                 return False
