@@ -13,8 +13,9 @@ clients on its waitlist. The desktop side is the real clients feature installed 
 the app installs it; every figure on it (balances, stats, the weekly revenue) is the
 server's. The card is shown on its Past tab: its Credits tab would date each completion
 the moment this script records it (today), not the day of the session. Writes
-clients-pane.png, client-card.png, package-sale.png, group-session.png, reports.png
-and client-emails.png next to this script.
+clients-pane.png, client-card.png, package-sale.png, group-session.png, reports.png,
+client-card-emails.png (the card's Emails tab, a loopback mail server having refused some of
+the client's emails) and client-emails.png next to this script.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,12 +44,14 @@ from PySide6.QtWidgets import QApplication, QTabWidget  # noqa: E402
 
 from swan_desktop.core.client import StudioClient  # noqa: E402
 from swan_desktop.protocol.timefmt import format_ts  # noqa: E402
+from swan_desktop.qt.clients.clients_page import ClientsPage  # noqa: E402
 from swan_desktop.qt.clients.install import ClientsArea, install  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
 from swan_desktop.qt.schedule_pane import SchedulePane  # noqa: E402
 from swan_desktop.qt.theme import apply_theme  # noqa: E402
+from tests.support.mail import AnyPortController, Inbox  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.support.poll import until  # noqa: E402
+from tests.support.poll import until, until_answered  # noqa: E402
 from tests.support.server import PASSWORDS, start_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
@@ -253,6 +257,8 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         await settle(0.6)
         window.grab().save(str(OUT / "reports.png"))
 
+        await shoot_card_emails(boss, pane.page, studio.clients["Anna Berg"])
+
         await boss.link.request("reminder.settings", {"smtp": {
             "host": "smtp.swanstudio.example", "port": 587, "security": "starttls",
             "user": "desk@swanstudio.example", "from": "desk@swanstudio.example"}})
@@ -269,8 +275,60 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         emails.grab().save(str(OUT / "client-emails.png"))
     finally:
         area.stop()
-    for name in ("clients-pane", "client-card", "package-sale", "group-session", "reports", "client-emails"):
+    for name in ("clients-pane", "client-card", "package-sale", "group-session", "reports",
+                 "client-card-emails", "client-emails"):
         print("wrote", OUT / f"{name}.png")
+
+
+class FullMailbox(Inbox):
+    """The studio's mail server, here on loopback: it takes Anna's first email, then refuses the
+    next ones, her mailbox being full (as a provider answers)."""
+
+    def __init__(self, full: str) -> None:
+        super().__init__()
+        self.full = full
+        self.taken = 0
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address == self.full:
+            if self.taken:
+                return f"552 5.2.2 <{address}>: mailbox full"
+            self.taken += 1
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+async def shoot_card_emails(boss: StudioClient, page: ClientsPage, anna: int) -> None:
+    """Anna's card on its Emails tab, after the studio's mail server took one email and refused the
+    others: what failed says why."""
+    address = PEOPLE[0].email
+    # a plain asyncio loop for its thread (qasync's policy would make it a Qt one)
+    mailbox = AnyPortController(FullMailbox(address), hostname="127.0.0.1", port=0,
+                                loop=asyncio.SelectorEventLoop())
+    mailbox.start()
+    try:
+        await boss.link.request("reminder.settings", {"smtp": {
+            "host": "127.0.0.1", "port": mailbox.port, "security": "none", "user": "",
+            "from": "desk@swanstudio.example"}})
+
+        async def all_answered() -> bool:
+            statuses = [m.status for m in (await boss.clients.get(anna)).messages]
+            return "failed" in statuses and not {"sending"} & set(statuses)
+
+        await until_answered(all_answered, what="Anna's emails sent or refused")
+    finally:
+        mailbox.stop()
+    page.reload_card()
+    card = page.card
+    def statuses() -> list[str]:
+        return [item.text() for r in range(card.emails.rowCount()) if (item := card.emails.item(r, 2))]
+
+    await until(lambda: "failed" in statuses(), what="the card's emails reloaded")
+    card.tabs.setCurrentWidget(card.emails)
+    card.resize(1000, 680)
+    await settle()
+    card.grab().save(str(OUT / "client-card-emails.png"))
 
 
 async def main(folder: Path) -> None:

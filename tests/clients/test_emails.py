@@ -330,3 +330,24 @@ async def test_a_client_who_gives_an_address_and_consent_after_booking_is_remind
         await until(lambda: len(inbox.messages) == 1, what="Nora's reminder")
         assert inbox.messages[0][0] == ["nora@example.com"]
         assert inbox.messages[0][1]["Subject"].endswith(": Reminder")
+
+
+async def test_emails_waiting_for_a_mail_server_go_as_soon_as_an_admin_sets_one(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Booked before the studio had a mail server: the confirmation and the reminder wait. The
+    admin sets the studio's mail server: they go then, not at the outbox's next round (30 s)."""
+    controller, inbox = smtpd
+    server = _serve(tmp_path / "studio.sqlite3", None)
+    pool = Clients(server)
+    try:
+        await book_emailed_sessions(pool)
+        boss = await pool.signed_in("boss")
+        await until(lambda: not server.server.clients.outbox._wake.is_set(), what="the booking's round")
+        assert inbox.messages == []
+        smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
+        await boss.ok("reminder.settings", {"smtp": smtp})
+        await until(lambda: len(inbox.messages) == 2, timeout=5, what="both emails, at once")
+    finally:
+        await pool.close()
+        server.stop()

@@ -115,8 +115,9 @@ _WRITES = (
 NOTICES_WAIT_S = 5.0
 #: How long the studio's mail settings read once are used before they are read again.
 MAIL_SETTINGS_KEPT_S = 30.0
-#: Events after which client emails may be due at once.
-_MAIL_EVENTS = ("session:", "client:")
+#: Events after which client emails may be due at once (or may go at once: the studio's mail
+#: server set, for those waiting for one).
+_MAIL_EVENTS = ("session:", "client:", "studio:settings-changed")
 
 
 class ClientsFeature:
@@ -301,6 +302,7 @@ class ClientsFeature:
                 "kept; connect with TLS (wss://, swan-server's default) or give it on the server's "
                 "own computer, and change it at the mail provider if the network is not the studio's")
         await self.mail_password.keep(msg.password)
+        self.outbox.wake()  # what waited for the password goes now
         log.info("the studio's mail password was %s by %s", "kept" if msg.password else "forgotten",
                  conn.account.user.name if conn.account is not None else "?")
         return await self.reminder_settings(conn, msg)
