@@ -277,7 +277,8 @@ async def test_reminders_already_waiting_follow_the_studios_settings(
     tmp_path: Path, smtpd: tuple[Controller, Inbox]
 ) -> None:
     """``hours_before`` changed: the waiting reminders' due times move with it. Reminders switched
-    off: the ones already waiting are not sent either."""
+    off: the ones already waiting are not sent either, and none are queued. Switched back on: every
+    session ahead has its reminder again."""
     inbox = smtpd[1]
     async with _studio(tmp_path, smtpd[0]) as (server, boss):
         rita = await _booked_in_three_days(boss)
@@ -299,6 +300,25 @@ async def test_reminders_already_waiting_follow_the_studios_settings(
         assert (await reminder())["status"] == "dropped"
         assert _detail(server, rita["id"], "reminder") == SWITCHED_OFF
         assert [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages] == ["Booking confirmed"]
+
+        # booked while they are off: no reminder queued; switched back on, both sessions get one
+        later = start + timedelta(days=1)
+        second = (await boss.ok("session.create", {
+            "start": format_ts(later), "end": format_ts(later + timedelta(hours=1)), "trainer_id": 1,
+            "client_id": rita["id"], "allow_overlap": True}))["session"]
+        reminders = {m["session_id"]: m for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+                     if m["kind"] == "reminder"}
+        assert second["id"] not in reminders
+        await boss.ok("reminder.settings", {"enabled": True})
+        reminders = {m["session_id"]: m for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+                     if m["kind"] == "reminder"}
+        assert {sid: (m["status"], m["due_at"]) for sid, m in reminders.items()} == {
+            session["id"]: ("pending", format_ts(start - timedelta(hours=2))),
+            second["id"]: ("pending", format_ts(later - timedelta(hours=2)))}
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 3, what="the first session's reminder, now due")
+        subjects = sorted(m["Subject"].rpartition(": ")[2] for _, m in inbox.messages)
+        assert subjects == ["Booking confirmed", "Booking confirmed", "Reminder"]
 
 
 async def test_a_client_who_gives_an_address_and_consent_after_booking_is_reminded(

@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select, union, update
 
 from ...domain.ics import export_sessions
 from ...protocol.entities import Session, Status
 from ...protocol.errors import invalid
 from ...protocol.messages import present
-from ...protocol.timefmt import format_ts, now_utc
+from ...protocol.timefmt import format_ts, now_utc, parse_ts
 from ..calendar import studio as calendar_studio
 from ..collab import settings
 from ..collab.tables import studio_settings
@@ -34,9 +34,9 @@ from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store
 from ..worker import AsyncStore
-from . import groups, mail, records
+from . import mail, records
 from .messages import ReminderSettings
-from .tables import client_emails
+from .tables import client_emails, session_clients
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +82,14 @@ def set_settings(change: Change) -> None:
     smtp_fields = given.pop("smtp", None)
     if smtp_fields is not None:
         mail.write(change.store, smtp_fields)
+    was_on = reminder_settings(change.store)["enabled"]
     for key, value in given.items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         change.store.db.execute(_SET, {"key": f"reminder_{key}", "value": text})
     if "hours_before" in given:
         _redue(change.store, int(given["hours_before"]), change.now)
+    if given.get("enabled") and not was_on:
+        _resume(change.store, change.now)
     current = reminder_settings(change.store)
     change.emit("studio:settings-changed", {"settings": settings.read(change.store)}, primary=True)
     change.reply = {"settings": current}
@@ -138,23 +141,55 @@ def booked(store: Store, session: Session, client_id: int, now: datetime) -> Non
     queue(store, session, client_id, "reminder", now)
 
 
-def reachable(store: Store, client_id: int, now: datetime) -> int:
-    """The client's record changed its address or consent: if they can be emailed now, reminders
-    for their sessions ahead that have none (booked while they could not be); how many."""
+def remind_ahead(store: Store, now: datetime, client_id: int | None = None) -> None:
+    """Reminders for the sessions ahead of every client who can be emailed (or of one client),
+    where they have none: booked while reminders were off, or before the client gave an address
+    or their consent. One read and one insert: a studio's bookings a year ahead are tens of
+    thousands."""
+    from ..tables import clients, sessions
+
+    rules = reminder_settings(store)
+    if not rules["enabled"]:
+        return
+    pairs = union(
+        select(sessions.c.id.label("session_id"), sessions.c.client_id.label("client_id"))
+        .where(sessions.c.client_id.is_not(None)),
+        select(session_clients.c.session_id, session_clients.c.client_id),
+    ).subquery()
+    moment = format_ts(now)
+    query = (
+        select(sessions.c.id, sessions.c.start, clients.c.id.label("client"), clients.c.email)
+        .select_from(pairs.join(sessions, sessions.c.id == pairs.c.session_id)
+                     .join(clients, clients.c.id == pairs.c.client_id))
+        .where(sessions.c.start > moment, sessions.c.status != Status.CANCELLED.value,
+               clients.c.email != "", clients.c.consent_reminders != 0)
+    )
+    if client_id is not None:
+        query = query.where(pairs.c.client_id == client_id)
+    before = timedelta(hours=rules["hours_before"])
+    rows = [{"session_id": r.id, "client_id": r.client, "kind": "reminder", "status": "pending",
+             "due_at": format_ts(max(now, parse_ts(r.start) - before)), "to_addr": r.email,
+             "subject": _SUBJECTS["reminder"], "created_at": moment}
+            for r in store.db.execute(query)]
+    if rows:
+        store.db.execute(dialect.insert_ignore(client_emails), rows)
+
+
+def _resume(store: Store, now: datetime) -> None:
+    """Reminders switched back on: the ones dropped because they were off go again if their session
+    is still ahead, and the sessions booked meanwhile get theirs."""
     from ..tables import sessions
 
-    if not _address(store, client_id):
-        return 0
-    mine = groups.sessions_of(client_id).subquery()
-    ahead = select(sessions.c.id).where(sessions.c.id.in_(select(mine.c.session_id)),
-                                        sessions.c.start > format_ts(now),
+    ahead = select(sessions.c.id).where(sessions.c.start > format_ts(now),
                                         sessions.c.status != Status.CANCELLED.value)
-    queued = 0
-    for (session_id,) in store.db.execute(ahead).all():
-        session = store.session(int(session_id))
-        if session is not None:
-            queued += queue(store, session, client_id, "reminder", now)
-    return queued
+    store.db.execute(
+        update(client_emails)
+        .where(client_emails.c.kind == "reminder", client_emails.c.status == "dropped",
+               client_emails.c.detail == SWITCHED_OFF, client_emails.c.to_addr != "",
+               client_emails.c.session_id.in_(ahead))
+        .values(status="pending", detail="")
+    )
+    remind_ahead(store, now)
 
 
 def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> None:

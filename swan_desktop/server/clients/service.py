@@ -95,7 +95,7 @@ def _update_client(change: Change) -> None:
     records.update_client(change)
     assert isinstance(change.msg, ClientUpdate)
     if {"email", "consent"} & present(change.msg.changes).keys():
-        emails.reachable(change.store, change.msg.id, change.now)
+        emails.remind_ahead(change.store, change.now, change.msg.id)
 
 
 _WRITES = (
