@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -368,6 +369,76 @@ async def test_emails_waiting_for_a_mail_server_go_as_soon_as_an_admin_sets_one(
         smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
         await boss.ok("reminder.settings", {"smtp": smtp})
         await until(lambda: len(inbox.messages) == 2, timeout=5, what="both emails, at once")
+    finally:
+        await pool.close()
+        server.stop()
+
+
+def _text(message: Any) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return str(part.get_payload(decode=True).decode())
+
+
+def _ics(message: Any) -> str:
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return str(part.get_payload(decode=True).decode())
+
+
+async def test_a_booked_client_is_told_when_their_session_moves_or_changes_room(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Moved before the confirmation went: the confirmation has the new time, nothing else goes.
+    Moved after: "Booking changed", with the new time and an .ics its calendar takes as the same
+    event, newer; changed again (the room): told again. Its notes changed: nothing."""
+    controller, inbox = smtpd
+    server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server yet: the confirmation waits
+    pool = Clients(server)
+    try:
+        rita, session = await book_emailed_sessions(pool)
+        boss = await pool.signed_in("boss")
+        start = datetime.fromisoformat(session["start"])
+
+        async def move(hours: int) -> None:
+            nonlocal session, start
+            start += timedelta(hours=hours)
+            changes = {"start": format_ts(start), "end": format_ts(start + timedelta(hours=1))}
+            update = {"id": session["id"], "version": session["version"], "changes": changes,
+                      "allow_overlap": True}
+            session = (await boss.ok("session.update", update))["session"]
+
+        def subjects() -> list[str]:
+            return [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages]
+
+        await move(1)
+        kinds = [m["kind"] for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]]
+        assert "change" not in kinds, "the confirmation has not gone: it will say the new time"
+        smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
+        await boss.ok("reminder.settings", {"smtp": smtp})
+        await until(lambda: sorted(subjects()) == ["Booking confirmed", "Reminder"], what="the two emails")
+        confirmation = next(m for _, m in inbox.messages if m["Subject"].endswith("Booking confirmed"))
+        local = start.astimezone(ZoneInfo("Europe/Lisbon"))
+        assert f"{local:%H:%M}" in _text(confirmation)
+
+        await move(2)
+        await until(lambda: subjects().count("Booking changed") == 1, what="the change notice")
+        notice = inbox.messages[-1][1]
+        local = start.astimezone(ZoneInfo("Europe/Lisbon"))
+        assert inbox.messages[-1][0] == ["rita@example.com"] and f"{local:%H:%M}" in _text(notice)
+        assert "it is now with" in _text(notice)
+        ics = _ics(notice)
+        assert f"UID:session-{session['id']}" in ics and "SEQUENCE:2" in ics and format_ts(start).replace(
+            "-", "").replace(":", "") in ics
+
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"location": "Studio B"}, "allow_overlap": True})
+        await until(lambda: subjects().count("Booking changed") == 2, what="told again: another room")
+        assert "Room: Studio B" in _text(inbox.messages[-1][1])
+        session = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"][0]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"notes": "bring a towel"}})
+        await flush_outbox(server)
+        assert subjects().count("Booking changed") == 2, "notes are the studio's: no email"
+        assert all(rcpt == ["rita@example.com"] for rcpt, _ in inbox.messages), "not Quiet (no consent)"
     finally:
         await pool.close()
         server.stop()

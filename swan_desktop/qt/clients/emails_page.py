@@ -85,7 +85,8 @@ class ClientEmailsPage(QWidget):
         self.hours.setAccessibleName("Hours before the session")
         self.hours.setMaximumWidth(180)
         self.enabled.toggled.connect(self.hours.setEnabled)
-        self.confirmations = QCheckBox("Booking confirmations (with a calendar attachment)")
+        self.confirmations = QCheckBox("Booking confirmations and change notices "
+                                       "(with a calendar attachment)")
         self.cancellations = QCheckBox("Cancellation notices")
         sending = QGroupBox("What is sent")
         what = QFormLayout(sending)

@@ -231,10 +231,22 @@ def updated(change: Change) -> None:
         return
     if after.start != before.start:
         emails.moved(store, after)
+    if after.status in _BOOKED and _differs(before, after):
+        for client_id in groups.client_ids(store, after):
+            if client_id != after.client_id or after.client_id == before.client_id:  # a new one is confirmed
+                emails.changed(store, after, client_id, now)
     if after.client_id is not None and after.client_id != before.client_id and after.status in _BOOKED:
         if before.client_id is not None:
             emails.drop(store, after.id, before.client_id)
         emails.booked(store, after, after.client_id, now)
+
+
+#: What a booked client is told of when it changes: when, where and with whom.
+_TOLD = frozenset({"start", "end", "location", "trainer_id"})
+
+
+def _differs(before: Session, after: Session) -> set[str]:
+    return {name for name in _TOLD if getattr(before, name) != getattr(after, name)}
 
 
 def _others(store: Store, session: Session) -> list[int]:

@@ -40,9 +40,10 @@ from .tables import client_emails, session_clients
 
 log = logging.getLogger(__name__)
 
-KINDS = ("confirmation", "reminder", "cancellation", "offer")
+KINDS = ("confirmation", "reminder", "cancellation", "offer", "change")
 _SUBJECTS = {
     "confirmation": "Booking confirmed",
+    "change": "Booking changed",
     "reminder": "Reminder",
     "cancellation": "Booking cancelled",
     "offer": "A place is free",
@@ -132,7 +133,8 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
 
 def _wanted(rules: dict[str, Any], kind: str) -> bool:
     """Whether the studio sends emails of ``kind`` (its reminder settings)."""
-    switch = {"confirmation": "confirmations", "cancellation": "cancellations", "reminder": "enabled"}
+    switch = {"confirmation": "confirmations", "change": "confirmations", "cancellation": "cancellations",
+              "reminder": "enabled"}
     return kind not in switch or bool(rules[switch[kind]])
 
 
@@ -190,6 +192,27 @@ def _resume(store: Store, now: datetime) -> None:
         .values(status="pending", detail="")
     )
     remind_ahead(store, now)
+
+
+def changed(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    """The booked session's time, room or trainer changed: the client is told, with the session's
+    ``.ics`` (the same UID, a higher SEQUENCE: their calendar moves the event). One row per
+    (session, client): a later change sends it again. Nothing while the confirmation has not gone
+    yet (it is written when it goes, so it has the change)."""
+    to = _address(store, client_id)
+    if not to or session.start <= now or not _wanted(reminder_settings(store), "change"):
+        return
+    theirs = (client_emails.c.session_id == session.id, client_emails.c.client_id == client_id)
+    confirming = store.db.execute(select(client_emails.c.id).where(
+        *theirs, client_emails.c.kind == "confirmation", client_emails.c.status == "pending")).first()
+    if confirming is not None or queue(store, session, client_id, "change", now):
+        return
+    done = client_emails.c.status.in_(("sent", "failed", "dropped"))
+    store.db.execute(
+        update(client_emails)
+        .where(*theirs, client_emails.c.kind == "change", done)
+        .values(status="pending", due_at=format_ts(now), to_addr=to, detail="", message_id=None, sent_at=None)
+    )
 
 
 def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> None:
@@ -324,6 +347,7 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
         "confirmation": f"your {what} with {who} is booked for {when}.",
         "reminder": f"a reminder: your {what} is on {when}.",
         "cancellation": f"your {what} on {when} is cancelled.",
+        "change": f"your {what} has changed: it is now with {who} on {when}.",
         "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
     }
     body = (
@@ -332,7 +356,7 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
         + f"\n{studio_name}\n"
     )
     msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
-    if row["kind"] == "confirmation":
+    if row["kind"] in ("confirmation", "change"):
         ics = export_sessions(
             [session],
             calendar_name=studio_name,

@@ -101,7 +101,7 @@ client_emails = Table(
     Column("id", Integer, primary_key=True),
     Column("session_id", Integer, nullable=False),
     Column("client_id", Integer, nullable=False),
-    #: confirmation | reminder | cancellation | offer
+    #: confirmation | reminder | cancellation | offer | change
     Column("kind", Text, nullable=False),
     Column("due_at", Text, nullable=False),
     #: pending | sending | sent | failed | dropped
