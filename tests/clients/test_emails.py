@@ -442,3 +442,41 @@ async def test_a_booked_client_is_told_when_their_session_moves_or_changes_room(
     finally:
         await pool.close()
         server.stop()
+
+
+async def test_a_weekly_series_is_confirmed_once_and_a_move_told_once(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Four weekly sessions booked at once: one confirmation, whose calendar file holds all four.
+    Moved an hour later ("this and the following"): one "Booking changed", likewise; not one a
+    week."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        ava = (await boss.ok("client.create", {"name": "Ava", "email": "ava@example.com",
+                                               "consent": {"reminders": True}}))["client"]
+        first = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
+        created = await boss.ok("session.create", {
+            "start": format_ts(first), "end": format_ts(first + timedelta(hours=1)), "trainer_id": 1,
+            "client_id": ava["id"], "allow_overlap": True,
+            "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=4", "tz": "UTC"}})
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 1, what="the series' one confirmation")
+        confirmation = inbox.messages[0][1]
+        assert confirmation["Subject"].endswith("Booking confirmed")
+        last = first + timedelta(weeks=3)
+        assert f"It repeats: 3 more, the last on {last:%A %d %B %Y}" in _text(confirmation)
+        assert _ics(confirmation).count("BEGIN:VEVENT") == 4
+        later = first + timedelta(hours=1)
+        moved = await boss.ok("session.update", {
+            "id": created["session"]["id"], "version": 1, "scope": "following", "allow_overlap": True,
+            "changes": {"start": format_ts(later), "end": format_ts(later + timedelta(hours=1))}})
+        assert moved["series"]["count"] == 4
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 2, what="the change notice")
+        await flush_outbox(server)
+        notice = inbox.messages[1][1]
+        assert notice["Subject"].endswith("Booking changed") and f"{later:%H:%M}" in _text(notice)
+        assert "It repeats: 3 more" in _text(notice)
+        assert _ics(notice).count(f"T{later:%H%M%S}Z") >= 4, "all four at the new time"
+        assert [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages] == [
+            "Booking confirmed", "Booking changed"]

@@ -9,6 +9,7 @@ the commit; the client gets an email when they consented).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -198,12 +199,13 @@ def offer(change: Change, session: Session) -> None:
 
 # -- steps in session.create / update / delete ----------------------------------------------------
 def created(change: Change) -> None:
-    """A booked client hears of it: a confirmation and a reminder; an occurrence of a new recurring
-    series gets its reminder only (one booking, not a confirmation per week)."""
+    """A booked client hears of it: a confirmation and a reminder; of a new recurring series, the
+    first occurrence ahead is confirmed (its email holds the rest) and the others get their
+    reminder only (one booking, not a confirmation per week)."""
     after = change.after
     if after is None or after.client_id is None or after.status not in _BOOKED:
         return
-    if change.parent is None:
+    if _first_told(change, after.client_id, change.now):
         emails.booked(change.store, after, after.client_id, change.now)
     else:
         emails.queue(change.store, after, after.client_id, "reminder", change.now)
@@ -231,9 +233,10 @@ def updated(change: Change) -> None:
         return
     if after.start != before.start:
         emails.moved(store, after)
-    if after.status in _BOOKED and _differs(before, after):
+    if after.status in _BOOKED and after.start > now and _differs(before, after):
+        newly_booked = after.client_id if after.client_id != before.client_id else None  # confirmed below
         for client_id in groups.client_ids(store, after):
-            if client_id != after.client_id or after.client_id == before.client_id:  # a new one is confirmed
+            if client_id != newly_booked and _first_told(change, client_id, now):
                 emails.changed(store, after, client_id, now)
     if after.client_id is not None and after.client_id != before.client_id and after.status in _BOOKED:
         if before.client_id is not None:
@@ -243,10 +246,25 @@ def updated(change: Change) -> None:
 
 #: What a booked client is told of when it changes: when, where and with whom.
 _TOLD = frozenset({"start", "end", "location", "trainer_id"})
+#: The parent change's note (a series' update): the clients told already.
+_TOLD_NOTE = "clients-told"
 
 
 def _differs(before: Session, after: Session) -> set[str]:
     return {name for name in _TOLD if getattr(before, name) != getattr(after, name)}
+
+
+def _first_told(change: Change, client_id: int, now: datetime) -> bool:
+    """Whether this change is the one to tell ``client_id`` of: any change of a single session; of
+    a series' occurrences (created or moved together), the first one ahead, whose email holds the
+    later ones (see :func:`.emails.compose`)."""
+    if change.parent is None:
+        return True
+    told = change.parent.notes.setdefault(_TOLD_NOTE, set())
+    if client_id in told or change.after is None or change.after.start <= now:
+        return False
+    told.add(client_id)
+    return True
 
 
 def _others(store: Store, session: Session) -> list[int]:

@@ -32,7 +32,7 @@ from ..collab.tables import studio_settings
 from ..notifications import smtp
 from ..pipeline import Change
 from ..storage import dialect
-from ..store import Store
+from ..store import Store, session_from_row
 from ..worker import AsyncStore
 from . import mail, records
 from .messages import ReminderSettings
@@ -350,21 +350,46 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
         "change": f"your {what} has changed: it is now with {who} on {when}.",
         "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
     }
+    booking = [session]
+    repeats = ""
+    if row["kind"] in ("confirmation", "change"):
+        booking += _later_in_series(store, session)
+        if len(booking) > 1:
+            last = booking[-1].start.astimezone(zone)
+            repeats = (f"It repeats: {len(booking) - 1} more, the last on {last:%A %d %B %Y}; "
+                       "the calendar file attached holds them all.\n")
     body = (
         f"Hello {name},\n\n{lines[row['kind']]}\n"
         + (f"Room: {session.location}\n" if session.location else "")
+        + repeats
         + f"\n{studio_name}\n"
     )
     msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
     if row["kind"] in ("confirmation", "change"):
         ics = export_sessions(
-            [session],
+            booking,
             calendar_name=studio_name,
-            trainer_name=lambda _: trainer.name if trainer else "",
+            trainer_name=lambda trainer_id: t.name if (t := store.trainer(trainer_id)) else "",
             type_name=lambda _: what,
         )
         msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
     return msg
+
+
+def _later_in_series(store: Store, session: Session) -> list[Session]:
+    """The sessions of ``session``'s series after it that still take place (a series' client hears
+    of it once: its confirmation or change notice holds them all)."""
+    from ..tables import sessions
+
+    if session.series_id is None:
+        return []
+    rows = store.db.execute(
+        select(sessions)
+        .where(sessions.c.series_id == session.series_id, sessions.c.start > format_ts(session.start),
+               sessions.c.status != Status.CANCELLED.value)
+        .order_by(sessions.c.start)
+    ).mappings()
+    return [session_from_row(r) for r in rows]
 
 
 def _client_name(store: Store, client_id: int) -> str:
