@@ -310,16 +310,21 @@ async def test_reminders_already_waiting_follow_the_studios_settings(
         reminders = {m["session_id"]: m for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
                      if m["kind"] == "reminder"}
         assert second["id"] not in reminders
-        await boss.ok("reminder.settings", {"enabled": True})
-        reminders = {m["session_id"]: m for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
-                     if m["kind"] == "reminder"}
-        assert {sid: (m["status"], m["due_at"]) for sid, m in reminders.items()} == {
-            session["id"]: ("pending", format_ts(start - timedelta(hours=2))),
-            second["id"]: ("pending", format_ts(later - timedelta(hours=2)))}
-        await flush_outbox(server)
+        await boss.ok("reminder.settings", {"enabled": True})  # (wakes the outbox: the first is due)
         await until(lambda: len(inbox.messages) == 3, what="the first session's reminder, now due")
         subjects = sorted(m["Subject"].rpartition(": ")[2] for _, m in inbox.messages)
         assert subjects == ["Booking confirmed", "Booking confirmed", "Reminder"]
+
+        async def listed() -> dict[int, tuple[str, str]]:
+            messages = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return {m["session_id"]: (m["status"], m["due_at"]) for m in messages if m["kind"] == "reminder"}
+
+        async def recorded() -> bool:
+            return (await listed())[session["id"]][0] == "sent"
+
+        await until_answered(recorded, what="the first reminder recorded as sent")
+        assert await listed() == {session["id"]: ("sent", format_ts(start - timedelta(hours=2))),
+                                  second["id"]: ("pending", format_ts(later - timedelta(hours=2)))}
 
 
 async def test_a_client_who_gives_an_address_and_consent_after_booking_is_reminded(
@@ -480,3 +485,19 @@ async def test_a_weekly_series_is_confirmed_once_and_a_move_told_once(
         assert _ics(notice).count(f"T{later:%H%M%S}Z") >= 4, "all four at the new time"
         assert [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages] == [
             "Booking confirmed", "Booking changed"]
+
+        # the client stops after the first two: the last two cancelled together, one notice
+        third = moved["sessions"][2]
+        await boss.ok("session.update", {"id": third["id"], "version": third["version"], "scope": "following",
+                                         "changes": {"status": "cancelled", "cancel_reason": "moving away"}})
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 3, what="the cancellation notice")
+        await flush_outbox(server)
+        notice = inbox.messages[2][1]
+        assert notice["Subject"].endswith("Booking cancelled") and len(inbox.messages) == 3
+        last = later + timedelta(weeks=3)
+        said = f"The next session of this series, on {last:%A %d %B %Y}, is cancelled with it."
+        assert said in _text(notice)
+        kinds = [(m["session_id"], m["kind"], m["status"])
+                 for m in (await boss.ok("client.get", {"id": ava["id"]}))["messages"]]
+        assert (moved["sessions"][3]["id"], "reminder", "dropped") in kinds

@@ -229,7 +229,10 @@ def updated(change: Change) -> None:
         for client_id in _others(store, after):
             credits.restore(store, change.tx, change.actor, after, now, window, client_id=client_id)
         for client_id in groups.client_ids(store, after):
-            emails.cancelled(store, after, client_id, now)
+            if _first_told(change, client_id, now):
+                emails.cancelled(store, after, client_id, now)
+            else:  # a series cancelled: the first occurrence's notice names this one too
+                emails.drop(store, after.id, client_id)
         return
     if after.start != before.start:
         emails.moved(store, after)
@@ -256,8 +259,8 @@ def _differs(before: Session, after: Session) -> set[str]:
 
 def _first_told(change: Change, client_id: int, now: datetime) -> bool:
     """Whether this change is the one to tell ``client_id`` of: any change of a single session; of
-    a series' occurrences (created or moved together), the first one ahead, whose email holds the
-    later ones (see :func:`.emails.compose`)."""
+    a series' occurrences (created, moved or cancelled together), the first one ahead, whose email
+    holds the later ones (see :func:`.emails.compose`)."""
     if change.parent is None:
         return True
     told = change.parent.notes.setdefault(_TOLD_NOTE, set())

@@ -34,7 +34,7 @@ from ..pipeline import Change
 from ..storage import dialect
 from ..store import Store, session_from_row
 from ..worker import AsyncStore
-from . import mail, records
+from . import groups, mail, records
 from .messages import ReminderSettings
 from .tables import client_emails, session_clients
 
@@ -358,6 +358,11 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
             last = booking[-1].start.astimezone(zone)
             repeats = (f"It repeats: {len(booking) - 1} more, the last on {last:%A %d %B %Y}; "
                        "the calendar file attached holds them all.\n")
+    elif row["kind"] == "cancellation" and (also := _later_in_series(store, session, row["client_id"])):
+        day = f"{also[-1].start.astimezone(zone):%A %d %B %Y}"
+        repeats = (f"The next session of this series, on {day}, is cancelled with it.\n" if len(also) == 1
+                   else f"The {len(also)} later sessions of this series are cancelled with it, the last on "
+                   f"{day}.\n")
     body = (
         f"Hello {name},\n\n{lines[row['kind']]}\n"
         + (f"Room: {session.location}\n" if session.location else "")
@@ -376,20 +381,26 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
     return msg
 
 
-def _later_in_series(store: Store, session: Session) -> list[Session]:
+def _later_in_series(store: Store, session: Session, cancelled_for: int | None = None) -> list[Session]:
     """The sessions of ``session``'s series after it that still take place (a series' client hears
-    of it once: its confirmation or change notice holds them all)."""
+    of it once: its confirmation or change notice holds them all); with ``cancelled_for``, instead
+    those of that client's that are cancelled with no notice of their own (cancelled together with
+    ``session``, whose notice names them)."""
     from ..tables import sessions
 
     if session.series_id is None:
         return []
-    rows = store.db.execute(
-        select(sessions)
-        .where(sessions.c.series_id == session.series_id, sessions.c.start > format_ts(session.start),
-               sessions.c.status != Status.CANCELLED.value)
-        .order_by(sessions.c.start)
-    ).mappings()
-    return [session_from_row(r) for r in rows]
+    query = select(sessions).where(sessions.c.series_id == session.series_id,
+                                   sessions.c.start > format_ts(session.start))
+    if cancelled_for is None:
+        query = query.where(sessions.c.status != Status.CANCELLED.value)
+    else:
+        told = select(client_emails.c.session_id).where(client_emails.c.client_id == cancelled_for,
+                                                        client_emails.c.kind == "cancellation")
+        theirs = groups.sessions_of(cancelled_for).subquery()
+        query = query.where(sessions.c.status == Status.CANCELLED.value, sessions.c.id.not_in(told),
+                            sessions.c.id.in_(select(theirs.c.session_id)))
+    return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
 
 
 def _client_name(store: Store, client_id: int) -> str:
