@@ -21,10 +21,10 @@ before the watch comes round.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
+from . import loops
 from .connection import SIGNED_OUT, Connection
 from .storage import dialect
 from .store import Account, Store
@@ -84,11 +84,8 @@ class AccountWatch:
         self._task = asyncio.get_running_loop().create_task(self._loop())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await loops.cancel(self._task)
+        self._task = None
 
     async def _loop(self) -> None:
         while True:

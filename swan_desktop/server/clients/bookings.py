@@ -260,7 +260,7 @@ def _differs(before: Session, after: Session) -> set[str]:
 def _first_told(change: Change, client_id: int, now: datetime) -> bool:
     """Whether this change is the one to tell ``client_id`` of: any change of a single session; of
     a series' occurrences (created, moved or cancelled together), the first one ahead, whose email
-    holds the later ones (see :func:`.emails.compose`)."""
+    holds the later ones (see :func:`.outbox.compose`)."""
     if change.parent is None:
         return True
     told = change.parent.notes.setdefault(_TOLD_NOTE, set())

@@ -1,44 +1,31 @@
-"""Emails to clients: booking confirmations (with an ``.ics``), reminders and cancellation notices.
+"""Emails to clients: booking confirmations and change notices (with an ``.ics``), reminders,
+cancellation notices and waitlist offers; and the studio's settings for them.
 
-Queued inside the change that causes them (:func:`queue`), as rows of
-``client_emails`` with a unique (session, client, kind): a retried or repeated
-change cannot queue one twice. :class:`Outbox` sends what is due: it marks a
-row ``sending`` in a transaction of its own *before* it talks to the mail
-server and ``sent`` after, so a server that stops between the two never sends
-it again (at most once; it is listed as ``failed`` with the reason). Only
-clients with an email and ``consent.reminders`` get them.
+Queued inside the change that causes them (:func:`queue`), as rows of ``client_emails`` with a
+unique (session, client, kind): a retried or repeated change cannot queue one twice (a change
+notice is re-armed by a later change). Only clients with an email and ``consent.reminders`` get
+them. :mod:`.outbox` sends what is due.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import case, select, union, update
 
-from ...domain.ics import export_sessions
 from ...protocol.entities import Session, Status
 from ...protocol.errors import invalid
 from ...protocol.messages import present
-from ...protocol.timefmt import format_ts, now_utc, parse_ts
-from ..calendar import studio as calendar_studio
+from ...protocol.timefmt import format_ts, parse_ts
 from ..collab import settings
 from ..collab.tables import studio_settings
-from ..notifications import smtp
 from ..pipeline import Change
 from ..storage import dialect
-from ..store import Store, session_from_row
-from ..worker import AsyncStore
-from . import groups, mail, records
+from ..store import Store
+from . import mail
 from .messages import ReminderSettings
 from .tables import client_emails, session_clients
-
-log = logging.getLogger(__name__)
 
 KINDS = ("confirmation", "reminder", "cancellation", "offer", "change")
 _SUBJECTS = {
@@ -49,11 +36,6 @@ _SUBJECTS = {
     "offer": "A place is free",
 }
 _SET = dialect.upsert(studio_settings, ("value",))
-POLL_S = 30.0
-#: After a pass, wakes within this long are one pass: a storm of session changes (each may queue
-#: an email) costs a few passes a second, not a database read per committed group.
-COALESCE_S = 0.25
-BATCH = 50
 #: Why an email to a client whose personal data was erased before it went is never sent.
 NOT_SENT = "not sent: the client's personal data was erased"
 #: Why one is not sent when the client's record, by the time it is due, has no email address or
@@ -97,7 +79,7 @@ def set_settings(change: Change) -> None:
 
 
 # -- queueing (inside a change's transaction) --------------------------------------------------------
-def _address(store: Store, client_id: int) -> str:
+def address(store: Store, client_id: int) -> str:
     from ..tables import clients
 
     row = store.db.execute(
@@ -108,9 +90,9 @@ def _address(store: Store, client_id: int) -> str:
 
 def queue(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> bool:
     """Queue one email (once per session, client and kind); False when it is not to be sent."""
-    to = _address(store, client_id)
+    to = address(store, client_id)
     rules = reminder_settings(store)
-    if not to or session.start <= now or not _wanted(rules, kind):
+    if not to or session.start <= now or not wanted(rules, kind):
         return False
     due = now
     if kind == "reminder":
@@ -131,7 +113,7 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
     return bool(result.rowcount)
 
 
-def _wanted(rules: dict[str, Any], kind: str) -> bool:
+def wanted(rules: dict[str, Any], kind: str) -> bool:
     """Whether the studio sends emails of ``kind`` (its reminder settings)."""
     switch = {"confirmation": "confirmations", "change": "confirmations", "cancellation": "cancellations",
               "reminder": "enabled"}
@@ -199,8 +181,8 @@ def changed(store: Store, session: Session, client_id: int, now: datetime) -> No
     ``.ics`` (the same UID, a higher SEQUENCE: their calendar moves the event). One row per
     (session, client): a later change sends it again. Nothing while the confirmation has not gone
     yet (it is written when it goes, so it has the change)."""
-    to = _address(store, client_id)
-    if not to or session.start <= now or not _wanted(reminder_settings(store), "change"):
+    to = address(store, client_id)
+    if not to or session.start <= now or not wanted(reminder_settings(store), "change"):
         return
     theirs = (client_emails.c.session_id == session.id, client_emails.c.client_id == client_id)
     confirming = store.db.execute(select(client_emails.c.id).where(
@@ -259,228 +241,3 @@ def moved(store: Store, session: Session) -> None:
         )
         .values(due_at=format_ts(session.start - timedelta(hours=hours)))
     )
-
-
-# -- sending -------------------------------------------------------------------------------------
-def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:
-    """Due rows, marked ``sending`` in one transaction (so each is handed out once)."""
-    with store.transaction():
-        rows = [
-            dict(r)
-            for r in store.db.execute(
-                select(client_emails)
-                .where(client_emails.c.status == "pending", client_emails.c.due_at <= format_ts(now))
-                .order_by(client_emails.c.due_at, client_emails.c.id)
-                .limit(limit)
-            ).mappings()
-        ]
-        if rows:
-            store.db.execute(
-                update(client_emails)
-                .where(client_emails.c.id.in_([r["id"] for r in rows]))
-                .values(status="sending")
-            )
-    return rows
-
-
-def _interrupted(store: Store) -> int:
-    """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed)."""
-    with store.transaction():
-        result = store.db.execute(
-            update(client_emails)
-            .where(client_emails.c.status == "sending")
-            .values(status="failed", detail="the server stopped while sending")
-        )
-    return int(result.rowcount)
-
-
-def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message_id: str | None,
-            to: str = "") -> None:
-    """The outcome of a claimed row, and the address it went ``to`` (the client's as it was then).
-    The mail server's answer may quote the address: if the client was erased while it was in
-    flight (its row's address is gone), the address is taken out of it and not written. One
-    statement, so that the row's address is read where the outcome is written (on PostgreSQL an
-    erasure committed meanwhile by another instance is seen)."""
-    scrubbed = detail
-    for address in {row["to_addr"], to} - {""}:
-        scrubbed = scrubbed.replace(address, records.ERASED)
-    erased = client_emails.c.to_addr == ""
-    with store.transaction():
-        store.db.execute(
-            update(client_emails)
-            .where(client_emails.c.id == row["id"])
-            .values(
-                status=status,
-                to_addr=case((erased, ""), else_=to or client_emails.c.to_addr),
-                detail=case((erased, scrubbed), else_=detail),
-                message_id=message_id,
-                sent_at=format_ts(now_utc()) if status == "sent" else None,
-            )
-        )
-
-
-def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | str:
-    """The message for a claimed outbox row, or why it is not sent: the client was erased since it
-    was claimed (a batch is claimed at once and sent one by one), their record has no address or
-    consent now, the studio switched that kind off, or the session is gone. It goes to the address
-    the client's record has now (a reminder is queued days before it is due)."""
-    if not store.db.execute(select(client_emails.c.to_addr).where(client_emails.c.id == row["id"])).scalar():
-        return NOT_SENT
-    to = _address(store, row["client_id"])  # as the client's record is now, not when it was queued
-    if not to:
-        return WITHDRAWN
-    if not _wanted(reminder_settings(store), row["kind"]):
-        return SWITCHED_OFF
-    session = store.session(row["session_id"])
-    if session is None:
-        return "the session is gone"
-    studio_name = settings.read(store).get("studio_name") or "the studio"
-    zone = calendar_studio.zone(store)
-    trainer = store.trainer(session.trainer_id)
-    kind_row = store.session_type(session.session_type_id) if session.session_type_id else None
-    what = kind_row.name if kind_row else "session"
-    local = session.start.astimezone(zone)
-    when = f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
-    name = _client_name(store, row["client_id"])
-    who = trainer.name if trainer else "your trainer"
-    lines = {
-        "confirmation": f"your {what} with {who} is booked for {when}.",
-        "reminder": f"a reminder: your {what} is on {when}.",
-        "cancellation": f"your {what} on {when} is cancelled.",
-        "change": f"your {what} has changed: it is now with {who} on {when}.",
-        "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
-    }
-    booking = [session]
-    repeats = ""
-    if row["kind"] in ("confirmation", "change"):
-        booking += _later_in_series(store, session)
-        if len(booking) > 1:
-            last = booking[-1].start.astimezone(zone)
-            repeats = (f"It repeats: {len(booking) - 1} more, the last on {last:%A %d %B %Y}; "
-                       "the calendar file attached holds them all.\n")
-    elif row["kind"] == "cancellation" and (also := _later_in_series(store, session, row["client_id"])):
-        day = f"{also[-1].start.astimezone(zone):%A %d %B %Y}"
-        repeats = (f"The next session of this series, on {day}, is cancelled with it.\n" if len(also) == 1
-                   else f"The {len(also)} later sessions of this series are cancelled with it, the last on "
-                   f"{day}.\n")
-    body = (
-        f"Hello {name},\n\n{lines[row['kind']]}\n"
-        + (f"Room: {session.location}\n" if session.location else "")
-        + repeats
-        + f"\n{studio_name}\n"
-    )
-    msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
-    if row["kind"] in ("confirmation", "change"):
-        ics = export_sessions(
-            booking,
-            calendar_name=studio_name,
-            trainer_name=lambda trainer_id: t.name if (t := store.trainer(trainer_id)) else "",
-            type_name=lambda _: what,
-        )
-        msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
-    return msg
-
-
-def _later_in_series(store: Store, session: Session, cancelled_for: int | None = None) -> list[Session]:
-    """The sessions of ``session``'s series after it that still take place (a series' client hears
-    of it once: its confirmation or change notice holds them all); with ``cancelled_for``, instead
-    those of that client's that are cancelled with no notice of their own (cancelled together with
-    ``session``, whose notice names them)."""
-    from ..tables import sessions
-
-    if session.series_id is None:
-        return []
-    query = select(sessions).where(sessions.c.series_id == session.series_id,
-                                   sessions.c.start > format_ts(session.start))
-    if cancelled_for is None:
-        query = query.where(sessions.c.status != Status.CANCELLED.value)
-    else:
-        told = select(client_emails.c.session_id).where(client_emails.c.client_id == cancelled_for,
-                                                        client_emails.c.kind == "cancellation")
-        theirs = groups.sessions_of(cancelled_for).subquery()
-        query = query.where(sessions.c.status == Status.CANCELLED.value, sessions.c.id.not_in(told),
-                            sessions.c.id.in_(select(theirs.c.session_id)))
-    return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
-
-
-def _client_name(store: Store, client_id: int) -> str:
-    client = store.client(client_id)
-    return client.name if client else "there"
-
-
-class Outbox:
-    """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called
-    (wakes during a pass, or within :data:`COALESCE_S` after it, make one more pass)."""
-
-    def __init__(
-        self,
-        store: AsyncStore,
-        config: Callable[[], Awaitable[smtp.SmtpConfig | None]],
-        clock: Callable[[], datetime] = now_utc,
-    ) -> None:
-        self._store = store
-        self._config = config
-        self.clock = clock
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        #: Passes made since start (each reads the mail settings and what is due).
-        self.passes = 0
-
-    async def start(self) -> None:
-        failed = await self._store.run(_interrupted)
-        if failed:
-            log.warning("%d client email(s) were being sent when the server stopped; not sent again", failed)
-        self._task = asyncio.get_running_loop().create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _loop(self) -> None:
-        while True:
-            self.passes += 1
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("sending client emails failed")
-            await asyncio.sleep(COALESCE_S)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(POLL_S):
-                    await self._wake.wait()
-            self._wake.clear()
-
-    async def flush(self) -> int:
-        """Send everything due now; returns how many were sent."""
-        config = await self._config()
-        if config is None:
-            return 0
-        sent = 0
-        while rows := await self._store.run(_claim, self.clock()):
-            for row in rows:
-                sent += await self._send(config, row)
-            if len(rows) < BATCH:
-                break
-        return sent
-
-    async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
-        msg = await self._store.run(compose, row, config.sender)
-        if isinstance(msg, str):
-            await self._store.run(_finish, row, "dropped", msg, None)
-            return 0
-        outcome: dict[str, str] = {}
-
-        async def record(status: str, attempts: int, detail: str) -> None:
-            outcome.update(status=status, detail=detail)
-
-        ok = await smtp.send_with_retries(config, msg, record)
-        await self._store.run(
-            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"]),
-            str(msg["To"]),
-        )
-        return int(ok)

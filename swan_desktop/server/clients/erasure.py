@@ -14,7 +14,7 @@ as it is (the desktop asks for it) so a wrong id erases nobody. In one transacti
   notifications about them or those sessions, the emails sent to them (address, subject and
   the mail server's answer, which may quote the address); those not yet sent are dropped, and
   one in flight has the address taken out of its answer when it is written
-  (:func:`.emails._finish`);
+  (:func:`.outbox._finish`);
 - their places on waitlists.
 
 Free text staff wrote elsewhere (a session's notes, a credit adjustment's note, chat not tied

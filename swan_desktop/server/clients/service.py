@@ -11,7 +11,7 @@ waitlists, reports and emails to clients into a running server.
 - its steps in ``session.create/update/delete`` (after the calendar's): a group's other
   clients' credits, and the emails a booking, a move or a cancellation brings; in
   ``session.checkin`` (before the calendar's) a group's other client's attendance;
-- a daily task lapses expired credits; the :class:`~.emails.Outbox` sends client emails;
+- a daily task lapses expired credits; the :class:`~.outbox.Outbox` sends client emails;
 - ``directory.query`` gains ``capacity`` per session type, every page of its clients
   (``directory.clients``, the first in ``directory.query``) ``archived`` per client, and
   ``schedule.query`` the group fields of group sessions.
@@ -34,6 +34,7 @@ from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty, Message, present
 from ...protocol.timefmt import now_utc
+from .. import loops
 from ..calendar import studio as calendar_studio
 from ..calendar.booking import CHECKIN
 from ..collab import settings
@@ -56,6 +57,7 @@ from . import (
     lots,
     mail,
     mail_password,
+    outbox,
     packages,
     records,
     reports,
@@ -140,7 +142,7 @@ class ClientsFeature:
         self._mail_epoch = 0
         #: The studio mail server's password given from a desktop (in this machine's keyring).
         self.mail_password = mail_password.KeptPassword(lambda: ctx.store.epoch, lambda: ctx.store.shared)
-        self.outbox = emails.Outbox(ctx.store, self.smtp_config, clock)
+        self.outbox = outbox.Outbox(ctx.store, self.smtp_config, clock)
         self._lapse_task: asyncio.Task[None] | None = None
         #: Waits until the notifications of the changes committed so far are made (the server
         #: wires it to its notification service): an erasure then finds them too.
@@ -190,11 +192,8 @@ class ClientsFeature:
         self._lapse_task = asyncio.get_running_loop().create_task(self._lapse_loop())
 
     async def stop(self) -> None:
-        if self._lapse_task is not None:
-            self._lapse_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._lapse_task
-            self._lapse_task = None
+        await loops.cancel(self._lapse_task)
+        self._lapse_task = None
         await self.outbox.stop()
 
     async def lapse(self) -> int:

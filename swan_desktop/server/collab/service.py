@@ -22,6 +22,7 @@ from sqlalchemy import update
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Empty
+from .. import loops
 from ..connection import Connection
 from ..features import FeatureContext
 from ..group import presence_rows
@@ -129,11 +130,8 @@ class Collaboration:
             self.group.on_revived = self._announce_again
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+        await loops.cancel(self._sweeper)
+        self._sweeper = None
         for task in list(self._tasks):
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task

@@ -1,0 +1,263 @@
+"""The client-email outbox: sends the rows of ``client_emails`` that are due (see
+:mod:`.emails` for how they are queued).
+
+:class:`Outbox` marks a batch ``sending`` in a transaction of its own *before* it talks to the
+mail server and each ``sent`` or ``failed`` after, so a server that stops between the two never
+sends one again (at most once; it is listed as ``failed`` with the reason). Each is written when
+it goes (:func:`compose`): to the address and consent the client's record has then, under the
+studio's settings then, and a series' first occurrence names the later ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import case, select, update
+
+from ...domain.ics import export_sessions
+from ...protocol.entities import Session, Status
+from ...protocol.timefmt import format_ts, now_utc
+from .. import loops
+from ..calendar import studio as calendar_studio
+from ..collab import settings
+from ..notifications import smtp
+from ..store import Store, session_from_row
+from ..worker import AsyncStore
+from . import groups, records
+from .emails import NOT_SENT, SWITCHED_OFF, WITHDRAWN, address, reminder_settings, wanted
+from .tables import client_emails
+
+log = logging.getLogger(__name__)
+
+POLL_S = 30.0
+#: After a pass, wakes within this long are one pass: a storm of session changes (each may queue
+#: an email) costs a few passes a second, not a database read per committed group.
+COALESCE_S = 0.25
+BATCH = 50
+
+
+def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:
+    """Due rows, marked ``sending`` in one transaction (so each is handed out once)."""
+    with store.transaction():
+        rows = [
+            dict(r)
+            for r in store.db.execute(
+                select(client_emails)
+                .where(client_emails.c.status == "pending", client_emails.c.due_at <= format_ts(now))
+                .order_by(client_emails.c.due_at, client_emails.c.id)
+                .limit(limit)
+            ).mappings()
+        ]
+        if rows:
+            store.db.execute(
+                update(client_emails)
+                .where(client_emails.c.id.in_([r["id"] for r in rows]))
+                .values(status="sending")
+            )
+    return rows
+
+
+def _interrupted(store: Store) -> int:
+    """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed)."""
+    with store.transaction():
+        result = store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.status == "sending")
+            .values(status="failed", detail="the server stopped while sending")
+        )
+    return int(result.rowcount)
+
+
+def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message_id: str | None,
+            to: str = "") -> None:
+    """The outcome of a claimed row, and the address it went ``to`` (the client's as it was then).
+    The mail server's answer may quote the address: if the client was erased while it was in
+    flight (its row's address is gone), the address is taken out of it and not written. One
+    statement, so that the row's address is read where the outcome is written (on PostgreSQL an
+    erasure committed meanwhile by another instance is seen)."""
+    scrubbed = detail
+    for quoted in {row["to_addr"], to} - {""}:
+        scrubbed = scrubbed.replace(quoted, records.ERASED)
+    erased = client_emails.c.to_addr == ""
+    with store.transaction():
+        store.db.execute(
+            update(client_emails)
+            .where(client_emails.c.id == row["id"])
+            .values(
+                status=status,
+                to_addr=case((erased, ""), else_=to or client_emails.c.to_addr),
+                detail=case((erased, scrubbed), else_=detail),
+                message_id=message_id,
+                sent_at=format_ts(now_utc()) if status == "sent" else None,
+            )
+        )
+
+
+def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | str:
+    """The message for a claimed outbox row, or why it is not sent: the client was erased since it
+    was claimed (a batch is claimed at once and sent one by one), their record has no address or
+    consent now, the studio switched that kind off, or the session is gone. It goes to the address
+    the client's record has now (a reminder is queued days before it is due)."""
+    if not store.db.execute(select(client_emails.c.to_addr).where(client_emails.c.id == row["id"])).scalar():
+        return NOT_SENT
+    to = address(store, row["client_id"])  # as the client's record is now, not when it was queued
+    if not to:
+        return WITHDRAWN
+    if not wanted(reminder_settings(store), row["kind"]):
+        return SWITCHED_OFF
+    session = store.session(row["session_id"])
+    if session is None:
+        return "the session is gone"
+    studio_name = settings.read(store).get("studio_name") or "the studio"
+    zone = calendar_studio.zone(store)
+    trainer = store.trainer(session.trainer_id)
+    kind_row = store.session_type(session.session_type_id) if session.session_type_id else None
+    what = kind_row.name if kind_row else "session"
+    local = session.start.astimezone(zone)
+    when = f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
+    name = _client_name(store, row["client_id"])
+    who = trainer.name if trainer else "your trainer"
+    lines = {
+        "confirmation": f"your {what} with {who} is booked for {when}.",
+        "reminder": f"a reminder: your {what} is on {when}.",
+        "cancellation": f"your {what} on {when} is cancelled.",
+        "change": f"your {what} has changed: it is now with {who} on {when}.",
+        "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
+    }
+    booking = [session]
+    repeats = ""
+    if row["kind"] in ("confirmation", "change"):
+        booking += _later_in_series(store, session)
+        if len(booking) > 1:
+            last = booking[-1].start.astimezone(zone)
+            repeats = (f"It repeats: {len(booking) - 1} more, the last on {last:%A %d %B %Y}; "
+                       "the calendar file attached holds them all.\n")
+    elif row["kind"] == "cancellation" and (also := _later_in_series(store, session, row["client_id"])):
+        day = f"{also[-1].start.astimezone(zone):%A %d %B %Y}"
+        repeats = (f"The next session of this series, on {day}, is cancelled with it.\n" if len(also) == 1
+                   else f"The {len(also)} later sessions of this series are cancelled with it, the last on "
+                   f"{day}.\n")
+    body = (
+        f"Hello {name},\n\n{lines[row['kind']]}\n"
+        + (f"Room: {session.location}\n" if session.location else "")
+        + repeats
+        + f"\n{studio_name}\n"
+    )
+    msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
+    if row["kind"] in ("confirmation", "change"):
+        ics = export_sessions(
+            booking,
+            calendar_name=studio_name,
+            trainer_name=lambda trainer_id: t.name if (t := store.trainer(trainer_id)) else "",
+            type_name=lambda _: what,
+        )
+        msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
+    return msg
+
+
+def _later_in_series(store: Store, session: Session, cancelled_for: int | None = None) -> list[Session]:
+    """The sessions of ``session``'s series after it that still take place (a series' client hears
+    of it once: its confirmation or change notice holds them all); with ``cancelled_for``, instead
+    those of that client's that are cancelled with no notice of their own (cancelled together with
+    ``session``, whose notice names them)."""
+    from ..tables import sessions
+
+    if session.series_id is None:
+        return []
+    query = select(sessions).where(sessions.c.series_id == session.series_id,
+                                   sessions.c.start > format_ts(session.start))
+    if cancelled_for is None:
+        query = query.where(sessions.c.status != Status.CANCELLED.value)
+    else:
+        told = select(client_emails.c.session_id).where(client_emails.c.client_id == cancelled_for,
+                                                        client_emails.c.kind == "cancellation")
+        theirs = groups.sessions_of(cancelled_for).subquery()
+        query = query.where(sessions.c.status == Status.CANCELLED.value, sessions.c.id.not_in(told),
+                            sessions.c.id.in_(select(theirs.c.session_id)))
+    return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
+
+
+def _client_name(store: Store, client_id: int) -> str:
+    client = store.client(client_id)
+    return client.name if client else "there"
+
+
+class Outbox:
+    """Sends due client emails: a pass every :data:`POLL_S` seconds and whenever :meth:`wake` is called
+    (wakes during a pass, or within :data:`COALESCE_S` after it, make one more pass)."""
+
+    def __init__(
+        self,
+        store: AsyncStore,
+        config: Callable[[], Awaitable[smtp.SmtpConfig | None]],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
+        self._store = store
+        self._config = config
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        #: Passes made since start (each reads the mail settings and what is due).
+        self.passes = 0
+
+    async def start(self) -> None:
+        failed = await self._store.run(_interrupted)
+        if failed:
+            log.warning("%d client email(s) were being sent when the server stopped; not sent again", failed)
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        await loops.cancel(self._task)
+        self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while True:
+            self.passes += 1
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("sending client emails failed")
+            await asyncio.sleep(COALESCE_S)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(POLL_S):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def flush(self) -> int:
+        """Send everything due now; returns how many were sent."""
+        config = await self._config()
+        if config is None:
+            return 0
+        sent = 0
+        while rows := await self._store.run(_claim, self.clock()):
+            for row in rows:
+                sent += await self._send(config, row)
+            if len(rows) < BATCH:
+                break
+        return sent
+
+    async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
+        msg = await self._store.run(compose, row, config.sender)
+        if isinstance(msg, str):
+            await self._store.run(_finish, row, "dropped", msg, None)
+            return 0
+        outcome: dict[str, str] = {}
+
+        async def record(status: str, attempts: int, detail: str) -> None:
+            outcome.update(status=status, detail=detail)
+
+        ok = await smtp.send_with_retries(config, msg, record)
+        await self._store.run(
+            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"]),
+            str(msg["To"]),
+        )
+        return int(ok)
