@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from swan_desktop.protocol.timefmt import format_ts
-from swan_desktop.server.clients.emails import SWITCHED_OFF, WITHDRAWN
+from swan_desktop.server.clients.emails import BOOKED_AGAIN, SWITCHED_OFF, WITHDRAWN
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
@@ -501,3 +501,57 @@ async def test_a_weekly_series_is_confirmed_once_and_a_move_told_once(
         kinds = [(m["session_id"], m["kind"], m["status"])
                  for m in (await boss.ok("client.get", {"id": ava["id"]}))["messages"]]
         assert (moved["sessions"][3]["id"], "reminder", "dropped") in kinds
+
+
+async def test_a_session_cancelled_by_mistake_and_booked_again(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Cancelled after the client was told it was booked: they are told it is cancelled; booked
+    again: told it is on (a change notice), and their reminder comes back; cancelled again: told
+    again. Cancelled and booked again before anything went: the cancellation never goes, and the
+    confirmation and reminder do."""
+    controller, inbox = smtpd
+    server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server yet: everything waits
+    pool = Clients(server)
+    try:
+        rita, session = await book_emailed_sessions(pool)
+        boss = await pool.signed_in("boss")
+
+        async def status(value: str, **more: Any) -> None:
+            nonlocal session
+            data = {"id": session["id"], "version": session["version"], "allow_overlap": True,
+                    "changes": {"status": value, **more}}
+            session = (await boss.ok("session.update", data))["session"]
+
+        def subjects() -> list[str]:
+            return [m["Subject"].rpartition(": ")[2] for _, m in inbox.messages]
+
+        async def messages() -> dict[str, tuple[str, str]]:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return {m["kind"]: (m["status"], m["detail"]) for m in listed}
+
+        await status("cancelled", cancel_reason="wrong client")
+        await status("scheduled")  # before anything was sent
+        assert (await messages())["cancellation"] == ("dropped", BOOKED_AGAIN)
+        smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
+        await boss.ok("reminder.settings", {"smtp": smtp})
+        await until(lambda: sorted(subjects()) == ["Booking confirmed", "Reminder"],
+                    what="the booking's emails")
+
+        async def gone() -> bool:
+            return not {s for s, _ in (await messages()).values()} & {"pending", "sending"}
+
+        await until_answered(gone, what="every email sent or dropped")
+        await status("cancelled", cancel_reason="ill")
+        await until(lambda: subjects().count("Booking cancelled") == 1, what="the cancellation")
+        await until_answered(gone, what="the cancellation recorded")
+        await status("scheduled")  # told it was cancelled: told it is on
+        await until(lambda: subjects().count("Booking changed") == 1, what="told it is on again")
+        assert "it is now with" in _text(inbox.messages[-1][1])
+        await until_answered(gone, what="the change notice recorded")
+        await status("cancelled", cancel_reason="ill again")
+        await until(lambda: subjects().count("Booking cancelled") == 2, what="cancelled again: told again")
+        assert all(rcpt == ["rita@example.com"] for rcpt, _ in inbox.messages)
+    finally:
+        await pool.close()
+        server.stop()

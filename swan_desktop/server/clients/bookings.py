@@ -216,7 +216,7 @@ _BOOKED = (Status.SCHEDULED, Status.CONFIRMED, Status.REQUESTED)
 
 def updated(change: Change) -> None:
     """Credits of a group's other clients follow the status (the first client's are the calendar's);
-    emails follow cancellations, moves and a new client."""
+    emails follow cancellations, sessions booked again, moves and a new client."""
     before, after = change.before, change.after
     if before is None or after is None:
         return
@@ -234,6 +234,9 @@ def updated(change: Change) -> None:
             else:  # a series cancelled: the first occurrence's notice names this one too
                 emails.drop(store, after.id, client_id)
         return
+    if before.status is Status.CANCELLED and after.status in _BOOKED:  # booked again
+        for client_id in groups.client_ids(store, after):
+            emails.restored(store, after, client_id, now, tell=_first_told(change, client_id, now))
     if after.start != before.start:
         emails.moved(store, after)
     if after.status in _BOOKED and after.start > now and _differs(before, after):

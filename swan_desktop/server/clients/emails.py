@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, select, union, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from ...protocol.entities import Session, Status
 from ...protocol.errors import invalid
@@ -41,6 +42,8 @@ NOT_SENT = "not sent: the client's personal data was erased"
 #: Why one is not sent when the client's record, by the time it is due, has no email address or
 #: no longer agrees to reminders (it goes to the address the record has then).
 WITHDRAWN = "not sent: the client has no email address or no longer agrees to emails"
+#: Why a cancellation notice not sent yet never is: the session was booked again.
+BOOKED_AGAIN = "not sent: the session was booked again"
 #: Why one is not sent when the studio switched that kind of email off after it was queued.
 SWITCHED_OFF = "not sent: the studio switched these emails off"
 
@@ -178,28 +181,61 @@ def _resume(store: Store, now: datetime) -> None:
 
 def changed(store: Store, session: Session, client_id: int, now: datetime) -> None:
     """The booked session's time, room or trainer changed: the client is told, with the session's
-    ``.ics`` (the same UID, a higher SEQUENCE: their calendar moves the event). One row per
-    (session, client): a later change sends it again. Nothing while the confirmation has not gone
-    yet (it is written when it goes, so it has the change)."""
-    to = address(store, client_id)
-    if not to or session.start <= now or not wanted(reminder_settings(store), "change"):
-        return
-    theirs = (client_emails.c.session_id == session.id, client_emails.c.client_id == client_id)
+    ``.ics`` (the same UID, a higher SEQUENCE: their calendar moves the event). Nothing while the
+    confirmation has not gone yet (it is written when it goes, so it has the change)."""
     confirming = store.db.execute(select(client_emails.c.id).where(
-        *theirs, client_emails.c.kind == "confirmation", client_emails.c.status == "pending")).first()
-    if confirming is not None or queue(store, session, client_id, "change", now):
-        return
-    done = client_emails.c.status.in_(("sent", "failed", "dropped"))
-    store.db.execute(
-        update(client_emails)
-        .where(*theirs, client_emails.c.kind == "change", done)
-        .values(status="pending", due_at=format_ts(now), to_addr=to, detail="", message_id=None, sent_at=None)
-    )
+        *_theirs(session.id, client_id), client_emails.c.kind == "confirmation",
+        client_emails.c.status == "pending")).first()
+    if confirming is None:
+        _again(store, session, client_id, "change", now)
 
 
 def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> None:
     drop(store, session.id, client_id)
-    queue(store, session, client_id, "cancellation", now)
+    _again(store, session, client_id, "cancellation", now)
+
+
+def restored(store: Store, session: Session, client_id: int, now: datetime, *, tell: bool = True) -> None:
+    """A cancelled session booked again. A cancellation notice not sent yet is dropped (they never
+    heard of it); a confirmation or reminder dropped with the cancellation is queued again; and if
+    the client was told it was cancelled (and ``tell``: the first of a series), a change notice
+    says it is on, when and where."""
+    theirs = _theirs(session.id, client_id)
+    held = 0
+    if tell:
+        held = store.db.execute(
+            update(client_emails)
+            .where(*theirs, client_emails.c.kind == "cancellation", client_emails.c.status == "pending")
+            .values(status="dropped", detail=BOOKED_AGAIN)
+        ).rowcount
+    store.db.execute(client_emails.delete().where(  # never sent: they may be queued again
+        *theirs, client_emails.c.kind.in_(("confirmation", "reminder")), client_emails.c.status == "dropped"))
+    if tell:
+        booked(store, session, client_id, now)
+        if not held:
+            changed(store, session, client_id, now)
+    else:
+        queue(store, session, client_id, "reminder", now)
+
+
+def _theirs(session_id: int, client_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return client_emails.c.session_id == session_id, client_emails.c.client_id == client_id
+
+
+def _again(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> None:
+    """Queue ``kind`` for the client, or send the one they had again: there is one row per
+    (session, client, kind), and a session may be moved, or cancelled, more than once."""
+    if queue(store, session, client_id, kind, now):
+        return
+    to = address(store, client_id)
+    if not to or session.start <= now or not wanted(reminder_settings(store), kind):
+        return
+    store.db.execute(
+        update(client_emails)
+        .where(*_theirs(session.id, client_id), client_emails.c.kind == kind,
+               client_emails.c.status.in_(("sent", "failed", "dropped")))
+        .values(status="pending", due_at=format_ts(now), to_addr=to, detail="", message_id=None, sent_at=None)
+    )
 
 
 def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
@@ -207,7 +243,7 @@ def drop(store: Store, session_id: int, client_id: int | None = None) -> None:
     query = update(client_emails).where(
         client_emails.c.session_id == session_id,
         client_emails.c.status == "pending",
-        client_emails.c.kind.in_(("confirmation", "reminder", "offer")),
+        client_emails.c.kind.in_(("confirmation", "reminder", "offer", "change")),
     )
     if client_id is not None:
         query = query.where(client_emails.c.client_id == client_id)
