@@ -15,11 +15,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from swan_desktop.protocol.timefmt import format_ts
-from swan_desktop.server.clients.emails import BOOKED_AGAIN, SWITCHED_OFF, WITHDRAWN
+from swan_desktop.server.clients.emails import BOOKED_AGAIN, RESEND, SWITCHED_OFF, WITHDRAWN
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
-from tests.support.mail import Inbox
+from tests.support.mail import AnyPortController, HeldInbox, Inbox
 from tests.support.outbox import book_emailed_sessions, flush_outbox
 from tests.support.poll import until, until_answered
 from tests.support.server import Clients, WsClient, free_port, session_data, start_server
@@ -555,3 +555,35 @@ async def test_a_session_cancelled_by_mistake_and_booked_again(
     finally:
         await pool.close()
         server.stop()
+
+
+async def test_a_change_made_while_the_last_notice_is_being_sent_is_told_too(tmp_path: Path) -> None:
+    """The change notice of a move is with the mail server when the room changes too: the notice
+    in flight has the old room, so a second one follows with the new."""
+    held = HeldInbox()
+    mail = AnyPortController(held, hostname="127.0.0.1", port=0)
+    mail.start()
+    try:
+        async with _studio(tmp_path, mail) as (server, boss):
+            rita = await _booked_in_three_days(boss)
+            await until(lambda: len(held.messages) == 1, what="the confirmation")
+            [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+            held.released.clear()
+            held.reached.clear()
+            start = datetime.fromisoformat(session["start"]) + timedelta(hours=1)
+            moved = {"start": format_ts(start), "end": format_ts(start + timedelta(hours=1))}
+            session = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                                        "allow_overlap": True, "changes": moved}))["session"]
+            await until(held.reached.is_set, what="the change notice with the mail server")
+            await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"location": "Studio B"}, "allow_overlap": True})
+            assert _detail(server, rita["id"], "change") == RESEND
+            held.released.set()
+            await until(lambda: len(held.messages) == 3, what="the second change notice")
+            first, second = (_text(m) for _, m in held.messages[1:])
+            assert "Studio B" not in first and "Room: Studio B" in second
+            await flush_outbox(server)
+            assert len(held.messages) == 3
+    finally:
+        held.released.set()
+        mail.stop()

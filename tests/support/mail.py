@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
+import threading
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -28,6 +29,24 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+class HeldInbox(Inbox):
+    """An inbox whose mail server, while ``released`` is clear, holds each email at RCPT until it
+    is set (``reached`` says one is held): the email is in flight as long as the test wants."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached = threading.Event()
+        self.released = threading.Event()
+        self.released.set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        self.reached.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.released.wait, 30)
+        envelope.rcpt_tos.append(address)
         return "250 OK"
 
 

@@ -42,6 +42,8 @@ NOT_SENT = "not sent: the client's personal data was erased"
 #: Why one is not sent when the client's record, by the time it is due, has no email address or
 #: no longer agrees to reminders (it goes to the address the record has then).
 WITHDRAWN = "not sent: the client has no email address or no longer agrees to emails"
+#: The mark of a notice being sent while its session changed again: it goes once more after.
+RESEND = "to be sent again: the session changed while this was being sent"
 #: Why a cancellation notice not sent yet never is: the session was booked again.
 BOOKED_AGAIN = "not sent: the session was booked again"
 #: Why one is not sent when the studio switched that kind of email off after it was queued.
@@ -230,12 +232,15 @@ def _again(store: Store, session: Session, client_id: int, kind: str, now: datet
     to = address(store, client_id)
     if not to or session.start <= now or not wanted(reminder_settings(store), kind):
         return
+    theirs = (*_theirs(session.id, client_id), client_emails.c.kind == kind)
     store.db.execute(
         update(client_emails)
-        .where(*_theirs(session.id, client_id), client_emails.c.kind == kind,
-               client_emails.c.status.in_(("sent", "failed", "dropped")))
+        .where(*theirs, client_emails.c.status.in_(("sent", "failed", "dropped")))
         .values(status="pending", due_at=format_ts(now), to_addr=to, detail="", message_id=None, sent_at=None)
     )
+    # being sent now, as it was before this change: marked to go once more (outbox._finish)
+    store.db.execute(update(client_emails).where(*theirs, client_emails.c.status == "sending")
+                     .values(detail=RESEND))
 
 
 def drop(store: Store, session_id: int, client_id: int | None = None) -> None:

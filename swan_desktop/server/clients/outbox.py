@@ -30,7 +30,7 @@ from ..notifications import smtp
 from ..store import Store, session_from_row
 from ..worker import AsyncStore
 from . import groups, records
-from .emails import NOT_SENT, SWITCHED_OFF, WITHDRAWN, address, reminder_settings, wanted
+from .emails import NOT_SENT, RESEND, SWITCHED_OFF, WITHDRAWN, address, reminder_settings, wanted
 from .tables import client_emails
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,15 @@ def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, An
 
 
 def _interrupted(store: Store) -> int:
-    """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed)."""
+    """Rows a stopped server left ``sending``: perhaps sent, so never again (listed as failed),
+    unless their session changed meanwhile (:data:`.emails.RESEND`): then the new one goes."""
+    sending = client_emails.c.status == "sending"
     with store.transaction():
+        store.db.execute(update(client_emails).where(sending, client_emails.c.detail == RESEND)
+                         .values(status="pending", detail=""))
         result = store.db.execute(
             update(client_emails)
-            .where(client_emails.c.status == "sending")
+            .where(sending)
             .values(status="failed", detail="the server stopped while sending")
         )
     return int(result.rowcount)
@@ -85,16 +89,17 @@ def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message
     for quoted in {row["to_addr"], to} - {""}:
         scrubbed = scrubbed.replace(quoted, records.ERASED)
     erased = client_emails.c.to_addr == ""
+    again = client_emails.c.detail == RESEND  # changed again while in flight: it goes once more
     with store.transaction():
         store.db.execute(
             update(client_emails)
             .where(client_emails.c.id == row["id"])
             .values(
-                status=status,
+                status=case((again, "pending"), else_=status),
                 to_addr=case((erased, ""), else_=to or client_emails.c.to_addr),
-                detail=case((erased, scrubbed), else_=detail),
+                detail=case((erased, scrubbed), (again, ""), else_=detail),
                 message_id=message_id,
-                sent_at=format_ts(now_utc()) if status == "sent" else None,
+                sent_at=case((again, None), else_=format_ts(now_utc()) if status == "sent" else None),
             )
         )
 
@@ -238,11 +243,9 @@ class Outbox:
         if config is None:
             return 0
         sent = 0
-        while rows := await self._store.run(_claim, self.clock()):
+        while rows := await self._store.run(_claim, self.clock()):  # until none: one sent again is due
             for row in rows:
                 sent += await self._send(config, row)
-            if len(rows) < BATCH:
-                break
         return sent
 
     async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
