@@ -128,9 +128,18 @@ async def settle(seconds: float = 0.4) -> None:
     QApplication.processEvents()
 
 
-def at(days: int, hour: int, minute: int = 0) -> datetime:
-    """``hour`` on the studio's (Berlin) day ``days`` from today."""
+def open_day(days: int) -> date:
+    """The studio's (Berlin) day ``days`` from today, or, on a Sunday (closed), the Saturday before
+    (a day past) or the Monday after (a day ahead): the script runs on any day of the week."""
     day = TODAY + timedelta(days=days)
+    if day.weekday() == 6:
+        day += timedelta(days=-1 if days < 0 else 1)
+    return day
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime:
+    """``hour`` on :func:`open_day` ``days``."""
+    day = open_day(days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
 
 
@@ -202,7 +211,7 @@ async def make_studio(boss: StudioClient) -> Studio:
         "hours_before": 24, "enabled": True, "confirmations": True, "cancellations": True})
     await until(lambda: set(ids) <= {c.name for c in boss.store.directory.clients.values()}
                 and boss.store.directory.timezone == "Europe/Berlin", what="the clients and zone on this PC")
-    return Studio(ids, group.id, TODAY + timedelta(days=1))
+    return Studio(ids, group.id, open_day(1))
 
 
 async def shoot(boss: StudioClient, studio: Studio) -> None:
