@@ -203,21 +203,19 @@ def restored(store: Store, session: Session, client_id: int, now: datetime, *, t
     the client was told it was cancelled (and ``tell``: the first of a series), a change notice
     says it is on, when and where."""
     theirs = _theirs(session.id, client_id)
-    held = 0
-    if tell:
-        held = store.db.execute(
-            update(client_emails)
-            .where(*theirs, client_emails.c.kind == "cancellation", client_emails.c.status == "pending")
-            .values(status="dropped", detail=BOOKED_AGAIN)
-        ).rowcount
+    notice = (*theirs, client_emails.c.kind == "cancellation")
     store.db.execute(client_emails.delete().where(  # never sent: they may be queued again
         *theirs, client_emails.c.kind.in_(("confirmation", "reminder")), client_emails.c.status == "dropped"))
-    if tell:
-        booked(store, session, client_id, now)
-        if not held:
-            changed(store, session, client_id, now)
-    else:
+    if not tell:
         queue(store, session, client_id, "reminder", now)
+        return
+    store.db.execute(update(client_emails).where(*notice, client_emails.c.status == "pending")
+                     .values(status="dropped", detail=BOOKED_AGAIN))
+    booked(store, session, client_id, now)
+    told = store.db.execute(select(client_emails.c.id).where(
+        *notice, client_emails.c.status.in_(("sent", "sending")))).first()
+    if told is not None:
+        changed(store, session, client_id, now)
 
 
 def _theirs(session_id: int, client_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
