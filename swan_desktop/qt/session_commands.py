@@ -8,7 +8,7 @@ server's answer), is recorded for Undo, and is told in the status bar.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -20,7 +20,7 @@ from ..core.cancellation import notified, notified_short, window_hours
 from ..core.outcomes import outcome_of
 from ..protocol.entities import Role, Session, Status
 from ..protocol.errors import ProtocolError
-from .session_text import booking_words, client_label, hm, local, short_date
+from .session_text import booking_words, client_label, delete_question, hm
 from .tasks import spawn
 
 if TYPE_CHECKING:  # the dialog is imported when first opened (start-up time)
@@ -129,11 +129,9 @@ class SessionCommands(QObject):
         s = self._session(session_id)
         if s is None or self.pane.read_only:
             return None
-        day = short_date(local(s.start, self.pane.store.directory.zone).date())
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          f"Delete the session with {client_label(s, self.pane.store.directory)} on {day}? "
-                          "Edit ▸ Undo books it again as a new session; its history stays in the "
-                          "activity feed.", QMessageBox.StandardButton.NoButton, self.pane)
+                          delete_question(s, self.pane.store.directory, datetime.now(UTC)),
+                          QMessageBox.StandardButton.NoButton, self.pane)
         yes = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))
         box.buttonClicked.connect(lambda button: spawn(self._delete(s)) if button is yes else None)

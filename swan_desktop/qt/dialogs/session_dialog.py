@@ -55,7 +55,7 @@ from ...core.schedule import ScheduleStore
 from ...domain.overlap import TIME_OVERLAP
 from ...protocol.entities import Session, Status
 from ...protocol.timefmt import format_ts
-from ..session_text import client_label, local, short_date
+from ..session_text import client_label, delete_question, local, short_date
 from ..style import ERROR_TEXT
 from ..tasks import spawn
 from .alternatives_bar import AlternativesBar
@@ -528,9 +528,7 @@ class SessionDialog(QDialog):
             self.delete_session()  # the question which occurrences is the confirmation
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          f"Delete the session with {client_label(s, self._directory)} on "
-                          f"{short_date(local(s.start, self.form.zone).date())}? Edit ▸ Undo books it "
-                          "again as a new session; its history stays in the activity feed.",
+                          delete_question(s, self._directory, datetime.now(UTC)),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)
