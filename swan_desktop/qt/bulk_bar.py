@@ -3,7 +3,7 @@ reassign, move, duplicate, delete or export the selected sessions at once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.bulk import BulkOp, BulkResult, run_bulk
-from .session_text import clients_not_told
 from .tasks import spawn
 from .undo import bulk_changes
 
@@ -100,11 +99,8 @@ class BulkBar(QWidget):
         return dialog
 
     def ask_delete(self) -> QMessageBox:
-        text = f"Delete {len(self.ids)} sessions? Edit ▸ Undo books them again as new sessions."
-        chosen = [s for i in self.ids if (s := self.pane.store.get(i)) is not None]
-        if clients_not_told(chosen, datetime.now(UTC)):
-            text += " Their clients are not told of a deletion: to tell them, cancel them instead."
-        box = QMessageBox(QMessageBox.Icon.Warning, "Delete sessions", text,
+        box = QMessageBox(QMessageBox.Icon.Warning, "Delete sessions",
+                          f"Delete {len(self.ids)} sessions? Edit ▸ Undo books them again as new sessions.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.accepted.connect(lambda: self.run(BulkOp("delete")))
         box.open()

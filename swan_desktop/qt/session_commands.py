@@ -8,7 +8,7 @@ server's answer), is recorded for Undo, and is told in the status bar.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -130,7 +130,7 @@ class SessionCommands(QObject):
         if s is None or self.pane.read_only:
             return None
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          delete_question(s, self.pane.store.directory, datetime.now(UTC)),
+                          delete_question(s, self.pane.store.directory),
                           QMessageBox.StandardButton.NoButton, self.pane)
         yes = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))

@@ -52,26 +52,11 @@ def client_label(s: Session, directory: Directory) -> str:
     return "No client"
 
 
-#: A session's statuses that say a client is coming.
-_BOOKED = (Status.SCHEDULED, Status.CONFIRMED, Status.REQUESTED)
-
-
-def clients_not_told(sessions: list[Session], now: datetime) -> bool:
-    """Whether any of ``sessions`` has a client booked ahead: the server emails them a
-    cancellation, but nothing of a deletion (the session is gone)."""
-    return any(s.start > now and s.status in _BOOKED and (s.client_id is not None or group_of(s) is not None)
-               for s in sessions)
-
-
-def delete_question(s: Session, directory: Directory, now: datetime) -> str:
-    """The question before a session is deleted, saying, when it has a client booked ahead, that
-    cancelling is what tells them."""
+def delete_question(s: Session, directory: Directory) -> str:
+    """The question before a session is deleted."""
     day = short_date(local(s.start, directory.zone).date())
-    text = (f"Delete the session with {client_label(s, directory)} on {day}? Edit ▸ Undo books it "
+    return (f"Delete the session with {client_label(s, directory)} on {day}? Edit ▸ Undo books it "
             "again as a new session; its history stays in the activity feed.")
-    if clients_not_told([s], now):
-        text += " Its client is not told of a deletion: to tell them, cancel it instead."
-    return text
 
 
 def initials(name: str) -> str:

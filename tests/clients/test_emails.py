@@ -587,3 +587,43 @@ async def test_a_change_made_while_the_last_notice_is_being_sent_is_told_too(tmp
     finally:
         held.released.set()
         mail.stop()
+
+
+async def test_a_booked_session_deleted_is_told_as_a_cancellation(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Deleted before anything went to the client: nothing goes. Deleted after the confirmation
+    went: the client is sent a cancellation notice, written from the session as it was."""
+    controller, inbox = smtpd
+    server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server yet: the confirmation waits
+    pool = Clients(server)
+    try:
+        boss = await pool.signed_in("boss")
+        bea = await _booked_in_three_days(boss, "Bea", "bea@example.com")
+        [first] = (await boss.ok("client.get", {"id": bea["id"]}))["upcoming"]
+        await boss.ok("session.delete", {"id": first["id"], "version": first["version"]})
+        smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
+        await boss.ok("reminder.settings", {"smtp": smtp})
+        await flush_outbox(server)
+        assert inbox.messages == [], "Bea never heard of it: she hears nothing"
+
+        rita = await _booked_in_three_days(boss)
+        await until(lambda: len(inbox.messages) == 1, what="Rita's confirmation")
+        [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+
+        async def confirmed() -> bool:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return any(m["kind"] == "confirmation" and m["status"] == "sent" for m in listed)
+
+        await until_answered(confirmed, what="the confirmation recorded as sent")
+        await boss.ok("session.delete", {"id": session["id"], "version": session["version"]})
+        await until(lambda: len(inbox.messages) == 2, what="the cancellation notice")
+        rcpt, notice = inbox.messages[1]
+        start = datetime.fromisoformat(session["start"])
+        assert rcpt == ["rita@example.com"] and notice["Subject"].endswith("Booking cancelled")
+        assert f"{start:%A %d %B %Y, %H:%M}" in _text(notice)
+        await flush_outbox(server)
+        assert len(inbox.messages) == 2
+    finally:
+        await pool.close()
+        server.stop()

@@ -528,7 +528,7 @@ class SessionDialog(QDialog):
             self.delete_session()  # the question which occurrences is the confirmation
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          delete_question(s, self._directory, datetime.now(UTC)),
+                          delete_question(s, self._directory),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(self._on_delete_answer)

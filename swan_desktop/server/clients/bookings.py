@@ -254,20 +254,24 @@ def updated(change: Change) -> None:
 _TOLD = frozenset({"start", "end", "location", "trainer_id"})
 #: The parent change's note (a series' update): the clients told already.
 _TOLD_NOTE = "clients-told"
+#: A deletion's note: the session's clients, read before it went.
+_MEMBERS = "clients-of-deleted"
 
 
 def _differs(before: Session, after: Session) -> set[str]:
     return {name for name in _TOLD if getattr(before, name) != getattr(after, name)}
 
 
-def _first_told(change: Change, client_id: int, now: datetime) -> bool:
-    """Whether this change is the one to tell ``client_id`` of: any change of a single session; of
-    a series' occurrences (created, moved or cancelled together), the first one ahead, whose email
-    holds the later ones (see :func:`.outbox.compose`)."""
+def _first_told(change: Change, client_id: int, now: datetime, session: Session | None = None) -> bool:
+    """Whether this change (of ``session``, by default the session after it) is the one to tell
+    ``client_id`` of: any change of a single session; of a series' occurrences (created, moved,
+    cancelled or deleted together), the first one ahead, whose email holds the later ones (see
+    :func:`.outbox.compose`)."""
     if change.parent is None:
         return True
     told = change.parent.notes.setdefault(_TOLD_NOTE, set())
-    if client_id in told or change.after is None or change.after.start <= now:
+    session = session or change.after
+    if client_id in told or session is None or session.start <= now:
         return False
     told.add(client_id)
     return True
@@ -278,6 +282,20 @@ def _others(store: Store, session: Session) -> list[int]:
     return [m["client_id"] for m in groups.extras(store, session.id)]
 
 
-def deleted(change: Change) -> None:
+def deleting(change: Change) -> None:
+    """Before a session is deleted: its clients (a group's places go with it)."""
     if change.before is not None:
-        emails.drop(change.store, change.before.id)
+        change.notes[_MEMBERS] = groups.client_ids(change.store, change.before)
+
+
+def deleted(change: Change) -> None:
+    """What waited to be sent about the session goes; its clients booked ahead who were told of it
+    are told it is cancelled (once for a series)."""
+    before = change.before
+    if before is None:
+        return
+    emails.drop(change.store, before.id)
+    if before.status in _BOOKED and before.start > change.now:
+        for client_id in change.notes.get(_MEMBERS, ()):
+            if _first_told(change, client_id, change.now, before):
+                emails.gone(change.store, before, client_id, change.now)

@@ -218,6 +218,17 @@ def restored(store: Store, session: Session, client_id: int, now: datetime, *, t
         changed(store, session, client_id, now)
 
 
+def gone(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    """A booked session ahead was deleted. A client told of it (a confirmation or change notice
+    sent, or being sent) is sent a cancellation notice, written from the session's last version;
+    one told nothing yet hears nothing (what was waiting is dropped)."""
+    told = store.db.execute(select(client_emails.c.id).where(
+        *_theirs(session.id, client_id), client_emails.c.kind.in_(("confirmation", "change")),
+        client_emails.c.status.in_(("sent", "sending")))).first()
+    if told is not None:
+        _again(store, session, client_id, "cancellation", now)
+
+
 def _theirs(session_id: int, client_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return client_emails.c.session_id == session_id, client_emails.c.client_id == client_id
 

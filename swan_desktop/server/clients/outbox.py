@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ from ...protocol.timefmt import format_ts, now_utc
 from .. import loops
 from ..calendar import studio as calendar_studio
 from ..collab import settings
+from ..collab.tables import session_versions
 from ..notifications import smtp
 from ..store import Store, session_from_row
 from ..worker import AsyncStore
@@ -117,6 +119,8 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
     if not wanted(reminder_settings(store), row["kind"]):
         return SWITCHED_OFF
     session = store.session(row["session_id"])
+    if session is None and row["kind"] == "cancellation":  # deleted: as it was when it went
+        session = _as_it_was(store, row["session_id"])
     if session is None:
         return "the session is gone"
     studio_name = settings.read(store).get("studio_name") or "the studio"
@@ -186,6 +190,18 @@ def _later_in_series(store: Store, session: Session, cancelled_for: int | None =
         query = query.where(sessions.c.status == Status.CANCELLED.value, sessions.c.id.not_in(told),
                             sessions.c.id.in_(select(theirs.c.session_id)))
     return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
+
+
+def _as_it_was(store: Store, session_id: int) -> Session | None:
+    """A deleted session, from its last version (the collaboration feature keeps every one)."""
+    last = store.db.execute(
+        select(session_versions.c.version, session_versions.c.fields)
+        .where(session_versions.c.session_id == session_id)
+        .order_by(session_versions.c.version.desc()).limit(1)
+    ).first()
+    if last is None:
+        return None
+    return Session.from_wire({**json.loads(last.fields), "id": session_id, "version": last.version})
 
 
 def _client_name(store: Store, client_id: int) -> str:

@@ -158,6 +158,7 @@ class ClientsFeature:
         ctx.after_commit("booking.remove", self._offered)
         ctx.hook(frames.SESSION_CREATE, Stage.AFTER_WRITE, bookings.created, 30)
         ctx.hook(frames.SESSION_UPDATE, Stage.AFTER_WRITE, bookings.updated, 30)
+        ctx.hook(frames.SESSION_DELETE, Stage.BEFORE_WRITE, bookings.deleting, 30)
         ctx.hook(frames.SESSION_DELETE, Stage.AFTER_WRITE, bookings.deleted, 30)
         # A group session carries its clients, capacity and places taken wherever a session is read
         # or changed: the schedule query, and the session.* replies and events (one dict for both).
