@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import String, Text, select
 
 from swan_desktop.protocol.timefmt import format_ts
@@ -177,7 +178,7 @@ class HeldMailbox(RefusingMailbox):
 
 
 async def test_an_email_in_flight_when_its_client_is_erased_is_recorded_without_the_address(
-        tmp_path: Path) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The confirmation is with the mail server when the client is erased; its refusal (which
     quotes the address) is written after the erasure, without the address. The reminder claimed
     with it and the cancellation queued meanwhile are never sent."""
@@ -223,6 +224,8 @@ async def test_an_email_in_flight_when_its_client_is_erased_is_recorded_without_
         assert emails()["cancellation"] == ("dropped", "", NOT_SENT)
         assert held.recipients == [PERSONAL["email"]], "nothing else was sent"
         assert server.server.store.submit(_traces) == []
+        assert "550 5.1.1 <<recipient>>" in caplog.text and PERSONAL["email"] not in caplog.text, \
+            "nor in the server's log, which erasing cannot reach"
     finally:
         held.released.set()
         await pool.close()

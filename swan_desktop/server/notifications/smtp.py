@@ -206,11 +206,14 @@ async def send_with_retries(config: SmtpConfig, msg: EmailMessage, record: Recor
             await asyncio.to_thread(sender, config, msg)
         except (OSError, smtplib.SMTPException, ValueError) as err:
             detail = in_words(err)
+            # the log names the email, not the person: a client's address (which the mail server's
+            # answer may quote) stays in the database, where erasing the client reaches it
+            logged = detail.replace(str(msg["To"]), "<recipient>") if msg["To"] else detail
             if attempts > len(delays) or permanent(err):
-                log.warning("email to %s failed after %d attempts: %s", msg["To"], attempts, detail)
+                log.warning("email %s failed after %d attempts: %s", msg["Message-ID"], attempts, logged)
                 await record("failed", attempts, detail)
                 return False
-            log.info("email to %s failed (attempt %d), retrying: %s", msg["To"], attempts, detail)
+            log.info("email %s failed (attempt %d), retrying: %s", msg["Message-ID"], attempts, logged)
             await record("retrying", attempts, detail)
             await sleep(delays[attempts - 1])
         else:
