@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from swan_desktop.protocol.timefmt import format_ts
-from swan_desktop.server.clients.emails import BOOKED_AGAIN, RESEND, SWITCHED_OFF, WITHDRAWN
+from swan_desktop.server.clients.emails import BOOKED_AGAIN, CHANGE_GRACE, RESEND, SWITCHED_OFF, WITHDRAWN
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
@@ -379,6 +379,11 @@ async def test_emails_waiting_for_a_mail_server_go_as_soon_as_an_admin_sets_one(
         server.stop()
 
 
+def _no_grace(server: EmbeddedServer) -> None:
+    """The outbox's clock past a change notice's grace (emails.CHANGE_GRACE): it goes at once."""
+    server.server.clients.outbox.clock = lambda: datetime.now(UTC) + CHANGE_GRACE + timedelta(minutes=1)
+
+
 def _text(message: Any) -> str:
     part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     return str(part.get_payload(decode=True).decode())
@@ -397,6 +402,7 @@ async def test_a_booked_client_is_told_when_their_session_moves_or_changes_room(
     event, newer; changed again (the room): told again. Its notes changed: nothing."""
     controller, inbox = smtpd
     server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server yet: the confirmation waits
+    _no_grace(server)
     pool = Clients(server)
     try:
         rita, session = await book_emailed_sessions(pool)
@@ -457,6 +463,7 @@ async def test_a_weekly_series_is_confirmed_once_and_a_move_told_once(
     week."""
     inbox = smtpd[1]
     async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        _no_grace(server)
         ava = (await boss.ok("client.create", {"name": "Ava", "email": "ava@example.com",
                                                "consent": {"reminders": True}}))["client"]
         first = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
@@ -512,6 +519,7 @@ async def test_a_session_cancelled_by_mistake_and_booked_again(
     confirmation and reminder do."""
     controller, inbox = smtpd
     server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server yet: everything waits
+    _no_grace(server)
     pool = Clients(server)
     try:
         rita, session = await book_emailed_sessions(pool)
@@ -565,6 +573,7 @@ async def test_a_change_made_while_the_last_notice_is_being_sent_is_told_too(tmp
     mail.start()
     try:
         async with _studio(tmp_path, mail) as (server, boss):
+            _no_grace(server)
             rita = await _booked_in_three_days(boss)
             await until(lambda: len(held.messages) == 1, what="the confirmation")
             [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
@@ -627,3 +636,59 @@ async def test_a_booked_session_deleted_is_told_as_a_cancellation(
     finally:
         await pool.close()
         server.stop()
+
+
+async def test_changes_made_together_reach_the_client_as_one_email(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """The desk moves Rita's session, moves it again, and gives her two other sessions another
+    room and another trainer, one request each: after the grace (emails.CHANGE_GRACE) she gets
+    one "Bookings changed" with the three as they are now, and a calendar file holding them."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        rita = (await boss.ok("client.create", {"name": "Rita", "email": "rita@example.com",
+                                                "consent": {"reminders": True}}))["client"]
+        base = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
+        sessions = []
+        for day in range(3):
+            start = base + timedelta(days=day)
+            sessions.append((await boss.ok("session.create", {
+                "start": format_ts(start), "end": format_ts(start + timedelta(hours=1)), "trainer_id": 1,
+                "client_id": rita["id"], "allow_overlap": True}))["session"])
+        await until(lambda: len(inbox.messages) == 3, what="the three confirmations")
+
+        async def change(index: int, changes: dict[str, Any]) -> None:
+            s = sessions[index]
+            data = {"id": s["id"], "version": s["version"], "changes": changes, "allow_overlap": True}
+            sessions[index] = (await boss.ok("session.update", data))["session"]
+
+        def at(hour: int) -> dict[str, str]:
+            start = base.replace(hour=hour)
+            return {"start": format_ts(start), "end": format_ts(start + timedelta(hours=1))}
+
+        await change(0, at(6))
+        await change(0, at(7))  # moved again before the notice went
+        await change(1, {"location": "Studio B"})
+        await change(2, {"trainer_id": 2})
+        await flush_outbox(server)
+        assert len(inbox.messages) == 3, "not yet: the desk may not be done"
+
+        server.server.clients.outbox.clock = lambda: datetime.now(UTC) + CHANGE_GRACE + timedelta(minutes=1)
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 4, what="the one change email")
+        await flush_outbox(server)
+        assert len(inbox.messages) == 4
+        rcpt, email = inbox.messages[3]
+        text = _text(email)
+        assert rcpt == ["rita@example.com"] and email["Subject"].endswith("Bookings changed")
+        assert "these 3 sessions of yours have changed" in text and text.count("\n- Your session") == 3
+        assert f"{base.replace(hour=7):%A %d %B %Y, %H:%M}" in text and "Room: Studio B" in text
+        assert f"{base.replace(hour=6):%H:%M}" not in text, "the session as it is now, not as first moved"
+        assert _ics(email).count("BEGIN:VEVENT") == 3
+
+        async def recorded() -> bool:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            ids = {m["message_id"] for m in listed if m["kind"] == "change" and m["status"] == "sent"}
+            return len([m for m in listed if m["kind"] == "change"]) == 3 and ids == {email["Message-ID"]}
+
+        await until_answered(recorded, what="the three change notices recorded as that one email")

@@ -37,6 +37,9 @@ _SUBJECTS = {
     "offer": "A place is free",
 }
 _SET = dialect.upsert(studio_settings, ("value",))
+#: How long a change notice waits before it goes: further changes meanwhile (the session moved
+#: again, the client's other sessions changed in a bulk edit) go in the same email.
+CHANGE_GRACE = timedelta(minutes=2)
 #: Why an email to a client whose personal data was erased before it went is never sent.
 NOT_SENT = "not sent: the client's personal data was erased"
 #: Why one is not sent when the client's record, by the time it is due, has no email address or
@@ -99,7 +102,7 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
     rules = reminder_settings(store)
     if not to or session.start <= now or not wanted(rules, kind):
         return False
-    due = now
+    due = _due(kind, now)
     if kind == "reminder":
         due = max(now, session.start - timedelta(hours=rules["hours_before"]))
     result = store.db.execute(
@@ -116,6 +119,11 @@ def queue(store: Store, session: Session, client_id: int, kind: str, now: dateti
         },
     )
     return bool(result.rowcount)
+
+
+def _due(kind: str, now: datetime) -> datetime:
+    """When an email of ``kind`` queued now goes (a reminder's own time aside)."""
+    return now + CHANGE_GRACE if kind == "change" else now
 
 
 def wanted(rules: dict[str, Any], kind: str) -> bool:
@@ -245,7 +253,8 @@ def _again(store: Store, session: Session, client_id: int, kind: str, now: datet
     store.db.execute(
         update(client_emails)
         .where(*theirs, client_emails.c.status.in_(("sent", "failed", "dropped")))
-        .values(status="pending", due_at=format_ts(now), to_addr=to, detail="", message_id=None, sent_at=None)
+        .values(status="pending", due_at=format_ts(_due(kind, now)), to_addr=to, detail="", message_id=None,
+                sent_at=None)
     )
     # being sent now, as it was before this change: marked to go once more (outbox._finish)
     store.db.execute(update(client_emails).where(*theirs, client_emails.c.status == "sending")

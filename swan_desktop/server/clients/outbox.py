@@ -15,9 +15,11 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select, update
 
@@ -45,7 +47,8 @@ BATCH = 50
 
 
 def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:
-    """Due rows, marked ``sending`` in one transaction (so each is handed out once)."""
+    """Due rows, marked ``sending`` in one transaction (so each is handed out once), with the other
+    change notices waiting for the clients of those among them (they go in one email)."""
     with store.transaction():
         rows = [
             dict(r)
@@ -56,6 +59,13 @@ def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, An
                 .limit(limit)
             ).mappings()
         ]
+        changing = {r["client_id"] for r in rows if r["kind"] == "change"}
+        if changing:  # their other change notices, due or not: one email
+            taken = {r["id"] for r in rows}
+            waiting = select(client_emails).where(
+                client_emails.c.status == "pending", client_emails.c.kind == "change",
+                client_emails.c.client_id.in_(changing)).order_by(client_emails.c.id)
+            rows += [dict(r) for r in store.db.execute(waiting).mappings() if r["id"] not in taken]
         if rows:
             store.db.execute(
                 update(client_emails)
@@ -63,6 +73,22 @@ def _claim(store: Store, now: datetime, limit: int = BATCH) -> list[dict[str, An
                 .values(status="sending")
             )
     return rows
+
+
+def _emails(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Claimed rows as the emails they make: one client's change notices together, the rest one
+    each."""
+    out: list[list[dict[str, Any]]] = []
+    changes: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["kind"] != "change":
+            out.append([row])
+        elif row["client_id"] in changes:
+            changes[row["client_id"]].append(row)
+        else:
+            changes[row["client_id"]] = [row]
+            out.append(changes[row["client_id"]])
+    return out
 
 
 def _interrupted(store: Store) -> int:
@@ -106,39 +132,41 @@ def _finish(store: Store, row: dict[str, Any], status: str, detail: str, message
         )
 
 
-def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | str:
-    """The message for a claimed outbox row, or why it is not sent: the client was erased since it
-    was claimed (a batch is claimed at once and sent one by one), their record has no address or
-    consent now, the studio switched that kind off, or the session is gone. It goes to the address
-    the client's record has now (a reminder is queued days before it is due)."""
+@dataclass
+class _Part:
+    """One row's share of an email: its session, and the words for it."""
+
+    row: dict[str, Any]
+    session: Session
+    what: str
+    who: str
+    when: str
+    #: The sessions its calendar file holds (a series' later occurrences with it).
+    booking: list[Session]
+    repeats: str
+
+
+def _why_not(store: Store, row: dict[str, Any]) -> str:
+    """Why a claimed row is not sent now ("" when it is): the client was erased since it was
+    claimed (a batch is claimed at once and sent one by one), their record has no address or
+    consent now, or the studio switched that kind off."""
     if not store.db.execute(select(client_emails.c.to_addr).where(client_emails.c.id == row["id"])).scalar():
         return NOT_SENT
-    to = address(store, row["client_id"])  # as the client's record is now, not when it was queued
-    if not to:
+    if not address(store, row["client_id"]):  # as the client's record is now, not when it was queued
         return WITHDRAWN
     if not wanted(reminder_settings(store), row["kind"]):
         return SWITCHED_OFF
+    return ""
+
+
+def _part(store: Store, row: dict[str, Any], zone: ZoneInfo) -> _Part | None:
     session = store.session(row["session_id"])
     if session is None and row["kind"] == "cancellation":  # deleted: as it was when it went
         session = _as_it_was(store, row["session_id"])
     if session is None:
-        return "the session is gone"
-    studio_name = settings.read(store).get("studio_name") or "the studio"
-    zone = calendar_studio.zone(store)
+        return None
     trainer = store.trainer(session.trainer_id)
     kind_row = store.session_type(session.session_type_id) if session.session_type_id else None
-    what = kind_row.name if kind_row else "session"
-    local = session.start.astimezone(zone)
-    when = f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
-    name = _client_name(store, row["client_id"])
-    who = trainer.name if trainer else "your trainer"
-    lines = {
-        "confirmation": f"your {what} with {who} is booked for {when}.",
-        "reminder": f"a reminder: your {what} is on {when}.",
-        "cancellation": f"your {what} on {when} is cancelled.",
-        "change": f"your {what} has changed: it is now with {who} on {when}.",
-        "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
-    }
     booking = [session]
     repeats = ""
     if row["kind"] in ("confirmation", "change"):
@@ -152,22 +180,65 @@ def compose(store: Store, row: dict[str, Any], sender: str) -> EmailMessage | st
         repeats = (f"The next session of this series, on {day}, is cancelled with it.\n" if len(also) == 1
                    else f"The {len(also)} later sessions of this series are cancelled with it, the last on "
                    f"{day}.\n")
-    body = (
-        f"Hello {name},\n\n{lines[row['kind']]}\n"
-        + (f"Room: {session.location}\n" if session.location else "")
-        + repeats
-        + f"\n{studio_name}\n"
-    )
-    msg = smtp.build_message(sender, to, f"{studio_name}: {row['subject']}", body)
-    if row["kind"] in ("confirmation", "change"):
+    return _Part(row, session, kind_row.name if kind_row else "session",
+                 trainer.name if trainer else "your trainer",
+                 f"{session.start.astimezone(zone):%A %d %B %Y, %H:%M} ({zone.key})", booking, repeats)
+
+
+def _line(part: _Part) -> str:
+    what, who, when = part.what, part.who, part.when
+    return {
+        "confirmation": f"your {what} with {who} is booked for {when}.",
+        "reminder": f"a reminder: your {what} is on {when}.",
+        "cancellation": f"your {what} on {when} is cancelled.",
+        "change": f"your {what} has changed: it is now with {who} on {when}.",
+        "offer": f"a place is free in the {what} on {when}. Reply or call us to take it.",
+    }[part.row["kind"]]
+
+
+def compose(store: Store, rows: list[dict[str, Any]],
+            sender: str) -> tuple[EmailMessage | None, dict[int, str]]:
+    """The one message for claimed rows (one row, or one client's change notices: a bulk edit of
+    their sessions is one email), and why each row left out is not sent (its ``id``: the reason).
+    It goes to the address the client's record has now (a reminder is queued days before it is
+    due)."""
+    reasons: dict[int, str] = {}
+    parts: list[_Part] = []
+    zone = calendar_studio.zone(store)
+    for row in rows:
+        why = _why_not(store, row)
+        part = None if why else _part(store, row, zone)
+        if part is None:
+            reasons[row["id"]] = why or "the session is gone"
+        else:
+            parts.append(part)
+    if not parts:
+        return None, reasons
+    first = parts[0]
+    studio_name = settings.read(store).get("studio_name") or "the studio"
+    hello = f"Hello {_client_name(store, first.row['client_id'])},\n\n"
+    if len(parts) == 1:
+        room = f"Room: {first.session.location}\n" if first.session.location else ""
+        body = f"{hello}{_line(first)}\n{room}{first.repeats}"
+        subject = first.row["subject"]
+    else:
+        items = "".join(f"- {_line(p)[0].upper()}{_line(p)[1:]}"
+                        + (f" Room: {p.session.location}." if p.session.location else "") + "\n"
+                        + (f"  {p.repeats}" if p.repeats else "") for p in parts)
+        body = f"{hello}these {len(parts)} sessions of yours have changed:\n{items}"
+        subject = "Bookings changed"
+    msg = smtp.build_message(sender, address(store, first.row["client_id"]), f"{studio_name}: {subject}",
+                             f"{body}\n{studio_name}\n")
+    if first.row["kind"] in ("confirmation", "change"):
+        booking = list({s.id: s for p in parts for s in p.booking}.values())
         ics = export_sessions(
             booking,
             calendar_name=studio_name,
             trainer_name=lambda trainer_id: t.name if (t := store.trainer(trainer_id)) else "",
-            type_name=lambda _: what,
+            type_name=lambda type_id: t.name if type_id and (t := store.session_type(type_id)) else "session",
         )
         msg.add_attachment(ics, maintype="text", subtype="calendar", filename="booking.ics")
-    return msg
+    return msg, reasons
 
 
 def _later_in_series(store: Store, session: Session, cancelled_for: int | None = None) -> list[Session]:
@@ -260,14 +331,17 @@ class Outbox:
             return 0
         sent = 0
         while rows := await self._store.run(_claim, self.clock()):  # until none: one sent again is due
-            for row in rows:
-                sent += await self._send(config, row)
+            for group in _emails(rows):
+                sent += await self._send(config, group)
         return sent
 
-    async def _send(self, config: smtp.SmtpConfig, row: dict[str, Any]) -> int:
-        msg = await self._store.run(compose, row, config.sender)
-        if isinstance(msg, str):
-            await self._store.run(_finish, row, "dropped", msg, None)
+    async def _send(self, config: smtp.SmtpConfig, rows: list[dict[str, Any]]) -> int:
+        """Send one email for ``rows`` (see :func:`compose`); 1 when it went."""
+        msg, reasons = await self._store.run(compose, rows, config.sender)
+        for row in rows:
+            if row["id"] in reasons:
+                await self._store.run(_finish, row, "dropped", reasons[row["id"]], None)
+        if msg is None:
             return 0
         outcome: dict[str, str] = {}
 
@@ -275,8 +349,8 @@ class Outbox:
             outcome.update(status=status, detail=detail)
 
         ok = await smtp.send_with_retries(config, msg, record)
-        await self._store.run(
-            _finish, row, "sent" if ok else "failed", outcome.get("detail", ""), str(msg["Message-ID"]),
-            str(msg["To"]),
-        )
+        for row in rows:
+            if row["id"] not in reasons:
+                await self._store.run(_finish, row, "sent" if ok else "failed", outcome.get("detail", ""),
+                                      str(msg["Message-ID"]), str(msg["To"]))
         return int(ok)
