@@ -98,13 +98,23 @@ def address(store: Store, client_id: int) -> str:
 
 def queue(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> bool:
     """Queue one email (once per session, client and kind); False when it is not to be sent."""
+    to = _sendable(store, session, client_id, kind, now)
+    return bool(to) and _insert(store, session, client_id, kind, now, to)
+
+
+def _sendable(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> str:
+    """The client's address if an email of ``kind`` about ``session`` is to go to them ("" if not)."""
     to = address(store, client_id)
-    rules = reminder_settings(store)
-    if not to or session.start <= now or not wanted(rules, kind):
-        return False
+    if not to or session.start <= now or not wanted(reminder_settings(store), kind):
+        return ""
+    return to
+
+
+def _insert(store: Store, session: Session, client_id: int, kind: str, now: datetime, to: str) -> bool:
+    """The row, unless the (session, client, kind) has one already; whether it was new."""
     due = _due(kind, now)
     if kind == "reminder":
-        due = max(now, session.start - timedelta(hours=rules["hours_before"]))
+        due = max(now, session.start - timedelta(hours=reminder_settings(store)["hours_before"]))
     result = store.db.execute(
         dialect.insert_ignore(client_emails),
         {
@@ -244,10 +254,8 @@ def _theirs(session_id: int, client_id: int) -> tuple[ColumnElement[bool], Colum
 def _again(store: Store, session: Session, client_id: int, kind: str, now: datetime) -> None:
     """Queue ``kind`` for the client, or send the one they had again: there is one row per
     (session, client, kind), and a session may be moved, or cancelled, more than once."""
-    if queue(store, session, client_id, kind, now):
-        return
-    to = address(store, client_id)
-    if not to or session.start <= now or not wanted(reminder_settings(store), kind):
+    to = _sendable(store, session, client_id, kind, now)
+    if not to or _insert(store, session, client_id, kind, now, to):
         return
     theirs = (*_theirs(session.id, client_id), client_emails.c.kind == kind)
     store.db.execute(
