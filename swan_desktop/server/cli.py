@@ -1,6 +1,6 @@
 """The ``swan-server`` command: ``serve`` a database (optionally over TLS, with limits, with daily
 backups), ``init`` a new studio's first admin, ``user add``, ``backup``/``restore``, or
-``db upgrade|current|history``."""
+``db upgrade|current|history|restored``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``swan-server db upgrade|current|history --db PATH``, and the upgrade ``serve`` and
+"""``swan-server db upgrade|current|history|restored --db PATH``, and the upgrade ``serve`` and
 ``user add`` do before they open the database."""
 
 from __future__ import annotations
@@ -6,8 +6,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from .backup.files import ServerLock
+from .backup.restored import start_over
 from .storage import dialect, migrate
 
 #: The environment variable ``--db`` falls back to (a URL with a password stays out of ``ps``).
@@ -34,6 +37,10 @@ def add_parser(commands: Any) -> None:
     history = db_commands.add_parser("history", help="list this release's schema revisions, oldest first")
     history.add_argument("--db", default=os.environ.get(DB_URL_ENV) or None,
                          help="SQLite database file or postgresql:// URL (marks the revision it is at)")
+    restored = db_commands.add_parser(
+        "restored", help="after restoring the database another way (pg_restore, a file copied by hand), "
+                         "with every server stopped: desktops load the schedule afresh and sign in again")
+    restored.add_argument("--db", **db_option("SQLite database file"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,10 +50,35 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.db_command == "history":
             return _history(args.db)
+        if args.db_command == "restored":
+            return _restored(args.db)
         return 0 if upgrade_or_refuse(args.db, quiet_when_current=False, out=sys.stdout) else 1
     except migrate.SchemaError as exc:
         print(f"swan-server: {exc}", file=sys.stderr)
         return 1
+
+
+def _restored(target: str) -> int:
+    """Start ``target`` over (:func:`.backup.restored.start_over`) once its schema is this release's;
+    a SQLite file only while no server holds it (PostgreSQL's instances the admin stops)."""
+    name = dialect.display(target)
+    lock = None
+    if not dialect.is_postgres(target):
+        if not Path(target).is_file():
+            print(f"swan-server: no database at {name}", file=sys.stderr)
+            return 1
+        lock = ServerLock(target)
+        if not lock.acquire():
+            print(f"swan-server: a server is using {name}; stop it first", file=sys.stderr)
+            return 1
+    try:
+        if not upgrade_or_refuse(target):
+            return 1
+        print(f"{name}: {start_over(target).describe()}")
+        return 0
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _history(path: str | None) -> int:

@@ -44,12 +44,12 @@ def run(args: argparse.Namespace, read_password: Callable[[], str | None]) -> in
             size = files.backup(args.db, args.to)
             print(f"backed up {args.db} to {args.to} ({size} bytes)")
             return 0
-        kept = files.restore(args.db, args.source)
+        kept, started = files.restore(args.db, args.source)
     except files.BackupError as exc:
         print(f"swan-server: {exc}", file=sys.stderr)
         return 1
-    aside = f"; the replaced file is kept as {kept}" if kept else ""
-    print(f"restored {args.db} from {args.source}{aside}")
+    aside = f" (the replaced file is kept as {kept})" if kept else ""
+    print(f"restored {args.db} from {args.source}{aside}: {started.describe()}")
     return 0
 
 

@@ -54,7 +54,7 @@ class RealServer:
 
 
 @contextlib.asynccontextmanager
-async def serving(db: Path, *extra: str) -> AsyncIterator[RealServer]:
+async def serving(db: str | Path, *extra: str) -> AsyncIterator[RealServer]:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = await asyncio.create_subprocess_exec(
         *CLI, "serve", "--db", str(db), "--port", "0", *extra,

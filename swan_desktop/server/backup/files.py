@@ -5,7 +5,8 @@
   the copy passed ``PRAGMA quick_check``;
 - :func:`restore` checks the copy first (``PRAGMA integrity_check``, ours, a
   schema this release knows), refuses while a server holds the database (see
-  :class:`ServerLock`), keeps the file it replaces beside it
+  :class:`ServerLock`), gives the copy a new event epoch and ends every sign-in
+  (:mod:`.restored`), keeps the file it replaces beside it
   (``<name>.before-restore-<UTC stamp>``) and removes the old WAL files so
   none of them is replayed over the restored data;
 - :class:`ServerLock` is an exclusive OS lock (``flock``; ``msvcrt.locking`` on
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from ..storage import dialect, migrate
+from .restored import StartedOver, start_over
 
 
 class BackupError(Exception):
@@ -133,9 +135,11 @@ def check_restorable(source: Path) -> None:
         raise BackupError(reason)
 
 
-def restore(db: str | Path, source: str | Path, now: datetime | None = None) -> Path | None:
-    """Replace ``db`` with the backup ``source``. Returns where the replaced file was kept (None if
-    there was none). Refused while a server holds ``db``."""
+def restore(db: str | Path, source: str | Path,
+            now: datetime | None = None) -> tuple[Path | None, StartedOver]:
+    """Replace ``db`` with the backup ``source``, started over (:func:`.restored.start_over`). Returns
+    where the replaced file was kept (None if there was none) and what starting over did. Refused while
+    a server holds ``db``."""
     db, source = Path(db), Path(source)
     check_restorable(source)
     lock = ServerLock(db)
@@ -146,6 +150,7 @@ def restore(db: str | Path, source: str | Path, now: datetime | None = None) -> 
         partial = db.with_name(f"{db.name}.restoring")
         partial.unlink(missing_ok=True)
         dialect.backup(source, partial)
+        started = start_over(partial)
         if db.exists():
             kept = db.with_name(f"{db.name}.before-restore-{stamp(now)}")
             os.replace(db, kept)
@@ -156,6 +161,6 @@ def restore(db: str | Path, source: str | Path, now: datetime | None = None) -> 
             elif old.exists():
                 old.unlink()
         os.replace(partial, db)
-        return kept
+        return kept, started
     finally:
         lock.release()
