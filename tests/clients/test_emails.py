@@ -15,7 +15,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from swan_desktop.protocol.timefmt import format_ts
-from swan_desktop.server.clients.emails import BOOKED_AGAIN, CHANGE_GRACE, RESEND, SWITCHED_OFF, WITHDRAWN
+from swan_desktop.server.clients.emails import (
+    BOOKED_AGAIN,
+    CHANGE_GRACE,
+    RESEND,
+    SWITCHED_OFF,
+    TOO_LATE,
+    WITHDRAWN,
+)
 from swan_desktop.server.clients.tables import client_emails
 from swan_desktop.server.embedded import EmbeddedServer
 from swan_desktop.server.notifications import SmtpConfig
@@ -142,12 +149,12 @@ async def test_reminder_settings_are_admin_only(tmp_path: Path) -> None:
         server.stop()
 
 
-async def _booked_in_three_days(boss: WsClient, name: str = "Rita",
-                                email: str = "rita@example.com") -> dict[str, Any]:
-    """Rita (who agreed to reminders), booked three days from now."""
+async def _booked_ahead(boss: WsClient, name: str = "Rita", email: str = "rita@example.com",
+                       days: int = 3) -> dict[str, Any]:
+    """Rita (who agreed to reminders), booked ``days`` from now."""
     rita = (await boss.ok("client.create", {"name": name, "email": email,
                                             "consent": {"reminders": True}}))["client"]
-    soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=3)
+    soon = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=days)
     await boss.ok("session.create", {"start": format_ts(soon), "end": format_ts(soon + timedelta(hours=1)),
                                      "trainer_id": 1, "client_id": rita["id"], "allow_overlap": True})
     return dict(rita)
@@ -180,7 +187,7 @@ async def test_the_studios_mail_server_is_set_by_an_admin_and_a_test_email_arriv
         assert message["Subject"].endswith(": test email") and message["Message-ID"] == sent["message_id"]
 
         # a client's booking confirmation goes through the studio's mail server too
-        await _booked_in_three_days(boss)
+        await _booked_ahead(boss)
         await flush_outbox(server)
         await until(lambda: len(inbox.messages) == 2, what="the confirmation (the reminder is not due yet)")
         assert inbox.messages[1][1]["Subject"].endswith("Booking confirmed")
@@ -211,7 +218,7 @@ async def test_reminders_switched_off_are_not_queued_and_a_failing_server_is_rep
         assert (bad["code"], bad["data"]["field"]) == ("invalid", "to")
         bad = await boss.error("reminder.settings", {"smtp": {**STUDIO_SMTP, "host": "mail server; rm"}})
         assert (bad["code"], bad["data"]["field"]) == ("invalid", "smtp.host")
-        rita = await _booked_in_three_days(boss)
+        rita = await _booked_ahead(boss)
         kinds = [m["kind"] for m in (await boss.ok("client.get", {"id": rita["id"]}))["messages"]]
         assert kinds == ["confirmation"], "no reminder while reminders are off"
         await pool.close()
@@ -248,8 +255,8 @@ async def test_a_reminder_goes_to_the_address_and_consent_the_client_has_when_it
     address meanwhile: it goes to the new one. Bea withdraws her consent: she gets nothing."""
     inbox = smtpd[1]
     async with _studio(tmp_path, smtpd[0]) as (server, boss):
-        rita = await _booked_in_three_days(boss)
-        bea = await _booked_in_three_days(boss, "Bea", "bea@example.com")
+        rita = await _booked_ahead(boss)
+        bea = await _booked_ahead(boss, "Bea", "bea@example.com")
         await flush_outbox(server)
         await until(lambda: len(inbox.messages) == 2, what="both booking confirmations")
         await boss.ok("client.update", {"id": rita["id"], "changes": {"email": "rita.lobo@example.com"}})
@@ -282,7 +289,7 @@ async def test_reminders_already_waiting_follow_the_studios_settings(
     session ahead has its reminder again."""
     inbox = smtpd[1]
     async with _studio(tmp_path, smtpd[0]) as (server, boss):
-        rita = await _booked_in_three_days(boss)
+        rita = await _booked_ahead(boss)
         [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
         start = datetime.fromisoformat(session["start"])
 
@@ -574,7 +581,7 @@ async def test_a_change_made_while_the_last_notice_is_being_sent_is_told_too(tmp
     try:
         async with _studio(tmp_path, mail) as (server, boss):
             _no_grace(server)
-            rita = await _booked_in_three_days(boss)
+            rita = await _booked_ahead(boss)
             await until(lambda: len(held.messages) == 1, what="the confirmation")
             [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
             held.released.clear()
@@ -608,7 +615,7 @@ async def test_a_booked_session_deleted_is_told_as_a_cancellation(
     pool = Clients(server)
     try:
         boss = await pool.signed_in("boss")
-        bea = await _booked_in_three_days(boss, "Bea", "bea@example.com")
+        bea = await _booked_ahead(boss, "Bea", "bea@example.com")
         [first] = (await boss.ok("client.get", {"id": bea["id"]}))["upcoming"]
         await boss.ok("session.delete", {"id": first["id"], "version": first["version"]})
         smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
@@ -616,7 +623,7 @@ async def test_a_booked_session_deleted_is_told_as_a_cancellation(
         await flush_outbox(server)
         assert inbox.messages == [], "Bea never heard of it: she hears nothing"
 
-        rita = await _booked_in_three_days(boss)
+        rita = await _booked_ahead(boss)
         await until(lambda: len(inbox.messages) == 1, what="Rita's confirmation")
         [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
 
@@ -692,3 +699,31 @@ async def test_changes_made_together_reach_the_client_as_one_email(
             return len([m for m in listed if m["kind"] == "change"]) == 3 and ids == {email["Message-ID"]}
 
         await until_answered(recorded, what="the three change notices recorded as that one email")
+
+
+async def test_emails_about_a_session_that_began_while_the_server_was_off_are_not_sent(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Rita's session is in three days, Bea's in five; the studio's server is off from the booking
+    until Rita's session has begun (a long weekend). Then Rita is not sent a confirmation and a
+    reminder of a session already under way; her card says why. Bea, whose session is still ahead,
+    gets her confirmation late, and her reminder when it is due."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        rita = await _booked_ahead(boss)
+        await _booked_ahead(boss, "Bea", "bea@example.com", days=5)
+        outbox = server.server.clients.outbox
+        outbox.clock = lambda: datetime.now(UTC) + timedelta(days=3, minutes=10)  # back after Rita's start
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 1, what="Bea's late confirmation")
+        assert [(rcpt, m["Subject"].rpartition(": ")[2]) for rcpt, m in inbox.messages] == [
+            (["bea@example.com"], "Booking confirmed")]
+        listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+        assert _messages(listed) == {"confirmation": ("dropped", "rita@example.com"),
+                                     "reminder": ("dropped", "rita@example.com")}
+        assert {m["detail"] for m in listed} == {TOO_LATE}
+        outbox.clock = lambda: datetime.now(UTC) + timedelta(days=4, hours=1)  # Bea's reminder is due
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 2, what="Bea's reminder")
+        rcpt, reminder = inbox.messages[1]
+        assert rcpt == ["bea@example.com"] and reminder["Subject"].endswith("Reminder")

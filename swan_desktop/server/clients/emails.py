@@ -51,6 +51,9 @@ RESEND = "to be sent again: the session changed while this was being sent"
 BOOKED_AGAIN = "not sent: the session was booked again"
 #: Why one is not sent when the studio switched that kind of email off after it was queued.
 SWITCHED_OFF = "not sent: the studio switched these emails off"
+#: Why one is not sent once its session has begun: it could not go while it was of use (the
+#: server was not running, or no mail server was set, when it was due).
+TOO_LATE = "not sent: the session had begun before it could go"
 
 
 # -- settings ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ..notifications import smtp
 from ..store import Store, session_from_row
 from ..worker import AsyncStore
 from . import groups, records
-from .emails import NOT_SENT, RESEND, SWITCHED_OFF, WITHDRAWN, address, reminder_settings, wanted
+from .emails import NOT_SENT, RESEND, SWITCHED_OFF, TOO_LATE, WITHDRAWN, address, reminder_settings, wanted
 from .tables import client_emails
 
 log = logging.getLogger(__name__)
@@ -196,18 +196,22 @@ def _line(part: _Part) -> str:
     }[part.row["kind"]]
 
 
-def compose(store: Store, rows: list[dict[str, Any]],
-            sender: str) -> tuple[EmailMessage | None, dict[int, str]]:
+def compose(store: Store, rows: list[dict[str, Any]], sender: str,
+            now: datetime) -> tuple[EmailMessage | None, dict[int, str]]:
     """The one message for claimed rows (one row, or one client's change notices: a bulk edit of
     their sessions is one email), and why each row left out is not sent (its ``id``: the reason).
     It goes to the address the client's record has now (a reminder is queued days before it is
-    due)."""
+    due), and none goes about a session that has begun by ``now``: a reminder or a confirmation
+    that waited while the studio's server was off over a weekend, or for a mail server, would
+    otherwise reach the client after the session."""
     reasons: dict[int, str] = {}
     parts: list[_Part] = []
     zone = calendar_studio.zone(store)
     for row in rows:
         why = _why_not(store, row)
         part = None if why else _part(store, row, zone)
+        if part is not None and part.session.start <= now:
+            part, why = None, TOO_LATE
         if part is None:
             reasons[row["id"]] = why or "the session is gone"
         else:
@@ -337,7 +341,7 @@ class Outbox:
 
     async def _send(self, config: smtp.SmtpConfig, rows: list[dict[str, Any]]) -> int:
         """Send one email for ``rows`` (see :func:`compose`); 1 when it went."""
-        msg, reasons = await self._store.run(compose, rows, config.sender)
+        msg, reasons = await self._store.run(compose, rows, config.sender, self.clock())
         for row in rows:
             if row["id"] in reasons:
                 await self._store.run(_finish, row, "dropped", reasons[row["id"]], None)
