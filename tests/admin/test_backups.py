@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from swan_desktop.server.backup import retention
 from swan_desktop.server.backup.files import ServerLock
 from swan_desktop.server.backup.service import Backups
 from swan_desktop.server.embedded import EmbeddedServer
-from swan_desktop.server.monitor.services import Health
+from swan_desktop.server.monitor.services import Health, ServiceReport, ServiceState
 from swan_desktop.server.store import Store
 from tests.server.support import FAST_HASHER, PASSWORDS, Clients
+from tests.support.poll import until
 
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # a Monday
 
@@ -105,5 +107,62 @@ async def test_admins_are_notified_when_the_last_good_backup_is_too_old(tmp_path
         assert state is not None and state.status is Health.DEGRADED
         assert "no good backup for 30 h" in state.reason and "no database" in state.reason
     finally:
+        await pool.close()
+        srv.stop()
+
+
+async def test_a_server_back_after_a_weekend_makes_its_backup_without_alarming_the_admins(
+    tmp_path: Path,
+) -> None:
+    """The newest backup is 60 h old when the server starts on Monday; it makes one at once. While
+    that backup is being made (held here until the monitor has looked several times) the service
+    says so; the admins are told nothing, neither "degraded" nor "recovered"."""
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    (directory / retention.name_for(datetime.now(UTC) - timedelta(hours=60))).write_bytes(b"old")
+    db = tmp_path / "studio.sqlite3"
+    store = Store(db)
+    store.upsert_user("boss", "Boss", Role.ADMIN, FAST_HASHER.hash(PASSWORDS["boss"]))
+    store.close()
+    srv = EmbeddedServer(db, demo=False, hasher=FAST_HASHER)
+    backups = srv.server.backups = Backups(db, directory)
+    held = threading.Event()
+    copy = backups.back_up_now
+
+    def held_copy() -> Path:
+        held.wait(10)
+        return copy()
+
+    backups.back_up_now = held_copy  # type: ignore[method-assign]
+    looks = [0]
+    probe = backups.probe
+
+    async def counted() -> ServiceReport:
+        looks[0] += 1
+        return await probe()
+
+    backups.probe = counted  # type: ignore[method-assign]
+    srv.server.monitor.interval_s = 0.05
+    srv.start()
+    pool = Clients(srv)
+    try:
+        boss = await pool.signed_in("boss")
+
+        def state() -> ServiceState:
+            found = srv.server.services.state("backups")
+            assert found is not None
+            return found
+
+        await until(lambda: state().reason.startswith("making a backup now"), what="the backup being made")
+        looked = looks[0]
+        await until(lambda: looks[0] >= looked + 3, what="three more looks by the monitor")
+        assert state().status is Health.UNKNOWN and "60 h ago" in state().reason
+        held.set()
+        await until(lambda: state().status is Health.HEALTHY, what="the new backup")
+        assert len(retention.backups(directory)) == 2
+        titles = {n["title"] for n in (await boss.ok("notification.query", {}))["notifications"]}
+        assert not {t for t in titles if t.startswith("Backups")}, titles
+    finally:
+        held.set()
         await pool.close()
         srv.stop()
