@@ -46,7 +46,7 @@ SQLITE_ONLY = frozenset({
     "admin/test_accounts.py::test_a_new_account_signs_in_with_its_one_time_password_which_is_not_stored",
     "admin/test_backups.py::test_admins_are_notified_when_the_last_good_backup_is_too_old",
     "admin/test_backups.py::test_a_server_back_after_a_weekend_makes_its_backup_without_alarming_the_admins",
-    "admin/test_restore_starts_over.py::test_db_restored_is_refused_while_a_server_holds_the_file_or_when_there_is_none",
+    "admin/test_restore_starts_over.py::test_db_restored_is_refused_while_a_server_holds_the_file_or_on_one_not_swans",
     "security/test_amplification.py::test_a_presence_flood_stores_at_most_one_event_a_second",
     "security/test_amplification.py::test_chat_text_is_stored_as_utf8_not_escapes",
     "security/test_sign_out.py::test_user_add_in_another_process_closes_the_users_open_connections",

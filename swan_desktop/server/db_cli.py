@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .backup.files import ServerLock
+from .backup.files import BackupError, ServerLock, check_schema
 from .backup.restored import start_over
 from .storage import dialect, migrate
 
@@ -59,23 +59,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _restored(target: str) -> int:
-    """Start ``target`` over (:func:`.backup.restored.start_over`) once its schema is this release's;
-    a SQLite file only while no server holds it (PostgreSQL's instances the admin stops)."""
+    """Start ``target`` over (:func:`.backup.restored.start_over`): a Swan database of this release
+    or an older one (the next ``serve`` upgrades it); a SQLite file only while no server holds it
+    (PostgreSQL's instances the admin stops)."""
     name = dialect.display(target)
     lock = None
-    if not dialect.is_postgres(target):
-        if not Path(target).is_file():
-            print(f"swan-server: no database at {name}", file=sys.stderr)
-            return 1
-        lock = ServerLock(target)
-        if not lock.acquire():
-            print(f"swan-server: a server is using {name}; stop it first", file=sys.stderr)
-            return 1
     try:
-        if not upgrade_or_refuse(target):
-            return 1
-        print(f"{name}: {start_over(target).describe()}")
+        if not dialect.is_postgres(target):
+            if not Path(target).is_file():
+                raise BackupError(f"no database at {name}")
+            lock = ServerLock(target)
+            if not lock.acquire():
+                lock = None
+                raise BackupError(f"a server is using {name}; stop it first")
+        check_schema(target)
+        print(f"{name} starts over as a restored database.\n{start_over(target).describe()}")
         return 0
+    except BackupError as exc:
+        print(f"swan-server: {exc}", file=sys.stderr)
+        return 1
     finally:
         if lock is not None:
             lock.release()

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, read_password: Callable[[], str | None]) -> in
         print(f"swan-server: {exc}", file=sys.stderr)
         return 1
     aside = f" (the replaced file is kept as {kept})" if kept else ""
-    print(f"restored {args.db} from {args.source}{aside}: {started.describe()}")
+    print(f"restored {args.db} from {args.source}{aside}.\n{started.describe()}")
     return 0
 
 

@@ -7,6 +7,7 @@ they are ``pg_dump`` and ``pg_restore`` (as the README says), then ``swan-server
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ async def test_after_a_restore_desktops_load_afresh_and_every_earlier_sign_in_is
         seen = await desk.event_of("session:created")
         await desk.ok("auth.logout")
     said = _restore(db, copy)
-    assert "signs in again" in said and "2 sign-in(s) ended" in said and "its last change was made at" in said
+    assert "signs in again" in said and "2 sign-in(s) ended" in said and "Its last change was made at" in said
     assert not [p.name for p in tmp_path.iterdir() if ".restoring" in p.name]
     async with serving(db, "--tls", "off") as server:
         # Attack: the desk's sign-in, ended after the backup, is not back with the restored tokens.
@@ -96,10 +97,14 @@ async def test_after_a_restore_desktops_load_afresh_and_every_earlier_sign_in_is
         assert (await desk.ok("schedule.query", RANGE))["sessions"] == [kept, *again]
 
 
-def test_db_restored_is_refused_while_a_server_holds_the_file_or_when_there_is_none(tmp_path: Path) -> None:
+def test_db_restored_is_refused_while_a_server_holds_the_file_or_on_one_not_swans(tmp_path: Path) -> None:
     missing = cli("db", "restored", "--db", str(tmp_path / "none.sqlite3"))
     assert missing.returncode == 1 and "no database at" in missing.stderr
     assert not (tmp_path / "none.sqlite3").exists()
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE notes (text)")
+    foreign = cli("db", "restored", "--db", str(other))
+    assert foreign.returncode == 1 and "not a Swan server database" in foreign.stderr
     db = tmp_path / "studio.sqlite3"
     assert cli("init", "--db", str(db), "--admin", "boss", stdin=BOSS_PASSWORD + "\n").returncode == 0
     lock = ServerLock(db)  # what a running server holds

@@ -124,12 +124,19 @@ def check_restorable(source: Path) -> None:
     verdict = _check(source, "integrity_check")
     if verdict != "ok":
         raise BackupError(f"{source} failed the integrity check: {verdict}")
+    check_schema(source)
+
+
+def check_schema(target: str | Path) -> None:
+    """Refuse a database that is not a Swan one, or is from a newer release (an older one is fine:
+    the next ``serve`` upgrades it)."""
+    name = dialect.display(target)
     try:
-        found = migrate.state(source)
+        found = migrate.state(target)
     except migrate.SchemaError as exc:
-        raise BackupError(f"{source} is not a Swan backup: {exc}") from exc
+        raise BackupError(f"{name}: {exc}") from exc
     if found.empty:
-        raise BackupError(f"{source} is an empty database, not a Swan backup")
+        raise BackupError(f"{name} is an empty database, not a Swan one")
     reason = migrate.refusal(found)
     if reason is not None:
         raise BackupError(reason)

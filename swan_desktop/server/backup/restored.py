@@ -41,11 +41,15 @@ class StartedOver:
     last_change: str | None
 
     def describe(self) -> str:
-        when = f"its last change was made at {self.last_change}" if self.last_change else "it holds no change"
-        return (f"{when}; anything done after that is not in it. Accounts and passwords are as they were "
-                f"then: deactivate again anyone deactivated since, and change again any password changed "
-                f"since. Every desktop signs in again ({self.sign_ins} sign-in(s) ended) and loads the "
-                f"schedule afresh (new event epoch {self.epoch}).")
+        """What whoever restored must know, a line each (for a terminal)."""
+        when = (f"Its last change was made at {self.last_change}: anything done after that is not in it."
+                if self.last_change else "It holds no change.")
+        return "\n".join((
+            when,
+            "Accounts and passwords are as they were then: deactivate again anyone deactivated since, and "
+            "change again any password changed since.",
+            f"Every desktop signs in again ({self.sign_ins} sign-in(s) ended) and loads the schedule afresh "
+            f"(new event epoch {self.epoch})."))
 
 
 def start_over(target: str | Path) -> StartedOver:
