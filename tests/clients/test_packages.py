@@ -120,6 +120,33 @@ async def test_expired_credits_lapse_oldest_sale_first(server: EmbeddedServer, c
     assert await on_server(server, server.server.clients.lapse) == 0  # once only
 
 
+async def test_sessions_use_a_package_before_credits_that_never_expire(
+    server: EmbeddedServer, clients: Clients
+) -> None:
+    """Alice has 2 goodwill credits, buys a 5-credit package and spends 5: the package is used up,
+    so nothing lapses when it expires and her goodwill credits stay. Bob has 1 and spends 1 of his
+    package's 5: 4 lapse and his 1 stays. (Her goodwill credits used to be spent first, and lost
+    with the package.)"""
+    boss = await clients.signed_in("boss")
+    five = await _package(boss, 5, days=30)
+    ids = {}
+    for name, goodwill, used in (("Alice", 2, 5), ("Bob", 1, 1)):
+        client = await new_client(boss, name)
+        ids[name] = client["id"]
+        await boss.ok("credits.adjust", {"client_id": client["id"], "delta": goodwill, "reason": "goodwill"})
+        await boss.ok("package.sell", {"client_id": client["id"], "package_id": five["id"]})
+        for _ in range(used):
+            await boss.ok("credits.adjust", {"client_id": client["id"], "delta": -1, "reason": "session"})
+    service, clock = server.server.clients, server.server.clients.clock
+    service.clock = lambda: clock() + timedelta(days=31)  # the package has expired
+    try:
+        assert await on_server(server, service.lapse) == 4
+    finally:
+        service.clock = clock
+    for name, left in (("Alice", 2), ("Bob", 1)):
+        assert (await boss.ok("credits.ledger", {"client_id": ids[name]}))["balance"] == left, name
+
+
 async def test_an_admin_may_refund_a_late_cancellation_and_a_trainer_may_not(clients: Clients) -> None:
     boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
     rita = await new_client(boss, "Rita")

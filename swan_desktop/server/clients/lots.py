@@ -5,9 +5,11 @@ The rules, replayed over a client's ledger in order (:func:`remaining`):
 - a ``sale`` row is a lot that expires when its sale does; every other credit
   (``opening``, a ``refund``, a positive ``adjustment``) is a lot that never
   expires;
-- a spend (a negative row that is not an ``expiry``) takes from the oldest lot
-  still valid at that moment, then the next; beyond every lot it is owed, and
-  the next lot pays what is owed first;
+- a spend (a negative row that is not an ``expiry``) takes from the oldest sale
+  still valid at that moment, then the next sale, and only then from the credits
+  that never expire, oldest first: a client's goodwill or opening credits are
+  not used up while a package bought after them runs out unused; beyond every
+  lot it is owed, and the next lot pays what is owed first;
 - an ``expiry`` row empties its sale's lot.
 
 :func:`lapse` writes, for each sale past its expiry that has not lapsed, an
@@ -60,7 +62,9 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
             lots.append(_Lot(sale, expiries.get(sale) if sale is not None else None, row.delta - paid))
         elif row.delta < 0:
             need = -row.delta
-            for lot in lots:
+            sales = [lot for lot in lots if lot.sale_id is not None]
+            kept = [lot for lot in lots if lot.sale_id is None]
+            for lot in (*sales, *kept):
                 if need == 0:
                     break
                 if lot.left and (lot.expires_at is None or lot.expires_at > row.at):
