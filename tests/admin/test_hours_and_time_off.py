@@ -50,6 +50,41 @@ async def test_time_off_refuses_a_booking_like_hours_outside_work(clients: Clien
     await boss.ok("session.create", _booking(ana["id"], "10:00", "11:00"))
 
 
+async def test_a_session_booked_before_time_off_is_still_confirmed_and_completed_by_its_trainer(
+    clients: Clients,
+) -> None:
+    """Ana's 10:00 and 17:00 sessions are booked; then she takes Monday morning off sick and her
+    Monday hours end at 16:00. She still confirms and completes both (the client's credit is taken),
+    but moving the first within her time off, or booking a cancelled one again there, is refused."""
+    boss = await clients.signed_in("boss")
+    ana, _, _ = await _studio(boss)
+    trainer = await clients.signed_in("ana")
+    liam = (await boss.ok("client.create", {"name": "Liam"}))["client"]
+    await boss.ok("credits.adjust", {"client_id": liam["id"], "delta": 5, "reason": "start"})
+    booked = [{**_booking(ana["id"], start, end), "client_id": liam["id"]}
+              for start, end in (("10:00", "11:00"), ("17:00", "18:00"), ("11:00", "12:00"))]
+    morning, evening, spare = [(await boss.ok("session.create", b))["session"] for b in booked]
+    spare = (await boss.ok("session.update", {"id": spare["id"], "version": spare["version"],
+                                              "changes": {"status": "cancelled"}}))["session"]
+    await boss.ok("timeoff.add", {"trainer_id": ana["id"], "start": MONDAY, "end": MONDAY, "reason": "sick"})
+    await boss.ok("availability.set", {"trainer_id": ana["id"],
+                                       "hours": [{"weekday": 0, "start": "08:00", "end": "16:00"}]})
+    done = {}
+    for session in (morning, evening):
+        for status in ("confirmed", "completed"):
+            session = (await trainer.ok("session.update", {"id": session["id"], "version": session["version"],
+                                                           "changes": {"status": status}}))["session"]
+        done[session["id"]] = session
+    assert (await boss.ok("credits.ledger", {"client_id": liam["id"]}))["balance"] == 3
+    morning = done[morning["id"]]
+    moved = await trainer.error("session.update", {"id": morning["id"], "version": morning["version"],
+                                                   "changes": {"start": f"{MONDAY}T09:00:00Z"}})
+    assert moved["code"] == "conflict" and "on time off" in moved["message"]
+    again = await trainer.error("session.update", {"id": spare["id"], "version": spare["version"],
+                                                   "changes": {"status": "scheduled"}})
+    assert again["code"] == "conflict" and again["data"]["reason"] == "outside-availability"
+
+
 async def test_working_hours_with_a_break_refuse_a_booking_in_the_break(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     ana, _, _ = await _studio(boss)

@@ -22,7 +22,9 @@ from .messages import CheckIn
 
 CREATE, UPDATE, DELETE = frames.SESSION_CREATE, frames.SESSION_UPDATE, frames.SESSION_DELETE
 CHECKIN = "session.checkin"
-_PLACEMENT = ("start", "end", "trainer_id", "status")
+#: What places a session in a trainer's time (its status only when it comes back from one that
+#: is not a booking: see :func:`check_hours`).
+_PLACEMENT = ("start", "end", "trainer_id")
 
 
 def install(dispatcher: Dispatcher) -> None:
@@ -56,9 +58,14 @@ def check_workflow(change: Change) -> None:
 
 
 def check_hours(change: Change) -> None:
-    candidate = change.after
+    """Working hours and time off, for a new session, a move, or one that becomes a booking again
+    (cancelled or blocked before). Not for a confirmation or completion where it is: time off added,
+    or hours narrowed, after it was booked left it there (the office decides what to do with it), and
+    refusing its trainer to confirm or complete it kept the client's credits from being taken."""
+    candidate, before = change.after, change.before
     assert candidate is not None
-    if change.before is not None and not any(k in change.values for k in _PLACEMENT):
+    if before is not None and not any(k in change.values for k in _PLACEMENT) and not (
+            before.status in hours.UNCHECKED and candidate.status not in hours.UNCHECKED):
         return
     hours.check(change.store, candidate, change.actor, may_override_hours(change), studio.zone(change.store))
 
