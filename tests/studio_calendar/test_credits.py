@@ -70,6 +70,35 @@ async def test_cancelling_before_the_policy_window_gives_credits_back(clients: C
     assert await client_credits(boss, 5) == before
 
 
+async def test_correcting_the_client_of_a_completed_session_moves_its_charge(clients: Clients) -> None:
+    """Completed for client 5, then corrected to client 6: 5 gets the credit back and 6 spends it;
+    cancelled in time after that, 6 gets it back (nobody is charged for it any more)."""
+    session = await _booked(clients)
+    boss = await clients.signed_in("boss")
+    was, now = await client_credits(boss, 5), await client_credits(boss, 6)
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    fixed = (await boss.ok("session.update", {"id": done["id"], "version": done["version"],
+                                              "changes": {"client_id": 6}}))["session"]
+    assert (await client_credits(boss, 5), await client_credits(boss, 6)) == (was, now - 1)
+    await boss.ok("session.update", {"id": fixed["id"], "version": fixed["version"],
+                                     "changes": {"status": "cancelled", "cancel_reason": "a mistake"}})
+    assert (await client_credits(boss, 5), await client_credits(boss, 6)) == (was, now)
+
+
+async def test_a_completed_session_deleted_gives_its_credit_back(clients: Clients) -> None:
+    session = await _booked(clients)
+    boss = await clients.signed_in("boss")
+    before = await client_credits(boss, 5)
+    done = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    assert await client_credits(boss, 5) == before - 1
+    await boss.ok("session.delete", {"id": done["id"], "version": done["version"]})
+    assert await client_credits(boss, 5) == before
+    newest = (await boss.ok("credits.ledger", {"client_id": 5}))["entries"][0]
+    assert (newest["reason"], newest["delta"], newest["note"]) == ("refund", 1, "the session was deleted")
+
+
 async def test_cancelling_inside_the_policy_window_keeps_the_credits_spent(clients: Clients) -> None:
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
     session = await _booked(clients, start=format_ts(soon), end=format_ts(soon + timedelta(hours=1)),

@@ -71,10 +71,14 @@ def check_hours(change: Change) -> None:
 
 
 def effects(change: Change) -> None:
-    """Credits follow the status; an occurrence changed on its own becomes a series exception."""
+    """Credits follow the client and the status; an occurrence changed on its own becomes a series
+    exception. A client corrected on a session that took their credits gets them back, and the
+    new client spends them instead, before the status moves credits (of the new client)."""
     before, after = change.before, change.after
     assert before is not None and after is not None
     store, now = change.store, change.now
+    if before.client_id is not None and after.client_id != before.client_id:
+        credits.move_to(store, change.tx, change.actor, after, before.client_id, now)
     if after.status is Status.COMPLETED and before.status is not Status.COMPLETED:
         credits.charge(store, change.tx, change.actor, after, now)
     if after.status is Status.CANCELLED and before.status is not Status.CANCELLED:
@@ -108,8 +112,10 @@ def refund_window(change: Change, session: Session) -> datetime:
 
 
 def mark_deleted(change: Change) -> None:
+    """A deleted session never took place: the credits it holds go back to its clients."""
     before = change.before
     assert before is not None
+    credits.given_back(change.store, change.tx, change.actor, before, change.now)
     if before.series_id is not None:
         series.mark(change.store, before.id, "deleted")
 

@@ -50,13 +50,38 @@ def restore(store: Store, tx: Tx, actor: Account, session: Session, now: datetim
     return held
 
 
+def move_to(store: Store, tx: Tx, actor: Account, session: Session, from_client: int,
+            now: datetime) -> int:
+    """The session's client was corrected from ``from_client`` to ``session.client_id`` (or taken
+    off): what it holds of the old client goes back to them and, if there is a new client, is
+    spent by them instead. Returns the credits moved (0 when the old client was not charged)."""
+    held = ledger.spent_on(store, session.id, from_client)
+    if held <= 0:
+        return 0
+    note = "the session's client was changed"
+    _move(store, tx, actor, from_client, held, session.id, "refund", now, note)
+    if session.client_id is not None and session.client_id != from_client:
+        _move(store, tx, actor, session.client_id, -held, session.id, "completion", now, note)
+    return held
+
+
+def given_back(store: Store, tx: Tx, actor: Account, session: Session, now: datetime) -> int:
+    """A deleted session never happened: each client it holds credits of gets them back."""
+    back = 0
+    for client_id in ledger.holding(store, session.id):
+        held = ledger.spent_on(store, session.id, client_id)
+        _move(store, tx, actor, client_id, held, session.id, "refund", now, "the session was deleted")
+        back += held
+    return back
+
+
 def charged(store: Store, session_id: int, client_id: int) -> bool:
     return ledger.spent_on(store, session_id, client_id) > 0
 
 
 def _move(store: Store, tx: Tx, actor: Account, client_id: int, change: int, session_id: int,
-          reason: str, now: datetime) -> None:
-    ledger.post(store, tx, actor, client_id, change, reason, now, session_id=session_id)
+          reason: str, now: datetime, note: str = "") -> None:
+    ledger.post(store, tx, actor, client_id, change, reason, now, session_id=session_id, note=note)
     client = store.client(client_id)
     data: dict[str, Any] = {
         "client": client.to_wire() if client else {"id": client_id},

@@ -102,6 +102,17 @@ def spent_on(store: Store, session_id: int, client_id: int) -> int:
     return -int(total or 0)
 
 
+def holding(store: Store, session_id: int) -> list[int]:
+    """The clients the session holds credits of now (spent and not given back)."""
+    net = func.sum(credit_ledger.c.delta)
+    rows = store.db.execute(
+        select(credit_ledger.c.client_id)
+        .where(credit_ledger.c.session_id == session_id, credit_ledger.c.reason.in_(SPENDING))
+        .group_by(credit_ledger.c.client_id).having(net < 0).order_by(credit_ledger.c.client_id)
+    )
+    return [int(r.client_id) for r in rows]
+
+
 def page(store: Store, client_id: int, before: int | None = None, limit: int = PAGE) -> dict[str, Any]:
     """The newest entries first (before the entry id ``before``), with ``more`` and the next ``before``."""
     query = select(credit_ledger).where(credit_ledger.c.client_id == client_id)
