@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.server import Clients, WsClient, session_data
 
-from .conftest import set_zone
+from .conftest import client_credits, set_zone
 
 WEEKLY_4 = {"rrule": "FREQ=WEEKLY;COUNT=4", "tz": "Europe/Lisbon"}
 
@@ -130,3 +130,29 @@ async def test_deleting_this_and_following_keeps_the_earlier_occurrences(clients
                                             "scope": "following"})
     assert reply["deleted"] == [s["id"] for s in sessions[1:]]
     assert [s["id"] for s in await _all(ana)] == [sessions[0]["id"]]
+
+
+async def test_cancelling_or_deleting_the_whole_series_leaves_its_completed_sessions_as_they_were(
+        clients: Clients) -> None:
+    """The client's first two sessions took place (completed, two credits spent); then they stop
+    coming and the office cancels the whole series: those two stay completed and paid for, the rest
+    are cancelled and cost nothing. Deleting the series afterwards leaves the completed ones too."""
+    boss = await clients.signed_in("boss")
+    sessions = await _series(boss, client_id=5)
+    before = await client_credits(boss, 5)
+    for session in sessions[:2]:
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"status": "completed"}})
+    last = sessions[3]
+    stop = {"status": "cancelled", "cancel_reason": "moved away"}
+    reply = await boss.ok("session.update", {"id": last["id"], "version": last["version"], "scope": "series",
+                                             "changes": stop})
+    assert reply["series"]["count"] == 2
+    assert [s["status"] for s in await _all(boss)] == ["completed", "completed", "cancelled", "cancelled"]
+    assert await client_credits(boss, 5) == before - 2
+    third = next(s for s in await _all(boss) if s["id"] == sessions[2]["id"])
+    whole = {"id": third["id"], "version": third["version"], "scope": "series"}
+    deleted = await boss.ok("session.delete", whole)
+    assert deleted["deleted"] == [sessions[2]["id"], sessions[3]["id"]]
+    assert [s["status"] for s in await _all(boss)] == ["completed", "completed"]
+    assert await client_credits(boss, 5) == before - 2

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select
 from ...domain import overlap
 from ...domain.permissions import may_override_overlap
 from ...domain.recurrence import MAX_OCCURRENCES, MAX_SPAN, RecurrenceError, _localize, expand
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import SessionCreate, SessionDelete, SessionUpdate
 from ...protocol.timefmt import format_ts, now_utc, parse_ts
@@ -155,7 +155,11 @@ def mark(store: Store, session_id: int, exception: str) -> None:
 
 
 def _members(store: Store, target: Session, scope: str) -> list[Session]:
-    """The occurrences a change with ``scope`` reaches: the target, plus the series' non-exceptions."""
+    """The occurrences a change with ``scope`` reaches: the target, plus the series' non-exceptions
+    that are not completed. A completed occurrence took place and took its credits: cancelling,
+    moving or deleting "the whole series" (a client who stops coming) must not rewrite it, as it
+    did (completed sessions turned into late cancellations, still charged; a deletion would give
+    their credits back). Named on its own (the target) it still changes."""
     m = series_members.c
     origin = store.db.execute(select(m.original_start).where(m.session_id == target.id)).scalar()
     origin = origin if origin is not None else format_ts(target.start)
@@ -165,7 +169,7 @@ def _members(store: Store, target: Session, scope: str) -> list[Session]:
            if scope == "series" or parse_ts(r["original_start"]) >= parse_ts(origin)]
     out = [target]
     for sid in ids:
-        if sid != target.id and (s := store.session(sid)) is not None:
+        if sid != target.id and (s := store.session(sid)) is not None and s.status is not Status.COMPLETED:
             out.append(s)
     return sorted(out, key=lambda s: s.start)
 
