@@ -97,6 +97,12 @@ async def test_a_completed_session_deleted_gives_its_credit_back(clients: Client
     assert await client_credits(boss, 5) == before
     newest = (await boss.ok("credits.ledger", {"client_id": 5}))["entries"][0]
     assert (newest["reason"], newest["delta"], newest["note"]) == ("refund", 1, "the session was deleted")
+    # Edit ▸ Undo books it again as it was (the fields qt/undo.py's EDITABLE names): completed, so
+    # the credit is spent again.
+    fields = ("start", "end", "trainer_id", "client_id", "client_name", "location", "session_type_id",
+              "status", "notes", "cancel_reason")
+    await boss.ok("session.create", {f: done[f] for f in fields})
+    assert await client_credits(boss, 5) == before - 1
 
 
 async def test_cancelling_inside_the_policy_window_keeps_the_credits_spent(clients: Clients) -> None:

@@ -30,7 +30,7 @@ _PLACEMENT = ("start", "end", "trainer_id")
 def install(dispatcher: Dispatcher) -> None:
     hook = dispatcher.pipeline.hook
     hook(CREATE, Stage.BEFORE_WRITE, check_hours, 20)
-    hook(CREATE, Stage.AFTER_WRITE, created_cancelled, 20)
+    hook(CREATE, Stage.AFTER_WRITE, created_done, 20)
     hook(UPDATE, Stage.VALIDATE, check_workflow, 40)
     hook(UPDATE, Stage.BEFORE_WRITE, check_hours, 20)
     hook(UPDATE, Stage.AFTER_WRITE, effects, 20)
@@ -93,10 +93,14 @@ def effects(change: Change) -> None:
             series.mark(store, after.id, "moved")
 
 
-def created_cancelled(change: Change) -> None:
-    """A session entered as cancelled (a record of one cancelled elsewhere) is judged as of now."""
+def created_done(change: Change) -> None:
+    """A session entered as completed (one that took place, recorded after, or a deleted one booked
+    again by Undo) spends the client's credits as one completed later does; one entered as
+    cancelled (a record of one cancelled elsewhere) is judged as of now."""
     after = change.after
-    if after is not None and after.status is Status.CANCELLED:
+    if after is not None and after.status is Status.COMPLETED:
+        credits.charge(change.store, change.tx, change.actor, after, change.now)
+    elif after is not None and after.status is Status.CANCELLED:
         cancellations.record(change.store, after, change.now, studio.cancellation_window(change.store))
 
 
