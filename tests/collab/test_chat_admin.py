@@ -91,6 +91,26 @@ async def test_a_role_change_takes_effect_on_the_open_connection_at_once(
     assert (await ana.event_of("user:updated"))["data"]["user"]["role"] == "admin"
 
 
+async def test_attack_set_role_cannot_demote_the_last_active_admin(
+        server: EmbeddedServer, clients: Clients) -> None:
+    """With the other admin deactivated, ``user.set_role`` counted them still and let the one
+    active admin lower their own role: a studio with no admin to sign in, mended only from the
+    server's command line. It refuses as ``account.update`` does; the accounts stay as they were."""
+    boss = await clients.signed_in("boss")
+    ids = user_ids(server)
+    await boss.ok("account.update", {"user_id": ids["admin"], "changes": {"active": False}})
+    before = (await boss.ok("account.list"))["accounts"]
+    for role in ("trainer", "viewer"):
+        refused = await boss.error("user.set_role", {"user_id": ids["boss"], "role": role})
+        assert refused["code"] == "conflict" and refused["data"]["reason"] == "last_admin"
+        assert refused["message"] == "this is the last active admin account; make another admin first"
+    assert (await boss.ok("account.list"))["accounts"] == before
+    # Lowering the deactivated admin leaves the active admins as they are: allowed, as by account.update.
+    await boss.ok("user.set_role", {"user_id": ids["admin"], "role": "viewer"})
+    refused = await boss.error("user.set_role", {"user_id": ids["boss"], "role": "viewer"})
+    assert refused["data"]["reason"] == "last_admin"
+
+
 async def test_an_admin_disconnects_a_users_connections(server: EmbeddedServer, clients: Clients) -> None:
     boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
     await ana.ok("presence.update", {"activity": "viewing"})

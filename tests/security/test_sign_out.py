@@ -76,7 +76,7 @@ async def test_the_last_admin_cannot_demote_themself(server: EmbeddedServer, pee
     ids = user_ids(server)
     await boss.ok("user.set_role", {"user_id": ids["admin"], "role": "viewer"})  # the desktop's local admin
     refused = await boss.error("user.set_role", {"user_id": ids["boss"], "role": "viewer"})
-    assert refused["code"] == "forbidden" and "last admin" in refused["message"]
+    assert refused["code"] == "conflict" and refused["data"]["reason"] == "last_admin"
     await boss.ok("user.set_role", {"user_id": ids["ana"], "role": "admin"})
     await boss.ok("user.set_role", {"user_id": ids["boss"], "role": "trainer"})  # now there is another
 

@@ -123,7 +123,7 @@ def update(change: Change) -> None:
             except ProtocolError as err:
                 raise ProtocolError(err.code, err.message, {"field": "changes.trainer_id"}) from None
         values["trainer_id"] = given["trainer_id"]
-    _keep_an_admin(store, before, values)
+    keep_an_admin(store, before, values)
     rows.update(store, "users", msg.user_id, values)
     deactivated = bool(before["active"]) and values.get("active") == 0
     if deactivated:
@@ -137,8 +137,11 @@ def update(change: Change) -> None:
     change.reply = {"account": rows.account_wire(after)}
 
 
-def _keep_an_admin(store: Store, before: Any, values: dict[str, Any]) -> None:
-    """Refuse to demote or deactivate the last active admin (``conflict``, ``reason: last_admin``)."""
+def keep_an_admin(store: Store, before: Any, values: dict[str, Any]) -> None:
+    """Refuse to demote or deactivate the last active admin (``conflict``, ``reason: last_admin``).
+
+    *before* is the account's row (its ``role`` and ``active``), *values* what is to change; the
+    rule of ``account.update`` and ``user.set_role`` alike."""
     was_admin = before["role"] == "admin" and bool(before["active"])
     role, active = values.get("role", before["role"]), values.get("active", before["active"])
     stays_admin = role == "admin" and active == 1

@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import update
 
 from ...protocol.entities import Role
-from ...protocol.errors import ErrorCode, ProtocolError, not_found
+from ...protocol.errors import not_found
 from ...protocol.messages import Empty
 from .. import loops
+from ..admin.accounts import keep_an_admin
 from ..connection import Connection
 from ..features import FeatureContext
 from ..group import presence_rows
@@ -360,11 +361,8 @@ def _set_role(store: Store, actor: Account, user_id: int, role: Role) -> Account
     target = store.account(user_id)
     if target is None:
         raise not_found(f"no user with id {user_id}", field="user_id")
-    admins = [a for a in store.accounts() if a.role is Role.ADMIN]
-    if target.role is Role.ADMIN and role is not Role.ADMIN and len(admins) == 1:
-        raise ProtocolError(ErrorCode.FORBIDDEN, "the last admin cannot be demoted; make another user "
-                            "admin first", {"field": "role"})
     with store.transaction() as tx:
+        keep_an_admin(store, {"role": target.role.value, "active": target.active}, {"role": role.value})
         store.db.execute(update(users).where(users.c.id == user_id).values(role=role.value))
         store.delete_user_tokens(user_id)  # signing in again is needed for the new role
         updated = dataclasses.replace(target, role=role)
