@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from swan_desktop.server.clients.tables import waitlist
+from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.server import Clients, WsClient, session_data
 
 from .conftest import group_type, new_client
@@ -54,6 +58,43 @@ async def test_a_freed_place_is_offered_to_the_first_on_the_waitlist(clients: Cl
     while [e["client_id"] for e in waiting["data"]["waitlist"]] != [people[3]["id"]]:
         waiting = await boss.event_of("waitlist:changed")
     await ana.ok("waitlist.leave", {"id": second["entry"]["id"]})
+
+
+async def test_no_place_is_offered_while_a_group_made_smaller_is_still_full(
+        server: EmbeddedServer, clients: Clients) -> None:
+    """The group type's capacity was lowered to 2 with 4 clients booked: a client leaving left 3
+    in 2 places, yet the first waiting was emailed that a place is free, and booking them was
+    refused as full. Only the leaving that brings the group below its capacity offers a place."""
+    boss = await clients.signed_in("boss")
+    session, people = await _group(boss, 4)
+    for person in people[1:]:
+        await boss.ok("booking.add", {"session_id": session["id"], "client_id": person["id"]})
+    waiting = [await new_client(boss, name, email=f"{name.lower()}@example.com", consent={"reminders": True})
+               for name in ("Eva", "Filipa")]
+    for person in waiting:
+        await boss.ok("waitlist.join", {"session_id": session["id"], "client_id": person["id"]})
+    await boss.ok("session_type.update", {"id": session["session_type_id"], "changes": {"capacity": 2}})
+
+    async def offers() -> list[int]:
+        emailed: list[int] = []
+        for person in waiting:
+            messages = (await boss.ok("client.get", {"id": person["id"]}))["messages"]
+            emailed += [person["id"]] if "offer" in [m["kind"] for m in messages] else []
+        query = select(waitlist.c.client_id).where(
+            waitlist.c.session_id == session["id"], waitlist.c.offered_at.is_not(None))
+        offered = server.server.store.submit(lambda store: list(store.db.execute(query).scalars()))
+        assert offered == emailed
+        return emailed
+
+    for person, booked in ((people[3], 3), (people[2], 2)):  # still 3 and 2 in 2 places: none free
+        reply = await boss.ok("booking.remove", {"session_id": session["id"], "client_id": person["id"]})
+        assert reply["session"]["booked"] == booked
+        assert await offers() == []
+    await boss.ok("booking.remove", {"session_id": session["id"], "client_id": people[1]["id"]})
+    assert await offers() == [waiting[0]["id"]]
+    note = await boss.notification_created("A place is free")
+    assert waiting[0]["name"] in note["message"]
+    await boss.ok("booking.add", {"session_id": session["id"], "client_id": waiting[0]["id"]})
 
 
 async def test_each_client_of_a_group_is_charged_once_on_completion(clients: Clients) -> None:

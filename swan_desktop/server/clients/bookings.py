@@ -164,11 +164,13 @@ def remove(change: Change) -> None:
     credits.restore(store, change.tx, change.actor, session, change.now, window, client_id=msg.client_id)
     store_session(change, session, after, previous)
     emails.cancelled(store, session, msg.client_id, change.now)
-    offer(change, session)
+    if len(previous) - 1 < groups.capacity(store, session):  # still full when its type was made smaller
+        offer(change, session)
 
 
 def offer(change: Change, session: Session) -> None:
-    """The first on the waitlist not yet offered the place is offered it."""
+    """The first on the waitlist not yet offered the place is offered it (the caller knows a place
+    is free)."""
     store = change.store
     first = (
         store.db.execute(
