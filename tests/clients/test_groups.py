@@ -97,6 +97,28 @@ async def test_no_place_is_offered_while_a_group_made_smaller_is_still_full(
     await boss.ok("booking.add", {"session_id": session["id"], "client_id": waiting[0]["id"]})
 
 
+async def test_attack_a_group_cannot_list_the_same_client_twice_through_session_update(
+        clients: Clients) -> None:
+    """A group of Ana Maria and Bruno: setting the session's ``client_id`` to Bruno listed him
+    twice, taking both places, and dropped Ana Maria untold and unrefunded. It is refused as
+    ``booking.add`` refuses a client already booked; the session's clients stay as they were."""
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    session, people = await _group(boss, 3)
+    session = (await boss.ok("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]}))[
+        "session"]
+    twice = await ana.error("booking.add", {"session_id": session["id"], "client_id": people[1]["id"]})
+    for who in (ana, boss):
+        error = await who.error("session.update", {"id": session["id"], "version": session["version"],
+                                                   "changes": {"client_id": people[1]["id"]}})
+        assert (error["code"], error["data"]["field"]) == (twice["code"], twice["data"]["field"])
+        assert error["message"] == "Bruno is already booked on this session"
+    kept = (await boss.ok("schedule.query", {"start": session["start"], "end": session["end"]}))["sessions"]
+    (now,) = [s for s in kept if s["id"] == session["id"]]
+    assert now["clients"] == session["clients"] and now["version"] == session["version"]
+    await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                     "changes": {"client_id": people[2]["id"]}})  # someone new: as before
+
+
 async def test_each_client_of_a_group_is_charged_once_on_completion(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     session, people = await _group(boss, 3)

@@ -213,6 +213,18 @@ def created(change: Change) -> None:
         emails.queue(change.store, after, after.client_id, "reminder", change.now)
 
 
+def refuse_a_client_twice(change: Change) -> None:
+    """``session.update`` giving a group session a ``client_id`` already among its other clients
+    is refused as ``booking.add`` refuses a client already booked (``invalid``, field
+    ``client_id``): the session would list them twice and drop its own client untold."""
+    before, after = change.before, change.after
+    if before is None or after is None or after.client_id in (None, before.client_id):
+        return
+    for other in groups.extras(change.store, before.id):
+        if other["client_id"] == after.client_id:
+            raise invalid(f"{other['name']} is already booked on this session", field="client_id")
+
+
 _BOOKED = (Status.SCHEDULED, Status.CONFIRMED, Status.REQUESTED)
 
 

@@ -157,6 +157,7 @@ class ClientsFeature:
         ctx.hook("reminder.settings", Stage.WRITE, self._set_reminders)
         ctx.after_commit("booking.remove", self._offered)
         ctx.hook(frames.SESSION_CREATE, Stage.AFTER_WRITE, bookings.created, 30)
+        ctx.hook(frames.SESSION_UPDATE, Stage.BEFORE_WRITE, bookings.refuse_a_client_twice, 10)
         ctx.hook(frames.SESSION_UPDATE, Stage.AFTER_WRITE, bookings.updated, 30)
         ctx.hook(frames.SESSION_DELETE, Stage.BEFORE_WRITE, bookings.deleting, 30)
         ctx.hook(frames.SESSION_DELETE, Stage.AFTER_WRITE, bookings.deleted, 30)
