@@ -99,6 +99,15 @@ class AdminClient:
     async def archive_trainer(self, trainer_id: int, archived: bool = True) -> Trainer:
         return await self.update_trainer(trainer_id, active=not archived)
 
+    async def archive(self, kind: str, row_id: int, archived: bool = True) -> int:
+        """Archive (or restore) a ``trainer``, ``room`` or ``session_type``; how many sessions still to
+        come use what was archived (they stay booked as they are: the office reassigns them)."""
+        request, put = {"trainer": ("trainer.update", self._trainer), "room": ("room.update", self._room),
+                        "session_type": ("session_type.update", self._type)}[kind]
+        reply = await self._request(request, {"id": row_id, "changes": {"active": not archived}})
+        put(reply)
+        return int(reply.get("sessions_ahead") or 0)
+
     async def delete_trainer(self, trainer_id: int) -> None:
         await self._request("trainer.delete", {"id": trainer_id})
         self.feed.drop_trainer(trainer_id)

@@ -145,7 +145,12 @@ async def test_an_archived_trainer_takes_no_new_bookings_but_keeps_its_own(clien
     other = (await boss.ok("trainer.create", {"name": "Rui"}))["trainer"]
     booked = (await boss.ok("session.create", session_data(trainer_id=trainer["id"], client_id=None,
                                                            session_type_id=None)))["session"]
-    await boss.ok("trainer.update", {"id": trainer["id"], "changes": {"active": False}})
+    for start, status in (("2031-03-05T10:00:00Z", "cancelled"), ("2021-03-01T10:00:00Z", "completed")):
+        other_one = session_data(start=start, end=start.replace("T10", "T11"), status=status,
+                                 trainer_id=trainer["id"], client_id=None, session_type_id=None)
+        await boss.ok("session.create", other_one)
+    archived = await boss.ok("trainer.update", {"id": trainer["id"], "changes": {"active": False}})
+    assert archived["sessions_ahead"] == 1  # still to come and not cancelled: to reassign
     error = await boss.error("session.create", session_data(
         start="2031-03-04T10:00:00Z", end="2031-03-04T11:00:00Z", trainer_id=trainer["id"], client_id=None,
         session_type_id=None))

@@ -146,6 +146,10 @@ async def test_deleting_a_trainer_in_use_offers_to_archive_instead(
     answer(page.question, "Archive")
     await until(lambda: not boss.store.directory.trainers[trainer_id].active)
     assert (await the_trainer(empty_server))["active"] is False
+    # Archiving leaves her 12 booked sessions as they are: the office is told to reassign them.
+    await until(lambda: "still to come" in page.status.text())
+    assert page.status.text() == ("Chloe Park is archived, but 12 sessions still to come use it and stay "
+                                  "booked as before: reassign or cancel them in the schedule.")
 
 
 async def test_a_trainer_nobody_booked_is_deleted_after_the_question(

@@ -40,7 +40,7 @@ class Kind:
     plural: str                                          # "trainers"
     rows: Callable[[], Sequence[Any]]
     dialog: Callable[[Any | None, QWidget], QDialog]     # add (None) or edit
-    archive: Callable[[Any, bool], Awaitable[Any]]       # (row, archived)
+    archive: Callable[[Any, bool], Awaitable[int]]       # (row, archived) -> sessions ahead still using it
     delete: Callable[[Any], Awaitable[None]]
     csv_table: str = ""                                  # "trainers" | "rooms" | "session_types"
 
@@ -188,9 +188,14 @@ class ListPage(QWidget):
         archiving = bool(getattr(row, "active", True))
 
         async def run() -> None:
-            await self.kind.archive(row, archiving)
+            ahead = await self.kind.archive(row, archiving)
             self.refresh()
-            if archiving:
+            if archiving and ahead:
+                sessions = f"{ahead} session{'s' if ahead != 1 else ''} still to come"
+                self.told.emit(f"{row.name} is archived, but {sessions} {'uses' if ahead == 1 else 'use'} "
+                               f"it and {'stays' if ahead == 1 else 'stay'} booked as before: reassign or "
+                               "cancel them in the schedule.", True)
+            elif archiving:
                 self.told.emit(f"{row.name} is archived: no longer offered for new sessions; "
                                "past sessions keep the name.", False)
             else:

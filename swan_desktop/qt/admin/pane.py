@@ -37,7 +37,7 @@ class AdministrationPane(QTabWidget):
         self.trainers = ListPage(
             Kind("trainer", "trainers", lambda: directory().all_trainers(),
                  lambda row, parent: TrainerDialog(admin, row, parent),
-                 lambda row, archived: admin.archive_trainer(row.id, archived),
+                 lambda row, archived: admin.archive("trainer", row.id, archived),
                  lambda row: admin.delete_trainer(row.id), "trainers"),
             TrainerModel(self._account_name), "Trainers",
             "Archived trainers are no longer offered for new sessions or shown as day columns; "
@@ -45,7 +45,7 @@ class AdministrationPane(QTabWidget):
         self.rooms = ListPage(
             Kind("room", "rooms", lambda: sorted(directory().locations, key=lambda r: r.name.lower()),
                  lambda row, parent: RoomDialog(admin, row, parent),
-                 lambda row, archived: admin.update_room(row.id, active=not archived),
+                 lambda row, archived: admin.archive("room", row.id, archived),
                  lambda row: admin.delete_room(row.id), "rooms"),
             RoomModel(), "Rooms",
             "Clash checks use rooms: two sessions cannot share a room at the same time.")
@@ -53,7 +53,7 @@ class AdministrationPane(QTabWidget):
             Kind("session type", "session types",
                  lambda: sorted(directory().session_types.values(), key=lambda t: t.name.lower()),
                  lambda row, parent: TypeDialog(admin, row, parent),
-                 lambda row, archived: admin.update_type(row.id, active=not archived),
+                 lambda row, archived: admin.archive("session_type", row.id, archived),
                  lambda row: admin.delete_type(row.id), "session_types"),
             TypeModel(), "Session types", TYPE_NOTE)
         self.accounts = AccountsPage(admin)
