@@ -117,6 +117,9 @@ sessions = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     Column("updated_at", Text),
     Column("updated_by", Integer),
+    #: A deleted session's id is never handed out again (revision 0012): every record that names
+    #: a session by id (credits, emails, versions, activity) keeps naming that one session.
+    sqlite_autoincrement=True,
 )
 Index("sessions_by_start", sessions.c.start)
 Index("sessions_by_trainer", sessions.c.trainer_id, sessions.c.start)

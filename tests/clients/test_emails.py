@@ -160,6 +160,13 @@ async def _booked_ahead(boss: WsClient, name: str = "Rita", email: str = "rita@e
     return dict(rita)
 
 
+async def _bea_booked(boss: WsClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Bea (who agreed to reminders), booked three days from now, and her session."""
+    bea = await _booked_ahead(boss, "Bea", "bea@example.com")
+    [session] = (await boss.ok("client.get", {"id": bea["id"]}))["upcoming"]
+    return bea, dict(session)
+
+
 STUDIO_SMTP = {"port": 25, "security": "none", "user": "", "from": "desk@studio.test"}
 
 
@@ -615,8 +622,7 @@ async def test_a_booked_session_deleted_is_told_as_a_cancellation(
     pool = Clients(server)
     try:
         boss = await pool.signed_in("boss")
-        bea = await _booked_ahead(boss, "Bea", "bea@example.com")
-        [first] = (await boss.ok("client.get", {"id": bea["id"]}))["upcoming"]
+        _, first = await _bea_booked(boss)
         await boss.ok("session.delete", {"id": first["id"], "version": first["version"]})
         smtp = {**STUDIO_SMTP, "host": "127.0.0.1", "port": controller.port}
         await boss.ok("reminder.settings", {"smtp": smtp})
@@ -640,6 +646,31 @@ async def test_a_booked_session_deleted_is_told_as_a_cancellation(
         assert f"{start:%A %d %B %Y, %H:%M}" in _text(notice)
         await flush_outbox(server)
         assert len(inbox.messages) == 2
+    finally:
+        await pool.close()
+        server.stop()
+
+
+async def test_a_client_booked_again_after_a_deleted_booking_gets_the_new_bookings_emails(
+    tmp_path: Path,
+) -> None:
+    """Bea's booking is deleted and she is booked on another day: the new session is a new id, and
+    its confirmation and reminder wait in the outbox. (On SQLite the new session used to take the
+    deleted one's id, and its emails, one per session, client and kind, were never queued.)"""
+    server = _serve(tmp_path / "studio.sqlite3", None)  # no mail server: the emails wait
+    pool = Clients(server)
+    try:
+        boss = await pool.signed_in("boss")
+        bea, first = await _bea_booked(boss)
+        await boss.ok("session.delete", {"id": first["id"], "version": first["version"]})
+        later = datetime.fromisoformat(first["start"]) + timedelta(days=1)
+        again = (await boss.ok("session.create", {
+            "start": format_ts(later), "end": format_ts(later + timedelta(hours=1)), "trainer_id": 1,
+            "client_id": bea["id"], "allow_overlap": True}))["session"]
+        assert again["id"] > first["id"]
+        listed = (await boss.ok("client.get", {"id": bea["id"]}))["messages"]
+        waiting = sorted((m["kind"], m["status"]) for m in listed if m["session_id"] == again["id"])
+        assert waiting == [("confirmation", "pending"), ("reminder", "pending")]
     finally:
         await pool.close()
         server.stop()

@@ -9,6 +9,7 @@ newer release is refused; a new file is created by the migrations; ``db`` report
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from websockets.asyncio.client import connect
@@ -33,6 +35,8 @@ from .support import CLI, WsClient
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0db70c9.sqlite3"
 BASELINE = "0001_baseline"
+#: The revision before session ids were kept from being handed out again (0012).
+BEFORE_IDS_KEPT = "0011_clients_erased_at"
 FROM_THE_FUTURE = "9999_from_a_newer_release"
 #: Tables the release's features filled (the fixture has rows in each).
 FILLED = ("sessions", "events", "notifications", "notification_recipients", "chat_messages", "activity",
@@ -367,3 +371,114 @@ def test_a_file_behind_the_head_is_still_upgraded_through_alembic(tmp_path: Path
     assert migrate.at_shipped_head(path) is None
     assert migrate.upgrade(path).changed
     assert migrate.at_shipped_head(path) == migrate.head()
+
+
+def upgrade_to(path: Path, revision: str) -> None:
+    """The file at ``path`` upgraded only as far as ``revision`` (as that release left it)."""
+    engine = dialect.open_engine(path, transactional=True)
+    try:
+        with engine.connect() as conn, conn.begin():
+            command.upgrade(migrate.config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+#: The release's newest sessions, deleted before the upgrade; its activity, kept versions, chat,
+#: events and notifications still name the newest of them, 438.
+DELETED_ABOVE, NAMED = 433, 438
+
+
+@pytest.fixture
+def ids_not_kept(release_db: Path) -> Path:
+    """The release file at 0011, its newest sessions deleted as the server deletes them."""
+    upgrade_to(release_db, BEFORE_IDS_KEPT)
+    with contextlib.closing(sqlite3.connect(release_db)) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM sessions WHERE id > ?", (DELETED_ABOVE,))
+        conn.commit()
+        assert conn.execute("SELECT max(id) FROM sessions").fetchone()[0] <= DELETED_ABOVE
+    return release_db
+
+
+def _new_session(path: Path, notes: str = "") -> int:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        cursor = conn.execute(
+            'INSERT INTO sessions (start, "end", trainer_id, status, notes) '
+            "VALUES ('2031-06-02T10:00:00Z', '2031-06-02T11:00:00Z', 1, 'scheduled', ?)", (notes,))
+        conn.commit()
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+def _sessions_schema(path: Path) -> tuple[Any, ...]:
+    """``sessions``' columns, indexes and foreign keys, its triggers, and what its search finds."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        triggers = sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND tbl_name = 'sessions'"))
+        found = sorted(r[0] for r in conn.execute(
+            f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?", ('"big room"',)))
+        indexed = conn.execute(f"SELECT count(*) FROM {SEARCH_INDEX}").fetchone()[0]
+    return shape(path)["sessions"], triggers, found, indexed
+
+
+def _highest_session_id_column(path: Path) -> int:
+    """The highest id in ``sessions.id`` and every ``session_id`` column of the file."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        top = [conn.execute("SELECT max(id) FROM sessions").fetchone()[0]]
+        for table in tables:
+            if "session_id" in {c[1] for c in conn.execute(f'PRAGMA table_info("{table}")')}:
+                top.append(conn.execute(f'SELECT max(session_id) FROM "{table}"').fetchone()[0])
+    return max(t for t in top if t is not None)
+
+
+def test_after_the_upgrade_a_new_session_takes_an_id_no_record_of_a_deleted_one_names(
+    ids_not_kept: Path,
+) -> None:
+    before, schema = snapshot(ids_not_kept), _sessions_schema(ids_not_kept)
+    assert schema[2] and schema[1], "the release's session found by its notes; the index's triggers"
+    assert _highest_session_id_column(ids_not_kept) == NAMED > DELETED_ABOVE
+    migrate.upgrade(ids_not_kept)
+    remade = set(dialect.text_index_tables(SEARCH_INDEX))  # the search index: compared by what it finds
+    after = {table: rows for table, rows in snapshot(ids_not_kept).items() if table not in remade}
+    assert after == {table: rows for table, rows in before.items() if table not in remade}  # every row
+    assert _sessions_schema(ids_not_kept) == schema  # columns, indexes, keys, triggers, search
+    assert dialect.file_check(ids_not_kept) == "ok"
+    with contextlib.closing(sqlite3.connect(ids_not_kept)) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    new = _new_session(ids_not_kept, notes="knee rehab after quixotic fall")
+    assert new == NAMED + 1
+    with contextlib.closing(sqlite3.connect(ids_not_kept)) as conn:  # the search follows new sessions
+        assert conn.execute(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?",
+                            ('"quixotic"',)).fetchall() == [(new,)]
+        conn.execute("DELETE FROM sessions WHERE id = ?", (new,))
+        conn.commit()
+    assert _new_session(ids_not_kept) == new + 1  # and from now on an id is never handed out twice
+
+
+#: Records that may name a deleted session beyond every other: each gets a row naming session 900.
+NAMING_900 = {
+    "its credit charge": "INSERT INTO credit_ledger (client_id, delta, balance_after, reason, session_id, "
+                         "at) VALUES (1, -1, 0, 'completion', 900, '2031-01-01T00:00:00Z')",
+    "its email": "INSERT INTO client_emails (session_id, client_id, kind, due_at, to_addr, created_at) "
+                 "VALUES (900, 1, 'confirmation', '2031-01-01T00:00:00Z', 'a@example.com', "
+                 "'2031-01-01T00:00:00Z')",
+    "a kept version": "INSERT INTO session_versions (session_id, version, fields, ts) "
+                      "VALUES (900, 2, '{}', '2031-01-01T00:00:00Z')",
+    "a notification's link": "INSERT INTO notifications (title, message, category, priority, source, links, "
+                             "created_at) VALUES ('Booked', '', 'booking', 'normal', 'schedule', "
+                             "'{\"session\": 900}', '2031-01-01T00:00:00Z')",
+    "its deletion event": "INSERT INTO events (kind, ts, data) "
+                          "VALUES ('session:deleted', '2031-01-01T00:00:00Z', '{\"id\": 900}')",
+}
+
+
+@pytest.mark.parametrize("record", NAMING_900)
+def test_after_the_upgrade_new_ids_go_on_above_a_deleted_session_named_only_by(
+    ids_not_kept: Path, record: str
+) -> None:
+    with contextlib.closing(sqlite3.connect(ids_not_kept)) as conn:
+        conn.execute(NAMING_900[record])
+        conn.commit()
+    migrate.upgrade(ids_not_kept)
+    assert _new_session(ids_not_kept) == 901

@@ -118,6 +118,27 @@ async def test_cancelling_inside_the_policy_window_keeps_the_credits_spent(clien
     assert await client_credits(boss, 5) == before - 1
 
 
+async def test_a_session_entered_again_after_a_completed_one_was_deleted_is_charged_again(
+        clients: Clients) -> None:
+    """The desk completes a session, sees it was entered wrong, deletes it and enters it again:
+    the new one is a new session (its own id) and completing it charges the client. On SQLite the
+    new session used to take the deleted one's id and, its ledger row being there, was free."""
+    boss = await clients.signed_in("boss")
+    first = await _booked(clients)
+    done = (await boss.ok("session.update", {"id": first["id"], "version": first["version"],
+                                             "changes": {"status": "completed"}}))["session"]
+    await boss.ok("session.delete", {"id": done["id"], "version": done["version"]})
+    before = await client_credits(boss, 5)
+    again = await _booked(clients, start="2031-03-03T12:00:00Z", end="2031-03-03T13:00:00Z")
+    assert again["id"] > first["id"]
+    await boss.ok("session.update", {"id": again["id"], "version": again["version"],
+                                     "changes": {"status": "completed"}})
+    assert await client_credits(boss, 5) == before - 1
+    ledger = (await boss.ok("client.get", {"id": 5}))["ledger"]
+    charged = [(e["reason"], e["session_id"]) for e in ledger if e["reason"] == "completion"]
+    assert sorted(charged) == sorted([("completion", first["id"]), ("completion", again["id"])])
+
+
 async def test_an_admin_may_give_the_credit_back_inside_the_window_and_a_trainer_may_not(
         clients: Clients) -> None:
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
