@@ -126,17 +126,34 @@ async def test_an_unused_row_is_deleted_for_everyone(clients: Clients) -> None:
 
 
 async def test_changing_a_session_type_leaves_booked_sessions_as_they_are(clients: Clients) -> None:
+    """Its length and its price: Liam's session booked at 1 credit costs 1 when completed after the
+    type went up to 2; one booked after the change, or moved to the type, costs 2."""
     boss = await clients.signed_in("boss")
     trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
     stype = (await boss.ok("session_type.create", {"name": "PT", "duration_min": 60}))["session_type"]
+    liam = (await boss.ok("client.create", {"name": "Liam"}))["client"]
+    await boss.ok("credits.adjust", {"client_id": liam["id"], "delta": 10, "reason": "start"})
     booked = (await boss.ok("session.create", session_data(
-        trainer_id=trainer["id"], client_id=None, session_type_id=stype["id"])))["session"]
+        trainer_id=trainer["id"], client_id=liam["id"], session_type_id=stype["id"])))["session"]
+    untyped = (await boss.ok("session.create", session_data(
+        start="2031-03-05T10:00:00Z", end="2031-03-05T11:00:00Z", trainer_id=trainer["id"],
+        client_id=liam["id"], session_type_id=None)))["session"]
     changed = (await boss.ok("session_type.update", {"id": stype["id"],
                                                      "changes": {"duration_min": 45, "credits": 2}}))
     assert changed["session_type"]["duration_min"] == 45
     sessions = (await boss.ok("schedule.query", {"start": "2031-03-01T00:00:00Z",
-                                                 "end": "2031-03-10T00:00:00Z"}))["sessions"]
+                                                 "end": "2031-03-04T00:00:00Z"}))["sessions"]
     assert sessions == [booked]
+    later = (await boss.ok("session.create", session_data(
+        start="2031-03-06T10:00:00Z", end="2031-03-06T11:00:00Z", trainer_id=trainer["id"],
+        client_id=liam["id"], session_type_id=stype["id"])))["session"]
+    retyped = (await boss.ok("session.update", {"id": untyped["id"], "version": untyped["version"],
+                                                "changes": {"session_type_id": stype["id"]}}))["session"]
+    for session, cost in ((booked, 1), (later, 2), (retyped, 2)):
+        before = (await boss.ok("credits.ledger", {"client_id": liam["id"]}))["balance"]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"status": "completed"}})
+        assert (await boss.ok("credits.ledger", {"client_id": liam["id"]}))["balance"] == before - cost
 
 
 async def test_an_archived_trainer_takes_no_new_bookings_but_keeps_its_own(clients: Clients) -> None:

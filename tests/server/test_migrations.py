@@ -48,7 +48,7 @@ NEW_TABLES = {"time_off", "packages", "package_sales", "session_clients", "waitl
               "server_instances", "presence_entries"}
 #: New tables the upgrade fills from what the file held: the opening credit rows, the session search index.
 _INDEXES = (*dialect.text_index_tables(SEARCH_INDEX), *dialect.text_index_tables(CLIENT_INDEX))
-FILLED_TABLES = ({"credit_ledger", "session_cancellations", *_INDEXES}
+FILLED_TABLES = ({"credit_ledger", "session_cancellations", "session_prices", *_INDEXES}
                  - {"sessions_search_content", "clients_search_content"})
 ADDED_COLUMNS = {("trainers", "active"): 1, ("session_types", "active"): 1, ("locations", "active"): 1,
                  ("locations", "capacity"): 1, ("users", "active"): 1, ("session_types", "capacity"): 1,
@@ -192,6 +192,7 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     assert all(not after[table] for table in NEW_TABLES)
     assert _balances_are_ledger_sums(release_db)
     assert _cancellations_are_judged_as_before(release_db)
+    assert _prices_are_the_types(release_db)
     with sqlite3.connect(release_db) as conn:  # the one server's history stays its own (0005)
         assert {r[0] for r in conn.execute("SELECT DISTINCT instance FROM monitor_samples")} <= {"main"}
     for table in before:
@@ -206,6 +207,16 @@ def test_opening_the_store_upgrades_a_release_file_after_a_backup_keeping_every_
     assert snapshot(copy) == before  # the copy is the file as it was
     Store(release_db).close()  # at the head now: opened again without another backup
     assert backups(release_db) == [copy]
+
+
+def _prices_are_the_types(db: Path) -> bool:
+    """0013: each session still to be completed costs what its type did at the upgrade."""
+    with sqlite3.connect(db) as conn:
+        expected = set(conn.execute(
+            "SELECT sessions.id, session_types.credits FROM sessions JOIN session_types "
+            "ON session_types.id = sessions.session_type_id WHERE status NOT IN ('completed', 'cancelled')"))
+        kept = set(conn.execute("SELECT session_id, credits FROM session_prices"))
+    return bool(expected) and kept == expected
 
 
 def _cancellations_are_judged_as_before(db: Path) -> bool:
@@ -440,7 +451,8 @@ def test_after_the_upgrade_a_new_session_takes_an_id_no_record_of_a_deleted_one_
     assert _highest_session_id_column(ids_not_kept) == NAMED > DELETED_ABOVE
     migrate.upgrade(ids_not_kept)
     remade = set(dialect.text_index_tables(SEARCH_INDEX))  # the search index: compared by what it finds
-    after = {table: rows for table, rows in snapshot(ids_not_kept).items() if table not in remade}
+    later = {"session_prices"}  # 0013's, filled from the sessions (test_opening_the_store_upgrades_…)
+    after = {table: rows for table, rows in snapshot(ids_not_kept).items() if table not in remade | later}
     assert after == {table: rows for table, rows in before.items() if table not in remade}  # every row
     assert _sessions_schema(ids_not_kept) == schema  # columns, indexes, keys, triggers, search
     assert dialect.file_check(ids_not_kept) == "ok"

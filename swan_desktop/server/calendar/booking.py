@@ -30,9 +30,11 @@ _PLACEMENT = ("start", "end", "trainer_id")
 def install(dispatcher: Dispatcher) -> None:
     hook = dispatcher.pipeline.hook
     hook(CREATE, Stage.BEFORE_WRITE, check_hours, 20)
+    hook(CREATE, Stage.AFTER_WRITE, priced, 10)
     hook(CREATE, Stage.AFTER_WRITE, created_done, 20)
     hook(UPDATE, Stage.VALIDATE, check_workflow, 40)
     hook(UPDATE, Stage.BEFORE_WRITE, check_hours, 20)
+    hook(UPDATE, Stage.AFTER_WRITE, priced, 10)
     hook(UPDATE, Stage.AFTER_WRITE, effects, 20)
     hook(DELETE, Stage.AFTER_WRITE, mark_deleted, 20)
     dispatcher.pipeline.expander(CREATE, series.CreateSeries())
@@ -91,6 +93,14 @@ def effects(change: Change) -> None:
             series.mark(store, after.id, "cancelled")
         elif (after.start, after.end, after.trainer_id) != (before.start, before.end, before.trainer_id):
             series.mark(store, after.id, "moved")
+
+
+def priced(change: Change) -> None:
+    """A session booked, or given another session type, costs that type's credits as they are now."""
+    before, after = change.before, change.after
+    assert after is not None
+    if before is None or after.session_type_id != before.session_type_id:
+        credits.fix_price(change.store, after)
 
 
 def created_done(change: Change) -> None:

@@ -14,14 +14,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, insert, select
+
 from ...protocol.entities import Session
 from ..clients import ledger
 from ..store import Account, Store, Tx
+from .tables import session_prices
 
 
 def cost(store: Store, session: Session) -> int:
+    """What the session costs its client: its price from when it was booked (:func:`fix_price`), or,
+    for one booked without a session type, 1."""
+    price = store.db.execute(select(session_prices.c.credits)
+                             .where(session_prices.c.session_id == session.id)).scalar()
+    if price is not None:
+        return int(price)
     kind = store.session_type(session.session_type_id) if session.session_type_id is not None else None
     return kind.credits if kind is not None else 1
+
+
+def fix_price(store: Store, session: Session) -> None:
+    """Keep what ``session`` costs now, from its session type's credits: booked, or given another
+    type; a type's later change of credits applies to new bookings only."""
+    store.db.execute(delete(session_prices).where(session_prices.c.session_id == session.id))
+    kind = store.session_type(session.session_type_id) if session.session_type_id is not None else None
+    if kind is not None:
+        store.db.execute(insert(session_prices).values(session_id=session.id, credits=kind.credits))
 
 
 def charge(store: Store, tx: Tx, actor: Account, session: Session, now: datetime,

@@ -1,5 +1,5 @@
 """The calendar tables: recurring series and their members, working hours, credit charges, ICS feeds,
-cancellations."""
+cancellations, the credits each booked session costs."""
 
 from __future__ import annotations
 
@@ -64,4 +64,14 @@ session_cancellations = Table(
            autoincrement=False),
     Column("cancelled_at", Text, nullable=False),
     Column("late", Integer, nullable=False),
+)
+
+#: What a session costs its client when it is completed: its session type's credits when it was
+#: booked (or given that type), so a price changed later applies to new bookings only. Sessions
+#: without a row (no session type) cost 1.
+session_prices = Table(
+    "session_prices", metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("credits", Integer, nullable=False),
 )
