@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain import rooms
 from ..protocol.entities import Session, Status
 from ..protocol.frames import Event
 from ..protocol.validation import LONGEST_SESSION
@@ -28,8 +29,14 @@ class ScheduleFilter:
 
     trainer_ids: frozenset[int] | None = None
     statuses: frozenset[Status] | None = None
+    #: Rooms by name; a session is in one when its room text names it however typed (:func:`rooms.key`).
     locations: frozenset[str] | None = None
     text: str = ""
+    _room_keys: frozenset[str] | None = dataclasses.field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.locations is not None:
+            object.__setattr__(self, "_room_keys", frozenset(rooms.key(name) for name in self.locations))
 
     @property
     def is_empty(self) -> bool:
@@ -43,7 +50,7 @@ class ScheduleFilter:
             return False
         if self.statuses is not None and s.status not in self.statuses:
             return False
-        if self.locations is not None and s.location not in self.locations:
+        if self._room_keys is not None and rooms.key(s.location) not in self._room_keys:
             return False
         needle = self.text.strip().lower()
         if needle:
@@ -238,8 +245,11 @@ class ScheduleStore:
             self._changed()
 
     def rename_location(self, old: str, new: str) -> None:
-        """A room was renamed: every held session naming it follows (the server renamed them too)."""
-        renamed = [dataclasses.replace(s, location=new) for s in self._sessions.values() if s.location == old]
+        """A room was renamed: every held session naming it, however typed, follows (the server
+        renamed them too)."""
+        was = rooms.key(old)
+        renamed = [dataclasses.replace(s, location=new) for s in self._sessions.values()
+                   if rooms.key(s.location) == was]
         for s in renamed:
             self._sessions[s.id] = s
             self._words.pop(s.id, None)

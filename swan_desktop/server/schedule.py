@@ -5,6 +5,7 @@ activity feed; series, working hours, the workflow and credits). The order
 numbers below leave room between the core's steps:
 
     prepare       0  read the session (once) and parse the request
+                  5  the room text names its room as the directory spells it
     validate     30  the version the client saw is the stored one
     before_write  0  the new row: references, client name, time order
                  40  no clash for the trainer or the room (admins may book over one)
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain import overlap
+from ..domain import overlap, rooms
 from ..domain.permissions import may_override_overlap
 from ..protocol import frames
 from ..protocol.entities import OCCUPYING, STATUS_EVENTS, Session, Status
@@ -37,10 +38,12 @@ def install(dispatcher: Dispatcher) -> None:
     dispatcher.mutation(DELETE, SessionDelete)
     hook = dispatcher.pipeline.hook
     hook(CREATE, Stage.PREPARE, prepare_create, 0)
+    hook(CREATE, Stage.PREPARE, name_the_room, 5)
     hook(CREATE, Stage.BEFORE_WRITE, complete_create, 0)
     hook(CREATE, Stage.BEFORE_WRITE, refuse_clash, 40)
     hook(CREATE, Stage.WRITE, write_create)
     hook(UPDATE, Stage.PREPARE, prepare_existing, 0)
+    hook(UPDATE, Stage.PREPARE, name_the_room, 5)
     hook(UPDATE, Stage.VALIDATE, check_version, 30)
     hook(UPDATE, Stage.BEFORE_WRITE, complete_update, 0)
     hook(UPDATE, Stage.BEFORE_WRITE, refuse_clash, 40)
@@ -72,6 +75,16 @@ def prepare_existing(change: Change) -> None:
         change.values = msg.changes.values()
         if not change.values:
             raise invalid("changes is empty", field="changes")
+
+
+def name_the_room(change: Change) -> None:
+    """A session's room text is kept trimmed, and as the room's own name when it names one of the
+    studio's rooms in another letter case or with spaces around it (:func:`rooms.named`), so a
+    rename, a delete, the archive and the reports find it; other text (a park) stays as typed.
+    At prepare, so a recurring booking or a series change names it once for every occurrence."""
+    text = change.values.get("location")
+    if text:
+        change.values["location"] = rooms.stored(text, [loc.name for loc in change.store.locations()])
 
 
 # -- validate --------------------------------------------------------------------------------

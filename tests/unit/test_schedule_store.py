@@ -170,3 +170,20 @@ def test_an_erased_client_is_renamed_on_the_sessions_held_and_in_a_groups_list()
     assert three is not None and three.client_name == "Rita Lobo"
     assert store.between(T0, T0 + timedelta(hours=6), ScheduleFilter(text="rita")) == [three]
     assert told, "the views are told"
+
+
+def test_a_room_filter_and_a_rename_find_sessions_naming_the_room_in_another_spelling() -> None:
+    """Sessions booked before the server matched room texts to its rooms may name one as typed."""
+    store = ScheduleStore()
+    store.load([make(1, 0, location="Studio A"), make(2, 1, location="studio a"),
+                make(3, 2, location=" Studio A "), make(4, 3, location="Studio B"),
+                make(5, 4, location="Park")])
+    day = (T0 - timedelta(hours=1), T0 + timedelta(hours=10))
+
+    def in_room(name: str) -> list[int]:
+        return [s.id for s in store.between(*day, ScheduleFilter(locations=frozenset({name})))]
+
+    assert in_room("Studio A") == [1, 2, 3]
+    store.rename_location("Studio A", "Main floor")
+    assert [s.location for s in store.between(*day)] == ["Main floor"] * 3 + ["Studio B", "Park"]
+    assert in_room("Main floor") == [1, 2, 3] and in_room("Park") == [5]

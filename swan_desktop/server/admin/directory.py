@@ -157,7 +157,8 @@ def updater(kind: str) -> Any:
         event: dict[str, Any] = {key: data}
         if table == "locations" and "name" in values and values["name"] != before["name"]:
             event["renamed_from"] = before["name"]
-            event["sessions_renamed"] = rows.rename_room_in_sessions(store, before["name"], values["name"])
+            event["sessions_renamed"] = rows.rename_room_in_sessions(store, msg.id, before["name"],
+                                                                    values["name"])
         change.emit(f"{prefix}:updated", event, primary=True)
         emit_users(change, linked)
         change.reply = {key: data}

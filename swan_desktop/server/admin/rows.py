@@ -17,6 +17,7 @@ from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
 from sqlalchemy.engine import RowMapping
 
+from ...domain import rooms
 from ...protocol.errors import not_found
 from ...protocol.timefmt import now_utc
 from ..calendar import hours
@@ -111,26 +112,56 @@ def update(store: Store, table: str, row_id: int, values: dict[str, Any]) -> Non
     store.db.execute(sql_update(t).where(t.c.id == row_id).values(**_stored(values)))
 
 
-def rename_room_in_sessions(store: Store, old: str, new: str) -> int:
-    """Sessions name their room: a renamed room renames it in every session that names it.
+def room_names(store: Store) -> list[str]:
+    """Every room's name, in the directory's order (archived rooms too)."""
+    return [str(n) for n in store.db.execute(select(locations.c.name).order_by(locations.c.id)).scalars()]
+
+
+def room_named(store: Store, text: str) -> Row | None:
+    """The room ``text`` names (:func:`rooms.named`: letter case and surrounding spaces ignored), or None."""
+    name = rooms.named(text, room_names(store))
+    if name is None:
+        return None
+    return store.db.execute(select(locations).where(locations.c.name == name)
+                            .order_by(locations.c.id).limit(1)).mappings().first()
+
+
+def _spellings(store: Store, name: str, names: list[str]) -> list[str]:
+    """Every room text sessions hold that names the room ``name`` among ``names``, however typed
+    (sessions booked before room texts were matched to the rooms keep what was typed)."""
+    texts = store.db.execute(select(sessions.c.location).distinct()
+                             .where(sessions.c.location != "")).scalars()
+    return [str(t) for t in texts if rooms.named(str(t), names) == name]
+
+
+def rename_room_in_sessions(store: Store, room_id: int, old: str, new: str) -> int:
+    """Sessions name their room: a renamed room renames it in every session that names it
+    (in any letter case, with or without surrounding spaces). Call after the room's row changed.
 
     A relabel of the directory, not an edit of the sessions: their versions stay, so
     no desktop's next edit of one is refused as stale. Returns how many were renamed.
     """
-    result = store.db.execute(sql_update(sessions).where(sessions.c.location == old).values(location=new))
+    table = select(locations.c.id, locations.c.name).order_by(locations.c.id)
+    before = [old if r.id == room_id else str(r.name) for r in store.db.execute(table)]
+    texts = _spellings(store, old, before)
+    if not texts:
+        return 0
+    result = store.db.execute(sql_update(sessions).where(sessions.c.location.in_(texts)).values(location=new))
     return int(result.rowcount or 0)
 
 
 def sessions_using(store: Store, table: str, row_id: int) -> int:
-    """How many sessions refer to the row (rooms by name, as sessions name them)."""
+    """How many sessions refer to the row (rooms by name, as sessions name them, in any letter case)."""
     count = select(func.count()).select_from(sessions)
     if table == "trainers":
         count = count.where(sessions.c.trainer_id == row_id)
     elif table == "session_types":
         count = count.where(sessions.c.session_type_id == row_id)
     else:
-        name = select(locations.c.name).where(locations.c.id == row_id).scalar_subquery()
-        count = count.where(sessions.c.location == name)
+        texts = _spellings(store, row(store, "locations", row_id)["name"], room_names(store))
+        if not texts:
+            return 0
+        count = count.where(sessions.c.location.in_(texts))
     return int(store.db.execute(count).scalar() or 0)
 
 
