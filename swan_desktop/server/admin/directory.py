@@ -8,19 +8,13 @@ the row (``conflict``, ``reason: in_use``, with the count), and archiving
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from ...domain import colors
-from ...protocol.entities import Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
 from ...protocol.messages import Message, decode, present
-from ...protocol.timefmt import format_ts
 from ..pipeline import Change
 from ..store import Store
-from ..tables import locations, sessions
 from . import rows
 from .messages import (
     ById,
@@ -163,22 +157,9 @@ def updater(kind: str) -> Any:
         emit_users(change, linked)
         change.reply = {key: data}
         if values.get("active") == 0 and before["active"]:
-            change.reply["sessions_ahead"] = _sessions_ahead(store, table, msg.id, change.now)
+            # archiving leaves them booked as they are: the office is told how many to reassign
+            change.reply["sessions_ahead"] = rows.sessions_using(store, table, msg.id, ahead_of=change.now)
     return update
-
-
-def _sessions_ahead(store: Store, table: str, row_id: int, now: datetime) -> int:
-    """The sessions still to come, and not cancelled, that use a trainer, room or session type being
-    archived: the office is told how many to reassign (archiving leaves them booked as they are)."""
-    ahead = (sessions.c.start > format_ts(now), sessions.c.status != Status.CANCELLED.value)
-    if table == "trainers":
-        uses = sessions.c.trainer_id == row_id
-    elif table == "session_types":
-        uses = sessions.c.session_type_id == row_id
-    else:
-        name = select(locations.c.name).where(locations.c.id == row_id).scalar_subquery()
-        uses = sessions.c.location == name
-    return int(store.db.execute(select(func.count()).select_from(sessions).where(uses, *ahead)).scalar() or 0)
 
 
 def deleter(kind: str) -> Any:

@@ -9,6 +9,7 @@ link is stored in.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -18,8 +19,9 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.engine import RowMapping
 
 from ...domain import rooms
+from ...protocol.entities import Status
 from ...protocol.errors import not_found
-from ...protocol.timefmt import now_utc
+from ...protocol.timefmt import format_ts, now_utc
 from ..calendar import hours
 from ..calendar.tables import ics_feeds, trainer_hours
 from ..storage import dialect
@@ -150,9 +152,13 @@ def rename_room_in_sessions(store: Store, room_id: int, old: str, new: str) -> i
     return int(result.rowcount or 0)
 
 
-def sessions_using(store: Store, table: str, row_id: int) -> int:
-    """How many sessions refer to the row (rooms by name, as sessions name them, in any letter case)."""
+def sessions_using(store: Store, table: str, row_id: int, *, ahead_of: datetime | None = None) -> int:
+    """How many sessions refer to the row (rooms by name, as sessions name them, in any letter case);
+    with ``ahead_of``, only those starting after it and not cancelled (still to take place)."""
     count = select(func.count()).select_from(sessions)
+    if ahead_of is not None:
+        count = count.where(sessions.c.start > format_ts(ahead_of),
+                            sessions.c.status != Status.CANCELLED.value)
     if table == "trainers":
         count = count.where(sessions.c.trainer_id == row_id)
     elif table == "session_types":
