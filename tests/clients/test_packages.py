@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, update
+
 from swan_desktop.protocol.timefmt import format_ts
+from swan_desktop.server.clients import ledger, lots
+from swan_desktop.server.clients.tables import package_sales
 from swan_desktop.server.embedded import EmbeddedServer
-from tests.support.server import Clients, WsClient, on_server, session_data
+from swan_desktop.server.limits import Limits
+from swan_desktop.server.store import Store
+from swan_desktop.server.tables import meta
+from tests.support.server import Clients, WsClient, on_server, session_data, start_server
 
 from .conftest import new_client
 
@@ -183,3 +191,45 @@ async def test_attack_a_card_lists_only_the_newest_sales_however_many_were_made(
     assert [s["id"] for s in card["packages"]] == sold[:-4:-1], "the newest three, newest first"
     ledger = await boss.ok("credits.ledger", {"client_id": rita["id"]})
     assert sorted(e["sale_id"] for e in ledger["entries"]) == sold and ledger["balance"] == 5
+
+
+async def test_credits_an_old_lapse_took_from_a_clients_other_credits_come_back_once(tmp_path: Path) -> None:
+    """Alice had 2 goodwill credits, bought a 5-credit package and used 5; under the old rule her
+    goodwill credits went first and the package's expiry took 2 (written here as it was). The next
+    start gives her 2 back as an adjustment saying why; later starts give nothing more."""
+    db = tmp_path / "studio.sqlite3"
+    server = start_server(db, limits=Limits(rate=0))
+    pool = Clients(server)
+    try:
+        boss = await pool.signed_in("boss")
+        five = await _package(boss, 5, days=30)
+        alice = await new_client(boss, "Alice")
+        await boss.ok("credits.adjust", {"client_id": alice["id"], "delta": 2, "reason": "goodwill"})
+        sale = (await boss.ok("package.sell", {"client_id": alice["id"], "package_id": five["id"]}))["sale"]
+        for _ in range(5):
+            await boss.ok("credits.adjust", {"client_id": alice["id"], "delta": -1, "reason": "session"})
+
+        def lapsed_the_old_way(store: Store) -> None:
+            with store.transaction() as tx:
+                ledger.post(store, tx, None, alice["id"], -2, "expiry", datetime.now(UTC), sale_id=sale["id"])
+                store.db.execute(update(package_sales).where(package_sales.c.id == sale["id"])
+                                 .values(lapsed_at=format_ts(datetime.now(UTC))))
+                store.db.execute(delete(meta).where(meta.c.key == lots.RECOUNTED))  # as before this release
+
+        server.server.store.submit(lapsed_the_old_way)
+        assert (await boss.ok("credits.ledger", {"client_id": alice["id"]}))["balance"] == 0
+    finally:
+        await pool.close()
+        server.stop()
+    for _ in range(2):  # the next start, and one after it
+        server = start_server(db, limits=Limits(rate=0))
+        pool = Clients(server)
+        try:
+            boss = await pool.signed_in("boss")
+            entries = (await boss.ok("credits.ledger", {"client_id": alice["id"]}))
+            assert entries["balance"] == 2
+            given = [e for e in entries["entries"] if e["note"] == lots.GIVEN_BACK]
+            assert [(e["reason"], e["delta"]) for e in given] == [("adjustment", 2)]
+        finally:
+            await pool.close()
+            server.stop()

@@ -15,6 +15,12 @@ The rules, replayed over a client's ledger in order (:func:`remaining`):
 :func:`lapse` writes, for each sale past its expiry that has not lapsed, an
 ``expiry`` row of what its lot still holds (none when nothing is left) and
 marks the sale lapsed: the server's daily task runs it.
+
+A spend used to take from the oldest credit of any kind, so a
+client's opening, refunded or goodwill credits went first and a package bought
+after them lapsed unused, taking those credits with it. :func:`give_back_lapsed`
+(once per database, at the server's start) gives each client back what their
+lapses took beyond these rules, as one ``adjustment``.
 """
 
 from __future__ import annotations
@@ -26,9 +32,16 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from ...protocol.timefmt import format_ts, parse_ts
+from ..storage import dialect
 from ..store import Store, Tx
+from ..tables import meta
 from . import ledger
 from .tables import credit_ledger, package_sales
+
+#: The ``meta`` key set once lapses written under the old rule were recounted.
+RECOUNTED = "lapses_recounted"
+GIVEN_BACK = ("credits an expired package's lapse took from the client's other credits, given back "
+              "(sessions now use a package's credits before those)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,4 +131,23 @@ def lapse(store: Store, tx: Tx, now: datetime) -> int:
         store.db.execute(
             update(package_sales).where(package_sales.c.id == sale_id).values(lapsed_at=format_ts(now))
         )
+    return total
+
+
+def give_back_lapsed(store: Store, tx: Tx, now: datetime) -> int:
+    """Once per database: for each client, what the ``expiry`` rows took beyond what their sale held
+    under these rules comes back as one ``adjustment``; returns the credits given back. Never takes
+    any. Call inside a transaction (a studio group's instances starting together do it once)."""
+    first = store.db.execute(dialect.insert_ignore(meta), {"key": RECOUNTED, "value": format_ts(now)})
+    if not first.rowcount:
+        return 0
+    lapsed = select(credit_ledger.c.client_id).where(credit_ledger.c.reason == "expiry").distinct()
+    total = 0
+    for client_id in sorted(store.db.execute(lapsed).scalars()):
+        rows, sales = client_rows(store, client_id), expiries(store, client_id)
+        over = sum(max(0, -row.delta - remaining(rows[:k], sales).get(row.sale_id, 0))
+                   for k, row in enumerate(rows) if row.reason == "expiry" and row.sale_id is not None)
+        if over:
+            ledger.post(store, tx, None, client_id, over, "adjustment", now, note=GIVEN_BACK)
+            total += over
     return total

@@ -190,6 +190,9 @@ class ClientsFeature:
         opened = await self.ctx.store.run(_open_ledger, self.clock())
         if opened:
             log.info("%d client balance(s) got an opening ledger row", opened)
+        given = await self.ctx.store.run(_give_back_lapsed, self.clock())
+        if given:
+            log.warning("%d credit(s) that lapses took from clients' other credits were given back", given)
         await self.outbox.start()
         self._lapse_task = asyncio.get_running_loop().create_task(self._lapse_loop())
 
@@ -359,6 +362,11 @@ def _trainer_user(store: Store, trainer_id: int) -> int | None:
 def _open_ledger(store: Store, now: datetime) -> int:
     with store.transaction():
         return ledger.opening_rows(store, now)
+
+
+def _give_back_lapsed(store: Store, now: datetime) -> int:
+    with store.transaction() as tx:
+        return lots.give_back_lapsed(store, tx, now)
 
 
 def _lapse(store: Store, now: datetime) -> int:
