@@ -760,3 +760,26 @@ async def test_emails_about_a_session_that_began_while_the_server_was_off_are_no
         await until(lambda: len(inbox.messages) == 2, what="Bea's reminder")
         rcpt, reminder = inbox.messages[1]
         assert rcpt == ["bea@example.com"] and reminder["Subject"].endswith("Reminder")
+
+
+async def test_a_client_taken_off_a_booking_they_were_told_of_is_told_it_is_off(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Rita was sent her confirmation; the desk then corrects the session's client to Bea: Bea gets
+    her confirmation and Rita a cancellation (before, Rita heard nothing and came)."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        bea = (await boss.ok("client.create", {"name": "Bea", "email": "bea@example.com",
+                                               "consent": {"reminders": True}}))["client"]
+        rita = await _booked_ahead(boss)
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 1, what="Rita's confirmation")
+        [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"client_id": bea["id"]}})
+        await flush_outbox(server)
+        await until(lambda: len(inbox.messages) == 3, what="Bea's confirmation and Rita's cancellation")
+        got = sorted((rcpt[0], m["Subject"].rpartition(": ")[2]) for rcpt, m in inbox.messages[1:])
+        assert got == [("bea@example.com", "Booking confirmed"), ("rita@example.com", "Booking cancelled")]
+        listed = _messages((await boss.ok("client.get", {"id": rita["id"]}))["messages"])
+        assert listed["reminder"][0] == "dropped" and listed["cancellation"][0] == "sent"

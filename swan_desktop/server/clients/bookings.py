@@ -258,9 +258,13 @@ def updated(change: Change) -> None:
         for client_id in groups.client_ids(store, after):
             if client_id != newly_booked and _first_told(change, client_id, now):
                 emails.changed(store, after, client_id, now)
+    if after.client_id != before.client_id and before.client_id is not None:
+        # The session's client corrected: the first one's waiting emails go, and if they were told
+        # of the booking they are told it is off for them (or they would come).
+        emails.drop(store, after.id, before.client_id)
+        if before.status in _BOOKED and before.start > now:
+            emails.gone(store, before, before.client_id, now)
     if after.client_id is not None and after.client_id != before.client_id and after.status in _BOOKED:
-        if before.client_id is not None:
-            emails.drop(store, after.id, before.client_id)
         emails.booked(store, after, after.client_id, now)
 
 
