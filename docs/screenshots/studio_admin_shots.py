@@ -9,7 +9,8 @@ staff account), then fills in the rest as the office would (more trainers, their
 hours and time off, bookings, accounts); every picture shows what the server
 holds. Writes setup-*.png (each page of the assistant), admin-*.png (Studio,
 Trainers, a trainer's dialog, the "archive instead?" question after the server
-refused to delete a trainer with sessions, Rooms, Session types, Staff accounts,
+refused to delete a trainer with sessions, the page after archiving him with
+sessions still to come, Rooms, Session types, Staff accounts,
 the one-time password of a reset, a CSV import preview with problems),
 my-hours.png and change-password.png (on a trainer's own desktop) and
 time-off-week.png (her time off shaded in the week view).
@@ -270,6 +271,11 @@ async def admin_pages(boss: StudioClient) -> None:
     assert refused is not None
     await shoot(refused, "admin-delete-in-use")
     answer(refused, "Cancel")
+    trainers.toggle_archive()  # archived with his sessions ahead: the page says how many stay booked
+    await until(lambda: "still to come" in trainers.status.text(), "the server's count of Ben's sessions")
+    await shoot(pane, "admin-archived-with-sessions")
+    trainers.toggle_archive()  # and restored, for the pictures after
+    await until(lambda: "back in use" in trainers.status.text(), "Ben restored")
     pane.setCurrentWidget(pane.rooms)
     await shoot(pane, "admin-rooms")
     pane.setCurrentWidget(pane.types)
