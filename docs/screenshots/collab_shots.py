@@ -27,6 +27,8 @@ from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from swan_desktop.core.client import StudioClient  # noqa: E402
+from swan_desktop.protocol.entities import Session  # noqa: E402
+from swan_desktop.protocol.errors import ErrorCode, ProtocolError  # noqa: E402
 from swan_desktop.qt.collab.install import install  # noqa: E402
 from swan_desktop.qt.dialogs.session_dialog import SessionDialog  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
@@ -46,6 +48,19 @@ def at(day: date, hour: int, minutes: int = 60) -> dict[str, str]:
     start = local_midnight(day).astimezone(UTC) + timedelta(hours=hour)
     return {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "end": (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+async def later_free(client: StudioClient, session: Session, day: date) -> Session:
+    """``session`` moved to the first later hour that day where its trainer and room are free (the
+    demo studio's week depends on the date it is made)."""
+    for hours in range(1, 8):
+        try:
+            return await client.update_session(session.id, session.version,
+                                               at(day, session.start.astimezone().hour + hours))
+        except ProtocolError as refused:
+            if refused.code is not ErrorCode.CONFLICT:
+                raise
+    raise RuntimeError(f"no free hour after {session.start:%H:%M} on {day}")
 
 
 async def main(folder: Path) -> None:
@@ -88,8 +103,7 @@ async def main(folder: Path) -> None:
                                          "Tom asked for a later slot.")
         await ana.collab.react(q.id, "✔")
         await ana.collab.send(room, "Yes — moving it now.")
-        moved = await ana.update_session(looking.id, looking.version,
-                                         at(day, looking.start.astimezone().hour + 1))
+        moved = await later_free(ana, looking, day)
         await boss.update_session(moved.id, moved.version, {"notes": "Bring resistance bands"})
         await settle(0.8)
         collab.bridge.flush_now()
