@@ -118,13 +118,19 @@ class AdminClient:
         self.feed.put_hours(trainer_id, list(reply.get("hours") or hours_wire(hours)))
 
     async def add_time_off(self, trainer_id: int, start: str, end: str, reason: str = "") -> TimeOff:
+        return (await self.take_time_off(trainer_id, start, end, reason))[0]
+
+    async def take_time_off(self, trainer_id: int, start: str, end: str,
+                            reason: str = "") -> tuple[TimeOff, int]:
+        """Add the trainer's time off; it, and how many of their sessions still to come on those days
+        stay booked (the office reassigns or cancels them)."""
         data: dict[str, Any] = {"trainer_id": trainer_id, "start": start, "end": end}
         if reason:
             data["reason"] = reason
         reply = await self._request("timeoff.add", data)
         time_off = TimeOff.from_wire(reply["time_off"])
         self.feed.put_time_off(trainer_id, time_off)
-        return time_off
+        return time_off, int(reply.get("sessions_booked") or 0)
 
     async def remove_time_off(self, time_off_id: int, trainer_id: int | None = None) -> None:
         await self._request("timeoff.remove", {"id": time_off_id})

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import shiboken6
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from swan_desktop.qt.admin.accounts_page import AccountsPage
@@ -327,6 +328,19 @@ async def test_a_trainer_sets_their_own_hours_and_time_off(
     editor.remove_button.click()
     await until(lambda: editor.list.count() == 0)
     assert (await the_trainer(empty_server))["time_off"] == []
+    # A sick day over a session already booked: it stays booked, and she is told so where she added it.
+    day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    await boss.create_session({"start": day.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               "end": (day + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               "trainer_id": ana.id, "client_name": "Eli Novak"}, allow_overlap=True)
+    local = day.astimezone().date()
+    editor.first.setDate(QDate(local.year, local.month, local.day))
+    editor.last.setDate(QDate(local.year, local.month, local.day))
+    editor.add_button.click()
+    await until(lambda: editor.list.count() == 1)
+    told = "1 booked session on that day stays booked: reassign or cancel it in the schedule."
+    await until(lambda: editor.errors.general.text() == told)
+    assert not editor.errors.general.isHidden()
     unlinked = MyHoursPage(mine.admin, user_id=boss.user.id)
     qtbot.addWidget(unlinked)
     assert unlinked.hours is None

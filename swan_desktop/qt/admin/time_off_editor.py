@@ -109,7 +109,15 @@ class TimeOffEditor(QWidget):
         self.errors.clear()
         first = self.first.date().toString("yyyy-MM-dd")
         last = self.last.date().toString("yyyy-MM-dd")
-        spawn(self._run(self.admin.add_time_off(self.trainer_id, first, last, self.reason.text().strip())))
+        spawn(self._run(self._add(first, last, self.reason.text().strip())))
+
+    async def _add(self, first: str, last: str, reason: str) -> None:
+        _, booked = await self.admin.take_time_off(self.trainer_id, first, last, reason)
+        if booked:  # they stay booked: said where the time off was added, until the next change
+            sessions = f"{booked} booked session{'s' if booked != 1 else ''}"
+            self.errors.say(f"{sessions} on {'that day' if first == last else 'those days'} "
+                            f"{'stays' if booked == 1 else 'stay'} booked: reassign or cancel "
+                            f"{'it' if booked == 1 else 'them'} in the schedule.")
 
     def remove(self) -> None:
         item = self.list.currentItem()

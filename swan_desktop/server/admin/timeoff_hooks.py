@@ -4,11 +4,20 @@ account is linked to (read from the store, so a link changed since sign-in count
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
 from ...protocol.messages import Message
+from ...protocol.timefmt import format_ts
+from ..calendar import studio as calendar_studio
+from ..calendar.hours import UNCHECKED
 from ..calendar.messages import AvailabilitySet
 from ..pipeline import Change
+from ..store import Store
+from ..tables import sessions
 from . import rows, timeoff, week
 from .messages import ById, TimeOffAdd
 
@@ -55,7 +64,21 @@ def add(change: Change) -> None:
     entry = timeoff.add(store, msg.trainer_id, first, last, msg.reason.strip(), change.actor.id, change.now)
     public = {k: v for k, v in entry.items() if k != "trainer_id"}
     change.emit("timeoff:added", {"trainer_id": msg.trainer_id, "time_off": public}, primary=True)
-    change.reply = {"time_off": public}
+    change.reply = {"time_off": public, "sessions_booked": _booked_in(store, msg.trainer_id, first, last,
+                                                                      change.now)}
+
+
+def _booked_in(store: Store, trainer_id: int, first: date, last: date, now: datetime) -> int:
+    """The trainer's bookings (not blocked or cancelled) still to come on the days of a time off just
+    added: they stay booked as they were, and the office is told how many to reassign or cancel."""
+    zone = calendar_studio.zone(store)
+    begins = datetime.combine(first, time(), zone).astimezone(UTC)
+    ends = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
+    s = sessions.c
+    count = select(func.count()).select_from(sessions).where(
+        s.trainer_id == trainer_id, s.start < format_ts(ends), s.end > format_ts(max(begins, now)),
+        s.status.not_in([status.value for status in UNCHECKED]))
+    return int(store.db.execute(count).scalar() or 0)
 
 
 def remove(change: Change) -> None:
