@@ -73,7 +73,9 @@ async def test_no_place_is_offered_while_a_group_made_smaller_is_still_full(
                for name in ("Eva", "Filipa")]
     for person in waiting:
         await boss.ok("waitlist.join", {"session_id": session["id"], "client_id": person["id"]})
-    await boss.ok("session_type.update", {"id": session["session_type_id"], "changes": {"capacity": 2}})
+    smaller = {"id": session["session_type_id"], "changes": {"capacity": 2}}
+    lowered = await boss.ok("session_type.update", smaller)
+    assert lowered["sessions_over_capacity"] == 1  # the office is told: this one keeps its 4 in 2 places
 
     async def offers() -> list[int]:
         emailed: list[int] = []

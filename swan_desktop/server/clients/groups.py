@@ -6,12 +6,16 @@ each with their own attendance and credits.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select, union_all, update
+from sqlalchemy import Select, bindparam, case, delete, func, insert, select, union_all, update
 
-from ...protocol.entities import Session
+from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid
+from ...protocol.messages import present
+from ...protocol.timefmt import format_ts
+from ..pipeline import Change
 from ..store import Store
 from ..tables import clients, session_types, sessions
 from .tables import session_clients
@@ -34,6 +38,29 @@ def _capacity_of(store: Store, type_id: int | None) -> int:
 
 def capacity(store: Store, session: Session) -> int:
     return _capacity_of(store, session.session_type_id)
+
+
+def over_capacity(store: Store, type_id: int, now: datetime) -> int:
+    """Sessions of the type still to come (not cancelled) that hold more clients than its capacity
+    now allows: a capacity lowered keeps the clients booked, and the office is told how many."""
+    extra = (select(func.count()).select_from(session_clients)
+             .where(session_clients.c.session_id == sessions.c.id).scalar_subquery())
+    held = case((sessions.c.client_id.is_(None), 0), else_=1) + extra
+    count = select(func.count()).select_from(sessions).where(
+        sessions.c.session_type_id == type_id, sessions.c.start > format_ts(now),
+        sessions.c.status != Status.CANCELLED.value, held > _capacity_of(store, type_id))
+    return int(store.db.execute(count).scalar() or 0)
+
+
+def capacity_lowered(change: Change) -> None:
+    """``session_type.update`` setting ``capacity``: the reply says how many sessions ahead now hold
+    more clients than it (``sessions_over_capacity``, when any)."""
+    changes, type_id = getattr(change.msg, "changes", None), getattr(change.msg, "id", None)
+    if changes is None or not isinstance(type_id, int) or "capacity" not in present(changes):
+        return
+    over = over_capacity(change.store, type_id, change.now)
+    if over:
+        change.reply["sessions_over_capacity"] = over
 
 
 def extras(store: Store, session_id: int) -> list[dict[str, Any]]:

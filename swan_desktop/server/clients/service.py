@@ -182,6 +182,7 @@ class ClientsFeature:
         ctx.request("client.erase", ClientErase, self.erase_client)
         ctx.hook("client.erase", Stage.WRITE, erasure.erase)
         ctx.extend(frames.DIRECTORY_QUERY, _type_capacity)
+        ctx.hook("session_type.update", Stage.AFTER_WRITE, groups.capacity_lowered)
         ctx.extend(frames.DIRECTORY_CLIENTS, _client_fields)
         ctx.on_events(self._events)
 
