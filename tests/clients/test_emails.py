@@ -783,3 +783,59 @@ async def test_a_client_taken_off_a_booking_they_were_told_of_is_told_it_is_off(
         assert got == [("bea@example.com", "Booking confirmed"), ("rita@example.com", "Booking cancelled")]
         listed = _messages((await boss.ok("client.get", {"id": rita["id"]}))["messages"])
         assert listed["reminder"][0] == "dropped" and listed["cancellation"][0] == "sent"
+
+
+async def test_a_client_taken_off_and_put_back_is_told_it_is_on_again(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """Rita, confirmed on a duo, is taken off it (told it is cancelled) and put back: she is told it
+    is on and her reminder comes back. The same for a session's client corrected to Bea and back.
+    Before, the second booking found her earlier rows and queued nothing, so she stayed away."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        _no_grace(server)
+        duo = (await boss.ok("session_type.create", {"name": "Duo", "duration_min": 60, "color": "#2f6690",
+                                                      "credits": 0, "capacity": 2}))["session_type"]
+        bea = (await boss.ok("client.create", {"name": "Bea", "email": "bea@example.com",
+                                               "consent": {"reminders": True}}))["client"]
+        rita = await _booked_ahead(boss)
+        [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+        session = (await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                                    "changes": {"session_type_id": duo["id"]}}))["session"]
+
+        def told() -> list[tuple[str, str]]:
+            return [(rcpt[0].partition("@")[0], m["Subject"].rpartition(": ")[2])
+                    for rcpt, m in inbox.messages]
+
+        async def settled() -> bool:
+            listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+            return not {m["status"] for m in listed} & {"sending"} and all(
+                m["status"] != "pending" or m["kind"] == "reminder" for m in listed)
+
+        async def flushed(count: int, what: str) -> None:
+            await flush_outbox(server)
+            await until(lambda: len(inbox.messages) == count, what=what)
+            await until_answered(settled, what="the outbox recorded what it sent")
+
+        await flushed(1, "Rita's confirmation")
+        place = {"session_id": session["id"], "client_id": rita["id"]}
+        await boss.ok("booking.remove", {**place, "reason": "ill"})
+        await flushed(2, "Rita's cancellation")
+        await boss.ok("booking.add", place)
+        await flushed(3, "Rita told it is on again")
+        assert told() == [("rita", "Booking confirmed"), ("rita", "Booking cancelled"),
+                          ("rita", "Booking changed")]
+        listed = _messages((await boss.ok("client.get", {"id": rita["id"]}))["messages"])
+        assert listed["reminder"][0] == "pending"
+
+        session = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"][0]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"client_id": bea["id"]}})
+        await flushed(5, "Bea's confirmation and Rita's cancellation")
+        [session] = (await boss.ok("client.get", {"id": bea["id"]}))["upcoming"]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"client_id": rita["id"]}})
+        await flushed(7, "Rita told it is on again, Bea that it is off")
+        assert sorted(told()[5:]) == [("bea", "Booking cancelled"), ("rita", "Booking changed")]
+        listed = _messages((await boss.ok("client.get", {"id": rita["id"]}))["messages"])
+        assert listed["reminder"][0] == "pending"

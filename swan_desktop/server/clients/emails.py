@@ -147,8 +147,29 @@ def wanted(rules: dict[str, Any], kind: str) -> bool:
 
 
 def booked(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    """The client is booked on the session: confirmed and reminded. Booked on it again (taken off
+    it, or it was cancelled, and put back): a cancellation notice not sent yet is dropped (they
+    never heard of it), the confirmation and reminder dropped with it are queued again, and a
+    client who was told it was off is sent a change notice saying it is on, when and where."""
+    theirs = _theirs(session.id, client_id)
+    notice = (*theirs, client_emails.c.kind == "cancellation")
+    _forget_dropped(store, session, client_id)
+    store.db.execute(update(client_emails).where(*notice, client_emails.c.status == "pending")
+                     .values(status="dropped", detail=BOOKED_AGAIN))
     queue(store, session, client_id, "confirmation", now)
     queue(store, session, client_id, "reminder", now)
+    told = store.db.execute(select(client_emails.c.id).where(
+        *notice, client_emails.c.status.in_(("sent", "sending")))).first()
+    if told is not None:
+        changed(store, session, client_id, now)
+
+
+def _forget_dropped(store: Store, session: Session, client_id: int) -> None:
+    """The confirmation and reminder dropped when the client came off the session: never sent, so
+    they may be queued again."""
+    store.db.execute(client_emails.delete().where(
+        *_theirs(session.id, client_id), client_emails.c.kind.in_(("confirmation", "reminder")),
+        client_emails.c.status == "dropped"))
 
 
 def remind_ahead(store: Store, now: datetime, client_id: int | None = None) -> None:
@@ -219,24 +240,13 @@ def cancelled(store: Store, session: Session, client_id: int, now: datetime) -> 
 
 
 def restored(store: Store, session: Session, client_id: int, now: datetime, *, tell: bool = True) -> None:
-    """A cancelled session booked again. A cancellation notice not sent yet is dropped (they never
-    heard of it); a confirmation or reminder dropped with the cancellation is queued again; and if
-    the client was told it was cancelled (and ``tell``: the first of a series), a change notice
-    says it is on, when and where."""
-    theirs = _theirs(session.id, client_id)
-    notice = (*theirs, client_emails.c.kind == "cancellation")
-    store.db.execute(client_emails.delete().where(  # never sent: they may be queued again
-        *theirs, client_emails.c.kind.in_(("confirmation", "reminder")), client_emails.c.status == "dropped"))
-    if not tell:
-        queue(store, session, client_id, "reminder", now)
+    """A cancelled session booked again: as :func:`booked`, or, for a later occurrence of a series
+    told once (not ``tell``), only its reminder comes back."""
+    if tell:
+        booked(store, session, client_id, now)
         return
-    store.db.execute(update(client_emails).where(*notice, client_emails.c.status == "pending")
-                     .values(status="dropped", detail=BOOKED_AGAIN))
-    booked(store, session, client_id, now)
-    told = store.db.execute(select(client_emails.c.id).where(
-        *notice, client_emails.c.status.in_(("sent", "sending")))).first()
-    if told is not None:
-        changed(store, session, client_id, now)
+    _forget_dropped(store, session, client_id)
+    queue(store, session, client_id, "reminder", now)
 
 
 def gone(store: Store, session: Session, client_id: int, now: datetime) -> None:
