@@ -142,15 +142,16 @@ async def assistant_pages(boss: StudioClient) -> None:
     await press(wizard, nxt, wizard.types_page)
 
     types = wizard.types_page
-    for name, minutes, credits, color in (("Personal training", 60, 1, "#00707a"),
-                                          ("Assessment", 90, 2, "#7a2e8c"),
-                                          ("Partner session", 45, 1, "#8a5a00")):
+    for name, minutes, credits, color, clients in (("Personal training", 60, 1, "#00707a", 1),
+                                                   ("Assessment", 90, 2, "#7a2e8c", 1),
+                                                   ("Partner session", 45, 1, "#8a5a00", 2)):
         types.name.setText(name)
         types.duration.setValue(minutes)
         types.credits.setValue(credits)
         types.color.set_color(color)
+        types.capacity.setValue(clients)
         await adds(types.list, types.add_button.click, f"the session type {name}",
-                   (wizard, "setup-5-session-types") if name == "Assessment" else None)
+                   (wizard, "setup-5-session-types") if name == "Partner session" else None)
     await press(wizard, nxt, wizard.trainers_page)
 
     trainers = wizard.trainers_page

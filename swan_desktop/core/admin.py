@@ -163,16 +163,24 @@ class AdminClient:
 
     # -- session types ------------------------------------------------------------------
     async def create_type(self, name: str, *, duration_min: int | None = None, color: str | None = None,
-                          credits: int | None = None) -> SessionType:
+                          credits: int | None = None, capacity: int | None = None) -> SessionType:
         data: dict[str, Any] = {"name": name}
-        for key, value in (("duration_min", duration_min), ("color", color), ("credits", credits)):
+        for key, value in (("duration_min", duration_min), ("color", color), ("credits", credits),
+                           ("capacity", capacity)):
             if value is not None:
                 data[key] = value
         return self._type(await self._request("session_type.create", data))
 
     async def update_type(self, type_id: int, **changes: Any) -> SessionType:
-        """``changes``: any of ``name``, ``duration_min``, ``color``, ``credits``, ``active``."""
-        return self._type(await self._request("session_type.update", {"id": type_id, "changes": changes}))
+        """``changes``: any of ``name``, ``duration_min``, ``color``, ``credits``, ``capacity``,
+        ``active``."""
+        return (await self.change_type(type_id, **changes))[0]
+
+    async def change_type(self, type_id: int, **changes: Any) -> tuple[SessionType, int]:
+        """As :meth:`update_type`; also how many sessions still to come hold more clients than a
+        capacity lowered now allows (they keep them: the office moves or calls the extra clients)."""
+        reply = await self._request("session_type.update", {"id": type_id, "changes": changes})
+        return self._type(reply), int(reply.get("sessions_over_capacity") or 0)
 
     async def delete_type(self, type_id: int) -> None:
         await self._request("session_type.delete", {"id": type_id})

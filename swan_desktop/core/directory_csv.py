@@ -21,10 +21,12 @@ TABLES = ("trainers", "rooms", "session_types")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "trainers": ("name", "color", "specialties"),
     "rooms": ("name", "capacity"),
-    "session_types": ("name", "duration_min", "color", "credits"),
+    "session_types": ("name", "duration_min", "color", "credits", "capacity"),
 }
 TITLES = {"trainers": "trainers", "rooms": "rooms", "session_types": "session types"}
 IGNORED = frozenset({"active", "id"})
+#: The most people a room, or clients a session, holds (the server's limit).
+MOST_HELD = 1000
 
 
 @dataclass
@@ -71,7 +73,7 @@ def export_csv(table: str, directory: Directory) -> str:
             writer.writerow([r.name, r.capacity, _yes(r.active)])
     else:
         for s in sorted(directory.session_types.values(), key=lambda s: s.name.lower()):
-            writer.writerow([s.name, s.duration_min, s.color, s.credits, _yes(s.active)])
+            writer.writerow([s.name, s.duration_min, s.color, s.credits, s.capacity, _yes(s.active)])
     return out.getvalue()
 
 
@@ -148,10 +150,12 @@ def _check(table: str, row: PreviewRow) -> None:
         values["specialties"] = [s.strip() for s in cells["specialties"].replace(";", ",").split(",")
                                  if s.strip()]
     if table == "rooms":
-        _number(cells, values, errors, "capacity", 1, 10_000, "a whole number of people, at least 1")
+        _number(cells, values, errors, "capacity", 1, MOST_HELD,
+                f"a whole number of people, from 1 to {MOST_HELD}")
     if table == "session_types":
         _number(cells, values, errors, "duration_min", 5, 24 * 60, "minutes, from 5 to 1440")
         _number(cells, values, errors, "credits", 0, 100, "a whole number from 0 to 100")
+        _number(cells, values, errors, "capacity", 1, MOST_HELD, f"clients a session, from 1 to {MOST_HELD}")
 
 
 def _number(cells: dict[str, str], values: dict[str, Any], errors: dict[str, str], column: str,

@@ -154,18 +154,23 @@ class SessionType:
     color: str = "#4f8fba"
     credits: int = 1
     active: bool = True
+    #: How many clients one session of the type holds (more than one: a group session).
+    capacity: int = 1
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"id": self.id, "name": self.name, "duration_min": self.duration_min,
                                 "color": self.color, "credits": self.credits}
         if not self.active:
             wire["active"] = False
+        if self.capacity != 1:
+            wire["capacity"] = self.capacity
         return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> SessionType:
         return cls(int(d["id"]), str(d["name"]), int(d.get("duration_min", 60)),
-                   str(d.get("color", "#4f8fba")), int(d.get("credits", 1)), bool(d.get("active", True)))
+                   str(d.get("color", "#4f8fba")), int(d.get("credits", 1)), bool(d.get("active", True)),
+                   int(d.get("capacity") or 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from swan_desktop.server.embedded import EmbeddedServer
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
 from tests.support.poll import until
-from tests.support.server import PASSWORDS, signs_in
+from tests.support.server import PASSWORDS, Clients, signs_in
 
 from .live_pages_support import handled, pane_for, server_accounts, server_state, settled
 
@@ -58,6 +58,16 @@ async def add_trainer(qtbot, page: ListPage, name: str, color: str = "#1f5f8b") 
     await until(lambda: closed(dialog))  # the server's answer is in (its event may come first)
     assert name in names(page)
     return dialog
+
+
+async def add_holding(qtbot, page: ListPage, name: str, capacity: int) -> None:
+    """Add a room, or a session type, that holds ``capacity`` people through the page's dialog."""
+    page.add_button.click()
+    dialog = opened(page.dialog)
+    qtbot.keyClicks(dialog.name, name)
+    dialog.capacity.setValue(capacity)
+    dialog.save_button.click()
+    await until(lambda: names(page) == [name])
 
 
 async def the_trainer(server: EmbeddedServer) -> dict:
@@ -177,12 +187,7 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(
         qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
     boss = await on_empty("boss")
     pane = pane_for(qtbot, boss.admin)
-    pane.rooms.add_button.click()
-    room = opened(pane.rooms.dialog)
-    qtbot.keyClicks(room.name, "Studio A")
-    room.capacity.setValue(4)
-    room.save_button.click()
-    await until(lambda: names(pane.rooms) == ["Studio A"])
+    await add_holding(qtbot, pane.rooms, "Studio A", 4)
     assert pane.rooms.model.index(0, 1).data() == "4 people"
     assert [(r["name"], r["capacity"]) for r in (await server_state(empty_server))["locations"]] \
         == [("Studio A", 4)]
@@ -210,6 +215,50 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(
     assert (saved["name"], saved["duration_min"], saved["color"], saved["credits"]) \
         == ("Fitness assessment", 60, "#7a2e8c", 2)
     await until(lambda: handled(empty_server, "session_type.update") == 2)
+
+
+async def test_a_group_session_type_is_set_up_and_its_capacity_lowered_over_bookings(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    """A small-group class is added with four clients a session (the list says so, the server holds
+    it); three clients are booked on one ahead; lowered to two, the page says that session has more
+    booked, in the words the office acts on."""
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
+    await add_holding(qtbot, pane.types, "Small group", 4)
+    assert pane.types.model.index(0, 4).data() == "up to 4 clients"
+    [saved] = (await server_state(empty_server))["session_types"]
+    assert (saved["name"], saved["capacity"]) == ("Small group", 4)
+
+    pool = Clients(empty_server)
+    try:
+        desk = await pool.signed_in("boss")
+        trainer = (await desk.ok("trainer.create", {"name": "Ana", "color": "#1f5f8b"}))["trainer"]
+        people = [(await desk.ok("client.create", {"name": name}))["client"]["id"]
+                  for name in ("Rita", "Bea", "Eli")]
+        day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        session = (await desk.ok("session.create", {
+            "start": day.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": (day + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "trainer_id": trainer["id"], "client_id": people[0], "session_type_id": saved["id"],
+            "allow_overlap": True}))["session"]
+        for client_id in people[1:]:
+            await desk.ok("booking.add", {"session_id": session["id"], "client_id": client_id})
+    finally:
+        await pool.close()
+    select(pane.types, "Small group")
+    pane.types.edit_button.click()
+    edit = opened(pane.types.dialog)
+    assert edit.capacity.value() == 4
+    edit.capacity.setValue(2)
+    edit.save_button.click()
+    await until(lambda: closed(edit))
+    told = ("Small group saved, but 1 session still to come has more than 2 clients booked; "
+            "they stay booked: move or call the extra clients.")
+    await until(lambda: pane.types.status.text() == told)
+    assert pane.types.status.property("role") == "error"
+    await until(lambda: pane.types.model.index(0, 4).data() == "up to 2 clients")
+    [saved] = (await server_state(empty_server))["session_types"]
+    assert saved["capacity"] == 2
 
 
 async def test_the_trainers_list_names_the_linked_account_once_accounts_are_loaded(

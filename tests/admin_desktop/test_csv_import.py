@@ -93,14 +93,19 @@ async def test_export_writes_what_import_reads(qtbot, on_empty: SignIn, tmp_path
     pane = pane_for(qtbot, boss.admin, show=False)
     await pane.admin.create_type("Personal training", duration_min=45, color="#00707a", credits=1)
     await pane.admin.create_type("Assessment", duration_min=90, color="#7a2e8c", credits=2)
+    await pane.admin.create_type("Small group", duration_min=60, color="#2f6690", credits=1, capacity=6)
     target = tmp_path / "types.csv"
     pane.export_file("session_types", target)
     text = target.read_text(encoding="utf-8")
-    assert text.splitlines() == ["name,duration_min,color,credits,active", "Assessment,90,#7a2e8c,2,yes",
-                                 "Personal training,45,#00707a,1,yes"]
+    assert text.splitlines() == ["name,duration_min,color,credits,capacity,active",
+                                 "Assessment,90,#7a2e8c,2,1,yes", "Personal training,45,#00707a,1,1,yes",
+                                 "Small group,60,#2f6690,1,6,yes"]
     preview = parse_csv("session_types", text, Directory())  # a new studio's empty directory
     assert preview.ok and preview.values()[0] == {"name": "Assessment", "duration_min": 90,
-                                                 "color": "#7a2e8c", "credits": 2}
+                                                 "color": "#7a2e8c", "credits": 2, "capacity": 1}
+    assert preview.values()[2]["capacity"] == 6
+    too_many = parse_csv("session_types", "name,capacity\nHall,1001\n", Directory())
+    assert too_many.rows[0].errors == {"capacity": "clients a session, from 1 to 1000"}
 
 
 def test_a_file_without_a_name_column_or_with_unknown_columns_is_refused_whole() -> None:

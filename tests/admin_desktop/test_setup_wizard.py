@@ -93,8 +93,14 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     qtbot.keyClicks(types.name, "Personal training")
     types.add_button.click()
     await until(lambda: types.list.count() == 1)
-    assert [t["name"] for t in await rows_held(empty_server, "session_types")] == [
-        "Personal training"]
+    qtbot.keyClicks(types.name, "Small group")
+    types.capacity.setValue(6)
+    types.add_button.click()
+    await until(lambda: types.list.count() == 2)
+    assert types.list.item(1).text() == "Small group — 60 min, 1 credit, up to 6 clients"
+    assert types.capacity.value() == 1  # ready for the next type
+    assert [(t["name"], t["capacity"]) for t in await rows_held(empty_server, "session_types")] == [
+        ("Personal training", 1), ("Small group", 6)]
     await press(wizard, NEXT, wizard.trainers_page)
 
     trainers = wizard.trainers_page

@@ -1,5 +1,5 @@
 """Add or edit a room (name, capacity) or a session type (name, duration, colour,
-credits). Archiving is on the pages; changing a type never rewrites past sessions."""
+credits, clients per session). Archiving is on the pages; changing a type never rewrites past sessions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ...core.admin import AdminClient
 from ...protocol.entities import Location, SessionType
 from .color_field import ColorField
 from .form_dialog import FormDialog
+from .places import HINT, over_words, places_field
 
 TYPE_NOTE = ("Changes apply to new bookings. Sessions already booked keep their type and "
              "their length; credits already taken are not recounted.")
@@ -69,10 +70,16 @@ class TypeDialog(FormDialog):
         self.credits.setRange(0, 100)
         self.credits.setValue(st.credits if st else 1)
         self.credits.setAccessibleName("Credits")
+        self.capacity = places_field(st.capacity if st else 1)
         self.row("Name:", self.name, "name")
         self.row("Duration:", self.duration, "duration_min")
         self.row("Colour:", self.color, "color")
         self.row("Credits:", self.credits, "credits")
+        self.row("Clients:", self.capacity, "capacity")
+        places = QLabel(HINT)
+        places.setWordWrap(True)
+        places.setProperty("role", "hint")
+        self.form.addRow("", places)
         if st is not None:
             note = QLabel(TYPE_NOTE)
             note.setWordWrap(True)
@@ -90,12 +97,19 @@ class TypeDialog(FormDialog):
             return None
         if self.session_type is None:
             return self.admin.create_type(name, duration_min=self.duration.value(), color=self.color.color(),
-                                          credits=self.credits.value())
+                                          credits=self.credits.value(), capacity=self.capacity.value())
         values: dict[str, Any] = {"name": name, "duration_min": self.duration.value(),
-                                  "color": self.color.color(), "credits": self.credits.value()}
+                                  "color": self.color.color(), "credits": self.credits.value(),
+                                  "capacity": self.capacity.value()}
         old = self.session_type
         changes = {k: v for k, v in values.items() if getattr(old, k) != v}
-        return self.admin.update_type(old.id, **changes) if changes else _same(old)
+        return self._change(old.id, changes) if changes else _same(old)
+
+    async def _change(self, type_id: int, changes: dict[str, Any]) -> SessionType:
+        session_type, over = await self.admin.change_type(type_id, **changes)
+        if over:
+            self.warning = over_words(session_type.name, session_type.capacity, over)
+        return session_type
 
 
 async def _same(value: Any) -> Any:

@@ -35,6 +35,9 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+        #: Set by :meth:`submit`'s request when the save went through but the office must act
+        #: (the list page shows it in place of "… saved.").
+        self.warning = ""
         self.form = QFormLayout()
         self.form.setVerticalSpacing(6)
         self.errors = FieldErrors(error())

@@ -164,7 +164,7 @@ class ListPage(QWidget):
         self.dialog = dialog
         saved = getattr(dialog, "saved", None)
         if saved is not None:
-            saved.connect(lambda result: self._saved(result))
+            saved.connect(lambda result: self._saved(result, str(getattr(dialog, "warning", ""))))
         dialog.finished.connect(lambda _r: self._closed(dialog))
         dialog.open()
 
@@ -173,11 +173,14 @@ class ListPage(QWidget):
             self.dialog = None
         dialog.deleteLater()
 
-    def _saved(self, result: Any) -> None:
+    def _saved(self, result: Any, warning: str = "") -> None:
         self.refresh()
         rid = getattr(result, "id", None)
         if rid is not None:
             self.select_where(lambda r: r.id == rid)
+        if warning:
+            self.told.emit(warning, True)
+            return
         name = getattr(result, "name", "")
         self.told.emit(f"{name} saved." if name else "Saved.", False)
 

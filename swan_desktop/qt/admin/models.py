@@ -12,6 +12,7 @@ from ...core.accounts import Account
 from ...core.hours_text import WEEKDAYS
 from ...protocol.entities import Location, SessionType, Trainer
 from ..models.row_table import Index, RowTableModel
+from .places import places_words
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 DECORATION = Qt.ItemDataRole.DecorationRole
@@ -91,6 +92,7 @@ class TypeModel(_Model):
         ("Duration", lambda t: f"{t.duration_min} min"),
         ("Colour", lambda t: t.color),
         ("Credits", lambda t: str(t.credits)),
+        ("Clients", lambda t: places_words(t.capacity)),
         ("Status", lambda t: status_words(t.active)),
     )
 

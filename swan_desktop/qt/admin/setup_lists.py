@@ -24,6 +24,7 @@ from .account_dialogs import NewAccountDialog
 from .color_field import ColorField
 from .csv_files import CsvFiles
 from .one_time_password import OneTimePasswordDialog
+from .places import places_field, places_words
 from .setup_pages import AssistantPage, EnterAdds
 from .trainer_dialog import TrainerDialog
 
@@ -140,7 +141,8 @@ class RoomsPage(ListStep):
 
 class TypesPage(ListStep):
     def __init__(self, wizard: SetupWizard) -> None:
-        super().__init__(wizard, "Session types", "What clients book: its usual length, colour and credits.",
+        super().__init__(wizard, "Session types", "What clients book: its usual length, colour, credits "
+                         "and how many clients a session holds.",
                          "session_types")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Personal training")
@@ -158,6 +160,8 @@ class TypesPage(ListStep):
         self.credits.setSuffix(" credits")
         self.credits.setAccessibleName("Credits")
         self.color = ColorField("#00707a", sample="Session · 09:00")
+        self.capacity = places_field()
+        self.capacity.setMaximumWidth(180)
         self.name.textChanged.connect(self._sample)
         self.add_button.setText("Add type")
         numbers = QHBoxLayout()
@@ -171,6 +175,8 @@ class TypesPage(ListStep):
         form.addRow("", self.errors.add("duration_min", error(), self.duration))
         form.addRow("Colour:", self.color)
         form.addRow("", self.errors.add("color", error(), self.color))
+        form.addRow("Clients:", self.capacity)
+        form.addRow("", self.errors.add("capacity", error(), self.capacity))
         form.addRow("", self._button_row())
         self.body.addWidget(self.list)
         self.body.addLayout(form)
@@ -181,8 +187,8 @@ class TypesPage(ListStep):
         self.color.set_sample((name.strip() or "Session") + " · 09:00")
 
     def entries(self) -> list[str]:
-        return [f"{t.name} — {t.duration_min} min, {t.credits} credit{'s' if t.credits != 1 else ''}"
-                for t in self.admin.feed.directory.active_session_types()]
+        return [f"{t.name} — {t.duration_min} min, {t.credits} credit{'s' if t.credits != 1 else ''}, "
+                f"{places_words(t.capacity)}" for t in self.admin.feed.directory.active_session_types()]
 
     def request(self) -> Awaitable[Any]:
         name = self.name.text().strip()
@@ -193,10 +199,11 @@ class TypesPage(ListStep):
             self.errors.say("Choose a colour that session text can be read on.", "color")
             raise ValueError
         return self.admin.create_type(name, duration_min=self.duration.value(), color=self.color.color(),
-                                      credits=self.credits.value())
+                                      credits=self.credits.value(), capacity=self.capacity.value())
 
     def added(self) -> None:
         self.name.clear()
+        self.capacity.setValue(1)
         self.name.setFocus()
 
 

@@ -1,0 +1,33 @@
+"""How many clients a session type's session holds, as a field and in words (the type
+dialog, the setup assistant's types step and the Session types list)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QSpinBox
+
+from ...core.directory_csv import MOST_HELD
+
+HINT = ("More than 1 makes it a group session: each client booked takes a place, "
+        "and a full session keeps a waitlist.")
+
+
+def places_field(value: int = 1) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(1, MOST_HELD)
+    box.setValue(value)
+    box.setSuffix(" per session")
+    box.setAccessibleName("Clients per session")
+    box.setToolTip(HINT)
+    return box
+
+
+def places_words(capacity: int) -> str:
+    return "1 client" if capacity == 1 else f"up to {capacity} clients"
+
+
+def over_words(name: str, capacity: int, sessions: int) -> str:
+    """A capacity lowered below what sessions ahead hold: what the office has to do."""
+    these = f"{sessions} session{'s' if sessions != 1 else ''} still to come"
+    clients = f"{capacity} client{'s' if capacity != 1 else ''}"
+    return (f"{name} saved, but {these} {'has' if sessions == 1 else 'have'} more than {clients} "
+            "booked; they stay booked: move or call the extra clients.")
