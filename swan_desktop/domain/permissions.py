@@ -57,9 +57,9 @@ MIN_ROLE: dict[str, Role] = {
     "account.set_password": Role.VIEWER,
     "timeoff.add": Role.TRAINER,
     "timeoff.remove": Role.TRAINER,
-    # Clients (server/clients/); client.import/export/erase, package.create/update, credits.adjust and
-    # reminder.settings(.get)/reminder.test/reminder.mail_password are admin-only. report.run: a
-    # trainer only for their own trainer (checked there).
+    # Clients (server/clients/); client.import/export/erase, package.create/update/void,
+    # credits.adjust and reminder.settings(.get)/reminder.test/reminder.mail_password are admin-only.
+    # report.run: a trainer only for their own trainer (checked there).
     "client.search": Role.VIEWER,
     "client.get": Role.VIEWER,
     "client.create": Role.TRAINER,
@@ -84,7 +84,8 @@ ADMIN_ONLY = (
     "session_type.create", "session_type.update", "session_type.delete",
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
-    "client.import", "client.export", "client.erase", "package.create", "package.update", "credits.adjust",
+    "client.import", "client.export", "client.erase", "package.create", "package.update", "package.void",
+    "credits.adjust",
     "reminder.settings", "reminder.settings.get", "reminder.test", "reminder.mail_password",
 )
 MIN_ROLE.update(dict.fromkeys(ADMIN_ONLY, Role.ADMIN))

@@ -233,3 +233,82 @@ async def test_credits_an_old_lapse_took_from_a_clients_other_credits_come_back_
         finally:
             await pool.close()
             server.stop()
+
+
+async def test_a_sale_made_by_mistake_is_voided_and_leaves_the_reports(
+    server: EmbeddedServer, clients: Clients
+) -> None:
+    """Rita trained on credit (owes 2); the desk sells her a ten-pack meant for Bea. Voided: the ten
+    credits go back (she owes 2 again), the card shows the sale as void with the reason, revenue
+    leaves it out and says so, the credits report nets it. A package sold after it pays her debt
+    first, so when it lapses only what it still holds goes."""
+    boss = await clients.signed_in("boss")
+    ten = await _package(boss, 10, price=42000)
+    rita = await new_client(boss, "Rita")
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -2, "reason": "trained on credit"})
+    sale = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": ten["id"]}))["sale"]
+    reply = await boss.ok("package.void", {"sale_id": sale["id"], "reason": "sold to the wrong client"})
+    assert reply["balance"] == -2
+    assert reply["sale"]["voided_at"] and reply["sale"]["void_reason"] == "sold to the wrong client"
+    event = await boss.event_of("credits:changed")
+    while event["data"]["entry"]["reason"] != "void":
+        event = await boss.event_of("credits:changed")
+    assert event["data"]["entry"]["delta"] == -10 and event["data"]["entry"]["sale_id"] == sale["id"]
+    card = await boss.ok("client.get", {"id": rita["id"]})
+    assert card["client"]["balance"] == -2
+    listed = [(p["id"], p["void_reason"]) for p in card["packages"]]
+    assert listed == [(sale["id"], "sold to the wrong client")]
+    today = datetime.now(UTC).date().isoformat()
+    span = {"start": today, "end": today, "by": "month"}
+    revenue = await boss.ok("report.run", {"kind": "revenue", **span})
+    assert revenue["rows"] == []
+    assert (revenue["totals"]["revenue_cents"], revenue["totals"]["voided_sales"],
+            revenue["totals"]["voided_cents"]) == (0, 1, 42000)
+    assert (await boss.ok("report.run", {"kind": "credits", **span}))["totals"]["sold"] == 0
+    again = await boss.error("package.void", {"sale_id": sale["id"], "reason": "twice"})
+    assert (again["code"], again["data"]["reason"]) == ("conflict", "voided")
+
+    short = await _package(boss, 10, days=30)
+    old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=40)
+    await boss.ok("package.sell",
+                  {"client_id": rita["id"], "package_id": short["id"], "sold_at": format_ts(old)})
+    assert await on_server(server, server.server.clients.lapse) == 8  # 2 of its 10 paid what she owed
+    assert (await boss.ok("client.get", {"id": rita["id"]}))["client"]["balance"] == 0
+
+
+async def test_a_sale_partly_spent_expired_or_unknown_is_not_voided(
+    server: EmbeddedServer, clients: Clients
+) -> None:
+    boss = await clients.signed_in("boss")
+    rita = await new_client(boss, "Rita")
+    five, short = await _package(boss, 5), await _package(boss, 3, days=10)
+    sale = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": five["id"]}))["sale"]
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -1, "reason": "a session elsewhere"})
+    spent = await boss.error("package.void", {"sale_id": sale["id"], "reason": "changed her mind"})
+    assert (spent["code"], spent["data"]) == ("conflict", {"reason": "spent", "spent": 1})
+    assert "adjust the client's balance instead" in spent["message"]
+    old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
+    lapsed = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": short["id"],
+                                             "sold_at": format_ts(old)}))["sale"]
+    expired = await boss.error("package.void", {"sale_id": lapsed["id"], "reason": "too late"})
+    assert (expired["code"], expired["data"]["reason"]) == ("conflict", "expired")
+    blank = await boss.error("package.void", {"sale_id": sale["id"], "reason": "  "})
+    assert (blank["code"], blank["data"]["field"]) == ("invalid", "reason")
+    missing = await boss.error("package.void", {"sale_id": 9999, "reason": "no such sale"})
+    assert missing["code"] == "not_found"
+    assert (await boss.ok("client.get", {"id": rita["id"]}))["client"]["balance"] == 7  # nothing taken
+
+
+async def test_attack_a_trainer_cannot_void_a_sale_to_take_it_off_the_books(clients: Clients) -> None:
+    """A trainer may sell a package; voiding one (the money no longer in the revenue report) is the
+    admin's: refused, and the sale still counts."""
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    rita = await new_client(boss, "Rita")
+    package = await _package(boss, 10, price=42000)
+    sale = (await ana.ok("package.sell", {"client_id": rita["id"], "package_id": package["id"]}))["sale"]
+    refused = await ana.error("package.void", {"sale_id": sale["id"], "reason": "cash kept"})
+    assert refused["code"] == "forbidden"
+    today = datetime.now(UTC).date().isoformat()
+    revenue = await boss.ok("report.run", {"kind": "revenue", "start": today, "end": today, "by": "month"})
+    assert (revenue["totals"]["revenue_cents"], revenue["totals"]["voided_sales"]) == (42000, 0)
+    assert (await boss.ok("client.get", {"id": rita["id"]}))["client"]["balance"] == 10

@@ -10,7 +10,9 @@ The rules, replayed over a client's ledger in order (:func:`remaining`):
   that never expire, oldest first: a client's goodwill or opening credits are
   not used up while a package bought after them runs out unused; beyond every
   lot it is owed, and the next lot pays what is owed first;
-- an ``expiry`` row empties its sale's lot.
+- an ``expiry`` row empties its sale's lot; so does a ``void`` row, which takes back all the sale's
+  credits: what it takes beyond the lot (the part of the sale that paid what was owed) is owed
+  again.
 
 :func:`lapse` writes, for each sale past its expiry that has not lapsed, an
 ``expiry`` row of what its lot still holds (none when nothing is left) and
@@ -64,9 +66,11 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
     lots: list[_Lot] = []
     owed = 0
     for row in rows:
-        if row.reason == "expiry":
+        if row.reason in ("expiry", "void"):
             for lot in lots:
                 if lot.sale_id == row.sale_id:
+                    if row.reason == "void":
+                        owed += max(0, -row.delta - lot.left)
                     lot.left = 0
         elif row.delta > 0:
             paid = min(owed, row.delta)
@@ -86,6 +90,14 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
                     need -= take
             owed += need
     return {lot.sale_id: lot.left for lot in lots if lot.sale_id is not None}
+
+
+def spent_from(store: Store, client_id: int, sale_id: int) -> int:
+    """How many of the sale's credits were spent since it was sold (0: it holds what it held then)."""
+    rows, sales = client_rows(store, client_id), expiries(store, client_id)
+    sold = next(k for k, row in enumerate(rows) if row.reason == "sale" and row.sale_id == sale_id)
+    then = remaining(rows[: sold + 1], sales).get(sale_id, 0)
+    return then - remaining(rows, sales).get(sale_id, 0)
 
 
 def client_rows(store: Store, client_id: int) -> list[Row]:
@@ -109,7 +121,8 @@ def lapse(store: Store, tx: Tx, now: datetime) -> int:
     a transaction."""
     due = store.db.execute(
         select(package_sales.c.id, package_sales.c.client_id, package_sales.c.expires_at)
-        .where(package_sales.c.expires_at <= format_ts(now), package_sales.c.lapsed_at.is_(None))
+        .where(package_sales.c.expires_at <= format_ts(now), package_sales.c.lapsed_at.is_(None),
+               package_sales.c.voided_at.is_(None))
         .order_by(package_sales.c.expires_at, package_sales.c.id)
     ).all()
     total = 0

@@ -112,6 +112,13 @@ class PackageSell(Message):
     sold_at: Name | None = None
 
 
+class PackageVoid(Message):
+    """A sale made by mistake undone: its credits taken back, left out of the reports."""
+
+    sale_id: Id
+    reason: Text
+
+
 class CreditsAdjust(Message):
     client_id: Id
     delta: Annotated[int, Meta(ge=-10000, le=10000)]

@@ -1,4 +1,5 @@
-"""``package.*``, ``package.sell`` and ``credits.adjust``: the pipeline's write hooks."""
+"""``package.*``, ``package.sell``, ``package.void`` and ``credits.adjust``: the pipeline's write
+hooks."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, update
 
-from ...protocol.errors import invalid, not_found
+from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
 from ...protocol.messages import present, time_field
 from ...protocol.timefmt import format_ts
 from ..pipeline import Change
 from ..store import Store
-from . import ledger, records
-from .messages import CreditsAdjust, PackageCreate, PackageSell, PackageUpdate
+from . import ledger, lots, records
+from .messages import CreditsAdjust, PackageCreate, PackageSell, PackageUpdate, PackageVoid
 from .search import sale_wire
 from .tables import package_sales, packages
 
@@ -112,6 +113,40 @@ def sell(change: Change) -> None:
         note=str(package["name"]),
     )
     change.reply = {"sale": sale, "balance": entry["balance_after"]}
+
+
+def void(change: Change) -> None:
+    """A sale made by mistake (the wrong client or package) undone while none of its credits were
+    spent: a ``void`` entry takes them all back, and the sale is marked and left out of the reports.
+    One partly used is refused (``spent``): the office adjusts the balance instead."""
+    msg, store = change.msg, change.store
+    assert isinstance(msg, PackageVoid)
+    reason = msg.reason.strip()
+    if not reason:
+        raise invalid("reason is required", field="reason")
+    sale = store.db.execute(select(package_sales).where(package_sales.c.id == msg.sale_id)).mappings().first()
+    if sale is None:
+        raise not_found(f"no sale with id {msg.sale_id}", field="sale_id")
+    if sale["voided_at"]:
+        raise _refused(f"sale {msg.sale_id} was voided already", "voided")
+    expires = sale["expires_at"]
+    if sale["lapsed_at"] or (expires and expires <= format_ts(change.now)):
+        raise _refused(f"sale {msg.sale_id} has expired: its unspent credits lapse, there is nothing "
+                       "to take back", "expired")
+    spent = lots.spent_from(store, sale["client_id"], msg.sale_id)
+    if spent:
+        raise _refused(f"{spent} of the sale's {sale['credits']} credits {'was' if spent == 1 else 'were'} "
+                       "spent already: adjust the client's balance instead", "spent", spent=spent)
+    store.db.execute(update(package_sales).where(package_sales.c.id == msg.sale_id).values(
+        voided_at=format_ts(change.now), voided_by=change.actor.id, void_reason=reason))
+    entry = ledger.post(store, change.tx, change.actor, sale["client_id"], -int(sale["credits"]), "void",
+                        change.now, sale_id=msg.sale_id, note=reason)
+    voided = store.db.execute(select(package_sales).where(package_sales.c.id == msg.sale_id)).mappings().one()
+    change.reply = {"sale": sale_wire(voided), "balance": entry["balance_after"]}
+
+
+def _refused(message: str, reason: str, **data: int) -> ProtocolError:
+    return ProtocolError(ErrorCode.CONFLICT, message, {"reason": reason, **data})
 
 
 def adjust(change: Change) -> None:

@@ -195,7 +195,7 @@ def stats(store: Store, client_id: int, window_h: float) -> dict[str, int]:
 
 
 def sale_wire(row: Any) -> dict[str, Any]:
-    return {
+    wire = {
         "id": row["id"],
         "client_id": row["client_id"],
         "package_id": row["package_id"],
@@ -204,6 +204,9 @@ def sale_wire(row: Any) -> dict[str, Any]:
         "sold_at": row["sold_at"],
         "expires_at": row["expires_at"],
     }
+    if row.get("voided_at"):  # a sale made by mistake, undone (package.void)
+        wire.update(voided_at=row["voided_at"], void_reason=row["void_reason"])
+    return wire
 
 
 def sales(store: Store, client_id: int) -> list[dict[str, Any]]:

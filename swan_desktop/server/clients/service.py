@@ -1,7 +1,7 @@
 """``ClientsFeature``: installs client records, packages and the credit ledger, group sessions and
 waitlists, reports and emails to clients into a running server.
 
-- ``client.create/update/import``, ``package.*``, ``package.sell``, ``credits.adjust``,
+- ``client.create/update/import``, ``package.*``, ``package.sell/void``, ``credits.adjust``,
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
 - ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get`` and
@@ -79,6 +79,7 @@ from .messages import (
     PackageCreate,
     PackageSell,
     PackageUpdate,
+    PackageVoid,
     ReminderSettings,
     ReminderTest,
     ReportRun,
@@ -107,6 +108,7 @@ _WRITES = (
     ("package.create", PackageCreate, packages.create),
     ("package.update", PackageUpdate, packages.update_package),
     ("package.sell", PackageSell, packages.sell),
+    ("package.void", PackageVoid, packages.void),
     ("credits.adjust", CreditsAdjust, packages.adjust),
     ("booking.add", BookingAdd, bookings.add),
     ("booking.remove", BookingRemove, bookings.remove),

@@ -38,6 +38,10 @@ package_sales = Table(
     Column("sold_by", Integer),
     #: When what was left of its credits lapsed (an ``expiry`` ledger row, or nothing left).
     Column("lapsed_at", Text),
+    #: A sale made by mistake, voided (``package.void``): its credits taken back by a ``void`` row.
+    Column("voided_at", Text),
+    Column("voided_by", Integer),
+    Column("void_reason", Text, nullable=False, server_default=text("''")),
     sqlite_autoincrement=True,
 )
 Index("package_sales_by_client", package_sales.c.client_id, package_sales.c.sold_at)
