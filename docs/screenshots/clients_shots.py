@@ -14,6 +14,8 @@ the app installs it; every figure on it (balances, stats, the weekly revenue) is
 server's. The card is shown on its Past tab: its Credits tab would date each completion
 the moment this script records it (today), not the day of the session. Writes
 clients-pane.png, client-card.png, package-sale.png, group-session.png, reports.png,
+void-sale.png and client-card-packages.png (a drop-in sold by mistake, after the report: the
+question before it is voided, and the card's Packages tab after),
 client-card-emails.png (the card's Emails tab, a loopback mail server having refused some of
 the client's emails) and client-emails.png next to this script.
 """
@@ -247,6 +249,7 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         dialog.grab().save(str(OUT / "package-sale.png"))
         dialog.reject()
 
+
         window.tabs.setCurrentWidget(schedule)
         schedule.set_view("day")
         schedule.set_date(studio.group_day)
@@ -266,6 +269,7 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         await settle(0.6)
         window.grab().save(str(OUT / "reports.png"))
 
+        await shoot_void(boss, pane.page, anna)
         await shoot_card_emails(boss, pane.page, studio.clients["Anna Berg"])
 
         await boss.link.request("reminder.settings", {"smtp": {
@@ -284,9 +288,35 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
         emails.grab().save(str(OUT / "client-emails.png"))
     finally:
         area.stop()
-    for name in ("clients-pane", "client-card", "package-sale", "group-session", "reports",
+    for name in ("clients-pane", "client-card", "package-sale", "void-sale", "client-card-packages",
+                 "group-session", "reports",
                  "client-card-emails", "client-emails"):
         print("wrote", OUT / f"{name}.png")
+
+
+async def shoot_void(boss: StudioClient, page: ClientsPage, anna: int) -> None:
+    """A drop-in sold to Anna by mistake today (after the revenue report was pictured): the question
+    before it is voided, then the card's Packages tab with the sale voided and why."""
+    drop_in = next(p.id for p in boss.clients.store.packages.values() if p.name == "Drop-in")
+    await boss.clients.sell(anna, drop_in)
+    card = page.card
+    card.tabs.setCurrentIndex(3)
+    await until(lambda: bool(card.sales) and card.sales[0].package_id == drop_in
+                and card.sales[0].voided_at is None, what="the drop-in on Anna's card")
+    card.packages.selectRow(0)
+    sale = card.chosen_sale()
+    assert sale is not None and card.void_button.isEnabled()
+    void = page.open_void(sale)
+    assert void is not None
+    void.reason.setText("sold to the wrong client: meant for Bruno")
+    await settle()
+    void.grab().save(str(OUT / "void-sale.png"))
+    void.void_button.click()
+    await until(lambda: bool(card.sales) and card.sales[0].voided_at is not None, what="the sale voided")
+    card.packages.clearSelection()
+    await settle()
+    card.grab().save(str(OUT / "client-card-packages.png"))
+    card.tabs.setCurrentIndex(1)
 
 
 class FullMailbox(Inbox):

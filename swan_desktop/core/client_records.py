@@ -126,12 +126,15 @@ class Sale:
     sold_at: datetime | None
     expires_at: datetime | None
     package_name: str = ""            # in client.get's packages
+    #: A sale made by mistake, undone (``package.void``): when, and why.
+    voided_at: datetime | None = None
+    void_reason: str = ""
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Sale:
         return cls(int(d["id"]), int(d["client_id"]), int(d["package_id"]), int(d.get("credits") or 0),
                    int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")),
-                   str(d.get("package_name") or ""))
+                   str(d.get("package_name") or ""), _ts(d.get("voided_at")), str(d.get("void_reason") or ""))
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,8 @@ class ClientCard:
 
 #: A report row's keys that say what the row is about (the rest are figures).
 ROW_KEYS = ("period", "trainer_id", "room", "package_id", "package")
+#: Totals that are no column: what the figures leave out (said under the table).
+ASIDE = ("voided_sales", "voided_cents")
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,7 @@ class Report:
                         and isinstance(value, int | float) and not isinstance(value, bool):
                     names.append(key)
         for key, value in self.totals.items():
-            if key not in names and isinstance(value, int | float) and not isinstance(value, bool):
+            if key not in names and key not in ASIDE and isinstance(value, int | float) \
+                    and not isinstance(value, bool):
                 names.append(key)
         return names

@@ -236,6 +236,14 @@ class ClientsClient:
         self.store.put_balance(client_id, int(reply.get("balance") or 0))
         return sale
 
+    async def void_sale(self, sale_id: int, reason: str) -> Sale:
+        """Undo a sale made by mistake (admins): its credits are taken back; refused once any was
+        spent, or it expired."""
+        reply = await self._request("package.void", {"sale_id": sale_id, "reason": reason})
+        sale = Sale.from_wire(reply["sale"])
+        self.store.put_balance(sale.client_id, int(reply.get("balance") or 0))
+        return sale
+
     async def adjust(self, client_id: int, delta: int, reason: str) -> LedgerEntry:
         reply = await self._request("credits.adjust", {"client_id": client_id, "delta": delta,
                                                        "reason": reason})

@@ -53,6 +53,17 @@ def table(report: Report, currency: str = "EUR", trainer_name: Callable[[int], s
     return headers, [*rows, total]
 
 
+def left_out(report: Report, currency: str = "EUR") -> str:
+    """What the figures leave out, in words ("" when nothing): sales of the range voided since."""
+    voided = report.totals.get("voided_sales")
+    if not isinstance(voided, int) or voided <= 0:
+        return ""
+    cents = report.totals.get("voided_cents")
+    amount = f" ({money(cents, currency)})" if isinstance(cents, int) else ""
+    return (f"Not counted: {voided} sale{'s' if voided != 1 else ''}{amount} in this range, "
+            "voided since as made by mistake.")
+
+
 def to_text(report: Report, currency: str = "EUR", trainer_name: Callable[[int], str] = str) -> str:
     headers, rows = table(report, currency, trainer_name)
     out = io.StringIO()

@@ -15,6 +15,7 @@ from swan_desktop.qt.clients.adjust_dialog import AdjustCreditsDialog
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.install import book_in
 from swan_desktop.qt.clients.sell_dialog import SellPackageDialog
+from swan_desktop.qt.clients.void_dialog import VoidSaleDialog
 from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
@@ -158,3 +159,49 @@ async def test_a_long_ledger_shows_its_older_entries_on_request(qtbot, on_server
     assert cell(page.card.ledger, 0, 5) == "visit 229"
     assert not page.card.older_button.isVisible()
     page.stop()
+
+
+async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: SignIn) -> None:
+    """The desk sold Anna a ten-pack meant for someone else: an admin picks the sale on the Packages
+    tab, says why, and voids it; the balance goes back, the sale says voided and why, the server
+    agrees. A second sale with a credit spent is refused in the server's words, nothing changed."""
+    boss = await on_server("boss")
+    anna = await boss.clients.create({"name": "Anna Berg"})
+    ten = await boss.clients.create_package({"name": "Ten sessions", "credits": 10, "price_cents": 45000,
+                                             "validity_days": 90})
+    await boss.clients.sell(anna.id, ten.id)
+    page = await open_card(qtbot, boss, anna.id)
+    await until(lambda: cell(page.card.packages, 0, 1) == "Ten sessions", what="the sale on the card")
+    assert not page.card.void_button.isEnabled()  # nothing chosen yet
+    page.card.packages.selectRow(0)
+    assert page.card.void_button.isEnabled()
+    qtbot.mouseClick(page.card.void_button, Qt.MouseButton.LeftButton)
+    dialog = opened(page.dialog)
+    assert isinstance(dialog, VoidSaleDialog)
+    assert "Void the sale of Ten sessions to Anna Berg" in dialog.what.text()
+    dialog.void_button.click()  # no reason: asked for one, nothing sent
+    assert "Say why" in dialog.error.text() and dialog.isVisible()
+    qtbot.keyClicks(dialog.reason, "sold to the wrong client")
+    dialog.void_button.click()
+    await until(lambda: page.card.balance.text() == "0 credits", what="the balance after the void")
+    await until(lambda: cell(page.card.packages, 0, 5).endswith(": sold to the wrong client"),
+                what="the sale marked voided on the card")
+    page.card.packages.selectRow(0)
+    assert not page.card.void_button.isEnabled()  # voided once
+    [sale] = (await boss.clients.get(anna.id)).packages
+    assert sale.voided_at is not None and sale.void_reason == "sold to the wrong client"
+
+    await boss.clients.sell(anna.id, ten.id)
+    await boss.clients.adjust(anna.id, -1, "a session given elsewhere")
+    await until(lambda: page.card.balance.text() == "9 credits", what="the second sale, one credit spent")
+    await until(lambda: page.card.packages.rowCount() == 2 and cell(page.card.packages, 0, 5) == "",
+                what="the second sale listed")
+    page.card.packages.selectRow(0)
+    qtbot.mouseClick(page.card.void_button, Qt.MouseButton.LeftButton)
+    refused = opened(page.dialog)
+    assert isinstance(refused, VoidSaleDialog)
+    qtbot.keyClicks(refused.reason, "changed her mind")
+    refused.void_button.click()
+    await until(lambda: "1 of the sale's 10 credits was spent already" in refused.error.text(),
+                what="the server's refusal in the dialog")
+    assert refused.isVisible() and (await boss.clients.get(anna.id)).client.balance == 9

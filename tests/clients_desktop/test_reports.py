@@ -92,6 +92,22 @@ async def test_a_revenue_report_exported_to_csv_has_the_studios_totals(qtbot, on
     pdf = page.export(tmp_path / "revenue.pdf")
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
 
+    # Bruno's sale was made by mistake: voided, it leaves the figures, and the page says so.
+    assert page.aside.isHidden()
+    await boss.clients.void_sale(sold[1].id, "sold to the wrong client")
+    shown = page.report
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    await until(lambda: page.report is not shown, what="the report run again")
+    assert page.report is not None
+    assert page.report.totals["revenue_cents"] == expected.totals["revenue_cents"] - 20000
+    assert page.report.totals["sales"] == len(sold) - 1
+    assert page.aside.text() == ("Not counted: 1 sale (200.00 EUR) in this range, voided since as made "
+                                 "by mistake.")
+    assert page.aside.isVisible()
+    headers = [str(page.table.model().headerData(c, Qt.Orientation.Horizontal))
+               for c in range(page.table.columnCount())]
+    assert not any("oided" in h for h in headers), headers
+
 
 async def test_by_month_and_a_refused_range(qtbot, on_server: SignIn) -> None:
     boss = await on_server("boss")

@@ -27,14 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.client_records import ClientCard, ClientRecord, Consent, LedgerEntry, money
+from ...core.client_records import ClientCard, ClientRecord, Consent, LedgerEntry, Sale, money
 from ...core.directory import Directory
 from ...protocol.entities import Session
 from ..session_text import client_label, local, short_date, time_range
 from ..style import status_label
 
 REASONS = {"opening": "Opening balance", "sale": "Package sold", "booking": "Booked",
-           "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired"}
+           "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired",
+           "void": "Sale voided"}
 ERROR_STYLE = "color: #b3261e;"
 #: ``client.get`` sends at most this many ledger entries; older ones come from ``credits.ledger``.
 LEDGER_PAGE = 200
@@ -80,6 +81,8 @@ class ClientCardView(QWidget):
     archiveRequested = Signal(int, bool)
     #: ``client_id``: erase the (archived) client's personal data, once confirmed.
     eraseRequested = Signal(int)
+    #: The sale (a :class:`Sale`) chosen on the Packages tab is to be voided (admins).
+    voidRequested = Signal(object)
 
     def __init__(self, zone: tzinfo, *, can_adjust: bool = False, can_edit: bool = True,
                  currency: str = "EUR", parent: QWidget | None = None) -> None:
@@ -156,7 +159,15 @@ class ClientCardView(QWidget):
         self.upcoming = _table(("When", "Trainer", "Type", "Status"))
         self.past = _table(("When", "Trainer", "Type", "Status", "Attendance"))
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
-        self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires"))
+        self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires", "Voided"))
+        self.void_button = QPushButton("Void sale…")
+        self.void_button.setToolTip("Undo a sale made by mistake: its credits are taken back and it "
+                                    "leaves the reports. Only while none of its credits were spent.")
+        self.void_button.setVisible(can_adjust)  # admins
+        self.void_button.setEnabled(False)
+        self.void_button.clicked.connect(self._void)
+        self.packages.itemSelectionChanged.connect(self._sale_picked)
+        self.sales: list[Sale] = []
         self.emails = _table(("When", "Kind", "Status", "Subject", "To", "Why"))
         self.older_button = QPushButton("Show older entries")
         self.older_button.clicked.connect(self._older)
@@ -165,9 +176,17 @@ class ClientCardView(QWidget):
         credits_layout.setContentsMargins(0, 0, 0, 0)
         credits_layout.addWidget(self.ledger, 1)
         credits_layout.addWidget(self.older_button)
+        sold = QWidget()
+        sold_layout = QVBoxLayout(sold)
+        sold_layout.setContentsMargins(0, 0, 0, 0)
+        sold_layout.addWidget(self.packages, 1)
+        void_row = QHBoxLayout()
+        void_row.addStretch(1)
+        void_row.addWidget(self.void_button)
+        sold_layout.addLayout(void_row)
         self.tabs = QTabWidget()
         for page, title in ((self.upcoming, "Upcoming"), (self.past, "Past"), (credits, "Credits"),
-                            (self.packages, "Packages"), (self.emails, "Emails sent")):
+                            (sold, "Packages"), (self.emails, "Emails sent")):
             self.tabs.addTab(page, title)
         self.entries: list[LedgerEntry] = []
 
@@ -216,6 +235,8 @@ class ClientCardView(QWidget):
             self.stats.setText("Search above and pick a client to see their card.")
             for table in (self.upcoming, self.past, self.ledger, self.packages, self.emails):
                 _fill(table, (), "")
+            self.sales = []
+            self._sale_picked()
             self.older_button.hide()
             return
         self.show_record(card.client, keep_details=keep)
@@ -227,10 +248,12 @@ class ClientCardView(QWidget):
               "No past sessions.")
         self.entries = list(card.ledger)
         self.show_ledger(more=len(card.ledger) >= LEDGER_PAGE)
-        _fill(self.packages, [(self._when(p.sold_at), p.package_name or self._package_name(p.package_id),
-                               str(p.credits),
-                               money(p.price_paid_cents, self.currency), self._when(p.expires_at))
-                              for p in card.packages], "No packages sold.")
+        self.sales = list(card.packages)
+        _fill(self.packages, [(self._when(p.sold_at), self.sale_name(p), str(p.credits),
+                               money(p.price_paid_cents, self.currency), self._when(p.expires_at),
+                               f"{self._when(p.voided_at)}: {p.void_reason}" if p.voided_at else "")
+                              for p in self.sales], "No packages sold.")
+        self._sale_picked()
         _fill(self.emails, [(self._when(m.at), m.kind.capitalize(), m.status, m.subject, m.to,
                              m.detail if m.status in ("failed", "dropped") else "")
                             for m in card.messages], "No emails sent.")
@@ -300,6 +323,22 @@ class ClientCardView(QWidget):
 
     def _package_name(self, package_id: int) -> str:
         return self.package_names.get(package_id, f"Package {package_id}")
+
+    def sale_name(self, sale: Sale) -> str:
+        return sale.package_name or self._package_name(sale.package_id)
+
+    def chosen_sale(self) -> Sale | None:
+        rows = {index.row() for index in self.packages.selectedIndexes()}
+        return self.sales[min(rows)] if len(rows) == 1 and min(rows) < len(self.sales) else None
+
+    def _sale_picked(self) -> None:
+        sale = self.chosen_sale()
+        self.void_button.setEnabled(sale is not None and sale.voided_at is None)
+
+    def _void(self) -> None:
+        sale = self.chosen_sale()
+        if sale is not None and sale.voided_at is None:
+            self.voidRequested.emit(sale)
 
     # -- editing -------------------------------------------------------------------------
     def changes(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import client_csv
-from ...core.client_records import ClientCard, SearchResult
+from ...core.client_records import ClientCard, Sale, SearchResult
 from ...core.clients import ClientsClient
 from ...core.directory import Directory
 from ...core.outcomes import FAILURES, Invalid, outcome_of
@@ -43,6 +43,7 @@ from .card import ClientCardView
 from .results_model import ClientResultsModel
 from .search import ClientSearch
 from .sell_dialog import SellPackageDialog
+from .void_dialog import VoidSaleDialog
 
 RELOAD_MS = 100
 SCHEDULE_RELOAD_MS = 500
@@ -115,7 +116,8 @@ class ClientsPage(QWidget):
         self.card.archiveRequested.connect(
             lambda cid, archived: self.save_details(cid, {"archived": archived}))
         self.card.eraseRequested.connect(self.ask_erase)
-        self.dialog: SellPackageDialog | AdjustCreditsDialog | QInputDialog | None = None
+        self.card.voidRequested.connect(self.open_void)
+        self.dialog: SellPackageDialog | AdjustCreditsDialog | VoidSaleDialog | QInputDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
@@ -376,7 +378,20 @@ class ClientsPage(QWidget):
         self._show(dialog)
         return dialog
 
-    def _show(self, dialog: SellPackageDialog | AdjustCreditsDialog) -> None:
+    def open_void(self, sale: Sale) -> VoidSaleDialog | None:
+        record = self.clients.store.get(sale.client_id)
+        if record is None:
+            return None
+        name = self.card.sale_name(sale)
+        dialog = VoidSaleDialog(self.clients, record, sale, name, self._currency(), self._directory().zone,
+                                parent=self)
+        dialog.voided.connect(lambda voided: self.told.emit(
+            f"The sale of {name} to {record.name} was voided; {voided.credits} credit"
+            f"{'s' if voided.credits != 1 else ''} taken back.", False))
+        self._show(dialog)
+        return dialog
+
+    def _show(self, dialog: SellPackageDialog | AdjustCreditsDialog | VoidSaleDialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
         dialog.open()

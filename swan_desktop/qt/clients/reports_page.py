@@ -35,7 +35,7 @@ from ...core.client_records import Report
 from ...core.clients import REPORT_KINDS, ClientsClient
 from ...core.directory import Directory
 from ...core.outcomes import FAILURES, outcome_of
-from ...core.report_csv import table, title_of
+from ...core.report_csv import left_out, table, title_of
 from ...core.report_csv import write as write_csv
 from ..tasks import spawn
 from .card import ERROR_STYLE
@@ -105,6 +105,11 @@ class ReportsPage(QWidget):
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
+        self.aside = QLabel()
+        self.aside.setAccessibleName("Not counted")
+        self.aside.setProperty("role", "hint")
+        self.aside.setWordWrap(True)
+        self.aside.hide()
         bar = QHBoxLayout()
         for label, widget in (("Report", self.kind), ("From", self.start), ("to", self.end),
                               ("", self.by), ("Trainer", self.trainer)):
@@ -121,6 +126,7 @@ class ReportsPage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self._chart_slot, 3)
         layout.addWidget(self.table, 2)
+        layout.addWidget(self.aside)
         self.refresh_trainers()
 
     @property
@@ -195,6 +201,9 @@ class ReportsPage(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
+        words = left_out(report, self._currency())
+        self.aside.setText(words)
+        self.aside.setVisible(bool(words))
         for b in (self.csv_button, self.pdf_button):
             b.setEnabled(True)
         self.shown.emit(report)
