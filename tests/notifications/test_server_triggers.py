@@ -179,3 +179,27 @@ async def test_a_deactivated_trainer_account_is_told_nothing(server, clients) ->
     assert "Session booked" not in await titles(server, ana)
     await boss.ok("session.create", session_data(start="2031-03-04T10:00:00Z", end="2031-03-04T11:00:00Z"))
     await ana.notification_created("Session booked")
+
+
+async def test_a_trainers_sick_day_over_booked_sessions_tells_the_admins_at_once(server, clients) -> None:
+    """Ana marks herself off on a day she has a client booked: the admins hear at once how many
+    sessions stay booked (the office must call the clients); Ana's own reply said so, so no notice
+    for her. Time off over an empty day tells nobody."""
+    ana = await clients.signed_in("ana")
+    boss = await clients.signed_in("boss")
+    await boss.ok("session.create", session_data())  # Mon 3 Mar 2031, Ana (trainer 1)
+    reply = await ana.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-03", "end": "2031-03-03",
+                                         "reason": "sick"})
+    assert reply["sessions_booked"] == 1
+    note = await boss.notification_created("Time off over booked sessions")
+    assert note["priority"] == "high" and note["category"] == "schedule" and note["links"] == {"trainer": 1}
+    assert note["message"].startswith("Ana ") and "took time off: Mon 03 Mar (sick)." in note["message"]
+    assert "1 booked session on those days stays booked" in note["message"]
+    assert [a["id"] for a in note["actions"]] == ["acknowledge"]
+    await ana.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-10", "end": "2031-03-11"})
+    await boss.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-03", "end": "2031-03-04"})
+    told = await ana.notification_created("Time off over booked sessions")
+    assert told["message"].startswith("Boss added time off for ")
+    assert "Mon 03 Mar to Tue 04 Mar" in told["message"]
+    assert (await titles(server, boss)).count("Time off over booked sessions") == 1  # not the empty days
+    assert (await titles(server, ana)).count("Time off over booked sessions") == 1  # not for her own

@@ -63,9 +63,11 @@ def add(change: Change) -> None:
     first, last = timeoff.parse_span(msg.start, msg.end)
     entry = timeoff.add(store, msg.trainer_id, first, last, msg.reason.strip(), change.actor.id, change.now)
     public = {k: v for k, v in entry.items() if k != "trainer_id"}
-    change.emit("timeoff:added", {"trainer_id": msg.trainer_id, "time_off": public}, primary=True)
-    change.reply = {"time_off": public, "sessions_booked": _booked_in(store, msg.trainer_id, first, last,
-                                                                      change.now)}
+    booked = _booked_in(store, msg.trainer_id, first, last, change.now)
+    # with the count: the trainer's and the admins' notices say how many sessions to see to
+    change.emit("timeoff:added",
+                {"trainer_id": msg.trainer_id, "time_off": public, "sessions_booked": booked}, primary=True)
+    change.reply = {"time_off": public, "sessions_booked": booked}
 
 
 def _booked_in(store: Store, trainer_id: int, first: date, last: date, now: datetime) -> int:

@@ -7,7 +7,7 @@ and the schedule) and returns what to create; it creates nothing itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ...domain import overlap
@@ -74,6 +74,8 @@ def may_notify(event: HubEvent) -> bool:
     """Whether :func:`notices_for` can plan anything for ``event`` — decided from the event alone,
     on the loop, so that a change no notice follows from (a note edited) costs no database job."""
     ev = event.event
+    if ev.kind == "timeoff:added":
+        return bool(ev.data.get("sessions_booked"))
     if not ev.kind.startswith("session:") or "session" not in ev.data:
         return False
     if ev.kind in _NOTED:
@@ -86,6 +88,9 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
     for hub_event in events:
         ev = hub_event.event
         if not may_notify(hub_event):
+            continue
+        if ev.kind == "timeoff:added":
+            out.extend(_time_off_notices(store, ev.data, ev.actor))
             continue
         s = Session.from_wire(ev.data["session"])
         actor_id = ev.actor["id"] if ev.actor else None
@@ -115,6 +120,31 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
         if placed and s.status is not Status.CANCELLED:
             out.extend(_conflict_notices(store, s, ev.seq))
     return out
+
+
+def _time_off_notices(store: Store, data: dict[str, Any], actor: dict[str, Any] | None) -> list[Planned]:
+    """Time off added over sessions already booked (a trainer's sick day): they stay booked, so the
+    admins and the trainer hear at once how many to reassign or cancel (not the one who added it:
+    their reply said so)."""
+    trainer_id, off, booked = int(data["trainer_id"]), data["time_off"], int(data["sessions_booked"])
+    trainer = store.trainer(trainer_id)
+    name = trainer.name if trainer else f"trainer {trainer_id}"
+    actor_id = actor["id"] if actor else None
+    first, last = date.fromisoformat(off["start"]), date.fromisoformat(off["end"])
+    days = f"{first:%a %d %b}" if first == last else f"{first:%a %d %b} to {last:%a %d %b}"
+    reason = f" ({off['reason']})" if off.get("reason") else ""
+    who = (f"{name} took time off" if actor_id in trainer_users(store, trainer_id)
+           else f"{actor['name'] if actor else 'Someone'} added time off for {name}")
+    sessions = f"{booked} booked session{'s' if booked != 1 else ''}"
+    stay = "stays" if booked == 1 else "stay"
+    recipients = (trainer_users(store, trainer_id) | admin_users(store)) - {actor_id}
+    if not recipients:
+        return []
+    notice = Notice("Time off over booked sessions",
+                    f"{who}: {days}{reason}. {sessions} on those days {stay} booked: reassign or cancel "
+                    f"{'it' if booked == 1 else 'them'} and tell the clients.",
+                    category="schedule", priority="high", source="schedule", links={"trainer": trainer_id})
+    return [Planned(Recipients(user_ids=frozenset(recipients)), notice, (ACKNOWLEDGE,))]
 
 
 def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
