@@ -112,10 +112,13 @@ class AdminClient:
         await self._request("trainer.delete", {"id": trainer_id})
         self.feed.drop_trainer(trainer_id)
 
-    async def set_hours(self, trainer_id: int, hours: Hours) -> None:
+    async def set_hours(self, trainer_id: int, hours: Hours) -> int:
+        """Set the trainer's whole week; how many of their bookings still to come it leaves outside
+        (they stay booked: the office moves or reassigns them)."""
         reply = await self._request("availability.set",
                                     {"trainer_id": trainer_id, "hours": hours_wire(hours)})
         self.feed.put_hours(trainer_id, list(reply.get("hours") or hours_wire(hours)))
+        return int(reply.get("sessions_outside") or 0)
 
     async def add_time_off(self, trainer_id: int, start: str, end: str, reason: str = "") -> TimeOff:
         return (await self.take_time_off(trainer_id, start, end, reason))[0]

@@ -390,6 +390,17 @@ async def test_a_trainer_sets_their_own_hours_and_time_off(
     told = "1 booked session on that day stays booked: reassign or cancel it in the schedule."
     await until(lambda: editor.errors.general.text() == told)
     assert not editor.errors.general.isHidden()
+    # Her hours narrowed under that session: it stays booked, and she is told so where she saved them.
+    for line in page.hours.lines:
+        line.setText("06:00-22:00")
+    page.save_button.click()
+    await until(lambda: handled(empty_server, "availability.set") == 2)
+    for line in page.hours.lines:
+        line.setText("06:00-07:00")
+    page.save_button.click()
+    told = ("Your hours were saved, but 1 booked session ahead now falls outside these hours and stays "
+            "booked: move or reassign it in the schedule.")
+    await until(lambda: page.status.text() == told)
     unlinked = MyHoursPage(mine.admin, user_id=boss.user.id)
     qtbot.addWidget(unlinked)
     assert unlinked.hours is None

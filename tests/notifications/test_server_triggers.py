@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from swan_desktop.protocol.entities import Role
 from swan_desktop.protocol.timefmt import now_utc, parse_ts
 from swan_desktop.server.notifier_api import Notice, Recipients
 from swan_desktop.server.store import Store
-from tests.support.server import on_server, session_data
+from tests.support.server import FAST_HASHER, PASSWORDS, Clients, on_server, session_data, start_server
 
 from .conftest import titles
 
@@ -203,3 +205,39 @@ async def test_a_trainers_sick_day_over_booked_sessions_tells_the_admins_at_once
     assert "Mon 03 Mar to Tue 04 Mar" in told["message"]
     assert (await titles(server, boss)).count("Time off over booked sessions") == 1  # not the empty days
     assert (await titles(server, ana)).count("Time off over booked sessions") == 1  # not for her own
+
+
+async def test_working_hours_narrowed_over_booked_sessions_say_how_many_and_tell_the_admins(
+        tmp_path: Path) -> None:
+    """Ana's Mondays become afternoons while a Monday morning is booked: her reply counts it, the
+    admins hear. Saving the same hours again counts nothing new (it was outside already), nor
+    does clearing them (no hours: not limited). A studio of its own: the demo's bookings of Ana
+    would count too."""
+    server = start_server(tmp_path / "studio.sqlite3", demo=False, notifications=True)
+    clients = Clients(server)
+    try:
+        boss = await clients.signed_in("boss")
+        ana_id = (await boss.ok("trainer.create", {"name": "Ana Ribeiro"}))["trainer"]["id"]
+        other = (await boss.ok("trainer.create", {"name": "Ben Ortiz"}))["trainer"]["id"]
+        server.server.store.submit(Store.upsert_user, "ana", "Ana", Role.TRAINER,
+                                   FAST_HASHER.hash(PASSWORDS["ana"]), ana_id)
+        ana = await clients.signed_in("ana")
+        for trainer in (ana_id, other):  # Mon 3 Mar 2031 10:00
+            await boss.ok("session.create", session_data(
+                trainer_id=trainer, client_id=None, session_type_id=None, client_name="Rita Lobo",
+                location=f"Room {trainer}"))
+        afternoons = {"trainer_id": ana_id, "hours": [{"weekday": 0, "start": "14:00", "end": "18:00"}]}
+        assert (await ana.ok("availability.set", afternoons))["sessions_outside"] == 1
+        note = await boss.notification_created("Working hours changed over booked sessions")
+        assert note["priority"] == "high" and note["links"] == {"trainer": ana_id}
+        assert note["message"] == ("Ana Ribeiro changed their working hours: 1 booked session ahead now "
+                                   "falls outside them and stays booked: move or reassign it and tell the "
+                                   "clients.")
+        assert (await ana.ok("availability.set", afternoons))["sessions_outside"] == 0
+        cleared = await boss.ok("availability.set", {"trainer_id": ana_id, "hours": []})
+        assert cleared["sessions_outside"] == 0
+        assert (await titles(server, boss)).count("Working hours changed over booked sessions") == 1
+        assert "Working hours changed over booked sessions" not in await titles(server, ana)
+    finally:
+        await clients.close()
+        server.stop()

@@ -16,6 +16,7 @@ from ..settings_pages.form import error
 from ..tasks import spawn
 from .field_errors import FieldErrors
 from .hours_editor import HoursEditor
+from .places import outside_words
 from .time_off_editor import TimeOffEditor
 
 
@@ -84,8 +85,11 @@ class MyHoursPage(QWidget):
 
     async def _save(self, hours: list[tuple[int, str, str]]) -> None:
         try:
-            await self.admin.set_hours(self.trainer_id, hours)
+            outside = await self.admin.set_hours(self.trainer_id, hours)
         except FAILURES as exc:
             self.errors.show(exc)
         else:
-            self.told.emit("Your hours were saved.", False)
+            if outside:
+                self.told.emit(f"Your hours were saved, but {outside_words(outside)}", True)
+            else:
+                self.told.emit("Your hours were saved.", False)

@@ -1,5 +1,6 @@
-"""How many clients a session type's session holds, as a field and in words (the type
-dialog, the setup assistant's types step and the Session types list)."""
+"""What a change to the studio's set-up leaves for the office to do, in words: how many clients a
+session type's session holds (a field, the list's words, sessions over a lowered number) and
+bookings left outside a trainer's new working hours."""
 
 from __future__ import annotations
 
@@ -31,3 +32,11 @@ def over_words(name: str, capacity: int, sessions: int) -> str:
     clients = f"{capacity} client{'s' if capacity != 1 else ''}"
     return (f"{name} saved, but {these} {'has' if sessions == 1 else 'have'} more than {clients} "
             "booked; they stay booked: move or call the extra clients.")
+
+
+def outside_words(sessions: int) -> str:
+    """Working hours saved that leave bookings ahead outside them: what the office has to do."""
+    these = f"{sessions} booked session{'s' if sessions != 1 else ''} ahead"
+    return (f"{these} now {'falls' if sessions == 1 else 'fall'} outside these hours and "
+            f"{'stays' if sessions == 1 else 'stay'} booked: move or reassign "
+            f"{'it' if sessions == 1 else 'them'} in the schedule.")

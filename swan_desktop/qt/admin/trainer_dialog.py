@@ -13,6 +13,7 @@ from ...protocol.entities import Trainer
 from .color_field import ColorField
 from .form_dialog import FormDialog
 from .hours_editor import HoursEditor
+from .places import outside_words
 from .time_off_editor import TimeOffEditor
 
 
@@ -91,5 +92,7 @@ class TrainerDialog(FormDialog):
             changes = {k: v for k, v in values.items() if before[k] != v}
             trainer = await self.admin.update_trainer(old.id, **changes) if changes else old
         if tuple(sorted(hours)) != tuple(sorted(trainer.hours)):
-            await self.admin.set_hours(trainer.id, hours)
+            outside = await self.admin.set_hours(trainer.id, hours)
+            if outside:
+                self.warning = f"{trainer.name} saved, but {outside_words(outside)}"
         return self.admin.feed.directory.trainers.get(trainer.id, trainer)

@@ -13,9 +13,12 @@ from ...domain.availability import Hours, WeeklyHours, outside_hours
 from ...domain.permissions import may_override_overlap
 from ...protocol.entities import Session, Status
 from ...protocol.errors import ErrorCode, ProtocolError, invalid, not_found
+from ...protocol.timefmt import format_ts, parse_ts
 from ..admin import timeoff
 from ..pipeline import Change
 from ..store import Account, Store
+from ..tables import sessions
+from . import studio
 from .messages import AvailabilitySet, DayHours
 from .tables import trainer_hours
 
@@ -64,13 +67,32 @@ def set_hours(change: Change) -> None:
     if store.trainer(trainer_id) is None:
         raise not_found(f"unknown trainer_id: {trainer_id}", field="trainer_id")
     parsed = _parse(msg.hours)
+    before = weekly(store, trainer_id)
     store.db.execute(delete(trainer_hours).where(trainer_hours.c.trainer_id == trainer_id))
     for day, h in parsed:
         store.db.execute(insert(trainer_hours).values(
             trainer_id=trainer_id, weekday=day, start=h.start.strftime("%H:%M"), end=h.end.strftime("%H:%M")))
-    wire = {"trainer_id": trainer_id, "hours": to_wire(weekly(store, trainer_id))}
+    after = weekly(store, trainer_id)
+    wire = {"trainer_id": trainer_id, "hours": to_wire(after),
+            "sessions_outside": _left_outside(store, trainer_id, before, after, change.now)}
     change.emit("availability:updated", wire, primary=True)
     change.reply = wire
+
+
+def _left_outside(store: Store, trainer_id: int, before: WeeklyHours, after: WeeklyHours,
+                  now: datetime) -> int:
+    """The trainer's bookings still to come that the new hours leave outside (and the old did not):
+    they stay booked, and the office is told how many to move or reassign."""
+    if not after:  # no hours at all: not limited
+        return 0
+    tz = studio.zone(store)
+    s = sessions.c
+    ahead = store.db.execute(select(s.start, s.end).where(
+        s.trainer_id == trainer_id, s.start > format_ts(now),
+        s.status.not_in([status.value for status in UNCHECKED])))
+    return sum(1 for start, end in ahead
+               if outside_hours(after, parse_ts(start), parse_ts(end), tz)
+               and not (before and outside_hours(before, parse_ts(start), parse_ts(end), tz)))
 
 
 def describe(hours: WeeklyHours, day: int) -> str:

@@ -66,6 +66,8 @@ def _session_notice(title: str, text: str, s: Session, priority: str = "normal")
                   links={"session": s.id, "trainer": s.trainer_id})
 
 
+#: A trainer's time off or working hours changed over sessions that stay booked: the count's key.
+_LEFT_BOOKED = {"timeoff:added": "sessions_booked", "availability:updated": "sessions_outside"}
 #: Session events that may lead to a notice whatever their data (others only when they move one).
 _NOTED = frozenset({"session:booked", "session:cancelled", "session:created"})
 
@@ -74,8 +76,8 @@ def may_notify(event: HubEvent) -> bool:
     """Whether :func:`notices_for` can plan anything for ``event`` — decided from the event alone,
     on the loop, so that a change no notice follows from (a note edited) costs no database job."""
     ev = event.event
-    if ev.kind == "timeoff:added":
-        return bool(ev.data.get("sessions_booked"))
+    if ev.kind in _LEFT_BOOKED:
+        return bool(ev.data.get(_LEFT_BOOKED[ev.kind]))
     if not ev.kind.startswith("session:") or "session" not in ev.data:
         return False
     if ev.kind in _NOTED:
@@ -89,8 +91,8 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
         ev = hub_event.event
         if not may_notify(hub_event):
             continue
-        if ev.kind == "timeoff:added":
-            out.extend(_time_off_notices(store, ev.data, ev.actor))
+        if ev.kind in _LEFT_BOOKED:
+            out.extend(_left_booked_notices(store, ev.kind, ev.data, ev.actor))
             continue
         s = Session.from_wire(ev.data["session"])
         actor_id = ev.actor["id"] if ev.actor else None
@@ -122,28 +124,37 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
     return out
 
 
-def _time_off_notices(store: Store, data: dict[str, Any], actor: dict[str, Any] | None) -> list[Planned]:
-    """Time off added over sessions already booked (a trainer's sick day): they stay booked, so the
-    admins and the trainer hear at once how many to reassign or cancel (not the one who added it:
-    their reply said so)."""
-    trainer_id, off, booked = int(data["trainer_id"]), data["time_off"], int(data["sessions_booked"])
+def _left_booked_notices(store: Store, kind: str, data: dict[str, Any],
+                         actor: dict[str, Any] | None) -> list[Planned]:
+    """Time off added over sessions already booked (a trainer's sick day), or working hours changed
+    so that sessions ahead fall outside them: they stay booked, so the admins and the trainer hear
+    at once how many to see to (not the one who made the change: their reply said so)."""
+    trainer_id, count = int(data["trainer_id"]), int(data[_LEFT_BOOKED[kind]])
     trainer = store.trainer(trainer_id)
     name = trainer.name if trainer else f"trainer {trainer_id}"
     actor_id = actor["id"] if actor else None
-    first, last = date.fromisoformat(off["start"]), date.fromisoformat(off["end"])
-    days = f"{first:%a %d %b}" if first == last else f"{first:%a %d %b} to {last:%a %d %b}"
-    reason = f" ({off['reason']})" if off.get("reason") else ""
-    who = (f"{name} took time off" if actor_id in trainer_users(store, trainer_id)
-           else f"{actor['name'] if actor else 'Someone'} added time off for {name}")
-    sessions = f"{booked} booked session{'s' if booked != 1 else ''}"
-    stay = "stays" if booked == 1 else "stay"
+    own = actor_id in trainer_users(store, trainer_id)
+    by = actor["name"] if actor else "Someone"
+    sessions = f"{count} booked session{'s' if count != 1 else ''}"
+    stay, them = ("stays", "it") if count == 1 else ("stay", "them")
+    if kind == "timeoff:added":
+        off = data["time_off"]
+        first, last = date.fromisoformat(off["start"]), date.fromisoformat(off["end"])
+        days = f"{first:%a %d %b}" if first == last else f"{first:%a %d %b} to {last:%a %d %b}"
+        reason = f" ({off['reason']})" if off.get("reason") else ""
+        who = f"{name} took time off" if own else f"{by} added time off for {name}"
+        title, do = "Time off over booked sessions", "reassign or cancel"
+        text = f"{who}: {days}{reason}. {sessions} on those days {stay} booked"
+    else:
+        who = f"{name} changed their working hours" if own else f"{by} changed {name}'s working hours"
+        title, do = "Working hours changed over booked sessions", "move or reassign"
+        falls = "falls" if count == 1 else "fall"
+        text = f"{who}: {sessions} ahead now {falls} outside them and {stay} booked"
     recipients = (trainer_users(store, trainer_id) | admin_users(store)) - {actor_id}
     if not recipients:
         return []
-    notice = Notice("Time off over booked sessions",
-                    f"{who}: {days}{reason}. {sessions} on those days {stay} booked: reassign or cancel "
-                    f"{'it' if booked == 1 else 'them'} and tell the clients.",
-                    category="schedule", priority="high", source="schedule", links={"trainer": trainer_id})
+    notice = Notice(title, f"{text}: {do} {them} and tell the clients.", category="schedule",
+                    priority="high", source="schedule", links={"trainer": trainer_id})
     return [Planned(Recipients(user_ids=frozenset(recipients)), notice, (ACKNOWLEDGE,))]
 
 
