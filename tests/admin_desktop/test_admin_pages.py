@@ -70,6 +70,14 @@ async def add_holding(qtbot, page: ListPage, name: str, capacity: int) -> None:
     await until(lambda: names(page) == [name])
 
 
+async def saved_with_warning(page: ListPage, dialog, told: str) -> None:
+    """Save ``dialog``: it closes, and the page says what the office has to do, as a warning."""
+    dialog.save_button.click()
+    await until(lambda: closed(dialog))
+    await until(lambda: page.status.text() == told)
+    assert page.status.property("role") == "error"
+
+
 async def the_trainer(server: EmbeddedServer) -> dict:
     """The server's only trainer."""
     trainers = (await server_state(server))["trainers"]
@@ -108,6 +116,27 @@ async def test_a_trainer_is_created_edited_archived_and_restored(
     page.archive_button.click()
     await until(lambda: boss.store.directory.trainers[ana["id"]].active)
     assert (await the_trainer(empty_server))["active"] is True
+
+
+async def test_a_trainers_hours_narrowed_in_the_dialog_under_a_booking_say_so_on_the_page(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin)
+    ana = await boss.admin.create_trainer("Ana", color="#1f5f8b")
+    await boss.admin.set_hours(ana.id, [(day, "06:00", "22:00") for day in range(7)])
+    day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    await boss.create_session({"start": day.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               "end": (day + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               "trainer_id": ana.id, "client_name": "Eli Novak"})
+    await until(lambda: names(pane.trainers) == ["Ana"])
+    select(pane.trainers, "Ana")
+    pane.trainers.edit_button.click()
+    dialog = opened(pane.trainers.dialog)
+    assert isinstance(dialog, TrainerDialog)
+    for line in dialog.hours.lines:
+        line.setText("06:00-07:00")
+    await saved_with_warning(pane.trainers, dialog, "Ana saved, but 1 booked session ahead now falls outside "
+                             "these hours and stays booked: move or reassign it in the schedule.")
 
 
 async def test_a_colour_too_pale_for_block_text_is_marked_as_you_pick(
@@ -250,12 +279,8 @@ async def test_a_group_session_type_is_set_up_and_its_capacity_lowered_over_book
     edit = opened(pane.types.dialog)
     assert edit.capacity.value() == 4
     edit.capacity.setValue(2)
-    edit.save_button.click()
-    await until(lambda: closed(edit))
-    told = ("Small group saved, but 1 session still to come has more than 2 clients booked; "
-            "they stay booked: move or call the extra clients.")
-    await until(lambda: pane.types.status.text() == told)
-    assert pane.types.status.property("role") == "error"
+    await saved_with_warning(pane.types, edit, "Small group saved, but 1 session still to come has more "
+                             "than 2 clients booked; they stay booked: move or call the extra clients.")
     await until(lambda: pane.types.model.index(0, 4).data() == "up to 2 clients")
     [saved] = (await server_state(empty_server))["session_types"]
     assert saved["capacity"] == 2
