@@ -18,9 +18,11 @@ from swan_desktop.protocol.timefmt import format_ts
 from swan_desktop.server.clients.emails import (
     BOOKED_AGAIN,
     CHANGE_GRACE,
+    DAILY_MOST,
     RESEND,
     SWITCHED_OFF,
     TOO_LATE,
+    TOO_MANY,
     WITHDRAWN,
 )
 from swan_desktop.server.clients.tables import client_emails
@@ -849,3 +851,35 @@ async def test_a_client_taken_off_and_put_back_is_told_it_is_on_again(
         assert sorted(told()[5:]) == [("bea", "Booking cancelled"), ("rita", "Booking changed")]
         listed = _messages((await boss.ok("client.get", {"id": rita["id"]}))["messages"])
         assert listed["reminder"][0] == "pending"
+
+
+async def test_attack_taking_a_client_off_and_back_over_and_over_sends_at_most_a_days_share(
+    tmp_path: Path, smtpd: tuple[Controller, Inbox]
+) -> None:
+    """One desk takes Rita off a duo and puts her back, again and again: each time used to send her
+    an email (a cancellation, then 'it is on'), without bound, flooding her inbox and getting the
+    studio's mail server listed as a spammer. She gets at most DAILY_MOST in a day; past that the
+    card says why; Bea, booked after, still gets her confirmation."""
+    inbox = smtpd[1]
+    async with _studio(tmp_path, smtpd[0]) as (server, boss):
+        _no_grace(server)
+        duo = (await boss.ok("session_type.create", {"name": "Duo", "duration_min": 60, "color": "#2f6690",
+                                                      "credits": 0, "capacity": 2}))["session_type"]
+        rita = await _booked_ahead(boss)
+        [session] = (await boss.ok("client.get", {"id": rita["id"]}))["upcoming"]
+        await boss.ok("session.update", {"id": session["id"], "version": session["version"],
+                                         "changes": {"session_type_id": duo["id"]}})
+        place = {"session_id": session["id"], "client_id": rita["id"]}
+        for turn in range(DAILY_MOST + 5):
+            await boss.ok("booking.remove" if turn % 2 == 0 else "booking.add",
+                          {**place, "reason": "again"} if turn % 2 == 0 else place)
+            await flush_outbox(server)
+        await flush_outbox(server)
+        to_rita = [m for rcpt, m in inbox.messages if rcpt == ["rita@example.com"]]
+        assert len(to_rita) == DAILY_MOST
+        listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
+        assert TOO_MANY in {m["detail"] for m in listed}
+        await _booked_ahead(boss, "Bea", "bea@example.com")
+        await flush_outbox(server)
+        await until(lambda: any(rcpt == ["bea@example.com"] for rcpt, _ in inbox.messages),
+                    what="Bea's confirmation, Rita's share spent")

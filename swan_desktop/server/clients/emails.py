@@ -54,6 +54,13 @@ SWITCHED_OFF = "not sent: the studio switched these emails off"
 #: Why one is not sent once its session has begun: it could not go while it was of use (the
 #: server was not running, or no mail server was set, when it was due).
 TOO_LATE = "not sent: the session had begun before it could go"
+#: The most emails one client is sent in any 24 hours (reminders aside): bookings taken off and put
+#: back, or sessions made and deleted, over and over from one desk would otherwise flood the
+#: client's inbox, and get the studio's mail server listed as a sender of spam.
+DAILY_MOST = 20
+#: Why one past that is not sent (the desk calls the client instead).
+TOO_MANY = (f"not sent: {DAILY_MOST} emails went to this client in the last 24 hours, the most a client "
+            "is sent in a day")
 
 
 # -- settings ----------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, insert, select, update
 
 from ...domain.ics import export_sessions
 from ...protocol.entities import Session, Status
@@ -34,8 +34,19 @@ from ..notifications import smtp
 from ..store import Store, session_from_row
 from ..worker import AsyncStore
 from . import groups, records
-from .emails import NOT_SENT, RESEND, SWITCHED_OFF, TOO_LATE, WITHDRAWN, address, reminder_settings, wanted
-from .tables import client_emails
+from .emails import (
+    DAILY_MOST,
+    NOT_SENT,
+    RESEND,
+    SWITCHED_OFF,
+    TOO_LATE,
+    TOO_MANY,
+    WITHDRAWN,
+    address,
+    reminder_settings,
+    wanted,
+)
+from .tables import client_email_sends, client_emails
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +170,22 @@ def _why_not(store: Store, row: dict[str, Any]) -> str:
     return ""
 
 
+def _take_a_share(store: Store, client_id: int, now: datetime) -> bool:
+    """Whether one more email (not a reminder) may go to the client: fewer than ``DAILY_MOST``
+    went to them in the 24 hours before ``now``. If so it is counted, in the same transaction (two
+    sends of one outbox are composed one after the other; an email that then fails counts too);
+    those over a day old go."""
+    e = client_email_sends.c
+    since = format_ts(now - timedelta(days=1))
+    with store.transaction():
+        if store.db.execute(select(func.count()).where(e.client_id == client_id, e.sent_at > since)
+                            ).scalar_one() >= DAILY_MOST:
+            return False
+        store.db.execute(client_email_sends.delete().where(e.sent_at <= since))
+        store.db.execute(insert(client_email_sends).values(client_id=client_id, sent_at=format_ts(now)))
+    return True
+
+
 def _part(store: Store, row: dict[str, Any], zone: ZoneInfo) -> _Part | None:
     session = store.session(row["session_id"])
     if session is None and row["kind"] == "cancellation":  # deleted: as it was when it went
@@ -219,6 +246,8 @@ def compose(store: Store, rows: list[dict[str, Any]], sender: str,
     if not parts:
         return None, reasons
     first = parts[0]
+    if first.row["kind"] != "reminder" and not _take_a_share(store, first.row["client_id"], now):
+        return None, {**reasons, **{p.row["id"]: TOO_MANY for p in parts}}
     studio_name = settings.read(store).get("studio_name") or "the studio"
     hello = f"Hello {_client_name(store, first.row['client_id'])},\n\n"
     if len(parts) == 1:

@@ -121,3 +121,16 @@ client_emails = Table(
 )
 Index("client_emails_due", client_emails.c.status, client_emails.c.due_at)
 Index("client_emails_by_client", client_emails.c.client_id, client_emails.c.id)
+
+#: Each email (not a reminder) sent to a client, for the count of a day's (``emails.DAILY_MOST``);
+#: a row of ``client_emails`` is sent again when its session changes again, so it cannot count.
+client_email_sends = Table(
+    "client_email_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", Integer, nullable=False),
+    Column("sent_at", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("client_email_sends_by_client", client_email_sends.c.client_id, client_email_sends.c.sent_at)
+Index("client_email_sends_by_time", client_email_sends.c.sent_at)
