@@ -208,7 +208,7 @@ def created(change: Change) -> None:
     if after is None or after.client_id is None or after.status not in _BOOKED:
         return
     if _first_told(change, after.client_id, change.now):
-        emails.booked(change.store, after, after.client_id, change.now)
+        emails.confirm(change.store, after, after.client_id, change.now)  # a new session: no emails yet
     else:
         emails.queue(change.store, after, after.client_id, "reminder", change.now)
 

@@ -163,12 +163,18 @@ def booked(store: Store, session: Session, client_id: int, now: datetime) -> Non
     _forget_dropped(store, session, client_id)
     store.db.execute(update(client_emails).where(*notice, client_emails.c.status == "pending")
                      .values(status="dropped", detail=BOOKED_AGAIN))
-    queue(store, session, client_id, "confirmation", now)
-    queue(store, session, client_id, "reminder", now)
+    confirm(store, session, client_id, now)
     told = store.db.execute(select(client_emails.c.id).where(
         *notice, client_emails.c.status.in_(("sent", "sending")))).first()
     if told is not None:
         changed(store, session, client_id, now)
+
+
+def confirm(store: Store, session: Session, client_id: int, now: datetime) -> None:
+    """A confirmation and a reminder (a session just made has no emails yet: :func:`booked` is for
+    one a client may have come off)."""
+    queue(store, session, client_id, "confirmation", now)
+    queue(store, session, client_id, "reminder", now)
 
 
 def _forget_dropped(store: Store, session: Session, client_id: int) -> None:

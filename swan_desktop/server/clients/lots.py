@@ -92,10 +92,13 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
     return {lot.sale_id: lot.left for lot in lots if lot.sale_id is not None}
 
 
-def spent_from(store: Store, client_id: int, sale_id: int) -> int:
-    """How many of the sale's credits were spent since it was sold (0: it holds what it held then)."""
+def spent_from(store: Store, client_id: int, sale_id: int) -> int | None:
+    """How many of the sale's credits were spent since it was sold (0: it holds what it held then;
+    None: the sale is not in the client's ledger)."""
     rows, sales = client_rows(store, client_id), expiries(store, client_id)
-    sold = next(k for k, row in enumerate(rows) if row.reason == "sale" and row.sale_id == sale_id)
+    sold = next((k for k, row in enumerate(rows) if row.reason == "sale" and row.sale_id == sale_id), None)
+    if sold is None:
+        return None
     then = remaining(rows[: sold + 1], sales).get(sale_id, 0)
     return then - remaining(rows, sales).get(sale_id, 0)
 

@@ -134,11 +134,17 @@ def void(change: Change) -> None:
         raise _refused(f"sale {msg.sale_id} has expired: its unspent credits lapse, there is nothing "
                        "to take back", "expired")
     spent = lots.spent_from(store, sale["client_id"], msg.sale_id)
+    if spent is None:
+        raise _refused(f"sale {msg.sale_id} is not in the client's ledger: adjust the balance instead",
+                       "not-in-ledger")
     if spent:
         raise _refused(f"{spent} of the sale's {sale['credits']} credits {'was' if spent == 1 else 'were'} "
                        "spent already: adjust the client's balance instead", "spent", spent=spent)
-    store.db.execute(update(package_sales).where(package_sales.c.id == msg.sale_id).values(
-        voided_at=format_ts(change.now), voided_by=change.actor.id, void_reason=reason))
+    marked = store.db.execute(  # once, even against another instance voiding it at the same moment
+        update(package_sales).where(package_sales.c.id == msg.sale_id, package_sales.c.voided_at.is_(None))
+        .values(voided_at=format_ts(change.now), voided_by=change.actor.id, void_reason=reason))
+    if marked.rowcount != 1:
+        raise _refused(f"sale {msg.sale_id} was voided already", "voided")
     entry = ledger.post(store, change.tx, change.actor, sale["client_id"], -int(sale["credits"]), "void",
                         change.now, sale_id=msg.sale_id, note=reason)
     voided = store.db.execute(select(package_sales).where(package_sales.c.id == msg.sale_id)).mappings().one()
