@@ -879,6 +879,12 @@ async def test_attack_taking_a_client_off_and_back_over_and_over_sends_at_most_a
         assert len(to_rita) == DAILY_MOST
         listed = (await boss.ok("client.get", {"id": rita["id"]}))["messages"]
         assert TOO_MANY in {m["detail"] for m in listed}
+        # the office hears, once, so that the desk calls her
+        held = [n for n in (await boss.ok("notification.query", {}))["notifications"]
+                if n["title"] == "Emails to a client held back"]
+        assert len(held) == 1 and held[0]["links"] == {"client": rita["id"]} and held[0]["priority"] == "high"
+        assert held[0]["message"].startswith(f"Rita was sent {DAILY_MOST} emails in the last 24 hours")
+        assert "Call them" in held[0]["message"]
         await _booked_ahead(boss, "Bea", "bea@example.com")
         await flush_outbox(server)
         await until(lambda: any(rcpt == ["bea@example.com"] for rcpt, _ in inbox.messages),

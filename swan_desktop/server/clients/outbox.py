@@ -296,6 +296,16 @@ def _later_in_series(store: Store, session: Session, cancelled_for: int | None =
     return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
 
 
+def held_words(store: Store, row: dict[str, Any]) -> tuple[str, str]:
+    """The client's name, and what a row held back was about ("a cancellation of Tue 03 Mar 10:00")."""
+    session = store.session(row["session_id"]) or _as_it_was(store, row["session_id"])
+    when = (f" of {session.start.astimezone(calendar_studio.zone(store)):%a %d %b %H:%M}"
+            if session is not None else "")
+    kind = {"change": "change notice", "offer": "place offered"}.get(row["kind"], row["kind"])
+    client = store.client(row["client_id"])
+    return (client.name if client else f"Client {row['client_id']}"), f"the first held back: a {kind}{when}"
+
+
 def _as_it_was(store: Store, session_id: int) -> Session | None:
     """A deleted session, from its last version (the collaboration feature keeps every one)."""
     last = store.db.execute(
@@ -330,6 +340,11 @@ class Outbox:
         self._task: asyncio.Task[None] | None = None
         #: Passes made since start (each reads the mail settings and what is due).
         self.passes = 0
+        #: Told of a client's emails held back past their day's share (the rows held), so that the
+        #: office calls them: a cancellation among them would otherwise never reach them.
+        self.held_back: Callable[[list[dict[str, Any]]], Awaitable[None]] | None = None
+        #: When the office was last told of each client's (once a day per client, per instance).
+        self._told_held: dict[int, datetime] = {}
 
     async def start(self) -> None:
         failed = await self._store.run(_interrupted)
@@ -357,6 +372,15 @@ class Outbox:
                     await self._wake.wait()
             self._wake.clear()
 
+    async def _tell_held(self, rows: list[dict[str, Any]], now: datetime) -> None:
+        client_id = rows[0]["client_id"]
+        told = self._told_held.get(client_id)
+        if self.held_back is None or (told is not None and now - told < timedelta(days=1)):
+            return
+        self._told_held = {c: t for c, t in self._told_held.items() if now - t < timedelta(days=1)}
+        self._told_held[client_id] = now
+        await self.held_back(rows)
+
     async def flush(self) -> int:
         """Send everything due now; returns how many were sent."""
         config = await self._config()
@@ -370,10 +394,14 @@ class Outbox:
 
     async def _send(self, config: smtp.SmtpConfig, rows: list[dict[str, Any]]) -> int:
         """Send one email for ``rows`` (see :func:`compose`); 1 when it went."""
-        msg, reasons = await self._store.run(compose, rows, config.sender, self.clock())
+        now = self.clock()
+        msg, reasons = await self._store.run(compose, rows, config.sender, now)
         for row in rows:
             if row["id"] in reasons:
                 await self._store.run(_finish, row, "dropped", reasons[row["id"]], None)
+        held = [row for row in rows if reasons.get(row["id"]) == TOO_MANY]
+        if held:
+            await self._tell_held(held, now)
         if msg is None:
             return 0
         outcome: dict[str, str] = {}

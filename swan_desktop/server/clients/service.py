@@ -145,6 +145,7 @@ class ClientsFeature:
         #: The studio mail server's password given from a desktop (in this machine's keyring).
         self.mail_password = mail_password.KeptPassword(lambda: ctx.store.epoch, lambda: ctx.store.shared)
         self.outbox = outbox.Outbox(ctx.store, self.smtp_config, clock)
+        self.outbox.held_back = self._held_back
         self._lapse_task: asyncio.Task[None] | None = None
         #: Waits until the notifications of the changes committed so far are made (the server
         #: wires it to its notification service): an erasure then finds them too.
@@ -317,6 +318,19 @@ class ClientsFeature:
     async def reminder_test(self, conn: Connection, msg: ReminderTest) -> dict[str, Any]:
         name = await self.ctx.store.run(lambda store: settings.read(store).get("studio_name") or "Swan")
         return await mail.send_test(await self.smtp_config(), msg.to, str(name))
+
+    async def _held_back(self, rows: list[dict[str, Any]]) -> None:
+        """A client's emails past their day's share are not sent: the admins hear, with what the
+        first of them was about, so that the desk calls the client (a cancellation among them would
+        otherwise never reach them)."""
+        name, about = await self.ctx.store.run(outbox.held_words, rows[0])
+        await self.ctx.notifier.notify(Recipients.admins(), Notice(
+            "Emails to a client held back",
+            f"{name} was sent {emails.DAILY_MOST} emails in the last 24 hours, the most a client is sent "
+            f"in a day, so the rest today are not sent ({about}). Call them if a session of theirs "
+            "changed.",
+            category="schedule", priority="high", source="clients",
+            links={"client": int(rows[0]["client_id"])}))
 
     # -- after a place freed -------------------------------------------------------------------
     async def _offered(
