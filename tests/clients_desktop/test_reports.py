@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
 
 from swan_desktop.core.client import StudioClient
 from swan_desktop.core.client_records import Sale, cents_of
@@ -107,6 +108,11 @@ async def test_a_revenue_report_exported_to_csv_has_the_studios_totals(qtbot, on
     headers = [str(page.table.model().headerData(c, Qt.Orientation.Horizontal))
                for c in range(page.table.columnCount())]
     assert not any("oided" in h for h in headers), headers
+    on_paper = page.export(tmp_path / "revenue-after.pdf")  # the PDF says it too, under the table
+    assert on_paper is not None
+    document = QPdfDocument()
+    assert document.load(str(on_paper)) == QPdfDocument.Error.None_
+    assert "Not counted: 1 sale (200.00 EUR)" in document.getAllText(0).text()
 
 
 async def test_by_month_and_a_refused_range(qtbot, on_server: SignIn) -> None:

@@ -1,5 +1,5 @@
-"""A report on paper: its title, the chart as shown, and the table with its totals, on
-one landscape A4 page (PDF through ``QPdfWriter``, as the schedule's printing does)."""
+"""A report on paper: its title, the chart as shown, the table with its totals and what the
+figures leave out, on one landscape A4 page (PDF through ``QPdfWriter``, as the schedule's printing does)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QGraphicsView
 
 from ...core.client_records import Report
-from ...core.report_csv import table
+from ...core.report_csv import left_out, table
 
 
 def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView,
@@ -51,6 +51,13 @@ def write_pdf(path: str | Path, title: str, report: Report, chart: QGraphicsView
             if y + row_h > page.height():
                 writer.newPage()
                 y = 0.0
+        aside = left_out(report, currency)  # what the figures leave out (sales voided since)
+        if aside:
+            font.setBold(False)
+            font.setItalic(True)
+            painter.setFont(font)
+            painter.drawText(QRectF(0, y + row_h * 0.3, page.width(), row_h), int(Qt.AlignmentFlag.AlignLeft),
+                             aside)
     finally:
         painter.end()
     return target
