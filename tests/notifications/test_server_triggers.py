@@ -241,3 +241,50 @@ async def test_working_hours_narrowed_over_booked_sessions_say_how_many_and_tell
     finally:
         await clients.close()
         server.stop()
+
+
+async def test_past_sessions_left_open_are_reported_once_a_day(tmp_path: Path) -> None:
+    """Booked sessions of the last week that nobody completed or cancelled: their clients' credits
+    were never taken. The admins hear of all of them, by trainer, and each trainer of theirs, once
+    a studio day; completed, cancelled, today's and older ones are not counted."""
+    server = start_server(tmp_path / "studio.sqlite3", demo=False, notifications=True)
+    clients = Clients(server)
+    try:
+        boss = await clients.signed_in("boss")
+        await boss.ok("studio.setup.set", {"timezone": "Europe/Lisbon"})
+        ana_id = (await boss.ok("trainer.create", {"name": "Ana Ribeiro"}))["trainer"]["id"]
+        ben_id = (await boss.ok("trainer.create", {"name": "Ben Ortiz"}))["trainer"]["id"]
+        server.server.store.submit(Store.upsert_user, "ana", "Ana", Role.TRAINER,
+                                   FAST_HASHER.hash(PASSWORDS["ana"]), ana_id)
+        ana = await clients.signed_in("ana")
+
+        async def booked(trainer: int, day: str, status: str = "scheduled") -> None:
+            await boss.ok("session.create", session_data(
+                trainer_id=trainer, client_id=None, session_type_id=None, client_name="Rita Lobo",
+                location=f"Room {trainer}-{day}-{status}", start=f"{day}T10:00:00Z", end=f"{day}T11:00:00Z",
+                status=status, allow_overlap=True))
+
+        await booked(ana_id, "2031-03-04")                  # yesterday: open
+        await booked(ana_id, "2031-03-02", "confirmed")     # open
+        await booked(ben_id, "2031-03-01")                  # open
+        await booked(ben_id, "2031-03-04", "completed")     # done
+        await booked(ben_id, "2031-03-03", "cancelled")     # done
+        await booked(ana_id, "2031-02-20")                  # more than a week ago
+        await booked(ana_id, "2031-03-05")                  # today
+        service = server.server.notifications
+        service.clock = lambda: parse_ts("2031-03-05T12:00:00Z")
+        assert await on_server(server, service.scan_unconfirmed) == 2  # the admins', Ana's
+        note = await boss.notification_created("Past sessions left open")
+        assert note["message"] == (
+            "3 booked sessions of the last 7 days are still scheduled or confirmed (Ana Ribeiro 2, Ben "
+            "Ortiz 1): mark them completed, or cancel them; their clients' credits are taken only when "
+            "they are completed.")
+        hers = await ana.notification_created("Your past sessions left open")
+        assert hers["links"] == {"trainer": ana_id}
+        assert hers["message"].startswith("2 booked sessions of yours")
+        assert await on_server(server, service.scan_unconfirmed) == 0  # once a day
+        service.clock = lambda: parse_ts("2031-03-06T08:00:00Z")
+        assert await on_server(server, service.scan_unconfirmed) == 2  # the next day, again
+    finally:
+        await clients.close()
+        server.stop()

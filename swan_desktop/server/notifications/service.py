@@ -168,11 +168,14 @@ class NotificationService:
             await self.create(planned.recipients, planned.notice, planned.actions, planned.mark)
 
     async def scan_unconfirmed(self) -> int:
-        """Report sessions starting within 24 h that are still unconfirmed; returns how many were new."""
+        """Report sessions starting within 24 h that are still unconfirmed, and (once a studio day)
+        past sessions left open; returns how many notices were new."""
         made = 0
-        for planned in await self._store.run(triggers.unconfirmed_soon, self.clock()):
-            if await self.create(planned.recipients, planned.notice, planned.actions, planned.mark):
-                made += 1
+        now = self.clock()
+        for scan in (triggers.unconfirmed_soon, triggers.left_open):
+            for planned in await self._store.run(scan, now):
+                if await self.create(planned.recipients, planned.notice, planned.actions, planned.mark):
+                    made += 1
         return made
 
     def sign_in_failed(self, username: str | None, address: str = "") -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ...domain import overlap
 from ...protocol.entities import Session, Status
 from ...protocol.timefmt import format_ts
@@ -204,6 +206,60 @@ def unconfirmed_soon(store: Store, now: datetime) -> list[Planned]:
                                  f"{s.status.value}.", s, "high")
         out.append(Planned(_staff(store, s, None), notice, (CONFIRM_SESSION, OPEN_SESSION),
                            mark=f"unconfirmed:{s.id}:{format_ts(s.start)}"))
+    return out
+
+
+#: How far back :func:`left_open` looks (older ones are the office's own, in the schedule).
+LEFT_OPEN_DAYS = 7
+_OPEN = (Status.SCHEDULED.value, Status.CONFIRMED.value)
+
+
+def left_open(store: Store, now: datetime) -> list[Planned]:
+    """Booked sessions of the last :data:`LEFT_OPEN_DAYS` days, up to the studio's yesterday, still
+    scheduled or confirmed: never completed (nobody marked them), so their clients' credits were
+    never taken, or never cancelled. Once a studio day: the admins hear of all of them, each
+    trainer of theirs."""
+    from ..tables import sessions
+
+    zone = studio.zone(store)
+    today = now.astimezone(zone).date()
+    midnight = datetime.combine(today, datetime.min.time(), zone)
+    since = midnight - timedelta(days=LEFT_OPEN_DAYS)
+    s = sessions.c
+    counts = {int(trainer): int(n) for trainer, n in store.db.execute(
+        select(s.trainer_id, func.count()).where(
+            s.start >= format_ts(since - timedelta(days=1)), s.start < format_ts(midnight),
+            s.end > format_ts(since), s.end <= format_ts(midnight), s.status.in_(_OPEN))
+        .group_by(s.trainer_id))}
+    if not counts:
+        return []
+
+    def sessions_words(n: int) -> str:
+        return f"{n} booked session{'s' if n != 1 else ''}"
+
+    def name(trainer_id: int) -> str:
+        trainer = store.trainer(trainer_id)
+        return trainer.name if trainer else f"trainer {trainer_id}"
+
+    taken = "their clients' credits are taken only when they are completed."
+    day = f"{today:%Y-%m-%d}"
+    total = sum(counts.values())
+    by_trainer = ", ".join(f"{name(t)} {n}" for t, n in sorted(counts.items(), key=lambda kv: name(kv[0])))
+    out = [Planned(Recipients(user_ids=frozenset(admin_users(store))), Notice(
+        "Past sessions left open",
+        f"{sessions_words(total)} of the last {LEFT_OPEN_DAYS} days {'is' if total == 1 else 'are'} still "
+        f"scheduled or confirmed ({by_trainer}): mark {'it' if total == 1 else 'them'} completed, or "
+        f"cancel {'it' if total == 1 else 'them'}; {taken}", category="schedule", source="schedule"),
+        mark=f"left-open:{day}")]
+    for trainer_id, n in counts.items():
+        users = trainer_users(store, trainer_id) - admin_users(store)
+        if users:
+            out.append(Planned(Recipients(user_ids=frozenset(users)), Notice(
+                "Your past sessions left open",
+                f"{sessions_words(n)} of yours in the last {LEFT_OPEN_DAYS} days {'is' if n == 1 else 'are'} "
+                f"still scheduled or confirmed: mark {'it' if n == 1 else 'them'} completed, or cancel "
+                f"{'it' if n == 1 else 'them'}; {taken}", category="schedule", source="schedule",
+                links={"trainer": trainer_id}), mark=f"left-open:{day}:trainer:{trainer_id}"))
     return out
 
 
