@@ -129,12 +129,20 @@ class Sale:
     #: A sale made by mistake, undone (``package.void``): when, and why.
     voided_at: datetime | None = None
     void_reason: str = ""
+    #: The credits it still holds (client.get's packages; None where the server does not say).
+    holds: int | None = None
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Sale:
+        holds = d.get("holds")
         return cls(int(d["id"]), int(d["client_id"]), int(d["package_id"]), int(d.get("credits") or 0),
                    int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")),
-                   str(d.get("package_name") or ""), _ts(d.get("voided_at")), str(d.get("void_reason") or ""))
+                   str(d.get("package_name") or ""), _ts(d.get("voided_at")), str(d.get("void_reason") or ""),
+                   holds if isinstance(holds, int) and not isinstance(holds, bool) else None)
+
+    def spent(self) -> int | None:
+        """How many of its credits are gone (spent, or lapsed), if the server said what it holds."""
+        return None if self.holds is None or self.voided_at else self.credits - self.holds
 
 
 @dataclass(frozen=True)

@@ -312,3 +312,22 @@ async def test_attack_a_trainer_cannot_void_a_sale_to_take_it_off_the_books(clie
     revenue = await boss.ok("report.run", {"kind": "revenue", "start": today, "end": today, "by": "month"})
     assert (revenue["totals"]["revenue_cents"], revenue["totals"]["voided_sales"]) == (42000, 0)
     assert (await boss.ok("client.get", {"id": rita["id"]}))["client"]["balance"] == 10
+
+
+async def test_a_card_says_what_each_sale_still_holds(clients: Clients) -> None:
+    """What the desk answers when a client asks how many of a package are left: a ten-pack with
+    three spent holds 7 (spends take the oldest valid sale first), an older one that expired holds
+    none, one voided holds none."""
+    boss = await clients.signed_in("boss")
+    rita = await new_client(boss, "Rita")
+    ten, short = await _package(boss, 10), await _package(boss, 3, days=10)
+    old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
+    expired = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": short["id"],
+                                              "sold_at": format_ts(old)}))["sale"]
+    kept = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": ten["id"]}))["sale"]
+    mistake = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": ten["id"]}))["sale"]
+    await boss.ok("package.void", {"sale_id": mistake["id"], "reason": "twice by mistake"})
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -3, "reason": "three sessions"})
+    card = await boss.ok("client.get", {"id": rita["id"]})
+    holds = {p["id"]: p["holds"] for p in card["packages"]}
+    assert holds == {expired["id"]: 0, kept["id"]: 7, mistake["id"]: 0}

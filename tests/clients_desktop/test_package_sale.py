@@ -65,7 +65,7 @@ async def test_a_package_sold_at_list_price_then_a_session_booked_against_it(qtb
     sales = [(s.package_id, s.price_paid_cents) for s in card.packages]
     assert sales == [(ten.id, 45000)], "sold at the list price"
     await until(lambda: cell(page.card.packages, 0, 1) == "Ten sessions", what="the sale on the card")
-    assert cell(page.card.packages, 0, 3) == "450.00 EUR"
+    assert cell(page.card.packages, 0, 4) == "450.00 EUR"
 
     schedule = SchedulePane(boss.store, boss)
     qtbot.addWidget(schedule)
@@ -163,8 +163,10 @@ async def test_a_long_ledger_shows_its_older_entries_on_request(qtbot, on_server
 
 async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: SignIn) -> None:
     """The desk sold Anna a ten-pack meant for someone else: an admin picks the sale on the Packages
-    tab, says why, and voids it; the balance goes back, the sale says voided and why, the server
-    agrees. A second sale with a credit spent is refused in the server's words, nothing changed."""
+    tab (it says how many credits are left), says why, and voids it; the balance goes back, the sale
+    says voided and why, the server agrees. A second sale, a credit of which another desk spends
+    while the question is open, is refused in the server's words, nothing changed; the card then
+    offers no void for it, and says why."""
     boss = await on_server("boss")
     anna = await boss.clients.create({"name": "Anna Berg"})
     ten = await boss.clients.create_package({"name": "Ten sessions", "credits": 10, "price_cents": 45000,
@@ -172,6 +174,7 @@ async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: 
     await boss.clients.sell(anna.id, ten.id)
     page = await open_card(qtbot, boss, anna.id)
     await until(lambda: cell(page.card.packages, 0, 1) == "Ten sessions", what="the sale on the card")
+    assert cell(page.card.packages, 0, 3) == "10"  # left
     assert not page.card.void_button.isEnabled()  # nothing chosen yet
     page.card.packages.selectRow(0)
     assert page.card.void_button.isEnabled()
@@ -184,24 +187,30 @@ async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: 
     qtbot.keyClicks(dialog.reason, "sold to the wrong client")
     dialog.void_button.click()
     await until(lambda: page.card.balance.text() == "0 credits", what="the balance after the void")
-    await until(lambda: cell(page.card.packages, 0, 5).endswith(": sold to the wrong client"),
+    await until(lambda: cell(page.card.packages, 0, 6).endswith(": sold to the wrong client"),
                 what="the sale marked voided on the card")
+    assert cell(page.card.packages, 0, 3) == "0"
     page.card.packages.selectRow(0)
     assert not page.card.void_button.isEnabled()  # voided once
     [sale] = (await boss.clients.get(anna.id)).packages
     assert sale.voided_at is not None and sale.void_reason == "sold to the wrong client"
 
     await boss.clients.sell(anna.id, ten.id)
-    await boss.clients.adjust(anna.id, -1, "a session given elsewhere")
-    await until(lambda: page.card.balance.text() == "9 credits", what="the second sale, one credit spent")
-    await until(lambda: page.card.packages.rowCount() == 2 and cell(page.card.packages, 0, 5) == "",
+    await until(lambda: page.card.packages.rowCount() == 2 and cell(page.card.packages, 0, 6) == "",
                 what="the second sale listed")
     page.card.packages.selectRow(0)
     qtbot.mouseClick(page.card.void_button, Qt.MouseButton.LeftButton)
     refused = opened(page.dialog)
     assert isinstance(refused, VoidSaleDialog)
+    await boss.clients.adjust(anna.id, -1, "a session given elsewhere")  # another desk, meanwhile
     qtbot.keyClicks(refused.reason, "changed her mind")
     refused.void_button.click()
     await until(lambda: "1 of the sale's 10 credits was spent already" in refused.error.text(),
                 what="the server's refusal in the dialog")
     assert refused.isVisible() and (await boss.clients.get(anna.id)).client.balance == 9
+    refused.reject()
+    await until(lambda: cell(page.card.packages, 0, 3) == "9", what="the card reloaded: 9 left")
+    page.card.packages.selectRow(0)
+    assert not page.card.void_button.isEnabled()
+    assert page.card.void_button.toolTip() == ("1 of this sale's credits is spent or expired: adjust the "
+                                               "client's credits instead.")

@@ -37,6 +37,8 @@ REASONS = {"opening": "Opening balance", "sale": "Package sold", "booking": "Boo
            "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired",
            "void": "Sale voided"}
 ERROR_STYLE = "color: #b3261e;"
+VOID_TIP = ("Undo a sale made by mistake: its credits are taken back and it leaves the reports. "
+            "Only while none of its credits were spent.")
 #: ``client.get`` sends at most this many ledger entries; older ones come from ``credits.ledger``.
 LEDGER_PAGE = 200
 
@@ -159,10 +161,9 @@ class ClientCardView(QWidget):
         self.upcoming = _table(("When", "Trainer", "Type", "Status"))
         self.past = _table(("When", "Trainer", "Type", "Status", "Attendance"))
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
-        self.packages = _table(("Sold", "Package", "Credits", "Paid", "Expires", "Voided"))
+        self.packages = _table(("Sold", "Package", "Credits", "Left", "Paid", "Expires", "Voided"))
         self.void_button = QPushButton("Void sale…")
-        self.void_button.setToolTip("Undo a sale made by mistake: its credits are taken back and it "
-                                    "leaves the reports. Only while none of its credits were spent.")
+        self.void_button.setToolTip(VOID_TIP)
         self.void_button.setVisible(can_adjust)  # admins
         self.void_button.setEnabled(False)
         self.void_button.clicked.connect(self._void)
@@ -250,6 +251,7 @@ class ClientCardView(QWidget):
         self.show_ledger(more=len(card.ledger) >= LEDGER_PAGE)
         self.sales = list(card.packages)
         _fill(self.packages, [(self._when(p.sold_at), self.sale_name(p), str(p.credits),
+                               "" if p.holds is None else str(p.holds),
                                money(p.price_paid_cents, self.currency), self._when(p.expires_at),
                                f"{self._when(p.voided_at)}: {p.void_reason}" if p.voided_at else "")
                               for p in self.sales], "No packages sold.")
@@ -333,11 +335,15 @@ class ClientCardView(QWidget):
 
     def _sale_picked(self) -> None:
         sale = self.chosen_sale()
-        self.void_button.setEnabled(sale is not None and sale.voided_at is None)
+        gone = sale.spent() if sale is not None else None
+        self.void_button.setEnabled(sale is not None and sale.voided_at is None and not gone)
+        self.void_button.setToolTip(VOID_TIP if not gone else (
+            f"{gone} of this sale's credits {'is' if gone == 1 else 'are'} spent or expired: adjust "
+            "the client's credits instead."))
 
     def _void(self) -> None:
         sale = self.chosen_sale()
-        if sale is not None and sale.voided_at is None:
+        if sale is not None and sale.voided_at is None and not sale.spent():
             self.voidRequested.emit(sale)
 
     # -- editing -------------------------------------------------------------------------

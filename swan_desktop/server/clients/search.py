@@ -21,7 +21,7 @@ from ..storage import dialect
 from ..storage.schema import CLIENT_INDEX, SEARCH_INDEX
 from ..store import Store, session_from_row
 from ..tables import clients, sessions
-from . import groups, ledger, records
+from . import groups, ledger, lots, records
 from .messages import ClientSearch
 from .tables import client_emails, package_sales, packages, session_clients
 
@@ -151,7 +151,7 @@ def card(store: Store, client_id: int, now: datetime, window_h: float) -> dict[s
         "past": past_wires,
         "stats": stats(store, client_id, window_h),
         "ledger": ledger.page(store, client_id, limit=PAST)["entries"],
-        "packages": sales(store, client_id),
+        "packages": sales(store, client_id, now),
         "messages": messages(store, client_id),
     }
 
@@ -209,7 +209,10 @@ def sale_wire(row: Any) -> dict[str, Any]:
     return wire
 
 
-def sales(store: Store, client_id: int) -> list[dict[str, Any]]:
+def sales(store: Store, client_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The client's newest sales, each with what it still ``holds`` (0 once it expired or was
+    voided): what the desk answers when a client asks how many of a package are left, and until
+    when."""
     rows = store.db.execute(
         select(package_sales, packages.c.name.label("package_name"))
         .join(packages, packages.c.id == package_sales.c.package_id)
@@ -217,7 +220,15 @@ def sales(store: Store, client_id: int) -> list[dict[str, Any]]:
         .order_by(package_sales.c.sold_at.desc(), package_sales.c.id.desc())
         .limit(SALES)
     ).mappings()
-    return [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
+    listed = [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
+    if not listed:
+        return listed
+    held = lots.remaining(lots.client_rows(store, client_id), lots.expiries(store, client_id))
+    moment = format_ts(now)
+    for sale in listed:
+        over = sale.get("voided_at") or (sale["expires_at"] and sale["expires_at"] <= moment)
+        sale["holds"] = 0 if over else held.get(sale["id"], 0)
+    return listed
 
 
 def messages(store: Store, client_id: int) -> list[dict[str, Any]]:
