@@ -57,7 +57,7 @@ MIN_ROLE: dict[str, Role] = {
     "account.set_password": Role.VIEWER,
     "timeoff.add": Role.TRAINER,
     "timeoff.remove": Role.TRAINER,
-    # Clients (server/clients/); client.import/export/erase, package.create/update/void,
+    # Clients (server/clients/); client.import/export/erase, package.create/update/void/refund,
     # credits.adjust and reminder.settings(.get)/reminder.test/reminder.mail_password are admin-only.
     # report.run: a trainer only for their own trainer (checked there).
     "client.search": Role.VIEWER,
@@ -85,6 +85,7 @@ ADMIN_ONLY = (
     "directory.import",
     "account.list", "account.create", "account.reset_password", "account.update",
     "client.import", "client.export", "client.erase", "package.create", "package.update", "package.void",
+    "package.refund",
     "credits.adjust",
     "reminder.settings", "reminder.settings.get", "reminder.test", "reminder.mail_password",
 )

@@ -286,7 +286,7 @@ async def test_a_sale_partly_spent_expired_or_unknown_is_not_voided(
     await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -1, "reason": "a session elsewhere"})
     spent = await boss.error("package.void", {"sale_id": sale["id"], "reason": "changed her mind"})
     assert (spent["code"], spent["data"]) == ("conflict", {"reason": "spent", "spent": 1})
-    assert "adjust the client's balance instead" in spent["message"]
+    assert "refund the rest, or adjust the client's balance, instead" in spent["message"]
     old = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
     lapsed = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": short["id"],
                                              "sold_at": format_ts(old)}))["sale"]
@@ -331,3 +331,55 @@ async def test_a_card_says_what_each_sale_still_holds(clients: Clients) -> None:
     card = await boss.ok("client.get", {"id": rita["id"]})
     holds = {p["id"]: p["holds"] for p in card["packages"]}
     assert holds == {expired["id"]: 0, kept["id"]: 7, mistake["id"]: 0}
+
+
+async def test_a_client_leaving_mid_package_is_refunded_the_unused_part(clients: Clients) -> None:
+    """Rita used 4 of her ten and moves away: the 6 left are taken back with a 'returned' entry,
+    the 252.00 given back counts against revenue in the month of the refund (the sale stays in the
+    month it was made), the card shows it, and nothing more can be refunded, voided or spent
+    from it."""
+    boss = await clients.signed_in("boss")
+    rita = await new_client(boss, "Rita")
+    ten = await _package(boss, 10, price=42000)
+    sold_at = datetime(2032, 2, 10, 10, tzinfo=UTC)
+    sale = (await boss.ok("package.sell", {"client_id": rita["id"], "package_id": ten["id"],
+                                           "sold_at": format_ts(sold_at)}))["sale"]
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 2, "reason": "goodwill"})
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": -4, "reason": "four sessions"})
+    too_much = await boss.error("package.refund", {"sale_id": sale["id"], "refund_cents": 42001,
+                                                   "reason": "moving away"})
+    assert (too_much["code"], too_much["data"]["field"]) == ("invalid", "refund_cents")
+    reply = await boss.ok("package.refund", {"sale_id": sale["id"], "refund_cents": 25200,
+                                             "reason": "moving away"})
+    assert reply["balance"] == 2  # her goodwill credits stay
+    assert (reply["sale"]["refund_credits"], reply["sale"]["refund_cents"], reply["sale"]["refund_reason"]) \
+        == (6, 25200, "moving away")
+    ledger = (await boss.ok("credits.ledger", {"client_id": rita["id"]}))["entries"]
+    assert (ledger[0]["reason"], ledger[0]["delta"], ledger[0]["sale_id"]) == ("returned", -6, sale["id"])
+    [listed] = (await boss.ok("client.get", {"id": rita["id"]}))["packages"]
+    assert listed["holds"] == 0 and listed["refunded_at"] == reply["sale"]["refunded_at"]
+    for rtype, data in (("package.refund", {"refund_cents": 0, "reason": "again"}),
+                        ("package.void", {"reason": "and void it"})):
+        again = await boss.error(rtype, {"sale_id": sale["id"], **data})
+        assert (again["code"], again["data"]["reason"]) == ("conflict", "refunded")
+    month = datetime.now(UTC).strftime("%Y-%m")
+    today = datetime.now(UTC).date().isoformat()
+    then = await boss.ok("report.run", {"kind": "revenue", "start": "2032-02-01", "end": "2032-02-29"})
+    assert (then["totals"]["revenue_cents"], then["totals"]["refunds_cents"]) == (42000, 0)
+    now = await boss.ok("report.run", {"kind": "revenue", "start": f"{month}-01", "end": today})
+    assert [(r["package"], r["sales"], r["revenue_cents"], r["refunds_cents"]) for r in now["rows"]] \
+        == [("10 sessions", 0, 0, 25200)]
+    credits = await boss.ok("report.run", {"kind": "credits", "start": f"{month}-01", "end": today})
+    assert credits["totals"]["sold"] == -6  # returned this month (sold in 2032's February)
+
+
+async def test_attack_a_trainer_cannot_refund_a_sale(clients: Clients) -> None:
+    """Money given back is the admin's: a trainer's refund is refused and nothing moves."""
+    boss, ana = await clients.signed_in("boss"), await clients.signed_in("ana")
+    rita = await new_client(boss, "Rita")
+    package = await _package(boss)
+    sale = await ana.ok("package.sell", {"client_id": rita["id"], "package_id": package["id"]})
+    refused = await ana.error("package.refund", {"sale_id": sale["sale"]["id"], "refund_cents": 50000,
+                                                 "reason": "cash"})
+    assert refused["code"] == "forbidden"
+    assert (await boss.ok("client.get", {"id": rita["id"]}))["packages"][0]["holds"] == 10

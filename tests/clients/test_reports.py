@@ -109,10 +109,11 @@ async def test_revenue_sums_package_sales(clients: Clients) -> None:
             "sales": 2,
             "revenue_cents": 85000,
             "credits": 20,
+            "refunds_cents": 0,
         }
     ]
-    assert report["totals"] == {"sales": 2, "revenue_cents": 85000, "credits": 20, "currency": "EUR",
-                                 "voided_sales": 0, "voided_cents": 0}
+    assert report["totals"] == {"sales": 2, "revenue_cents": 85000, "credits": 20, "refunds_cents": 0,
+                                 "currency": "EUR", "voided_sales": 0, "voided_cents": 0}
 
 
 async def test_a_trainer_gets_reports_on_their_own_sessions_only(clients: Clients) -> None:

@@ -20,7 +20,7 @@ from ..store import Account, Store, Tx
 from ..tables import clients
 from .tables import credit_ledger
 
-REASONS = ("opening", "sale", "booking", "completion", "refund", "adjustment", "expiry", "void")
+REASONS = ("opening", "sale", "booking", "completion", "refund", "adjustment", "expiry", "void", "returned")
 #: Reasons that move credits for a session (spent once, given back by a refund).
 SPENDING = ("booking", "completion", "refund")
 PAGE = 200

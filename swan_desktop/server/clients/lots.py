@@ -10,9 +10,9 @@ The rules, replayed over a client's ledger in order (:func:`remaining`):
   that never expire, oldest first: a client's goodwill or opening credits are
   not used up while a package bought after them runs out unused; beyond every
   lot it is owed, and the next lot pays what is owed first;
-- an ``expiry`` row empties its sale's lot; so does a ``void`` row, which takes back all the sale's
-  credits: what it takes beyond the lot (the part of the sale that paid what was owed) is owed
-  again.
+- an ``expiry`` row empties its sale's lot, and so does a ``returned`` row (a refund takes back
+  what the lot holds); so does a ``void`` row, which takes back all the sale's credits: what it
+  takes beyond the lot (the part of the sale that paid what was owed) is owed again.
 
 :func:`lapse` writes, for each sale past its expiry that has not lapsed, an
 ``expiry`` row of what its lot still holds (none when nothing is left) and
@@ -66,7 +66,7 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
     lots: list[_Lot] = []
     owed = 0
     for row in rows:
-        if row.reason in ("expiry", "void"):
+        if row.reason in ("expiry", "void", "returned"):
             for lot in lots:
                 if lot.sale_id == row.sale_id:
                     if row.reason == "void":
@@ -90,6 +90,12 @@ def remaining(rows: Iterable[Row], expiries: dict[int, datetime | None]) -> dict
                     need -= take
             owed += need
     return {lot.sale_id: lot.left for lot in lots if lot.sale_id is not None}
+
+
+def held(store: Store, client_id: int) -> dict[int, int]:
+    """What each of the client's sales still holds now, by these rules (an expired sale's lot
+    holds its credits until its lapse is written)."""
+    return remaining(client_rows(store, client_id), expiries(store, client_id))
 
 
 def spent_from(store: Store, client_id: int, sale_id: int) -> int | None:
@@ -125,7 +131,7 @@ def lapse(store: Store, tx: Tx, now: datetime) -> int:
     due = store.db.execute(
         select(package_sales.c.id, package_sales.c.client_id, package_sales.c.expires_at)
         .where(package_sales.c.expires_at <= format_ts(now), package_sales.c.lapsed_at.is_(None),
-               package_sales.c.voided_at.is_(None))
+               package_sales.c.voided_at.is_(None), package_sales.c.refunded_at.is_(None))
         .order_by(package_sales.c.expires_at, package_sales.c.id)
     ).all()
     total = 0

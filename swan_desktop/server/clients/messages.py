@@ -119,6 +119,14 @@ class PackageVoid(Message):
     reason: Text
 
 
+class PackageRefund(Message):
+    """The unused part of a sale given back: the credits it still holds, and ``refund_cents``."""
+
+    sale_id: Id
+    refund_cents: Cents
+    reason: Text
+
+
 class CreditsAdjust(Message):
     client_id: Id
     delta: Annotated[int, Meta(ge=-10000, le=10000)]

@@ -1,9 +1,9 @@
-"""``package.*``, ``package.sell``, ``package.void`` and ``credits.adjust``: the pipeline's write
-hooks."""
+"""``package.*``, ``package.sell``, ``package.void``, ``package.refund`` and ``credits.adjust``: the
+pipeline's write hooks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, update
@@ -14,7 +14,7 @@ from ...protocol.timefmt import format_ts
 from ..pipeline import Change
 from ..store import Store
 from . import ledger, lots, records
-from .messages import CreditsAdjust, PackageCreate, PackageSell, PackageUpdate, PackageVoid
+from .messages import CreditsAdjust, PackageCreate, PackageRefund, PackageSell, PackageUpdate, PackageVoid
 from .search import sale_wire
 from .tables import package_sales, packages
 
@@ -118,37 +118,84 @@ def sell(change: Change) -> None:
 def void(change: Change) -> None:
     """A sale made by mistake (the wrong client or package) undone while none of its credits were
     spent: a ``void`` entry takes them all back, and the sale is marked and left out of the reports.
-    One partly used is refused (``spent``): the office adjusts the balance instead."""
+    One partly used is refused (``spent``): the office refunds the rest or adjusts the balance."""
     msg, store = change.msg, change.store
     assert isinstance(msg, PackageVoid)
-    reason = msg.reason.strip()
-    if not reason:
-        raise invalid("reason is required", field="reason")
-    sale = store.db.execute(select(package_sales).where(package_sales.c.id == msg.sale_id)).mappings().first()
-    if sale is None:
-        raise not_found(f"no sale with id {msg.sale_id}", field="sale_id")
-    if sale["voided_at"]:
-        raise _refused(f"sale {msg.sale_id} was voided already", "voided")
-    expires = sale["expires_at"]
-    if sale["lapsed_at"] or (expires and expires <= format_ts(change.now)):
-        raise _refused(f"sale {msg.sale_id} has expired: its unspent credits lapse, there is nothing "
-                       "to take back", "expired")
+    reason = _reason(msg.reason)
+    sale = _open_sale(store, msg.sale_id, change.now)
     spent = lots.spent_from(store, sale["client_id"], msg.sale_id)
     if spent is None:
         raise _refused(f"sale {msg.sale_id} is not in the client's ledger: adjust the balance instead",
                        "not-in-ledger")
     if spent:
         raise _refused(f"{spent} of the sale's {sale['credits']} credits {'was' if spent == 1 else 'were'} "
-                       "spent already: adjust the client's balance instead", "spent", spent=spent)
-    marked = store.db.execute(  # once, even against another instance voiding it at the same moment
-        update(package_sales).where(package_sales.c.id == msg.sale_id, package_sales.c.voided_at.is_(None))
-        .values(voided_at=format_ts(change.now), voided_by=change.actor.id, void_reason=reason))
-    if marked.rowcount != 1:
-        raise _refused(f"sale {msg.sale_id} was voided already", "voided")
+                       "spent already: refund the rest, or adjust the client's balance, instead", "spent",
+                       spent=spent)
+    _mark(store, msg.sale_id, voided_at=format_ts(change.now), voided_by=change.actor.id, void_reason=reason)
     entry = ledger.post(store, change.tx, change.actor, sale["client_id"], -int(sale["credits"]), "void",
                         change.now, sale_id=msg.sale_id, note=reason)
-    voided = store.db.execute(select(package_sales).where(package_sales.c.id == msg.sale_id)).mappings().one()
-    change.reply = {"sale": sale_wire(voided), "balance": entry["balance_after"]}
+    change.reply = {"sale": _sale(store, msg.sale_id), "balance": entry["balance_after"]}
+
+
+def refund(change: Change) -> None:
+    """The unused part of a sale given back (a client leaving mid-package): the credits it still
+    holds are taken back by a ``returned`` entry, and ``refund_cents`` (at most what was paid) is
+    counted against revenue in the period of the refund."""
+    msg, store = change.msg, change.store
+    assert isinstance(msg, PackageRefund)
+    reason = _reason(msg.reason)
+    sale = _open_sale(store, msg.sale_id, change.now)
+    if msg.refund_cents > sale["price_paid_cents"]:
+        raise invalid(f"refund_cents is more than the {sale['price_paid_cents']} paid", field="refund_cents")
+    client_id = int(sale["client_id"])
+    holds = lots.held(store, client_id).get(msg.sale_id, 0)
+    if holds <= 0 and msg.refund_cents == 0:
+        raise invalid("the sale holds no credits and refund_cents is 0: there is nothing to refund",
+                      field="refund_cents")
+    _mark(store, msg.sale_id, refunded_at=format_ts(change.now), refunded_by=change.actor.id,
+          refund_credits=max(0, holds), refund_cents=msg.refund_cents, refund_reason=reason)
+    balance = ledger.balance(store, client_id)
+    if holds > 0:
+        balance = ledger.post(store, change.tx, change.actor, client_id, -holds, "returned", change.now,
+                              sale_id=msg.sale_id, note=reason)["balance_after"]
+    change.reply = {"sale": _sale(store, msg.sale_id), "balance": balance}
+
+
+def _reason(text: str) -> str:
+    if not text.strip():
+        raise invalid("reason is required", field="reason")
+    return text.strip()
+
+
+def _open_sale(store: Store, sale_id: int, now: datetime) -> RowMapping:
+    """The sale, refused (``conflict``) once it was voided or refunded, or expired."""
+    sale = store.db.execute(select(package_sales).where(package_sales.c.id == sale_id)).mappings().first()
+    if sale is None:
+        raise not_found(f"no sale with id {sale_id}", field="sale_id")
+    if sale["voided_at"]:
+        raise _refused(f"sale {sale_id} was voided already", "voided")
+    if sale["refunded_at"]:
+        raise _refused(f"sale {sale_id} was refunded already", "refunded")
+    expires = sale["expires_at"]
+    if sale["lapsed_at"] or (expires and expires <= format_ts(now)):
+        raise _refused(f"sale {sale_id} has expired: its unspent credits lapse, there is nothing "
+                       "to take back", "expired")
+    return sale
+
+
+def _mark(store: Store, sale_id: int, **values: Any) -> None:
+    """Mark the sale voided or refunded, once, even against another instance doing it at the same
+    moment (the second is refused as the first did it)."""
+    s = package_sales.c
+    marked = store.db.execute(update(package_sales).where(
+        s.id == sale_id, s.voided_at.is_(None), s.refunded_at.is_(None)).values(**values))
+    if marked.rowcount != 1:
+        raise _refused(f"sale {sale_id} was voided or refunded already", "voided")
+
+
+def _sale(store: Store, sale_id: int) -> dict[str, Any]:
+    found = store.db.execute(select(package_sales).where(package_sales.c.id == sale_id)).mappings().one()
+    return sale_wire(found)
 
 
 def _refused(message: str, reason: str, **data: int) -> ProtocolError:

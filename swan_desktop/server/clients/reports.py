@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from ...protocol.errors import invalid
 from ..calendar import cancellations
@@ -337,7 +337,7 @@ def _credits(
     period = span.period(credit_ledger.c.at, msg.by)
     query = select(
         period,
-        func.sum(case((reason.in_(("sale", "void")), delta), else_=0)).label("sold"),
+        func.sum(case((reason.in_(("sale", "void", "returned")), delta), else_=0)).label("sold"),
         func.sum(case((reason.in_(("booking", "completion", "refund")), -delta), else_=0)).label("spent"),
         func.sum(case((reason == "expiry", -delta), else_=0)).label("lapsed"),
         func.sum(case((reason == "adjustment", delta), else_=0)).label("adjusted"),
@@ -368,10 +368,20 @@ def _revenue(
             func.count().label("sales"),
             func.sum(package_sales.c.price_paid_cents).label("cents"),
             func.sum(package_sales.c.credits).label("credits"),
+            literal(0).label("refunds"),
         )
         .join(packages, packages.c.id == package_sales.c.package_id)
         .where(_in_range(package_sales.c.sold_at, low, high), package_sales.c.voided_at.is_(None))
         .group_by(period, package_sales.c.package_id, packages.c.name)
+    )
+    # money given back (package.refund) counts in the period it was given, whenever the sale was
+    refunded = span.period(package_sales.c.refunded_at, msg.by)
+    refunds = (
+        select(refunded, package_sales.c.package_id, packages.c.name, literal(0), literal(0), literal(0),
+               func.sum(package_sales.c.refund_cents))
+        .join(packages, packages.c.id == package_sales.c.package_id)
+        .where(_in_range(package_sales.c.refunded_at, low, high))
+        .group_by(refunded, package_sales.c.package_id, packages.c.name)
     )
     voided = store.db.execute(
         select(func.count(), func.sum(package_sales.c.price_paid_cents))
@@ -386,13 +396,16 @@ def _revenue(
             "sales": int(n),
             "revenue_cents": int(c or 0),
             "credits": int(k or 0),
+            "refunds_cents": int(back or 0),
         }
-        for p, pid, name, n, c, k in _rollup(store.db.execute(query), msg.by, 2)
+        for p, pid, name, n, c, k, back in _rollup([*store.db.execute(query), *store.db.execute(refunds)],
+                                                   msg.by, 2)
     ]
     return rows, {
         "sales": sum(r["sales"] for r in rows),
         "revenue_cents": sum(r["revenue_cents"] for r in rows),
         "credits": sum(r["credits"] for r in rows),
+        "refunds_cents": sum(r["refunds_cents"] for r in rows),
         "currency": currency,
         # sales of the range voided since (made by mistake): not counted above
         "voided_sales": int(voided[0] or 0),

@@ -206,6 +206,9 @@ def sale_wire(row: Any) -> dict[str, Any]:
     }
     if row.get("voided_at"):  # a sale made by mistake, undone (package.void)
         wire.update(voided_at=row["voided_at"], void_reason=row["void_reason"])
+    if row.get("refunded_at"):  # its unused part given back (package.refund)
+        wire.update(refunded_at=row["refunded_at"], refund_credits=row["refund_credits"],
+                    refund_cents=row["refund_cents"], refund_reason=row["refund_reason"])
     return wire
 
 
@@ -223,10 +226,11 @@ def sales(store: Store, client_id: int, now: datetime) -> list[dict[str, Any]]:
     listed = [{**sale_wire(r), "package_name": r["package_name"]} for r in rows]
     if not listed:
         return listed
-    held = lots.remaining(lots.client_rows(store, client_id), lots.expiries(store, client_id))
+    held = lots.held(store, client_id)
     moment = format_ts(now)
     for sale in listed:
-        over = sale.get("voided_at") or (sale["expires_at"] and sale["expires_at"] <= moment)
+        over = sale.get("voided_at") or sale.get("refunded_at") or (
+            sale["expires_at"] and sale["expires_at"] <= moment)
         sale["holds"] = 0 if over else held.get(sale["id"], 0)
     return listed
 

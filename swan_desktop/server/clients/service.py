@@ -1,7 +1,7 @@
 """``ClientsFeature``: installs client records, packages and the credit ledger, group sessions and
 waitlists, reports and emails to clients into a running server.
 
-- ``client.create/update/import``, ``package.*``, ``package.sell/void``, ``credits.adjust``,
+- ``client.create/update/import``, ``package.*``, ``package.sell/void/refund``, ``credits.adjust``,
   ``booking.add/remove``, ``waitlist.join/leave`` and ``reminder.settings`` are pipeline
   mutations with write hooks;
 - ``client.search``, ``client.get``, ``credits.ledger``, ``package.list``, ``waitlist.get`` and
@@ -77,6 +77,7 @@ from .messages import (
     CreditsLedger,
     MailPassword,
     PackageCreate,
+    PackageRefund,
     PackageSell,
     PackageUpdate,
     PackageVoid,
@@ -109,6 +110,7 @@ _WRITES = (
     ("package.update", PackageUpdate, packages.update_package),
     ("package.sell", PackageSell, packages.sell),
     ("package.void", PackageVoid, packages.void),
+    ("package.refund", PackageRefund, packages.refund),
     ("credits.adjust", CreditsAdjust, packages.adjust),
     ("booking.add", BookingAdd, bookings.add),
     ("booking.remove", BookingRemove, bookings.remove),

@@ -42,6 +42,13 @@ package_sales = Table(
     Column("voided_at", Text),
     Column("voided_by", Integer),
     Column("void_reason", Text, nullable=False, server_default=text("''")),
+    #: The unused part given back (``package.refund``): the credits it still held, taken back by a
+    #: ``returned`` row, and the money, counted against revenue when it was given.
+    Column("refunded_at", Text),
+    Column("refunded_by", Integer),
+    Column("refund_credits", Integer, nullable=False, server_default=text("0")),
+    Column("refund_cents", Integer, nullable=False, server_default=text("0")),
+    Column("refund_reason", Text, nullable=False, server_default=text("''")),
     sqlite_autoincrement=True,
 )
 Index("package_sales_by_client", package_sales.c.client_id, package_sales.c.sold_at)
