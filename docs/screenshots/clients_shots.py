@@ -14,8 +14,9 @@ the app installs it; every figure on it (balances, stats, the weekly revenue) is
 server's. The card is shown on its Past tab: its Credits tab would date each completion
 the moment this script records it (today), not the day of the session. Writes
 clients-pane.png, client-card.png, package-sale.png, group-session.png, reports.png,
-void-sale.png and client-card-packages.png (a drop-in sold by mistake, after the report: the
-question before it is voided, and the card's Packages tab after),
+void-sale.png, client-card-packages.png and refund-sale.png (a drop-in sold by mistake, after the
+report: the question before it is voided, the card's Packages tab after, and the question before
+a package's unused part is refunded),
 client-card-emails.png (the card's Emails tab, a loopback mail server having refused some of
 the client's emails) and client-emails.png next to this script.
 """
@@ -26,6 +27,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -45,9 +47,11 @@ from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTabWidget  # noqa: E402
 
 from swan_desktop.core.client import StudioClient  # noqa: E402
+from swan_desktop.core.client_records import Sale  # noqa: E402
 from swan_desktop.protocol.timefmt import format_ts  # noqa: E402
 from swan_desktop.qt.clients.clients_page import ClientsPage  # noqa: E402
 from swan_desktop.qt.clients.install import ClientsArea, install  # noqa: E402
+from swan_desktop.qt.clients.sale_dialogs import SaleQuestion  # noqa: E402
 from swan_desktop.qt.main_window import MainWindow  # noqa: E402
 from swan_desktop.qt.schedule_pane import SchedulePane  # noqa: E402
 from swan_desktop.qt.theme import apply_theme  # noqa: E402
@@ -289,34 +293,45 @@ async def shoot(boss: StudioClient, studio: Studio) -> None:
     finally:
         area.stop()
     for name in ("clients-pane", "client-card", "package-sale", "void-sale", "client-card-packages",
-                 "group-session", "reports",
+                 "refund-sale", "group-session", "reports",
                  "client-card-emails", "client-emails"):
         print("wrote", OUT / f"{name}.png")
 
 
 async def shoot_void(boss: StudioClient, page: ClientsPage, anna: int) -> None:
     """A drop-in sold to Anna by mistake today (after the revenue report was pictured): the question
-    before it is voided, then the card's Packages tab with the sale voided and why."""
+    before it is voided, then the card's Packages tab with the sale voided and why, and the question
+    before her ten-pack's unused part is refunded (not sent)."""
     drop_in = next(p.id for p in boss.clients.store.packages.values() if p.name == "Drop-in")
     await boss.clients.sell(anna, drop_in)
     card = page.card
     card.tabs.setCurrentIndex(3)
     await until(lambda: bool(card.sales) and card.sales[0].package_id == drop_in
                 and card.sales[0].voided_at is None, what="the drop-in on Anna's card")
-    card.packages.selectRow(0)
-    sale = card.chosen_sale()
-    assert sale is not None and card.void_button.isEnabled()
-    void = page.open_void(sale)
-    assert void is not None
-    void.reason.setText("sold to the wrong client: meant for Bruno")
-    await settle()
-    void.grab().save(str(OUT / "void-sale.png"))
-    void.void_button.click()
+    void = await asked(page, 0, page.open_void, "sold to the wrong client: meant for Bruno", "void-sale")
+    void.go_button.click()
     await until(lambda: bool(card.sales) and card.sales[0].voided_at is not None, what="the sale voided")
     card.packages.clearSelection()
     await settle()
     card.grab().save(str(OUT / "client-card-packages.png"))
+    refund = await asked(page, 1, page.open_refund, "moving to Hamburg", "refund-sale")  # her ten-pack
+    refund.reject()
     card.tabs.setCurrentIndex(1)
+
+
+async def asked(page: ClientsPage, row: int, ask: Callable[[Sale], SaleQuestion | None], reason: str,
+                shot: str) -> SaleQuestion:
+    """The question before the sale on ``row`` of the card's Packages tab is undone, with ``reason``
+    typed, pictured as ``shot``."""
+    page.card.packages.selectRow(row)
+    sale = page.card.chosen_sale()
+    assert sale is not None
+    question = ask(sale)
+    assert question is not None
+    question.reason.setText(reason)
+    await settle()
+    question.grab().save(str(OUT / f"{shot}.png"))
+    return question
 
 
 class FullMailbox(Inbox):

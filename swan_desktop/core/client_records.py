@@ -131,6 +131,11 @@ class Sale:
     void_reason: str = ""
     #: The credits it still holds (client.get's packages; None where the server does not say).
     holds: int | None = None
+    #: Its unused part given back (``package.refund``): when, the credits and money, and why.
+    refunded_at: datetime | None = None
+    refund_credits: int = 0
+    refund_cents: int = 0
+    refund_reason: str = ""
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Sale:
@@ -138,11 +143,18 @@ class Sale:
         return cls(int(d["id"]), int(d["client_id"]), int(d["package_id"]), int(d.get("credits") or 0),
                    int(d.get("price_paid_cents") or 0), _ts(d.get("sold_at")), _ts(d.get("expires_at")),
                    str(d.get("package_name") or ""), _ts(d.get("voided_at")), str(d.get("void_reason") or ""),
-                   holds if isinstance(holds, int) and not isinstance(holds, bool) else None)
+                   holds if isinstance(holds, int) and not isinstance(holds, bool) else None,
+                   _ts(d.get("refunded_at")), int(d.get("refund_credits") or 0),
+                   int(d.get("refund_cents") or 0), str(d.get("refund_reason") or ""))
+
+    @property
+    def closed(self) -> bool:
+        """Voided or refunded: nothing more can be taken back from it."""
+        return self.voided_at is not None or self.refunded_at is not None
 
     def spent(self) -> int | None:
         """How many of its credits are gone (spent, or lapsed), if the server said what it holds."""
-        return None if self.holds is None or self.voided_at else self.credits - self.holds
+        return None if self.holds is None or self.closed else self.credits - self.holds
 
 
 @dataclass(frozen=True)

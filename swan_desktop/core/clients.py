@@ -244,6 +244,15 @@ class ClientsClient:
         self.store.put_balance(sale.client_id, int(reply.get("balance") or 0))
         return sale
 
+    async def refund_sale(self, sale_id: int, refund_cents: int, reason: str) -> Sale:
+        """Give back the unused part of a sale (admins): the credits it still holds are taken back,
+        ``refund_cents`` counts against revenue today."""
+        reply = await self._request("package.refund", {"sale_id": sale_id, "refund_cents": refund_cents,
+                                                       "reason": reason})
+        sale = Sale.from_wire(reply["sale"])
+        self.store.put_balance(sale.client_id, int(reply.get("balance") or 0))
+        return sale
+
     async def adjust(self, client_id: int, delta: int, reason: str) -> LedgerEntry:
         reply = await self._request("credits.adjust", {"client_id": client_id, "delta": delta,
                                                        "reason": reason})

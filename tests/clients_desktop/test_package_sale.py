@@ -14,8 +14,8 @@ from swan_desktop.core.client import StudioClient
 from swan_desktop.qt.clients.adjust_dialog import AdjustCreditsDialog
 from swan_desktop.qt.clients.clients_page import ClientsPage
 from swan_desktop.qt.clients.install import book_in
+from swan_desktop.qt.clients.sale_dialogs import RefundSaleDialog, VoidSaleDialog
 from swan_desktop.qt.clients.sell_dialog import SellPackageDialog
-from swan_desktop.qt.clients.void_dialog import VoidSaleDialog
 from swan_desktop.qt.schedule_pane import SchedulePane
 from tests.admin_desktop.opened import opened
 from tests.support.desktops import SignIn
@@ -187,7 +187,8 @@ async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: 
     qtbot.keyClicks(dialog.reason, "sold to the wrong client")
     dialog.void_button.click()
     await until(lambda: page.card.balance.text() == "0 credits", what="the balance after the void")
-    await until(lambda: cell(page.card.packages, 0, 6).endswith(": sold to the wrong client"),
+    await until(lambda: cell(page.card.packages, 0, 6).startswith("Voided ")
+                and cell(page.card.packages, 0, 6).endswith(": sold to the wrong client"),
                 what="the sale marked voided on the card")
     assert cell(page.card.packages, 0, 3) == "0"
     page.card.packages.selectRow(0)
@@ -214,3 +215,38 @@ async def test_a_sale_made_by_mistake_is_voided_from_the_card(qtbot, on_server: 
     assert not page.card.void_button.isEnabled()
     assert page.card.void_button.toolTip() == ("1 of this sale's credits is spent or expired: adjust the "
                                                "client's credits instead.")
+
+
+async def test_the_unused_part_of_a_package_is_refunded_from_the_card(qtbot, on_server: SignIn) -> None:
+    """Anna used 4 of her ten and moves away: the admin picks the sale (6 left), the dialog offers
+    the unused part's share of the price, the admin gives back a little less; the credits go, the
+    sale says refunded, what and why, the server has it, and the sale offers nothing more."""
+    boss = await on_server("boss")
+    anna = await boss.clients.create({"name": "Anna Berg"})
+    ten = await boss.clients.create_package({"name": "Ten sessions", "credits": 10, "price_cents": 45000,
+                                             "validity_days": 90})
+    await boss.clients.sell(anna.id, ten.id)
+    await boss.clients.adjust(anna.id, -4, "four sessions")
+    page = await open_card(qtbot, boss, anna.id)
+    await until(lambda: cell(page.card.packages, 0, 3) == "6", what="6 left on the card")
+    assert not page.card.refund_button.isEnabled()
+    page.card.packages.selectRow(0)
+    assert page.card.refund_button.isEnabled() and not page.card.void_button.isEnabled()
+    qtbot.mouseClick(page.card.refund_button, Qt.MouseButton.LeftButton)
+    dialog = opened(page.dialog)
+    assert isinstance(dialog, RefundSaleDialog)
+    assert "The 6 credits left are taken back" in dialog.what.text()
+    assert dialog.amount.text() == "270.00"  # 6 of 10 of 450.00
+    dialog.amount.setText("500")
+    qtbot.keyClicks(dialog.reason, "moving away")
+    dialog.refund_button.click()  # more than was paid: said here, nothing sent
+    assert "at most the 450.00 EUR paid" in dialog.error.text() and dialog.isVisible()
+    dialog.amount.setText("250,00")
+    dialog.refund_button.click()
+    await until(lambda: page.card.balance.text() == "0 credits", what="the balance after the refund")
+    await until(lambda: cell(page.card.packages, 0, 6) == "Refunded " + cell(page.card.packages, 0, 0)
+                + ": 6 credits, 250.00 EUR: moving away", what="the sale marked refunded on the card")
+    page.card.packages.selectRow(0)
+    assert not page.card.refund_button.isEnabled() and not page.card.void_button.isEnabled()
+    [sale] = (await boss.clients.get(anna.id)).packages
+    assert (sale.refund_credits, sale.refund_cents, sale.holds) == (6, 25000, 0)

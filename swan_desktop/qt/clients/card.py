@@ -35,7 +35,7 @@ from ..style import status_label
 
 REASONS = {"opening": "Opening balance", "sale": "Package sold", "booking": "Booked",
            "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired",
-           "void": "Sale voided"}
+           "void": "Sale voided", "returned": "Refunded"}
 ERROR_STYLE = "color: #b3261e;"
 VOID_TIP = ("Undo a sale made by mistake: its credits are taken back and it leaves the reports. "
             "Only while none of its credits were spent.")
@@ -85,6 +85,8 @@ class ClientCardView(QWidget):
     eraseRequested = Signal(int)
     #: The sale (a :class:`Sale`) chosen on the Packages tab is to be voided (admins).
     voidRequested = Signal(object)
+    #: The sale chosen on the Packages tab is to be refunded, its unused part (admins).
+    refundRequested = Signal(object)
 
     def __init__(self, zone: tzinfo, *, can_adjust: bool = False, can_edit: bool = True,
                  currency: str = "EUR", parent: QWidget | None = None) -> None:
@@ -161,12 +163,18 @@ class ClientCardView(QWidget):
         self.upcoming = _table(("When", "Trainer", "Type", "Status"))
         self.past = _table(("When", "Trainer", "Type", "Status", "Attendance"))
         self.ledger = _table(("When", "Change", "Balance", "What", "By", "Note"))
-        self.packages = _table(("Sold", "Package", "Credits", "Left", "Paid", "Expires", "Voided"))
+        self.packages = _table(("Sold", "Package", "Credits", "Left", "Paid", "Expires",
+                                "Voided or refunded"))
         self.void_button = QPushButton("Void sale…")
         self.void_button.setToolTip(VOID_TIP)
-        self.void_button.setVisible(can_adjust)  # admins
-        self.void_button.setEnabled(False)
+        self.refund_button = QPushButton("Refund…")
+        self.refund_button.setToolTip("Give back the unused part: the credits left are taken back, and the "
+                                      "amount given back counts against revenue today.")
+        for button in (self.void_button, self.refund_button):
+            button.setVisible(can_adjust)  # admins
+            button.setEnabled(False)
         self.void_button.clicked.connect(self._void)
+        self.refund_button.clicked.connect(self._refund)
         self.packages.itemSelectionChanged.connect(self._sale_picked)
         self.sales: list[Sale] = []
         self.emails = _table(("When", "Kind", "Status", "Subject", "To", "Why"))
@@ -183,6 +191,7 @@ class ClientCardView(QWidget):
         sold_layout.addWidget(self.packages, 1)
         void_row = QHBoxLayout()
         void_row.addStretch(1)
+        void_row.addWidget(self.refund_button)
         void_row.addWidget(self.void_button)
         sold_layout.addLayout(void_row)
         self.tabs = QTabWidget()
@@ -253,8 +262,7 @@ class ClientCardView(QWidget):
         _fill(self.packages, [(self._when(p.sold_at), self.sale_name(p), str(p.credits),
                                "" if p.holds is None else str(p.holds),
                                money(p.price_paid_cents, self.currency), self._when(p.expires_at),
-                               f"{self._when(p.voided_at)}: {p.void_reason}" if p.voided_at else "")
-                              for p in self.sales], "No packages sold.")
+                               self._undone(p)) for p in self.sales], "No packages sold.")
         self._sale_picked()
         _fill(self.emails, [(self._when(m.at), m.kind.capitalize(), m.status, m.subject, m.to,
                              m.detail if m.status in ("failed", "dropped") else "")
@@ -333,18 +341,32 @@ class ClientCardView(QWidget):
         rows = {index.row() for index in self.packages.selectedIndexes()}
         return self.sales[min(rows)] if len(rows) == 1 and min(rows) < len(self.sales) else None
 
+    def _undone(self, sale: Sale) -> str:
+        if sale.voided_at is not None:
+            return f"Voided {self._when(sale.voided_at)}: {sale.void_reason}"
+        if sale.refunded_at is not None:
+            return (f"Refunded {self._when(sale.refunded_at)}: {sale.refund_credits} credits, "
+                    f"{money(sale.refund_cents, self.currency)}: {sale.refund_reason}")
+        return ""
+
     def _sale_picked(self) -> None:
         sale = self.chosen_sale()
         gone = sale.spent() if sale is not None else None
-        self.void_button.setEnabled(sale is not None and sale.voided_at is None and not gone)
+        self.void_button.setEnabled(sale is not None and not sale.closed and not gone)
+        self.refund_button.setEnabled(sale is not None and not sale.closed and bool(sale.holds))
         self.void_button.setToolTip(VOID_TIP if not gone else (
             f"{gone} of this sale's credits {'is' if gone == 1 else 'are'} spent or expired: adjust "
             "the client's credits instead."))
 
     def _void(self) -> None:
         sale = self.chosen_sale()
-        if sale is not None and sale.voided_at is None and not sale.spent():
+        if sale is not None and not sale.closed and not sale.spent():
             self.voidRequested.emit(sale)
+
+    def _refund(self) -> None:
+        sale = self.chosen_sale()
+        if sale is not None and not sale.closed and sale.holds:
+            self.refundRequested.emit(sale)
 
     # -- editing -------------------------------------------------------------------------
     def changes(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -41,9 +42,12 @@ from ..tasks import spawn
 from .adjust_dialog import AdjustCreditsDialog
 from .card import ClientCardView
 from .results_model import ClientResultsModel
+from .sale_dialogs import RefundSaleDialog, SaleQuestion, VoidSaleDialog
 from .search import ClientSearch
 from .sell_dialog import SellPackageDialog
-from .void_dialog import VoidSaleDialog
+
+#: A question before a sale is voided or refunded.
+Question = TypeVar("Question", VoidSaleDialog, RefundSaleDialog)
 
 RELOAD_MS = 100
 SCHEDULE_RELOAD_MS = 500
@@ -117,7 +121,8 @@ class ClientsPage(QWidget):
             lambda cid, archived: self.save_details(cid, {"archived": archived}))
         self.card.eraseRequested.connect(self.ask_erase)
         self.card.voidRequested.connect(self.open_void)
-        self.dialog: SellPackageDialog | AdjustCreditsDialog | VoidSaleDialog | QInputDialog | None = None
+        self.card.refundRequested.connect(self.open_refund)
+        self.dialog: SellPackageDialog | AdjustCreditsDialog | SaleQuestion | QInputDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
@@ -379,19 +384,23 @@ class ClientsPage(QWidget):
         return dialog
 
     def open_void(self, sale: Sale) -> VoidSaleDialog | None:
+        return self._undo(VoidSaleDialog, sale)
+
+    def open_refund(self, sale: Sale) -> RefundSaleDialog | None:
+        return self._undo(RefundSaleDialog, sale)
+
+    def _undo(self, kind: type[Question], sale: Sale) -> Question | None:
+        """Ask before a sale is voided or refunded; what was done, in the status line after."""
         record = self.clients.store.get(sale.client_id)
         if record is None:
             return None
-        name = self.card.sale_name(sale)
-        dialog = VoidSaleDialog(self.clients, record, sale, name, self._currency(), self._directory().zone,
-                                parent=self)
-        dialog.voided.connect(lambda voided: self.told.emit(
-            f"The sale of {name} to {record.name} was voided; {voided.credits} credit"
-            f"{'s' if voided.credits != 1 else ''} taken back.", False))
+        dialog = kind(self.clients, record, sale, self.card.sale_name(sale), self._currency(),
+                      self._directory().zone, parent=self)
+        dialog.undone.connect(lambda done: self.told.emit(dialog.words(done), False))
         self._show(dialog)
         return dialog
 
-    def _show(self, dialog: SellPackageDialog | AdjustCreditsDialog | VoidSaleDialog) -> None:
+    def _show(self, dialog: SellPackageDialog | AdjustCreditsDialog | SaleQuestion) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
         dialog.open()
