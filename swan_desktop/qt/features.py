@@ -52,6 +52,7 @@ async def install_features(window: MainWindow, pane: SchedulePane, client: Studi
     notifications.pane.titleChanged.connect(
         lambda _title: shell.tray.set_unread(client.notifications.store.unread))
     attach_notification_settings(shell, notifications)  # settings page; tray's Do-not-disturb
+    notifications.open_sessions_in(pane)  # "Open session" shows it in the schedule
     await asyncio.sleep(0)
     collaboration = install_collaboration(window, pane, client)  # avatars, outlines, locks, chat tab
     attach_studio_settings(shell, client)  # admins: the Studio settings page

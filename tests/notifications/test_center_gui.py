@@ -11,12 +11,14 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from swan_desktop.notify.prefs import DeliveryPrefs
+from swan_desktop.protocol.timefmt import parse_ts
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
+from swan_desktop.qt.schedule_pane import SchedulePane
 from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
-from tests.support.server import on_server
+from tests.support.server import on_server, session_data
 
 from .dbus_service import NotificationService
 
@@ -109,3 +111,33 @@ async def test_a_desktop_pop_up_button_acknowledges_on_the_server(
     finally:
         ui.close()
         service.close()
+
+
+async def test_open_session_shows_the_session_in_the_schedule(qtbot, server, sign_in, clients,
+                                                               monkeypatch) -> None:
+    """Ana books a session; on Boss's desktop its notice's "Open session" brings the Schedule tab
+    forward on the session's day with the session selected (the button used only to mark the
+    notice acknowledged: nothing listened to what it asked to open)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    boss = await sign_in("boss")
+    schedule = SchedulePane(boss.store, boss)
+    window = MainWindow(schedule)
+    qtbot.addWidget(window)
+    ui = install(window, boss.notifications, prefs=DeliveryPrefs(), sound=False)
+    ui.open_sessions_in(schedule)
+    window.show()
+    try:
+        ana = await clients.signed_in("ana")
+        session = (await ana.ok("session.create", session_data()))["session"]  # Mon 3 Mar 2031
+        await until(lambda: any(n.title == "Session booked" for n in boss.notifications.store.visible()))
+        note = next(n for n in boss.notifications.store.visible() if n.title == "Session booked")
+        await until(lambda: boss.store.get(session["id"]) is not None, what="the session on this PC")
+        window.tabs.setCurrentIndex(ui.tab_index)
+        [opening] = [a for a in note.actions if a.id == "open_session"]
+        ui.pane.run_action(note.id, opening)
+        await until(lambda: window.tabs.currentWidget() is schedule, what="the Schedule tab")
+        assert schedule.selected_session_id == session["id"]
+        assert schedule.current_date == parse_ts(session["start"]).astimezone(
+            boss.store.directory.zone).date()
+    finally:
+        ui.close()

@@ -66,6 +66,22 @@ class NotificationUI:
             desktop.dbus.on_action = self.relay.invoked.emit
         self._retitle(pane.tab_title)
 
+    def open_sessions_in(self, schedule: Any) -> None:
+        """"Open session" (in the center, a toast or a desktop pop-up) shows the session in
+        ``schedule`` (the SchedulePane): its tab comes forward, on the session's day, selected."""
+        self.pane.openSession.connect(lambda sid: self._open_session(schedule, sid))
+
+    def _open_session(self, schedule: Any, session_id: int) -> None:
+        session = schedule.store.get(session_id)
+        if session is None:
+            self.pane.status.setText("That session is no longer on the schedule.")
+            return
+        self.tabs.setCurrentWidget(schedule)
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        schedule.go_to_session(session)
+
     def run_popup_action(self, nid: int, action_id: str) -> None:
         note = self.center.store.get(nid)
         action = next((a for a in note.actions if a.id == action_id), None) if note else None
