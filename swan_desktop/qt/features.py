@@ -65,6 +65,7 @@ async def install_features(window: MainWindow, pane: SchedulePane, client: Studi
     await asyncio.sleep(0)
     # the Clients tab; group places in the details; admins: Administration ▸ Client emails
     clients = install_clients(window, pane, client, administration.pane)
+    notifications.open_clients_in(clients.pane)  # "Open client card" shows the card
     if pane.selected_session_id is not None:  # a session picked before the details' section existed
         clients.group.show_session(pane.selected_session_id)
     monitor: MonitorPane | None = None

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from swan_desktop.notify.prefs import DeliveryPrefs
 from swan_desktop.protocol.timefmt import parse_ts
+from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.qt.schedule_pane import SchedulePane
@@ -140,4 +141,35 @@ async def test_open_session_shows_the_session_in_the_schedule(qtbot, server, sig
         assert schedule.current_date == parse_ts(session["start"]).astimezone(
             boss.store.directory.zone).date()
     finally:
+        ui.close()
+
+
+async def test_open_client_card_shows_the_clients_card(qtbot, server, sign_in, clients,
+                                                       monkeypatch) -> None:
+    """A notice about a client (emails held back, credits running out) has "Open client card": it
+    brings the Clients tab forward with that client's card, where the desk finds the phone number."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    boss = await sign_in("boss")
+    window = MainWindow(QLabel("schedule"))
+    qtbot.addWidget(window)
+    people = ClientsPane(boss.clients, lambda: boss.store.directory, is_admin=True, can_edit=True)
+    window.add_pane(people, "Clients")
+    ui = install(window, boss.notifications, prefs=DeliveryPrefs(), sound=False)
+    ui.open_clients_in(people)
+    window.show()
+    try:
+        rita = (await (await clients.signed_in("boss")).ok(
+            "client.create", {"name": "Rita Lobo", "phone": "+351 912 345 678"}))["client"]
+        notice = Notice("Emails to a client held back", "Rita Lobo was sent 20 emails …", category="schedule",
+                        priority="high", source="clients", links={"client": rita["id"]})
+        await on_server(server, lambda: server.server.notifier.notify(Recipients.admins(), notice))
+        await until(lambda: any(n.title == notice.title for n in boss.notifications.store.visible()))
+        note = next(n for n in boss.notifications.store.visible() if n.title == notice.title)
+        assert [a.id for a in note.actions] == ["open_client", "acknowledge"]
+        ui.pane.run_action(note.id, note.actions[0])
+        await until(lambda: window.tabs.currentWidget() is people, what="the Clients tab")
+        await until(lambda: people.page.card.client_id == rita["id"], what="Rita's card")
+        await until(lambda: people.page.card.phone.text() == "+351 912 345 678")
+    finally:
+        people.stop()
         ui.close()

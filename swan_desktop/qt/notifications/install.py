@@ -71,15 +71,27 @@ class NotificationUI:
         ``schedule`` (the SchedulePane): its tab comes forward, on the session's day, selected."""
         self.pane.openSession.connect(lambda sid: self._open_session(schedule, sid))
 
+    def open_clients_in(self, clients: Any) -> None:
+        """"Open client card" shows the client's card in ``clients`` (the ClientsPane)."""
+        self.pane.openClient.connect(lambda cid: self._open_client(clients, cid))
+
+    def _open_client(self, clients: Any, client_id: int) -> None:
+        self._forward(clients)
+        clients.setCurrentWidget(clients.page)
+        clients.page.open_client(client_id)
+
+    def _forward(self, tab: Any) -> None:
+        self.tabs.setCurrentWidget(tab)
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
     def _open_session(self, schedule: Any, session_id: int) -> None:
         session = schedule.store.get(session_id)
         if session is None:
             self.pane.status.setText("That session is no longer on the schedule.")
             return
-        self.tabs.setCurrentWidget(schedule)
-        self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        self._forward(schedule)
         schedule.go_to_session(session)
 
     def run_popup_action(self, nid: int, action_id: str) -> None:

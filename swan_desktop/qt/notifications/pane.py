@@ -38,6 +38,8 @@ class NotificationPane(QWidget):
     titleChanged = Signal(str)
     #: A notification asked to open a session (its id).
     openSession = Signal(int)
+    #: A notice's "Open client card": the client's id.
+    openClient = Signal(int)
 
     def __init__(self, center: NotificationCenter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,8 +214,11 @@ class NotificationPane(QWidget):
 
     async def _act(self, nid: int, action: NoteAction, confirm: bool) -> None:
         reply = await self._guarded(action.label, lambda: self.center.act(nid, action.id, confirm=confirm))
-        if reply and isinstance(reply.get("open"), dict) and isinstance(reply["open"].get("session"), int):
-            self.openSession.emit(reply["open"]["session"])
+        opened = reply.get("open") if reply else None
+        if isinstance(opened, dict) and isinstance(opened.get("session"), int):
+            self.openSession.emit(opened["session"])
+        elif isinstance(opened, dict) and isinstance(opened.get("client"), int):
+            self.openClient.emit(opened["client"])
 
     def close_down(self) -> None:
         self.bridge.detach()

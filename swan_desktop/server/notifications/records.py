@@ -49,6 +49,7 @@ class Action:
 
 ACKNOWLEDGE = Action("acknowledge", "Acknowledge")
 OPEN_SESSION = Action("open_session", "Open session")
+OPEN_CLIENT = Action("open_client", "Open client card")
 CONFIRM_SESSION = Action("confirm_session", "Confirm session", dangerous=True)
 
 

@@ -40,7 +40,7 @@ from .messages import (
     NotificationQuery,
     PrefsChange,
 )
-from .records import ACKNOWLEDGE, Action
+from .records import ACKNOWLEDGE, OPEN_CLIENT, Action
 from .tables import notification_deliveries
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,9 @@ class NotificationService:
 
     # -- creating ---------------------------------------------------------------
     async def notify(self, recipients: Recipients, notice: Notice) -> None:
-        actions = (ACKNOWLEDGE,) if _RANK[notice.priority] >= _RANK["high"] else ()
+        actions: tuple[Action, ...] = (OPEN_CLIENT,) if "client" in notice.links else ()
+        if _RANK[notice.priority] >= _RANK["high"]:
+            actions += (ACKNOWLEDGE,)
         await self.create(recipients, notice, actions)
 
     async def create(self, recipients: Recipients, notice: Notice, actions: tuple[Action, ...] = (),
@@ -337,6 +339,8 @@ def _action(change: Change, at: datetime) -> None:
         result = change.pipeline.nested(change, "session.update", update)
     elif found["id"] == "open_session":
         result = {"open": {"session": triggers.session_link(note)}}
+    elif found["id"] == "open_client":
+        result = {"open": {"client": note.get("links", {}).get("client")}}
     records.apply_mark(store, change.tx, actor.id, [msg.id], "acknowledge", at)
     change.reply = result
 

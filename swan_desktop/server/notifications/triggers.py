@@ -18,7 +18,7 @@ from ...protocol.timefmt import format_ts
 from ..calendar import studio
 from ..notifier_api import Notice, Recipients
 from ..store import HubEvent, Store
-from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_SESSION, Action
+from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_CLIENT, OPEN_SESSION, Action
 
 #: A client at or below this many credits is "low" when a session is booked for them.
 LOW_CREDITS = 1
@@ -190,7 +190,7 @@ def _credit_notices(store: Store, s: Session) -> list[Planned]:
     return [Planned(Recipients.admins(), Notice(title, text, category="financial", priority=priority,
                                                 source="schedule",
                                                 links={"session": s.id, "client": client.id}),
-                    (OPEN_SESSION,))]
+                    (OPEN_CLIENT, OPEN_SESSION))]
 
 
 def unconfirmed_soon(store: Store, now: datetime) -> list[Planned]:
