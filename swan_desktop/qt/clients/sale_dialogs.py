@@ -150,7 +150,8 @@ class RefundSaleDialog(SaleQuestion):
     def request(self, reason: str) -> Awaitable[Sale] | None:
         cents = cents_of(self.amount.text())
         if cents is None or cents > self.sale.price_paid_cents:
-            self.problem(f"Give the amount as money, at most the {money(self.sale.price_paid_cents)} paid.")
+            paid = money(self.sale.price_paid_cents, self.currency)
+            self.problem(f"Give the amount as money, at most the {paid} paid.")
             self.amount.setFocus()
             return None
         return self.clients.refund_sale(self.sale.id, cents, reason)
