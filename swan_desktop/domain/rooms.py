@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 
 def key(text: str) -> str:
-    """What room texts are matched by: letter case and surrounding spaces ignored."""
-    return text.strip().lower()
+    """What room texts (and the directory's names) are matched by: letter case, in any alphabet,
+    and surrounding spaces ignored."""
+    return text.strip().casefold()
 
 
 def named(text: str, names: Iterable[str]) -> str | None:

@@ -78,6 +78,12 @@ async def test_fields_are_checked_and_named(clients: Clients) -> None:
     await boss.ok("room.create", {"name": "Big room"})
     error = await boss.error("room.create", {"name": "big room"})
     assert error["code"] == "invalid" and error["data"]["field"] == "name" and "already" in error["message"]
+    await boss.ok("room.create", {"name": "Sala Ávila"})
+    error = await boss.error("room.create", {"name": " SALA ÁVILA "})  # SQLite's lower() folds only ASCII
+    assert error["code"] == "invalid" and error["data"]["field"] == "name" and "already" in error["message"]
+    await boss.ok("trainer.create", {"name": "Zoë Straße"})
+    error = await boss.error("trainer.create", {"name": "ZOË STRASSE"})
+    assert error["code"] == "invalid" and error["data"]["field"] == "name"
     error = await boss.error("session_type.create", {"name": "Short", "duration_min": 1})
     assert error["data"]["field"] == "duration_min"
     error = await boss.error("trainer.update", {"id": 999, "changes": {"name": "X"}})

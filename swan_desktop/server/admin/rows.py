@@ -90,12 +90,15 @@ def session_type(store: Store, type_id: int) -> dict[str, Any]:
 
 
 def name_taken(store: Store, table: str, name: str, but: int | None = None) -> bool:
-    """Whether another row of ``table`` has ``name`` (letter case and outer spaces ignored)."""
+    """Whether another row of ``table`` has ``name`` (letter case and outer spaces ignored, in any
+    alphabet: compared here, as SQLite's ``lower()`` folds only ASCII, so "Sala Ávila" and "SALA
+    ÁVILA" were two rooms; a studio's trainers, rooms and types are a few hundred at most)."""
     t = table_of(table)
-    query = select(t.c.id).where(func.lower(func.trim(t.c.name)) == name.strip().lower())
+    query = select(t.c.id, t.c.name)
     if but is not None:
         query = query.where(t.c.id != but)
-    return store.db.execute(query.limit(1)).first() is not None
+    wanted = rooms.key(name)
+    return any(rooms.key(str(other)) == wanted for _id, other in store.db.execute(query))
 
 
 # -- writes --------------------------------------------------------------------------------
