@@ -16,7 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -495,3 +495,36 @@ def test_after_the_upgrade_new_ids_go_on_above_a_deleted_session_named_only_by(
         conn.commit()
     migrate.upgrade(ids_not_kept)
     assert _new_session(ids_not_kept) == 901
+
+
+def test_a_sale_made_before_voids_and_refunds_upgrades_to_one_that_holds_its_credits(
+        release_db: Path) -> None:
+    """A file at 0013 with a ten-pack sold: after 0014-0016 the sale is neither voided nor refunded,
+    its refund columns read empty, and what it holds is its ten credits (the void and refund rules
+    and the Left column read these)."""
+    from swan_desktop.server.clients import search
+
+    upgrade_to(release_db, "0013_session_prices")
+    with contextlib.closing(sqlite3.connect(release_db)) as conn:
+        client_id, balance = conn.execute("SELECT id, credits FROM clients ORDER BY id LIMIT 1").fetchone()
+        package = conn.execute("INSERT INTO packages (name, credits, price_cents, validity_days) "
+                               "VALUES ('Ten', 10, 42000, 0)").lastrowid
+        sale = conn.execute("INSERT INTO package_sales (client_id, package_id, credits, price_paid_cents, "
+                            "sold_at) VALUES (?, ?, 10, 42000, '2026-11-01T10:00:00Z')",
+                            (client_id, package)).lastrowid
+        conn.execute("INSERT INTO credit_ledger (client_id, delta, balance_after, reason, sale_id, at) "
+                     "VALUES (?, 10, ?, 'sale', ?, '2026-11-01T10:00:00Z')", (client_id, balance + 10, sale))
+        conn.execute("UPDATE clients SET credits = ? WHERE id = ?", (balance + 10, client_id))
+        conn.commit()
+    migrate.upgrade(release_db)
+    with contextlib.closing(sqlite3.connect(release_db)) as conn:
+        row = conn.execute("SELECT voided_at, voided_by, void_reason, refunded_at, refund_credits, "
+                           "refund_cents, refund_reason FROM package_sales WHERE id = ?", (sale,)).fetchone()
+    assert row == (None, None, "", None, 0, 0, "")
+    store = Store(release_db)
+    try:
+        now = datetime(2026, 12, 1, tzinfo=UTC)
+        [listed] = [s for s in search.sales(store, client_id, now) if s["id"] == sale]
+    finally:
+        store.close()
+    assert listed["holds"] == 10 and "voided_at" not in listed and "refunded_at" not in listed

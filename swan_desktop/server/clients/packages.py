@@ -3,7 +3,7 @@ pipeline's write hooks."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, update
@@ -190,6 +190,7 @@ def _mark(store: Store, sale_id: int, **values: Any) -> None:
     marked = store.db.execute(update(package_sales).where(
         s.id == sale_id, s.voided_at.is_(None), s.refunded_at.is_(None)).values(**values))
     if marked.rowcount != 1:
+        _open_sale(store, sale_id, datetime.min.replace(tzinfo=UTC))  # refused as it now is
         raise _refused(f"sale {sale_id} was voided or refunded already", "voided")
 
 

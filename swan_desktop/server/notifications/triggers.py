@@ -135,7 +135,8 @@ def _left_booked_notices(store: Store, kind: str, data: dict[str, Any],
     trainer = store.trainer(trainer_id)
     name = trainer.name if trainer else f"trainer {trainer_id}"
     actor_id = actor["id"] if actor else None
-    own = actor_id in trainer_users(store, trainer_id)
+    theirs = trainer_users(store, trainer_id)
+    own = actor_id in theirs
     by = actor["name"] if actor else "Someone"
     sessions = f"{count} booked session{'s' if count != 1 else ''}"
     stay, them = ("stays", "it") if count == 1 else ("stay", "them")
@@ -152,7 +153,7 @@ def _left_booked_notices(store: Store, kind: str, data: dict[str, Any],
         title, do = "Working hours changed over booked sessions", "move or reassign"
         falls = "falls" if count == 1 else "fall"
         text = f"{who}: {sessions} ahead now {falls} outside them and {stay} booked"
-    recipients = (trainer_users(store, trainer_id) | admin_users(store)) - {actor_id}
+    recipients = (theirs | admin_users(store)) - {actor_id}
     if not recipients:
         return []
     notice = Notice(title, f"{text}: {do} {them} and tell the clients.", category="schedule",
@@ -245,14 +246,15 @@ def left_open(store: Store, now: datetime) -> list[Planned]:
     day = f"{today:%Y-%m-%d}"
     total = sum(counts.values())
     by_trainer = ", ".join(f"{name(t)} {n}" for t, n in sorted(counts.items(), key=lambda kv: name(kv[0])))
-    out = [Planned(Recipients(user_ids=frozenset(admin_users(store))), Notice(
+    admins = admin_users(store)
+    out = [Planned(Recipients(user_ids=frozenset(admins)), Notice(
         "Past sessions left open",
         f"{sessions_words(total)} of the last {LEFT_OPEN_DAYS} days {'is' if total == 1 else 'are'} still "
         f"scheduled or confirmed ({by_trainer}): mark {'it' if total == 1 else 'them'} completed, or "
         f"cancel {'it' if total == 1 else 'them'}; {taken}", category="schedule", source="schedule"),
         mark=f"left-open:{day}")]
     for trainer_id, n in counts.items():
-        users = trainer_users(store, trainer_id) - admin_users(store)
+        users = trainer_users(store, trainer_id) - admins
         if users:
             out.append(Planned(Recipients(user_ids=frozenset(users)), Notice(
                 "Your past sessions left open",
