@@ -391,8 +391,14 @@ class SchedulePane(QWidget):
 
     def go_to_session(self, session: Session) -> None:
         """Show the day of ``session`` in a view that has it, and select (highlight) it."""
-        self._selected = session.id
-        day = in_zone(session.start, self.store.directory.zone).date()
+        self.go_to_session_at(session.id, session.start)
+
+    def go_to_session_at(self, session_id: int, start: datetime) -> None:
+        """Show the day of the session ``session_id`` starting at ``start`` in a view that has it,
+        selected: one this PC has not loaded yet is highlighted, and its details shown, as the
+        day's sessions arrive."""
+        self._selected = session_id
+        day = in_zone(start, self.store.directory.zone).date()
         if self._view in ("month", "agenda"):
             self._view = "day"
             self.toolbar.show_view("day")
@@ -401,7 +407,7 @@ class SchedulePane(QWidget):
             self._date = day
             self.toolbar.show_date(day)
         self.refresh()
-        self.sessionSelected.emit(session.id)
+        self.sessionSelected.emit(session_id)
 
     def _forget(self, dialog: SessionDialog) -> None:
         if self.editor is dialog:

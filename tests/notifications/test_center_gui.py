@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLabel
@@ -16,6 +17,7 @@ from swan_desktop.qt.clients.pane import ClientsPane
 from swan_desktop.qt.main_window import MainWindow
 from swan_desktop.qt.notifications.install import install
 from swan_desktop.qt.schedule_pane import SchedulePane
+from swan_desktop.qt.tasks import spawn
 from swan_desktop.server.notifier_api import Notice, Recipients
 from tests.support.desktops import SignIn, desktops
 from tests.support.poll import until
@@ -114,6 +116,30 @@ async def test_a_desktop_pop_up_button_acknowledges_on_the_server(
         service.close()
 
 
+def _schedule_with_notices(qtbot, desktop, loads: bool = False) -> tuple[SchedulePane, MainWindow, Any]:
+    """A window with the Schedule and the Notifications tabs of ``desktop``, wired as the app wires
+    them ("Open session" shows the session); ``loads``: the schedule loads the days it shows."""
+    schedule = SchedulePane(desktop.store, desktop)
+    if loads:
+        schedule.rangeChanged.connect(lambda start, end: spawn(desktop.load_range(start, end)))
+    window = MainWindow(schedule)
+    qtbot.addWidget(window)
+    ui = install(window, desktop.notifications, prefs=DeliveryPrefs(), sound=False)
+    ui.open_sessions_in(schedule)
+    window.show()
+    return schedule, window, ui
+
+
+async def _press_open_session(window: MainWindow, ui: Any, desktop) -> None:
+    """On the Notifications tab, "Open session" of the "Session booked" notice."""
+    store = desktop.notifications.store
+    await until(lambda: any(n.title == "Session booked" for n in store.visible()))
+    note = next(n for n in store.visible() if n.title == "Session booked")
+    window.tabs.setCurrentIndex(ui.tab_index)
+    [opening] = [a for a in note.actions if a.id == "open_session"]
+    ui.pane.run_action(note.id, opening)
+
+
 async def test_open_session_shows_the_session_in_the_schedule(qtbot, server, sign_in, clients,
                                                                monkeypatch) -> None:
     """Ana books a session; on Boss's desktop its notice's "Open session" brings the Schedule tab
@@ -121,25 +147,58 @@ async def test_open_session_shows_the_session_in_the_schedule(qtbot, server, sig
     notice acknowledged: nothing listened to what it asked to open)."""
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     boss = await sign_in("boss")
-    schedule = SchedulePane(boss.store, boss)
-    window = MainWindow(schedule)
-    qtbot.addWidget(window)
-    ui = install(window, boss.notifications, prefs=DeliveryPrefs(), sound=False)
-    ui.open_sessions_in(schedule)
-    window.show()
+    schedule, window, ui = _schedule_with_notices(qtbot, boss)
     try:
         ana = await clients.signed_in("ana")
         session = (await ana.ok("session.create", session_data()))["session"]  # Mon 3 Mar 2031
-        await until(lambda: any(n.title == "Session booked" for n in boss.notifications.store.visible()))
-        note = next(n for n in boss.notifications.store.visible() if n.title == "Session booked")
         await until(lambda: boss.store.get(session["id"]) is not None, what="the session on this PC")
-        window.tabs.setCurrentIndex(ui.tab_index)
-        [opening] = [a for a in note.actions if a.id == "open_session"]
-        ui.pane.run_action(note.id, opening)
+        await _press_open_session(window, ui, boss)
         await until(lambda: window.tabs.currentWidget() is schedule, what="the Schedule tab")
         assert schedule.selected_session_id == session["id"]
         assert schedule.current_date == parse_ts(session["start"]).astimezone(
             boss.store.directory.zone).date()
+    finally:
+        ui.close()
+
+
+async def test_open_session_of_a_day_this_pc_never_loaded(qtbot, server, sign_in, clients,
+                                                          monkeypatch) -> None:
+    """A notice about a session on a day this PC has not loaded (booked before it signed in, for a
+    month nobody looked at here): "Open session" goes to that day, which loads, with the session
+    selected and its details shown. It used to say the session was "no longer on the schedule"."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    ana = await clients.signed_in("ana")
+    session = (await ana.ok("session.create", session_data()))["session"]  # Mon 3 Mar 2031
+    boss = await sign_in("boss")
+    schedule, window, ui = _schedule_with_notices(qtbot, boss, loads=True)
+    try:
+        assert boss.store.get(session["id"]) is None  # today is shown here, not March 2031
+        await _press_open_session(window, ui, boss)
+        await until(lambda: window.tabs.currentWidget() is schedule, what="the Schedule tab")
+        day = parse_ts(session["start"]).astimezone(boss.store.directory.zone).date()
+        assert schedule.current_date == day
+        assert schedule.selected_session_id == session["id"]
+        await until(lambda: boss.store.get(session["id"]) is not None, what="that day loaded")
+        await until(lambda: schedule.details.session is not None
+                    and schedule.details.session.id == session["id"], what="its details")
+    finally:
+        ui.close()
+
+
+async def test_open_session_of_a_deleted_session_says_so(qtbot, server, sign_in, clients,
+                                                         monkeypatch) -> None:
+    """The session was deleted since its notice: the button says so and stays on the notices."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    ana = await clients.signed_in("ana")
+    session = (await ana.ok("session.create", session_data()))["session"]
+    await ana.ok("session.delete", {"id": session["id"], "version": session["version"]})
+    boss = await sign_in("boss")
+    schedule, window, ui = _schedule_with_notices(qtbot, boss)
+    try:
+        await _press_open_session(window, ui, boss)
+        await until(lambda: "deleted" in ui.pane.status.text(), what="the pane saying so")
+        assert window.tabs.currentIndex() == ui.tab_index
+        assert schedule.selected_session_id is None
     finally:
         ui.close()
 

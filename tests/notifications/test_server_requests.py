@@ -90,9 +90,13 @@ async def test_confirm_session_needs_confirmation_and_is_carried_out_by_the_serv
 async def test_open_session_answers_with_the_session_to_open(server, clients) -> None:
     ana, _, s, note = await _booked_for_ana(clients)
     reply = await ana.ok("notification.action", {"id": note["id"], "action": "open_session"})
-    assert reply == {"open": {"session": s["id"]}}
+    assert reply == {"open": {"session": s["id"], "start": s["start"]}}
     err = await ana.error("notification.action", CONFIRM | {"id": note["id"]})
     assert err["code"] == "invalid"
+    current = (await ana.ok("schedule.query", {"start": s["start"], "end": s["end"]}))["sessions"][0]
+    await ana.ok("session.delete", {"id": s["id"], "version": current["version"]})
+    gone = await ana.ok("notification.action", {"id": note["id"], "action": "open_session"})
+    assert gone == {"open": {"session": s["id"], "start": None}}
 
 
 async def test_announcements_are_for_admins_to_send_to_everyone_or_a_role(server, clients) -> None:

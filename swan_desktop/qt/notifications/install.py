@@ -18,6 +18,7 @@ from ...notify.channels import (
 )
 from ...notify.prefs import DeliveryPrefs
 from ...notify.router import DeliveryRouter
+from ...protocol.timefmt import parse_ts
 from .pane import NotificationPane
 from .prefs_state import NotificationPrefs
 from .tab import NotificationTab
@@ -69,7 +70,7 @@ class NotificationUI:
     def open_sessions_in(self, schedule: Any) -> None:
         """"Open session" (in the center, a toast or a desktop pop-up) shows the session in
         ``schedule`` (the SchedulePane): its tab comes forward, on the session's day, selected."""
-        self.pane.openSession.connect(lambda sid: self._open_session(schedule, sid))
+        self.pane.openSession.connect(lambda sid, start: self._open_session(schedule, sid, start))
 
     def open_clients_in(self, clients: Any) -> None:
         """"Open client card" shows the client's card in ``clients`` (the ClientsPane)."""
@@ -86,13 +87,18 @@ class NotificationUI:
         self.window.raise_()
         self.window.activateWindow()
 
-    def _open_session(self, schedule: Any, session_id: int) -> None:
+    def _open_session(self, schedule: Any, session_id: int, start: str) -> None:
+        """The session's day, with it selected: from this PC's copy when it has one, else from the
+        start the server answered (a day not loaded here, such as next month's: it loads)."""
         session = schedule.store.get(session_id)
-        if session is None:
-            self.pane.status.setText("That session is no longer on the schedule.")
+        if session is None and not start:
+            self.pane.status.setText("That session was deleted: it is no longer on the schedule.")
             return
         self._forward(schedule)
-        schedule.go_to_session(session)
+        if session is not None:
+            schedule.go_to_session(session)
+        else:
+            schedule.go_to_session_at(session_id, parse_ts(start))
 
     def run_popup_action(self, nid: int, action_id: str) -> None:
         note = self.center.store.get(nid)

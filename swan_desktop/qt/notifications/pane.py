@@ -36,8 +36,9 @@ RANGE_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"
 class NotificationPane(QWidget):
     #: "Notifications (3)" — for the tab title.
     titleChanged = Signal(str)
-    #: A notification asked to open a session (its id).
-    openSession = Signal(int)
+    #: A notification asked to open a session: its id and its start as the server answered it
+    #: (ISO 8601; "" once the session was deleted).
+    openSession = Signal(int, str)
     #: A notice's "Open client card": the client's id.
     openClient = Signal(int)
 
@@ -216,7 +217,8 @@ class NotificationPane(QWidget):
         reply = await self._guarded(action.label, lambda: self.center.act(nid, action.id, confirm=confirm))
         opened = reply.get("open") if reply else None
         if isinstance(opened, dict) and isinstance(opened.get("session"), int):
-            self.openSession.emit(opened["session"])
+            start = opened.get("start")
+            self.openSession.emit(opened["session"], start if isinstance(start, str) else "")
         elif isinstance(opened, dict) and isinstance(opened.get("client"), int):
             self.openClient.emit(opened["client"])
 

@@ -84,6 +84,11 @@ class DetailsPanel(QFrame):
         if event.type() == QEvent.Type.PaletteChange and self._session is not None:
             self.show_session(self._session, self._directory)  # the status chip follows the theme
 
+    @property
+    def session(self) -> Session | None:
+        """The session shown (None: nothing selected, or not on this PC yet)."""
+        return self._session
+
     def show_session(self, s: Session | None, directory: Directory) -> None:
         self._session = s
         self._directory = directory

@@ -338,11 +338,18 @@ def _action(change: Change, at: datetime) -> None:
                                changes=SessionFields(status="confirmed"))
         result = change.pipeline.nested(change, "session.update", update)
     elif found["id"] == "open_session":
-        result = {"open": {"session": triggers.session_link(note)}}
+        result = {"open": _session_to_open(store, triggers.session_link(note))}
     elif found["id"] == "open_client":
         result = {"open": {"client": note.get("links", {}).get("client")}}
     records.apply_mark(store, change.tx, actor.id, [msg.id], "acknowledge", at)
     change.reply = result
+
+
+def _session_to_open(store: Store, session_id: int | None) -> dict[str, Any]:
+    """What "Open session" answers: the session and when it starts, so a desktop that has not
+    loaded that day (a notice about next month) goes to it; ``start`` is null once it was deleted."""
+    session = store.session(session_id) if session_id is not None else None
+    return {"session": session_id, "start": format_ts(session.start) if session is not None else None}
 
 
 #: A digest line claimed by the server sending it (its status until the send's outcome is recorded).
