@@ -189,15 +189,19 @@ async def test_a_trainers_sick_day_over_booked_sessions_tells_the_admins_at_once
     for her. Time off over an empty day tells nobody."""
     ana = await clients.signed_in("ana")
     boss = await clients.signed_in("boss")
-    await boss.ok("session.create", session_data())  # Mon 3 Mar 2031, Ana (trainer 1)
+    session = (await boss.ok("session.create", session_data()))["session"]  # Mon 3 Mar 2031, Ana
     reply = await ana.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-03", "end": "2031-03-03",
                                          "reason": "sick"})
     assert reply["sessions_booked"] == 1
     note = await boss.notification_created("Time off over booked sessions")
-    assert note["priority"] == "high" and note["category"] == "schedule" and note["links"] == {"trainer": 1}
+    assert note["priority"] == "high" and note["category"] == "schedule"
+    assert note["links"] == {"trainer": 1, "session": session["id"]}  # the first of them
     assert note["message"].startswith("Ana ") and "took time off: Mon 03 Mar (sick)." in note["message"]
     assert "1 booked session on those days stays booked" in note["message"]
-    assert [a["id"] for a in note["actions"]] == ["acknowledge"]
+    assert [(a["id"], a["label"]) for a in note["actions"]] == [
+        ("open_session", "Open the first session"), ("acknowledge", "Acknowledge")]
+    opened = await boss.ok("notification.action", {"id": note["id"], "action": "open_session"})
+    assert opened == {"open": {"session": session["id"], "start": session["start"]}}
     await ana.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-10", "end": "2031-03-11"})
     await boss.ok("timeoff.add", {"trainer_id": 1, "start": "2031-03-03", "end": "2031-03-04"})
     told = await ana.notification_created("Time off over booked sessions")
@@ -222,14 +226,16 @@ async def test_working_hours_narrowed_over_booked_sessions_say_how_many_and_tell
         server.server.store.submit(Store.upsert_user, "ana", "Ana", Role.TRAINER,
                                    FAST_HASHER.hash(PASSWORDS["ana"]), ana_id)
         ana = await clients.signed_in("ana")
+        made = {}
         for trainer in (ana_id, other):  # Mon 3 Mar 2031 10:00
-            await boss.ok("session.create", session_data(
+            made[trainer] = (await boss.ok("session.create", session_data(
                 trainer_id=trainer, client_id=None, session_type_id=None, client_name="Rita Lobo",
-                location=f"Room {trainer}"))
+                location=f"Room {trainer}")))["session"]["id"]
         afternoons = {"trainer_id": ana_id, "hours": [{"weekday": 0, "start": "14:00", "end": "18:00"}]}
         assert (await ana.ok("availability.set", afternoons))["sessions_outside"] == 1
         note = await boss.notification_created("Working hours changed over booked sessions")
-        assert note["priority"] == "high" and note["links"] == {"trainer": ana_id}
+        assert note["priority"] == "high" and note["links"] == {"trainer": ana_id, "session": made[ana_id]}
+        assert [a["id"] for a in note["actions"]] == ["open_session", "acknowledge"]
         assert note["message"] == ("Ana Ribeiro changed their working hours: 1 booked session ahead now "
                                    "falls outside them and stays booked: move or reassign it and tell the "
                                    "clients.")
@@ -258,15 +264,15 @@ async def test_past_sessions_left_open_are_reported_once_a_day(tmp_path: Path) -
                                    FAST_HASHER.hash(PASSWORDS["ana"]), ana_id)
         ana = await clients.signed_in("ana")
 
-        async def booked(trainer: int, day: str, status: str = "scheduled") -> None:
-            await boss.ok("session.create", session_data(
+        async def booked(trainer: int, day: str, status: str = "scheduled") -> int:
+            return int((await boss.ok("session.create", session_data(
                 trainer_id=trainer, client_id=None, session_type_id=None, client_name="Rita Lobo",
                 location=f"Room {trainer}-{day}-{status}", start=f"{day}T10:00:00Z", end=f"{day}T11:00:00Z",
-                status=status, allow_overlap=True))
+                status=status, allow_overlap=True)))["session"]["id"])
 
-        await booked(ana_id, "2031-03-04")                  # yesterday: open
-        await booked(ana_id, "2031-03-02", "confirmed")     # open
-        await booked(ben_id, "2031-03-01")                  # open
+        await booked(ana_id, "2031-03-04")                              # yesterday: open
+        anas_first = await booked(ana_id, "2031-03-02", "confirmed")    # open
+        first = await booked(ben_id, "2031-03-01")                      # open
         await booked(ben_id, "2031-03-04", "completed")     # done
         await booked(ben_id, "2031-03-03", "cancelled")     # done
         await booked(ana_id, "2031-02-20")                  # more than a week ago
@@ -279,8 +285,10 @@ async def test_past_sessions_left_open_are_reported_once_a_day(tmp_path: Path) -
             "3 booked sessions of the last 7 days are still scheduled or confirmed (Ana Ribeiro 2, Ben "
             "Ortiz 1): mark them completed, or cancel them; their clients' credits are taken only when "
             "they are completed.")
+        assert note["links"] == {"session": first}  # the earliest, for "Open the first session"
+        assert [a["id"] for a in note["actions"]] == ["open_session"]
         hers = await ana.notification_created("Your past sessions left open")
-        assert hers["links"] == {"trainer": ana_id}
+        assert hers["links"] == {"trainer": ana_id, "session": anas_first}
         assert hers["message"].startswith("2 booked sessions of yours")
         assert await on_server(server, service.scan_unconfirmed) == 0  # once a day
         service.clock = lambda: parse_ts("2031-03-06T08:00:00Z")

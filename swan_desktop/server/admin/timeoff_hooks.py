@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from ...protocol.entities import Role
 from ...protocol.errors import ErrorCode, ProtocolError, not_found
@@ -73,14 +74,27 @@ def add(change: Change) -> None:
 def _booked_in(store: Store, trainer_id: int, first: date, last: date, now: datetime) -> int:
     """The trainer's bookings (not blocked or cancelled) still to come on the days of a time off just
     added: they stay booked as they were, and the office is told how many to reassign or cancel."""
+    during = booked_during(store, trainer_id, first, last, now)
+    count = select(func.count()).select_from(sessions).where(*during)
+    return int(store.db.execute(count).scalar() or 0)
+
+
+def first_booked_in(store: Store, trainer_id: int, first: date, last: date, now: datetime) -> int | None:
+    """The earliest of :func:`_booked_in`'s sessions (the notice's "Open the first session")."""
+    s = sessions.c
+    found = store.db.execute(select(s.id).where(*booked_during(store, trainer_id, first, last, now))
+                             .order_by(s.start, s.id).limit(1)).scalar()
+    return int(found) if found is not None else None
+
+
+def booked_during(store: Store, trainer_id: int, first: date, last: date,
+                  now: datetime) -> list[ColumnElement[bool]]:
     zone = calendar_studio.zone(store)
     begins = datetime.combine(first, time(), zone).astimezone(UTC)
     ends = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
     s = sessions.c
-    count = select(func.count()).select_from(sessions).where(
-        s.trainer_id == trainer_id, s.start < format_ts(ends), s.end > format_ts(max(begins, now)),
-        s.status.not_in([status.value for status in UNCHECKED]))
-    return int(store.db.execute(count).scalar() or 0)
+    return [s.trainer_id == trainer_id, s.start < format_ts(ends), s.end > format_ts(max(begins, now)),
+            s.status.not_in([status.value for status in UNCHECKED])]
 
 
 def remove(change: Change) -> None:

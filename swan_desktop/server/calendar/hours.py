@@ -3,6 +3,7 @@ and the ``outside-availability`` check a booking must pass."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,16 +84,34 @@ def _left_outside(store: Store, trainer_id: int, before: WeeklyHours, after: Wee
                   now: datetime) -> int:
     """The trainer's bookings still to come that the new hours leave outside (and the old did not):
     they stay booked, and the office is told how many to move or reassign."""
-    if not after:  # no hours at all: not limited
-        return 0
+    tz = studio.zone(store)
+    return sum(1 for _id, start, end in _ahead_outside(store, trainer_id, after, now)
+               if not (before and outside_hours(before, start, end, tz)))
+
+
+def first_outside(store: Store, trainer_id: int, now: datetime) -> int | None:
+    """The trainer's earliest booking still to come outside their working hours as they are now
+    (the notice's "Open the first session" after the hours changed over bookings)."""
+    first = next(_ahead_outside(store, trainer_id, weekly(store, trainer_id), now), None)
+    return first[0] if first is not None else None
+
+
+def _ahead_outside(store: Store, trainer_id: int, hours: WeeklyHours,
+                   now: datetime) -> Iterator[tuple[int, datetime, datetime]]:
+    """The trainer's bookings (not blocked or cancelled) still to come outside ``hours``, in start
+    order: ``(id, start, end)``. None when ``hours`` is empty (a trainer without hours is not
+    limited)."""
+    if not hours:
+        return
     tz = studio.zone(store)
     s = sessions.c
-    ahead = store.db.execute(select(s.start, s.end).where(
+    ahead = store.db.execute(select(s.id, s.start, s.end).where(
         s.trainer_id == trainer_id, s.start > format_ts(now),
-        s.status.not_in([status.value for status in UNCHECKED])))
-    return sum(1 for start, end in ahead
-               if outside_hours(after, parse_ts(start), parse_ts(end), tz)
-               and not (before and outside_hours(before, parse_ts(start), parse_ts(end), tz)))
+        s.status.not_in([status.value for status in UNCHECKED])).order_by(s.start, s.id))
+    for session_id, start_text, end_text in ahead:
+        start, end = parse_ts(start_text), parse_ts(end_text)
+        if outside_hours(hours, start, end, tz):
+            yield int(session_id), start, end
 
 
 def describe(hours: WeeklyHours, day: int) -> str:

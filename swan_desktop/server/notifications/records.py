@@ -50,6 +50,9 @@ class Action:
 ACKNOWLEDGE = Action("acknowledge", "Acknowledge")
 OPEN_SESSION = Action("open_session", "Open session")
 OPEN_CLIENT = Action("open_client", "Open client card")
+#: On a notice about several sessions (time off or working hours over bookings, sessions left
+#: open): its ``session`` link is the earliest of them.
+OPEN_FIRST = Action("open_session", "Open the first session")
 CONFIRM_SESSION = Action("confirm_session", "Confirm session", dangerous=True)
 
 

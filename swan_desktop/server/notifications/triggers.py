@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...domain import overlap
 from ...protocol.entities import Session, Status
-from ...protocol.timefmt import format_ts
+from ...protocol.timefmt import format_ts, parse_ts
 from ..calendar import studio
 from ..notifier_api import Notice, Recipients
 from ..store import HubEvent, Store
-from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_CLIENT, OPEN_SESSION, Action
+from .records import ACKNOWLEDGE, CONFIRM_SESSION, OPEN_CLIENT, OPEN_FIRST, OPEN_SESSION, Action
 
 #: A client at or below this many credits is "low" when a session is booked for them.
 LOW_CREDITS = 1
@@ -94,7 +94,7 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
         if not may_notify(hub_event):
             continue
         if ev.kind in _LEFT_BOOKED:
-            out.extend(_left_booked_notices(store, ev.kind, ev.data, ev.actor))
+            out.extend(_left_booked_notices(store, ev.kind, ev.data, ev.actor, parse_ts(ev.ts)))
             continue
         s = Session.from_wire(ev.data["session"])
         actor_id = ev.actor["id"] if ev.actor else None
@@ -127,10 +127,14 @@ def notices_for(store: Store, events: list[HubEvent]) -> list[Planned]:
 
 
 def _left_booked_notices(store: Store, kind: str, data: dict[str, Any],
-                         actor: dict[str, Any] | None) -> list[Planned]:
+                         actor: dict[str, Any] | None, at: datetime) -> list[Planned]:
     """Time off added over sessions already booked (a trainer's sick day), or working hours changed
     so that sessions ahead fall outside them: they stay booked, so the admins and the trainer hear
-    at once how many to see to (not the one who made the change: their reply said so)."""
+    at once how many to see to (not the one who made the change: their reply said so), with a
+    button to the first of them."""
+    from ..admin.timeoff_hooks import first_booked_in
+    from ..calendar.hours import first_outside
+
     trainer_id, count = int(data["trainer_id"]), int(data[_LEFT_BOOKED[kind]])
     trainer = store.trainer(trainer_id)
     name = trainer.name if trainer else f"trainer {trainer_id}"
@@ -147,18 +151,28 @@ def _left_booked_notices(store: Store, kind: str, data: dict[str, Any],
         reason = f" ({off['reason']})" if off.get("reason") else ""
         who = f"{name} took time off" if own else f"{by} added time off for {name}"
         title, do = "Time off over booked sessions", "reassign or cancel"
+        first_session = first_booked_in(store, trainer_id, first, last, at)
         text = f"{who}: {days}{reason}. {sessions} on those days {stay} booked"
     else:
         who = f"{name} changed their working hours" if own else f"{by} changed {name}'s working hours"
         title, do = "Working hours changed over booked sessions", "move or reassign"
+        first_session = first_outside(store, trainer_id, at)
         falls = "falls" if count == 1 else "fall"
         text = f"{who}: {sessions} ahead now {falls} outside them and {stay} booked"
     recipients = (theirs | admin_users(store)) - {actor_id}
     if not recipients:
         return []
     notice = Notice(title, f"{text}: {do} {them} and tell the clients.", category="schedule",
-                    priority="high", source="schedule", links={"trainer": trainer_id})
-    return [Planned(Recipients(user_ids=frozenset(recipients)), notice, (ACKNOWLEDGE,))]
+                    priority="high", source="schedule", links=_first_link(trainer_id, first_session))
+    return [Planned(Recipients(user_ids=frozenset(recipients)), notice,
+                    (OPEN_FIRST, ACKNOWLEDGE) if first_session is not None else (ACKNOWLEDGE,))]
+
+
+def _first_link(trainer_id: int | None, first_session: int | None) -> dict[str, int]:
+    """A notice's links to a trainer and the first of the sessions it is about ("Open the first
+    session" goes there: the schedule on that day, the session selected)."""
+    links = {"trainer": trainer_id} if trainer_id is not None else {}
+    return links | ({"session": first_session} if first_session is not None else {})
 
 
 def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
@@ -227,11 +241,16 @@ def left_open(store: Store, now: datetime) -> list[Planned]:
     midnight = datetime.combine(today, datetime.min.time(), zone)
     since = midnight - timedelta(days=LEFT_OPEN_DAYS)
     s = sessions.c
-    counts = {int(trainer): int(n) for trainer, n in store.db.execute(
-        select(s.trainer_id, func.count()).where(
+    counts: dict[int, int] = {}
+    firsts: dict[int, int] = {}  # each trainer's earliest, for "Open the first session"
+    order: list[int] = []  # every one, the earliest first
+    for session_id, trainer in store.db.execute(select(s.id, s.trainer_id).where(
             s.start >= format_ts(since - timedelta(days=1)), s.start < format_ts(midnight),
             s.end > format_ts(since), s.end <= format_ts(midnight), s.status.in_(_OPEN))
-        .group_by(s.trainer_id))}
+            .order_by(s.start, s.id)):
+        counts[int(trainer)] = counts.get(int(trainer), 0) + 1
+        firsts.setdefault(int(trainer), int(session_id))
+        order.append(int(session_id))
     if not counts:
         return []
 
@@ -251,7 +270,8 @@ def left_open(store: Store, now: datetime) -> list[Planned]:
         "Past sessions left open",
         f"{sessions_words(total)} of the last {LEFT_OPEN_DAYS} days {'is' if total == 1 else 'are'} still "
         f"scheduled or confirmed ({by_trainer}): mark {'it' if total == 1 else 'them'} completed, or "
-        f"cancel {'it' if total == 1 else 'them'}; {taken}", category="schedule", source="schedule"),
+        f"cancel {'it' if total == 1 else 'them'}; {taken}", category="schedule", source="schedule",
+        links=_first_link(None, order[0])), (OPEN_FIRST,),
         mark=f"left-open:{day}")]
     for trainer_id, n in counts.items():
         users = trainer_users(store, trainer_id) - admins
@@ -261,7 +281,8 @@ def left_open(store: Store, now: datetime) -> list[Planned]:
                 f"{sessions_words(n)} of yours in the last {LEFT_OPEN_DAYS} days {'is' if n == 1 else 'are'} "
                 f"still scheduled or confirmed: mark {'it' if n == 1 else 'them'} completed, or cancel "
                 f"{'it' if n == 1 else 'them'}; {taken}", category="schedule", source="schedule",
-                links={"trainer": trainer_id}), mark=f"left-open:{day}:trainer:{trainer_id}"))
+                links=_first_link(trainer_id, firsts[trainer_id])), (OPEN_FIRST,),
+                mark=f"left-open:{day}:trainer:{trainer_id}"))
     return out
 
 
