@@ -39,6 +39,9 @@ class Notice:
     priority: str = "normal"
     source: str = "server"
     links: dict[str, int] = field(default_factory=dict)  # e.g. {"session": 12, "user": 3}
+    #: A key that makes the notice happen at most once: one whose key was used already is not
+    #: made again (kept in the database, so across restarts and every instance of a studio group).
+    once: str | None = None
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

@@ -885,6 +885,15 @@ async def test_attack_taking_a_client_off_and_back_over_and_over_sends_at_most_a
         assert len(held) == 1 and held[0]["links"] == {"client": rita["id"]} and held[0]["priority"] == "high"
         assert held[0]["message"].startswith(f"Rita was sent {DAILY_MOST} emails in the last 24 hours")
         assert "Call them" in held[0]["message"]
+        # the server restarted, or another instance of a studio group holds her emails back now:
+        # the office was told today already, and is not told again
+        server.server.clients.outbox._told_held.clear()
+        for request in ("booking.add", "booking.remove"):  # she was last taken off
+            await boss.ok(request, {**place, "reason": "again"} if request == "booking.remove" else place)
+            await flush_outbox(server)
+        assert len([m for rcpt, m in inbox.messages if rcpt == ["rita@example.com"]]) == DAILY_MOST
+        assert [n["title"] for n in (await boss.ok("notification.query", {}))["notifications"]].count(
+            "Emails to a client held back") == 1
         await _booked_ahead(boss, "Bea", "bea@example.com")
         await flush_outbox(server)
         await until(lambda: any(rcpt == ["bea@example.com"] for rcpt, _ in inbox.messages),

@@ -296,14 +296,16 @@ def _later_in_series(store: Store, session: Session, cancelled_for: int | None =
     return [session_from_row(r) for r in store.db.execute(query.order_by(sessions.c.start)).mappings()]
 
 
-def held_words(store: Store, row: dict[str, Any]) -> tuple[str, str]:
-    """The client's name, and what a row held back was about ("a cancellation of Tue 03 Mar 10:00")."""
+def held_words(store: Store, row: dict[str, Any], now: datetime) -> tuple[str, str, str]:
+    """The client's name, what a row held back was about ("a cancellation of Tue 03 Mar 10:00"),
+    and the studio's day now (the office is told once a studio day per client)."""
+    zone = calendar_studio.zone(store)
     session = store.session(row["session_id"]) or _as_it_was(store, row["session_id"])
-    when = (f" of {session.start.astimezone(calendar_studio.zone(store)):%a %d %b %H:%M}"
-            if session is not None else "")
+    when = f" of {session.start.astimezone(zone):%a %d %b %H:%M}" if session is not None else ""
     kind = {"change": "change notice", "offer": "place offered"}.get(row["kind"], row["kind"])
     client = store.client(row["client_id"])
-    return (client.name if client else f"Client {row['client_id']}"), f"the first held back: a {kind}{when}"
+    name = client.name if client else f"Client {row['client_id']}"
+    return name, f"the first held back: a {kind}{when}", f"{now.astimezone(zone):%Y-%m-%d}"
 
 
 def _as_it_was(store: Store, session_id: int) -> Session | None:
@@ -340,10 +342,11 @@ class Outbox:
         self._task: asyncio.Task[None] | None = None
         #: Passes made since start (each reads the mail settings and what is due).
         self.passes = 0
-        #: Told of a client's emails held back past their day's share (the rows held), so that the
-        #: office calls them: a cancellation among them would otherwise never reach them.
-        self.held_back: Callable[[list[dict[str, Any]]], Awaitable[None]] | None = None
-        #: When the office was last told of each client's (once a day per client, per instance).
+        #: Told of a client's emails held back past their day's share (the rows held, and now), so
+        #: that the office calls them: a cancellation among them would otherwise never reach them.
+        self.held_back: Callable[[list[dict[str, Any]], datetime], Awaitable[None]] | None = None
+        #: When this instance last told of each client's: it asks again at most once a day per
+        #: client (the notice itself is made once a studio day per client, by its database mark).
         self._told_held: dict[int, datetime] = {}
 
     async def start(self) -> None:
@@ -379,7 +382,7 @@ class Outbox:
             return
         self._told_held = {c: t for c, t in self._told_held.items() if now - t < timedelta(days=1)}
         self._told_held[client_id] = now
-        await self.held_back(rows)
+        await self.held_back(rows, now)
 
     async def flush(self) -> int:
         """Send everything due now; returns how many were sent."""

@@ -321,18 +321,20 @@ class ClientsFeature:
         name = await self.ctx.store.run(lambda store: settings.read(store).get("studio_name") or "Swan")
         return await mail.send_test(await self.smtp_config(), msg.to, str(name))
 
-    async def _held_back(self, rows: list[dict[str, Any]]) -> None:
+    async def _held_back(self, rows: list[dict[str, Any]], now: datetime) -> None:
         """A client's emails past their day's share are not sent: the admins hear, with what the
         first of them was about, so that the desk calls the client (a cancellation among them would
-        otherwise never reach them)."""
-        name, about = await self.ctx.store.run(outbox.held_words, rows[0])
+        otherwise never reach them). Once a studio day per client, whichever instance holds them
+        back and however often it restarts."""
+        name, about, day = await self.ctx.store.run(outbox.held_words, rows[0], now)
+        client_id = int(rows[0]["client_id"])
         await self.ctx.notifier.notify(Recipients.admins(), Notice(
             "Emails to a client held back",
             f"{name} was sent {emails.DAILY_MOST} emails in the last 24 hours, the most a client is sent "
             f"in a day, so the rest today are not sent ({about}). Call them if a session of theirs "
             "changed.",
             category="schedule", priority="high", source="clients",
-            links={"client": int(rows[0]["client_id"])}))
+            links={"client": client_id}, once=f"held-back:{client_id}:{day}"))
 
     # -- after a place freed -------------------------------------------------------------------
     async def _offered(

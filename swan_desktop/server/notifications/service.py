@@ -144,7 +144,7 @@ class NotificationService:
         actions: tuple[Action, ...] = (OPEN_CLIENT,) if "client" in notice.links else ()
         if _RANK[notice.priority] >= _RANK["high"]:
             actions += (ACKNOWLEDGE,)
-        await self.create(recipients, notice, actions)
+        await self.create(recipients, notice, actions, mark=notice.once)
 
     async def create(self, recipients: Recipients, notice: Notice, actions: tuple[Action, ...] = (),
                      mark: str | None = None) -> int | None:
