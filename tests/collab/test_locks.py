@@ -95,3 +95,33 @@ async def test_a_holder_whose_lease_lapsed_and_was_taken_over_cannot_write(
     # A change without a token (e.g. queued offline) lands while nobody holds a lock.
     ok = await ana.ok("session.update", {"id": session["id"], "version": 1, "changes": {"notes": "queued"}})
     assert ok["session"]["notes"] == "queued"
+
+
+async def test_attack_an_editor_made_a_viewer_or_deactivated_holds_no_session_locked(
+        server: EmbeddedServer, clients: Clients) -> None:
+    """Ana opened two sessions for editing, then was made a viewer (``user.set_role``; her second
+    PC by ``account.update``, then deactivated): she may no longer save them, yet her locks kept
+    the whole office out of them until her leases ran out (up to a minute, renewed by an editor
+    left open). They are let go at once, with the reason, and Boss edits."""
+    configure(server, lease_s=60.0)
+    boss = await clients.signed_in("boss")
+    first, second = [(await boss.ok("session.create", session_data(start=f"2031-03-03T{h}:00:00Z",
+                                                                   end=f"2031-03-03T{h}:30:00Z")))["session"]
+                     for h in ("09", "11")]
+    ana = await clients.signed_in("ana")
+    await ana.ok("lock.acquire", {"session_id": first["id"]})
+    ids = user_ids(server)
+    await boss.ok("user.set_role", {"user_id": ids["ana"], "role": "viewer"})
+    released = await boss.event_of("lock:released")
+    assert released["data"]["lock"]["session_id"] == first["id"] and released["data"]["reason"] == "role"
+    await boss.ok("lock.acquire", {"session_id": first["id"]})
+
+    await boss.ok("user.set_role", {"user_id": ids["ana"], "role": "trainer"})
+    ana_again = await clients.signed_in("ana")
+    await ana_again.ok("lock.acquire", {"session_id": second["id"]})
+    await boss.ok("account.update", {"user_id": ids["ana"], "changes": {"active": False}})
+    while (event := await boss.event_of("lock:released"))["data"]["lock"]["session_id"] != second["id"]:
+        pass
+    assert event["data"]["reason"] in ("role", "disconnected")  # whichever came first: both let go
+    await boss.ok("session.update", {"id": second["id"], "version": second["version"],
+                                     "changes": {"notes": "Boss edits at once"}})

@@ -167,7 +167,9 @@ class EditLock(QObject):
         self.holding = False
         self.timer.stop()
         why = {"broken": "An admin broke your lock", "expired": "Your lock lapsed",
-               "disconnected": "Your lock ended when the connection dropped"}.get(reason, "Your lock ended")
+               "disconnected": "Your lock ended when the connection dropped",
+               "role": "Your lock ended: your account may no longer edit sessions",
+               }.get(reason, "Your lock ended")
         self.banner.say(f"{why}; someone else may edit now and your save may be refused.")
 
     def close(self) -> None:

@@ -145,6 +145,19 @@ def release(store: Store, tx: Tx, actor: Account | None, session_id: int, token:
     return current
 
 
+def release_users(store: Store, user_ids: set[int], reason: str, now: float) -> list[int]:
+    """Release every live lock held by ``user_ids`` (made viewers, or deactivated: they may no
+    longer save what they were editing, and nobody else should wait out their leases); returns the
+    sessions let go."""
+    rows = store.db.execute(select(session_locks.c.session_id).where(
+        session_locks.c.user_id.in_(user_ids), session_locks.c.released == 0,
+        session_locks.c.expires_at > now)).all()
+    if not rows:
+        return []
+    with store.transaction() as tx:
+        return [r.session_id for r in rows if release(store, tx, None, r.session_id, None, reason, now)]
+
+
 def expire_due(store: Store, now: float) -> list[int]:
     """Release every lock whose lease ran out; returns their session ids."""
     rows = store.db.execute(select(session_locks.c.session_id).where(

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from ...domain.permissions import allowed
 from ...protocol.entities import Role
 from ...protocol.errors import not_found
 from ...protocol.messages import Empty
@@ -30,7 +31,7 @@ from ..group import presence_rows
 from ..group.service import StudioGroup
 from ..notifier_api import Notice, Recipients
 from ..pipeline import Stage
-from ..store import Account, Store
+from ..store import Account, HubEvent, Store
 from ..tables import users
 from . import activity, chat, locks, sessions, settings
 from .messages import (
@@ -124,6 +125,7 @@ class Collaboration:
         ctx.request("studio.settings.get", Empty, self.settings_get)
         ctx.request("user.set_role", SetRole, self.user_set_role)
         ctx.request("user.disconnect", Disconnect, self.user_disconnect)
+        ctx.on_events(self._users_changed)
 
     async def start(self) -> None:
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop())
@@ -214,6 +216,21 @@ class Collaboration:
             await self.store.run(self._release_sync, None, sid, token, "disconnected")
         if uid is not None and uid not in self._conns.values():
             self.presence.leave(uid, reason)
+
+    def _users_changed(self, events: list[HubEvent]) -> None:
+        """An account made a viewer (``user.set_role``, ``account.update``) or deactivated lets go
+        of the sessions it was editing at once: it may no longer save them, and the others would
+        wait out its leases (up to a minute) for nothing."""
+        gone = {int(user["id"]) for e in events if e.event.kind == "user:updated"
+                for user in (e.event.data.get("user") or {},)
+                if "id" in user and (user.get("active") is False
+                                     or not allowed(Role(user.get("role", "viewer")), "session.update"))}
+        if gone:
+            self._spawn(self._let_go(gone))
+
+    async def _let_go(self, user_ids: set[int]) -> None:
+        for sid in await self.store.run(locks.release_users, user_ids, "role", self.config.wall()):
+            self._expiries.pop(sid, None)
 
     def _release_sync(self, store: Store, actor: Account | None, sid: int, token: int | None,
                       reason: str) -> locks.Lock | None:
