@@ -47,20 +47,23 @@ class ReportChart(QChartView):
         figures = report.figures()
         counts = [f for f in figures if not (f.endswith("_rate") or f == "utilisation")] or figures
         drawn = [f for f in counts if is_money(f)] or counts
-        top = 0.0
+        # a figure that is nothing in every period (no refunds in the range) is left to the table
+        drawn = [f for f in drawn if any(sums.get((p, f), 0.0) for p in periods)] or drawn[:1]
+        top = bottom = 0.0
         for i, figure in enumerate(drawn):
             bars = QBarSet(title_of(figure, currency))
             bars.setColor(QColor(PALETTE[i % len(PALETTE)]))
             for period in periods:
                 value = sums.get((period, figure), 0.0) / (100 if is_money(figure) else 1)
                 bars.append(value)
-                top = max(top, value)
+                top, bottom = max(top, value), min(bottom, value)
             series.append(bars)
         chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append(periods)
         y = QValueAxis()
-        y.setRange(0, top * 1.1 if top > 0 else 1)
+        # below nought too: credits taken off by adjustments, or more given back than sold
+        y.setRange(bottom * 1.1, top * 1.1 if top > 0 else 1)
         y.setLabelFormat("%.0f")
         y.applyNiceNumbers()
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
