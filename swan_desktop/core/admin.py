@@ -145,14 +145,17 @@ class AdminClient:
         return trainer
 
     # -- rooms --------------------------------------------------------------------------
-    async def create_room(self, name: str, capacity: int | None = None) -> Location:
+    async def create_room(self, name: str, capacity: int | None = None,
+                          sessions_at_once: int | None = None) -> Location:
         data: dict[str, Any] = {"name": name}
         if capacity is not None:
             data["capacity"] = capacity
+        if sessions_at_once is not None:
+            data["sessions_at_once"] = sessions_at_once
         return self._room(await self._request("room.create", data))
 
     async def update_room(self, room_id: int, **changes: Any) -> Location:
-        """``changes``: any of ``name``, ``capacity``, ``active``."""
+        """``changes``: any of ``name``, ``capacity``, ``sessions_at_once``, ``active``."""
         return self._room(await self._request("room.update", {"id": room_id, "changes": changes}))
 
     async def delete_room(self, room_id: int) -> None:

@@ -36,7 +36,8 @@ class Alternative:
 
 def clashes_of(candidate: Session, store: ScheduleStore) -> list[Clash]:
     """What ``candidate`` would clash with among the sessions the store holds."""
-    return find_clashes(candidate, store.between(candidate.start, candidate.end))
+    return find_clashes(candidate, store.between(candidate.start, candidate.end),
+                        store.directory.rooms_at_once())
 
 
 def _free(candidate: Session, store: ScheduleStore) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
+from ..domain import rooms
 from ..protocol.entities import Client, Location, Role, SessionType, Trainer, User
 from .wallclock import view_zone, zone_named
 
@@ -128,6 +129,12 @@ class Directory:
 
     def active_locations(self) -> list[Location]:
         return [loc for loc in self.locations if loc.active]
+
+    def rooms_at_once(self) -> dict[str, int]:
+        """The rooms that hold more than one session at the same time, by their key
+        (:func:`..domain.rooms.key`), as the server judges a room's clashes."""
+        return {rooms.key(loc.name): loc.sessions_at_once for loc in self.locations
+                if loc.sessions_at_once > 1}
 
     def active_session_types(self) -> list[SessionType]:
         return sorted((t for t in self.session_types.values() if t.active), key=lambda t: t.name.lower())

@@ -138,7 +138,8 @@ def _item(row: tuple[IcsEvent, tuple[str, ...]], store: ScheduleStore, trainer_i
         problem = _outside_hours(store.directory, target, event, zone)
     candidate = Session(id=existing.id if existing else 0, start=event.start, end=event.end,
                         trainer_id=target, status=status, location=str(fields.get("location") or ""))
-    clashes = tuple(c for c in find_clashes(candidate, store.between(event.start, event.end))
+    clashes = tuple(c for c in find_clashes(candidate, store.between(event.start, event.end),
+                                            store.directory.rooms_at_once())
                     if c.other.trainer_id == target and c.other.id not in taken)
     if existing is not None:
         notes += (f"updates the session already in the schedule (#{existing.id})",)

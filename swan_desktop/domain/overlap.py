@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from ..protocol.entities import OCCUPYING, Session, Status
+from . import rooms
 
 DOUBLE_BOOKING = "double-booking"
 TRAINER_UNAVAILABLE = "trainer-unavailable"
@@ -30,16 +31,21 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
     return a_start < b_end and b_start < a_end
 
 
-def find_clashes(candidate: Session, others: Iterable[Session]) -> list[Clash]:
+def find_clashes(candidate: Session, others: Iterable[Session],
+                 at_once: Mapping[str, int] | None = None) -> list[Clash]:
     """Clashes of ``candidate`` with ``others`` (sessions other than itself).
 
     A cancelled candidate clashes with nothing. A trainer meeting their own
     blocked time is ``trainer-unavailable``; two sessions of one trainer are a
-    ``double-booking``; two sessions in one room are a ``time-overlap``.
+    ``double-booking``; sessions in one room are a ``time-overlap`` when more of
+    them would run in it at one moment than it holds: ``at_once`` maps a room's
+    key (:func:`.rooms.key`) to the sessions it holds at the same time (a gym floor
+    several trainers share), 1 for a room it does not name.
     """
     if candidate.status not in OCCUPYING:
         return []
     clashes: list[Clash] = []
+    in_room: list[Session] = []
     for other in others:
         if other.id == candidate.id or other.status not in OCCUPYING:
             continue
@@ -51,8 +57,22 @@ def find_clashes(candidate: Session, others: Iterable[Session]) -> list[Clash]:
         elif candidate.location and other.location == candidate.location:
             if Status.BLOCKED in (other.status, candidate.status):
                 continue  # a trainer's time off does not hold a room
-            clashes.append(Clash(TIME_OVERLAP, other))
+            in_room.append(other)
+    holds = (at_once or {}).get(rooms.key(candidate.location), 1) if candidate.location else 1
+    if in_room and most_at_once(candidate, in_room) + 1 > holds:
+        clashes.extend(Clash(TIME_OVERLAP, other) for other in in_room)
     return clashes
+
+
+def most_at_once(candidate: Session, others: list[Session]) -> int:
+    """The most of ``others`` (each overlapping ``candidate``) running at one moment of it."""
+    edges = sorted([(max(o.start, candidate.start), 1) for o in others]
+                   + [(min(o.end, candidate.end), -1) for o in others])  # an end before a start
+    running = most = 0
+    for _at, step in edges:
+        running += step
+        most = max(most, running)
+    return most
 
 
 def describe(clash: Clash, trainer_name: str, tz: tzinfo | None = None) -> str:

@@ -175,24 +175,29 @@ class SessionType:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A room: how many people it holds, and whether it is still offered."""
+    """A room: how many people it holds, how many sessions run in it at the same time before a
+    booking clashes, and whether it is still offered."""
 
     id: int
     name: str
     capacity: int = 1
     active: bool = True
+    sessions_at_once: int = 1
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.capacity != 1:
             wire["capacity"] = self.capacity
+        if self.sessions_at_once != 1:
+            wire["sessions_at_once"] = self.sessions_at_once
         if not self.active:
             wire["active"] = False
         return wire
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Location:
-        return cls(int(d["id"]), str(d["name"]), int(d.get("capacity") or 1), bool(d.get("active", True)))
+        return cls(int(d["id"]), str(d["name"]), int(d.get("capacity") or 1), bool(d.get("active", True)),
+                   int(d.get("sessions_at_once") or 1))
 
 
 #: A group session's fields (CLIENTS protocol), kept as sent in ``Session.extra``.

@@ -103,7 +103,7 @@ class DirectEditing(QObject):
         if candidate is None:
             return "That session is no longer on the schedule."
         others = self.pane.store.between(candidate.start, candidate.end)
-        clashes = find_clashes(candidate, others)
+        clashes = find_clashes(candidate, others, self.pane.store.directory.rooms_at_once())
         if not clashes:
             return None
         name = self.pane.store.directory.trainer_name(candidate.trainer_id)

@@ -170,7 +170,8 @@ def refuse_clash(change: Change) -> None:
 
 
 def check_overlap(store: Store, candidate: Session, actor: Account, allow: bool) -> None:
-    clashes = overlap.find_clashes(candidate, store.sessions_overlapping(candidate.start, candidate.end))
+    clashes = overlap.find_clashes(candidate, store.sessions_overlapping(candidate.start, candidate.end),
+                                   store.rooms_at_once())
     if not clashes:
         return
     if allow and may_override_overlap(actor.role):

@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 
+from ..domain import rooms
 from ..protocol.entities import Client, Location, Role, Session, SessionType, Status, Trainer, User
 from ..protocol.frames import Event
 from ..protocol.timefmt import format_ts, now_utc, parse_ts
@@ -638,7 +639,15 @@ class Store:
 
     def locations(self) -> list[Location]:
         rows = self._db.execute(select(locations).order_by(locations.c.id)).mappings()
-        return [Location(r["id"], r["name"]) for r in rows]
+        return [Location(r["id"], r["name"], r["capacity"], bool(r["active"]), r["sessions_at_once"])
+                for r in rows]
+
+    def rooms_at_once(self) -> dict[str, int]:
+        """The rooms that hold more than one session at the same time, by their key
+        (:func:`..domain.rooms.key`): what :func:`..domain.overlap.find_clashes` is given."""
+        found = self._db.execute(select(locations.c.name, locations.c.sessions_at_once)
+                                 .where(locations.c.sessions_at_once > 1))
+        return {rooms.key(name): int(n) for name, n in found}
 
     def trainer(self, trainer_id: int) -> Trainer | None:
         r = self._db.execute(select(trainers).where(trainers.c.id == trainer_id)).mappings().first()

@@ -96,6 +96,8 @@ locations = Table(
     Column("name", Text, nullable=False, unique=True),
     Column("active", Integer, nullable=False, server_default=text("1")),
     Column("capacity", Integer, nullable=False, server_default=text("1")),
+    #: Sessions the room holds at the same time before a booking in it clashes (a shared floor: more).
+    Column("sessions_at_once", Integer, nullable=False, server_default=text("1")),
 )
 
 sessions = Table(

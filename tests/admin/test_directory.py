@@ -54,7 +54,8 @@ async def test_trainer_room_and_type_are_created_and_appear_in_the_directory(cli
                        "specialties": ["pilates"], "active": True, "user_id": None, "hours": [],
                        "time_off": []}
     room = (await boss.ok("room.create", {"name": "Studio A", "capacity": 4}))["location"]
-    assert room == {"id": room["id"], "name": "Studio A", "capacity": 4, "active": True}
+    assert room == {"id": room["id"], "name": "Studio A", "capacity": 4, "sessions_at_once": 1,
+                    "active": True}
     stype = (await boss.ok("session_type.create", {"name": "Personal training"}))["session_type"]
     assert stype["duration_min"] == 60 and stype["credits"] == 1 and stype["active"] is True
     kinds = [(await other.next_event())["kind"] for _ in range(3)]
@@ -91,6 +92,49 @@ async def test_fields_are_checked_and_named(clients: Clients) -> None:
     trainer = (await boss.ok("trainer.create", {"name": "Ana"}))["trainer"]
     error = await boss.error("trainer.update", {"id": trainer["id"], "changes": {"color": "blue"}})
     assert error["data"]["field"] == "changes.color"
+
+
+async def test_a_room_several_trainers_share_holds_that_many_sessions_at_once(clients: Clients) -> None:
+    """A gym floor three trainers share at the same hour: two sessions in one room used to clash
+    whatever the room, so the office booked over the clash (admins only) each time. A room holds
+    ``sessions_at_once`` (default 1, the old rule); one more than that at one moment clashes,
+    naming the room, and other rooms are as they were."""
+    boss = await clients.signed_in("boss")
+    trainers = [(await boss.ok("trainer.create", {"name": name}))["trainer"]["id"]
+                for name in ("Ana", "Ben", "Caro", "Dan")]
+    floor = (await boss.ok("room.create", {"name": "Gym floor", "sessions_at_once": 3}))["location"]
+    assert floor["sessions_at_once"] == 3
+    await boss.ok("room.create", {"name": "Studio A"})
+
+    def at(trainer: int, room: str, start: str = "10:00", end: str = "11:00") -> dict[str, object]:
+        return session_data(start=f"2031-03-03T{start}:00Z", end=f"2031-03-03T{end}:00Z",
+                            trainer_id=trainer, client_id=None, client_name="Rui", location=room,
+                            session_type_id=None)
+
+    for trainer in trainers[:3]:
+        await boss.ok("session.create", at(trainer, "Gym floor"))
+    fourth = await boss.error("session.create", at(trainers[3], "Gym floor", "10:30", "11:30"))
+    assert fourth["code"] == "conflict" and fourth["data"]["conflict"] == "time-overlap"
+    assert "Gym floor is taken" in fourth["message"]
+    await boss.ok("session.create", at(trainers[3], "Gym floor", "11:00", "12:00"))  # the hour after
+    await boss.ok("session.create", at(trainers[0], "Studio A", "12:00", "13:00"))
+    second = await boss.error("session.create", at(trainers[1], "Studio A", "12:30", "13:30"))
+    assert second["code"] == "conflict" and second["data"]["conflict"] == "time-overlap"
+    error = await boss.error("room.update", {"id": floor["id"], "changes": {"sessions_at_once": 0}})
+    assert error["code"] == "invalid" and error["data"]["field"] == "changes.sessions_at_once"
+    lowered = await boss.ok("room.update", {"id": floor["id"], "changes": {"sessions_at_once": 2}})
+    assert lowered["location"]["sessions_at_once"] == 2  # the three booked stay; a new one clashes
+    third = await boss.error("session.update", {**(await _first_at_ten(boss, trainers[2])),
+                                                "changes": {"notes": "x", "start": "2031-03-03T10:15:00Z",
+                                                            "end": "2031-03-03T11:15:00Z"}})
+    assert third["code"] == "conflict" and third["data"]["conflict"] == "time-overlap"
+
+
+async def _first_at_ten(boss, trainer: int) -> dict[str, object]:
+    day = {"start": "2031-03-03T00:00:00Z", "end": "2031-03-04T00:00:00Z", "trainer_id": trainer}
+    sessions = (await boss.ok("schedule.query", day))["sessions"]
+    first = next(s for s in sessions if s["start"] == "2031-03-03T10:00:00Z")
+    return {"id": first["id"], "version": first["version"]}
 
 
 @pytest.mark.parametrize("kind", ["trainer", "room", "session_type"])

@@ -218,8 +218,20 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(
     pane = pane_for(qtbot, boss.admin)
     await add_holding(qtbot, pane.rooms, "Studio A", 4)
     assert pane.rooms.model.index(0, 1).data() == "4 people"
+    assert pane.rooms.model.index(0, 2).data() == "1 session"  # one at a time, as rooms always were
     assert [(r["name"], r["capacity"]) for r in (await server_state(empty_server))["locations"]] \
         == [("Studio A", 4)]
+    select(pane.rooms, "Studio A")  # a floor several trainers share: three sessions at once
+    pane.rooms.edit_button.click()
+    room = opened(pane.rooms.dialog)
+    assert room.at_once.value() == 1
+    room.at_once.setValue(3)
+    room.save_button.click()
+    await until(lambda: closed(room))
+    await until(lambda: pane.rooms.model.index(0, 2).data() == "3 sessions")
+    [floor] = (await server_state(empty_server))["locations"]
+    assert (floor["capacity"], floor["sessions_at_once"]) == (4, 3)
+    await until(lambda: boss.store.directory.rooms_at_once() == {"studio a": 3})
     pane.types.add_button.click()
     kind = opened(pane.types.dialog)
     qtbot.keyClicks(kind.name, "Assessment")

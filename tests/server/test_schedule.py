@@ -17,7 +17,7 @@ async def test_directory_query_lists_trainers_clients_types_and_locations(client
     assert [loc["name"] for loc in data["locations"]] == ["Studio A", "Studio B"]
     assert set(data["trainers"][0]) == {"id", "name", "specialties", "color", "hours", "active", "user_id",
                                         "time_off"}
-    assert set(data["locations"][0]) == {"id", "name", "capacity", "active"}
+    assert set(data["locations"][0]) == {"id", "name", "capacity", "sessions_at_once", "active"}
     assert set(data["session_types"][0]) == {"id", "name", "duration_min", "color", "credits", "active",
                                              "capacity"}
     assert set(data["studio"]) == {"name", "timezone", "opening_hours", "setup_complete"}

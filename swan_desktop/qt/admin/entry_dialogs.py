@@ -1,4 +1,4 @@
-"""Add or edit a room (name, capacity) or a session type (name, duration, colour,
+"""Add or edit a room (name, capacity, sessions at once) or a session type (name, duration, colour,
 credits, clients per session). Archiving is on the pages; changing a type never rewrites past sessions."""
 
 from __future__ import annotations
@@ -31,8 +31,21 @@ class RoomDialog(FormDialog):
         self.capacity.setValue(room.capacity if room else 1)
         self.capacity.setSuffix(" people")
         self.capacity.setAccessibleName("Capacity")
+        self.at_once = QSpinBox()
+        self.at_once.setRange(1, 50)
+        self.at_once.setValue(room.sessions_at_once if room else 1)
+        self.at_once.setSuffix(" at once")
+        self.at_once.setAccessibleName("Sessions at the same time")
+        self.at_once.setToolTip("How many sessions can run in this room at the same time: 1 for a "
+                                "private room, more for a floor several trainers share")
         self.row("Name:", self.name, "name")
         self.row("Capacity:", self.capacity, "capacity")
+        self.row("Sessions:", self.at_once, "sessions_at_once")
+        hint = QLabel("More than one session at the same time here is a clash, unless the room "
+                      "holds more (a floor several trainers share).")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        self.form.addRow("", hint)
         self.resize(380, 0)
 
     def submit(self) -> Any:
@@ -41,8 +54,9 @@ class RoomDialog(FormDialog):
             self.errors.say("A room needs a name.", "name")
             return None
         if self.room is None:
-            return self.admin.create_room(name, self.capacity.value())
-        changes = {k: v for k, v in (("name", name), ("capacity", self.capacity.value()))
+            return self.admin.create_room(name, self.capacity.value(), self.at_once.value())
+        changes = {k: v for k, v in (("name", name), ("capacity", self.capacity.value()),
+                                     ("sessions_at_once", self.at_once.value()))
                    if getattr(self.room, k) != v}
         return self.admin.update_room(self.room.id, **changes) if changes else _same(self.room)
 

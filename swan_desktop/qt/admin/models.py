@@ -77,6 +77,7 @@ class RoomModel(_Model):
     columns = (
         ("Name", lambda r: r.name),
         ("Capacity", lambda r: f"{r.capacity} {'person' if r.capacity == 1 else 'people'}"),
+        ("At once", lambda r: "1 session" if r.sessions_at_once == 1 else f"{r.sessions_at_once} sessions"),
         ("Status", lambda r: status_words(r.active)),
     )
 

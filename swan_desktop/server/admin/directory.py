@@ -80,6 +80,7 @@ def checked(store: Store, table: str, msg: Message) -> dict[str, Any]:
             _linkable(store, msg.user_id, None)
     elif isinstance(msg, RoomCreate):
         values["capacity"] = msg.capacity
+        values["sessions_at_once"] = msg.sessions_at_once
     elif isinstance(msg, SessionTypeCreate):
         values["color"] = _color(msg.color) if msg.color is not None else colors.DEFAULT_TYPE_COLOR
         values["duration_min"] = msg.duration_min

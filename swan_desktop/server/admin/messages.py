@@ -13,6 +13,8 @@ from ..calendar.messages import DayHours
 Color = Annotated[str, Meta(max_length=7)]
 Specialties = Annotated[list[Name], Meta(max_length=30)]
 Capacity = Annotated[int, Meta(ge=1, le=1000)]
+#: Sessions a room holds at the same time (a gym floor several trainers share: a few).
+AtOnce = Annotated[int, Meta(ge=1, le=50)]
 Duration = Annotated[int, Meta(ge=5, le=24 * 60)]
 Credits = Annotated[int, Meta(ge=0, le=100)]
 DateText = Annotated[str, Meta(max_length=10)]
@@ -52,11 +54,13 @@ class TrainerUpdate(Message):
 class RoomCreate(Message):
     name: Name
     capacity: Capacity = 1
+    sessions_at_once: AtOnce = 1
 
 
 class RoomChanges(Message):
     name: Name | UnsetType = UNSET
     capacity: Capacity | UnsetType = UNSET
+    sessions_at_once: AtOnce | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
 

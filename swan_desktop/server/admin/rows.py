@@ -59,7 +59,8 @@ def users_of(store: Store, trainer_id: int) -> list[int]:
 
 
 def room_wire(row: Row) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "capacity": row["capacity"], "active": bool(row["active"])}
+    return {"id": row["id"], "name": row["name"], "capacity": row["capacity"],
+            "sessions_at_once": row["sessions_at_once"], "active": bool(row["active"])}
 
 
 def type_wire(row: Row) -> dict[str, Any]:

@@ -113,8 +113,9 @@ class CreateSeries:
 
 def _refuse_clashes(store: Store, actor: Account, drafts: list[Session], allow: bool, zone: ZoneInfo) -> None:
     found = []
+    at_once = store.rooms_at_once()
     for draft in drafts:
-        clashes = overlap.find_clashes(draft, store.sessions_overlapping(draft.start, draft.end))
+        clashes = overlap.find_clashes(draft, store.sessions_overlapping(draft.start, draft.end), at_once)
         if clashes:
             found.append((draft, clashes))
     if not found or (allow and may_override_overlap(actor.role)):

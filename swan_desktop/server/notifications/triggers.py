@@ -176,7 +176,7 @@ def _first_link(trainer_id: int | None, first_session: int | None) -> dict[str, 
 
 
 def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
-    clashes = overlap.find_clashes(s, store.sessions_overlapping(s.start, s.end))
+    clashes = overlap.find_clashes(s, store.sessions_overlapping(s.start, s.end), store.rooms_at_once())
     if not clashes:
         return []
     trainer = store.trainer(s.trainer_id)

@@ -1,0 +1,41 @@
+"""A room's clashes: one more session than it holds at one moment, not merely more sessions in
+its hour (a floor holding two: two that follow each other beside a long one are fine)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from swan_desktop.domain.overlap import TIME_OVERLAP, find_clashes
+from swan_desktop.protocol.entities import Session, Status
+
+
+def _s(sid: int, trainer: int, start: int, end: int, room: str = "Gym floor",
+       status: Status = Status.SCHEDULED) -> Session:
+    day = datetime(2031, 3, 3, tzinfo=UTC)
+    return Session(id=sid, start=day.replace(hour=start), end=day.replace(hour=end), trainer_id=trainer,
+                   location=room, status=status)
+
+
+def test_a_room_of_one_clashes_with_any_overlap_as_before() -> None:
+    clashes = find_clashes(_s(9, 1, 10, 11), [_s(1, 2, 10, 11)])
+    assert [c.reason for c in clashes] == [TIME_OVERLAP]
+    assert find_clashes(_s(9, 1, 10, 11), [_s(1, 2, 11, 12)]) == []  # half-open: 11:00 is free
+
+
+def test_sessions_in_turn_beside_a_long_one_fit_a_room_of_two() -> None:
+    """A 10–13 session, then 10–11 and 11–12 beside it: never more than two at one moment."""
+    others = [_s(1, 2, 10, 13), _s(2, 3, 10, 11)]
+    assert find_clashes(_s(9, 1, 11, 12), others, {"gym floor": 2}) == []
+    clashes = find_clashes(_s(9, 1, 10, 12), others, {"gym floor": 2})  # three at 10:00–11:00
+    assert {c.other.id for c in clashes} == {1, 2} and {c.reason for c in clashes} == {TIME_OVERLAP}
+
+
+def test_the_rooms_key_ignores_case_and_spaces_and_a_trainers_own_clash_stays() -> None:
+    others = [_s(1, 2, 10, 11, "Gym Floor"), _s(2, 1, 10, 11, "Studio A")]
+    clashes = find_clashes(_s(9, 1, 10, 11, "Gym Floor"), others, {"gym floor": 2})
+    assert [(c.reason, c.other.id) for c in clashes] == [("double-booking", 2)]
+
+
+def test_cancelled_and_blocked_time_take_no_place() -> None:
+    others = [_s(1, 2, 10, 11, status=Status.CANCELLED), _s(2, 3, 10, 11, status=Status.BLOCKED)]
+    assert find_clashes(_s(9, 1, 10, 11), others) == []
