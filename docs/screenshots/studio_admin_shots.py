@@ -134,9 +134,10 @@ async def assistant_pages(boss: StudioClient) -> None:
     await press(wizard, nxt, wizard.rooms_page)
 
     rooms = wizard.rooms_page
-    for name, capacity in (("Studio A", 4), ("Studio B", 2), ("Outdoor deck", 8)):
+    for name, capacity, at_once in (("Studio A", 4, 1), ("Studio B", 2, 1), ("Outdoor deck", 8, 3)):
         rooms.name.setText(name)
         rooms.capacity.setValue(capacity)
+        rooms.at_once.setValue(at_once)
         await adds(rooms.list, rooms.add_button.click, f"the room {name}",
                    (wizard, "setup-4-rooms") if name == "Outdoor deck" else None)
     await press(wizard, nxt, wizard.types_page)

@@ -85,8 +85,16 @@ async def test_the_assistant_sets_up_an_empty_studio_page_by_page(
     rooms.add_button.click()
     await until(lambda: rooms.list.count() == 2)
     assert rooms.list.item(1).text() == "Studio B — 3 people"
-    assert [(r["name"], r["capacity"]) for r in await rows_held(empty_server, "locations")] == [
-        ("Studio A", 1), ("Studio B", 3)]
+    qtbot.keyClicks(rooms.name, "Gym floor")  # three trainers train their clients there at once
+    rooms.capacity.setValue(8)
+    rooms.at_once.setValue(3)
+    rooms.add_button.click()
+    await until(lambda: rooms.list.count() == 3)
+    assert rooms.list.item(2).text() == "Gym floor — 8 people, 3 sessions at once"
+    assert rooms.at_once.value() == 1  # cleared for the next room
+    assert [(r["name"], r["capacity"], r["sessions_at_once"])
+            for r in await rows_held(empty_server, "locations")] == [
+        ("Studio A", 1, 1), ("Studio B", 3, 1), ("Gym floor", 8, 3)]
     await press(wizard, NEXT, wizard.types_page)
 
     types = wizard.types_page

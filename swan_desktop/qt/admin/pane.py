@@ -48,7 +48,8 @@ class AdministrationPane(QTabWidget):
                  lambda row, archived: admin.archive("room", row.id, archived),
                  lambda row: admin.delete_room(row.id), "rooms"),
             RoomModel(), "Rooms",
-            "Clash checks use rooms: two sessions cannot share a room at the same time.")
+            "Clash checks use rooms: a room holds one session at a time, or as many as it holds "
+            "at once (a floor several trainers share).")
         self.types = ListPage(
             Kind("session type", "session types",
                  lambda: sorted(directory().session_types.values(), key=lambda t: t.name.lower()),

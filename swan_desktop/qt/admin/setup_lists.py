@@ -99,8 +99,8 @@ class ListStep(AssistantPage):
 
 class RoomsPage(ListStep):
     def __init__(self, wizard: SetupWizard) -> None:
-        super().__init__(wizard, "Rooms", "Where sessions take place; two sessions cannot share a room.",
-                         "rooms")
+        super().__init__(wizard, "Rooms", "Where sessions take place. A room holds one session at a "
+                         "time, unless you say it holds more (a floor several trainers share).", "rooms")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Studio A")
         self.name.setAccessibleName("Room name")
@@ -110,12 +110,19 @@ class RoomsPage(ListStep):
         self.capacity.setSuffix(" people")
         self.capacity.setAccessibleName("Capacity")
         self.capacity.setMaximumWidth(140)
+        self.at_once = QSpinBox()
+        self.at_once.setRange(1, 50)
+        self.at_once.setSuffix(" at once")
+        self.at_once.setAccessibleName("Sessions at the same time")
+        self.at_once.setMaximumWidth(140)
         self.add_button.setText("Add room")
         form = QFormLayout()
         form.addRow("Name:", self.name)
         form.addRow("", self.errors.add("name", error(), self.name))
         form.addRow("Holds:", self.capacity)
         form.addRow("", self.errors.add("capacity", error(), self.capacity))
+        form.addRow("Sessions:", self.at_once)
+        form.addRow("", self.errors.add("sessions_at_once", error(), self.at_once))
         form.addRow("", self._button_row())
         self.body.addWidget(self.list)
         self.body.addLayout(form)
@@ -124,6 +131,7 @@ class RoomsPage(ListStep):
 
     def entries(self) -> list[str]:
         return [f"{r.name} — {r.capacity} {'person' if r.capacity == 1 else 'people'}"
+                + (f", {r.sessions_at_once} sessions at once" if r.sessions_at_once > 1 else "")
                 for r in self.admin.feed.directory.active_locations()]
 
     def request(self) -> Awaitable[Any]:
@@ -131,11 +139,12 @@ class RoomsPage(ListStep):
         if not name:
             self.errors.say("Type the room's name.", "name")
             raise ValueError
-        return self.admin.create_room(name, self.capacity.value())
+        return self.admin.create_room(name, self.capacity.value(), self.at_once.value())
 
     def added(self) -> None:
         self.name.clear()
         self.capacity.setValue(1)
+        self.at_once.setValue(1)
         self.name.setFocus()
 
 
