@@ -20,13 +20,15 @@ from .directory import Directory
 TABLES = ("trainers", "rooms", "session_types")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "trainers": ("name", "color", "specialties"),
-    "rooms": ("name", "capacity"),
+    "rooms": ("name", "capacity", "sessions_at_once"),
     "session_types": ("name", "duration_min", "color", "credits", "capacity"),
 }
 TITLES = {"trainers": "trainers", "rooms": "rooms", "session_types": "session types"}
 IGNORED = frozenset({"active", "id"})
 #: The most people a room, or clients a session, holds (the server's limit).
 MOST_HELD = 1000
+#: The most sessions a room holds at the same time (the server's limit).
+MOST_AT_ONCE = 50
 
 
 @dataclass
@@ -70,7 +72,7 @@ def export_csv(table: str, directory: Directory) -> str:
             writer.writerow([t.name, t.color, ", ".join(t.specialties), _yes(t.active)])
     elif table == "rooms":
         for r in sorted(directory.locations, key=lambda r: r.name.lower()):
-            writer.writerow([r.name, r.capacity, _yes(r.active)])
+            writer.writerow([r.name, r.capacity, r.sessions_at_once, _yes(r.active)])
     else:
         for s in sorted(directory.session_types.values(), key=lambda s: s.name.lower()):
             writer.writerow([s.name, s.duration_min, s.color, s.credits, s.capacity, _yes(s.active)])
@@ -152,6 +154,8 @@ def _check(table: str, row: PreviewRow) -> None:
     if table == "rooms":
         _number(cells, values, errors, "capacity", 1, MOST_HELD,
                 f"a whole number of people, from 1 to {MOST_HELD}")
+        _number(cells, values, errors, "sessions_at_once", 1, MOST_AT_ONCE,
+                f"sessions at the same time, from 1 to {MOST_AT_ONCE}")
     if table == "session_types":
         _number(cells, values, errors, "duration_min", 5, 24 * 60, "minutes, from 5 to 1440")
         _number(cells, values, errors, "credits", 0, 100, "a whole number from 0 to 100")

@@ -14,7 +14,7 @@ from pathlib import Path
 import shiboken6
 
 from swan_desktop.core.directory import Directory
-from swan_desktop.core.directory_csv import parse_csv
+from swan_desktop.core.directory_csv import export_csv, parse_csv
 from swan_desktop.server.embedded import EmbeddedServer
 from tests.support.desktops import SignIn
 from tests.support.poll import until
@@ -37,6 +37,25 @@ def problems(dialog) -> list[str]:
 
 async def server_rooms(server: EmbeddedServer) -> list[tuple[str, int]]:
     return [(r["name"], r["capacity"]) for r in (await server_state(server))["locations"]]
+
+
+async def test_a_rooms_sessions_at_once_go_out_and_come_back_in_its_csv(
+        qtbot, empty_server: EmbeddedServer, on_empty: SignIn) -> None:
+    """The rooms' CSV carries how many sessions each holds at once: exported, checked, imported."""
+    boss = await on_empty("boss")
+    pane = pane_for(qtbot, boss.admin, show=False)
+    await pane.admin.create_room("Gym floor", 8, 3)
+    await until(lambda: len(pane.admin.feed.directory.locations) == 1)
+    text = export_csv("rooms", pane.admin.feed.directory)
+    assert text.splitlines() == ["name,capacity,sessions_at_once,active", "Gym floor,8,3,yes"]
+    refused = parse_csv("rooms", "name,sessions_at_once\nHall,51\n", Directory())
+    assert refused.rows[0].errors == {"sessions_at_once": "sessions at the same time, from 1 to 50"}
+    dialog = pane.preview_import("rooms", "name,capacity,sessions_at_once\nDeck,10,2\n")
+    assert problems(dialog) == ["OK"]
+    dialog.import_button.click()
+    await until(lambda: handled(empty_server, "directory.import") == 1)
+    held = {r["name"]: r["sessions_at_once"] for r in (await server_state(empty_server))["locations"]}
+    assert held == {"Gym floor": 3, "Deck": 2}
 
 
 async def test_the_preview_names_each_rows_problem_and_imports_nothing(
