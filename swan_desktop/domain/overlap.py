@@ -46,6 +46,7 @@ def find_clashes(candidate: Session, others: Iterable[Session],
         return []
     clashes: list[Clash] = []
     in_room: list[Session] = []
+    room = rooms.key(candidate.location)  # as rooms are matched: "studio a " is Studio A
     for other in others:
         if other.id == candidate.id or other.status not in OCCUPYING:
             continue
@@ -54,11 +55,11 @@ def find_clashes(candidate: Session, others: Iterable[Session],
         if other.trainer_id == candidate.trainer_id:
             blocked = Status.BLOCKED in (other.status, candidate.status)
             clashes.append(Clash(TRAINER_UNAVAILABLE if blocked else DOUBLE_BOOKING, other))
-        elif candidate.location and other.location == candidate.location:
+        elif room and rooms.key(other.location) == room:
             if Status.BLOCKED in (other.status, candidate.status):
                 continue  # a trainer's time off does not hold a room
             in_room.append(other)
-    holds = (at_once or {}).get(rooms.key(candidate.location), 1) if candidate.location else 1
+    holds = (at_once or {}).get(room, 1)
     if in_room and most_at_once(candidate, in_room) + 1 > holds:
         clashes.extend(Clash(TIME_OVERLAP, other) for other in in_room)
     return clashes

@@ -64,6 +64,31 @@ async def test_utilisation_compares_booked_with_working_hours_per_trainer_and_ro
     assert report["totals"]["booked_hours"] == 4.0
 
 
+async def test_a_rooms_utilisation_counts_every_spelling_and_every_session_it_holds_at_once(
+        clients: Clients) -> None:
+    """Sessions kept as "rooftop " before rooms were matched by key are the Rooftop's; a floor
+    that holds two sessions at once offers two sessions' hours for each hour the studio is open,
+    so two trainers filling it all day is 100 %, not 200 %."""
+    boss = await clients.signed_in("boss")
+    await _studio(boss)
+    await boss.ok("studio.setup.set", {"opening_hours": [{"weekday": 0, "start": "10:00", "end": "12:00"}]})
+    rita = await new_client(boss, "Rita")
+    await boss.ok("credits.adjust", {"client_id": rita["id"], "delta": 10, "reason": "start"})
+    await _book(boss, 2, "2032-03-01", rita["id"], location=" rooftop")  # no room yet: kept as typed
+    await boss.ok("room.create", {"name": "Rooftop"})
+    await _book(boss, 2, "2032-03-08", rita["id"])
+    await boss.ok("room.create", {"name": "Gym floor", "sessions_at_once": 2})
+    for trainer in (1, 2):
+        await _book(boss, trainer, "2032-03-15", rita["id"], location="Gym floor")
+    report = await boss.ok(
+        "report.run", {"kind": "utilisation", "start": "2032-03-01", "end": "2032-03-31", "by": "month"})
+    rooms = {r["room"]: r for r in report["rows"] if "room" in r}
+    assert not {" rooftop", "rooftop"} & set(rooms)  # one row for the Rooftop, however spelled
+    assert rooms["Rooftop"]["booked_hours"] == 6.0  # 2 h booked by _studio, and these two
+    floor = rooms["Gym floor"]
+    assert floor["booked_hours"] == 4.0 and floor["open_hours"] == 2 * rooms["Rooftop"]["open_hours"]
+
+
 async def test_cancellations_and_credits_by_month(clients: Clients) -> None:
     boss = await clients.signed_in("boss")
     await _studio(boss)

@@ -39,3 +39,10 @@ def test_the_rooms_key_ignores_case_and_spaces_and_a_trainers_own_clash_stays() 
 def test_cancelled_and_blocked_time_take_no_place() -> None:
     others = [_s(1, 2, 10, 11, status=Status.CANCELLED), _s(2, 3, 10, 11, status=Status.BLOCKED)]
     assert find_clashes(_s(9, 1, 10, 11), others) == []
+
+
+def test_a_room_spelled_otherwise_is_the_same_room() -> None:
+    """Sessions kept from before rooms were matched by key ("studio a ") clash with "Studio A"."""
+    clashes = find_clashes(_s(9, 1, 10, 11, "Studio A"), [_s(1, 2, 10, 11, " studio a ")])
+    assert [c.reason for c in clashes] == [TIME_OVERLAP]
+    assert find_clashes(_s(9, 1, 10, 11, ""), [_s(1, 2, 10, 11, "")]) == []  # no room named: no room clash

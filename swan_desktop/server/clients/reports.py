@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
+from ...domain import rooms
 from ...protocol.errors import invalid
 from ..calendar import cancellations
 from ..calendar import studio as calendar_studio
@@ -148,10 +149,15 @@ def _utilisation(
     )
     trainer_sums: dict[tuple[str, int], float] = defaultdict(float)
     room_sums: dict[tuple[str, str], float] = defaultdict(float)
+    # a room by its name however sessions spell it ("studio a " is Studio A), and the sessions it
+    # holds at once: a floor holding three offers three sessions' hours for each hour it is open
+    known = store.locations()
+    names = {rooms.key(r.name): r.name for r in known}
+    at_once = {r.name: r.sessions_at_once for r in known}
     for p, trainer_id, room, booked in grouped:
         trainer_sums[(p, trainer_id)] += booked or 0
-        if room:
-            room_sums[(p, room)] += booked or 0
+        if room and room.strip():
+            room_sums[(p, names.setdefault(rooms.key(room), room.strip()))] += booked or 0
     by_trainer = [(p, t, h) for (p, t), h in trainer_sums.items()]
     by_room = [(p, r, h) for (p, r), h in room_sums.items()]
     working = _working_hours(store, first, last, msg.by, msg.trainer_id)
@@ -183,6 +189,8 @@ def _utilisation(
             )
     for p, room, booked in by_room:
         open_h = opening.get(p)
+        if open_h is not None:
+            open_h *= at_once.get(room, 1)
         rows.append(
             {
                 "period": p,
