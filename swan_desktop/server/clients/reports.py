@@ -345,7 +345,8 @@ def _credits(
     period = span.period(credit_ledger.c.at, msg.by)
     query = select(
         period,
-        func.sum(case((reason.in_(("sale", "void", "returned")), delta), else_=0)).label("sold"),
+        func.sum(case((reason.in_(("sale", "void")), delta), else_=0)).label("sold"),
+        func.sum(case((reason == "returned", -delta), else_=0)).label("returned"),
         func.sum(case((reason.in_(("booking", "completion", "refund")), -delta), else_=0)).label("spent"),
         func.sum(case((reason == "expiry", -delta), else_=0)).label("lapsed"),
         func.sum(case((reason == "adjustment", delta), else_=0)).label("adjusted"),
@@ -354,13 +355,14 @@ def _credits(
         {
             "period": p,
             "sold": int(a or 0),
+            "returned": int(r or 0),
             "spent": int(b or 0),
             "lapsed": int(c or 0),
             "adjusted": int(d or 0),
         }
-        for p, a, b, c, d in _rollup(store.db.execute(query.group_by(period)), msg.by, 0)
+        for p, a, r, b, c, d in _rollup(store.db.execute(query.group_by(period)), msg.by, 0)
     ]
-    return rows, {k: sum(r[k] for r in rows) for k in ("sold", "spent", "lapsed", "adjusted")}
+    return rows, {k: sum(row[k] for row in rows) for k in ("sold", "returned", "spent", "lapsed", "adjusted")}
 
 
 def _revenue(
