@@ -76,6 +76,23 @@ def most_at_once(candidate: Session, others: list[Session]) -> int:
     return most
 
 
+def describe_all(clashes: list[Clash], trainer_name: str, tz: tzinfo | None = None) -> list[str]:
+    """Each clash in words, a room's in one line when it is full of several sessions (a floor
+    holding three: "Gym floor already has 3 sessions …", not three lines that it is taken)."""
+    in_room = [c for c in clashes if c.reason == TIME_OVERLAP]
+    lines = [describe(c, trainer_name, tz) for c in clashes if c.reason != TIME_OVERLAP]
+    if len(in_room) == 1:
+        lines.append(describe(in_room[0], trainer_name, tz))
+    elif in_room:
+        first = min(c.other.start for c in in_room)
+        last = max(c.other.end for c in in_room)
+        start, end = (first.astimezone(tz), last.astimezone(tz)) if tz else (first, last)
+        when = f"{start:%a %d %b %H:%M}–{end:%H:%M}" + ("" if tz else " UTC")
+        lines.append(f"{in_room[0].other.location} already has {len(in_room)} sessions between {when}, "
+                     "as many as it holds at once")
+    return lines
+
+
 def describe(clash: Clash, trainer_name: str, tz: tzinfo | None = None) -> str:
     """The clash in words; times in ``tz`` when given (a desktop's), else in UTC."""
     start, end = (clash.other.start.astimezone(tz), clash.other.end.astimezone(tz)) if tz else \

@@ -182,7 +182,7 @@ def check_overlap(store: Store, candidate: Session, actor: Account, allow: bool)
     from .calendar import studio  # here, not at the top: the calendar package builds on this module
 
     zone = studio.zone(store)
-    text = "; ".join(overlap.describe(c, trainer_name, zone) for c in clashes)
+    text = "; ".join(overlap.describe_all(clashes, trainer_name, zone))
     if allow:
         text += " (only an admin may book over a clash)"
     raise ProtocolError(

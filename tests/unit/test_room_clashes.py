@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from swan_desktop.domain.overlap import TIME_OVERLAP, find_clashes
+from swan_desktop.domain.overlap import TIME_OVERLAP, describe_all, find_clashes
 from swan_desktop.protocol.entities import Session, Status
 
 
@@ -46,3 +46,14 @@ def test_a_room_spelled_otherwise_is_the_same_room() -> None:
     clashes = find_clashes(_s(9, 1, 10, 11, "Studio A"), [_s(1, 2, 10, 11, " studio a ")])
     assert [c.reason for c in clashes] == [TIME_OVERLAP]
     assert find_clashes(_s(9, 1, 10, 11, ""), [_s(1, 2, 10, 11, "")]) == []  # no room named: no room clash
+
+
+def test_a_full_shared_room_is_said_once() -> None:
+    """Three sessions on a floor holding three: one line for the room, not one per session."""
+    others = [_s(1, 2, 10, 11), _s(2, 3, 10, 12), _s(3, 4, 9, 11)]
+    clashes = find_clashes(_s(9, 1, 10, 11), others, {"gym floor": 3})
+    assert describe_all(clashes, "Ana") == [
+        "Gym floor already has 3 sessions between Mon 03 Mar 09:00–12:00 UTC, as many as it holds at once"]
+    one = find_clashes(_s(9, 1, 10, 11), [_s(1, 1, 10, 11), _s(2, 2, 10, 11)])
+    assert describe_all(one, "Ana") == ["Ana already has another session at Mon 03 Mar 10:00–11:00 UTC",
+                                        "Gym floor is taken by another session at Mon 03 Mar 10:00–11:00 UTC"]

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.alternatives import Alternative, alternatives, clashes_of
 from ...core.schedule import ScheduleStore
-from ...domain.overlap import TIME_OVERLAP, Clash, describe
+from ...domain.overlap import TIME_OVERLAP, Clash, describe, describe_all
 from ...protocol.entities import Session, Status
 from .session_form import SessionForm
 
@@ -63,11 +63,10 @@ class ClashWatch(QObject):
         if candidate is not None:
             name = directory.trainer_name(candidate.trainer_id)
             for clash in self.clashes:
-                text = describe(clash, name, self.form.zone)
-                if clash.reason == TIME_OVERLAP:
-                    room_text = room_text or text
-                else:
-                    trainer_text = trainer_text or text
+                if clash.reason != TIME_OVERLAP:
+                    trainer_text = trainer_text or describe(clash, name, self.form.zone)
+            in_room = [c for c in self.clashes if c.reason == TIME_OVERLAP]
+            room_text = describe_all(in_room, name, self.form.zone)[0] if in_room else ""
         self.form.set_error("trainer_id", trainer_text)
         self.form.set_error("location", room_text)
         if self.server_message and self.form.error_text("start") == self.server_message \
@@ -82,4 +81,4 @@ class ClashWatch(QObject):
         if candidate is None or not self.clashes:
             return ""
         name = self.store.directory.trainer_name(candidate.trainer_id)
-        return "\n".join(f"• {describe(c, name, self.form.zone)}" for c in self.clashes)
+        return "\n".join(f"• {line}" for line in describe_all(self.clashes, name, self.form.zone))

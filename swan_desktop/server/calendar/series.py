@@ -124,7 +124,7 @@ def _refuse_clashes(store: Store, actor: Account, drafts: list[Session], allow: 
     name = trainer.name if trainer else f"trainer {drafts[0].trainer_id}"
     worst = max((c for _, cs in found for c in cs), key=lambda c: ("low", "medium", "high", "critical")
                 .index(c.severity))
-    lines = [f"{_when(d, zone)}: " + "; ".join(overlap.describe(c, name, zone) for c in cs)
+    lines = [f"{_when(d, zone)}: " + "; ".join(overlap.describe_all(cs, name, zone))
              for d, cs in found]
     text = f"{len(found)} of {len(drafts)} occurrences clash — " + " | ".join(lines)
     raise ProtocolError(ErrorCode.CONFLICT, text, {

@@ -180,8 +180,8 @@ def _conflict_notices(store: Store, s: Session, seq: int) -> list[Planned]:
     if not clashes:
         return []
     trainer = store.trainer(s.trainer_id)
-    text = "; ".join(overlap.describe(c, trainer.name if trainer else "trainer", studio.zone(store))
-                     for c in clashes)
+    name = trainer.name if trainer else "trainer"
+    text = "; ".join(overlap.describe_all(clashes, name, studio.zone(store)))
     ids = trainer_users(store, s.trainer_id) | admin_users(store)
     return [Planned(Recipients(user_ids=frozenset(ids)), _session_notice(
         "Schedule conflict", f"Booked over a clash on {_when(store, s)}: {text}.", s, "high"),
