@@ -20,6 +20,7 @@ from swan_desktop.qt.dialogs.session_dialog import SessionDialog
 from swan_desktop.qt.dialogs.time_text import parse_time_text
 from swan_desktop.server.store import Store
 from tests.support.desktops import SignIn
+from tests.support.poll import until
 from tests.support.qt import next_emission
 from tests.support.sample import DAY, at
 from tests.support.sample_studio import SampleStudio, loaded
@@ -128,6 +129,24 @@ async def test_switching_room_clears_the_old_rooms_error(qtbot, desk) -> None:
     d.form.location_combo.setEditText("Studio C")
     await next_emission(watch(d).checked)
     assert d.form.error_text("location") == ""
+
+
+async def test_a_room_that_holds_two_sessions_is_free_beside_one_and_full_beside_two(qtbot, desk) -> None:
+    """Studio B made a floor for two: Ben's 09:00 there leaves room for Chloe's; the dialog says
+    nothing where the server would accept it, and says the room is full where it would not."""
+    [studio_b] = [r for r in desk.store.directory.locations if r.name == "Studio B"]
+    await desk.link.request("room.update", {"id": studio_b.id, "changes": {"sessions_at_once": 2}})
+    await until(lambda: desk.store.directory.rooms_at_once() == {"studio b": 2}, what="the room's news")
+    d = new_booking(qtbot, desk)
+    d.form.trainer_combo.setCurrentIndex(d.form.trainer_combo.findData(3))  # Chloe, free at 9
+    d.form.location_combo.setEditText("Studio B")  # Ben's 09:00 is in Studio B
+    type_into_time(qtbot, d.form.start_edit, "9")
+    await next_emission(watch(d).checked)
+    assert d.form.error_text("location") == "" and d.form.error_text("trainer_id") == ""
+    await desk.link.request("room.update", {"id": studio_b.id, "changes": {"sessions_at_once": 1}})
+    await until(lambda: desk.store.directory.rooms_at_once() == {}, what="the room back to one")
+    watch(d).check_now()
+    assert "Studio B is taken" in d.form.error_text("location")
 
 
 async def test_free_alternatives_are_one_click_away(qtbot, desk) -> None:
