@@ -77,8 +77,9 @@ def most_at_once(candidate: Session, others: list[Session]) -> int:
 
 
 def describe_all(clashes: list[Clash], trainer_name: str, tz: tzinfo | None = None) -> list[str]:
-    """Each clash in words, a room's in one line when it is full of several sessions (a floor
-    holding three: "Gym floor already has 3 sessions …", not three lines that it is taken)."""
+    """Each clash in words, a room's in one line when several sessions fill it (a floor holding
+    three: "Gym floor is full between …: 3 sessions are booked there", not three lines that it is
+    taken)."""
     in_room = [c for c in clashes if c.reason == TIME_OVERLAP]
     lines = [describe(c, trainer_name, tz) for c in clashes if c.reason != TIME_OVERLAP]
     if len(in_room) == 1:
@@ -88,8 +89,8 @@ def describe_all(clashes: list[Clash], trainer_name: str, tz: tzinfo | None = No
         last = max(c.other.end for c in in_room)
         start, end = (first.astimezone(tz), last.astimezone(tz)) if tz else (first, last)
         when = f"{start:%a %d %b %H:%M}–{end:%H:%M}" + ("" if tz else " UTC")
-        lines.append(f"{in_room[0].other.location} already has {len(in_room)} sessions between {when}, "
-                     "as many as it holds at once")
+        lines.append(f"{in_room[0].other.location} is full between {when}: {len(in_room)} sessions "
+                     "are booked there")
     return lines
 
 

@@ -115,7 +115,7 @@ async def test_a_room_several_trainers_share_holds_that_many_sessions_at_once(cl
         await boss.ok("session.create", at(trainer, "Gym floor"))
     fourth = await boss.error("session.create", at(trainers[3], "Gym floor", "10:30", "11:30"))
     assert fourth["code"] == "conflict" and fourth["data"]["conflict"] == "time-overlap"
-    assert fourth["message"].startswith("Gym floor already has 3 sessions between Mon 03 Mar 10:00–11:00")
+    assert fourth["message"].startswith("Gym floor is full between Mon 03 Mar 10:00–11:00: 3 sessions")
     await boss.ok("session.create", at(trainers[3], "Gym floor", "11:00", "12:00"))  # the hour after
     await boss.ok("session.create", at(trainers[0], "Studio A", "12:00", "13:00"))
     second = await boss.error("session.create", at(trainers[1], "Studio A", "12:30", "13:30"))

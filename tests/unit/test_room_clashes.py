@@ -53,7 +53,7 @@ def test_a_full_shared_room_is_said_once() -> None:
     others = [_s(1, 2, 10, 11), _s(2, 3, 10, 12), _s(3, 4, 9, 11)]
     clashes = find_clashes(_s(9, 1, 10, 11), others, {"gym floor": 3})
     assert describe_all(clashes, "Ana") == [
-        "Gym floor already has 3 sessions between Mon 03 Mar 09:00–12:00 UTC, as many as it holds at once"]
+        "Gym floor is full between Mon 03 Mar 09:00–12:00 UTC: 3 sessions are booked there"]
     one = find_clashes(_s(9, 1, 10, 11), [_s(1, 1, 10, 11), _s(2, 2, 10, 11)])
     assert describe_all(one, "Ana") == ["Ana already has another session at Mon 03 Mar 10:00–11:00 UTC",
                                         "Gym floor is taken by another session at Mon 03 Mar 10:00–11:00 UTC"]
