@@ -156,7 +156,14 @@ class AdminClient:
 
     async def update_room(self, room_id: int, **changes: Any) -> Location:
         """``changes``: any of ``name``, ``capacity``, ``sessions_at_once``, ``active``."""
-        return self._room(await self._request("room.update", {"id": room_id, "changes": changes}))
+        return (await self.change_room(room_id, **changes))[0]
+
+    async def change_room(self, room_id: int, **changes: Any) -> tuple[Location, int]:
+        """As :meth:`update_room`; also how many sessions still to come run in the room at a moment
+        when more of them do than a number of sessions at once lowered now allows (they stay
+        booked: the office moves some)."""
+        reply = await self._request("room.update", {"id": room_id, "changes": changes})
+        return self._room(reply), int(reply.get("sessions_over") or 0)
 
     async def delete_room(self, room_id: int) -> None:
         await self._request("room.delete", {"id": room_id})

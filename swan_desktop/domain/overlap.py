@@ -76,6 +76,23 @@ def most_at_once(candidate: Session, others: list[Session]) -> int:
     return most
 
 
+def overfull(spans: list[tuple[int, datetime, datetime]], holds: int) -> set[int]:
+    """Of ``spans`` (``(id, start, end)``: one room's sessions), the ids of those running at a
+    moment when more than ``holds`` run there at once (a room's number lowered under its bookings)."""
+    edges = sorted([(start, 1, sid) for sid, start, _end in spans]
+                   + [(end, -1, sid) for sid, _start, end in spans])  # an end before a start
+    running: set[int] = set()
+    over: set[int] = set()
+    for _at, step, sid in edges:
+        if step < 0:
+            running.discard(sid)
+            continue
+        running.add(sid)
+        if len(running) > holds:
+            over |= running
+    return over
+
+
 def describe_all(clashes: list[Clash], trainer_name: str, tz: tzinfo | None = None) -> list[str]:
     """Each clash in words, a room's in one line when several sessions fill it (a floor holding
     three: "Gym floor is full between …: 3 sessions are booked there", not three lines that it is

@@ -124,10 +124,13 @@ async def test_a_room_several_trainers_share_holds_that_many_sessions_at_once(cl
     assert error["code"] == "invalid" and error["data"]["field"] == "changes.sessions_at_once"
     lowered = await boss.ok("room.update", {"id": floor["id"], "changes": {"sessions_at_once": 2}})
     assert lowered["location"]["sessions_at_once"] == 2  # the three booked stay; a new one clashes
+    assert lowered["sessions_over"] == 3  # all three run at 10:00 (not the one at 11:00)
     third = await boss.error("session.update", {**(await _first_at_ten(boss, trainers[2])),
                                                 "changes": {"notes": "x", "start": "2031-03-03T10:15:00Z",
                                                             "end": "2031-03-03T11:15:00Z"}})
     assert third["code"] == "conflict" and third["data"]["conflict"] == "time-overlap"
+    raised = await boss.ok("room.update", {"id": floor["id"], "changes": {"sessions_at_once": 4}})
+    assert "sessions_over" not in raised
 
 
 async def _first_at_ten(boss, trainer: int) -> dict[str, object]:

@@ -232,6 +232,20 @@ async def test_rooms_and_session_types_are_kept_on_their_pages(
     [floor] = (await server_state(empty_server))["locations"]
     assert (floor["capacity"], floor["sessions_at_once"]) == (4, 3)
     await until(lambda: boss.store.directory.rooms_at_once() == {"studio a": 3})
+    # two trainers' sessions there at 12:00; the room made one-at-a-time again: the page says so
+    day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    for name in ("Ana", "Ben"):
+        trainer = await boss.admin.create_trainer(name, color="#1f5f8b")
+        await boss.create_session({"start": day.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                   "end": (day + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                   "trainer_id": trainer.id, "client_name": f"{name}'s client",
+                                   "location": "Studio A"})
+    select(pane.rooms, "Studio A")
+    pane.rooms.edit_button.click()
+    room = opened(pane.rooms.dialog)
+    room.at_once.setValue(1)
+    await saved_with_warning(pane.rooms, room, "Studio A saved, but 2 sessions still to come run there when "
+                             "more than 1 session do; they stay booked: move some to another room or time.")
     pane.types.add_button.click()
     kind = opened(pane.types.dialog)
     qtbot.keyClicks(kind.name, "Assessment")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from swan_desktop.domain.overlap import TIME_OVERLAP, describe_all, find_clashes
+from swan_desktop.domain.overlap import TIME_OVERLAP, describe_all, find_clashes, overfull
 from swan_desktop.protocol.entities import Session, Status
 
 
@@ -57,3 +57,18 @@ def test_a_full_shared_room_is_said_once() -> None:
     one = find_clashes(_s(9, 1, 10, 11), [_s(1, 1, 10, 11), _s(2, 2, 10, 11)])
     assert describe_all(one, "Ana") == ["Ana already has another session at Mon 03 Mar 10:00–11:00 UTC",
                                         "Gym floor is taken by another session at Mon 03 Mar 10:00–11:00 UTC"]
+
+
+def test_the_sessions_running_when_a_room_holds_too_many() -> None:
+    """A long 10–13 beside 10–11 and 11–12: never more than two at once, so none over two; over
+    one, all three."""
+    spans = [(s.id, s.start, s.end) for s in (_s(1, 1, 10, 13), _s(2, 2, 10, 11), _s(3, 3, 11, 12))]
+    assert overfull(spans, 2) == set()
+    assert overfull(spans, 1) == {1, 2, 3}
+    assert overfull([*spans, (4, *_span(12, 13))], 1) == {1, 2, 3, 4}
+    assert overfull([(4, *_span(13, 14)), (1, *_span(10, 13))], 1) == set()  # 13:00 is free
+
+
+def _span(start: int, end: int) -> tuple[datetime, datetime]:
+    session = _s(0, 0, start, end)
+    return session.start, session.end

@@ -11,7 +11,7 @@ from ...core.admin import AdminClient
 from ...protocol.entities import Location, SessionType
 from .color_field import ColorField
 from .form_dialog import FormDialog
-from .places import HINT, over_words, places_field
+from .places import HINT, over_words, places_field, room_over_words
 
 TYPE_NOTE = ("Changes apply to new bookings. Sessions already booked keep their type and "
              "their length; credits already taken are not recounted.")
@@ -58,7 +58,13 @@ class RoomDialog(FormDialog):
         changes = {k: v for k, v in (("name", name), ("capacity", self.capacity.value()),
                                      ("sessions_at_once", self.at_once.value()))
                    if getattr(self.room, k) != v}
-        return self.admin.update_room(self.room.id, **changes) if changes else _same(self.room)
+        return self._change(self.room.id, changes) if changes else _same(self.room)
+
+    async def _change(self, room_id: int, changes: dict[str, Any]) -> Location:
+        room, over = await self.admin.change_room(room_id, **changes)
+        if over:
+            self.warning = room_over_words(room.name, room.sessions_at_once, over)
+        return room
 
 
 class TypeDialog(FormDialog):

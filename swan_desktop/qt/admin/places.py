@@ -34,6 +34,14 @@ def over_words(name: str, capacity: int, sessions: int) -> str:
             "booked; they stay booked: move or call the extra clients.")
 
 
+def room_over_words(name: str, at_once: int, sessions: int) -> str:
+    """A room's sessions at once lowered under its bookings ahead: what the office has to do."""
+    these = f"{sessions} session{'s' if sessions != 1 else ''} still to come"
+    held = "1 session" if at_once == 1 else f"{at_once} sessions"
+    return (f"{name} saved, but {these} {'runs' if sessions == 1 else 'run'} there when more than {held} "
+            "do; they stay booked: move some to another room or time.")
+
+
 def outside_words(sessions: int) -> str:
     """Working hours saved that leave bookings ahead outside them: what the office has to do."""
     these = f"{sessions} booked session{'s' if sessions != 1 else ''} ahead"

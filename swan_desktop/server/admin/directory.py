@@ -157,6 +157,11 @@ def updater(kind: str) -> Any:
         change.emit(f"{prefix}:updated", event, primary=True)
         emit_users(change, linked)
         change.reply = {key: data}
+        lowered = values.get("sessions_at_once") if table == "locations" else None
+        if lowered is not None and lowered < before["sessions_at_once"]:  # bookings ahead may overfill it
+            over = rows.room_overfull(store, data["name"], lowered, change.now)
+            if over:
+                change.reply["sessions_over"] = over
         if values.get("active") == 0 and before["active"]:
             # archiving leaves them booked as they are: the office is told how many to reassign
             change.reply["sessions_ahead"] = rows.sessions_using(store, table, msg.id, ahead_of=change.now)

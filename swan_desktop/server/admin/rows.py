@@ -12,16 +12,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
 from sqlalchemy.engine import RowMapping
 
-from ...domain import rooms
+from ...domain import overlap, rooms
 from ...protocol.entities import Status
 from ...protocol.errors import not_found
-from ...protocol.timefmt import format_ts, now_utc
+from ...protocol.timefmt import format_ts, now_utc, parse_ts
 from ..calendar import hours
 from ..calendar.tables import ics_feeds, trainer_hours
 from ..storage import dialect
@@ -56,6 +56,21 @@ def users_of(store: Store, trainer_id: int) -> list[int]:
     """The accounts linked to the trainer (at most one, as the admin requests keep it)."""
     query = select(users.c.id).where(users.c.trainer_id == trainer_id).order_by(users.c.id)
     return [int(r) for r in store.db.execute(query).scalars()]
+
+
+def room_overfull(store: Store, name: str, holds: int, now: datetime) -> int:
+    """How many of the room's sessions still to come run at a moment when more than ``holds`` run
+    in it (its sessions at once lowered under its bookings: they stay booked, the office moves
+    some). Sessions name it as written or in another letter case (ASCII folded by the database, the
+    rest matched here by key)."""
+    s = sessions.c
+    found = store.db.execute(select(s.id, s.start, s.end, s.location).where(
+        s.end > format_ts(now), s.status.not_in([Status.CANCELLED.value, Status.BLOCKED.value]),
+        or_(s.location == name, func.lower(func.trim(s.location)) == name.strip().lower())))
+    key = rooms.key(name)
+    spans = [(int(i), parse_ts(start), parse_ts(end)) for i, start, end, where in found
+             if rooms.key(where) == key]
+    return len(overlap.overfull(spans, holds))
 
 
 def room_wire(row: Row) -> dict[str, Any]:
