@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.exc import OperationalError
+
 from .backup.files import BackupError, ServerLock, check_schema
 from .backup.restored import start_over
-from .storage import dialect, migrate
+from .storage import dialect, migrate, postgres
 
 #: The environment variable ``--db`` falls back to (a URL with a password stays out of ``ps``).
 DB_URL_ENV = "SWAN_DB_URL"
@@ -60,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _restored(target: str) -> int:
     """Start ``target`` over (:func:`.backup.restored.start_over`): a Swan database of this release
-    or an older one (the next ``serve`` upgrades it); a SQLite file only while no server holds it
-    (PostgreSQL's instances the admin stops)."""
+    or an older one (the next ``serve`` upgrades it), only while no server uses it: a SQLite file
+    no server holds, a PostgreSQL database no instance is connected to."""
     name = dialect.display(target)
     lock = None
     try:
@@ -72,11 +74,17 @@ def _restored(target: str) -> int:
             if not lock.acquire():
                 lock = None
                 raise BackupError(f"a server is using {name}; stop it first")
+        elif (connected := postgres.servers_connected(target)):
+            raise BackupError(f"swan-server instances are connected to {name} ({connected} connection(s)); "
+                              "stop every instance first")
         check_schema(target)
         print(f"{name} starts over as a restored database.\n{start_over(target).describe()}")
         return 0
     except BackupError as exc:
         print(f"swan-server: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:  # the database server down, or the address wrong
+        print(f"swan-server: cannot reach {name}: {str(exc.orig).strip()}", file=sys.stderr)
         return 1
     finally:
         if lock is not None:

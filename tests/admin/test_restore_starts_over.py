@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from swan_desktop.server.backup.files import ServerLock
 from tests.server.support import WsClient
 from tests.support import pg
@@ -115,3 +117,23 @@ def test_db_restored_is_refused_while_a_server_holds_the_file_or_on_one_not_swan
         lock.release()
     assert held.returncode == 1 and "a server is using" in held.stderr
     assert cli("db", "restored", "--db", str(db)).returncode == 0
+
+
+async def test_attack_db_restored_is_refused_while_an_instance_is_connected_to_the_postgresql_database(
+        tmp_path: Path) -> None:
+    """Starting a database over under a running instance: it would go on numbering events in the
+    old epoch and serving sign-ins just ended. On SQLite the file's lock says a server holds it;
+    on PostgreSQL the instances' connections do (every one is named swan-server)."""
+    db = pg.target(tmp_path / "studio.sqlite3")
+    if isinstance(db, Path):
+        pytest.skip("PostgreSQL only (SQLite's case is the test above)")
+    assert cli("init", "--db", db, "--admin", "boss", stdin=BOSS_PASSWORD + "\n").returncode == 0
+    async with serving(db, "--tls", "off") as server:
+        await server.signed_in("boss", BOSS_PASSWORD)
+        held = cli("db", "restored", "--db", db)
+        assert held.returncode == 1 and "stop every instance first" in held.stderr, held.stderr
+        assert "correct horse" not in held.stderr
+    assert cli("db", "restored", "--db", db).returncode == 0
+    unreachable = cli("db", "restored", "--db", "postgresql://swan@127.0.0.1:1/swan")
+    assert unreachable.returncode == 1 and "cannot reach" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr

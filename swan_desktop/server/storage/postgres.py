@@ -78,6 +78,21 @@ def open_engine(url: str, *, transactional: bool = False, read_only: bool = Fals
     return engine
 
 
+def servers_connected(url: str) -> int:
+    """How many connections of ``swan-server`` (its ``application_name``) other than this one are
+    open on the database at ``url``: a running instance holds several (its writer, its readers, its
+    LISTEN for events)."""
+    engine = open_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = 'swan-server' AND pid <> pg_backend_pid()").scalar()
+    finally:
+        engine.dispose()
+    return int(found or 0)
+
+
 def begin_write(driver: Any) -> None:
     driver.execute("BEGIN")
     driver.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
