@@ -18,7 +18,7 @@ from ...core.client_records import ClientRecord
 from ...core.clients import ClientsClient
 from ...core.outcomes import FAILURES, outcome_of
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 
 class AdjustCreditsDialog(QDialog):
@@ -37,10 +37,7 @@ class AdjustCreditsDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why, e.g. goodwill after a studio cancellation")
         self.after = QLabel()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("Change", self.delta)
         form.addRow("Reason", self.reason)

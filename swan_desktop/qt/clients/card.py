@@ -37,6 +37,16 @@ REASONS = {"opening": "Opening balance", "sale": "Package sold", "booking": "Boo
            "completion": "Completed", "refund": "Refund", "adjustment": "Adjustment", "expiry": "Expired",
            "void": "Sale voided", "returned": "Refunded"}
 ERROR_STYLE = "color: #b3261e;"
+
+
+def error_label() -> QLabel:
+    """Where a page or dialog of the Clients tab says what the server refused: red, wrapped,
+    hidden until there is something to say."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
 VOID_TIP = ("Undo a sale made by mistake: its credits are taken back and it leaves the reports. "
             "Only while none of its credits were spent.")
 #: ``client.get`` sends at most this many ledger entries; older ones come from ``credits.ledger``.
@@ -117,10 +127,7 @@ class ClientCardView(QWidget):
         self.marketing = QCheckBox("News and offers")
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(64)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         self.fields = {"name": self.name, "email": self.email, "phone": self.phone,
                        "birthday": self.birthday, "emergency_contact": self.emergency, "tags": self.tags}
         form = QFormLayout()

@@ -46,7 +46,7 @@ from ...core.schedule import ScheduleStore
 from ...domain.workflow import CHECKABLE
 from ...protocol.entities import Session
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 ATTENDANCE = {"present": "attended", "late": "late", "no_show": "no-show"}
 #: What each row's buttons record, and what is said once the server took it.
@@ -119,10 +119,7 @@ class GroupPanel(QFrame):
         self.offer.setStyleSheet("background: #e6f4ea; color: #1e4620; padding: 4px 6px;")
         self.offer_button = QPushButton()
         self.offer_button.clicked.connect(self.accept_offer)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         row = QHBoxLayout()
         row.addWidget(self.picker, 1)
         row.addWidget(self.add_button)

@@ -28,7 +28,7 @@ from ...core import client_csv
 from ...core.clients import ClientsClient
 from ...core.outcomes import FAILURES, Invalid, outcome_of
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 PREVIEW = ("name", "email", "phone", "birthday", "tags")
 BAD = QColor("#fde7e9")
@@ -73,10 +73,7 @@ class ClientImportDialog(QDialog):
         self.preview.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)

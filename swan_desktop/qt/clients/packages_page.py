@@ -24,7 +24,7 @@ from ...core.client_records import Package, cents_of, money
 from ...core.clients import ClientsClient
 from ...core.outcomes import FAILURES, outcome_of
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 HEADERS = ("Package", "Credits", "List price", "Valid for", "On sale")
 
@@ -59,9 +59,7 @@ class PackagesPage(QWidget):
         self.validity.setSuffix(" days")
         self.active = QCheckBox("On sale")
         self.active.setChecked(True)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         self.save_button = QPushButton("Add package")
         self.save_button.clicked.connect(self.save)
         self.new_button = QPushButton("New")

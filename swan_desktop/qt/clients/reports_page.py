@@ -38,7 +38,7 @@ from ...core.outcomes import FAILURES, outcome_of
 from ...core.report_csv import left_out, table, title_of
 from ...core.report_csv import write as write_csv
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 from .report_pdf import write_pdf
 
 if TYPE_CHECKING:
@@ -102,9 +102,7 @@ class ReportsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         self.aside = QLabel()
         self.aside.setAccessibleName("Not counted")
         self.aside.setProperty("role", "hint")

@@ -24,7 +24,7 @@ from ...core.clients import ClientsClient
 from ...core.outcomes import FAILURES, outcome_of
 from ..session_text import local, short_date
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 
 def _credits(n: int) -> str:
@@ -44,10 +44,7 @@ class SaleQuestion(QDialog):
         self.form = QFormLayout()
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.go_button: QPushButton = self.buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.save)

@@ -23,7 +23,7 @@ from ...core.clients import ClientsClient
 from ...core.outcomes import FAILURES, Invalid, outcome_of
 from ..session_text import long_date
 from ..tasks import spawn
-from .card import ERROR_STYLE
+from .card import error_label
 
 
 class SellPackageDialog(QDialog):
@@ -48,10 +48,7 @@ class SellPackageDialog(QDialog):
         self.list_price = QLabel()
         self.expiry = QLabel()
         self.expiry.setAccessibleName("Expires")
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("Package", self.package)
         form.addRow(f"Price paid ({currency})", self.price)
